@@ -1,0 +1,58 @@
+package org.deepforge.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.deepforge.server.App;
+import org.deepforge.server.ServerConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code deepforge} command line. */
+@Command(name = "deepforge", mixinStandardHelpOptions = true, version = "DeepForge 0.1.0",
+        description = "A workbench for deep learning in scientific computing.",
+        subcommands = {Main.Serve.class})
+public final class Main implements Runnable {
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** {@code deepforge serve}: runs the server until interrupted. */
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the DeepForge server.")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--port", description = "TCP port (default: ${DEFAULT-VALUE})")
+        int port = ServerConfig.DEFAULT_PORT;
+
+        @Option(names = "--host", description = "address to listen on (default: ${DEFAULT-VALUE}, this machine only)")
+        String host = ServerConfig.DEFAULT_HOST;
+
+        @Option(names = "--data-dir", description = "where projects and the database live (default: ${DEFAULT-VALUE})")
+        Path dataDir = Path.of(System.getProperty("user.home"), ".deepforge");
+
+        @Override
+        public Integer call() throws Exception {
+            App app;
+            try {
+                app = App.start(new ServerConfig(host, port, dataDir));
+            } catch (IllegalArgumentException e) {
+                System.err.println("deepforge: " + e.getMessage());
+                return 2;
+            }
+            System.out.println("DeepForge is running at " + app.url() + "/  (data: " + dataDir.toAbsolutePath() + ")");
+            System.out.println("Press Ctrl-C to stop.");
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                app.close();
+                stopped.countDown();
+            }));
+            stopped.await();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package org.deepforge.model;
+
+/** A model view that breaks the schema; the message says what to fix and where. */
+public final class InvalidModelException extends RuntimeException {
+    private final String path;
+
+    public InvalidModelException(String path, String message) {
+        super(message);
+        this.path = path;
+    }
+
+    /** JSON Pointer of the offending value. */
+    public String path() {
+        return path;
+    }
+}

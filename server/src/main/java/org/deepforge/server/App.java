@@ -1,0 +1,169 @@
+package org.deepforge.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Optional;
+import org.deepforge.model.Json;
+import org.deepforge.server.api.HistoryApi;
+import org.deepforge.server.api.ModelApi;
+import org.deepforge.server.api.ProjectsApi;
+import org.deepforge.server.api.Route;
+import org.deepforge.server.api.Routes;
+import org.deepforge.server.api.SessionApi;
+import org.deepforge.server.auth.Access;
+import org.deepforge.server.auth.Accounts;
+import org.deepforge.server.auth.Authz;
+import org.deepforge.server.auth.Principal;
+import org.deepforge.server.collab.CollabHub;
+import org.deepforge.server.db.Database;
+import org.deepforge.server.http.Errors;
+import org.deepforge.store.Bundles;
+import org.deepforge.store.ProjectStore;
+import org.deepforge.store.VersionControl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires the server together: every object is made here, by constructor. */
+public final class App implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(App.class);
+
+    private final ServerConfig config;
+    private final ProjectStore store;
+    private final Javalin javalin;
+    private final List<Route> routes;
+    private final CollabHub hub;
+
+    private App(ServerConfig config) throws Exception {
+        this.config = config;
+        boolean loopback = isLoopback(config.host());
+        if (!loopback) {
+            throw new IllegalArgumentException("refusing to listen on " + config.host() + ": this version has no login yet, so it "
+                    + "serves only this machine (use --host 127.0.0.1 and an SSH tunnel such as "
+                    + "`ssh -L 8888:localhost:8888 server` to reach it from elsewhere)");
+        }
+        Files.createDirectories(config.dataDir());
+        store = new ProjectStore(config.dataDir());
+        VersionControl vc = new VersionControl(store);
+        Bundles bundles = new Bundles(store);
+        Database db = new Database(config.dataDir().resolve("deepforge.db"));
+        Authz authz = new Authz(new Accounts(db), loopback);
+        hub = new CollabHub(store, vc, authz);
+        store.addListener(hub);
+        routes = Routes.table(new ProjectsApi(store, bundles, authz), new ModelApi(store), new HistoryApi(vc), new SessionApi(authz));
+
+        ObjectMapper mapper = Json.MAPPER.copy().registerModule(new Jdk8Module()).registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        javalin = Javalin.create(cfg -> {
+            cfg.jsonMapper(new JavalinJackson(mapper, false));
+            cfg.http.maxRequestSize = 16L * 1024 * 1024;
+            cfg.jetty.host = config.host();
+            cfg.jetty.port = config.port();
+            cfg.startup.showJavalinBanner = false;
+            if (App.class.getResource("/webapp/index.html") != null) {
+                cfg.staticFiles.add(s -> {
+                    s.hostedPath = "/";
+                    s.directory = "/webapp";
+                    s.location = Location.CLASSPATH;
+                    s.precompressMaxSize = 0;
+                });
+                cfg.spaRoot.addHandler("/", App::spa);
+            } else {
+                LOG.warn("the web UI is not on the classpath (build the web module); serving the API only");
+            }
+            for (Route route : routes) {
+                cfg.routes.addHttpHandler(route.method(), route.path(), ctx -> {
+                    authorise(authz, route, ctx);
+                    route.handler().handle(ctx);
+                });
+            }
+            cfg.routes.ws("/api/v1/ws", hub::configure);
+            cfg.routes.exception(Exception.class, Errors::handle);
+            cfg.routes.error(404, ctx -> {
+                if (ctx.path().startsWith("/api/") && ctx.result() == null) {
+                    ctx.json(Errors.body("no such route: " + ctx.method() + " " + ctx.path() + " (see docs/api.md)"));
+                }
+            });
+            cfg.routes.error(405, ctx -> {
+                if (ctx.path().startsWith("/api/")) {
+                    ctx.json(Errors.body(ctx.method() + " is not allowed on " + ctx.path()));
+                }
+            });
+        });
+    }
+
+    private static void spa(Context ctx) throws IOException {
+        if (ctx.path().startsWith("/api/")) {
+            ctx.status(404).json(Errors.body("no such route: " + ctx.method() + " " + ctx.path() + " (see docs/api.md)"));
+            return;
+        }
+        try (var in = App.class.getResourceAsStream("/webapp/index.html")) {
+            ctx.html(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void authorise(Authz authz, Route route, Context ctx) throws Exception {
+        Optional<Principal> who = authz.authenticate(ctx::header);
+        Optional<String> project = route.path().contains("{project}") ? Optional.of(ctx.pathParam("project")) : Optional.empty();
+        authz.check(who, route.access(), project);
+        if (route.access() != Access.PUBLIC) {
+            ctx.attribute(org.deepforge.server.api.Requests.PRINCIPAL, who.orElseThrow());
+        } else {
+            who.ifPresent(p -> ctx.attribute(org.deepforge.server.api.Requests.PRINCIPAL, p));
+        }
+    }
+
+    static boolean isLoopback(String host) {
+        try {
+            for (InetAddress a : InetAddress.getAllByName(host)) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("unknown host \"" + host + "\"", e);
+        }
+    }
+
+    /** Starts a server; the caller closes it. */
+    public static App start(ServerConfig config) throws Exception {
+        App app = new App(config);
+        app.javalin.start();
+        LOG.info("DeepForge serving {} on http://{}:{}/", config.dataDir(), config.host(), app.port());
+        return app;
+    }
+
+    public int port() {
+        return javalin.port();
+    }
+
+    public String url() {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return "http://" + (host.equals("127.0.0.1") ? "localhost" : host) + ":" + port();
+    }
+
+    public List<Route> routes() {
+        return routes;
+    }
+
+    public CollabHub hub() {
+        return hub;
+    }
+
+    @Override
+    public void close() {
+        javalin.stop();
+        store.close();
+    }
+}

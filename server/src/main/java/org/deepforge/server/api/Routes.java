@@ -1,0 +1,48 @@
+package org.deepforge.server.api;
+
+import static io.javalin.http.HandlerType.DELETE;
+import static io.javalin.http.HandlerType.GET;
+import static io.javalin.http.HandlerType.PATCH;
+import static io.javalin.http.HandlerType.POST;
+import static org.deepforge.server.auth.Access.PROJECT_OWNER;
+import static org.deepforge.server.auth.Access.PROJECT_READ;
+import static org.deepforge.server.auth.Access.PROJECT_WRITE;
+import static org.deepforge.server.auth.Access.PUBLIC;
+import static org.deepforge.server.auth.Access.USER;
+
+import java.util.List;
+import org.deepforge.model.Json;
+
+/** The HTTP surface in one table; every row passes the authorisation filter with its access level. */
+public final class Routes {
+    private Routes() {}
+
+    public static List<Route> table(ProjectsApi projects, ModelApi model, HistoryApi history, SessionApi session) {
+        String p = "/api/v1/projects/{project}";
+        return List.of(
+                new Route(GET, "/api/v1/health", PUBLIC, ctx -> ctx.json(Json.MAPPER.createObjectNode().put("status", "ok"))),
+                new Route(GET, "/api/v1/me", USER, session::me),
+
+                new Route(GET, "/api/v1/projects", USER, projects::list),
+                new Route(POST, "/api/v1/projects", USER, projects::create),
+                new Route(POST, "/api/v1/projects/import", USER, projects::importBundle),
+                new Route(GET, p, PROJECT_READ, projects::get),
+                new Route(PATCH, p, PROJECT_WRITE, projects::update),
+                new Route(DELETE, p, PROJECT_OWNER, projects::delete),
+                new Route(GET, p + "/export", PROJECT_READ, projects::export),
+
+                new Route(GET, p + "/model", PROJECT_READ, model::model),
+                new Route(POST, p + "/branches/{branch}/changes", PROJECT_WRITE, model::change),
+
+                new Route(GET, p + "/branches", PROJECT_READ, history::branches),
+                new Route(POST, p + "/branches", PROJECT_WRITE, history::createBranch),
+                new Route(DELETE, p + "/branches/{branch}", PROJECT_WRITE, history::deleteBranch),
+                new Route(GET, p + "/tags", PROJECT_READ, history::tags),
+                new Route(POST, p + "/tags", PROJECT_WRITE, history::createTag),
+                new Route(DELETE, p + "/tags/{tag}", PROJECT_WRITE, history::deleteTag),
+                new Route(GET, p + "/commits", PROJECT_READ, history::commits),
+                new Route(GET, p + "/diff", PROJECT_READ, history::diff),
+                new Route(POST, p + "/merge", PROJECT_WRITE, history::merge),
+                new Route(POST, p + "/revert", PROJECT_WRITE, history::revert));
+    }
+}

@@ -1,0 +1,21 @@
+package org.deepforge.server.auth;
+
+/** What a route requires of the caller; project levels apply to the route's {project} parameter. */
+public enum Access {
+    /** Anyone, signed in or not (health checks). */
+    PUBLIC,
+    /** Any signed-in user. */
+    USER,
+    PROJECT_READ,
+    PROJECT_WRITE,
+    PROJECT_OWNER;
+
+    public Role role() {
+        return switch (this) {
+            case PROJECT_READ -> Role.READER;
+            case PROJECT_WRITE -> Role.WRITER;
+            case PROJECT_OWNER -> Role.OWNER;
+            default -> throw new IllegalStateException(this + " is not a project access level");
+        };
+    }
+}

@@ -1,0 +1,247 @@
+package org.deepforge.server.collab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsContext;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.deepforge.model.Json;
+import org.deepforge.server.auth.AuthException;
+import org.deepforge.server.auth.Authz;
+import org.deepforge.server.auth.Access;
+import org.deepforge.server.auth.Principal;
+import org.deepforge.store.CommitEvent;
+import org.deepforge.store.ProjectStore;
+import org.deepforge.store.StoreException;
+import org.deepforge.store.StoreListener;
+import org.deepforge.store.VersionControl;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Live collaboration over {@code /api/v1/ws}: clients subscribe to (project, branch) and receive every
+ * durable commit in commit order, a replay of what they missed, and who else is there (presence).
+ */
+public final class CollabHub implements StoreListener {
+    private static final Logger LOG = LoggerFactory.getLogger(CollabHub.class);
+
+    private record Key(String project, String branch) {}
+
+    private record Presence(String session, String user, String name, String node) {}
+
+    /** One connected browser or script. */
+    private static final class Client {
+        final WsContext ctx;
+        final Principal principal;
+        final Set<Key> subscriptions = ConcurrentHashMap.newKeySet();
+
+        Client(WsContext ctx, Principal principal) {
+            this.ctx = ctx;
+            this.principal = principal;
+        }
+
+        void send(String text) {
+            if (ctx.session.isOpen()) {
+                ctx.session.sendText(text, Callback.from(() -> { }, t -> LOG.debug("send to {} failed: {}", ctx.sessionId(), t.toString())));
+            }
+        }
+    }
+
+    private static final class Channel {
+        final Set<Client> subscribers = ConcurrentHashMap.newKeySet();
+        final Map<String, Presence> presence = new ConcurrentHashMap<>();
+    }
+
+    private final ProjectStore store;
+    private final VersionControl vc;
+    private final Authz authz;
+    private final Map<String, Client> clients = new ConcurrentHashMap<>();
+    private final Map<Key, Channel> channels = new ConcurrentHashMap<>();
+
+    public CollabHub(ProjectStore store, VersionControl vc, Authz authz) {
+        this.store = store;
+        this.vc = vc;
+        this.authz = authz;
+    }
+
+    public void configure(WsConfig ws) {
+        ws.onConnect(ctx -> {
+            Optional<Principal> who = authz.authenticate(ctx::header);
+            if (who.isEmpty()) {
+                ctx.closeSession(4401, "sign in first");
+                return;
+            }
+            ctx.enableAutomaticPings();
+            clients.put(ctx.sessionId(), new Client(ctx, who.get()));
+        });
+        ws.onMessage(ctx -> {
+            Client client = clients.get(ctx.sessionId());
+            if (client != null) {
+                handle(client, ctx.message());
+            }
+        });
+        ws.onClose(ctx -> disconnect(ctx.sessionId()));
+        ws.onError(ctx -> disconnect(ctx.sessionId()));
+    }
+
+    private void handle(Client client, String text) {
+        JsonNode msg;
+        try {
+            msg = Json.MAPPER.readTree(text);
+        } catch (Exception e) {
+            error(client, "messages must be JSON objects: " + e.getMessage());
+            return;
+        }
+        if (msg == null || !msg.isObject()) {
+            error(client, "messages must be JSON objects like {\"type\":\"subscribe\",\"project\":\"…\",\"branch\":\"…\"}");
+            return;
+        }
+        String type = msg.path("type").asText("");
+        try {
+            switch (type) {
+                case "subscribe" -> subscribe(client, key(msg), Optional.ofNullable(msg.get("since"))
+                        .filter(JsonNode::isTextual).map(JsonNode::asText).filter(s -> !s.isEmpty()));
+                case "unsubscribe" -> unsubscribe(client, key(msg));
+                case "presence" -> presence(client, key(msg), msg.path("node").isTextual() ? msg.get("node").asText() : null);
+                case "ping" -> client.send("{\"type\":\"pong\"}");
+                default -> error(client, "unknown message type \"" + type + "\"; use subscribe, unsubscribe or presence");
+            }
+        } catch (StoreException | AuthException e) {
+            error(client, e.getMessage());
+        } catch (Exception e) {
+            LOG.error("websocket message failed", e);
+            error(client, "internal error: " + e);
+        }
+    }
+
+    private static Key key(JsonNode msg) {
+        String project = msg.path("project").asText("");
+        String branch = msg.path("branch").asText("");
+        if (project.isEmpty() || branch.isEmpty()) {
+            throw StoreException.badRequest("\"project\" and \"branch\" are required");
+        }
+        return new Key(project, branch);
+    }
+
+    private void subscribe(Client client, Key key, Optional<String> since) throws Exception {
+        authz.check(Optional.of(client.principal), Access.PROJECT_READ, Optional.of(key.project()));
+        Channel channel = channels.computeIfAbsent(key, k -> new Channel());
+        // under the branch lock no commit can slip between the replay and joining the channel
+        store.withBranchLock(key.project(), key.branch(), head -> {
+            if (since.isPresent() && !since.get().equals(head)) {
+                Optional<List<CommitEvent>> missed = vc.commitsSince(key.project(), key.branch(), since.get());
+                if (missed.isPresent()) {
+                    missed.get().forEach(e -> client.send(commitMessage(e)));
+                } else {
+                    client.send(Json.compact(Json.MAPPER.createObjectNode().put("type", "resync")
+                            .put("project", key.project()).put("branch", key.branch()).put("head", head)));
+                }
+            }
+            channel.subscribers.add(client);
+            client.subscriptions.add(key);
+            client.send(Json.compact(Json.MAPPER.createObjectNode().put("type", "subscribed")
+                    .put("project", key.project()).put("branch", key.branch()).put("head", head)));
+            return null;
+        });
+        sendPresence(key, channel);
+    }
+
+    private void unsubscribe(Client client, Key key) {
+        client.subscriptions.remove(key);
+        Channel channel = channels.get(key);
+        if (channel != null) {
+            channel.subscribers.remove(client);
+            if (channel.presence.remove(client.ctx.sessionId()) != null) {
+                sendPresence(key, channel);
+            }
+        }
+    }
+
+    private void presence(Client client, Key key, String node) {
+        Channel channel = channels.get(key);
+        if (channel == null || !channel.subscribers.contains(client)) {
+            error(client, "subscribe to " + key.project() + "/" + key.branch() + " before sending presence");
+            return;
+        }
+        channel.presence.put(client.ctx.sessionId(), new Presence(client.ctx.sessionId(), client.principal.id(),
+                client.principal.name(), node));
+        sendPresence(key, channel);
+    }
+
+    private void disconnect(String sessionId) {
+        Client client = clients.remove(sessionId);
+        if (client == null) {
+            return;
+        }
+        for (Key key : client.subscriptions) {
+            unsubscribe(client, key);
+        }
+    }
+
+    private void sendPresence(Key key, Channel channel) {
+        ObjectNode msg = Json.MAPPER.createObjectNode().put("type", "presence")
+                .put("project", key.project()).put("branch", key.branch());
+        ArrayNode users = msg.putArray("users");
+        channel.presence.values().forEach(p -> {
+            ObjectNode u = users.addObject().put("session", p.session()).put("user", p.user()).put("name", p.name());
+            if (p.node() != null) {
+                u.put("node", p.node());
+            } else {
+                u.putNull("node");
+            }
+        });
+        String text = Json.compact(msg);
+        channel.subscribers.forEach(c -> c.send(text));
+    }
+
+    private static void error(Client client, String message) {
+        client.send(Json.compact(Json.MAPPER.createObjectNode().put("type", "error").put("error", message)));
+    }
+
+    private static String commitMessage(CommitEvent e) {
+        ObjectNode msg = Json.MAPPER.createObjectNode().put("type", "commit")
+                .put("project", e.project()).put("branch", e.branch()).put("commit", e.commit())
+                .put("parent", e.parent()).put("author", e.author()).put("message", e.message())
+                .put("time", e.time().toString());
+        msg.set("patch", e.patch());
+        return Json.compact(msg);
+    }
+
+    /** Called under the branch lock, in commit order, after the commit is durable. */
+    @Override
+    public void onCommit(CommitEvent event) {
+        Channel channel = channels.get(new Key(event.project(), event.branch()));
+        if (channel == null || channel.subscribers.isEmpty()) {
+            return;
+        }
+        String text = commitMessage(event);
+        channel.subscribers.forEach(c -> c.send(text));
+    }
+
+    @Override
+    public void onBranch(String project, String branch, Optional<String> head) {
+        ObjectNode msg = Json.MAPPER.createObjectNode().put("type", "branch").put("project", project).put("branch", branch);
+        if (head.isPresent()) {
+            msg.put("head", head.get());
+        } else {
+            msg.putNull("head");
+        }
+        String text = Json.compact(msg);
+        channels.forEach((key, channel) -> {
+            if (key.project().equals(project)) {
+                channel.subscribers.forEach(c -> c.send(text));
+            }
+        });
+    }
+
+    /** Connected clients, for health and benchmarks. */
+    public int clientCount() {
+        return clients.size();
+    }
+}

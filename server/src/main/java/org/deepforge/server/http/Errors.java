@@ -1,0 +1,57 @@
+package org.deepforge.server.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.UUID;
+import org.deepforge.model.Json;
+import org.deepforge.server.auth.AuthException;
+import org.deepforge.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Maps failures to JSON error bodies: 4xx with a message that says what to fix, 500 with an incident id. */
+public final class Errors {
+    private static final Logger LOG = LoggerFactory.getLogger(Errors.class);
+
+    private Errors() {}
+
+    public static void handle(Exception e, Context ctx) {
+        if (e instanceof StoreException s) {
+            int status = switch (s.kind()) {
+                case NOT_FOUND -> 404;
+                case CONFLICT -> 409;
+                case TOO_LARGE -> 413;
+                case BAD_REQUEST -> 400;
+            };
+            ObjectNode body = body(s.getMessage());
+            s.detail().ifPresent(d -> {
+                body.set("detail", d);
+                if (d.isObject()) {
+                    d.fields().forEachRemaining(f -> body.set(f.getKey(), f.getValue()));
+                }
+            });
+            write(ctx, status, body);
+        } else if (e instanceof BadRequest b) {
+            write(ctx, b.status(), body(b.getMessage()));
+        } else if (e instanceof AuthException a) {
+            write(ctx, a.status(), body(a.getMessage()));
+        } else if (e instanceof HttpResponseException h) {
+            write(ctx, h.getStatus(), body(h.getMessage()));
+        } else {
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            LOG.error("incident {} on {} {}", id, ctx.method(), ctx.path(), e);
+            ObjectNode body = body("internal error; the server log has the details under incident " + id);
+            body.put("id", id);
+            write(ctx, 500, body);
+        }
+    }
+
+    public static ObjectNode body(String message) {
+        return Json.MAPPER.createObjectNode().put("error", message);
+    }
+
+    private static void write(Context ctx, int status, ObjectNode body) {
+        ctx.status(status).contentType("application/json").result(Json.compact(body));
+    }
+}

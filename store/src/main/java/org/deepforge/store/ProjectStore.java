@@ -1,0 +1,312 @@
+package org.deepforge.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.flipkart.zjsonpatch.DiffFlags;
+import com.flipkart.zjsonpatch.JsonDiff;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.deepforge.model.Ids;
+import org.deepforge.model.InvalidModelException;
+import org.deepforge.model.Json;
+import org.deepforge.model.ModelView;
+import org.deepforge.store.merge.Conflict;
+import org.deepforge.store.merge.ModelMerger;
+import org.deepforge.store.tree.TreeCodec;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Projects as bare git repositories under {@code <data>/projects/<id>.git}: create, list, read the model
+ * view at any ref, and apply change sets to a branch head (rebasing stale ones). Every accepted edit
+ * is one durable commit, announced to listeners in commit order after it is on disk.
+ */
+public final class ProjectStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProjectStore.class);
+    static final String DEFAULT_BRANCH = "main";
+    private static final int MAX_MESSAGE = 10_000;
+    private static final EnumSet<DiffFlags> PATCH_FLAGS =
+            EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION);
+
+    private final Path root;
+    private final Map<String, ProjectRepo> open = new ConcurrentHashMap<>();
+    private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
+
+    public ProjectStore(Path dataDir) {
+        this.root = dataDir.resolve("projects");
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + root, e);
+        }
+    }
+
+    public void addListener(StoreListener listener) {
+        listeners.add(listener);
+    }
+
+    // ---- projects -------------------------------------------------------------------------------
+
+    public Project create(String name, String description, Author author) throws IOException {
+        ObjectNode model = ModelView.empty(name == null ? "" : name.strip(), description == null ? "" : description);
+        validate(model);
+        String id = Ids.newId(10);
+        File dir = root.resolve(id + ".git").toFile();
+        ProjectRepo repo = ProjectRepo.init(id, dir, DEFAULT_BRANCH);
+        ObjectId commit = repo.writeCommit(List.of(), Optional.empty(), TreeCodec.files(model), author,
+                "Create project " + model.path("project").path("name").asText());
+        repo.updateRef(Constants.R_HEADS + DEFAULT_BRANCH, Optional.empty(), commit, "create project", false);
+        repo.remember(commit, model);
+        open.put(id, repo);
+        LOG.info("created project {} ({})", id, name);
+        return describe(repo);
+    }
+
+    public List<Project> list() throws IOException {
+        List<Project> projects = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path dir : dirs.filter(p -> p.getFileName().toString().endsWith(".git")).toList()) {
+                String id = dir.getFileName().toString().replaceFirst("\\.git$", "");
+                try {
+                    projects.add(describe(repo(id)));
+                } catch (StoreException | IOException e) {
+                    LOG.warn("skipping unreadable project {}: {}", id, e.getMessage());
+                }
+            }
+        }
+        projects.sort(Comparator.comparing(Project::created).thenComparing(Project::id));
+        return List.copyOf(projects);
+    }
+
+    public Project get(String id) throws IOException {
+        return describe(repo(id));
+    }
+
+    /** Renames or re-describes a project: a commit on its default branch. */
+    public Project update(String id, Optional<String> name, Optional<String> description, Author author) throws IOException {
+        ProjectRepo repo = repo(id);
+        String branch = repo.defaultBranch();
+        var patch = Json.MAPPER.createArrayNode();
+        name.ifPresent(n -> patch.addObject().put("op", "replace").put("path", "/project/name").put("value", n.strip()));
+        description.ifPresent(d -> patch.addObject().put("op", "replace").put("path", "/project/description").put("value", d));
+        apply(id, branch, new ChangeSet(Optional.empty(), "Update project details", patch, author));
+        return describe(repo);
+    }
+
+    public void delete(String id) throws IOException {
+        ProjectRepo repo = repo(id);
+        open.remove(id);
+        repo.close();
+        Path dir = root.resolve(id + ".git");
+        Path trash = root.resolve(".deleted-" + id + "-" + System.nanoTime());
+        Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(trash);
+        LOG.info("deleted project {}", id);
+    }
+
+    private Project describe(ProjectRepo repo) throws IOException {
+        String branch = repo.defaultBranch();
+        JsonNode project = repo.modelAt(repo.requireBranch(branch)).model().path(ModelView.PROJECT);
+        Instant created = Files.readAttributes(repo.repo.getDirectory().toPath(), BasicFileAttributes.class)
+                .creationTime().toInstant();
+        return new Project(repo.id, project.path("name").asText(), project.path("description").asText(""), branch, created);
+    }
+
+    // ---- reading --------------------------------------------------------------------------------
+
+    /** The model view at a branch, tag or commit (default branch when {@code ref} is empty). */
+    public ModelAt model(String id, String ref) throws IOException {
+        ProjectRepo repo = repo(id);
+        return repo.modelAt(repo.resolve(ref));
+    }
+
+    // ---- editing --------------------------------------------------------------------------------
+
+    /**
+     * Applies a change set to a branch. If the head moved since {@code base}, the patch is rebased by a
+     * three-way merge; a field both sides changed, or a failing {@code test} op, is a 409 conflict.
+     */
+    public ChangeResult apply(String id, String branch, ChangeSet change) throws IOException {
+        ProjectRepo repo = repo(id);
+        var ops = PatchApplier.parse(change.patch());
+        String message = message(change.message(), "Edit");
+        ReentrantLock lock = repo.branchLock(branch);
+        lock.lock();
+        try {
+            ObjectId head = repo.requireBranch(branch);
+            ObjectId base = change.base().isPresent() ? repo.resolve(change.base().get()) : head;
+            JsonNode baseModel = repo.modelAt(base).model();
+            ObjectNode edited = PatchApplier.apply(baseModel, ops);
+            validate(edited);
+            JsonNode result = edited;
+            boolean rebased = !base.equals(head);
+            JsonNode headModel = repo.modelAt(head).model();
+            if (rebased) {
+                ModelMerger.Result merge = ModelMerger.merge(baseModel, headModel, edited);
+                if (!merge.clean()) {
+                    Conflict first = merge.conflicts().get(0);
+                    throw conflictAt(first.path(), first.ours(), first.path()
+                            + " was changed by someone else since your version; reload it and reapply your edit");
+                }
+                PatchApplier.checkTestsAgainst(headModel, ops);
+                result = merge.merged();
+                validate(result);
+            }
+            if (result.equals(headModel)) {
+                return new ChangeResult(head.name(), rebased, false);
+            }
+            ObjectId commit = commit(repo, branch, head, List.of(head), headModel, result, change.author(), message);
+            return new ChangeResult(commit.name(), rebased, true);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes {@code after} as a commit on {@code branch} (whose head must be {@code head}; caller holds the
+     * branch lock), then announces it. Returns the new commit.
+     */
+    ObjectId commit(ProjectRepo repo, String branch, ObjectId head, List<ObjectId> parents, JsonNode before,
+                    JsonNode after, Author author, String message) throws IOException {
+        RevCommit headCommit = repo.parseCommit(head);
+        ObjectId commit = repo.writeCommit(parents, Optional.of(headCommit.getTree()), TreeCodec.changedFiles(before, after),
+                author, message);
+        repo.updateRef(Constants.R_HEADS + branch, Optional.of(head), commit, "deepforge: " + firstLine(message), false);
+        repo.remember(commit, after);
+        CommitEvent event = new CommitEvent(repo.id, branch, commit.name(), head.name(), author.id(), message,
+                patch(before, after), Instant.now());
+        listeners.forEach(l -> l.onCommit(event));
+        return commit;
+    }
+
+    /** Work that must not interleave with commits on a branch (e.g. replay-then-subscribe); gets the head. */
+    public <T> T withBranchLock(String id, String branch, BranchWork<T> work) throws Exception {
+        ProjectRepo repo = repo(id);
+        ReentrantLock lock = repo.branchLock(branch);
+        lock.lock();
+        try {
+            return work.run(repo.requireBranch(branch).name());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A piece of work run under a branch lock. */
+    @FunctionalInterface
+    public interface BranchWork<T> {
+        T run(String head) throws Exception;
+    }
+
+    void announceBranch(String project, String branch, Optional<String> head) {
+        listeners.forEach(l -> l.onBranch(project, branch, head));
+    }
+
+    static JsonNode patch(JsonNode before, JsonNode after) {
+        return JsonDiff.asJson(before, after, PATCH_FLAGS);
+    }
+
+    // ---- shared helpers -------------------------------------------------------------------------
+
+    ProjectRepo repo(String id) throws IOException {
+        if (!Ids.isId(id)) {
+            throw StoreException.notFound("no project \"" + ProjectRepo.abbreviate(String.valueOf(id)) + "\"");
+        }
+        ProjectRepo existing = open.get(id);
+        if (existing != null) {
+            return existing;
+        }
+        File dir = root.resolve(id + ".git").toFile();
+        if (!dir.isDirectory()) {
+            throw StoreException.notFound("no project \"" + id + "\"");
+        }
+        synchronized (open) {
+            ProjectRepo again = open.get(id);
+            if (again != null) {
+                return again;
+            }
+            ProjectRepo repo = ProjectRepo.open(id, dir);
+            open.put(id, repo);
+            return repo;
+        }
+    }
+
+    Path root() {
+        return root;
+    }
+
+    void register(ProjectRepo repo) {
+        open.put(repo.id, repo);
+    }
+
+    void forget(String id) {
+        ProjectRepo repo = open.remove(id);
+        if (repo != null) {
+            repo.close();
+        }
+    }
+
+    static void validate(JsonNode model) {
+        try {
+            ModelView.validate(model);
+        } catch (InvalidModelException e) {
+            ObjectNode detail = Json.MAPPER.createObjectNode().put("path", e.path());
+            throw new StoreException(StoreException.Kind.BAD_REQUEST, e.getMessage(), detail);
+        }
+    }
+
+    static StoreException conflictAt(String path, JsonNode current, String message) {
+        ObjectNode detail = Json.MAPPER.createObjectNode().put("path", path);
+        if (current != null && !current.isMissingNode()) {
+            detail.set("current", current);
+        } else {
+            detail.putNull("current");
+        }
+        return new StoreException(StoreException.Kind.CONFLICT, message, detail);
+    }
+
+    static String message(String message, String fallback) {
+        String m = message == null || message.isBlank() ? fallback : message.strip();
+        if (m.length() > MAX_MESSAGE) {
+            throw StoreException.badRequest("the commit message is " + m.length() + " characters; use at most " + MAX_MESSAGE);
+        }
+        return m;
+    }
+
+    static String firstLine(String message) {
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        open.values().forEach(ProjectRepo::close);
+        open.clear();
+    }
+}

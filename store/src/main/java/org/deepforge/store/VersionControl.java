@@ -1,0 +1,331 @@
+package org.deepforge.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.flipkart.zjsonpatch.DiffFlags;
+import com.flipkart.zjsonpatch.JsonDiff;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import org.deepforge.model.Json;
+import org.deepforge.model.ModelView;
+import org.deepforge.store.merge.Conflict;
+import org.deepforge.store.merge.ModelMerger;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.revwalk.filter.RevFilter;
+
+/** Branches, tags, paged history, diffs, merges and reverts of projects in a {@link ProjectStore}. */
+public final class VersionControl {
+    /** One page of history, newest first; {@code next} continues after the last commit shown. */
+    public record Page(List<CommitInfo> commits, Optional<String> next) {}
+
+    /** A merge or revert that went through. */
+    public record Outcome(String commit, boolean upToDate) {}
+
+    private static final int MAX_NAME = 100;
+    private static final int MAX_PAGE = 500;
+    private static final int MAX_REPLAY = 2_000;
+
+    private final ProjectStore store;
+
+    public VersionControl(ProjectStore store) {
+        this.store = store;
+    }
+
+    // ---- branches and tags ----------------------------------------------------------------------
+
+    public List<Branch> branches(String project) throws IOException {
+        ProjectRepo repo = store.repo(project);
+        List<Branch> out = new ArrayList<>();
+        for (Ref ref : repo.repo.getRefDatabase().getRefsByPrefix(Constants.R_HEADS)) {
+            out.add(new Branch(Repository.shortenRefName(ref.getName()), ref.getObjectId().name()));
+        }
+        return List.copyOf(out);
+    }
+
+    public Branch createBranch(String project, String name, String from) throws IOException {
+        ProjectRepo repo = store.repo(project);
+        checkRefName(name, "branch");
+        ObjectId start = repo.resolve(from);
+        ReentrantLock lock = repo.branchLock(name);
+        lock.lock();
+        try {
+            if (repo.branchHead(name).isPresent()) {
+                throw StoreException.conflict("branch \"" + name + "\" already exists; pick another name");
+            }
+            repo.updateRef(Constants.R_HEADS + name, Optional.empty(), start, "branch from " + from, false);
+        } finally {
+            lock.unlock();
+        }
+        store.announceBranch(project, name, Optional.of(start.name()));
+        return new Branch(name, start.name());
+    }
+
+    public void deleteBranch(String project, String name) throws IOException {
+        ProjectRepo repo = store.repo(project);
+        if (name.equals(repo.defaultBranch())) {
+            throw StoreException.conflict("\"" + name + "\" is the project's default branch and cannot be deleted");
+        }
+        ReentrantLock lock = repo.branchLock(name);
+        lock.lock();
+        try {
+            repo.requireBranch(name);
+            repo.deleteRef(Constants.R_HEADS + name);
+        } finally {
+            lock.unlock();
+        }
+        store.announceBranch(project, name, Optional.empty());
+    }
+
+    public List<Tag> tags(String project) throws IOException {
+        ProjectRepo repo = store.repo(project);
+        List<Tag> out = new ArrayList<>();
+        for (Ref ref : repo.repo.getRefDatabase().getRefsByPrefix(Constants.R_TAGS)) {
+            Ref peeled = repo.repo.getRefDatabase().peel(ref);
+            ObjectId target = peeled.getPeeledObjectId() != null ? peeled.getPeeledObjectId() : ref.getObjectId();
+            out.add(new Tag(Repository.shortenRefName(ref.getName()), target.name()));
+        }
+        return List.copyOf(out);
+    }
+
+    public Tag createTag(String project, String name, String ref) throws IOException {
+        ProjectRepo repo = store.repo(project);
+        checkRefName(name, "tag");
+        ObjectId target = repo.resolve(ref);
+        synchronized (repo) {
+            if (repo.repo.exactRef(Constants.R_TAGS + name) != null) {
+                throw StoreException.conflict("tag \"" + name + "\" already exists; tags never move, pick another name");
+            }
+            repo.updateRef(Constants.R_TAGS + name, Optional.empty(), target, "tag " + name, false);
+        }
+        return new Tag(name, target.name());
+    }
+
+    public void deleteTag(String project, String name) throws IOException {
+        ProjectRepo repo = store.repo(project);
+        synchronized (repo) {
+            if (repo.repo.exactRef(Constants.R_TAGS + name) == null) {
+                throw StoreException.notFound("project " + project + " has no tag \"" + ProjectRepo.abbreviate(name) + "\"");
+            }
+            repo.deleteRef(Constants.R_TAGS + name);
+        }
+    }
+
+    /** Branch and tag names: git's rules, at most 100 characters, no control characters. */
+    static void checkRefName(String name, String what) {
+        if (name == null || name.isBlank()) {
+            throw StoreException.badRequest("the " + what + " needs a name");
+        }
+        if (name.length() > MAX_NAME) {
+            throw StoreException.badRequest("the " + what + " name is " + name.length() + " characters long; use at most " + MAX_NAME);
+        }
+        if (name.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
+            throw StoreException.badRequest("the " + what + " name contains spaces or control characters; use letters, digits, - _ . /");
+        }
+        if (!Repository.isValidRefName(Constants.R_HEADS + name) || name.startsWith("-")
+                || name.equalsIgnoreCase("HEAD") || name.matches("[0-9a-f]{4,40}")) {
+            throw StoreException.badRequest("\"" + ProjectRepo.abbreviate(name) + "\" is not a valid " + what
+                    + " name: no '..', no leading '-' or '/', no ~ ^ : ? * [ \\, not ending in '.lock' or '/', not a commit id");
+        }
+    }
+
+    // ---- history --------------------------------------------------------------------------------
+
+    public Page history(String project, String ref, int limit, Optional<String> after) throws IOException {
+        ProjectRepo repo = store.repo(project);
+        int size = Math.max(1, Math.min(limit <= 0 ? 50 : limit, MAX_PAGE));
+        ObjectId start = repo.resolve(ref);
+        List<CommitInfo> commits = new ArrayList<>();
+        try (RevWalk walk = new RevWalk(repo.repo)) {
+            walk.markStart(walk.parseCommit(start));
+            boolean skipping = after.isPresent();
+            ObjectId afterId = after.isPresent() ? repo.resolve(after.get()) : null;
+            for (RevCommit c : walk) {
+                if (skipping) {
+                    skipping = !c.equals(afterId);
+                    continue;
+                }
+                if (commits.size() == size) {
+                    return new Page(List.copyOf(commits), Optional.of(commits.get(size - 1).id()));
+                }
+                commits.add(info(repo, c));
+            }
+            if (skipping) {
+                throw StoreException.badRequest("commit " + after.get() + " is not in the history of " + ref);
+            }
+        }
+        return new Page(List.copyOf(commits), Optional.empty());
+    }
+
+    private static CommitInfo info(ProjectRepo repo, RevCommit c) throws IOException {
+        List<String> parents = new ArrayList<>();
+        for (RevCommit p : c.getParents()) {
+            parents.add(p.name());
+        }
+        var author = c.getAuthorIdent();
+        return new CommitInfo(c.name(), List.copyOf(parents), author.getName(), author.getEmailAddress(),
+                author.getWhenAsInstant(), c.getFullMessage().strip(), List.copyOf(repo.changedPaths(c)));
+    }
+
+    /**
+     * The commit events that bring a client from {@code since} to the branch head, oldest first; empty
+     * when {@code since} is not on the branch's first-parent line (the client must reload).
+     */
+    public Optional<List<CommitEvent>> commitsSince(String project, String branch, String since) throws IOException {
+        ProjectRepo repo = store.repo(project);
+        ObjectId head = repo.requireBranch(branch);
+        ObjectId target;
+        try {
+            target = repo.resolve(since);
+        } catch (StoreException e) {
+            return Optional.empty();
+        }
+        List<CommitEvent> events = new ArrayList<>();
+        ObjectId cursor = head;
+        while (!cursor.equals(target)) {
+            if (events.size() >= MAX_REPLAY) {
+                return Optional.empty();
+            }
+            RevCommit c = repo.parseCommit(cursor);
+            if (c.getParentCount() == 0) {
+                return Optional.empty();
+            }
+            ObjectId parent = c.getParent(0);
+            JsonNode patch = ProjectStore.patch(repo.modelAt(parent).model(), repo.modelAt(c).model());
+            events.add(new CommitEvent(project, branch, c.name(), parent.name(), c.getAuthorIdent().getName(),
+                    c.getFullMessage().strip(), patch, c.getAuthorIdent().getWhenAsInstant()));
+            cursor = parent;
+        }
+        Collections.reverse(events);
+        return Optional.of(List.copyOf(events));
+    }
+
+    // ---- diff -----------------------------------------------------------------------------------
+
+    public ModelDiff diff(String project, String from, String to) throws IOException {
+        ProjectRepo repo = store.repo(project);
+        ModelAt a = repo.modelAt(repo.resolve(from));
+        ModelAt b = repo.modelAt(repo.resolve(to));
+        List<ModelDiff.Entity> entities = new ArrayList<>();
+        if (!a.model().path(ModelView.PROJECT).equals(b.model().path(ModelView.PROJECT))) {
+            entities.add(new ModelDiff.Entity(ModelView.PROJECT, "project", "modified"));
+        }
+        for (String kind : ModelView.COLLECTIONS) {
+            JsonNode x = a.model().path(kind);
+            JsonNode y = b.model().path(kind);
+            x.fieldNames().forEachRemaining(k -> {
+                if (!y.has(k)) {
+                    entities.add(new ModelDiff.Entity(kind, k, "removed"));
+                } else if (!x.get(k).equals(y.get(k))) {
+                    entities.add(new ModelDiff.Entity(kind, k, "modified"));
+                }
+            });
+            y.fieldNames().forEachRemaining(k -> {
+                if (!x.has(k)) {
+                    entities.add(new ModelDiff.Entity(kind, k, "added"));
+                }
+            });
+        }
+        ArrayNode ops = (ArrayNode) JsonDiff.asJson(a.model(), b.model(),
+                EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION, DiffFlags.ADD_ORIGINAL_VALUE_ON_REPLACE));
+        List<ModelDiff.FieldChange> changes = new ArrayList<>();
+        for (JsonNode op : ops) {
+            String path = op.get("path").asText();
+            String kind = op.get("op").asText();
+            JsonNode before = switch (kind) {
+                case "replace" -> op.path("fromValue");
+                case "remove" -> a.model().at(path);
+                default -> MissingNode.getInstance();
+            };
+            changes.add(new ModelDiff.FieldChange(kind, path, before, op.path("value")));
+        }
+        return new ModelDiff(a.commit(), b.commit(), List.copyOf(entities), List.copyOf(changes));
+    }
+
+    // ---- merge and revert -----------------------------------------------------------------------
+
+    /** Merges branch {@code from} into branch {@code into} with a merge commit; nothing is written on conflict. */
+    public Outcome merge(String project, String from, String into, Author author, String message) throws IOException {
+        ProjectRepo repo = store.repo(project);
+        ObjectId source = repo.requireBranch(from);
+        ReentrantLock lock = repo.branchLock(into);
+        lock.lock();
+        try {
+            ObjectId head = repo.requireBranch(into);
+            ObjectId base;
+            try (RevWalk walk = new RevWalk(repo.repo)) {
+                walk.setRevFilter(RevFilter.MERGE_BASE);
+                walk.markStart(walk.parseCommit(source));
+                walk.markStart(walk.parseCommit(head));
+                RevCommit b = walk.next();
+                if (b == null) {
+                    throw StoreException.conflict("branches \"" + from + "\" and \"" + into + "\" share no history; they cannot be merged");
+                }
+                base = b.copy();
+            }
+            if (base.equals(source)) {
+                return new Outcome(head.name(), true);
+            }
+            JsonNode ours = repo.modelAt(head).model();
+            ModelMerger.Result result = ModelMerger.merge(repo.modelAt(base).model(), ours, repo.modelAt(source).model());
+            if (!result.clean()) {
+                throw conflicts("merging \"" + from + "\" into \"" + into + "\"", result.conflicts());
+            }
+            ProjectStore.validate(result.merged());
+            String text = ProjectStore.message(message, "Merge branch '" + from + "' into " + into);
+            ObjectId commit = store.commit(repo, into, head, List.of(head, source), ours, result.merged(), author, text);
+            return new Outcome(commit.name(), false);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Undoes what {@code commit} changed, as a new commit on {@code branch}. */
+    public Outcome revert(String project, String commitRef, String branch, Author author) throws IOException {
+        ProjectRepo repo = store.repo(project);
+        RevCommit target = repo.parseCommit(repo.resolve(commitRef));
+        if (target.getParentCount() == 0) {
+            throw StoreException.badRequest("commit " + target.abbreviate(8).name() + " created the project; there is nothing before it to go back to");
+        }
+        ReentrantLock lock = repo.branchLock(branch);
+        lock.lock();
+        try {
+            ObjectId head = repo.requireBranch(branch);
+            JsonNode ours = repo.modelAt(head).model();
+            ModelMerger.Result result = ModelMerger.merge(repo.modelAt(target).model(), ours,
+                    repo.modelAt(target.getParent(0)).model());
+            if (!result.clean()) {
+                throw conflicts("reverting " + target.abbreviate(8).name(), result.conflicts());
+            }
+            if (result.merged().equals(ours)) {
+                return new Outcome(head.name(), true);
+            }
+            ProjectStore.validate(result.merged());
+            String text = "Revert \"" + ProjectStore.firstLine(target.getFullMessage().strip()) + "\"\n\nThis reverts commit " + target.name() + ".";
+            ObjectId commit = store.commit(repo, branch, head, List.of(head), ours, result.merged(), author, text);
+            return new Outcome(commit.name(), false);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static StoreException conflicts(String what, List<Conflict> conflicts) {
+        var detail = Json.MAPPER.createObjectNode();
+        var list = detail.putArray("conflicts");
+        conflicts.forEach(c -> list.add(c.toJson()));
+        return new StoreException(StoreException.Kind.CONFLICT, what + " conflicts at " + conflicts.size()
+                + (conflicts.size() == 1 ? " place" : " places") + " (first: " + conflicts.get(0).path()
+                + "); nothing was changed", detail);
+    }
+
+}

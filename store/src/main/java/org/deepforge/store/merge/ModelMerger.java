@@ -1,0 +1,111 @@
+package org.deepforge.store.merge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.deepforge.model.Json;
+import org.eclipse.jgit.diff.RawText;
+import org.eclipse.jgit.diff.RawTextComparator;
+import org.eclipse.jgit.merge.MergeAlgorithm;
+import org.eclipse.jgit.merge.MergeFormatter;
+import org.eclipse.jgit.merge.MergeResult;
+
+/**
+ * Three-way merge of model views at field granularity. Objects merge key by key (so edits to
+ * different nodes of an id-keyed map commute); multi-line strings (code) merge by lines with git's
+ * own algorithm; any other value merges as a whole and is a conflict when both sides changed it
+ * differently. Inputs are never modified; the result may share unchanged subtrees with them.
+ */
+public final class ModelMerger {
+    /** The merged model (absent when there were conflicts) and the conflicts found. */
+    public record Result(JsonNode merged, List<Conflict> conflicts) {
+        public boolean clean() {
+            return conflicts.isEmpty();
+        }
+    }
+
+    private ModelMerger() {}
+
+    public static Result merge(JsonNode base, JsonNode ours, JsonNode theirs) {
+        List<Conflict> conflicts = new ArrayList<>();
+        JsonNode merged = merge("", orMissing(base), orMissing(ours), orMissing(theirs), conflicts);
+        return new Result(conflicts.isEmpty() ? merged : MissingNode.getInstance(), List.copyOf(conflicts));
+    }
+
+    private static JsonNode merge(String path, JsonNode base, JsonNode ours, JsonNode theirs, List<Conflict> conflicts) {
+        if (Objects.equals(ours, theirs)) {
+            return ours;
+        }
+        if (Objects.equals(base, ours)) {
+            return theirs;
+        }
+        if (Objects.equals(base, theirs)) {
+            return ours;
+        }
+        if (ours.isObject() && theirs.isObject() && (base.isObject() || base.isMissingNode())) {
+            ObjectNode out = Json.MAPPER.createObjectNode();
+            Set<String> keys = new LinkedHashSet<>();
+            ours.fieldNames().forEachRemaining(keys::add);
+            theirs.fieldNames().forEachRemaining(keys::add);
+            for (String key : keys) {
+                JsonNode value = merge(path + "/" + escape(key), base.path(key), ours.path(key), theirs.path(key), conflicts);
+                if (!value.isMissingNode()) {
+                    out.set(key, value);
+                }
+            }
+            return out;
+        }
+        if (ours.isTextual() && theirs.isTextual() && (base.isTextual() || base.isMissingNode())
+                && (multiLine(ours) || multiLine(theirs) || multiLine(base))) {
+            String text = mergeLines(base.isTextual() ? base.asText() : "", ours.asText(), theirs.asText());
+            if (text != null) {
+                return TextNode.valueOf(text);
+            }
+        }
+        conflicts.add(new Conflict(path, base, ours, theirs));
+        return ours;
+    }
+
+    /** Line-based three-way merge; {@code null} when the same lines changed on both sides. */
+    static String mergeLines(String base, String ours, String theirs) {
+        MergeResult<RawText> result = new MergeAlgorithm().merge(RawTextComparator.DEFAULT,
+                text(base), text(ours), text(theirs));
+        if (result.containsConflicts()) {
+            return null;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            new MergeFormatter().formatMerge(out, result, "base", "ours", "theirs", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static RawText text(String s) {
+        return new RawText(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static boolean multiLine(JsonNode n) {
+        return n.isTextual() && n.asText().indexOf('\n') >= 0;
+    }
+
+    private static JsonNode orMissing(JsonNode n) {
+        return n == null ? MissingNode.getInstance() : n;
+    }
+
+    /** JSON Pointer escaping of one reference token (RFC 6901). */
+    public static String escape(String token) {
+        return token.replace("~", "~0").replace("/", "~1");
+    }
+}

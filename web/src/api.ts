@@ -1,0 +1,177 @@
+// Thin typed client for the REST routes in docs/api.md. Every failure becomes an ApiError.
+import { track } from './busy';
+import type { Json, PatchOp } from './patch';
+
+export interface Project {
+  id: string;
+  name: string;
+  description: string;
+  defaultBranch: string;
+  created: string;
+  role: string;
+}
+export interface Me { id: string; name: string; mode: string }
+export interface Branch { name: string; head: string }
+export interface Tag { name: string; commit: string }
+export interface Commit {
+  id: string;
+  parents: string[];
+  author: { name: string; email: string };
+  time: string;
+  message: string;
+  paths: string[];
+}
+export interface CommitPage { commits: Commit[]; next: string | null }
+
+export type EntryMap = Record<string, Record<string, Json>>;
+export interface ModelView {
+  project: { name: string; description: string };
+  pipelines: EntryMap;
+  operations: EntryMap;
+  architectures: EntryMap;
+  artifacts: EntryMap;
+  utils: EntryMap;
+  [extra: string]: Json;
+}
+export interface ModelResponse { ref: string; commit: string; model: ModelView }
+export interface DiffEntity { kind: string; id: string; status: 'added' | 'removed' | 'modified' }
+export interface DiffChange { op: 'add' | 'remove' | 'replace'; path: string; from?: Json; to?: Json }
+export interface Diff { from: string; to: string; entities: DiffEntity[]; changes: DiffChange[] }
+export interface Conflict { path: string; base?: Json; ours?: Json; theirs?: Json }
+export interface ChangeResult { commit: string; rebased: boolean }
+
+/** A failed request: HTTP status (0 when the server could not be reached) and the server's message. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly detail?: Json;
+  readonly incident?: string;
+  /** 409 on /changes: the JSON pointer that conflicted and its value now. */
+  readonly path?: string;
+  readonly current?: Json;
+  /** 409 on merge/revert. */
+  readonly conflicts?: Conflict[];
+
+  constructor(status: number, message: string, body: Record<string, Json> = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    if ('detail' in body) this.detail = body.detail;
+    if (typeof body.id === 'string') this.incident = body.id;
+    if (typeof body.path === 'string') this.path = body.path;
+    if ('current' in body) this.current = body.current;
+    if (Array.isArray(body.conflicts)) this.conflicts = body.conflicts as unknown as Conflict[];
+  }
+}
+
+const BASE = '/api/v1';
+const enc = encodeURIComponent;
+
+function query(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+async function errorFrom(res: Response): Promise<ApiError> {
+  const fallback = `${res.status} ${res.statusText || 'request failed'}`.trim();
+  let text = '';
+  try {
+    text = await res.text();
+  } catch {
+    return new ApiError(res.status, fallback);
+  }
+  try {
+    const body = JSON.parse(text) as unknown;
+    if (body && typeof body === 'object' && !Array.isArray(body)) {
+      const obj = body as Record<string, Json>;
+      const msg = typeof obj.error === 'string' && obj.error ? obj.error : fallback;
+      return new ApiError(res.status, msg, obj);
+    }
+  } catch {
+    // not JSON (a proxy error page, for instance)
+  }
+  return new ApiError(res.status, fallback);
+}
+
+interface Options { body?: unknown; raw?: BodyInit; contentType?: string }
+
+async function request<T>(method: string, path: string, opts: Options = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  let body: BodyInit | undefined;
+  if (opts.raw !== undefined) {
+    body = opts.raw;
+    headers['Content-Type'] = opts.contentType ?? 'application/octet-stream';
+  } else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['Content-Type'] = 'application/json';
+  }
+  let res: Response;
+  try {
+    res = await fetch(BASE + path, { method, headers, body });
+  } catch (e) {
+    throw new ApiError(0, `Cannot reach the DeepForge server (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!res.ok) throw await errorFrom(res);
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  if (!text) return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ApiError(res.status, `The server sent a response that is not JSON for ${method} ${path}`);
+  }
+}
+
+/** Like request, but shows the global progress indicator while it runs. */
+function call<T>(method: string, path: string, opts?: Options): Promise<T> {
+  return track(request<T>(method, path, opts));
+}
+
+const p = (project: string) => `/projects/${enc(project)}`;
+
+export const api = {
+  health: () => call<{ status: string }>('GET', '/health'),
+  me: () => call<Me>('GET', '/me'),
+
+  listProjects: () => call<Project[]>('GET', '/projects'),
+  createProject: (name: string, description?: string) =>
+    call<Project>('POST', '/projects', { body: description ? { name, description } : { name } }),
+  getProject: (project: string) => call<Project>('GET', p(project)),
+  updateProject: (project: string, fields: { name?: string; description?: string }) =>
+    call<Project>('PATCH', p(project), { body: fields }),
+  deleteProject: (project: string) => call<void>('DELETE', p(project)),
+  exportUrl: (project: string) => `${BASE}${p(project)}/export`,
+  importProject: (name: string, bundle: Blob | ArrayBuffer) =>
+    call<Project>('POST', `/projects/import${query({ name })}`, { raw: bundle }),
+
+  listBranches: (project: string) => call<Branch[]>('GET', `${p(project)}/branches`),
+  createBranch: (project: string, name: string, from: string) =>
+    call<Branch>('POST', `${p(project)}/branches`, { body: { name, from } }),
+  deleteBranch: (project: string, branch: string) => call<void>('DELETE', `${p(project)}/branches/${enc(branch)}`),
+
+  listTags: (project: string) => call<Tag[]>('GET', `${p(project)}/tags`),
+  createTag: (project: string, name: string, ref: string) =>
+    call<Tag>('POST', `${p(project)}/tags`, { body: { name, ref } }),
+  deleteTag: (project: string, tag: string) => call<void>('DELETE', `${p(project)}/tags/${enc(tag)}`),
+
+  listCommits: (project: string, opts: { ref?: string; limit?: number; after?: string | null } = {}) =>
+    call<CommitPage>('GET', `${p(project)}/commits${query(opts)}`),
+  getModel: (project: string, ref?: string) => call<ModelResponse>('GET', `${p(project)}/model${query({ ref })}`),
+  diff: (project: string, from: string, to: string) => call<Diff>('GET', `${p(project)}/diff${query({ from, to })}`),
+  merge: (project: string, from: string, into: string, message?: string) =>
+    call<{ commit: string; fastForward: boolean }>('POST', `${p(project)}/merge`, {
+      body: message ? { from, into, message } : { from, into },
+    }),
+  revert: (project: string, commit: string, branch: string) =>
+    call<{ commit: string }>('POST', `${p(project)}/revert`, { body: { commit, branch } }),
+
+  applyChanges: (project: string, branch: string, change: { base: string; message: string; patch: PatchOp[] }) =>
+    call<ChangeResult>('POST', `${p(project)}/branches/${enc(branch)}/changes`, { body: change }),
+};
+
+/** A message fit for a toast, whatever was thrown. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof ApiError) return e.incident ? `${e.message} (incident ${e.incident})` : e.message;
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,108 @@
+import { useState } from 'react';
+import type { EntryMap } from '../api';
+import { randomId } from '../format';
+import { confirmDialog } from '../notify';
+import { pointer, type PatchOp } from '../patch';
+import { EntryRow } from './EntryRow';
+import { InlineForm } from './InlineForm';
+import { entryLabel, PLACE_SPECS, type EntryKind } from './places';
+
+interface Props {
+  kind: EntryKind;
+  entries: EntryMap;
+  selected?: string;
+  readOnly: boolean;
+  onSelect: (id: string | undefined) => void;
+  applyChange: (patch: PatchOp[], message: string) => Promise<boolean>;
+}
+
+const TITLES: Record<EntryKind, string> = {
+  pipelines: 'Pipelines',
+  operations: 'Operations',
+  architectures: 'Architectures',
+  artifacts: 'Artifacts',
+};
+
+/** The list of one kind of model entry, with create, rename and delete where the kind allows. */
+export function EntryPlace({ kind, entries, selected, readOnly, onSelect, applyChange }: Props) {
+  const spec = PLACE_SPECS[kind];
+  const [creating, setCreating] = useState(false);
+  const ids = Object.keys(entries).sort((a, b) =>
+    entryLabel(a, entries[a]).localeCompare(entryLabel(b, entries[b]), undefined, { sensitivity: 'base' }),
+  );
+
+  const create = async (name: string) => {
+    if (!spec.create) return false;
+    const id = spec.create.nameIsKey ? name : randomId(entries);
+    const ok = await applyChange(
+      [{ op: 'add', path: pointer(kind, id), value: spec.create.value(name) }],
+      `Add ${spec.singular} ${name}`,
+    );
+    if (ok) {
+      setCreating(false);
+      onSelect(id);
+    }
+    return ok;
+  };
+
+  const rename = (id: string, name: string) =>
+    applyChange(
+      [{ op: 'replace', path: pointer(kind, id, 'name'), value: name }],
+      `Rename ${spec.singular} ${entryLabel(id, entries[id])} to ${name}`,
+    );
+
+  const remove = async (id: string) => {
+    const label = entryLabel(id, entries[id]);
+    if (!(await confirmDialog(`Delete ${spec.singular} "${label}"?`, 'Delete'))) return;
+    if ((await applyChange([{ op: 'remove', path: pointer(kind, id) }], `Delete ${spec.singular} ${label}`)) && id === selected)
+      onSelect(undefined);
+  };
+
+  return (
+    <section className="place" data-testid={`place-${kind}`}>
+      <header className="place-header">
+        <h2>{TITLES[kind]}</h2>
+        {spec.create && !creating && (
+          <button data-testid="new-entry" disabled={readOnly} onClick={() => setCreating(true)}>
+            New {spec.singular}
+          </button>
+        )}
+      </header>
+      {spec.create && creating && !readOnly && (
+        <InlineForm
+          inputTestId="new-entry-name"
+          submitTestId="new-entry-create"
+          cancelTestId="new-entry-cancel"
+          placeholder={spec.create.nameIsKey ? 'ClassName' : `Name of the new ${spec.singular}`}
+          submitLabel="Create"
+          autoFocus
+          validate={spec.create.validate ? (v) => spec.create!.validate!(v, entries) : undefined}
+          onSubmit={create}
+          onCancel={() => setCreating(false)}
+        />
+      )}
+      {ids.length === 0 ? (
+        <p className="empty" data-testid="entries-empty">
+          No {TITLES[kind].toLowerCase()} yet.
+        </p>
+      ) : (
+        <ul className="entry-list" data-testid="entry-list">
+          {ids.map((id) => (
+            <EntryRow
+              key={id}
+              id={id}
+              label={entryLabel(id, entries[id])}
+              selected={id === selected}
+              readOnly={readOnly}
+              canRename={spec.rename}
+              canDelete={spec.remove}
+              onSelect={() => onSelect(id)}
+              onRename={(name) => rename(id, name)}
+              onDelete={() => void remove(id)}
+            />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

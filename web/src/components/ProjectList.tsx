@@ -1,0 +1,79 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, errorMessage, type Project } from '../api';
+import { toast } from '../notify';
+import { ImportProjectForm } from './ImportProjectForm';
+import { NewProjectForm } from './NewProjectForm';
+import { ProjectRow } from './ProjectRow';
+
+/** The start page: every project, with create, import, rename, delete, export and open. */
+export function ProjectList() {
+  const [projects, setProjects] = useState<Project[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setProjects(await api.listProjects());
+      setError(null);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const added = (p: Project, verb: string) => {
+    toast(`${verb} project ${p.name}`, 'success');
+    void load();
+  };
+
+  return (
+    <main className="project-list">
+      <header className="page-header">
+        <span className="logo" aria-hidden="true">◆</span>
+        <h1>DeepForge</h1>
+        <span className="muted">Projects</span>
+      </header>
+      <section className="card">
+        <h2>New project</h2>
+        <NewProjectForm onCreated={(p) => added(p, 'Created')} />
+      </section>
+      <section className="card">
+        <h2>Your projects</h2>
+        {error && (
+          <p className="form-error" role="alert" data-testid="projects-error">
+            {error} <button onClick={() => void load()}>Retry</button>
+          </p>
+        )}
+        {projects === null && !error && <p className="muted">Loading…</p>}
+        {projects !== null && projects.length === 0 && (
+          <p className="empty" data-testid="projects-empty">
+            No projects yet. Create one above or import a bundle.
+          </p>
+        )}
+        {projects !== null && projects.length > 0 && (
+          <table className="table" data-testid="project-table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Description</th>
+                <th>Default branch</th>
+                <th className="actions-col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {projects.map((p) => (
+                <ProjectRow key={p.id} project={p} onChanged={() => void load()} />
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="card">
+        <h2>Import a project</h2>
+        <ImportProjectForm onImported={(p) => added(p, 'Imported')} />
+      </section>
+    </main>
+  );
+}

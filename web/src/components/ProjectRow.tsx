@@ -1,0 +1,83 @@
+import { useState } from 'react';
+import { api, errorMessage, type Project } from '../api';
+import { confirmDialog, toast } from '../notify';
+import { buildPath } from '../router';
+import { InlineForm } from './InlineForm';
+import { Link } from './Link';
+
+export function ProjectRow({ project, onChanged }: { project: Project; onChanged: () => void }) {
+  const [renaming, setRenaming] = useState(false);
+  const open = buildPath({ page: 'project', project: project.id });
+
+  const rename = async (name: string) => {
+    try {
+      await api.updateProject(project.id, { name });
+      setRenaming(false);
+      toast(`Renamed to ${name}`, 'success');
+      onChanged();
+      return true;
+    } catch (e) {
+      toast(errorMessage(e), 'error');
+      return false;
+    }
+  };
+
+  const remove = async () => {
+    if (!(await confirmDialog(`Delete project "${project.name}" and all its history? This cannot be undone.`, 'Delete')))
+      return;
+    try {
+      await api.deleteProject(project.id);
+      toast(`Deleted project ${project.name}`, 'success');
+      onChanged();
+    } catch (e) {
+      toast(errorMessage(e), 'error');
+    }
+  };
+
+  return (
+    <tr data-testid="project-row" data-project-id={project.id}>
+      <td>
+        {renaming ? (
+          <InlineForm
+            inputTestId="rename-input"
+            submitTestId="rename-save"
+            cancelTestId="rename-cancel"
+            placeholder="New name"
+            submitLabel="Save"
+            initial={project.name}
+            autoFocus
+            onSubmit={rename}
+            onCancel={() => setRenaming(false)}
+          />
+        ) : (
+          <Link to={open} data-testid="project-open" className="strong">
+            {project.name}
+          </Link>
+        )}
+      </td>
+      <td className="muted">{project.description}</td>
+      <td>
+        <code>{project.defaultBranch}</code>
+      </td>
+      <td className="actions">
+        <Link to={open} className="button" data-testid="project-open-button">
+          Open
+        </Link>
+        <button className="secondary" data-testid="project-rename" onClick={() => setRenaming(true)} disabled={renaming}>
+          Rename
+        </button>
+        <a
+          className="button secondary"
+          data-testid="project-export"
+          href={api.exportUrl(project.id)}
+          download={`${project.name}.bundle`}
+        >
+          Export
+        </a>
+        <button className="danger" data-testid="project-delete" onClick={() => void remove()}>
+          Delete
+        </button>
+      </td>
+    </tr>
+  );
+}

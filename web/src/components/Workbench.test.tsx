@@ -1,0 +1,144 @@
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mockFetch, FakeSocket, type Call } from '../testing';
+import { parseRoute, type WorkbenchRoute } from '../router';
+import { WsClient } from '../ws';
+import { Toasts } from './Toasts';
+import { Workbench } from './Workbench';
+
+const project = { id: 'demo', name: 'Demo', description: '', defaultBranch: 'main', created: '', role: 'owner' };
+const model = (pipelines: Record<string, unknown>) => ({
+  project: { name: 'Demo', description: '' },
+  pipelines,
+  operations: {},
+  architectures: {},
+  artifacts: {},
+  utils: {},
+});
+
+let sockets: FakeSocket[];
+let ws: WsClient;
+let server: { head: string; pipelines: Record<string, unknown>; change?: (c: Call) => { status?: number; body?: unknown } };
+let calls: Call[];
+
+beforeEach(() => {
+  sockets = [];
+  ws = new WsClient({ url: 'ws://x', createSocket: (u) => (sockets.push(new FakeSocket(u)), sockets[sockets.length - 1]) });
+  server = { head: 'c1', pipelines: { p1: { name: 'Train' } } };
+  calls = mockFetch((c) => {
+    const path = c.url.replace(/\?.*$/, '');
+    if (path === '/api/v1/projects/demo') return { body: project };
+    if (path === '/api/v1/projects/demo/branches') return { body: [{ name: 'main', head: server.head }] };
+    if (path === '/api/v1/projects/demo/model') return { body: { ref: 'main', commit: server.head, model: model(server.pipelines) } };
+    if (path === '/api/v1/projects/demo/branches/main/changes') return server.change?.(c);
+    if (path === '/api/v1/projects/demo/commits')
+      return { body: { commits: [{ id: 'c1', parents: [], author: { name: 'Ada' }, time: new Date().toISOString(), message: 'Create project', paths: ['/project'] }], next: null } };
+  }).calls;
+});
+afterEach(() => {
+  cleanup();
+  ws.close();
+  vi.unstubAllGlobals();
+});
+
+const show = (url: string) => {
+  const [path, search] = url.split('?');
+  return render(
+    <>
+      <Workbench route={parseRoute(path, search ? `?${search}` : '') as WorkbenchRoute} ws={ws} />
+      <Toasts />
+    </>,
+  );
+};
+const modelFetches = () => calls.filter((c) => c.url.includes('/model')).length;
+const rowIds = () => screen.getAllByTestId('entry-row').map((r) => r.getAttribute('data-entry-id'));
+
+describe('Workbench', () => {
+  it('loads the model, subscribes since its commit and applies live commits', async () => {
+    show('/p/demo/main/pipelines');
+    await screen.findByTestId('entry-row');
+    expect(screen.getByTestId('project-name').textContent).toBe('Demo');
+    await waitFor(() => expect(sockets).toHaveLength(1));
+    act(() => sockets[0].open());
+    expect(sockets[0].sent[0]).toEqual({ type: 'subscribe', project: 'demo', branch: 'main', since: 'c1' });
+
+    act(() =>
+      sockets[0].receive({
+        type: 'commit', project: 'demo', branch: 'main', commit: 'c2', parent: 'c1', author: 'Bob', message: 'Add', time: '',
+        patch: [{ op: 'add', path: '/pipelines/p2', value: { name: 'Eval' } }],
+      }),
+    );
+    expect(rowIds()).toEqual(['p2', 'p1']);
+    expect(modelFetches()).toBe(1);
+
+    // a commit that does not sit on our head: refetch instead
+    server.head = 'c9';
+    server.pipelines = { p3: { name: 'Other' } };
+    act(() => sockets[0].receive({ type: 'commit', project: 'demo', branch: 'main', commit: 'c9', parent: 'c8', patch: [] }));
+    await waitFor(() => expect(rowIds()).toEqual(['p3']));
+
+    act(() => sockets[0].receive({ type: 'presence', project: 'demo', branch: 'main', users: [{ session: 's', user: 'bob', name: 'Bob Smith', node: '/pipelines/p3' }] }));
+    expect(screen.getByTestId('presence-avatar').textContent).toBe('BS');
+    expect(screen.getByTestId('presence-avatar').getAttribute('title')).toContain('/pipelines/p3');
+  });
+
+  it('sends edits with the shown commit as base and reports conflicts', async () => {
+    server.change = (c) => {
+      const body = c.body as { base: string };
+      expect(body.base).toBe(server.head);
+      return { body: { commit: 'c2', rebased: false } };
+    };
+    show('/p/demo/main/pipelines');
+    await screen.findByTestId('entry-row');
+    fireEvent.click(screen.getByTestId('entry-rename'));
+    fireEvent.change(screen.getByTestId('rename-input'), { target: { value: 'Train2' } });
+    await act(async () => fireEvent.click(screen.getByTestId('rename-save')));
+    expect(screen.getByTestId('entry-row').textContent).toContain('Train2');
+
+    // next edit is based on c2 and conflicts
+    server.head = 'c3';
+    server.pipelines = { p1: { name: 'Theirs' } };
+    server.change = () => ({ status: 409, body: { error: 'conflict', path: '/pipelines/p1/name', current: 'Theirs' } });
+    fireEvent.click(screen.getByTestId('entry-rename'));
+    fireEvent.change(screen.getByTestId('rename-input'), { target: { value: 'Mine' } });
+    await act(async () => fireEvent.click(screen.getByTestId('rename-save')));
+    await waitFor(() => expect(screen.getByTestId('entry-open').textContent).toBe('Theirs'));
+    const toast = screen.getAllByTestId('toast').map((t) => t.textContent).join('\n');
+    expect(toast).toContain('Conflict: /pipelines/p1/name was changed by someone else; current value: "Theirs"');
+  });
+
+  it('toasts when the server rebased an edit', async () => {
+    server.change = () => {
+      server.head = 'c5';
+      server.pipelines = { p1: { name: 'Train' }, p9: { name: 'Merged' } };
+      return { body: { commit: 'c5', rebased: true } };
+    };
+    show('/p/demo/main/pipelines');
+    await screen.findByTestId('entry-row');
+    fireEvent.click(screen.getByTestId('new-entry'));
+    fireEvent.change(screen.getByTestId('new-entry-name'), { target: { value: 'X' } });
+    await act(async () => fireEvent.click(screen.getByTestId('new-entry-create')));
+    await waitFor(() => expect(rowIds()).toContain('p9'));
+    expect(screen.getAllByTestId('toast').some((t) => t.textContent === 'Your edit was merged with newer changes by others')).toBe(true);
+  });
+
+  it('shows a read-only view at a commit with edits disabled and no subscription', async () => {
+    show('/p/demo/@abc1234/pipelines/p1?branch=main');
+    await screen.findByTestId('entry-row');
+    expect(screen.getByTestId('readonly-banner').textContent).toContain('Read-only at commit c1');
+    expect((screen.getByTestId('new-entry') as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByTestId('entry-rename') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId('inspector-json').textContent).toContain('"Train"');
+    expect(calls.find((c) => c.url.includes('/model'))?.url).toContain('ref=abc1234');
+    expect(sockets).toHaveLength(0);
+  });
+
+  it('lists history pages of 50', async () => {
+    show('/p/demo/main/history');
+    const row = await screen.findByTestId('commit-row');
+    expect(row.getAttribute('data-commit')).toBe('c1');
+    expect(row.textContent).toContain('Ada');
+    expect(calls.find((c) => c.url.includes('/commits'))?.url).toBe('/api/v1/projects/demo/commits?ref=c1&limit=50');
+    expect((screen.getByTestId('commit-diff') as HTMLButtonElement).disabled).toBe(true);
+  });
+});

@@ -1,0 +1,129 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, type Branch, type Project } from '../api';
+import { presenceNode } from '../live';
+import { toast } from '../notify';
+import { branchPath, buildPath, commitPath, navigate, type WorkbenchRoute } from '../router';
+import { useWorkbench } from '../useWorkbench';
+import { wsClient, type WsClient } from '../ws';
+import { EntryPlace } from './EntryPlace';
+import { ExecutionsPlace } from './ExecutionsPlace';
+import { HistoryPlace } from './HistoryPlace';
+import { Inspector } from './Inspector';
+import { Link } from './Link';
+import { Rail } from './Rail';
+import { ReadOnlyBanner } from './ReadOnlyBanner';
+import { TopBar } from './TopBar';
+
+/** The workbench of one project at a branch (editable, live) or at a commit (read-only). */
+export function Workbench({ route, ws = wsClient() }: { route: WorkbenchRoute; ws?: WsClient }) {
+  const { project, branch, commit, place, id } = route;
+  const [info, setInfo] = useState<Project | null>(null);
+  const [branches, setBranches] = useState<Branch[]>([]);
+
+  const refreshBranches = useCallback(() => {
+    api.listBranches(project).then(setBranches, () => undefined);
+  }, [project]);
+
+  useEffect(() => {
+    setInfo(null);
+    api.getProject(project).then(setInfo, () => undefined);
+    refreshBranches();
+  }, [project, refreshBranches]);
+
+  const defaultBranch = info?.defaultBranch;
+  const onBranchDeleted = useCallback(() => {
+    toast(`Branch ${branch} was deleted`, 'error');
+    refreshBranches();
+    if (defaultBranch && defaultBranch !== branch) navigate(branchPath(project, defaultBranch, place), { replace: true });
+  }, [branch, defaultBranch, project, place, refreshBranches]);
+
+  const wb = useWorkbench(project, { branch, commit }, ws, onBranchDeleted);
+
+  const node = presenceNode(place, id);
+  useEffect(() => {
+    if (branch) ws.presence(project, branch, node);
+  }, [ws, project, branch, node]);
+
+  const select = (entry: string | undefined) => navigate(buildPath({ ...route, id: entry }));
+  const backBranch = route.returnBranch ?? defaultBranch;
+  const projectName = info?.name ?? wb.model?.project?.name ?? project;
+
+  let centre;
+  if (wb.error && !wb.model) {
+    centre = (
+      <div className="empty-state" data-testid="workbench-error" role="alert">
+        <h2>Cannot open {commit ? `commit ${commit}` : `branch ${branch}`}</h2>
+        <p>{wb.error}</p>
+        <p>
+          <Link to="/">All projects</Link>
+          {defaultBranch && defaultBranch !== branch && (
+            <>
+              {' · '}
+              <Link to={branchPath(project, defaultBranch)}>Open {defaultBranch}</Link>
+            </>
+          )}
+        </p>
+      </div>
+    );
+  } else if (!wb.model || !wb.head) {
+    centre = <p className="muted loading">Loading model…</p>;
+  } else if (place === 'executions') {
+    centre = <ExecutionsPlace />;
+  } else if (place === 'history') {
+    centre = (
+      <HistoryPlace
+        project={project}
+        branch={branch}
+        head={wb.head}
+        branches={branches}
+        readOnly={wb.readOnly}
+        onOpenCommit={(c) => navigate(commitPath(project, c, 'pipelines', branch ?? route.returnBranch))}
+        onChanged={() => void wb.reload()}
+        onBranchesChanged={refreshBranches}
+      />
+    );
+  } else {
+    const entries = wb.model[place] ?? {};
+    centre = (
+      <div className="split">
+        <EntryPlace
+          kind={place}
+          entries={entries}
+          selected={id}
+          readOnly={wb.readOnly}
+          onSelect={select}
+          applyChange={wb.applyChange}
+        />
+        <Inspector kind={place} id={id} entry={id !== undefined ? entries[id] : undefined} />
+      </div>
+    );
+  }
+
+  return (
+    <div className="workbench">
+      <TopBar
+        project={project}
+        projectName={projectName}
+        branch={branch}
+        commit={commit}
+        head={wb.head}
+        branches={branches}
+        defaultBranch={defaultBranch}
+        place={place}
+        users={wb.users}
+        onBranchesChanged={refreshBranches}
+      />
+      {commit && (
+        <ReadOnlyBanner
+          commit={wb.head ?? commit}
+          backLabel={backBranch ? `Back to ${backBranch}` : 'Back to branch'}
+          onBack={() => backBranch && navigate(branchPath(project, backBranch, place))}
+        />
+      )}
+      <div className="workbench-body">
+        <Rail route={route} />
+        <main className="centre">{centre}</main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,168 @@
+// The model the workbench shows, kept live: initial fetch, WebSocket commits, and applyChange().
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, ApiError, errorMessage, type ModelView } from './api';
+import { brief } from './format';
+import { decideCommit } from './live';
+import { toast } from './notify';
+import { applyPatch, type PatchOp } from './patch';
+import type { PresenceUser, ServerMessage, WsClient } from './ws';
+
+export interface WorkbenchModel {
+  model: ModelView | null;
+  /** The commit the UI shows; the `base` of every edit. */
+  head: string | null;
+  error: string | null;
+  users: PresenceUser[];
+  readOnly: boolean;
+  applyChange: (patch: PatchOp[], message: string) => Promise<boolean>;
+  reload: () => Promise<void>;
+}
+
+interface Live {
+  model: ModelView | null;
+  head: string | null;
+  own: Set<string>;
+  reloading: boolean;
+  again: boolean;
+}
+
+const fresh = (): Live => ({ model: null, head: null, own: new Set(), reloading: false, again: false });
+
+export function useWorkbench(
+  project: string,
+  ref: { branch?: string; commit?: string },
+  ws: WsClient,
+  onBranchDeleted: () => void,
+): WorkbenchModel {
+  const { branch, commit } = ref;
+  const refName = commit ?? branch;
+  const readOnly = commit !== undefined;
+  const live = useRef<Live>(fresh());
+  const [view, setView] = useState<{ model: ModelView | null; head: string | null }>({ model: null, head: null });
+  const [error, setError] = useState<string | null>(null);
+  const [users, setUsers] = useState<PresenceUser[]>([]);
+
+  const setLocal = useCallback((L: Live, model: ModelView, head: string) => {
+    if (L !== live.current) return;
+    L.model = model;
+    L.head = head;
+    setView({ model, head });
+  }, []);
+
+  const reload = useCallback(async () => {
+    const L = live.current;
+    if (L.reloading) {
+      L.again = true;
+      return;
+    }
+    L.reloading = true;
+    try {
+      do {
+        L.again = false;
+        const r = await api.getModel(project, refName);
+        if (L !== live.current) return;
+        setLocal(L, r.model, r.commit);
+        setError(null);
+        if (branch) ws.markSeen(project, branch, r.commit);
+      } while (L.again);
+    } catch (e) {
+      if (L !== live.current) return;
+      if (L.model) toast(`Could not refresh the model: ${errorMessage(e)}`, 'error');
+      else setError(errorMessage(e));
+    } finally {
+      L.reloading = false;
+    }
+  }, [project, refName, branch, ws, setLocal]);
+
+  useEffect(() => {
+    live.current = fresh();
+    setView({ model: null, head: null });
+    setError(null);
+    setUsers([]);
+    void reload();
+  }, [reload]);
+
+  const deleted = useRef(onBranchDeleted);
+  deleted.current = onBranchDeleted;
+
+  const onMessage = useCallback(
+    (msg: ServerMessage) => {
+      const L = live.current;
+      switch (msg.type) {
+        case 'commit': {
+          if (L.reloading) {
+            L.again = true;
+            return;
+          }
+          const action = decideCommit(msg, L.head, L.own);
+          if (action === 'apply' && L.model) {
+            try {
+              setLocal(L, applyPatch(L.model, msg.patch), msg.commit);
+            } catch {
+              void reload();
+            }
+          } else if (action !== 'ignore') {
+            void reload();
+          }
+          return;
+        }
+        case 'subscribed':
+          if (msg.head && msg.head !== L.head) void reload();
+          return;
+        case 'branch':
+          if (msg.head === null) deleted.current();
+          else if (msg.head !== L.head) void reload();
+          return;
+        case 'presence':
+          setUsers(msg.users ?? []);
+          return;
+        case 'error':
+          toast(msg.error, 'error');
+          return;
+      }
+    },
+    [reload, setLocal],
+  );
+
+  const loaded = view.model !== null;
+  useEffect(() => {
+    if (!branch || !loaded) return;
+    return ws.subscribe(project, branch, onMessage, live.current.head ?? undefined);
+  }, [project, branch, loaded, ws, onMessage]);
+
+  const applyChange = useCallback(
+    async (patch: PatchOp[], message: string): Promise<boolean> => {
+      const L = live.current;
+      if (readOnly || !branch || L.head === null || !L.model) {
+        toast('This view is read-only', 'error');
+        return false;
+      }
+      const base = L.head;
+      try {
+        const r = await api.applyChanges(project, branch, { base, message, patch });
+        L.own.add(r.commit);
+        if (L.head === r.commit) {
+          // the WebSocket already brought our commit
+        } else if (!r.rebased && L.head === base && L.model) {
+          setLocal(L, applyPatch(L.model, patch), r.commit);
+        } else {
+          await reload();
+        }
+        if (r.rebased) toast('Your edit was merged with newer changes by others', 'info');
+        return true;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 409) {
+          const where = e.path ?? 'a field you edited';
+          toast(`Conflict: ${where} was changed by someone else; current value: ${brief(e.current)}`, 'error');
+          await reload();
+        } else {
+          toast(errorMessage(e), 'error');
+        }
+        return false;
+      }
+    },
+    [project, branch, readOnly, reload, setLocal],
+  );
+
+  return { model: view.model, head: view.head, error, users, readOnly, applyChange, reload };
+}

@@ -1,0 +1,103 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeSocket } from './testing';
+import { WsClient, type ServerMessage } from './ws';
+
+let sockets: FakeSocket[];
+let client: WsClient;
+const last = () => sockets[sockets.length - 1];
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  sockets = [];
+  client = new WsClient({
+    url: 'ws://test/api/v1/ws',
+    createSocket: (url) => {
+      const s = new FakeSocket(url);
+      sockets.push(s);
+      return s;
+    },
+    minDelay: 100,
+    maxDelay: 1000,
+  });
+});
+afterEach(() => {
+  client.close();
+  vi.useRealTimers();
+});
+
+describe('WsClient', () => {
+  it('connects lazily and subscribes with since once open', () => {
+    client.subscribe('p', 'main', () => {}, 'c0');
+    expect(sockets).toHaveLength(1);
+    expect(last().sent).toEqual([]);
+    last().open();
+    expect(last().sent).toEqual([{ type: 'subscribe', project: 'p', branch: 'main', since: 'c0' }]);
+  });
+
+  it('dispatches messages to the listeners of their branch only and remembers the last commit', () => {
+    const main: ServerMessage[] = [];
+    const dev: ServerMessage[] = [];
+    client.subscribe('p', 'main', (m) => main.push(m));
+    client.subscribe('p', 'dev', (m) => dev.push(m));
+    last().open();
+    last().receive({ type: 'subscribed', project: 'p', branch: 'main', head: 'h0' });
+    expect(client.lastSeen('p', 'main')).toBe('h0');
+    last().receive({ type: 'commit', project: 'p', branch: 'main', commit: 'c1', parent: 'h0', patch: [] });
+    last().receive({ type: 'presence', project: 'p', branch: 'dev', users: [] });
+    last().receive({ type: 'error', error: 'bad' });
+    expect(main.map((m) => m.type)).toEqual(['subscribed', 'commit', 'error']);
+    expect(dev.map((m) => m.type)).toEqual(['presence', 'error']);
+    expect(client.lastSeen('p', 'main')).toBe('c1');
+    expect(client.lastSeen('p', 'dev')).toBeUndefined();
+  });
+
+  it('reconnects with exponential backoff and re-subscribes with the last commit seen', () => {
+    client.subscribe('p', 'main', () => {});
+    last().open();
+    last().receive({ type: 'commit', project: 'p', branch: 'main', commit: 'c7', parent: 'c6', patch: [] });
+    client.presence('p', 'main', '/pipelines/x');
+
+    last().drop();
+    expect(sockets).toHaveLength(1);
+    vi.advanceTimersByTime(100);
+    expect(sockets).toHaveLength(2);
+    last().drop(); // fails again: the next wait doubles
+    vi.advanceTimersByTime(199);
+    expect(sockets).toHaveLength(2);
+    vi.advanceTimersByTime(1);
+    expect(sockets).toHaveLength(3);
+
+    last().open();
+    expect(last().sent).toEqual([
+      { type: 'subscribe', project: 'p', branch: 'main', since: 'c7' },
+      { type: 'presence', project: 'p', branch: 'main', node: '/pipelines/x' },
+    ]);
+    expect(client.backoff(10)).toBe(1000);
+  });
+
+  it('keeps one server subscription per branch and unsubscribes when the last listener leaves', () => {
+    const off1 = client.subscribe('p', 'main', () => {});
+    const off2 = client.subscribe('p', 'main', () => {});
+    last().open();
+    expect(last().sent.filter((m) => m.type === 'subscribe')).toHaveLength(1);
+    off1();
+    expect(last().sent.some((m) => m.type === 'unsubscribe')).toBe(false);
+    off2();
+    expect(last().sent[last().sent.length - 1]).toEqual({ type: 'unsubscribe', project: 'p', branch: 'main' });
+    last().drop();
+    vi.advanceTimersByTime(5000);
+    expect(sockets).toHaveLength(1); // nothing to listen to, no reconnect
+  });
+
+  it('sends presence right away when open and markSeen moves since forward', () => {
+    client.subscribe('p', 'main', () => {});
+    last().open();
+    client.presence('p', 'main', null);
+    expect(last().sent[1]).toEqual({ type: 'presence', project: 'p', branch: 'main' });
+    client.markSeen('p', 'main', 'c9');
+    last().drop();
+    vi.advanceTimersByTime(100);
+    last().open();
+    expect(last().sent[0]).toMatchObject({ type: 'subscribe', since: 'c9' });
+  });
+});

@@ -1,0 +1,223 @@
+// The one WebSocket to /api/v1/ws. Components subscribe to (project, branch); the client remembers the
+// last commit seen on each and, after a reconnect, re-subscribes with `since` so missed commits replay.
+import type { PatchOp } from './patch';
+
+export interface PresenceUser { session: string; user: string; name: string; node?: string | null }
+
+export type ServerMessage =
+  | { type: 'subscribed'; project: string; branch: string; head: string | null }
+  | {
+      type: 'commit';
+      project: string;
+      branch: string;
+      commit: string;
+      parent: string | null;
+      author: string | { name: string; email?: string };
+      message: string;
+      patch: PatchOp[];
+      time: string;
+    }
+  | { type: 'branch'; project: string; branch: string; head: string | null }
+  | { type: 'presence'; project: string; branch: string; users: PresenceUser[] }
+  | { type: 'error'; error: string };
+
+export type Listener = (msg: ServerMessage) => void;
+
+/** The part of the browser WebSocket this client uses (tests pass a fake). */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(): void;
+  onopen: ((ev: unknown) => void) | null;
+  onclose: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+}
+
+export interface WsOptions {
+  url?: string;
+  createSocket?: (url: string) => SocketLike;
+  /** Backoff: first delay and cap in ms. */
+  minDelay?: number;
+  maxDelay?: number;
+}
+
+const OPEN = 1;
+const key = (project: string, branch: string) => `${project}\u0000${branch}`;
+
+function defaultUrl(): string {
+  const { protocol, host } = window.location;
+  return `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}/api/v1/ws`;
+}
+
+export class WsClient {
+  private socket: SocketLike | null = null;
+  private readonly subs = new Map<string, { project: string; branch: string; listeners: Set<Listener> }>();
+  private readonly seen = new Map<string, string>();
+  private readonly presenceNode = new Map<string, string | null>();
+  private readonly globalListeners = new Set<(connected: boolean) => void>();
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
+  private readonly opts: Required<Omit<WsOptions, 'url'>> & { url?: string };
+
+  constructor(opts: WsOptions = {}) {
+    this.opts = {
+      url: opts.url,
+      createSocket: opts.createSocket ?? ((u) => new WebSocket(u) as unknown as SocketLike),
+      minDelay: opts.minDelay ?? 500,
+      maxDelay: opts.maxDelay ?? 30_000,
+    };
+  }
+
+  /**
+   * Listens to a branch. `since` (the commit the caller's model is at) replaces the remembered last
+   * commit, so commits between the caller's fetch and the subscription are replayed.
+   * Returns the function that unsubscribes.
+   */
+  subscribe(project: string, branch: string, listener: Listener, since?: string): () => void {
+    const k = key(project, branch);
+    if (since) this.seen.set(k, since);
+    let sub = this.subs.get(k);
+    if (!sub) {
+      sub = { project, branch, listeners: new Set() };
+      this.subs.set(k, sub);
+      sub.listeners.add(listener);
+      if (this.isOpen()) {
+        this.sendSubscribe(k);
+        if (this.presenceNode.has(k)) this.sendPresence(k);
+      } else {
+        this.connect();
+      }
+    } else {
+      sub.listeners.add(listener);
+    }
+    return () => this.unsubscribe(project, branch, listener);
+  }
+
+  private unsubscribe(project: string, branch: string, listener: Listener): void {
+    const k = key(project, branch);
+    const sub = this.subs.get(k);
+    if (!sub || !sub.listeners.delete(listener) || sub.listeners.size > 0) return;
+    this.subs.delete(k);
+    this.presenceNode.delete(k);
+    if (this.isOpen()) this.send({ type: 'unsubscribe', project, branch });
+  }
+
+  /** Tells others what this user views; re-sent after a reconnect. */
+  presence(project: string, branch: string, node: string | null): void {
+    const k = key(project, branch);
+    this.presenceNode.set(k, node);
+    if (this.isOpen()) this.sendPresence(k);
+  }
+
+  lastSeen(project: string, branch: string): string | undefined {
+    return this.seen.get(key(project, branch));
+  }
+
+  /** Records that the caller's view is at `commit` (after it refetched the model, say). */
+  markSeen(project: string, branch: string, commit: string): void {
+    this.seen.set(key(project, branch), commit);
+  }
+
+  onConnectionChange(listener: (connected: boolean) => void): () => void {
+    this.globalListeners.add(listener);
+    return () => this.globalListeners.delete(listener);
+  }
+
+  isOpen(): boolean {
+    return this.socket !== null && this.socket.readyState === OPEN;
+  }
+
+  /** Closes for good (tests, page unload). */
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.socket?.close();
+    this.socket = null;
+  }
+
+  /** Delay before reconnect attempt number `attempt` (0-based): doubling, capped. */
+  backoff(attempt: number): number {
+    return Math.min(this.opts.maxDelay, this.opts.minDelay * 2 ** attempt);
+  }
+
+  private connect(): void {
+    if (this.closed || this.socket || this.timer) return;
+    const socket = this.opts.createSocket(this.opts.url ?? defaultUrl());
+    this.socket = socket;
+    socket.onopen = () => {
+      this.attempt = 0;
+      for (const k of this.subs.keys()) {
+        this.sendSubscribe(k);
+        if (this.presenceNode.has(k)) this.sendPresence(k);
+      }
+      for (const l of this.globalListeners) l(true);
+    };
+    socket.onmessage = (ev) => this.receive(ev.data);
+    socket.onerror = () => {
+      // onclose follows and schedules the reconnect
+    };
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      for (const l of this.globalListeners) l(false);
+      this.scheduleReconnect();
+    };
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed || this.subs.size === 0 || this.timer) return;
+    const delay = this.backoff(this.attempt++);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.subs.size > 0) this.connect();
+    }, delay);
+  }
+
+  private receive(data: unknown): void {
+    let msg: ServerMessage;
+    try {
+      msg = JSON.parse(String(data)) as ServerMessage;
+    } catch {
+      return;
+    }
+    if (msg.type === 'error') {
+      for (const sub of this.subs.values()) for (const l of [...sub.listeners]) l(msg);
+      return;
+    }
+    const k = key(msg.project, msg.branch);
+    if (msg.type === 'commit') this.seen.set(k, msg.commit);
+    else if (msg.type === 'branch' && msg.head) this.seen.set(k, msg.head);
+    else if (msg.type === 'subscribed' && msg.head && !this.seen.has(k)) this.seen.set(k, msg.head);
+    const sub = this.subs.get(k);
+    if (sub) for (const l of [...sub.listeners]) l(msg);
+  }
+
+  private sendSubscribe(k: string): void {
+    const sub = this.subs.get(k);
+    if (!sub) return;
+    const since = this.seen.get(k);
+    this.send({ type: 'subscribe', project: sub.project, branch: sub.branch, ...(since ? { since } : {}) });
+  }
+
+  private sendPresence(k: string): void {
+    const sub = this.subs.get(k);
+    if (!sub) return;
+    const node = this.presenceNode.get(k);
+    this.send({ type: 'presence', project: sub.project, branch: sub.branch, ...(node ? { node } : {}) });
+  }
+
+  private send(msg: object): void {
+    this.socket?.send(JSON.stringify(msg));
+  }
+}
+
+let shared: WsClient | null = null;
+
+/** The app-wide client. */
+export function wsClient(): WsClient {
+  if (!shared) shared = new WsClient();
+  return shared;
+}
