@@ -102,7 +102,9 @@ describe('Workbench', () => {
     fireEvent.click(screen.getByTestId('entry-rename'));
     fireEvent.change(screen.getByTestId('rename-input'), { target: { value: 'Mine' } });
     await act(async () => fireEvent.click(screen.getByTestId('rename-save')));
-    await waitFor(() => expect(screen.getByTestId('entry-open').textContent).toBe('Theirs'));
+    expect(modelFetches()).toBe(2); // reloaded after the conflict
+    fireEvent.click(screen.getByTestId('rename-cancel'));
+    expect(screen.getByTestId('entry-open').textContent).toBe('Theirs');
     const toast = screen.getAllByTestId('toast').map((t) => t.textContent).join('\n');
     expect(toast).toContain('Conflict: /pipelines/p1/name was changed by someone else; current value: "Theirs"');
   });
