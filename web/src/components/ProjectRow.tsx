@@ -59,7 +59,8 @@ export function ProjectRow({ project, onChanged }: { project: Project; onChanged
       <td>
         <code>{project.defaultBranch}</code>
       </td>
-      <td className="actions">
+      <td>
+        <div className="actions">
         <Link to={open} className="button" data-testid="project-open-button">
           Open
         </Link>
@@ -77,6 +78,7 @@ export function ProjectRow({ project, onChanged }: { project: Project; onChanged
         <button className="danger" data-testid="project-delete" onClick={() => void remove()}>
           Delete
         </button>
+        </div>
       </td>
     </tr>
   );

@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
+import java.util.EnumSet;
 import java.util.List;
+import org.eclipse.jetty.http.UriCompliance;
 import java.util.Optional;
 import org.deepforge.model.Json;
 import org.deepforge.server.api.HistoryApi;
@@ -70,6 +72,10 @@ public final class App implements AutoCloseable {
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.port();
             cfg.startup.showJavalinBanner = false;
+            // branch names may contain '/', sent as %2F inside one path segment
+            cfg.jetty.modifyHttpConfiguration(h -> h.setUriCompliance(UriCompliance.from(EnumSet.of(
+                    UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING))));
+            cfg.jetty.modifyServletContextHandler(h -> h.getServletHandler().setDecodeAmbiguousURIs(true));
             if (App.class.getResource("/webapp/index.html") != null) {
                 cfg.staticFiles.add(s -> {
                     s.hostedPath = "/";

@@ -1,0 +1,89 @@
+package org.deepforge.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.deepforge.model.Json;
+
+/** A real server on a free loopback port with a fresh data directory, and a small HTTP client for it. */
+public final class TestServer implements AutoCloseable {
+    public final Path dataDir;
+    public final App app;
+    public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    public TestServer() throws Exception {
+        this(Files.createTempDirectory("deepforge-test"));
+    }
+
+    public TestServer(Path dataDir) throws Exception {
+        this.dataDir = dataDir;
+        this.app = App.start(new ServerConfig("127.0.0.1", 0, dataDir));
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + app.port() + path;
+    }
+
+    public String wsUrl() {
+        return "ws://127.0.0.1:" + app.port() + "/api/v1/ws";
+    }
+
+    /** A response with its JSON body parsed (a missing/non-JSON body becomes a missing node). */
+    public record Reply(int status, JsonNode json, String body) {}
+
+    public Reply send(String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(60));
+        if (body == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode json;
+        try {
+            json = r.body().isEmpty() ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : Json.MAPPER.readTree(r.body());
+        } catch (IOException e) {
+            json = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+        return new Reply(r.statusCode(), json, r.body());
+    }
+
+    public Reply get(String path) throws IOException, InterruptedException {
+        return send("GET", path, null);
+    }
+
+    public Reply post(String path, String body) throws IOException, InterruptedException {
+        return send("POST", path, body);
+    }
+
+    /** Creates a project and returns its id. */
+    public String createProject(String name) throws Exception {
+        Reply r = post("/api/v1/projects", "{\"name\":\"" + name + "\"}");
+        if (r.status() != 201) {
+            throw new IllegalStateException("create failed: " + r.body());
+        }
+        return r.json().get("id").asText();
+    }
+
+    public String head(String project, String branch) throws Exception {
+        return get("/api/v1/projects/" + project + "/model?ref=" + branch).json().get("commit").asText();
+    }
+
+    /** Posts a change set; single quotes in {@code patch} become double quotes. */
+    public Reply change(String project, String branch, String base, String patch) throws Exception {
+        String body = "{\"base\":" + (base == null ? "null" : "\"" + base + "\"") + ",\"message\":\"test edit\",\"patch\":"
+                + patch.replace('\'', '"') + "}";
+        return post("/api/v1/projects/" + project + "/branches/" + branch + "/changes", body);
+    }
+
+    @Override
+    public void close() {
+        app.close();
+    }
+}
