@@ -34,6 +34,13 @@ describe('api client', () => {
     expect(err.current).toBe('Other');
   });
 
+  it('finds path and current inside detail too', async () => {
+    mockFetch(() => ({ status: 409, body: { error: 'conflict', detail: { path: '/x', current: null } } }));
+    const err: ApiError = await api.applyChanges('p', 'main', { base: 'c', message: 'm', patch: [] }).catch((e) => e);
+    expect(err.path).toBe('/x');
+    expect(err.current).toBeNull();
+  });
+
   it('carries the conflict list of a failed merge', async () => {
     const conflicts = [{ path: '/pipelines/a/name', base: 'A', ours: 'B', theirs: 'C' }];
     mockFetch(() => ({ status: 409, body: { error: 'merge conflicts', conflicts } }));

@@ -57,8 +57,12 @@ export class ApiError extends Error {
     this.status = status;
     if ('detail' in body) this.detail = body.detail;
     if (typeof body.id === 'string') this.incident = body.id;
-    if (typeof body.path === 'string') this.path = body.path;
+    // the conflict fields may sit at the top level or inside `detail`
+    const detail = body.detail && typeof body.detail === 'object' && !Array.isArray(body.detail) ? body.detail : {};
+    const path = typeof body.path === 'string' ? body.path : detail.path;
+    if (typeof path === 'string') this.path = path;
     if ('current' in body) this.current = body.current;
+    else if ('current' in detail) this.current = detail.current;
     if (Array.isArray(body.conflicts)) this.conflicts = body.conflicts as unknown as Conflict[];
   }
 }

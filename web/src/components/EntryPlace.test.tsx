@@ -77,6 +77,20 @@ describe('EntryPlace', () => {
     expect(screen.queryByTestId('entry-rename')).toBeNull();
   });
 
+  it('deletes the selection with the Delete key', async () => {
+    const applyChange = vi.fn(async () => true);
+    render(
+      <>
+        <EntryPlace kind="pipelines" entries={pipelines} selected="p1" readOnly={false} onSelect={vi.fn()} applyChange={applyChange} />
+        <ConfirmDialog />
+      </>,
+    );
+    fireEvent.keyDown(screen.getAllByTestId('entry-open')[0], { key: 'Delete' });
+    expect(screen.getByTestId('confirm-dialog').textContent).toContain('Train');
+    await act(async () => fireEvent.click(screen.getByTestId('confirm-ok')));
+    expect(applyChange).toHaveBeenCalledWith([{ op: 'remove', path: '/pipelines/p1' }], 'Delete pipeline Train');
+  });
+
   it('disables every edit control when read-only', () => {
     render(<EntryPlace kind="pipelines" entries={pipelines} readOnly onSelect={vi.fn()} applyChange={vi.fn()} />);
     const edits = [screen.getByTestId('new-entry'), ...screen.getAllByTestId('entry-rename'), ...screen.getAllByTestId('entry-delete')];

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type KeyboardEvent } from 'react';
 import type { EntryMap } from '../api';
 import { randomId } from '../format';
 import { confirmDialog } from '../notify';
@@ -58,8 +58,17 @@ export function EntryPlace({ kind, entries, selected, readOnly, onSelect, applyC
       onSelect(undefined);
   };
 
+  // Delete removes the selection (not while typing in a field)
+  const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
+    const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement;
+    if (e.key === 'Delete' && !typing && selected && selected in entries && spec.remove && !readOnly) {
+      e.preventDefault();
+      void remove(selected);
+    }
+  };
+
   return (
-    <section className="place" data-testid={`place-${kind}`}>
+    <section className="place" data-testid={`place-${kind}`} onKeyDown={onKeyDown}>
       <header className="place-header">
         <h2>{TITLES[kind]}</h2>
         {spec.create && !creating && (

@@ -41,6 +41,14 @@ public final class ModelView {
 
     /** Checks the shape of a whole model view; throws with a message naming the first problem. */
     public static void validate(JsonNode model) {
+        validate(model, null);
+    }
+
+    /**
+     * Like {@link #validate(JsonNode)}, but entries identical to those of {@code known} (a model already
+     * checked; may be null) are not checked again, so an edit costs in proportion to what it changed.
+     */
+    public static void validate(JsonNode model, JsonNode known) {
         if (model == null || !model.isObject()) {
             throw new InvalidModelException("", "the model must be a JSON object");
         }
@@ -68,8 +76,15 @@ public final class ModelView {
             if (!map.isObject()) {
                 throw new InvalidModelException("/" + collection, "\"" + collection + "\" must be an object keyed by id");
             }
+            JsonNode knownMap = known == null ? null : known.get(collection);
+            if (map == knownMap) {
+                continue;
+            }
             for (Iterator<Map.Entry<String, JsonNode>> fields = map.fields(); fields.hasNext(); ) {
                 var entry = fields.next();
+                if (knownMap != null && knownMap.get(entry.getKey()) == entry.getValue()) {
+                    continue;
+                }
                 validateEntry(collection, entry.getKey(), entry.getValue());
             }
         }

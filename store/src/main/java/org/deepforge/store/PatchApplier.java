@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.flipkart.zjsonpatch.JsonPatch;
 import com.flipkart.zjsonpatch.JsonPatchApplicationException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import org.deepforge.model.Json;
@@ -58,9 +60,15 @@ final class PatchApplier {
         return ops;
     }
 
-    /** Applies every op in order to a copy of {@code model}. */
+    /**
+     * Applies every op in order. {@code model} is shared and never modified: containers along each op's
+     * path are copied before the op runs, so untouched entries stay the very same nodes (which lets
+     * validation and diffing skip them).
+     */
     static ObjectNode apply(JsonNode model, List<ObjectNode> ops) {
-        ObjectNode doc = (ObjectNode) model.deepCopy();
+        Set<JsonNode> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+        ObjectNode doc = shallowCopy((ObjectNode) model);
+        owned.add(doc);
         for (int i = 0; i < ops.size(); i++) {
             ObjectNode op = ops.get(i);
             String name = op.get("op").asText();
@@ -68,6 +76,10 @@ final class PatchApplier {
             if (name.equals("test")) {
                 checkTest(doc, op);
                 continue;
+            }
+            own(doc, path, owned);
+            if (op.has("from")) {
+                own(doc, op.get("from").asText(), owned);
             }
             ArrayNode single = Json.MAPPER.createArrayNode().add(op);
             try {
@@ -99,6 +111,57 @@ final class PatchApplier {
                 }
             }
         }
+    }
+
+    /** Replaces every container on the way to {@code pointer}'s parent by a private shallow copy. */
+    private static void own(ObjectNode doc, String pointer, Set<JsonNode> owned) {
+        JsonNode parent = doc;
+        List<String> tokens = tokens(pointer);
+        for (int t = 0; t < tokens.size() - 1; t++) {
+            String token = tokens.get(t);
+            JsonNode child;
+            if (parent instanceof ObjectNode o) {
+                child = o.get(token);
+            } else if (parent instanceof ArrayNode a && token.matches("\\d{1,9}")) {
+                child = a.get(Integer.parseInt(token));
+            } else {
+                return;
+            }
+            if (child == null || !child.isContainerNode()) {
+                return;
+            }
+            if (!owned.contains(child)) {
+                JsonNode copy = child.isObject() ? shallowCopy((ObjectNode) child) : shallowCopy((ArrayNode) child);
+                if (parent instanceof ObjectNode o) {
+                    o.set(token, copy);
+                } else {
+                    ((ArrayNode) parent).set(Integer.parseInt(token), copy);
+                }
+                owned.add(copy);
+                child = copy;
+            }
+            parent = child;
+        }
+    }
+
+    private static List<String> tokens(String pointer) {
+        List<String> out = new ArrayList<>();
+        for (String raw : pointer.substring(1).split("/", -1)) {
+            out.add(raw.replace("~1", "/").replace("~0", "~"));
+        }
+        return out;
+    }
+
+    private static ObjectNode shallowCopy(ObjectNode node) {
+        ObjectNode copy = Json.MAPPER.createObjectNode();
+        node.fields().forEachRemaining(e -> copy.set(e.getKey(), e.getValue()));
+        return copy;
+    }
+
+    private static ArrayNode shallowCopy(ArrayNode node) {
+        ArrayNode copy = Json.MAPPER.createArrayNode();
+        node.forEach(copy::add);
+        return copy;
     }
 
     private static boolean related(String a, String b) {

@@ -16,18 +16,14 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import org.deepforge.model.ModelView;
 import org.deepforge.store.tree.TreeCodec;
+import org.deepforge.store.tree.TreeWriter;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.dircache.DirCache;
-import org.eclipse.jgit.dircache.DirCacheBuilder;
-import org.eclipse.jgit.dircache.DirCacheEditor;
-import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.errors.AmbiguousObjectException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.errors.IncorrectObjectTypeException;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectReader;
@@ -60,6 +56,7 @@ final class ProjectRepo implements AutoCloseable {
                 }
             });
     private final Map<String, ReentrantLock> branchLocks = new ConcurrentHashMap<>();
+    private final TreeWriter trees = new TreeWriter();
 
     private ProjectRepo(String id, Repository repo) {
         this.id = id;
@@ -193,29 +190,7 @@ final class ProjectRepo implements AutoCloseable {
     ObjectId writeCommit(List<ObjectId> parents, Optional<ObjectId> baseTree, Map<String, byte[]> changes,
                          Author author, String message) throws IOException {
         try (ObjectInserter inserter = repo.newObjectInserter(); ObjectReader reader = repo.newObjectReader()) {
-            DirCache index = DirCache.newInCore();
-            if (baseTree.isPresent()) {
-                DirCacheBuilder builder = index.builder();
-                builder.addTree(new byte[0], DirCacheEntry.STAGE_0, reader, baseTree.get());
-                builder.finish();
-            }
-            DirCacheEditor editor = index.editor();
-            for (var change : changes.entrySet()) {
-                if (change.getValue() == null) {
-                    editor.add(new DirCacheEditor.DeletePath(change.getKey()));
-                } else {
-                    ObjectId blob = inserter.insert(Constants.OBJ_BLOB, change.getValue());
-                    editor.add(new DirCacheEditor.PathEdit(change.getKey()) {
-                        @Override
-                        public void apply(DirCacheEntry entry) {
-                            entry.setFileMode(FileMode.REGULAR_FILE);
-                            entry.setObjectId(blob);
-                        }
-                    });
-                }
-            }
-            editor.finish();
-            ObjectId tree = index.writeTree(inserter);
+            ObjectId tree = trees.write(reader, inserter, baseTree.orElse(null), changes);
             PersonIdent who = new PersonIdent(author.name(), author.email());
             CommitBuilder commit = new CommitBuilder();
             commit.setTreeId(tree);

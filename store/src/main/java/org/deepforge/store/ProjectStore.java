@@ -156,7 +156,7 @@ public final class ProjectStore implements AutoCloseable {
             ObjectId base = change.base().isPresent() ? repo.resolve(change.base().get()) : head;
             JsonNode baseModel = repo.modelAt(base).model();
             ObjectNode edited = PatchApplier.apply(baseModel, ops);
-            validate(edited);
+            validate(edited, baseModel);
             JsonNode result = edited;
             boolean rebased = !base.equals(head);
             JsonNode headModel = repo.modelAt(head).model();
@@ -169,7 +169,7 @@ public final class ProjectStore implements AutoCloseable {
                 }
                 PatchApplier.checkTestsAgainst(headModel, ops);
                 result = merge.merged();
-                validate(result);
+                validate(result, headModel);
             }
             if (result.equals(headModel)) {
                 return new ChangeResult(head.name(), rebased, false);
@@ -265,8 +265,13 @@ public final class ProjectStore implements AutoCloseable {
     }
 
     static void validate(JsonNode model) {
+        validate(model, null);
+    }
+
+    /** Validates {@code model}, skipping entries identical to those of the already valid {@code known}. */
+    static void validate(JsonNode model, JsonNode known) {
         try {
-            ModelView.validate(model);
+            ModelView.validate(model, known);
         } catch (InvalidModelException e) {
             ObjectNode detail = Json.MAPPER.createObjectNode().put("path", e.path());
             throw new StoreException(StoreException.Kind.BAD_REQUEST, e.getMessage(), detail);

@@ -70,6 +70,21 @@ class ProjectStoreTest {
     }
 
     @Test
+    void editsNeverChangeTheModelOfAnOlderCommit() throws Exception {
+        String first = edit(head("main"), "[{'op':'add','path':'/pipelines/p1','value':{'name':'A','nodes':{'n1':{'x':[1,2]}}}}]", ADA).commit();
+        String before = store.model(project, first).model().toString();
+        edit(first, "[{'op':'replace','path':'/pipelines/p1/nodes/n1/x/0','value':9},{'op':'add','path':'/pipelines/p1/nodes/n2','value':{}},"
+                + "{'op':'copy','from':'/pipelines/p1','path':'/pipelines/p2'},{'op':'move','from':'/pipelines/p2/nodes/n1','path':'/pipelines/p2/nodes/n9'},"
+                + "{'op':'remove','path':'/project/description'}]", ADA);
+        assertThat(store.model(project, first).model().toString()).isEqualTo(before);
+        JsonNode now = store.model(project, "main").model();
+        assertThat(now.at("/pipelines/p1/nodes/n1/x/0").asInt()).isEqualTo(9);
+        assertThat(now.at("/pipelines/p2/nodes/n9/x/1").asInt()).isEqualTo(2);
+        assertThat(now.at("/pipelines/p2/nodes").has("n1")).isFalse();
+        assertThat(now.at("/pipelines/p1/nodes").has("n1")).isTrue();
+    }
+
+    @Test
     void staleEditToAnotherFieldIsRebased() throws Exception {
         String base = head("main");
         edit(base, "[{'op':'add','path':'/pipelines/p1','value':{'name':'A'}}]", ADA);

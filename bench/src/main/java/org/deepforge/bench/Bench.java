@@ -1,0 +1,233 @@
+package org.deepforge.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.deepforge.model.Json;
+import org.deepforge.server.App;
+import org.deepforge.server.ServerConfig;
+import org.deepforge.store.Author;
+import org.deepforge.store.ChangeSet;
+import org.deepforge.store.ProjectStore;
+
+/**
+ * Collaboration benchmarks on a real server over loopback HTTP and WebSocket:
+ * accepted edits per second on one branch (against a bare store-level commit loop in the same run),
+ * and edit→broadcast latency to N subscribed WebSocket clients (against a WebSocket ping round trip).
+ */
+public final class Bench {
+    private final HttpClient http = HttpClient.newHttpClient();
+    private App app;
+    private String base;
+
+    public static void main(String[] args) throws Exception {
+        int writers = intArg(args, "--writers", 8);
+        int edits = intArg(args, "--edits", 2000);
+        int clients = intArg(args, "--clients", 50);
+        int rate = intArg(args, "--rate", 100);
+        new Bench().run(writers, edits, clients, rate);
+        System.exit(0);
+    }
+
+    static int intArg(String[] args, String name, int fallback) {
+        int i = Arrays.asList(args).indexOf(name);
+        return i >= 0 && i + 1 < args.length ? Integer.parseInt(args[i + 1]) : fallback;
+    }
+
+    void run(int writers, int edits, int clients, int rate) throws Exception {
+        Path data = System.getProperty("bench.dir") != null ? Files.createTempDirectory(Path.of(System.getProperty("bench.dir")), "deepforge-bench") : Files.createTempDirectory("deepforge-bench");
+        System.out.printf("DeepForge collaboration benchmark — %s, %d cores, Java %s%n",
+                java.time.Instant.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        System.out.printf("data dir %s (fsync on for objects and refs)%n%n", data);
+
+        double bare = bareStoreCommits(data.resolve("bare"), edits);
+        app = App.start(new ServerConfig("127.0.0.1", 0, data.resolve("server")));
+        base = "http://127.0.0.1:" + app.port() + "/api/v1";
+        try {
+            String project = post("/projects", "{\"name\":\"bench\"}").get("id").asText();
+            editsPerSecond(project, writers, 200); // warm-up
+            double perSecond = editsPerSecond(project, writers, edits);
+            System.out.printf("edits/s over HTTP, %d writers, stale bases : %8.1f  (%.2f× the bare store loop)  target ≥ 200%n%n",
+                    writers, perSecond, perSecond / bare);
+            latency(project, clients, Math.max(200, edits / 4), rate);
+        } finally {
+            app.close();
+        }
+    }
+
+    /** Baseline: the store's own commit path (merge-free, no HTTP), one writer. */
+    double bareStoreCommits(Path dir, int edits) throws Exception {
+        try (ProjectStore store = new ProjectStore(dir)) {
+            Author a = new Author("bench", "Bench", "bench@localhost");
+            String p = store.create("bare", "", a).id();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < edits; i++) {
+                JsonNode patch = Json.MAPPER.readTree("[{\"op\":\"add\",\"path\":\"/pipelines/b" + i + "\",\"value\":{\"name\":\"b\"}}]");
+                store.apply(p, "main", new ChangeSet(Optional.empty(), "bare", patch, a));
+            }
+            double s = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("baseline: store.apply in-process, 1 writer     : %8.1f commits/s (%d in %.2f s)%n", edits / s, edits, s);
+            return edits / s;
+        }
+    }
+
+    double editsPerSecond(String project, int writers, int edits) throws Exception {
+        AtomicReference<String> head = new AtomicReference<>(get("/projects/" + project + "/model").get("commit").asText());
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger accepted = new AtomicInteger();
+        AtomicInteger rebased = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        long t0 = System.nanoTime();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            futures.add(pool.submit(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < edits) {
+                    JsonNode r = change(project, head.get(), "/pipelines/e" + System.nanoTime() + "-" + i);
+                    head.set(r.get("commit").asText());
+                    accepted.incrementAndGet();
+                    if (r.get("rebased").asBoolean()) {
+                        rebased.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        pool.shutdown();
+        System.out.printf("  %d edits accepted in %.2f s, %d rebased onto a newer head%n", accepted.get(), s, rebased.get());
+        return accepted.get() / s;
+    }
+
+    void latency(String project, int clients, int edits, int rate) throws Exception {
+        Map<String, List<Long>> received = new ConcurrentHashMap<>();
+        CountDownLatch subscribed = new CountDownLatch(clients);
+        List<WebSocket> sockets = new ArrayList<>();
+        Map<Integer, Long> pongs = new ConcurrentHashMap<>();
+        for (int c = 0; c < clients; c++) {
+            int id = c;
+            WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create(base.replace("http", "ws") + "/ws"), new WebSocket.Listener() {
+                final StringBuilder buf = new StringBuilder();
+
+                @Override
+                public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                    long now = System.nanoTime();
+                    buf.append(data);
+                    if (last) {
+                        String text = buf.toString();
+                        buf.setLength(0);
+                        if (text.startsWith("{\"type\":\"commit\"")) {
+                            int i = text.indexOf("\"commit\":\"", 10) + 10;
+                            received.computeIfAbsent(text.substring(i, i + 40), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(now);
+                        } else if (text.contains("\"subscribed\"")) {
+                            subscribed.countDown();
+                        } else if (text.contains("\"pong\"") && id == 0) {
+                            pongs.put(pongs.size(), now);
+                        }
+                    }
+                    w.request(1);
+                    return null;
+                }
+            }).get(10, TimeUnit.SECONDS);
+            ws.sendText("{\"type\":\"subscribe\",\"project\":\"" + project + "\",\"branch\":\"main\"}", true).get();
+            sockets.add(ws);
+        }
+        if (!subscribed.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("clients did not subscribe");
+        }
+
+        // baseline: a WebSocket round trip (ping → pong) on one of the same connections
+        List<Double> rtt = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            int before = pongs.size();
+            long t0 = System.nanoTime();
+            sockets.get(0).sendText("{\"type\":\"ping\"}", true).get();
+            while (pongs.size() == before) {
+                Thread.onSpinWait();
+            }
+            if (i >= 50) {
+                rtt.add((pongs.get(before) - t0) / 1e6);
+            }
+        }
+
+        Map<String, Long> sent = new ConcurrentHashMap<>();
+        String head = get("/projects/" + project + "/model").get("commit").asText();
+        long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        for (int i = 0; i < edits; i++) {
+            long due = start + i * interval;
+            while (System.nanoTime() < due) {
+                Thread.sleep(0, 200_000);
+            }
+            long t = System.nanoTime();
+            JsonNode r = change(project, head, "/pipelines/l" + i);
+            head = r.get("commit").asText();
+            sent.put(head, t);
+        }
+        Thread.sleep(1000);
+        List<Double> ms = new ArrayList<>();
+        int missing = 0;
+        for (var e : sent.entrySet()) {
+            List<Long> times = received.getOrDefault(e.getKey(), List.of());
+            missing += clients - times.size();
+            times.forEach(t -> ms.add((t - e.getValue()) / 1e6));
+        }
+        sockets.forEach(WebSocket::abort);
+        System.out.printf("edit→broadcast latency, %d clients, %d edits at %d/s (%d deliveries, %d missing):%n",
+                clients, edits, rate, ms.size(), missing);
+        System.out.printf("  p50 %6.2f ms   p95 %6.2f ms   p99 %6.2f ms   max %6.2f ms   target p95 ≤ 50 ms%n",
+                pct(ms, 50), pct(ms, 95), pct(ms, 99), pct(ms, 100));
+        System.out.printf("baseline: WebSocket ping→pong round trip        : p50 %6.2f ms   p95 %6.2f ms   p99 %6.2f ms%n",
+                pct(rtt, 50), pct(rtt, 95), pct(rtt, 99));
+    }
+
+    static double pct(List<Double> values, double p) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int i = (int) Math.ceil(p / 100.0 * v.length) - 1;
+        return v[Math.max(0, Math.min(v.length - 1, i))];
+    }
+
+    JsonNode change(String project, String baseCommit, String path) throws Exception {
+        return post("/projects/" + project + "/branches/main/changes", "{\"base\":\"" + baseCommit + "\",\"message\":\"bench\",\"patch\":"
+                + "[{\"op\":\"add\",\"path\":\"" + path + "\",\"value\":{\"name\":\"x\",\"nodes\":{},\"connections\":{}}}]}");
+    }
+
+    JsonNode post(String path, String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            throw new IllegalStateException(path + " -> " + r.statusCode() + " " + r.body());
+        }
+        return Json.MAPPER.readTree(r.body());
+    }
+
+    JsonNode get(String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return Json.MAPPER.readTree(r.body());
+    }
+}

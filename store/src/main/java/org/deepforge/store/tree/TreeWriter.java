@@ -1,0 +1,119 @@
+package org.deepforge.store.tree;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.TreeFormatter;
+import org.eclipse.jgit.treewalk.CanonicalTreeParser;
+
+/**
+ * Writes a new git tree from an old one plus file changes, touching only the directories that
+ * changed. Parsed trees are cached by id (trees never change), so an edit does not re-read the project.
+ */
+public final class TreeWriter {
+    private record Entry(String name, FileMode mode, ObjectId id) {}
+
+    /** Git's tree order: byte order of names, with a directory compared as if its name ended in '/'. */
+    private static final Comparator<Entry> GIT_ORDER = (a, b) -> compare(key(a), key(b));
+
+    private final Map<ObjectId, List<Entry>> cache = Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<ObjectId, List<Entry>> eldest) {
+                    return size() > 512;
+                }
+            });
+
+    /** The id of {@code tree} (null: empty) with {@code changes} applied: path → bytes, or null to delete. */
+    public ObjectId write(ObjectReader reader, ObjectInserter inserter, ObjectId tree, Map<String, byte[]> changes) throws IOException {
+        ObjectId id = edit(reader, inserter, tree, changes);
+        return id != null ? id : inserter.insert(new TreeFormatter());
+    }
+
+    private ObjectId edit(ObjectReader reader, ObjectInserter inserter, ObjectId tree, Map<String, byte[]> changes) throws IOException {
+        Map<String, Entry> entries = new HashMap<>();
+        if (tree != null) {
+            for (Entry e : read(reader, tree)) {
+                entries.put(e.name(), e);
+            }
+        }
+        Map<String, Map<String, byte[]>> subdirs = new TreeMap<>();
+        for (var change : changes.entrySet()) {
+            String path = change.getKey();
+            int slash = path.indexOf('/');
+            if (slash >= 0) {
+                subdirs.computeIfAbsent(path.substring(0, slash), k -> new HashMap<>()).put(path.substring(slash + 1), change.getValue());
+            } else if (change.getValue() == null) {
+                entries.remove(path);
+            } else {
+                entries.put(path, new Entry(path, FileMode.REGULAR_FILE, inserter.insert(Constants.OBJ_BLOB, change.getValue())));
+            }
+        }
+        for (var sub : subdirs.entrySet()) {
+            Entry existing = entries.get(sub.getKey());
+            ObjectId subtree = existing != null && existing.mode() == FileMode.TREE ? existing.id() : null;
+            ObjectId edited = edit(reader, inserter, subtree, sub.getValue());
+            if (edited == null) {
+                entries.remove(sub.getKey());
+            } else {
+                entries.put(sub.getKey(), new Entry(sub.getKey(), FileMode.TREE, edited));
+            }
+        }
+        if (entries.isEmpty()) {
+            return null;
+        }
+        List<Entry> sorted = new ArrayList<>(entries.values());
+        sorted.sort(GIT_ORDER);
+        TreeFormatter formatter = new TreeFormatter();
+        for (Entry e : sorted) {
+            formatter.append(e.name(), e.mode(), e.id());
+        }
+        ObjectId id = inserter.insert(formatter);
+        cache.put(id.copy(), List.copyOf(sorted));
+        return id;
+    }
+
+    private List<Entry> read(ObjectReader reader, ObjectId tree) throws IOException {
+        List<Entry> cached = cache.get(tree);
+        if (cached != null) {
+            return cached;
+        }
+        List<Entry> entries = new ArrayList<>();
+        CanonicalTreeParser parser = new CanonicalTreeParser(null, reader, tree);
+        while (!parser.eof()) {
+            entries.add(new Entry(parser.getEntryPathString(), parser.getEntryFileMode(), parser.getEntryObjectId()));
+            parser.next();
+        }
+        List<Entry> result = List.copyOf(entries);
+        cache.put(tree.copy(), result);
+        return result;
+    }
+
+    private static byte[] key(Entry e) {
+        String name = e.mode() == FileMode.TREE ? e.name() + "/" : e.name();
+        return name.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static int compare(byte[] a, byte[] b) {
+        int n = Math.min(a.length, b.length);
+        for (int i = 0; i < n; i++) {
+            int c = (a[i] & 0xff) - (b[i] & 0xff);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return a.length - b.length;
+    }
+}
