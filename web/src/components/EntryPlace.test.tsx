@@ -44,7 +44,13 @@ describe('EntryPlace', () => {
     fireEvent.click(screen.getByTestId('entry-rename'));
     fireEvent.change(screen.getByTestId('rename-input'), { target: { value: 'ResNet' } });
     await act(async () => fireEvent.click(screen.getByTestId('rename-save')));
-    expect(applyChange).toHaveBeenLastCalledWith([{ op: 'replace', path: '/architectures/a1/name', value: 'ResNet' }], 'Rename architecture Net to ResNet');
+    expect(applyChange).toHaveBeenLastCalledWith(
+      [
+        { op: 'test', path: '/architectures/a1/name', value: 'Net' },
+        { op: 'replace', path: '/architectures/a1/name', value: 'ResNet' },
+      ],
+      'Rename architecture Net to ResNet',
+    );
     fireEvent.click(screen.getByTestId('entry-delete'));
     await act(async () => fireEvent.click(screen.getByTestId('confirm-ok')));
     expect(applyChange).toHaveBeenLastCalledWith([{ op: 'remove', path: '/architectures/a1' }], 'Delete architecture Net');

@@ -45,11 +45,16 @@ export function EntryPlace({ kind, entries, selected, readOnly, onSelect, applyC
     return ok;
   };
 
-  const rename = (id: string, name: string) =>
-    applyChange(
-      [{ op: 'replace', path: pointer(kind, id, 'name'), value: name }],
+  // `original` is the name the user started from: the test op turns a concurrent rename into a conflict
+  // (409) instead of silently overwriting it (the edit's base is the live head, which already has it).
+  const rename = (id: string, name: string, original: string) => {
+    const path = pointer(kind, id, 'name');
+    const guard: PatchOp[] = original !== id ? [{ op: 'test', path, value: original }] : [];
+    return applyChange(
+      [...guard, { op: 'replace', path, value: name }],
       `Rename ${spec.singular} ${entryLabel(id, entries[id])} to ${name}`,
     );
+  };
 
   const remove = async (id: string) => {
     const label = entryLabel(id, entries[id]);
@@ -106,7 +111,7 @@ export function EntryPlace({ kind, entries, selected, readOnly, onSelect, applyC
               canRename={spec.rename}
               canDelete={spec.remove}
               onSelect={() => onSelect(id)}
-              onRename={(name) => rename(id, name)}
+              onRename={(name, original) => rename(id, name, original)}
               onDelete={() => void remove(id)}
             />
           ))}

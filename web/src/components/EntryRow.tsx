@@ -9,18 +9,26 @@ interface Props {
   canRename: boolean;
   canDelete: boolean;
   onSelect: () => void;
-  onRename: (name: string) => Promise<boolean>;
+  /** `original`: the label when the user started renaming, so a concurrent rename is detected. */
+  onRename: (name: string, original: string) => Promise<boolean>;
   onDelete: () => void;
 }
 
 export function EntryRow(props: Props) {
   const [renaming, setRenaming] = useState(false);
+  // the label the rename started from (it may change underneath the open form)
+  const [original, setOriginal] = useState(props.label);
+  const startRename = () => {
+    setOriginal(props.label);
+    setRenaming(true);
+  };
   const rename = async (name: string) => {
-    if (name === props.label) {
+    if (name === original) {
+      // nothing typed: keep whatever the name is now
       setRenaming(false);
       return true;
     }
-    const ok = await props.onRename(name);
+    const ok = await props.onRename(name, original);
     if (ok) setRenaming(false);
     return ok;
   };
@@ -50,7 +58,7 @@ export function EntryRow(props: Props) {
       )}
       <span className="entry-actions">
         {props.canRename && !renaming && (
-          <button className="secondary small" data-testid="entry-rename" disabled={props.readOnly} onClick={() => setRenaming(true)}>
+          <button className="secondary small" data-testid="entry-rename" disabled={props.readOnly} onClick={startRename}>
             Rename
           </button>
         )}

@@ -13,6 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.eclipse.jgit.internal.storage.file.ObjectDirectory;
 import java.util.regex.Pattern;
 import org.deepforge.model.ModelView;
 import org.deepforge.store.tree.TreeCodec;
@@ -22,12 +26,9 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.errors.AmbiguousObjectException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.errors.IncorrectObjectTypeException;
-import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectReader;
-import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
@@ -57,6 +58,8 @@ final class ProjectRepo implements AutoCloseable {
             });
     private final Map<String, ReentrantLock> branchLocks = new ConcurrentHashMap<>();
     private final TreeWriter trees = new TreeWriter();
+    private final ReentrantReadWriteLock maintenance = new ReentrantReadWriteLock();
+    private final Map<String, Queue<Pending>> queues = new ConcurrentHashMap<>();
 
     private ProjectRepo(String id, Repository repo) {
         this.id = id;
@@ -77,7 +80,7 @@ final class ProjectRepo implements AutoCloseable {
         }
         ProjectRepo r = open(id, dir);
         StoredConfig config = r.repo.getConfig();
-        config.setBoolean("core", null, "fsyncObjectFiles", true);
+        // objects are made durable by Batch (one fsync'd pack per group commit); refs by JGit itself
         config.setBoolean("core", null, "fsyncRefFiles", true);
         config.setBoolean("core", null, "logAllRefUpdates", true);
         config.save();
@@ -186,21 +189,31 @@ final class ProjectRepo implements AutoCloseable {
         cache.put(commit.copy(), new ModelAt(commit.name(), model));
     }
 
-    /** Writes a commit whose tree is {@code baseTree} with {@code changes} applied (null bytes = delete). */
-    ObjectId writeCommit(List<ObjectId> parents, Optional<ObjectId> baseTree, Map<String, byte[]> changes,
-                         Author author, String message) throws IOException {
-        try (ObjectInserter inserter = repo.newObjectInserter(); ObjectReader reader = repo.newObjectReader()) {
-            ObjectId tree = trees.write(reader, inserter, baseTree.orElse(null), changes);
-            PersonIdent who = new PersonIdent(author.name(), author.email());
-            CommitBuilder commit = new CommitBuilder();
-            commit.setTreeId(tree);
-            commit.setParentIds(parents);
-            commit.setAuthor(who);
-            commit.setCommitter(new PersonIdent("DeepForge", "deepforge@localhost", who.getWhenAsInstant(), who.getZoneId()));
-            commit.setMessage(message.endsWith("\n") ? message : message + "\n");
-            ObjectId id = inserter.insert(commit);
-            inserter.flush();
-            return id;
+    /** A new group-commit batch; callers hold {@link #maintenance()}'s read lock while it is open. */
+    Batch batch() {
+        return new Batch((ObjectDirectory) repo.getObjectDatabase(), trees);
+    }
+
+    /** Writers share it (read lock); repacking takes it exclusively so no unflushed object is dropped. */
+    ReentrantReadWriteLock maintenance() {
+        return maintenance;
+    }
+
+    /** Change sets waiting for the branch's writer. */
+    Queue<Pending> queue(String branch) {
+        return queues.computeIfAbsent(branch, b -> new ConcurrentLinkedQueue<>());
+    }
+
+    /** Folds the small packs of many batches into one once there are enough of them; writers wait meanwhile. */
+    void packIfNeeded() throws IOException {
+        if (!Packs.needsConsolidation(repo)) {
+            return;
+        }
+        maintenance.writeLock().lock();
+        try {
+            Packs.consolidate(repo);
+        } finally {
+            maintenance.writeLock().unlock();
         }
     }
 

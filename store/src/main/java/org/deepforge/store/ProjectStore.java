@@ -18,6 +18,10 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,7 +35,6 @@ import org.deepforge.store.merge.ModelMerger;
 import org.deepforge.store.tree.TreeCodec;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.revwalk.RevCommit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +47,19 @@ public final class ProjectStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProjectStore.class);
     static final String DEFAULT_BRANCH = "main";
     private static final int MAX_MESSAGE = 10_000;
+    private static final int MAX_BATCH = 64;
     private static final EnumSet<DiffFlags> PATCH_FLAGS =
             EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION);
 
     private final Path root;
     private final Map<String, ProjectRepo> open = new ConcurrentHashMap<>();
     private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
+    /** Background housekeeping (packing loose objects), one task at a time. */
+    private final ExecutorService maintenance = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "deepforge-store-maintenance");
+        t.setDaemon(true);
+        return t;
+    });
 
     public ProjectStore(Path dataDir) {
         this.root = dataDir.resolve("projects");
@@ -72,8 +82,12 @@ public final class ProjectStore implements AutoCloseable {
         String id = Ids.newId(10);
         File dir = root.resolve(id + ".git").toFile();
         ProjectRepo repo = ProjectRepo.init(id, dir, DEFAULT_BRANCH);
-        ObjectId commit = repo.writeCommit(List.of(), Optional.empty(), TreeCodec.files(model), author,
-                "Create project " + model.path("project").path("name").asText());
+        ObjectId commit;
+        try (Batch writer = repo.batch()) {
+            commit = writer.commit(List.of(), null, TreeCodec.files(model), author,
+                    "Create project " + model.path("project").path("name").asText())[0];
+            writer.flushDurably();
+        }
         repo.updateRef(Constants.R_HEADS + DEFAULT_BRANCH, Optional.empty(), commit, "create project", false);
         repo.remember(commit, model);
         open.put(id, repo);
@@ -144,58 +158,140 @@ public final class ProjectStore implements AutoCloseable {
     /**
      * Applies a change set to a branch. If the head moved since {@code base}, the patch is rebased by a
      * three-way merge; a field both sides changed, or a failing {@code test} op, is a 409 conflict.
+     * Change sets that arrive while the branch's writer is busy are committed together by the next
+     * writer (group commit): each still becomes its own commit, but they share one trip to disk.
      */
     public ChangeResult apply(String id, String branch, ChangeSet change) throws IOException {
         ProjectRepo repo = repo(id);
-        var ops = PatchApplier.parse(change.patch());
-        String message = message(change.message(), "Edit");
+        Pending me = new Pending(change, PatchApplier.parse(change.patch()), message(change.message(), "Edit"));
+        Queue<Pending> queue = repo.queue(branch);
+        queue.add(me);
         ReentrantLock lock = repo.branchLock(branch);
         lock.lock();
         try {
-            ObjectId head = repo.requireBranch(branch);
-            ObjectId base = change.base().isPresent() ? repo.resolve(change.base().get()) : head;
-            JsonNode baseModel = repo.modelAt(base).model();
-            ObjectNode edited = PatchApplier.apply(baseModel, ops);
-            validate(edited, baseModel);
-            JsonNode result = edited;
-            boolean rebased = !base.equals(head);
-            JsonNode headModel = repo.modelAt(head).model();
-            if (rebased) {
-                ModelMerger.Result merge = ModelMerger.merge(baseModel, headModel, edited);
-                if (!merge.clean()) {
-                    Conflict first = merge.conflicts().get(0);
-                    throw conflictAt(first.path(), first.ours(), first.path()
-                            + " was changed by someone else since your version; reload it and reapply your edit");
+            if (!me.result.isDone()) {
+                List<Pending> batch = new ArrayList<>();
+                for (Pending p; batch.size() < MAX_BATCH && (p = queue.poll()) != null; ) {
+                    batch.add(p);
                 }
-                PatchApplier.checkTestsAgainst(headModel, ops);
-                result = merge.merged();
-                validate(result, headModel);
+                writeBatch(repo, branch, batch);
             }
-            if (result.equals(headModel)) {
-                return new ChangeResult(head.name(), rebased, false);
-            }
-            ObjectId commit = commit(repo, branch, head, List.of(head), headModel, result, change.author(), message);
-            return new ChangeResult(commit.name(), rebased, true);
         } finally {
             lock.unlock();
         }
+        maintenance.execute(() -> {
+            try {
+                repo.packIfNeeded();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("could not pack project {}: {}", repo.id, e.toString());
+            }
+        });
+        try {
+            return me.result.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof StoreException s) {
+                throw s;
+            }
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
+        }
+    }
+
+    /** One staged commit of a batch: who asked, and what it changed. */
+    private record Staged(Pending pending, ObjectId parent, ObjectId commit, JsonNode before, JsonNode after, boolean rebased) {}
+
+    /** Commits a batch of change sets in order on {@code branch}; caller holds the branch lock. */
+    private void writeBatch(ProjectRepo repo, String branch, List<Pending> batch) throws IOException {
+        List<Staged> staged = new ArrayList<>();
+        ObjectId start;
+        ObjectId head;
+        repo.maintenance().readLock().lock();
+        try (Batch writer = repo.batch()) {
+            start = head = repo.requireBranch(branch);
+            JsonNode headModel = repo.modelAt(head).model();
+            ObjectId tree = repo.parseCommit(head).getTree().copy();
+            for (Pending p : batch) {
+                try {
+                    ObjectId base = p.change.base().isPresent() ? repo.resolve(p.change.base().get()) : head;
+                    boolean rebased = !base.equals(head);
+                    JsonNode result = rebase(repo.modelAt(base).model(), headModel, p.ops, rebased);
+                    if (result.equals(headModel)) {
+                        p.result.complete(new ChangeResult(head.name(), rebased, false));
+                        continue;
+                    }
+                    ObjectId[] written = writer.commit(List.of(head), tree, TreeCodec.changedFiles(headModel, result),
+                            p.change.author(), p.message);
+                    staged.add(new Staged(p, head, written[0], headModel, result, rebased));
+                    head = written[0];
+                    tree = written[1];
+                    headModel = result;
+                } catch (StoreException e) {
+                    p.result.completeExceptionally(e);
+                }
+            }
+            if (!staged.isEmpty()) {
+                writer.flushDurably();
+                repo.updateRef(Constants.R_HEADS + branch, Optional.of(start), head,
+                        "deepforge: " + staged.size() + " edit(s)", false);
+            }
+        } catch (IOException | RuntimeException e) {
+            batch.forEach(p -> p.result.completeExceptionally(e));
+            throw e;
+        } finally {
+            repo.maintenance().readLock().unlock();
+        }
+        for (Staged s : staged) {
+            repo.remember(s.commit(), s.after());
+            s.pending().result.complete(new ChangeResult(s.commit().name(), s.rebased(), true));
+            announce(repo.id, branch, s.parent(), s.commit(), s.before(), s.after(), s.pending().change.author(), s.pending().message);
+        }
+    }
+
+    /** The edited model: the patch applied to its base, merged onto the head if the head has moved. */
+    private static JsonNode rebase(JsonNode baseModel, JsonNode headModel, List<ObjectNode> ops, boolean rebased) {
+        ObjectNode edited = PatchApplier.apply(baseModel, ops);
+        validate(edited, baseModel);
+        if (!rebased) {
+            return edited;
+        }
+        ModelMerger.Result merge = ModelMerger.merge(baseModel, headModel, edited);
+        if (!merge.clean()) {
+            Conflict first = merge.conflicts().get(0);
+            throw conflictAt(first.path(), first.ours(), first.path()
+                    + " was changed by someone else since your version; reload it and reapply your edit");
+        }
+        PatchApplier.checkTestsAgainst(headModel, ops);
+        validate(merge.merged(), headModel);
+        return merge.merged();
     }
 
     /**
-     * Writes {@code after} as a commit on {@code branch} (whose head must be {@code head}; caller holds the
-     * branch lock), then announces it. Returns the new commit.
+     * Writes {@code after} as one durable commit on {@code branch} (whose head must be {@code head}; caller
+     * holds the branch lock), then announces it. Returns the new commit.
      */
     ObjectId commit(ProjectRepo repo, String branch, ObjectId head, List<ObjectId> parents, JsonNode before,
                     JsonNode after, Author author, String message) throws IOException {
-        RevCommit headCommit = repo.parseCommit(head);
-        ObjectId commit = repo.writeCommit(parents, Optional.of(headCommit.getTree()), TreeCodec.changedFiles(before, after),
-                author, message);
-        repo.updateRef(Constants.R_HEADS + branch, Optional.of(head), commit, "deepforge: " + firstLine(message), false);
+        ObjectId commit;
+        repo.maintenance().readLock().lock();
+        try (Batch writer = repo.batch()) {
+            commit = writer.commit(parents, repo.parseCommit(head).getTree(), TreeCodec.changedFiles(before, after), author, message)[0];
+            writer.flushDurably();
+            repo.updateRef(Constants.R_HEADS + branch, Optional.of(head), commit, "deepforge: " + firstLine(message), false);
+        } finally {
+            repo.maintenance().readLock().unlock();
+        }
         repo.remember(commit, after);
-        CommitEvent event = new CommitEvent(repo.id, branch, commit.name(), head.name(), author.id(), message,
+        announce(repo.id, branch, head, commit, before, after, author, message);
+        return commit;
+    }
+
+    private void announce(String project, String branch, ObjectId parent, ObjectId commit, JsonNode before, JsonNode after,
+                          Author author, String message) {
+        CommitEvent event = new CommitEvent(project, branch, commit.name(), parent.name(), author.id(), message,
                 patch(before, after), Instant.now());
         listeners.forEach(l -> l.onCommit(event));
-        return commit;
     }
 
     /** Work that must not interleave with commits on a branch (e.g. replay-then-subscribe); gets the head. */
@@ -311,6 +407,7 @@ public final class ProjectStore implements AutoCloseable {
 
     @Override
     public void close() {
+        maintenance.shutdownNow();
         open.values().forEach(ProjectRepo::close);
         open.clear();
     }

@@ -23,10 +23,14 @@ import org.eclipse.jgit.treewalk.CanonicalTreeParser;
  * changed. Parsed trees are cached by id (trees never change), so an edit does not re-read the project.
  */
 public final class TreeWriter {
-    private record Entry(String name, FileMode mode, ObjectId id) {}
+    /** A tree entry with its sort key: the name's bytes, plus '/' for a directory (git's tree order). */
+    private record Entry(String name, FileMode mode, ObjectId id, byte[] key) {
+        Entry(String name, FileMode mode, ObjectId id) {
+            this(name, mode, id, (mode == FileMode.TREE ? name + "/" : name).getBytes(StandardCharsets.UTF_8));
+        }
+    }
 
-    /** Git's tree order: byte order of names, with a directory compared as if its name ended in '/'. */
-    private static final Comparator<Entry> GIT_ORDER = (a, b) -> compare(key(a), key(b));
+    private static final Comparator<Entry> GIT_ORDER = (a, b) -> compare(a.key(), b.key());
 
     private final Map<ObjectId, List<Entry>> cache = Collections.synchronizedMap(
             new LinkedHashMap<>(64, 0.75f, true) {
@@ -99,11 +103,6 @@ public final class TreeWriter {
         List<Entry> result = List.copyOf(entries);
         cache.put(tree.copy(), result);
         return result;
-    }
-
-    private static byte[] key(Entry e) {
-        String name = e.mode() == FileMode.TREE ? e.name() + "/" : e.name();
-        return name.getBytes(StandardCharsets.UTF_8);
     }
 
     private static int compare(byte[] a, byte[] b) {
