@@ -33,6 +33,7 @@ export function useWorkbench(
   ref: { branch?: string; commit?: string },
   ws: WsClient,
   onBranchDeleted: () => void,
+  onBranchesChanged: () => void = () => undefined,
 ): WorkbenchModel {
   const { branch, commit } = ref;
   const refName = commit ?? branch;
@@ -84,6 +85,8 @@ export function useWorkbench(
 
   const deleted = useRef(onBranchDeleted);
   deleted.current = onBranchDeleted;
+  const branchesChanged = useRef(onBranchesChanged);
+  branchesChanged.current = onBranchesChanged;
 
   const onMessage = useCallback(
     (msg: ServerMessage) => {
@@ -110,8 +113,13 @@ export function useWorkbench(
           if (msg.head && msg.head !== L.head) void reload();
           return;
         case 'branch':
+          branchesChanged.current();
+          if (msg.branch !== branch) return;
           if (msg.head === null) deleted.current();
           else if (msg.head !== L.head) void reload();
+          return;
+        case 'resync':
+          void reload();
           return;
         case 'presence':
           setUsers(msg.users ?? []);
@@ -121,7 +129,7 @@ export function useWorkbench(
           return;
       }
     },
-    [reload, setLocal],
+    [reload, setLocal, branch],
   );
 
   const loaded = view.model !== null;

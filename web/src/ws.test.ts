@@ -51,6 +51,32 @@ describe('WsClient', () => {
     expect(client.lastSeen('p', 'dev')).toBeUndefined();
   });
 
+  it('tells every view of a project about any of its branches, and resync moves the last seen commit', () => {
+    const main: ServerMessage[] = [];
+    const other: ServerMessage[] = [];
+    client.subscribe('p', 'main', (m) => main.push(m));
+    client.subscribe('q', 'main', (m) => other.push(m));
+    last().open();
+    last().receive({ type: 'branch', project: 'p', branch: 'exp', head: 'e1' });
+    expect(main.map((m) => m.type)).toEqual(['branch']);
+    expect(other).toEqual([]);
+    last().receive({ type: 'resync', project: 'p', branch: 'main', head: 'h9' });
+    expect(client.lastSeen('p', 'main')).toBe('h9');
+    expect(main.map((m) => m.type)).toEqual(['branch', 'resync']);
+  });
+
+  it('holds presence until the branch is subscribed, then sends it after the subscription', () => {
+    client.subscribe('p', 'main', () => {});
+    last().open();
+    client.presence('p', 'dev', '/pipelines/a');
+    expect(last().sent).toEqual([{ type: 'subscribe', project: 'p', branch: 'main' }]);
+    client.subscribe('p', 'dev', () => {});
+    expect(last().sent.slice(1)).toEqual([
+      { type: 'subscribe', project: 'p', branch: 'dev' },
+      { type: 'presence', project: 'p', branch: 'dev', node: '/pipelines/a' },
+    ]);
+  });
+
   it('reconnects with exponential backoff and re-subscribes with the last commit seen', () => {
     client.subscribe('p', 'main', () => {});
     last().open();

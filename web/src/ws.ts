@@ -18,6 +18,7 @@ export type ServerMessage =
       time: string;
     }
   | { type: 'branch'; project: string; branch: string; head: string | null }
+  | { type: 'resync'; project: string; branch: string; head: string }
   | { type: 'presence'; project: string; branch: string; users: PresenceUser[] }
   | { type: 'error'; error: string };
 
@@ -108,7 +109,8 @@ export class WsClient {
   presence(project: string, branch: string, node: string | null): void {
     const k = key(project, branch);
     this.presenceNode.set(k, node);
-    if (this.isOpen()) this.sendPresence(k);
+    // before subscribing the server would refuse it; subscribe() sends the remembered node
+    if (this.isOpen() && this.subs.has(k)) this.sendPresence(k);
   }
 
   lastSeen(project: string, branch: string): string | undefined {
@@ -188,8 +190,15 @@ export class WsClient {
       return;
     }
     const k = key(msg.project, msg.branch);
+    if (msg.type === 'branch') {
+      // any branch of a project concerns every view of it (branch lists, merge sources)
+      if (msg.head) this.seen.set(k, msg.head);
+      for (const sub of this.subs.values())
+        if (sub.project === msg.project) for (const l of [...sub.listeners]) l(msg);
+      return;
+    }
     if (msg.type === 'commit') this.seen.set(k, msg.commit);
-    else if (msg.type === 'branch' && msg.head) this.seen.set(k, msg.head);
+    else if (msg.type === 'resync') this.seen.set(k, msg.head);
     else if (msg.type === 'subscribed' && msg.head && !this.seen.has(k)) this.seen.set(k, msg.head);
     const sub = this.subs.get(k);
     if (sub) for (const l of [...sub.listeners]) l(msg);

@@ -37,7 +37,7 @@ export function Workbench({ route, ws = wsClient() }: { route: WorkbenchRoute; w
     if (defaultBranch && defaultBranch !== branch) navigate(branchPath(project, defaultBranch, place), { replace: true });
   }, [branch, defaultBranch, project, place, refreshBranches]);
 
-  const wb = useWorkbench(project, { branch, commit }, ws, onBranchDeleted);
+  const wb = useWorkbench(project, { branch, commit }, ws, onBranchDeleted, refreshBranches);
 
   const node = presenceNode(place, id);
   useEffect(() => {

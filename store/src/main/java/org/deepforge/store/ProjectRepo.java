@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -83,8 +84,19 @@ final class ProjectRepo implements AutoCloseable {
         // objects are made durable by Batch (one fsync'd pack per group commit); refs by JGit itself
         config.setBoolean("core", null, "fsyncRefFiles", true);
         config.setBoolean("core", null, "logAllRefUpdates", true);
+        config.setString("deepforge", null, "created", Instant.now().toString());
         config.save();
         return r;
+    }
+
+    /** When the project was created (recorded in the repository's config). */
+    Instant created() {
+        String value = repo.getConfig().getString("deepforge", null, "created");
+        try {
+            return value == null ? Instant.EPOCH : Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            return Instant.EPOCH;
+        }
     }
 
     ReentrantLock branchLock(String branch) {

@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -140,9 +139,7 @@ public final class ProjectStore implements AutoCloseable {
     private Project describe(ProjectRepo repo) throws IOException {
         String branch = repo.defaultBranch();
         JsonNode project = repo.modelAt(repo.requireBranch(branch)).model().path(ModelView.PROJECT);
-        Instant created = Files.readAttributes(repo.repo.getDirectory().toPath(), BasicFileAttributes.class)
-                .creationTime().toInstant();
-        return new Project(repo.id, project.path("name").asText(), project.path("description").asText(""), branch, created);
+        return new Project(repo.id, project.path("name").asText(), project.path("description").asText(""), branch, repo.created());
     }
 
     // ---- reading --------------------------------------------------------------------------------
