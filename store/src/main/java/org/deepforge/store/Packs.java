@@ -99,6 +99,8 @@ final class Packs {
                     Files.deleteIfExists(dir.resolve(base + ext));
                 }
             }
+            // rescan now, while writers are still locked out, so no reader meets the deleted packs
+            objects.getPacks();
         } finally {
             Files.deleteIfExists(tmpPack);
             Files.deleteIfExists(tmpIdx);

@@ -85,6 +85,32 @@ class ProjectStoreTest {
     }
 
     @Test
+    void manyEditsFoldIntoFewPacksAndEveryVersionStaysReadable() throws Exception {
+        List<String> commits = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            commits.add(edit(head("main"), "[{'op':'add','path':'/pipelines/p" + i + "','value':{'name':'P" + i + "'}}]", ADA).commit());
+        }
+        Path packs = dir.resolve("projects").resolve(project + ".git").resolve("objects/pack");
+        Thread.sleep(500); // folding runs in the background after a batch
+        try (var files = Files.list(packs)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".pack")).count()).isLessThan(40);
+        }
+        ProjectStore fresh = new ProjectStore(dir);
+        try {
+            for (int i = 0; i < commits.size(); i += 37) {
+                assertThat(fresh.model(project, commits.get(i)).model().get("pipelines").size()).isEqualTo(i + 1);
+            }
+        } finally {
+            fresh.close();
+        }
+        Process fsck = new ProcessBuilder("git", "fsck", "--full", "--strict").directory(packs.getParent().getParent().toFile())
+                .redirectErrorStream(true).start();
+        String out = new String(fsck.getInputStream().readAllBytes());
+        assertThat(fsck.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(fsck.exitValue()).as(out).isZero();
+    }
+
+    @Test
     void staleEditToAnotherFieldIsRebased() throws Exception {
         String base = head("main");
         edit(base, "[{'op':'add','path':'/pipelines/p1','value':{'name':'A'}}]", ADA);
