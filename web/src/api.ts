@@ -40,6 +40,39 @@ export interface Diff { from: string; to: string; entities: DiffEntity[]; change
 export interface Conflict { path: string; base?: Json; ours?: Json; theirs?: Json }
 export interface ChangeResult { commit: string; rebased: boolean }
 
+/** One parameter of an operation's interface (docs/operations.md). */
+export interface IfaceAttribute {
+  name: string;
+  type: string;
+  default?: Json;
+  min?: number;
+  max?: number;
+  choices?: Json[];
+  annotation?: string;
+  required?: boolean;
+  line?: number;
+  col?: number;
+}
+export interface IfaceReference { name: string; type: string; line?: number; col?: number }
+export interface IfacePort { name: string; type?: string | null; line?: number; col?: number }
+export interface SyntaxErrorInfo { message: string; line: number; col: number }
+/** `operations.<Name>.interface`, derived by the server from the code. */
+export interface OperationInterface {
+  class?: string;
+  docstring?: string | null;
+  line?: number;
+  attributes: IfaceAttribute[];
+  references: IfaceReference[];
+  inputs: IfacePort[];
+  outputs: IfacePort[];
+  errors: (string | { message: string; line?: number; col?: number })[];
+  syntaxError: SyntaxErrorInfo | null;
+}
+/** One edit of POST …/operations/{name}/interface, e.g. {action: 'add_input', name: 'x'}. */
+export interface InterfaceEdit { action: string; [field: string]: Json }
+export interface Problem { node: string; port?: string; kind: string; message: string }
+export interface Requirements { missing: string[]; found: Record<string, string> }
+
 /** A failed request: HTTP status (0 when the server could not be reached) and the server's message. */
 export class ApiError extends Error {
   readonly status: number;
@@ -172,6 +205,30 @@ export const api = {
 
   applyChanges: (project: string, branch: string, change: { base: string; message: string; patch: PatchOp[] }) =>
     call<ChangeResult>('POST', `${p(project)}/branches/${enc(branch)}/changes`, { body: change }),
+
+  createOperation: (project: string, branch: string, name: string, from?: string) =>
+    call<{ commit: string; name: string }>('POST', `${p(project)}/branches/${enc(branch)}/operations`, {
+      body: from ? { name, from } : { name },
+    }),
+  renameOperation: (project: string, branch: string, name: string, to: string) =>
+    call<{ commit: string; name: string }>('POST', `${p(project)}/branches/${enc(branch)}/operations/${enc(name)}/rename`, {
+      body: { to },
+    }),
+  deleteOperation: (project: string, branch: string, name: string) =>
+    call<{ commit: string }>('DELETE', `${p(project)}/branches/${enc(branch)}/operations/${enc(name)}`),
+  editInterface: (project: string, branch: string, name: string, edit: InterfaceEdit, base?: string) =>
+    call<{ commit: string; code: string; interface: OperationInterface }>(
+      'POST',
+      `${p(project)}/branches/${enc(branch)}/operations/${enc(name)}/interface`,
+      { body: base ? { base, edit } : { edit } },
+    ),
+  requirements: (project: string, name: string, ref?: string) =>
+    call<Requirements>('GET', `${p(project)}/operations/${enc(name)}/requirements${query({ ref })}`),
+  /** The interface of unsaved code; not tracked by the busy indicator (it runs while typing). */
+  parseOperation: (project: string, code: string, name?: string) =>
+    request<OperationInterface>('POST', `${p(project)}/analysis/parse`, { body: name ? { code, name } : { code } }),
+  problems: (project: string, pipeline: string, ref?: string) =>
+    request<{ problems: Problem[] }>('GET', `${p(project)}/pipelines/${enc(pipeline)}/problems${query({ ref })}`),
 };
 
 /** A message fit for a toast, whatever was thrown. */

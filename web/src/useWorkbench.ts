@@ -14,9 +14,19 @@ export interface WorkbenchModel {
   error: string | null;
   users: PresenceUser[];
   readOnly: boolean;
-  applyChange: (patch: PatchOp[], message: string) => Promise<boolean>;
+  applyChange: ApplyChange;
   reload: () => Promise<void>;
+  /** The commit the model is at right now (state may lag a render behind). */
+  currentHead: () => string | null;
 }
+
+export interface ChangeOptions {
+  /** Called instead of the default conflict toast on 409 (the model is still reloaded). */
+  onConflict?: (e: ApiError) => void;
+}
+
+/** Sends one change set; resolves true when it was committed. */
+export type ApplyChange = (patch: PatchOp[], message: string, opts?: ChangeOptions) => Promise<boolean>;
 
 interface Live {
   model: ModelView | null;
@@ -139,7 +149,7 @@ export function useWorkbench(
   }, [project, branch, loaded, ws, onMessage]);
 
   const applyChange = useCallback(
-    async (patch: PatchOp[], message: string): Promise<boolean> => {
+    async (patch: PatchOp[], message: string, opts?: ChangeOptions): Promise<boolean> => {
       const L = live.current;
       if (readOnly || !branch || L.head === null || !L.model) {
         toast('This view is read-only', 'error');
@@ -159,7 +169,10 @@ export function useWorkbench(
         if (r.rebased) toast('Your edit was merged with newer changes by others', 'info');
         return true;
       } catch (e) {
-        if (e instanceof ApiError && e.status === 409) {
+        if (e instanceof ApiError && e.status === 409 && opts?.onConflict) {
+          opts.onConflict(e);
+          await reload();
+        } else if (e instanceof ApiError && e.status === 409) {
           const where = e.path ?? 'a field you edited';
           toast(`Conflict: ${where} was changed by someone else; current value: ${brief(e.current)}`, 'error');
           await reload();
@@ -172,5 +185,7 @@ export function useWorkbench(
     [project, branch, readOnly, reload, setLocal],
   );
 
-  return { model: view.model, head: view.head, error, users, readOnly, applyChange, reload };
+  const currentHead = useCallback(() => live.current.head, []);
+
+  return { model: view.model, head: view.head, error, users, readOnly, applyChange, reload, currentHead };
 }

@@ -40,6 +40,10 @@ public final class Bench {
     private String base;
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("parse")) {
+            ParseBench.main(args);
+            System.exit(0);
+        }
         int writers = intArg(args, "--writers", 8);
         int edits = intArg(args, "--edits", 2000);
         int clients = intArg(args, "--clients", 50);

@@ -35,11 +35,14 @@ public final class Main implements Runnable {
         @Option(names = "--data-dir", description = "where projects and the database live (default: ${DEFAULT-VALUE})")
         Path dataDir = Path.of(System.getProperty("user.home"), ".deepforge");
 
+        @Option(names = "--python", description = "Python interpreter for analysis and jobs (default: $DEEPFORGE_PYTHON or ${DEFAULT-VALUE})")
+        String python = System.getenv().getOrDefault("DEEPFORGE_PYTHON", ServerConfig.DEFAULT_PYTHON);
+
         @Override
         public Integer call() throws Exception {
             App app;
             try {
-                app = App.start(new ServerConfig(host, port, dataDir));
+                app = App.start(new ServerConfig(host, port, dataDir, python));
             } catch (IllegalArgumentException e) {
                 System.err.println("deepforge: " + e.getMessage());
                 return 2;

@@ -20,6 +20,13 @@ import org.deepforge.model.Json;
 import org.deepforge.server.api.HistoryApi;
 import org.deepforge.server.api.ModelApi;
 import org.deepforge.server.api.ProjectsApi;
+import org.deepforge.server.api.OperationsApi;
+import org.deepforge.ops.Builtins;
+import org.deepforge.ops.OperationRules;
+import org.deepforge.ops.Operations;
+import org.deepforge.ops.analysis.Analysis;
+import org.deepforge.ops.analysis.PythonRuntime;
+import java.time.Duration;
 import org.deepforge.server.api.Route;
 import org.deepforge.server.api.Routes;
 import org.deepforge.server.api.SessionApi;
@@ -45,6 +52,7 @@ public final class App implements AutoCloseable {
     private final Javalin javalin;
     private final List<Route> routes;
     private final CollabHub hub;
+    private final Analysis analysis;
 
     private App(ServerConfig config) throws Exception {
         this.config = config;
@@ -56,13 +64,19 @@ public final class App implements AutoCloseable {
         }
         Files.createDirectories(config.dataDir());
         store = new ProjectStore(config.dataDir());
+        PythonRuntime runtime = PythonRuntime.unpack(config.dataDir().resolve("runtime").resolve("python"));
+        analysis = new Analysis(config.python(), runtime.root(), Duration.ofSeconds(20));
+        store.setHook(new OperationRules(analysis));
+        Builtins builtins = new Builtins(runtime.builtinOperations());
+        Operations operations = new Operations(store, analysis);
         VersionControl vc = new VersionControl(store);
         Bundles bundles = new Bundles(store);
         Database db = new Database(config.dataDir().resolve("deepforge.db"));
         Authz authz = new Authz(new Accounts(db), loopback);
         hub = new CollabHub(store, vc, authz);
         store.addListener(hub);
-        routes = Routes.table(new ProjectsApi(store, bundles, authz), new ModelApi(store), new HistoryApi(vc), new SessionApi(authz));
+        routes = Routes.table(new ProjectsApi(store, bundles, authz, builtins), new ModelApi(store), new HistoryApi(vc),
+                new SessionApi(authz), new OperationsApi(operations, builtins));
 
         ObjectMapper mapper = Json.MAPPER.copy().registerModule(new Jdk8Module()).registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -171,5 +185,6 @@ public final class App implements AutoCloseable {
     public void close() {
         javalin.stop();
         store.close();
+        analysis.close();
     }
 }

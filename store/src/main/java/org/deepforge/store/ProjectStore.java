@@ -53,6 +53,7 @@ public final class ProjectStore implements AutoCloseable {
     private final Path root;
     private final Map<String, ProjectRepo> open = new ConcurrentHashMap<>();
     private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile ModelHook hook = ModelHook.NONE;
     /** Background housekeeping (packing loose objects), one task at a time. */
     private final ExecutorService maintenance = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "deepforge-store-maintenance");
@@ -69,6 +70,11 @@ public final class ProjectStore implements AutoCloseable {
         }
     }
 
+    /** Installs the domain rules run on every model before it is committed (one hook; set at wiring time). */
+    public void setHook(ModelHook hook) {
+        this.hook = hook;
+    }
+
     public void addListener(StoreListener listener) {
         listeners.add(listener);
     }
@@ -76,7 +82,20 @@ public final class ProjectStore implements AutoCloseable {
     // ---- projects -------------------------------------------------------------------------------
 
     public Project create(String name, String description, Author author) throws IOException {
-        ObjectNode model = ModelView.empty(name == null ? "" : name.strip(), description == null ? "" : description);
+        return create(name, description, Json.MAPPER.createObjectNode(), author);
+    }
+
+    /** A new project whose first commit also holds {@code content}'s collections (e.g. built-in operations). */
+    public Project create(String name, String description, JsonNode content, Author author) throws IOException {
+        ObjectNode empty = ModelView.empty(name == null ? "" : name.strip(), description == null ? "" : description);
+        ObjectNode model = empty.deepCopy();
+        for (String collection : ModelView.COLLECTIONS) {
+            if (content.path(collection).isObject()) {
+                model.set(collection, content.get(collection).deepCopy());
+            }
+        }
+        validate(model);
+        model = (ObjectNode) hook.prepare(empty, model);
         validate(model);
         String id = Ids.newId(10);
         File dir = root.resolve(id + ".git").toFile();
@@ -214,6 +233,7 @@ public final class ProjectStore implements AutoCloseable {
                     ObjectId base = p.change.base().isPresent() ? repo.resolve(p.change.base().get()) : head;
                     boolean rebased = !base.equals(head);
                     JsonNode result = rebase(repo.modelAt(base).model(), headModel, p.ops, rebased);
+                    result = hook.prepare(headModel, result);
                     if (result.equals(headModel)) {
                         p.result.complete(new ChangeResult(head.name(), rebased, false));
                         continue;
@@ -247,13 +267,13 @@ public final class ProjectStore implements AutoCloseable {
     }
 
     /** The edited model: the patch applied to its base, merged onto the head if the head has moved. */
-    private static JsonNode rebase(JsonNode baseModel, JsonNode headModel, List<ObjectNode> ops, boolean rebased) {
+    private JsonNode rebase(JsonNode baseModel, JsonNode headModel, List<ObjectNode> ops, boolean rebased) {
         ObjectNode edited = PatchApplier.apply(baseModel, ops);
         validate(edited, baseModel);
         if (!rebased) {
             return edited;
         }
-        ModelMerger.Result merge = ModelMerger.merge(baseModel, headModel, edited);
+        ModelMerger.Result merge = ModelMerger.merge(baseModel, headModel, edited, hook::derived);
         if (!merge.clean()) {
             Conflict first = merge.conflicts().get(0);
             throw conflictAt(first.path(), first.ours(), first.path()
@@ -269,7 +289,8 @@ public final class ProjectStore implements AutoCloseable {
      * holds the branch lock), then announces it. Returns the new commit.
      */
     ObjectId commit(ProjectRepo repo, String branch, ObjectId head, List<ObjectId> parents, JsonNode before,
-                    JsonNode after, Author author, String message) throws IOException {
+                    JsonNode merged, Author author, String message) throws IOException {
+        JsonNode after = hook.prepare(before, merged);
         ObjectId commit;
         repo.maintenance().readLock().lock();
         try (Batch writer = repo.batch()) {
@@ -311,6 +332,10 @@ public final class ProjectStore implements AutoCloseable {
 
     void announceBranch(String project, String branch, Optional<String> head) {
         listeners.forEach(l -> l.onBranch(project, branch, head));
+    }
+
+    ModelHook hook() {
+        return hook;
     }
 
     static JsonNode patch(JsonNode before, JsonNode after) {

@@ -277,7 +277,8 @@ public final class VersionControl {
                 return new Outcome(head.name(), true);
             }
             JsonNode ours = repo.modelAt(head).model();
-            ModelMerger.Result result = ModelMerger.merge(repo.modelAt(base).model(), ours, repo.modelAt(source).model());
+            ModelMerger.Result result = ModelMerger.merge(repo.modelAt(base).model(), ours, repo.modelAt(source).model(),
+                    store.hook()::derived);
             if (!result.clean()) {
                 throw conflicts("merging \"" + from + "\" into \"" + into + "\"", result.conflicts());
             }
@@ -303,7 +304,7 @@ public final class VersionControl {
             ObjectId head = repo.requireBranch(branch);
             JsonNode ours = repo.modelAt(head).model();
             ModelMerger.Result result = ModelMerger.merge(repo.modelAt(target).model(), ours,
-                    repo.modelAt(target.getParent(0)).model());
+                    repo.modelAt(target.getParent(0)).model(), store.hook()::derived);
             if (!result.clean()) {
                 throw conflicts("reverting " + target.abbreviate(8).name(), result.conflicts());
             }

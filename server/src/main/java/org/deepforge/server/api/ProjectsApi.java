@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.deepforge.ops.Builtins;
 import org.deepforge.server.auth.Authz;
 import org.deepforge.server.auth.Principal;
 import org.deepforge.server.auth.Role;
@@ -24,7 +25,10 @@ public final class ProjectsApi {
     private final Bundles bundles;
     private final Authz authz;
 
-    public ProjectsApi(ProjectStore store, Bundles bundles, Authz authz) {
+    private final Builtins builtins;
+
+    public ProjectsApi(ProjectStore store, Bundles bundles, Authz authz, Builtins builtins) {
+        this.builtins = builtins;
         this.store = store;
         this.bundles = bundles;
         this.authz = authz;
@@ -48,7 +52,9 @@ public final class ProjectsApi {
         if (name.isEmpty()) {
             throw new BadRequest("\"name\" must not be empty");
         }
-        Project p = store.create(name, Bodies.optionalText(body, "description").orElse(""), Requests.author(ctx));
+        boolean empty = body.path("empty").asBoolean(false);
+        Project p = store.create(name, Bodies.optionalText(body, "description").orElse(""),
+                empty ? org.deepforge.model.Json.MAPPER.createObjectNode() : builtins.seed(), Requests.author(ctx));
         authz.accounts().grant(p.id(), Requests.principal(ctx).id(), Role.OWNER);
         ctx.status(201).json(json(p, Role.OWNER));
     }

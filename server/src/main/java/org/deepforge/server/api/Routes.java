@@ -17,7 +17,8 @@ import org.deepforge.model.Json;
 public final class Routes {
     private Routes() {}
 
-    public static List<Route> table(ProjectsApi projects, ModelApi model, HistoryApi history, SessionApi session) {
+    public static List<Route> table(ProjectsApi projects, ModelApi model, HistoryApi history, SessionApi session,
+                                    OperationsApi operations) {
         String p = "/api/v1/projects/{project}";
         return List.of(
                 new Route(GET, "/api/v1/health", PUBLIC, ctx -> ctx.json(Json.MAPPER.createObjectNode().put("status", "ok"))),
@@ -43,6 +44,15 @@ public final class Routes {
                 new Route(GET, p + "/commits", PROJECT_READ, history::commits),
                 new Route(GET, p + "/diff", PROJECT_READ, history::diff),
                 new Route(POST, p + "/merge", PROJECT_WRITE, history::merge),
-                new Route(POST, p + "/revert", PROJECT_WRITE, history::revert));
+                new Route(POST, p + "/revert", PROJECT_WRITE, history::revert),
+
+                new Route(GET, "/api/v1/catalog/operations", USER, operations::catalog),
+                new Route(POST, p + "/branches/{branch}/operations", PROJECT_WRITE, operations::create),
+                new Route(POST, p + "/branches/{branch}/operations/{name}/rename", PROJECT_WRITE, operations::rename),
+                new Route(DELETE, p + "/branches/{branch}/operations/{name}", PROJECT_WRITE, operations::delete),
+                new Route(POST, p + "/branches/{branch}/operations/{name}/interface", PROJECT_WRITE, operations::editInterface),
+                new Route(GET, p + "/operations/{name}/requirements", PROJECT_READ, operations::requirements),
+                new Route(POST, p + "/analysis/parse", PROJECT_READ, operations::parse),
+                new Route(GET, p + "/pipelines/{pipeline}/problems", PROJECT_READ, operations::problems));
     }
 }

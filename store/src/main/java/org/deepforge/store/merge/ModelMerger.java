@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.deepforge.model.Json;
 import org.eclipse.jgit.diff.RawText;
 import org.eclipse.jgit.diff.RawTextComparator;
@@ -37,12 +38,21 @@ public final class ModelMerger {
     private ModelMerger() {}
 
     public static Result merge(JsonNode base, JsonNode ours, JsonNode theirs) {
+        return merge(base, ours, theirs, path -> false);
+    }
+
+    /**
+     * Like {@link #merge(JsonNode, JsonNode, JsonNode)}; fields for which {@code derived} holds never
+     * conflict (ours is kept): they are recomputed from the merged model afterwards.
+     */
+    public static Result merge(JsonNode base, JsonNode ours, JsonNode theirs, Predicate<String> derived) {
         List<Conflict> conflicts = new ArrayList<>();
-        JsonNode merged = merge("", orMissing(base), orMissing(ours), orMissing(theirs), conflicts);
+        JsonNode merged = merge("", orMissing(base), orMissing(ours), orMissing(theirs), conflicts, derived);
         return new Result(conflicts.isEmpty() ? merged : MissingNode.getInstance(), List.copyOf(conflicts));
     }
 
-    private static JsonNode merge(String path, JsonNode base, JsonNode ours, JsonNode theirs, List<Conflict> conflicts) {
+    private static JsonNode merge(String path, JsonNode base, JsonNode ours, JsonNode theirs, List<Conflict> conflicts,
+                                  Predicate<String> derived) {
         if (Objects.equals(ours, theirs)) {
             return ours;
         }
@@ -58,7 +68,7 @@ public final class ModelMerger {
             ours.fieldNames().forEachRemaining(keys::add);
             theirs.fieldNames().forEachRemaining(keys::add);
             for (String key : keys) {
-                JsonNode value = merge(path + "/" + escape(key), base.path(key), ours.path(key), theirs.path(key), conflicts);
+                JsonNode value = merge(path + "/" + escape(key), base.path(key), ours.path(key), theirs.path(key), conflicts, derived);
                 if (!value.isMissingNode()) {
                     out.set(key, value);
                 }
@@ -72,7 +82,9 @@ public final class ModelMerger {
                 return TextNode.valueOf(text);
             }
         }
-        conflicts.add(new Conflict(path, base, ours, theirs));
+        if (!derived.test(path)) {
+            conflicts.add(new Conflict(path, base, ours, theirs));
+        }
         return ours;
     }
 

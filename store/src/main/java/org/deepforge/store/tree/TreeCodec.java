@@ -17,8 +17,6 @@ import org.deepforge.model.ModelView;
  */
 public final class TreeCodec {
     private static final String CODE = "code";
-    /** Fields derived by the server from other fields; never stored. */
-    private static final String INTERFACE = "interface";
 
     private TreeCodec() {}
 
@@ -42,7 +40,6 @@ public final class TreeCodec {
         }
         ObjectNode meta = ((ObjectNode) value).deepCopy();
         JsonNode code = meta.remove(CODE);
-        meta.remove(INTERFACE);
         files.put(stem + ".py", code == null ? new byte[0] : code.asText().getBytes(StandardCharsets.UTF_8));
         // utils usually have nothing but code: keep their folder free of empty .json files
         boolean emptyMeta = meta.isEmpty() && collection.equals(ModelView.UTILS);
