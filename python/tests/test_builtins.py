@@ -536,6 +536,9 @@ def test_plot_embeddings_3d_categories_plain_and_errors(agg_backend):
     PlotEmbeddings3D().execute(embedding, np.array(["star", "galaxy", "star", "qso", "qso", "star"]))
     colour_bar = plt.gcf().axes[1]
     assert [t.get_text() for t in colour_bar.get_yticklabels()] == ["galaxy", "qso", "star"]
+    cloud = plt.gcf().axes[0].collections[0]
+    np.testing.assert_array_equal(cloud.get_array(), [2, 0, 2, 1, 1, 2])
+    assert len({tuple(cloud.cmap(i)) for i in range(cloud.cmap.N)}) == cloud.cmap.N == 3
     plt.close("all")
 
     PlotEmbeddings3D().execute(embedding)
@@ -585,7 +588,7 @@ def test_the_analysis_process_reads_each_interface():
                        for i, name in enumerate(INTERFACES))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(DEEPFORGE_PATH))
     result = subprocess.run([sys.executable, "-u", "-m", "deepforge.analysis"], input=requests,
-                            env=env, capture_output=True, text=True, timeout=60)
+                            env=env, capture_output=True, text=True, timeout=20)
     responses = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     assert len(responses) == len(INTERFACES), result.stderr
     for response, (name, (attributes, references, inputs)) in zip(responses, INTERFACES.items()):

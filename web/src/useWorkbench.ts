@@ -36,6 +36,14 @@ interface Live {
   again: boolean;
 }
 
+/**
+ * Operations carry fields the server derives on commit (`interface` from `code`), so applying our own
+ * patch locally would leave them stale: such edits reload the model instead.
+ */
+export function touchesDerived(patch: readonly PatchOp[]): boolean {
+  return patch.some((op) => op.op !== 'test' && /^\/operations(\/[^/]+(\/code)?)?$/.test(op.path));
+}
+
 const fresh = (): Live => ({ model: null, head: null, own: new Set(), reloading: false, again: false });
 
 export function useWorkbench(
@@ -161,7 +169,7 @@ export function useWorkbench(
         L.own.add(r.commit);
         if (L.head === r.commit) {
           // the WebSocket already brought our commit
-        } else if (!r.rebased && L.head === base && L.model) {
+        } else if (!r.rebased && L.head === base && L.model && !touchesDerived(patch)) {
           setLocal(L, applyPatch(L.model, patch), r.commit);
         } else {
           await reload();

@@ -23,6 +23,7 @@ class PlotEmbeddings3D:
 
     def execute(self, embedding, values=None):
         import matplotlib.pyplot as plt
+        from matplotlib.colors import ListedColormap
         from mpl_toolkits.mplot3d import Axes3D  # noqa: F401 (registers "3d" on old matplotlib)
 
         points = _to_numpy(embedding).astype(np.float64)
@@ -47,10 +48,13 @@ class PlotEmbeddings3D:
                 figure.colorbar(cloud, ax=axes, shrink=0.7, pad=0.1).set_label("value")
             else:
                 names, codes = np.unique(values.astype(str), return_inverse=True)
-                colour_map = plt.get_cmap("tab10" if len(names) <= 10 else "tab20",
-                                          max(len(names), 2))
+                if len(names) <= 20:  # one distinct colour per category
+                    palette = plt.get_cmap("tab10" if len(names) <= 10 else "tab20")
+                    colour_map = ListedColormap(palette.colors[:len(names)])
+                else:
+                    colour_map = plt.get_cmap("viridis", len(names))
                 cloud = axes.scatter(x, y, z, c=codes, cmap=colour_map, s=12,
-                                     vmin=-0.5, vmax=max(len(names), 2) - 0.5)
+                                     vmin=-0.5, vmax=len(names) - 0.5)
                 bar = figure.colorbar(cloud, ax=axes, shrink=0.7, pad=0.1,
                                       ticks=np.arange(len(names)))
                 bar.ax.set_yticklabels(names)

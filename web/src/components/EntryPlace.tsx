@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent } from 'react';
+import { useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { EntryMap } from '../api';
 import { randomId } from '../format';
 import { confirmDialog } from '../notify';
@@ -14,6 +14,24 @@ interface Props {
   readOnly: boolean;
   onSelect: (id: string | undefined) => void;
   applyChange: (patch: PatchOp[], message: string) => Promise<boolean>;
+  /** Replaces the change-set defaults (the operations place uses the server's routes). */
+  actions?: EntryActions;
+  /** A small picture left of each entry's name. */
+  thumbnail?: (id: string) => ReactNode;
+  /** A narrow list beside an open editor. */
+  compact?: boolean;
+}
+
+/** Entry actions done some other way than one change set. */
+export interface EntryActions {
+  /** Resolves the new entry's id, or null when it failed (and said why). */
+  create?: (name: string) => Promise<string | null>;
+  rename?: (id: string, name: string, original: string) => Promise<boolean>;
+  remove?: (id: string) => Promise<boolean>;
+  /** Copies an entry under a new name; resolves the copy's id or null. */
+  duplicate?: (id: string, name: string) => Promise<string | null>;
+  /** The name a copy starts with. */
+  copyName?: (id: string, label: string) => string;
 }
 
 const TITLES: Record<EntryKind, string> = {
@@ -24,7 +42,7 @@ const TITLES: Record<EntryKind, string> = {
 };
 
 /** The list of one kind of model entry, with create, rename and delete where the kind allows. */
-export function EntryPlace({ kind, entries, selected, readOnly, onSelect, applyChange }: Props) {
+export function EntryPlace({ kind, entries, selected, readOnly, onSelect, applyChange, actions, thumbnail, compact }: Props) {
   const spec = PLACE_SPECS[kind];
   const [creating, setCreating] = useState(false);
   const ids = Object.keys(entries).sort((a, b) =>
@@ -33,6 +51,14 @@ export function EntryPlace({ kind, entries, selected, readOnly, onSelect, applyC
 
   const create = async (name: string) => {
     if (!spec.create) return false;
+    if (actions?.create) {
+      const made = await actions.create(name);
+      if (made !== null) {
+        setCreating(false);
+        onSelect(made);
+      }
+      return made !== null;
+    }
     const id = spec.create.nameIsKey ? name : randomId(entries);
     const ok = await applyChange(
       [{ op: 'add', path: pointer(kind, id), value: spec.create.value(name) }],
@@ -48,6 +74,7 @@ export function EntryPlace({ kind, entries, selected, readOnly, onSelect, applyC
   // `original` is the name the user started from: the test op turns a concurrent rename into a conflict
   // (409) instead of silently overwriting it (the edit's base is the live head, which already has it).
   const rename = (id: string, name: string, original: string) => {
+    if (actions?.rename) return actions.rename(id, name, original);
     const path = pointer(kind, id, 'name');
     const guard: PatchOp[] = original !== id ? [{ op: 'test', path, value: original }] : [];
     return applyChange(
@@ -59,6 +86,10 @@ export function EntryPlace({ kind, entries, selected, readOnly, onSelect, applyC
   const remove = async (id: string) => {
     const label = entryLabel(id, entries[id]);
     if (!(await confirmDialog(`Delete ${spec.singular} "${label}"?`, 'Delete'))) return;
+    if (actions?.remove) {
+      if ((await actions.remove(id)) && id === selected) onSelect(undefined);
+      return;
+    }
     if ((await applyChange([{ op: 'remove', path: pointer(kind, id) }], `Delete ${spec.singular} ${label}`)) && id === selected)
       onSelect(undefined);
   };
@@ -73,7 +104,7 @@ export function EntryPlace({ kind, entries, selected, readOnly, onSelect, applyC
   };
 
   return (
-    <section className="place" data-testid={`place-${kind}`} onKeyDown={onKeyDown}>
+    <section className={`place${compact ? ' compact' : ''}`} data-testid={`place-${kind}`} onKeyDown={onKeyDown}>
       <header className="place-header">
         <h2>{TITLES[kind]}</h2>
         {spec.create && !creating && (
@@ -108,8 +139,19 @@ export function EntryPlace({ kind, entries, selected, readOnly, onSelect, applyC
               label={entryLabel(id, entries[id])}
               selected={id === selected}
               readOnly={readOnly}
-              canRename={spec.rename}
+              canRename={spec.rename || !!actions?.rename}
               canDelete={spec.remove}
+              thumbnail={thumbnail?.(id)}
+              copyName={actions?.duplicate ? (actions.copyName?.(id, entryLabel(id, entries[id])) ?? `${entryLabel(id, entries[id])} copy`) : undefined}
+              onDuplicate={
+                actions?.duplicate
+                  ? async (name) => {
+                      const made = await actions.duplicate!(id, name);
+                      if (made !== null) onSelect(made);
+                      return made !== null;
+                    }
+                  : undefined
+              }
               onSelect={() => onSelect(id)}
               onRename={(name, original) => rename(id, name, original)}
               onDelete={() => void remove(id)}

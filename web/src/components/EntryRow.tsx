@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { InlineForm } from './InlineForm';
 
 interface Props {
@@ -12,10 +12,15 @@ interface Props {
   /** `original`: the label when the user started renaming, so a concurrent rename is detected. */
   onRename: (name: string, original: string) => Promise<boolean>;
   onDelete: () => void;
+  thumbnail?: ReactNode;
+  /** Set when the entry can be copied: the name the copy form starts with. */
+  copyName?: string;
+  onDuplicate?: (name: string) => Promise<boolean>;
 }
 
 export function EntryRow(props: Props) {
   const [renaming, setRenaming] = useState(false);
+  const [copying, setCopying] = useState(false);
   // the label the rename started from (it may change underneath the open form)
   const [original, setOriginal] = useState(props.label);
   const startRename = () => {
@@ -51,15 +56,37 @@ export function EntryRow(props: Props) {
           onSubmit={rename}
           onCancel={() => setRenaming(false)}
         />
+      ) : copying && !props.readOnly && props.onDuplicate ? (
+        <InlineForm
+          inputTestId="duplicate-input"
+          submitTestId="duplicate-save"
+          cancelTestId="duplicate-cancel"
+          placeholder="Name of the copy"
+          submitLabel="Copy"
+          initial={props.copyName}
+          autoFocus
+          onSubmit={async (name) => {
+            const ok = await props.onDuplicate!(name);
+            if (ok) setCopying(false);
+            return ok;
+          }}
+          onCancel={() => setCopying(false)}
+        />
       ) : (
         <button className="entry-open" data-testid="entry-open" onClick={props.onSelect} title={props.id}>
-          {props.label}
+          {props.thumbnail}
+          <span className="entry-label">{props.label}</span>
         </button>
       )}
       <span className="entry-actions">
         {props.canRename && !renaming && (
           <button className="secondary small" data-testid="entry-rename" disabled={props.readOnly} onClick={startRename}>
             Rename
+          </button>
+        )}
+        {props.onDuplicate && !renaming && !copying && (
+          <button className="secondary small" data-testid="entry-duplicate" disabled={props.readOnly} onClick={() => setCopying(true)}>
+            Duplicate
           </button>
         )}
         {props.canDelete && (

@@ -10,6 +10,8 @@ import { ExecutionsPlace } from './ExecutionsPlace';
 import { HistoryPlace } from './HistoryPlace';
 import { Inspector } from './Inspector';
 import { Link } from './Link';
+import { OperationsPlace } from './OperationsPlace';
+import { PipelinesPlace } from './PipelinesPlace';
 import { Rail } from './Rail';
 import { ReadOnlyBanner } from './ReadOnlyBanner';
 import { TopBar } from './TopBar';
@@ -82,6 +84,10 @@ export function Workbench({ route, ws = wsClient() }: { route: WorkbenchRoute; w
         onBranchesChanged={refreshBranches}
       />
     );
+  } else if (place === 'pipelines') {
+    centre = <PipelinesPlace project={project} branch={branch} id={id} model={wb.model} head={wb.head} wb={wb} onSelect={select} />;
+  } else if (place === 'operations') {
+    centre = <OperationsPlace project={project} branch={branch} id={id} model={wb.model} head={wb.head} wb={wb} onSelect={select} />;
   } else {
     const entries = wb.model[place] ?? {};
     centre = (

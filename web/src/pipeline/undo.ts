@@ -83,6 +83,15 @@ export class UndoHistory {
     if (e) this.undos.push({ ...e, inverse: invertPatch(before, e.patch) });
   }
 
+  /** Forgets the newest undo entry (its inverse could not be applied). */
+  dropUndo(): void {
+    this.undos.pop();
+  }
+
+  dropRedo(): void {
+    this.redos.pop();
+  }
+
   clear(): void {
     this.undos = [];
     this.redos = [];

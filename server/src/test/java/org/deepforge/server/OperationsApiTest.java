@@ -164,7 +164,7 @@ class OperationsApiTest {
         var problems = server.get("/api/v1/projects/" + p + "/pipelines/pl/problems").json().get("problems");
         assertThat(problems.findValuesAsText("message")).contains("TrainTestSplit (a): input \"data\" is not connected");
         assertThat(server.get("/api/v1/projects/" + p + "/pipelines/nope/problems").status()).isEqualTo(404);
-        assertThat(server.get("/api/v1/projects/" + p + "/commits?limit=10").json().get("commits").size()).isEqualTo(4);
+        assertThat(server.get("/api/v1/projects/" + p + "/commits?limit=10").json().get("commits").size()).isEqualTo(3);
         assertThat(before).isNotEmpty();
     }
 

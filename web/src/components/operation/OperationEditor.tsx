@@ -1,0 +1,272 @@
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { api, errorMessage, type InterfaceEdit, type ModelView, type OperationInterface, type SyntaxErrorInfo } from '../../api';
+import { toast } from '../../notify';
+import { pointer } from '../../patch';
+import type { WorkbenchModel } from '../../useWorkbench';
+import { CodeEditor, type CodeEditorHandle } from './CodeEditor';
+import { InterfaceDiagram } from './InterfaceDiagram';
+import { RequirementsEditor } from './RequirementsEditor';
+
+interface Props {
+  project: string;
+  branch?: string;
+  name: string;
+  model: ModelView;
+  head: string;
+  wb: WorkbenchModel;
+}
+
+export const PARSE_DEBOUNCE_MS = 300;
+export const SAVE_IDLE_MS = 1500;
+
+type SaveState = 'saved' | 'saving' | 'unsaved';
+const SAVE_LABEL: Record<SaveState, string> = { saved: 'Saved', saving: 'Saving…', unsaved: 'Unsaved' };
+
+function storedInterface(entry: Record<string, unknown> | undefined): OperationInterface | null {
+  const i = entry?.interface;
+  if (!i || typeof i !== 'object' || Array.isArray(i)) return null;
+  const o = i as Partial<OperationInterface>;
+  return {
+    ...o,
+    attributes: o.attributes ?? [],
+    references: o.references ?? [],
+    inputs: o.inputs ?? [],
+    outputs: o.outputs ?? [],
+    errors: o.errors ?? [],
+    syntaxError: o.syntaxError ?? null,
+  };
+}
+
+/** Code on the left (CodeMirror), the live interface diagram and requirements on the right (loaded lazily). */
+export default function OperationEditor({ project, branch, name, model, head, wb }: Props) {
+  const entry = model.operations?.[name];
+  const code = typeof entry?.code === 'string' ? entry.code : '';
+  const requirements = Array.isArray(entry?.requirements) ? (entry.requirements as unknown[]).filter((r): r is string => typeof r === 'string') : [];
+  const readOnly = wb.readOnly || !branch;
+  const { applyChange, reload, currentHead } = wb;
+
+  const editor = useRef<CodeEditorHandle | null>(null);
+  /** The code as last saved (or loaded): the `test` value of the next save. */
+  const base = useRef(code);
+  const text = useRef(code);
+  /** The text a save in flight sends. */
+  const inFlight = useRef<string | null>(null);
+  const chain = useRef<Promise<boolean>>(Promise.resolve(true));
+  const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const parseTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const parseSeq = useRef(0);
+
+  const [saveState, setSaveState] = useState<SaveState>('saved');
+  const [conflict, setConflict] = useState(false);
+  const [iface, setIface] = useState<OperationInterface | null>(() => storedInterface(entry));
+  const [syntaxError, setSyntaxError] = useState<SyntaxErrorInfo | null>(() => storedInterface(entry)?.syntaxError ?? null);
+
+  // ---- live interface preview
+  const parse = useCallback(
+    (source: string) => {
+      const seq = ++parseSeq.current;
+      api.parseOperation(project, source, name).then(
+        (r) => {
+          if (seq !== parseSeq.current || !r) return;
+          setSyntaxError(r.syntaxError ?? null);
+          // with a syntax error the other fields are only the last good interface: keep ours
+          if (!r.syntaxError) setIface(storedInterface({ interface: r }));
+        },
+        () => undefined, // the preview is a convenience; the stored interface stays
+      );
+    },
+    [project, name],
+  );
+  const scheduleParse = useCallback(() => {
+    if (parseTimer.current) clearTimeout(parseTimer.current);
+    parseTimer.current = setTimeout(() => parse(text.current), PARSE_DEBOUNCE_MS);
+  }, [parse]);
+
+  // ---- saving
+  const saveNow = useCallback((): Promise<boolean> => {
+    if (saveTimer.current) clearTimeout(saveTimer.current);
+    saveTimer.current = null;
+    const run = async (): Promise<boolean> => {
+      const t = text.current;
+      if (t === base.current) {
+        setSaveState('saved');
+        return true;
+      }
+      if (readOnly) return false;
+      setSaveState('saving');
+      inFlight.current = t;
+      const path = pointer('operations', name, 'code');
+      const ok = await applyChange(
+        [
+          { op: 'test', path, value: base.current },
+          { op: 'replace', path, value: t },
+        ],
+        `Edit operation ${name}`,
+        {
+          onConflict: () => {
+            setConflict(true);
+            toast(`${name} was changed by someone else meanwhile; your text is kept here. Reload theirs, or save yours over it.`, 'error');
+          },
+        },
+      );
+      inFlight.current = null;
+      if (ok) base.current = t;
+      setSaveState(text.current === base.current ? 'saved' : 'unsaved');
+      return ok;
+    };
+    const next = chain.current.then(run, run);
+    chain.current = next;
+    return next;
+  }, [applyChange, name, readOnly]);
+
+  const scheduleSave = useCallback(() => {
+    if (saveTimer.current) clearTimeout(saveTimer.current);
+    saveTimer.current = setTimeout(() => void saveNow(), SAVE_IDLE_MS);
+  }, [saveNow]);
+
+  const onChange = (t: string) => {
+    text.current = t;
+    setSaveState(t === base.current ? 'saved' : 'unsaved');
+    scheduleParse();
+    if (!conflict) scheduleSave();
+  };
+
+  // a save still waiting goes out when the editor closes
+  const latestSave = useRef(saveNow);
+  latestSave.current = saveNow;
+  useEffect(
+    () => () => {
+      if (parseTimer.current) clearTimeout(parseTimer.current);
+      if (saveTimer.current) {
+        clearTimeout(saveTimer.current);
+        void latestSave.current();
+      }
+    },
+    [],
+  );
+
+  // ---- code changed in the model (another user, an interface edit, a merge)
+  useEffect(() => {
+    if (code === base.current) return;
+    if (code === text.current || code === inFlight.current) {
+      base.current = code;
+      return;
+    }
+    if (text.current === base.current && inFlight.current === null) {
+      editor.current?.setText(code);
+      text.current = code;
+      base.current = code;
+      setSaveState('saved');
+      scheduleParse();
+      return;
+    }
+    setConflict(true);
+  }, [code, scheduleParse]);
+
+  // the stored interface follows commits while the text is the saved one
+  useEffect(() => {
+    const stored = storedInterface(entry);
+    if (stored && text.current === code) {
+      setSyntaxError(stored.syntaxError);
+      if (!stored.syntaxError) setIface(stored);
+    }
+  }, [entry, code]);
+
+  useEffect(() => {
+    if (!storedInterface(entry)) parse(code);
+    // once, for an operation the server has not derived an interface for
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const takeTheirs = () => {
+    editor.current?.setText(code);
+    text.current = code;
+    base.current = code;
+    setConflict(false);
+    setSaveState('saved');
+    scheduleParse();
+  };
+  const keepMine = () => {
+    base.current = code;
+    setConflict(false);
+    void saveNow();
+  };
+
+  // ---- interface edits rewrite the saved code on the server
+  const onEdit = async (edit: InterfaceEdit): Promise<boolean> => {
+    if (!branch || readOnly) return false;
+    if (conflict) {
+      toast('Resolve the conflicting edit first (reload or save yours)', 'error');
+      return false;
+    }
+    if (!(await saveNow())) return false;
+    try {
+      const r = await api.editInterface(project, branch, name, edit, currentHead() ?? head);
+      base.current = r.code;
+      text.current = r.code;
+      editor.current?.setText(r.code);
+      setSaveState('saved');
+      if (r.interface) {
+        setIface(storedInterface({ interface: r.interface }));
+        setSyntaxError(r.interface.syntaxError ?? null);
+      }
+      void reload();
+      return true;
+    } catch (e) {
+      toast(errorMessage(e), 'error');
+      return false;
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+      e.preventDefault();
+      void saveNow();
+    }
+  };
+
+  return (
+    <div className="op-editor-layout" data-testid="operation-editor" data-operation={name} onKeyDown={onKeyDown}>
+      <section className="op-code">
+        <header className="op-code-header">
+          <h2>{name}</h2>
+          <span className={`op-save-state save-${saveState}`} data-testid="op-save-state" aria-live="polite">
+            {SAVE_LABEL[saveState]}
+          </span>
+          {!readOnly && (
+            <button className="secondary small" data-testid="op-save" disabled={saveState !== 'unsaved' || conflict} onClick={() => void saveNow()} title="Save (Ctrl/Cmd-S)">
+              Save
+            </button>
+          )}
+        </header>
+        {conflict && (
+          <div className="op-conflict" data-testid="op-conflict" role="alert">
+            Someone else changed {name} while you were editing.
+            <button className="small" data-testid="op-reload" onClick={takeTheirs}>
+              Reload theirs
+            </button>
+            <button className="secondary small" data-testid="op-overwrite" onClick={keepMine}>
+              Save mine over it
+            </button>
+          </div>
+        )}
+        <CodeEditor initial={code} readOnly={readOnly} errorLine={syntaxError?.line ?? null} onChange={onChange} onSave={() => void saveNow()} handle={editor} />
+        {syntaxError && (
+          <div className="op-syntax-error" data-testid="op-syntax-error" role="status">
+            Syntax error at line {syntaxError.line}, column {syntaxError.col + 1}: {syntaxError.message}
+            <span className="muted"> (saved anyway; the interface keeps its last good value)</span>
+          </div>
+        )}
+      </section>
+      <aside className="op-side" aria-label="Interface">
+        <InterfaceDiagram name={name} iface={iface} readOnly={readOnly} onEdit={onEdit} />
+        <RequirementsEditor
+          requirements={requirements}
+          readOnly={readOnly}
+          onChange={(next, message) => applyChange([{ op: 'add', path: pointer('operations', name, 'requirements'), value: next }], message)}
+          onCheck={() => api.requirements(project, name, currentHead() ?? head)}
+        />
+      </aside>
+    </div>
+  );
+}

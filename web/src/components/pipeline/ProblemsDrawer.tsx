@@ -1,0 +1,34 @@
+import { useState } from 'react';
+import type { Problem } from '../../api';
+
+interface Props {
+  problems: Problem[];
+  titles: Record<string, string>;
+  onShow: (node: string) => void;
+}
+
+/** The bottom drawer: what stops this pipeline from running. */
+export function ProblemsDrawer({ problems, titles, onShow }: Props) {
+  const [open, setOpen] = useState(true);
+  return (
+    <section className="drawer" data-testid="problems-drawer" aria-label="Problems">
+      <button type="button" className="drawer-header" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+        {open ? '▾' : '▸'} Problems <span className={`badge${problems.length ? ' status-removed' : ''}`} data-testid="problem-count">{problems.length}</span>
+      </button>
+      {open && (
+        <ul className="problem-list">
+          {problems.length === 0 && <li className="muted">No problems: the pipeline can run.</li>}
+          {problems.map((p, i) => (
+            <li key={`${p.node}-${p.port ?? ''}-${i}`} data-testid="problem-row" data-node-id={p.node} data-kind={p.kind}>
+              <button type="button" className="link-button" onClick={() => onShow(p.node)}>
+                {titles[p.node] ?? p.node}
+                {p.port ? `.${p.port}` : ''}
+              </button>{' '}
+              {p.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
