@@ -26,7 +26,7 @@ import type { WorkbenchModel } from '../../useWorkbench';
 import { Inspector } from '../Inspector';
 import { buildEdges, buildNodes } from './buildFlow';
 import { NodeInspector } from './NodeInspector';
-import { DRAG_TYPE, Palette } from './Palette';
+import { DRAG_TYPE, noteNativeDrop, Palette } from './Palette';
 import { PipelineNodeView, type PipelineFlowNode } from './PipelineNodeView';
 import { ProblemsDrawer } from './ProblemsDrawer';
 
@@ -234,7 +234,11 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
     } catch {
       return;
     }
-    const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    noteNativeDrop();
+    dropAt(item, e.clientX, e.clientY);
+  };
+  const dropAt = (item: PaletteItem, clientX: number, clientY: number) => {
+    const p = rf.screenToFlowPosition({ x: clientX, y: clientY });
     addNode(item, { x: p.x - DEFAULT_NODE_SIZE.width / 2, y: p.y - DEFAULT_NODE_SIZE.height / 2 });
   };
 
@@ -302,7 +306,7 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
 
   return (
     <div className="pipeline-editor" data-testid="pipeline-editor" data-pipeline-id={pipelineId}>
-      {!readOnly && <Palette operations={parts.operations} pipelines={parts.pipelines} current={pipelineId} disabled={readOnly} searchRef={searchRef} onAdd={(item) => addNode(item, centreOfView())} />}
+      {!readOnly && <Palette operations={parts.operations} pipelines={parts.pipelines} current={pipelineId} disabled={readOnly} searchRef={searchRef} onAdd={(item) => addNode(item, centreOfView())} onDropAt={dropAt} />}
       <div className="canvas-column">
         <div className="canvas-toolbar" role="toolbar" aria-label="Pipeline tools">
           <button className="secondary small" data-testid="undo" disabled={readOnly || !history.current.canUndo()} onClick={() => void undo()} title="Undo (Ctrl/Cmd-Z)">

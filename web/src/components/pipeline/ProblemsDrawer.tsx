@@ -20,11 +20,9 @@ export function ProblemsDrawer({ problems, titles, onShow }: Props) {
           {problems.length === 0 && <li className="muted">No problems: the pipeline can run.</li>}
           {problems.map((p, i) => (
             <li key={`${p.node}-${p.port ?? ''}-${i}`} data-testid="problem-row" data-node-id={p.node} data-kind={p.kind}>
-              <button type="button" className="link-button" onClick={() => onShow(p.node)}>
-                {titles[p.node] ?? p.node}
-                {p.port ? `.${p.port}` : ''}
-              </button>{' '}
-              {p.message}
+              <button type="button" className="link-button" title={`Show ${titles[p.node] ?? p.node}`} onClick={() => onShow(p.node)}>
+                {p.message}
+              </button>
             </li>
           ))}
         </ul>

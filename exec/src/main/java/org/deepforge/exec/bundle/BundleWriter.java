@@ -1,0 +1,164 @@
+package org.deepforge.exec.bundle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.deepforge.model.Json;
+
+/**
+ * Writes the bundle of one job (docs/jobs.md): a directory that runs with plain {@code python main.py}.
+ * {@code main.py} is generated to read like code a person wrote: imports, inputs, the operation with
+ * its attribute values, {@code execute}, outputs. Inputs are placed in {@code inputs/} by the caller.
+ */
+public final class BundleWriter {
+    private final Path runtime;
+
+    /** {@code runtime}: the unpacked Python runtime root (holding {@code deepforge/}). */
+    public BundleWriter(Path runtime) {
+        this.runtime = runtime;
+    }
+
+    /** What a job runs: one operation node of a pipeline in a model. */
+    public record Job(String execution, String job, JsonNode model, String pipeline, String node) {
+        JsonNode nodeJson() {
+            return model.path("pipelines").path(pipeline).path("nodes").path(node);
+        }
+
+        String operation() {
+            return nodeJson().path("operation").asText();
+        }
+    }
+
+    public void write(Job job, Path dir) throws IOException {
+        JsonNode op = job.model().path("operations").path(job.operation());
+        if (op.isMissingNode()) {
+            throw new IllegalArgumentException("operation " + job.operation() + " does not exist");
+        }
+        JsonNode iface = op.path("interface");
+        if (iface.path("syntaxError").isObject()) {
+            throw new IllegalArgumentException(job.operation() + " has a syntax error at line "
+                    + iface.path("syntaxError").path("line").asInt() + "; fix the code before running it");
+        }
+        Files.createDirectories(dir.resolve("operations"));
+        Files.createDirectories(dir.resolve("utils"));
+        Files.createDirectories(dir.resolve("inputs"));
+        Files.createDirectories(dir.resolve("outputs"));
+        Files.writeString(dir.resolve("operations/__init__.py"), "");
+        Files.writeString(dir.resolve("utils/__init__.py"), "");
+        Files.writeString(dir.resolve("operations/" + job.operation() + ".py"), op.path("code").asText());
+        for (var it = job.model().path("utils").fields(); it.hasNext(); ) {
+            var util = it.next();
+            Files.writeString(dir.resolve("utils/" + util.getKey() + ".py"), util.getValue().path("code").asText());
+        }
+        copyRuntime(dir.resolve("deepforge"));
+        Files.write(dir.resolve("job.json"), Json.fileBytes(jobJson(job, iface)));
+        Files.writeString(dir.resolve("main.py"), mainPy(job, iface), StandardCharsets.UTF_8);
+    }
+
+    private static ObjectNode jobJson(Job job, JsonNode iface) {
+        ObjectNode j = Json.MAPPER.createObjectNode();
+        j.put("execution", job.execution());
+        j.put("job", job.job());
+        j.put("operation", job.operation());
+        j.set("attributes", job.nodeJson().path("attributes").isObject() ? job.nodeJson().get("attributes") : Json.MAPPER.createObjectNode());
+        var inputs = j.putArray("inputs");
+        iface.path("inputs").forEach(i -> inputs.add(i.path("name").asText()));
+        var outputs = j.putArray("outputs");
+        iface.path("outputs").forEach(o -> outputs.add(o.path("name").asText()));
+        ObjectNode refs = j.putObject("references");
+        iface.path("references").forEach(r -> {
+            String name = r.path("name").asText();
+            JsonNode value = job.nodeJson().path("references").path(name);
+            ObjectNode ref = refs.putObject(name).put("kind", "architecture");
+            if (value.isTextual() && !value.asText().isEmpty()) {
+                ref.put("id", value.asText()).put("module", "architectures." + value.asText());
+            } else {
+                ref.putNull("id");
+            }
+        });
+        return j;
+    }
+
+    /** The generated entry point. */
+    static String mainPy(Job job, JsonNode iface) {
+        String pipelineName = job.model().path("pipelines").path(job.pipeline()).path("name").asText(job.pipeline());
+        String cls = iface.path("class").asText(job.operation());
+        StringBuilder b = new StringBuilder();
+        b.append("\"\"\"Job ").append(job.job()).append(" of execution ").append(job.execution()).append(": ")
+                .append(job.operation()).append(" in pipeline ").append(docText(pipelineName)).append(".\n\n")
+                .append("Run it with `python main.py`: inputs are read from inputs/, outputs are written to outputs/\n")
+                .append("and the outcome to results.json.\n\"\"\"\n");
+        b.append("from deepforge import runtime\n\n");
+        b.append("from operations.").append(job.operation()).append(" import ").append(cls).append("\n\n\n");
+        b.append("def main():\n");
+        List<String> inputs = new ArrayList<>();
+        for (JsonNode in : iface.path("inputs")) {
+            String name = in.path("name").asText();
+            inputs.add(name);
+            b.append("    ").append(name).append(" = runtime.load_input(").append(PythonLiterals.string(name)).append(")\n");
+        }
+        List<String> args = new ArrayList<>();
+        for (JsonNode r : iface.path("references")) {
+            String name = r.path("name").asText();
+            args.add(name + "=runtime.build_reference(" + PythonLiterals.string(name) + ")");
+        }
+        JsonNode values = job.nodeJson().path("attributes");
+        for (JsonNode a : iface.path("attributes")) {
+            String name = a.path("name").asText();
+            if (values.has(name)) {
+                args.add(name + "=" + PythonLiterals.of(values.get(name)));
+            }
+        }
+        if (args.isEmpty()) {
+            b.append("    operation = ").append(cls).append("()\n");
+        } else {
+            b.append("    operation = ").append(cls).append("(\n");
+            args.forEach(a -> b.append("        ").append(a).append(",\n"));
+            b.append("    )\n");
+        }
+        List<String> outputs = new ArrayList<>();
+        iface.path("outputs").forEach(o -> outputs.add(o.path("name").asText()));
+        String call = "operation.execute(" + String.join(", ", inputs) + ")";
+        if (outputs.isEmpty()) {
+            b.append("    ").append(call).append("\n");
+            b.append("    runtime.save_outputs({})\n");
+        } else {
+            b.append("    ").append(String.join(", ", outputs)).append(" = ").append(call).append("\n");
+            List<String> pairs = new ArrayList<>();
+            outputs.forEach(o -> pairs.add(PythonLiterals.string(o) + ": " + o));
+            b.append("    runtime.save_outputs({").append(String.join(", ", pairs)).append("})\n");
+        }
+        b.append("\n\nif __name__ == \"__main__\":\n    runtime.run(main)\n");
+        return b.toString();
+    }
+
+    private static String docText(String s) {
+        return s.replace("\\", "\\\\").replace("\"\"\"", "\\\"\\\"\\\"");
+    }
+
+    private void copyRuntime(Path target) throws IOException {
+        Path source = runtime.resolve("deepforge");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path p : files.toList()) {
+                String rel = source.relativize(p).toString();
+                if (rel.contains("__pycache__") || rel.equals("analysis.py")) {
+                    continue;
+                }
+                Path dest = target.resolve(rel);
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.createDirectories(dest.getParent());
+                    Files.copy(p, dest, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package org.deepforge.exec.compute;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where jobs run. The engine hands over a bundle directory and learns how the job ends; it never knows
+ * which adapter it talks to. Console output is appended to {@code console.log} in the bundle and
+ * structured events to {@code events.jsonl}, so the engine can follow both while the job runs and
+ * again after a restart.
+ */
+public interface ComputeAdapter {
+    /** How an adapter names a job it started, so the job can be found again after a server restart. */
+    record Handle(String adapter, String ref, Path bundle) {}
+
+    /** What the adapter knows about a job. */
+    sealed interface State permits State.Running, State.Exited, State.Lost {
+        record Running() implements State {}
+
+        /** The job's process ended with this exit code (128 + n: killed by signal n). */
+        record Exited(int code) implements State {}
+
+        /** The job is gone without a trace of how it ended. */
+        record Lost(String why) implements State {}
+    }
+
+    String name();
+
+    /** JSON Schema of this adapter's configuration, shown in the run dialog. */
+    JsonNode configSchema();
+
+    /** Starts {@code python -u main.py} in the bundle with this extra environment. */
+    Handle submit(Path bundle, Map<String, String> env, JsonNode config) throws IOException;
+
+    State state(Handle handle);
+
+    /** Stops the job and every process it started; returns once they are gone (or after a grace period). */
+    void cancel(Handle handle);
+}

@@ -1,0 +1,127 @@
+package org.deepforge.exec.compute;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.deepforge.model.Json;
+
+/**
+ * Runs jobs as local processes. Each job gets its own session and process group ({@code setsid}), its
+ * output goes to files in the bundle, and a small shell wrapper records the exit code, so jobs keep
+ * running if the server stops and are found again by their process group id. Cancel signals the whole
+ * group: TERM, then KILL after a grace period.
+ */
+public final class LocalCompute implements ComputeAdapter {
+    private static final long GRACE_MILLIS = 1_000;
+    private final String python;
+    private final int threads;
+
+    public LocalCompute(String python, int threadsPerJob) {
+        this.python = python;
+        this.threads = threadsPerJob;
+    }
+
+    @Override
+    public String name() {
+        return "local";
+    }
+
+    @Override
+    public JsonNode configSchema() {
+        return Json.MAPPER.createObjectNode().put("type", "object").put("title", "This machine")
+                .putObject("properties");
+    }
+
+    @Override
+    public Handle submit(Path bundle, Map<String, String> env, JsonNode config) throws IOException {
+        Files.deleteIfExists(bundle.resolve("exitcode"));
+        // the exit code lands in a file (written via a temp file, so readers never see it half written)
+        String script = "\"$0\" -u main.py > console.log 2>&1; echo $? > exitcode.tmp && mv exitcode.tmp exitcode";
+        ProcessBuilder builder = new ProcessBuilder("setsid", "sh", "-c", script, python).directory(bundle.toFile());
+        Map<String, String> e = builder.environment();
+        e.keySet().removeIf(k -> !List.of("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ", "USER").contains(k));
+        e.put("OMP_NUM_THREADS", Integer.toString(threads));
+        e.put("OPENBLAS_NUM_THREADS", "1");
+        e.put("MKL_NUM_THREADS", Integer.toString(threads));
+        e.put("PYTHONUNBUFFERED", "1");
+        e.put("PYTHONDONTWRITEBYTECODE", "1");
+        e.put("DEEPFORGE_EVENTS", bundle.resolve("events.jsonl").toString());
+        e.putAll(env);
+        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process process = builder.start();
+        // setsid execs sh in place, so the process id is also the id of the job's process group
+        return new Handle(name(), Long.toString(process.pid()), bundle);
+    }
+
+    @Override
+    public State state(Handle handle) {
+        Path exit = handle.bundle().resolve("exitcode");
+        if (Files.exists(exit)) {
+            try {
+                return new State.Exited(Integer.parseInt(Files.readString(exit).strip()));
+            } catch (IOException | NumberFormatException e) {
+                return new State.Lost("its exit code could not be read: " + e.getMessage());
+            }
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(handle.ref()));
+        if (process.isPresent() && process.get().isAlive()) {
+            return new State.Running();
+        }
+        // it may have finished between the two checks
+        if (Files.exists(exit)) {
+            return state(handle);
+        }
+        return new State.Lost("its process " + handle.ref() + " ended without recording an exit code (killed from outside?)");
+    }
+
+    @Override
+    public void cancel(Handle handle) {
+        String group = "-" + handle.ref();
+        signal("TERM", group);
+        long deadline = System.currentTimeMillis() + GRACE_MILLIS;
+        while (System.currentTimeMillis() < deadline && groupAlive(handle.ref())) {
+            sleep(50);
+        }
+        if (groupAlive(handle.ref())) {
+            signal("KILL", group);
+        }
+    }
+
+    private static boolean groupAlive(String pgid) {
+        try {
+            Process p = new ProcessBuilder("kill", "-0", "--", "-" + pgid).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void signal(String signal, String target) {
+        try {
+            Process p = new ProcessBuilder("kill", "-" + signal, "--", target).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // nothing left to signal
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

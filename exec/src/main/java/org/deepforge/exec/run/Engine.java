@@ -1,0 +1,296 @@
+package org.deepforge.exec.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.deepforge.exec.bundle.BundleWriter;
+import org.deepforge.exec.compute.ComputeAdapter;
+import org.deepforge.model.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a pipeline as a DAG of jobs on a compute adapter: one job per operation node, a job starts when
+ * every job it reads from succeeded, up to {@code slots} at a time; a failed or cancelled job skips its
+ * dependents. Outputs reach dependents as hard links, so large data is not copied. One scheduler thread
+ * polls the adapter and follows each job's console file.
+ */
+public final class Engine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private final BundleWriter bundles;
+    private final ComputeAdapter compute;
+    private final Path workDir;
+    private final int slots;
+    private final RunListener listener;
+    private final Map<String, Run> runs = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "deepforge-engine");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public Engine(BundleWriter bundles, ComputeAdapter compute, Path workDir, int slots, RunListener listener) {
+        this.bundles = bundles;
+        this.compute = compute;
+        this.workDir = workDir;
+        this.slots = slots;
+        this.listener = listener;
+        ticker.scheduleWithFixedDelay(this::tick, 50, 50, TimeUnit.MILLISECONDS);
+    }
+
+    /** One job of a run. */
+    static final class Job {
+        final String node;
+        final List<String[]> reads = new ArrayList<>(); // {from node, from port, to port}
+        JobStatus status = JobStatus.PENDING;
+        ComputeAdapter.Handle handle;
+        long consoleOffset;
+        String message;
+
+        Job(String node) {
+            this.node = node;
+        }
+    }
+
+    /** One execution being run. */
+    static final class Run {
+        final String id;
+        final JsonNode model;
+        final String pipeline;
+        final Map<String, Job> jobs = new LinkedHashMap<>();
+        boolean cancelled;
+        boolean done;
+
+        Run(String id, JsonNode model, String pipeline) {
+            this.id = id;
+            this.model = model;
+            this.pipeline = pipeline;
+        }
+    }
+
+    /** Plans and starts an execution of {@code pipeline} in {@code model}; returns its job ids (node ids). */
+    public List<String> start(String execution, JsonNode model, String pipeline) {
+        JsonNode p = model.path("pipelines").path(pipeline);
+        if (p.isMissingNode()) {
+            throw new IllegalArgumentException("there is no pipeline " + pipeline);
+        }
+        Run run = new Run(execution, model, pipeline);
+        p.path("nodes").fields().forEachRemaining(e -> {
+            if (!e.getValue().has("operation")) {
+                throw new IllegalArgumentException("node " + e.getKey() + " is an Input, Output or sub-pipeline node, which this engine "
+                        + "does not run yet; only operation nodes are supported");
+            }
+            run.jobs.put(e.getKey(), new Job(e.getKey()));
+        });
+        p.path("connections").forEach(c -> run.jobs.get(c.path("to").path("node").asText()).reads.add(new String[] {
+            c.path("from").path("node").asText(), c.path("from").path("port").asText(), c.path("to").path("port").asText()}));
+        synchronized (this) {
+            runs.put(execution, run);
+            run.jobs.values().forEach(j -> listener.status(execution, j.node, JobStatus.PENDING, null));
+        }
+        return List.copyOf(run.jobs.keySet());
+    }
+
+    /** Stops every job of the execution; pending and queued jobs become cancelled. */
+    public void cancel(String execution) {
+        Run run = runs.get(execution);
+        if (run == null) {
+            return;
+        }
+        List<Job> running = new ArrayList<>();
+        synchronized (this) {
+            run.cancelled = true;
+            for (Job j : run.jobs.values()) {
+                if (j.status == JobStatus.RUNNING) {
+                    running.add(j);
+                } else if (!j.status.finished()) {
+                    set(run, j, JobStatus.CANCELLED, "cancelled before it started");
+                }
+            }
+        }
+        for (Job j : running) {
+            compute.cancel(j.handle);
+        }
+        synchronized (this) {
+            for (Job j : running) {
+                followConsole(run, j);
+                set(run, j, JobStatus.CANCELLED, "cancelled while running");
+            }
+            finishIfDone(run);
+        }
+    }
+
+    public Optional<JobStatus> status(String execution, String job) {
+        Run run = runs.get(execution);
+        return run == null || !run.jobs.containsKey(job) ? Optional.empty() : Optional.of(run.jobs.get(job).status);
+    }
+
+    private synchronized void tick() {
+        try {
+            for (Run run : runs.values()) {
+                if (!run.done) {
+                    advance(run);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("engine tick failed", e);
+        }
+    }
+
+    private void advance(Run run) {
+        for (Job j : run.jobs.values()) {
+            if (j.status == JobStatus.RUNNING) {
+                followConsole(run, j);
+                ComputeAdapter.State state = compute.state(j.handle);
+                if (state instanceof ComputeAdapter.State.Exited exited) {
+                    followConsole(run, j);
+                    finishJob(run, j, exited.code());
+                } else if (state instanceof ComputeAdapter.State.Lost lost) {
+                    followConsole(run, j);
+                    set(run, j, JobStatus.FAILED, "the job was lost: " + lost.why());
+                }
+            }
+        }
+        for (Job j : run.jobs.values()) {
+            if (j.status != JobStatus.PENDING || run.cancelled) {
+                continue;
+            }
+            boolean blocked = false;
+            boolean ready = true;
+            for (String[] read : j.reads) {
+                JobStatus s = run.jobs.get(read[0]).status;
+                blocked |= s == JobStatus.FAILED || s == JobStatus.CANCELLED || s == JobStatus.SKIPPED;
+                ready &= s == JobStatus.SUCCESS || s == JobStatus.CACHED;
+            }
+            if (blocked) {
+                set(run, j, JobStatus.SKIPPED, "skipped: a job it reads from did not succeed");
+            } else if (ready) {
+                set(run, j, JobStatus.QUEUED, null);
+            }
+        }
+        long running = runs.values().stream().flatMap(r -> r.jobs.values().stream()).filter(j -> j.status == JobStatus.RUNNING).count();
+        for (Job j : run.jobs.values()) {
+            if (running >= slots) {
+                break;
+            }
+            if (j.status == JobStatus.QUEUED) {
+                try {
+                    Path bundle = workDir.resolve(run.id).resolve(j.node);
+                    bundles.write(new BundleWriter.Job(run.id, j.node, run.model, run.pipeline, j.node), bundle);
+                    for (String[] read : j.reads) {
+                        linkTree(workDir.resolve(run.id).resolve(read[0]).resolve("outputs").resolve(read[1]),
+                                bundle.resolve("inputs").resolve(read[2]));
+                    }
+                    j.handle = compute.submit(bundle, Map.of(), Json.MAPPER.createObjectNode());
+                    set(run, j, JobStatus.RUNNING, null);
+                    running++;
+                } catch (IOException | RuntimeException e) {
+                    set(run, j, JobStatus.FAILED, "could not start the job: " + e.getMessage());
+                }
+            }
+        }
+        finishIfDone(run);
+    }
+
+    private void finishJob(Run run, Job j, int code) {
+        Path results = j.handle.bundle().resolve("results.json");
+        try {
+            JsonNode r = Files.exists(results) ? Json.MAPPER.readTree(results.toFile()) : null;
+            if (code == 0 && r != null && r.path("status").asText().equals("success")) {
+                set(run, j, JobStatus.SUCCESS, null);
+            } else if (r != null && r.path("error").isTextual()) {
+                set(run, j, JobStatus.FAILED, r.path("error").asText());
+            } else if (code > 128) {
+                set(run, j, JobStatus.FAILED, "the job was killed by signal " + (code - 128));
+            } else {
+                set(run, j, JobStatus.FAILED, "the job exited with code " + code + " without reporting a result");
+            }
+        } catch (IOException e) {
+            set(run, j, JobStatus.FAILED, "results.json is unreadable: " + e.getMessage());
+        }
+    }
+
+    private void finishIfDone(Run run) {
+        if (run.done || !run.jobs.values().stream().allMatch(j -> j.status.finished())) {
+            return;
+        }
+        run.done = true;
+        JobStatus overall = run.cancelled ? JobStatus.CANCELLED
+                : run.jobs.values().stream().anyMatch(j -> j.status == JobStatus.FAILED) ? JobStatus.FAILED : JobStatus.SUCCESS;
+        listener.finished(run.id, overall);
+    }
+
+    private void followConsole(Run run, Job j) {
+        Path console = j.handle.bundle().resolve("console.log");
+        if (!Files.exists(console)) {
+            return;
+        }
+        try (RandomAccessFile file = new RandomAccessFile(console.toFile(), "r")) {
+            long length = file.length();
+            if (length <= j.consoleOffset) {
+                return;
+            }
+            byte[] bytes = new byte[(int) Math.min(length - j.consoleOffset, 4 << 20)];
+            file.seek(j.consoleOffset);
+            file.readFully(bytes);
+            int end = bytes.length;
+            while (end > 0 && bytes[end - 1] != '\n') {
+                end--; // keep a partial last line for the next read
+            }
+            if (end == 0) {
+                return;
+            }
+            j.consoleOffset += end;
+            String text = new String(bytes, 0, end, StandardCharsets.UTF_8);
+            listener.console(run.id, j.node, List.of(text.split("\n", -1)).subList(0, text.split("\n", -1).length - 1));
+        } catch (IOException e) {
+            LOG.debug("cannot read {}: {}", console, e.toString());
+        }
+    }
+
+    private void set(Run run, Job j, JobStatus status, String message) {
+        j.status = status;
+        j.message = message;
+        listener.status(run.id, j.node, status, message);
+    }
+
+    private static void linkTree(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from)) {
+            throw new IOException("the upstream job wrote no output at " + from.getFileName());
+        }
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path dest = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    try {
+                        Files.createLink(dest, p);
+                    } catch (IOException | UnsupportedOperationException e) {
+                        Files.copy(p, dest, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+    }
+}

@@ -1,0 +1,13 @@
+package org.deepforge.exec.run;
+
+import java.util.List;
+
+/** Told of every status change and console line of an execution's jobs, in order per job. */
+public interface RunListener {
+    void status(String execution, String job, JobStatus status, String message);
+
+    void console(String execution, String job, List<String> lines);
+
+    /** The execution as a whole reached its final status. */
+    default void finished(String execution, JobStatus status) {}
+}

@@ -1,0 +1,119 @@
+package org.deepforge.exec.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.deepforge.exec.bundle.BundleWriter;
+import org.deepforge.exec.compute.LocalCompute;
+import org.deepforge.model.Json;
+import org.deepforge.ops.OperationRules;
+import org.deepforge.ops.analysis.Analysis;
+import org.deepforge.ops.analysis.PythonRuntime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pipelines run as real Python processes on the local adapter. */
+class EngineTest {
+    @TempDir
+    Path dir;
+    PythonRuntime runtime;
+    Engine engine;
+    final Map<String, JobStatus> statuses = new ConcurrentHashMap<>();
+    final Map<String, String> messages = new ConcurrentHashMap<>();
+    final List<String> console = new CopyOnWriteArrayList<>();
+    final Map<String, JobStatus> finished = new ConcurrentHashMap<>();
+
+    @BeforeEach
+    void setUp() {
+        runtime = PythonRuntime.unpack(dir.resolve("runtime"));
+        engine = new Engine(new BundleWriter(runtime.root()), new LocalCompute("/usr/bin/python3", 1), dir.resolve("runs"), 2,
+                new RunListener() {
+                    @Override
+                    public void status(String execution, String job, JobStatus status, String message) {
+                        statuses.put(job, status);
+                        if (message != null) {
+                            messages.put(job, message);
+                        }
+                    }
+
+                    @Override
+                    public void console(String execution, String job, List<String> lines) {
+                        lines.forEach(l -> console.add(job + ": " + l));
+                    }
+
+                    @Override
+                    public void finished(String execution, JobStatus status) {
+                        finished.put(execution, status);
+                    }
+                });
+    }
+
+    @AfterEach
+    void tearDown() {
+        engine.close();
+    }
+
+    JsonNode model(String makeBody) throws Exception {
+        ObjectNode model = (ObjectNode) Json.MAPPER.readTree("""
+            {"project": {"name": "e"}, "architectures": {}, "artifacts": {}, "utils": {},
+             "operations": {
+               "Make": {"code": "import time\\nclass Make:\\n    def __init__(self, n=3):\\n        self.n = n\\n\\n    def execute(self):\\n%s"},
+               "Scale": {"code": "class Scale:\\n    def __init__(self, factor=2):\\n        self.factor = factor\\n\\n    def execute(self, values):\\n        print('scaling', values)\\n        return [v * self.factor for v in values]\\n"},
+               "Sum": {"code": "class Sum:\\n    def execute(self, values):\\n        total = sum(values)\\n        print('total', total)\\n        return total\\n"}},
+             "pipelines": {"p": {"name": "chain", "nodes": {
+                 "make": {"operation": "Make", "attributes": {"n": 4}},
+                 "scale": {"operation": "Scale", "attributes": {"factor": 10}},
+                 "sum": {"operation": "Sum"}},
+               "connections": {
+                 "c1": {"from": {"node": "make", "port": "values"}, "to": {"node": "scale", "port": "values"}},
+                 "c2": {"from": {"node": "scale", "port": "output"}, "to": {"node": "sum", "port": "values"}}}}}}
+            """.formatted(makeBody));
+        try (Analysis analysis = new Analysis("/usr/bin/python3", runtime.root(), Duration.ofSeconds(20))) {
+            return new OperationRules(analysis).prepare(Json.MAPPER.createObjectNode(), model);
+        }
+    }
+
+    @Test
+    void aThreeOperationPipelineRunsInOrderWithLiveConsole() throws Exception {
+        engine.start("e1", model("        values = list(range(self.n))\\n        print('made', values)\\n        return values\\n"), "p");
+        await().atMost(Duration.ofSeconds(60)).until(() -> finished.containsKey("e1"));
+        assertThat(finished.get("e1")).isEqualTo(JobStatus.SUCCESS);
+        assertThat(statuses).containsEntry("make", JobStatus.SUCCESS).containsEntry("scale", JobStatus.SUCCESS).containsEntry("sum", JobStatus.SUCCESS);
+        assertThat(console).contains("make: made [0, 1, 2, 3]", "scale: scaling [0, 1, 2, 3]", "sum: total 60");
+    }
+
+    @Test
+    void aFailingOperationFailsWithItsExceptionLineAndSkipsDependents() throws Exception {
+        engine.start("e2", model("        raise ValueError('no data for ' + str(self.n))\\n"), "p");
+        await().atMost(Duration.ofSeconds(60)).until(() -> finished.containsKey("e2"));
+        assertThat(finished.get("e2")).isEqualTo(JobStatus.FAILED);
+        assertThat(statuses).containsEntry("make", JobStatus.FAILED).containsEntry("scale", JobStatus.SKIPPED).containsEntry("sum", JobStatus.SKIPPED);
+        assertThat(messages.get("make")).isEqualTo("ValueError: no data for 4");
+    }
+
+    @Test
+    void cancelStopsTheJobWithinTwoSeconds() throws Exception {
+        engine.start("e3", model("        print('working', flush=True)\\n        time.sleep(120)\\n        return []\\n"), "p");
+        await().atMost(Duration.ofSeconds(60)).until(() -> console.contains("make: working"));
+        long t0 = System.nanoTime();
+        engine.cancel("e3");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(seconds).isLessThan(2.0);
+        assertThat(statuses).containsEntry("make", JobStatus.CANCELLED).containsEntry("scale", JobStatus.CANCELLED);
+        assertThat(finished.get("e3")).isEqualTo(JobStatus.CANCELLED);
+        Process ps = new ProcessBuilder("pgrep", "-f", "time.sleep|main.py").start();
+        String left = new String(ps.getInputStream().readAllBytes());
+        ps.waitFor();
+        assertThat(left).as("no job process left").isBlank();
+    }
+}

@@ -1,0 +1,362 @@
+package org.deepforge.server.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.deepforge.server.ui.Browser.testId;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.deepforge.model.Json;
+import org.deepforge.server.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+
+/**
+ * The operation editor (CodeMirror + live interface diagram) and the pipeline editor (xyflow canvas)
+ * driven like a user in headless Chromium against a real server with the Python analysis process.
+ * Screenshots land in target/screenshots/&lt;test&gt;.png.
+ */
+class PipelineEditorUiTest {
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    static TestServer server;
+
+    final List<Browser> browsers = new ArrayList<>();
+    String testName;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new TestServer();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @BeforeEach
+    void name(TestInfo info) {
+        testName = info.getTestMethod().orElseThrow().getName();
+    }
+
+    @AfterEach
+    void closeBrowsers() {
+        if (!browsers.isEmpty()) {
+            browsers.get(0).screenshot(SCREENSHOTS.resolve(testName + ".png"));
+        }
+        for (Browser b : browsers) {
+            List<String> console = b.consoleErrors();
+            if (!console.isEmpty()) {
+                System.err.println(testName + ": browser console errors: " + console);
+            }
+            b.close();
+        }
+    }
+
+    Browser browser() throws Exception {
+        Browser b = new Browser(server.url("/"));
+        browsers.add(b);
+        return b;
+    }
+
+    JsonNode model(String project) throws Exception {
+        return server.get("/api/v1/projects/" + project + "/model?ref=main").json().path("model");
+    }
+
+    /** Applies one change set built with Jackson (code contains quotes, which TestServer.change would mangle). */
+    void change(String project, ArrayNode patch) throws Exception {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("base", server.head(project, "main"));
+        body.put("message", "test setup");
+        body.set("patch", patch);
+        var r = server.post("/api/v1/projects/" + project + "/branches/main/changes", Json.MAPPER.writeValueAsString(body));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    static ObjectNode add(ArrayNode patch, String path) {
+        ObjectNode op = patch.addObject().put("op", "add").put("path", path);
+        return op.putObject("value");
+    }
+
+    static String codeText(Browser ui) {
+        return ui.driver.findElement(By.cssSelector("[data-testid='op-editor'] .cm-content")).getText();
+    }
+
+    // ---------------------------------------------------------------- operation editor
+
+    @Test
+    void operationEditorKeepsCodeAndInterfaceInStep() throws Exception {
+        String project = server.createProject("Operation editor");
+        Browser ui = browser().open("/p/" + project + "/main/operations");
+        ui.waitFor("place-operations");
+
+        // create: the server writes the template
+        ui.click("new-entry");
+        ui.type("new-entry-name", "Scale");
+        ui.click("new-entry-create");
+        ui.until("the editor of Scale", d -> ui.path().equals("/p/" + project + "/main/operations/Scale"));
+        ui.waitFor("op-editor");
+        ui.until("the template in the editor", d -> codeText(ui).contains("def execute(self)"));
+        assertThat(model(project).at("/operations/Scale/code").asText()).contains("class Scale");
+        ui.waitFor("op-interface");
+        assertThat(ui.rows("iface-input")).isEmpty();
+
+        // type a new input parameter into execute(...): the diagram follows while typing
+        WebElement line = ui.until("the execute line", d -> d.findElements(By.cssSelector("[data-testid='op-editor'] .cm-line")).stream()
+                .filter(l -> l.getText().contains("def execute(self")).findFirst().orElse(null));
+        line.click();
+        new Actions(ui.driver).sendKeys(Keys.END).sendKeys(Keys.ARROW_LEFT, Keys.ARROW_LEFT).sendKeys(", factor").perform();
+        ui.until("the typed input in the editor", d -> codeText(ui).contains("def execute(self, factor):"));
+        ui.until("the input port in the interface diagram",
+                d -> !d.findElements(By.cssSelector("[data-testid='iface-input'][data-name='factor']")).isEmpty());
+        // saved after a pause, with the interface derived by the server
+        ui.until("Saved", d -> d.findElement(testId("op-save-state")).getText().equals("Saved")
+                && codePersisted(project, "def execute(self, factor):"));
+        assertThat(model(project).at("/operations/Scale/interface/inputs/0/name").asText()).isEqualTo("factor");
+
+        // add an output in the diagram: the code in the editor changes
+        ui.click("iface-add-output");
+        ui.type("iface-add-output-name", "scaled");
+        ui.click("iface-add-output-submit");
+        ui.until("the return statement in the editor", d -> codeText(ui).contains("return scaled"));
+        ui.until("the output in the diagram",
+                d -> !d.findElements(By.cssSelector("[data-testid='iface-output'][data-name='scaled']")).isEmpty());
+        assertThat(model(project).at("/operations/Scale/code").asText()).contains("return scaled");
+        assertThat(ui.findRow("op-save-state", "Saved")).isNotNull();
+
+        // a syntax error shows inline and does not block typing
+        ui.driver.findElement(By.cssSelector("[data-testid='op-editor'] .cm-content")).click();
+        new Actions(ui.driver).keyDown(Keys.CONTROL).sendKeys(Keys.END).keyUp(Keys.CONTROL).sendKeys(Keys.ENTER, "x = = 1").perform();
+        String error = ui.waitFor("op-syntax-error").getText();
+        assertThat(error).contains("line");
+        assertThat(ui.errorToasts()).isEmpty();
+    }
+
+    boolean codePersisted(String project, String fragment) {
+        try {
+            return model(project).at("/operations/Scale/code").asText().contains(fragment);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- pipeline editor
+
+    static final String SOURCE = "class Source:\n"
+            + "    def __init__(self, count: int = 3):\n"
+            + "        self.count = count\n\n"
+            + "    def execute(self):\n"
+            + "        data = list(range(self.count))\n"
+            + "        return data\n";
+    static final String COMBINE = "class Combine:\n"
+            + "    def __init__(self, factor: float = 2.0):\n"
+            + "        self.factor = factor\n\n"
+            + "    def execute(self, data, extra):\n"
+            + "        result = [x * self.factor for x in data]\n"
+            + "        return result\n";
+
+    @Test
+    void buildConnectRefuseCycleAndSetAttribute() throws Exception {
+        String project = server.createProject("Pipeline editor");
+        ArrayNode setup = Json.MAPPER.createArrayNode();
+        add(setup, "/operations/Source").put("code", SOURCE).putArray("requirements");
+        add(setup, "/operations/Combine").put("code", COMBINE).putArray("requirements");
+        ObjectNode pipeline = add(setup, "/pipelines/chain");
+        pipeline.put("name", "Chain");
+        pipeline.putObject("nodes");
+        pipeline.putObject("connections");
+        change(project, setup);
+        assertThat(model(project).at("/operations/Combine/interface/inputs").size()).as("interface derived").isEqualTo(2);
+
+        Browser ui = browser().open("/p/" + project + "/main/pipelines/chain");
+        WebElement canvas = ui.waitFor("pipeline-canvas");
+        ui.waitFor("palette");
+
+        // the palette searches with '/'
+        new Actions(ui.driver).sendKeys("/").perform();
+        ui.until("the search field focused", d -> "palette-search".equals(d.switchTo().activeElement().getDomAttribute("data-testid")));
+        new Actions(ui.driver).sendKeys("Comb").perform();
+        ui.until("only Combine left among operations", d -> d.findElements(By.cssSelector("[data-testid='palette-item'][data-name='Source']")).isEmpty());
+        ui.type("palette-search", "");
+
+        // three nodes dragged from the palette onto the canvas
+        String n1 = dropFromPalette(ui, canvas, "Source", -60, -170);
+        String n2 = dropFromPalette(ui, canvas, "Combine", -60, -10);
+        String n3 = dropFromPalette(ui, canvas, "Combine", -60, 150);
+        JsonNode nodes = model(project).at("/pipelines/chain/nodes");
+        assertThat(nodes.size()).isEqualTo(3);
+        assertThat(nodes.at("/" + n1 + "/operation").asText()).isEqualTo("Source");
+        assertThat(nodes.at("/" + n2 + "/operation").asText()).isEqualTo("Combine");
+        assertThat(nodes.at("/" + n3 + "/operation").asText()).isEqualTo("Combine");
+
+        // connect ports by dragging handles
+        connect(ui, n1, "data", n2, "data");
+        ui.until("one edge", d -> d.findElements(testId("edge")).size() == 1);
+        connect(ui, n2, "result", n3, "data");
+        ui.until("two edges", d -> d.findElements(testId("edge")).size() == 2);
+        ui.until("two connections on the server", d -> connections(project) == 2);
+        JsonNode conns = model(project).at("/pipelines/chain/connections");
+        List<String> links = new ArrayList<>();
+        conns.forEach(c -> links.add(c.at("/from/node").asText() + "." + c.at("/from/port").asText() + "->"
+                + c.at("/to/node").asText() + "." + c.at("/to/port").asText()));
+        assertThat(links).containsExactlyInAnyOrder(n1 + ".data->" + n2 + ".data", n2 + ".result->" + n3 + ".data");
+
+        // a connection that closes a cycle is refused, and the message names the cycle
+        ui.dismissToasts();
+        connect(ui, n3, "result", n2, "extra");
+        String refusal = ui.waitForToast("cycle");
+        assertThat(refusal).contains(n2 + " → " + n3);
+        assertThat(connections(project)).isEqualTo(2);
+        // the server refuses it as well (it is the authority), naming the cycle
+        ArrayNode cyc = Json.MAPPER.createArrayNode();
+        ObjectNode bad = add(cyc, "/pipelines/chain/connections/cx");
+        bad.putObject("from").put("node", n3).put("port", "result");
+        bad.putObject("to").put("node", n2).put("port", "extra");
+        ObjectNode body = Json.MAPPER.createObjectNode().put("base", server.head(project, "main")).put("message", "cycle");
+        body.set("patch", cyc);
+        var r = server.post("/api/v1/projects/" + project + "/branches/main/changes", Json.MAPPER.writeValueAsString(body));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().path("error").asText()).contains("cycle").contains(n2).contains(n3);
+
+        // an unconnected input is a problem, shown on the node
+        ui.until("a problem badge on the node with the open input",
+                d -> !d.findElements(By.cssSelector("[data-node-id='" + n2 + "'] [data-testid='node-problem']")).isEmpty());
+
+        // set an attribute in the inspector: persisted
+        ui.driver.findElement(By.cssSelector("[data-testid='pipeline-node'][data-node-id='" + n2 + "'] .df-node-title")).click();
+        ui.waitFor("node-inspector");
+        WebElement factor = ui.waitFor("attr-field");
+        assertThat(factor.getDomAttribute("data-attr")).isEqualTo("factor");
+        assertThat(factor.getDomAttribute("placeholder")).isEqualTo("2");
+        factor.sendKeys("0.5");
+        ui.until("factor saved", d -> attribute(project, n2).isNumber() && attribute(project, n2).asDouble() == 0.5);
+        ui.until("the summary on the node", d -> d.findElement(By.cssSelector("[data-node-id='" + n2 + "']")).getText().contains("factor=0.5"));
+
+        // undo and redo are inverse change sets of this user's edits
+        ui.click("undo");
+        ui.until("factor unset again", d -> attribute(project, n2).isMissingNode());
+        ui.click("redo");
+        ui.until("factor back", d -> attribute(project, n2).asDouble() == 0.5);
+
+        // auto layout writes every position in one commit, top to bottom along the connections
+        ui.click("auto-layout");
+        ui.until("laid out top to bottom", d -> {
+            JsonNode ns = safeModel(project).at("/pipelines/chain/nodes");
+            return ns.at("/" + n1 + "/position/y").asDouble() < ns.at("/" + n2 + "/position/y").asDouble()
+                    && ns.at("/" + n2 + "/position/y").asDouble() < ns.at("/" + n3 + "/position/y").asDouble()
+                    && ns.at("/" + n2 + "/position/x").asDouble() == ns.at("/" + n3 + "/position/x").asDouble();
+        });
+        ui.click("zoom-fit");
+        ui.screenshot(SCREENSHOTS.resolve(testName + "-laid-out.png"));
+
+        // Delete removes the selected node and its connections
+        ui.driver.findElement(By.cssSelector("[data-testid='pipeline-node'][data-node-id='" + n3 + "'] .df-node-title")).click();
+        new Actions(ui.driver).sendKeys(Keys.DELETE).perform();
+        ui.until("the node gone on the server", d -> !safeModel(project).at("/pipelines/chain/nodes").has(n3));
+        assertThat(connections(project)).isEqualTo(1);
+        ui.until("the node gone from the canvas", d -> d.findElements(By.cssSelector("[data-node-id='" + n3 + "']")).isEmpty());
+        // ... and Ctrl-Z brings it back with its connection
+        new Actions(ui.driver).keyDown(Keys.CONTROL).sendKeys("z").keyUp(Keys.CONTROL).perform();
+        ui.until("the node back", d -> safeModel(project).at("/pipelines/chain/nodes").has(n3) && connections(project) == 2);
+
+        // the list shows a thumbnail of the pipeline
+        assertThat(ui.driver.findElements(By.cssSelector("[data-entry-id='chain'] [data-testid='pipeline-thumbnail'] rect"))).hasSize(3);
+        assertThat(ui.errorToasts()).allMatch(t -> t.contains("cycle"));
+    }
+
+    JsonNode safeModel(String project) {
+        try {
+            return model(project);
+        } catch (Exception e) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+    }
+
+    int connections(String project) {
+        return safeModel(project).at("/pipelines/chain/connections").size();
+    }
+
+    JsonNode attribute(String project, String node) {
+        return safeModel(project).at("/pipelines/chain/nodes/" + node + "/attributes/factor");
+    }
+
+    /**
+     * Drags a palette entry onto the canvas (offsets from the canvas centre) and returns the new node's
+     * id. Selenium's Actions drag is tried first; Chromium under WebDriver does not always start HTML5
+     * drag and drop from synthetic mouse input, so the drop events are then dispatched from script.
+     */
+    String dropFromPalette(Browser ui, WebElement canvas, String name, int dx, int dy) {
+        List<String> before = nodeIds(ui);
+        WebElement item = ui.driver.findElement(By.cssSelector("[data-testid='palette-item'][data-name='" + name + "']"));
+        new Actions(ui.driver).clickAndHold(item).moveByOffset(10, 5).moveToElement(canvas, dx, dy).pause(Duration.ofMillis(150))
+                .release().perform();
+        boolean dropped;
+        try {
+            ui.until("a node from the Actions drag", d -> nodeIds(ui).size() > before.size());
+            dropped = true;
+        } catch (org.openqa.selenium.TimeoutException e) {
+            dropped = false;
+        }
+        if (!dropped) {
+            System.err.println(testName + ": Actions drag did not start HTML5 drag and drop; dispatching the drag events from script");
+            ((JavascriptExecutor) ui.driver).executeScript(
+                    "const [item, canvas, dx, dy] = arguments;"
+                            + "const box = canvas.getBoundingClientRect();"
+                            + "const x = box.left + box.width / 2 + dx, y = box.top + box.height / 2 + dy;"
+                            + "const dt = new DataTransfer();"
+                            + "item.dispatchEvent(new DragEvent('dragstart', {bubbles: true, cancelable: true, dataTransfer: dt}));"
+                            + "const target = document.elementFromPoint(x, y);"
+                            + "for (const type of ['dragenter', 'dragover', 'drop'])"
+                            + "  target.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: dt, clientX: x, clientY: y}));"
+                            + "item.dispatchEvent(new DragEvent('dragend', {bubbles: true, dataTransfer: dt}));",
+                    item, canvas, dx, dy);
+            ui.until("a node from the scripted drag", d -> nodeIds(ui).size() > before.size());
+        }
+        List<String> after = nodeIds(ui);
+        after.removeAll(before);
+        assertThat(after).hasSize(1);
+        String id = after.get(0);
+        assertThat(ui.driver.findElement(By.cssSelector("[data-testid='pipeline-node'][data-node-id='" + id + "']"))
+                .getDomAttribute("data-operation")).isEqualTo(name);
+        return id;
+    }
+
+    static List<String> nodeIds(Browser ui) {
+        List<String> ids = new ArrayList<>();
+        for (WebElement n : ui.driver.findElements(testId("pipeline-node"))) {
+            try {
+                ids.add(n.getDomAttribute("data-node-id"));
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                // re-rendered meanwhile; the caller waits and asks again
+            }
+        }
+        return ids;
+    }
+
+    static WebElement handle(Browser ui, String node, String kind, String port) {
+        By by = By.cssSelector("[data-testid='pipeline-node'][data-node-id='" + node + "'] [data-testid='" + kind + "'][data-port='" + port + "']");
+        return ui.until(kind + " " + port + " of " + node, d -> d.findElements(by).stream().findFirst().orElse(null));
+    }
+
+    /** Drags from an output handle to an input handle with pointer input (xyflow listens to mouse events). */
+    void connect(Browser ui, String fromNode, String fromPort, String toNode, String toPort) {
+        WebElement out = handle(ui, fromNode, "port-out", fromPort);
+        WebElement in = handle(ui, toNode, "port-in", toPort);
+        new Actions(ui.driver).moveToElement(out).clickAndHold().moveByOffset(0, 20).moveToElement(in, 0, 2)
+                .pause(Duration.ofMillis(100)).moveToElement(in).release().perform();
+    }
+}
