@@ -6,9 +6,18 @@ Kept import-light on purpose (no numpy/torch): the analysis process and every jo
   names an architecture of the project; the job receives the built ``torch.nn.Module``.
 * ``Range(lo, hi)`` / ``Range(min=..., max=...)`` -- bounds, used as ``Annotated[int, Range(1, 10)]``.
 * ``Choices(*values)`` -- allowed values, used as ``Annotated[str, Choices("a", "b")]``.
+* ``log_metric(name, value, step=None)`` / ``progress(done, total, label="")`` -- job events,
+  re-exported lazily from ``deepforge.events`` (loaded on first use).
 """
 
-__all__ = ["Architecture", "Range", "Choices"]
+__all__ = ["Architecture", "Range", "Choices", "log_metric", "progress"]
+
+
+def __getattr__(name):  # PEP 562: deepforge.events is loaded only when these are used
+    if name in ("log_metric", "progress"):
+        from deepforge import events
+        return getattr(events, name)
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 
 class Architecture:

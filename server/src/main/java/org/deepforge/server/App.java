@@ -21,6 +21,11 @@ import org.deepforge.server.api.HistoryApi;
 import org.deepforge.server.api.ModelApi;
 import org.deepforge.server.api.ProjectsApi;
 import org.deepforge.server.api.OperationsApi;
+import org.deepforge.server.api.ExecutionsApi;
+import org.deepforge.exec.bundle.BundleWriter;
+import org.deepforge.exec.compute.LocalCompute;
+import org.deepforge.exec.run.Executions;
+import org.deepforge.exec.run.RunDatabase;
 import org.deepforge.ops.Builtins;
 import org.deepforge.ops.OperationRules;
 import org.deepforge.ops.Operations;
@@ -53,6 +58,7 @@ public final class App implements AutoCloseable {
     private final List<Route> routes;
     private final CollabHub hub;
     private final Analysis analysis;
+    private final Executions executions;
 
     private App(ServerConfig config) throws Exception {
         this.config = config;
@@ -75,8 +81,19 @@ public final class App implements AutoCloseable {
         Authz authz = new Authz(new Accounts(db), loopback);
         hub = new CollabHub(store, vc, authz);
         store.addListener(hub);
+        int cores = Runtime.getRuntime().availableProcessors();
+        executions = new Executions(new RunDatabase(config.dataDir().resolve("runs.db")), config.dataDir().resolve("runs"),
+                new BundleWriter(runtime.root()), new LocalCompute(config.python(), 1), cores, hub);
+        ExecutionsApi executionsApi = new ExecutionsApi(store, vc, operations, executions);
+        hub.resolveExecutions(id -> {
+            try {
+                return executions.get(id).map(e -> e.path("project").asText());
+            } catch (java.sql.SQLException e) {
+                return Optional.empty();
+            }
+        });
         routes = Routes.table(new ProjectsApi(store, bundles, authz, builtins), new ModelApi(store), new HistoryApi(vc),
-                new SessionApi(authz), new OperationsApi(operations, builtins));
+                new SessionApi(authz), new OperationsApi(operations, builtins), executionsApi);
 
         ObjectMapper mapper = Json.MAPPER.copy().registerModule(new Jdk8Module()).registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -134,7 +151,13 @@ public final class App implements AutoCloseable {
 
     private static void authorise(Authz authz, Route route, Context ctx) throws Exception {
         Optional<Principal> who = authz.authenticate(ctx::header);
-        Optional<String> project = route.path().contains("{project}") ? Optional.of(ctx.pathParam("project")) : Optional.empty();
+        Optional<String> project = Optional.empty();
+        if (route.access().name().startsWith("PROJECT_")) {
+            project = route.projectOf().project(ctx);
+            if (project.isEmpty()) {
+                throw new org.deepforge.server.http.BadRequest(404, "nothing found at " + ctx.path());
+            }
+        }
         authz.check(who, route.access(), project);
         if (route.access() != Access.PUBLIC) {
             ctx.attribute(org.deepforge.server.api.Requests.PRINCIPAL, who.orElseThrow());
@@ -184,6 +207,11 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         javalin.stop();
+        try {
+            executions.close();
+        } catch (java.sql.SQLException e) {
+            LOG.warn("closing the run database: {}", e.toString());
+        }
         store.close();
         analysis.close();
     }

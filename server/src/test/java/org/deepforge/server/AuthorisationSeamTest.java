@@ -23,7 +23,7 @@ class AuthorisationSeamTest {
             assertThat(server.app.routes()).isNotEmpty();
             for (Route r : server.app.routes()) {
                 assertThat(r.access()).as(r.path()).isNotNull();
-                boolean projectRoute = r.path().contains("{project}");
+                boolean projectRoute = r.path().contains("{project}") || r.path().contains("{execution}");
                 boolean projectAccess = r.access().name().startsWith("PROJECT_");
                 assertThat(projectAccess).as(r.method() + " " + r.path()).isEqualTo(projectRoute);
                 if (r.access() == Access.PUBLIC) {

@@ -38,7 +38,11 @@ class WebSocketTest {
         final WebSocket ws;
 
         Client() throws Exception {
-            ws = server.http.newWebSocketBuilder().buildAsync(URI.create(server.wsUrl()), this).get(10, TimeUnit.SECONDS);
+            this(server);
+        }
+
+        Client(TestServer target) throws Exception {
+            ws = target.http.newWebSocketBuilder().buildAsync(URI.create(target.wsUrl()), this).get(10, TimeUnit.SECONDS);
         }
 
         @Override

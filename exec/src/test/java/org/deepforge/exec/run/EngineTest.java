@@ -94,7 +94,7 @@ class EngineTest {
 
     @Test
     void aFailingOperationFailsWithItsExceptionLineAndSkipsDependents() throws Exception {
-        engine.start("e2", model("        raise ValueError('no data for ' + str(self.n))\\n"), "p");
+        engine.start("e2", model("        raise ValueError('no data for ' + str(self.n))\\n        return values\\n"), "p");
         await().atMost(Duration.ofSeconds(60)).until(() -> finished.containsKey("e2"));
         assertThat(finished.get("e2")).isEqualTo(JobStatus.FAILED);
         assertThat(statuses).containsEntry("make", JobStatus.FAILED).containsEntry("scale", JobStatus.SKIPPED).containsEntry("sum", JobStatus.SKIPPED);
@@ -103,7 +103,7 @@ class EngineTest {
 
     @Test
     void cancelStopsTheJobWithinTwoSeconds() throws Exception {
-        engine.start("e3", model("        print('working', flush=True)\\n        time.sleep(120)\\n        return []\\n"), "p");
+        engine.start("e3", model("        print('working', flush=True)\\n        time.sleep(120)\\n        values = []\\n        return values\\n"), "p");
         await().atMost(Duration.ofSeconds(60)).until(() -> console.contains("make: working"));
         long t0 = System.nanoTime();
         engine.cancel("e3");

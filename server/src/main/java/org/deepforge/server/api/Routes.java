@@ -18,7 +18,7 @@ public final class Routes {
     private Routes() {}
 
     public static List<Route> table(ProjectsApi projects, ModelApi model, HistoryApi history, SessionApi session,
-                                    OperationsApi operations) {
+                                    OperationsApi operations, ExecutionsApi executions) {
         String p = "/api/v1/projects/{project}";
         return List.of(
                 new Route(GET, "/api/v1/health", PUBLIC, ctx -> ctx.json(Json.MAPPER.createObjectNode().put("status", "ok"))),
@@ -53,6 +53,12 @@ public final class Routes {
                 new Route(POST, p + "/branches/{branch}/operations/{name}/interface", PROJECT_WRITE, operations::editInterface),
                 new Route(GET, p + "/operations/{name}/requirements", PROJECT_READ, operations::requirements),
                 new Route(POST, p + "/analysis/parse", PROJECT_READ, operations::parse),
-                new Route(GET, p + "/pipelines/{pipeline}/problems", PROJECT_READ, operations::problems));
+                new Route(GET, p + "/pipelines/{pipeline}/problems", PROJECT_READ, operations::problems),
+
+                new Route(POST, p + "/pipelines/{pipeline}/executions", PROJECT_WRITE, executions::run),
+                new Route(GET, p + "/executions", PROJECT_READ, executions::list),
+                new Route(GET, "/api/v1/executions/{execution}", PROJECT_READ, executions::get, executions::projectOf),
+                new Route(GET, "/api/v1/executions/{execution}/jobs/{job}/log", PROJECT_READ, executions::log, executions::projectOf),
+                new Route(POST, "/api/v1/executions/{execution}/cancel", PROJECT_WRITE, executions::cancel, executions::projectOf));
     }
 }

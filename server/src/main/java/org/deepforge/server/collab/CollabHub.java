@@ -16,6 +16,9 @@ import org.deepforge.server.auth.Authz;
 import org.deepforge.server.auth.Access;
 import org.deepforge.server.auth.Principal;
 import org.deepforge.store.CommitEvent;
+import org.deepforge.exec.run.JobStatus;
+import org.deepforge.exec.run.RunListener;
+import java.util.function.Function;
 import org.deepforge.store.ProjectStore;
 import org.deepforge.store.StoreException;
 import org.deepforge.store.StoreListener;
@@ -28,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Live collaboration over {@code /api/v1/ws}: clients subscribe to (project, branch) and receive every
  * durable commit in commit order, a replay of what they missed, and who else is there (presence).
  */
-public final class CollabHub implements StoreListener {
+public final class CollabHub implements StoreListener, RunListener {
     private static final Logger LOG = LoggerFactory.getLogger(CollabHub.class);
 
     private record Key(String project, String branch) {}
@@ -63,11 +66,18 @@ public final class CollabHub implements StoreListener {
     private final Authz authz;
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
     private final Map<Key, Channel> channels = new ConcurrentHashMap<>();
+    private final Map<String, Set<Client>> watchers = new ConcurrentHashMap<>();
+    private volatile Function<String, Optional<String>> projectOfExecution = id -> Optional.empty();
 
     public CollabHub(ProjectStore store, VersionControl vc, Authz authz) {
         this.store = store;
         this.vc = vc;
         this.authz = authz;
+    }
+
+    /** How to find the project of an execution (for authorising {@code watch}). */
+    public void resolveExecutions(Function<String, Optional<String>> projectOf) {
+        this.projectOfExecution = projectOf;
     }
 
     public void configure(WsConfig ws) {
@@ -110,7 +120,14 @@ public final class CollabHub implements StoreListener {
                 case "unsubscribe" -> unsubscribe(client, key(msg));
                 case "presence" -> presence(client, key(msg), msg.path("node").isTextual() ? msg.get("node").asText() : null);
                 case "ping" -> client.send("{\"type\":\"pong\"}");
-                default -> error(client, "unknown message type \"" + type + "\"; use subscribe, unsubscribe or presence");
+                case "watch" -> watch(client, msg.path("execution").asText(""));
+                case "unwatch" -> {
+                    Set<Client> set = watchers.get(msg.path("execution").asText(""));
+                    if (set != null) {
+                        set.remove(client);
+                    }
+                }
+                default -> error(client, "unknown message type \"" + type + "\"; use subscribe, unsubscribe, presence or watch");
             }
         } catch (StoreException | AuthException e) {
             error(client, e.getMessage());
@@ -152,6 +169,55 @@ public final class CollabHub implements StoreListener {
         sendPresence(key, channel);
     }
 
+    private void watch(Client client, String execution) throws Exception {
+        Optional<String> project = projectOfExecution.apply(execution);
+        if (project.isEmpty()) {
+            error(client, "no execution \"" + execution + "\"");
+            return;
+        }
+        authz.check(Optional.of(client.principal), Access.PROJECT_READ, project);
+        watchers.computeIfAbsent(execution, e -> ConcurrentHashMap.newKeySet()).add(client);
+        client.send(Json.compact(Json.MAPPER.createObjectNode().put("type", "watching").put("execution", execution)));
+    }
+
+    @Override
+    public void status(String execution, String job, JobStatus status, String message) {
+        Set<Client> set = watchers.get(execution);
+        if (set == null || set.isEmpty()) {
+            return;
+        }
+        ObjectNode msg = Json.MAPPER.createObjectNode().put("type", "job").put("execution", execution).put("job", job)
+                .put("status", status.id());
+        if (message != null) {
+            msg.put("message", message);
+        }
+        String text = Json.compact(msg);
+        set.forEach(c -> c.send(text));
+    }
+
+    @Override
+    public void console(String execution, String job, List<String> lines) {
+        Set<Client> set = watchers.get(execution);
+        if (set == null || set.isEmpty()) {
+            return;
+        }
+        ObjectNode msg = Json.MAPPER.createObjectNode().put("type", "log").put("execution", execution).put("job", job);
+        lines.forEach(msg.putArray("lines")::add);
+        String text = Json.compact(msg);
+        set.forEach(c -> c.send(text));
+    }
+
+    @Override
+    public void finished(String execution, JobStatus status) {
+        Set<Client> set = watchers.get(execution);
+        if (set == null) {
+            return;
+        }
+        String text = Json.compact(Json.MAPPER.createObjectNode().put("type", "execution").put("execution", execution)
+                .put("status", status.id()));
+        set.forEach(c -> c.send(text));
+    }
+
     private void unsubscribe(Client client, Key key) {
         client.subscriptions.remove(key);
         Channel channel = channels.get(key);
@@ -182,6 +248,7 @@ public final class CollabHub implements StoreListener {
         for (Key key : client.subscriptions) {
             unsubscribe(client, key);
         }
+        watchers.values().forEach(set -> set.remove(client));
     }
 
     private void sendPresence(Key key, Channel channel) {

@@ -15,7 +15,16 @@ public final class Bodies {
 
     private Bodies() {}
 
+    /** The JSON object body, or an empty object when the request has no body. */
+    public static ObjectNode optionalObject(Context ctx) {
+        return object(ctx, true);
+    }
+
     public static ObjectNode object(Context ctx) {
+        return object(ctx, false);
+    }
+
+    private static ObjectNode object(Context ctx, boolean emptyIsFine) {
         long length = ctx.contentLength();
         if (length > MAX_JSON) {
             throw new BadRequest(413, "the request body is " + length + " bytes; JSON bodies may be at most " + MAX_JSON
@@ -31,6 +40,9 @@ public final class Bodies {
             throw new BadRequest(413, "the request body is larger than " + MAX_JSON + " bytes");
         }
         if (bytes.length == 0) {
+            if (emptyIsFine) {
+                return Json.MAPPER.createObjectNode();
+            }
             throw new BadRequest("the request needs a JSON object body");
         }
         JsonNode node;

@@ -302,15 +302,18 @@ class PipelineEditorUiTest {
     String dropFromPalette(Browser ui, WebElement canvas, String name, int dx, int dy) {
         List<String> before = nodeIds(ui);
         WebElement item = ui.driver.findElement(By.cssSelector("[data-testid='palette-item'][data-name='" + name + "']"));
+        ((JavascriptExecutor) ui.driver).executeScript("window.__ev = []; for (const t of ['pointerdown','pointermove','pointerup','pointercancel','mousedown','mouseup','dragstart','dragend','drop','dragover','click']) window.addEventListener(t, e => window.__ev.push(t + ':' + (e.target && e.target.dataset ? e.target.dataset.testid : '')), true);");
         new Actions(ui.driver).clickAndHold(item).moveByOffset(10, 5).moveToElement(canvas, dx, dy).pause(Duration.ofMillis(150))
                 .release().perform();
         boolean dropped;
         try {
-            ui.until("a node from the Actions drag", d -> nodeIds(ui).size() > before.size());
+            new org.openqa.selenium.support.ui.WebDriverWait(ui.driver, Duration.ofSeconds(3))
+                    .until(d -> nodeIds(ui).size() > before.size());
             dropped = true;
         } catch (org.openqa.selenium.TimeoutException e) {
             dropped = false;
         }
+        System.err.println("EVENTS " + ((JavascriptExecutor) ui.driver).executeScript("return window.__ev.filter((e, i, a) => i === 0 || e !== a[i-1]).join(' ')"));
         if (!dropped) {
             System.err.println(testName + ": Actions drag did not start HTML5 drag and drop; dispatching the drag events from script");
             ((JavascriptExecutor) ui.driver).executeScript(

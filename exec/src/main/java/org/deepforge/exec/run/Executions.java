@@ -1,0 +1,104 @@
+package org.deepforge.exec.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.deepforge.exec.bundle.BundleWriter;
+import org.deepforge.exec.compute.ComputeAdapter;
+import org.deepforge.model.Ids;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executions as the server sees them: started from a pipeline at a commit, run by the {@link Engine},
+ * and recorded in the {@link RunDatabase} (never in the project) before each change is passed on.
+ */
+public final class Executions implements RunListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Executions.class);
+
+    private final RunDatabase db;
+    private final Engine engine;
+    private final RunListener downstream;
+
+    public Executions(RunDatabase db, Path workDir, BundleWriter bundles, ComputeAdapter compute, int slots, RunListener downstream) {
+        this.db = db;
+        this.downstream = downstream;
+        this.engine = new Engine(bundles, compute, workDir, slots, this);
+    }
+
+    /**
+     * Records and starts an execution. {@code meta} holds project, pipeline, branch, commit, tag, name,
+     * user, compute and storage; the id is assigned here and returned.
+     */
+    public String start(ObjectNode meta, JsonNode model) throws SQLException {
+        String id = meta.hasNonNull("id") ? meta.get("id").asText() : newId();
+        meta.put("id", id);
+        JsonNode nodes = model.path("pipelines").path(meta.path("pipeline").asText()).path("nodes");
+        List<String[]> jobs = new ArrayList<>();
+        nodes.fields().forEachRemaining(e -> jobs.add(new String[] {e.getKey(), e.getValue().path("operation").asText(null)}));
+        db.create(meta, jobs);
+        engine.start(id, model, meta.path("pipeline").asText());
+        return id;
+    }
+
+    /** A fresh execution id. */
+    public static String newId() {
+        return "e" + Ids.newId(9);
+    }
+
+    public Optional<ObjectNode> get(String id) throws SQLException {
+        return db.execution(id);
+    }
+
+    public List<ObjectNode> list(String project) throws SQLException {
+        return db.list(project);
+    }
+
+    public ObjectNode log(String execution, String job, long from, int limit) throws SQLException {
+        return db.log(execution, job, from, limit);
+    }
+
+    public void cancel(String execution) {
+        engine.cancel(execution);
+    }
+
+    @Override
+    public void status(String execution, String job, JobStatus status, String message) {
+        try {
+            db.jobStatus(execution, job, status, message);
+        } catch (SQLException e) {
+            LOG.error("cannot record job {} of {} as {}", job, execution, status, e);
+        }
+        downstream.status(execution, job, status, message);
+    }
+
+    @Override
+    public void console(String execution, String job, List<String> lines) {
+        try {
+            db.appendLog(execution, job, lines);
+        } catch (SQLException e) {
+            LOG.error("cannot record console of job {} of {}", job, execution, e);
+        }
+        downstream.console(execution, job, lines);
+    }
+
+    @Override
+    public void finished(String execution, JobStatus status) {
+        try {
+            db.executionStatus(execution, status);
+        } catch (SQLException e) {
+            LOG.error("cannot record execution {} as {}", execution, status, e);
+        }
+        downstream.finished(execution, status);
+    }
+
+    @Override
+    public void close() throws SQLException {
+        engine.close();
+        db.close();
+    }
+}

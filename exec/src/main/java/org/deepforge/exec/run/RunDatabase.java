@@ -1,0 +1,216 @@
+package org.deepforge.exec.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.deepforge.model.Json;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/** The run database (SQLite, migrated by Flyway): executions, jobs, console lines, metrics, plots. */
+public final class RunDatabase implements AutoCloseable {
+    private final Connection db;
+
+    public RunDatabase(Path file) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.enforceForeignKeys(true);
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout(10_000);
+        SQLiteDataSource source = new SQLiteDataSource(config);
+        source.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        Flyway.configure().dataSource(source).locations("classpath:db/runs").load().migrate();
+        try {
+            db = source.getConnection();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the run database " + file, e);
+        }
+    }
+
+    /** A new execution and its pending jobs ({@code jobs}: id → operation). */
+    public synchronized void create(ObjectNode execution, List<String[]> jobs) throws SQLException {
+        db.setAutoCommit(false);
+        try (PreparedStatement e = db.prepareStatement("INSERT INTO executions(id, project, pipeline, branch, commit_id, tag, name, "
+                + "status, user_id, compute, storage, created) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+             PreparedStatement j = db.prepareStatement("INSERT INTO jobs(execution, id, operation, status) VALUES (?,?,?,?)")) {
+            String id = execution.path("id").asText();
+            e.setString(1, id);
+            e.setString(2, execution.path("project").asText());
+            e.setString(3, execution.path("pipeline").asText());
+            e.setString(4, execution.path("branch").asText());
+            e.setString(5, execution.path("commit").asText());
+            e.setString(6, execution.path("tag").asText(null));
+            e.setString(7, execution.path("name").asText());
+            e.setString(8, JobStatus.PENDING.id());
+            e.setString(9, execution.path("user").asText());
+            e.setString(10, Json.compact(execution.path("compute")));
+            e.setString(11, Json.compact(execution.path("storage")));
+            e.setString(12, Instant.now().toString());
+            e.executeUpdate();
+            for (String[] job : jobs) {
+                j.setString(1, id);
+                j.setString(2, job[0]);
+                j.setString(3, job[1]);
+                j.setString(4, JobStatus.PENDING.id());
+                j.addBatch();
+            }
+            j.executeBatch();
+            db.commit();
+        } catch (SQLException ex) {
+            db.rollback();
+            throw ex;
+        } finally {
+            db.setAutoCommit(true);
+        }
+    }
+
+    public synchronized void jobStatus(String execution, String job, JobStatus status, String message) throws SQLException {
+        String column = status == JobStatus.RUNNING ? ", started = ?" : status.finished() ? ", finished = ?" : "";
+        try (PreparedStatement s = db.prepareStatement("UPDATE jobs SET status = ?, message = ?" + column + " WHERE execution = ? AND id = ?")) {
+            int i = 1;
+            s.setString(i++, status.id());
+            s.setString(i++, message);
+            if (!column.isEmpty()) {
+                s.setString(i++, Instant.now().toString());
+            }
+            s.setString(i++, execution);
+            s.setString(i, job);
+            s.executeUpdate();
+        }
+        if (status == JobStatus.RUNNING) {
+            try (PreparedStatement s = db.prepareStatement("UPDATE executions SET status = 'running' WHERE id = ? AND status = 'pending'")) {
+                s.setString(1, execution);
+                s.executeUpdate();
+            }
+        }
+    }
+
+    public synchronized void executionStatus(String execution, JobStatus status) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("UPDATE executions SET status = ?, finished = ? WHERE id = ?")) {
+            s.setString(1, status.id());
+            s.setString(2, status.finished() ? Instant.now().toString() : null);
+            s.setString(3, execution);
+            s.executeUpdate();
+        }
+    }
+
+    /** Appends console lines; returns the sequence number of the first. */
+    public synchronized long appendLog(String execution, String job, List<String> lines) throws SQLException {
+        long next;
+        try (PreparedStatement s = db.prepareStatement("SELECT COALESCE(MAX(seq) + 1, 0) FROM logs WHERE execution = ? AND job = ?")) {
+            s.setString(1, execution);
+            s.setString(2, job);
+            try (ResultSet r = s.executeQuery()) {
+                next = r.next() ? r.getLong(1) : 0;
+            }
+        }
+        db.setAutoCommit(false);
+        try (PreparedStatement s = db.prepareStatement("INSERT INTO logs(execution, job, seq, line) VALUES (?,?,?,?)")) {
+            long seq = next;
+            for (String line : lines) {
+                s.setString(1, execution);
+                s.setString(2, job);
+                s.setLong(3, seq++);
+                s.setString(4, line);
+                s.addBatch();
+            }
+            s.executeBatch();
+            db.commit();
+        } catch (SQLException e) {
+            db.rollback();
+            throw e;
+        } finally {
+            db.setAutoCommit(true);
+        }
+        return next;
+    }
+
+    /** Console lines from {@code from} on: {@code {"from", "next", "lines": [...]}}. */
+    public synchronized ObjectNode log(String execution, String job, long from, int limit) throws SQLException {
+        ObjectNode out = Json.MAPPER.createObjectNode().put("from", from);
+        ArrayNode lines = out.putArray("lines");
+        long next = from;
+        try (PreparedStatement s = db.prepareStatement("SELECT seq, line FROM logs WHERE execution = ? AND job = ? AND seq >= ? ORDER BY seq LIMIT ?")) {
+            s.setString(1, execution);
+            s.setString(2, job);
+            s.setLong(3, from);
+            s.setInt(4, limit);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    lines.add(r.getString(2));
+                    next = r.getLong(1) + 1;
+                }
+            }
+        }
+        out.put("next", next);
+        return out;
+    }
+
+    public synchronized Optional<ObjectNode> execution(String id) throws SQLException {
+        List<ObjectNode> found = executions("WHERE id = ?", id);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        ObjectNode e = found.get(0);
+        ArrayNode jobs = e.putArray("jobs");
+        try (PreparedStatement s = db.prepareStatement("SELECT id, operation, status, message, started, finished FROM jobs WHERE execution = ?")) {
+            s.setString(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    ObjectNode j = jobs.addObject().put("id", r.getString(1)).put("operation", r.getString(2)).put("status", r.getString(3));
+                    j.put("message", r.getString(4)).put("started", r.getString(5)).put("finished", r.getString(6));
+                }
+            }
+        }
+        return Optional.of(e);
+    }
+
+    public synchronized List<ObjectNode> list(String project) throws SQLException {
+        return executions("WHERE project = ? ORDER BY created DESC", project);
+    }
+
+    private List<ObjectNode> executions(String where, String arg) throws SQLException {
+        List<ObjectNode> out = new ArrayList<>();
+        try (PreparedStatement s = db.prepareStatement("SELECT id, project, pipeline, branch, commit_id, tag, name, status, user_id, "
+                + "compute, storage, created, finished FROM executions " + where)) {
+            s.setString(1, arg);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    ObjectNode e = Json.MAPPER.createObjectNode();
+                    e.put("id", r.getString(1)).put("project", r.getString(2)).put("pipeline", r.getString(3))
+                            .put("branch", r.getString(4)).put("commit", r.getString(5)).put("tag", r.getString(6))
+                            .put("name", r.getString(7)).put("status", r.getString(8)).put("user", r.getString(9));
+                    e.set("compute", parse(r.getString(10)));
+                    e.set("storage", parse(r.getString(11)));
+                    e.put("created", r.getString(12)).put("finished", r.getString(13));
+                    out.add(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (IOException e) {
+            return Json.MAPPER.createObjectNode();
+        }
+    }
+
+    @Override
+    public synchronized void close() throws SQLException {
+        db.close();
+    }
+}

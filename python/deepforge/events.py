@@ -1,0 +1,182 @@
+"""The job's event channel: JSON lines appended to ``$DEEPFORGE_EVENTS`` (default ``./events.jsonl``).
+
+Standard library only, so that ``import deepforge`` stays light.
+
+Every write is one ``os.write`` of whole lines on a descriptor opened with ``O_APPEND``, so a
+reader tailing the file never sees half a line (a user's ``print()`` goes to stdout and never
+reaches this file). Event lines (see docs/jobs.md)::
+
+    {"type":"metric","name","value","step","time"}
+    {"type":"progress","done","total","label","time"}
+    {"type":"plot","id","title","svg","time","final"}          (deepforge.plotting)
+    {"type":"artifact","name","type","sha256","size"}          (deepforge.runtime.save_outputs)
+
+Metrics are buffered: the buffer is written when it holds ``MAX_BUFFERED`` points, when its oldest
+point is ``FLUSH_INTERVAL`` seconds old (a daemon thread checks, so points never wait longer even
+if no further metric is logged), before any other event (so the file stays in order) and at exit.
+A metric value that is not finite (NaN, inf) is written as ``null``: the channel is strict JSON.
+"""
+
+import atexit
+import json
+import math
+import os
+import sys
+import threading
+import time
+
+__all__ = ["log_metric", "progress", "emit", "flush", "events_path"]
+
+FLUSH_INTERVAL = 0.5     # seconds a metric may wait in the buffer
+MAX_BUFFERED = 1000      # points that force a flush
+_CHUNK = 1 << 20         # a buffered flush is split into writes of about this many bytes
+
+_lock = threading.RLock()
+_buffer = []             # encoded lines (bytes) not yet written
+_first_buffered = None   # time.monotonic() of the oldest buffered line
+_fd = None
+_fd_key = None           # (path, pid) the descriptor was opened for
+_flusher = None          # (thread, pid)
+_warned = False
+
+
+def events_path():
+    """The event file: ``$DEEPFORGE_EVENTS``, else ``events.jsonl`` in the current directory."""
+    return os.environ.get("DEEPFORGE_EVENTS") or os.path.join(os.getcwd(), "events.jsonl")
+
+
+def _encode(event):
+    return (json.dumps(event, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
+
+
+def _descriptor():
+    global _fd, _fd_key
+    key = (events_path(), os.getpid())
+    if _fd is None or _fd_key != key:
+        if _fd is not None and _fd_key[1] == key[1]:  # the path changed: close the old one
+            try:
+                os.close(_fd)
+            except OSError:
+                pass
+        _fd = os.open(key[0], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        _fd_key = key
+    return _fd
+
+
+def _write(data):
+    """One os.write of whole lines (looping only if the kernel takes less, which regular files
+    do not do short of a full disk). Failures are reported once on stderr, never raised: a job
+    must not die because its progress could not be reported."""
+    global _warned
+    try:
+        fd = _descriptor()
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+    except OSError as error:
+        if not _warned:
+            _warned = True
+            print("deepforge.events: cannot write %s: %s" % (events_path(), error), file=sys.stderr)
+
+
+def _flush_locked(extra=None):
+    global _buffer, _first_buffered
+    lines, _buffer, _first_buffered = _buffer, [], None
+    if extra is not None:
+        lines.append(extra)
+    chunk, size = [], 0
+    for line in lines:
+        chunk.append(line)
+        size += len(line)
+        if size >= _CHUNK:
+            _write(b"".join(chunk))
+            chunk, size = [], 0
+    if chunk:
+        _write(b"".join(chunk))
+
+
+def flush():
+    """Write the buffered metrics now."""
+    with _lock:
+        if _buffer:
+            _flush_locked()
+
+
+def emit(event):
+    """Write one event now (after the buffered metrics, in the same write)."""
+    line = _encode(event)
+    with _lock:
+        _flush_locked(line)
+
+
+def _flusher_loop():
+    while True:
+        time.sleep(FLUSH_INTERVAL / 5)
+        with _lock:
+            if _buffer and time.monotonic() - _first_buffered >= FLUSH_INTERVAL:
+                _flush_locked()
+
+
+def _ensure_flusher():
+    global _flusher
+    pid = os.getpid()
+    if _flusher is not None and _flusher[1] == pid:
+        return
+    thread = threading.Thread(target=_flusher_loop, name="deepforge-events-flush", daemon=True)
+    _flusher = (thread, pid)
+    thread.start()
+
+
+def _number(value, what):
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)):
+        number = value
+    else:
+        item = getattr(value, "item", None)  # numpy scalars, 0-d arrays, one-element tensors
+        try:
+            number = item() if callable(item) else float(value)
+        except (TypeError, ValueError) as error:
+            raise TypeError("%s must be a number, not %s" % (what, type(value).__name__)) from error
+        if not isinstance(number, (int, float)):
+            raise TypeError("%s must be a number, not %s" % (what, type(value).__name__))
+    if isinstance(number, float) and not math.isfinite(number):
+        return None
+    return number
+
+
+def log_metric(name, value, step=None):
+    """Record one point of the metric ``name`` (buffered; see the module docstring)."""
+    global _first_buffered
+    event = {"type": "metric", "name": str(name), "value": _number(value, "log_metric value"),
+             "step": None if step is None else _number(step, "log_metric step"),
+             "time": time.time()}
+    line = _encode(event)
+    with _lock:
+        _buffer.append(line)
+        now = time.monotonic()
+        if _first_buffered is None:
+            _first_buffered = now
+        if len(_buffer) >= MAX_BUFFERED or now - _first_buffered >= FLUSH_INTERVAL:
+            _flush_locked()
+        else:
+            _ensure_flusher()
+
+
+def progress(done, total, label=""):
+    """Report progress: ``done`` of ``total`` (written at once)."""
+    emit({"type": "progress", "done": _number(done, "progress done"),
+          "total": None if total is None else _number(total, "progress total"),
+          "label": "" if label is None else str(label), "time": time.time()})
+
+
+def _at_fork_child():
+    global _lock, _buffer, _first_buffered, _flusher
+    _lock = threading.RLock()   # another thread may have held it at the fork
+    _buffer, _first_buffered, _flusher = [], None, None  # the parent writes its own points
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_at_fork_child)
+atexit.register(flush)

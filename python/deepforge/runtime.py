@@ -1,0 +1,212 @@
+"""Helpers for a bundle's generated ``main.py`` (see docs/jobs.md)::
+
+    from deepforge import runtime
+
+    def main():
+        from operations.Scale import Scale
+        operation = Scale(factor=2.0, model=runtime.build_reference("model"))
+        result = operation.execute(runtime.load_input("data"))
+        runtime.save_outputs({"result": result})
+
+    if __name__ == "__main__":
+        runtime.run(main)
+
+Importing this module sets ``MPLBACKEND=module://deepforge.plotting`` unless the environment
+already sets MPLBACKEND (it must happen before matplotlib is imported; ``run`` does it again).
+Imports inside the function given to ``run`` are recommended: an operation that fails to import
+is then reported in results.json like any other failure.
+
+The bundle root is ``$DEEPFORGE_BUNDLE`` if set, else the directory of the ``__main__`` script
+when it holds job.json, else the current directory.
+"""
+
+import importlib
+import json
+import os
+import platform
+import sys
+import time
+import traceback
+
+from deepforge import events, serialization
+
+__all__ = ["run", "load_input", "build_reference", "save_outputs", "job", "environment",
+           "bundle_root", "import_utils"]
+
+PLOT_BACKEND = "module://deepforge.plotting"
+
+_outputs = {}
+_utils_imported = set()
+_job_cache = None
+
+
+def _default_backend():
+    os.environ.setdefault("MPLBACKEND", PLOT_BACKEND)
+
+
+_default_backend()
+
+
+def bundle_root():
+    root = os.environ.get("DEEPFORGE_BUNDLE")
+    if root:
+        return os.path.abspath(root)
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    if main_file:
+        directory = os.path.dirname(os.path.abspath(main_file))
+        if os.path.isfile(os.path.join(directory, "job.json")):
+            return directory
+    return os.getcwd()
+
+
+def job():
+    """job.json as a dict ({} when the bundle has none)."""
+    global _job_cache
+    if _job_cache is None:
+        path = os.path.join(bundle_root(), "job.json")
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8") as f:
+                _job_cache = json.load(f)
+        else:
+            _job_cache = {}
+    return _job_cache
+
+
+def _on_path(root):
+    if not any(os.path.abspath(p or os.curdir) == root for p in sys.path):
+        sys.path.insert(0, root)
+
+
+def import_utils():
+    """Import every module of ``utils/`` (sorted by name), once, so that their serializers
+    register before any input is loaded."""
+    root = bundle_root()
+    directory = os.path.join(root, "utils")
+    if root in _utils_imported or not os.path.isdir(directory):
+        return
+    _utils_imported.add(root)
+    _on_path(root)
+    names = []
+    for entry in sorted(os.listdir(directory)):
+        path = os.path.join(directory, entry)
+        if entry.endswith(".py") and entry != "__init__.py" and os.path.isfile(path):
+            names.append(entry[:-3])
+        elif os.path.isfile(os.path.join(path, "__init__.py")):
+            names.append(entry)
+    for name in names:
+        if name.isidentifier():
+            importlib.import_module("utils." + name)
+
+
+def load_input(name):
+    """The value of input ``name`` (``inputs/<name>/``)."""
+    import_utils()
+    directory = os.path.join(bundle_root(), "inputs", name)
+    if not os.path.isfile(os.path.join(directory, "meta.json")):
+        raise FileNotFoundError("input %r is missing: %s has no meta.json" % (name, directory))
+    return serialization.load(directory)
+
+
+def build_reference(name):
+    """Instantiate the architecture that job.json's reference ``name`` names (module + class);
+    None when the reference is unset."""
+    reference = (job().get("references") or {}).get(name)
+    if not reference or not reference.get("module") or not reference.get("class"):
+        return None
+    _on_path(bundle_root())
+    module = importlib.import_module(reference["module"])
+    try:
+        cls = getattr(module, reference["class"])
+    except AttributeError:
+        raise ImportError("reference %r: module %s has no class %s"
+                          % (name, reference["module"], reference["class"])) from None
+    return cls()
+
+
+def save_outputs(values):
+    """Save each ``{name: value}`` to ``outputs/<name>/`` and report it as an artifact event."""
+    for name, value in values.items():
+        meta = serialization.save(value, os.path.join(bundle_root(), "outputs", name))
+        _outputs[name] = meta
+        # The spec writes the value's type as a second "type" key; JSON readers keep only one
+        # of two equal keys, so the value's type travels as "valueType".
+        events.emit({"type": "artifact", "name": name, "valueType": meta["type"],
+                     "sha256": meta["sha256"], "size": meta["size"]})
+    return {name: _outputs[name] for name in values}
+
+
+def _version(module):
+    loaded = sys.modules.get(module)
+    version = getattr(loaded, "__version__", None) if loaded is not None else None
+    if version:
+        return str(version)
+    try:
+        from importlib import metadata
+        return metadata.version(module)
+    except Exception:  # not installed
+        return None
+
+
+def environment():
+    """Versions of Python and the main libraries, without importing them."""
+    return {"python": platform.python_version(), "torch": _version("torch"),
+            "numpy": _version("numpy"), "matplotlib": _version("matplotlib"),
+            "platform": platform.platform()}
+
+
+def _exception_line(error):
+    lines = traceback.format_exception_only(type(error), error)
+    notes = getattr(error, "__notes__", None)
+    if isinstance(notes, (list, tuple)) and 0 < len(notes) < len(lines):
+        lines = lines[:len(lines) - len(notes)]
+    return lines[-1].rstrip("\n") if lines else type(error).__name__
+
+
+def _finish_events():
+    plotting = sys.modules.get("deepforge.plotting")
+    if plotting is not None:
+        try:
+            plotting.send_final()
+        except Exception:  # never let plot capture change the job's result
+            traceback.print_exc()
+    events.flush()
+
+
+def _write_results(results):
+    path = os.path.join(bundle_root(), "results.json")
+    temporary = path + ".tmp"
+    with open(temporary, "w", encoding="utf-8") as f:
+        json.dump(results, f, indent=2)
+        f.write("\n")
+    os.replace(temporary, path)
+
+
+def run(main_function):
+    """Run ``main_function()`` as the job: import utils/, run, send the final plots and
+    metrics, then write results.json (last). On an exception the traceback goes to stderr,
+    results.json has status "failed" and the exception line, and the process exits with 1."""
+    _default_backend()
+    start = time.time()
+    error = trace = None
+    try:
+        import_utils()
+        main_function()
+    except SystemExit as exit_:
+        if exit_.code not in (None, 0):
+            error, trace = _exception_line(exit_), traceback.format_exc()
+    except BaseException as exception:  # KeyboardInterrupt included: the job did not finish
+        error, trace = _exception_line(exception), traceback.format_exc()
+    if trace is not None:
+        sys.stderr.write(trace)
+        sys.stderr.flush()
+    _finish_events()
+    _write_results({
+        "status": "failed" if error is not None else "success",
+        "error": error,
+        "traceback": trace,
+        "outputs": dict(_outputs),
+        "environment": environment(),
+        "seconds": round(time.time() - start, 3),
+    })
+    if error is not None:
+        sys.exit(1)

@@ -1,0 +1,117 @@
+package org.deepforge.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Optional;
+import org.deepforge.exec.run.Executions;
+import org.deepforge.model.Json;
+import org.deepforge.ops.Operations;
+import org.deepforge.ops.pipeline.Issue;
+import org.deepforge.server.http.BadRequest;
+import org.deepforge.server.http.Bodies;
+import org.deepforge.store.ModelAt;
+import org.deepforge.store.ProjectStore;
+import org.deepforge.store.StoreException;
+import org.deepforge.store.VersionControl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Running pipelines: start, list, read, follow the console, cancel. */
+public final class ExecutionsApi {
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutionsApi.class);
+    private final ProjectStore store;
+    private final VersionControl vc;
+    private final Operations operations;
+    private final Executions executions;
+
+    public ExecutionsApi(ProjectStore store, VersionControl vc, Operations operations, Executions executions) {
+        this.store = store;
+        this.vc = vc;
+        this.operations = operations;
+        this.executions = executions;
+    }
+
+    /** For the route table: the project an execution belongs to. */
+    public Optional<String> projectOf(Context ctx) throws Exception {
+        return executions.get(ctx.pathParam("execution")).map(e -> e.path("project").asText());
+    }
+
+    public void run(Context ctx) throws Exception {
+        String project = ctx.pathParam("project");
+        String pipeline = ctx.pathParam("pipeline");
+        ObjectNode body = Bodies.optionalObject(ctx);
+        String branch = Bodies.optionalText(body, "branch").orElse(store.get(project).defaultBranch());
+        ModelAt at = store.model(project, branch);
+        JsonNode p = at.model().path("pipelines").path(pipeline);
+        if (p.isMissingNode()) {
+            throw StoreException.notFound("branch " + branch + " has no pipeline " + pipeline);
+        }
+        List<Issue> problems = operations.problems(project, at.commit(), pipeline);
+        if (!problems.isEmpty()) {
+            ObjectNode detail = Json.MAPPER.createObjectNode();
+            ArrayNode list = detail.putArray("problems");
+            problems.forEach(i -> list.add(i.toJson()));
+            throw new StoreException(StoreException.Kind.BAD_REQUEST, "the pipeline has " + problems.size()
+                    + (problems.size() == 1 ? " problem" : " problems") + " to fix before it can run; first: " + problems.get(0).message(), detail);
+        }
+        JsonNode compute = body.has("compute") ? body.get("compute") : Json.MAPPER.createObjectNode().put("adapter", "local");
+        if (!compute.path("adapter").asText("local").equals("local")) {
+            throw new BadRequest("compute adapter \"" + compute.path("adapter").asText() + "\" is not available; use \"local\"");
+        }
+        JsonNode storage = body.has("storage") ? body.get("storage") : Json.MAPPER.createObjectNode().put("adapter", "local");
+        String id = Executions.newId();
+        String tag = "runs/" + id;
+        try {
+            vc.createTag(project, tag, at.commit());
+        } catch (StoreException e) {
+            LOG.warn("could not tag {} for execution {}: {}", at.commit(), id, e.getMessage());
+            tag = null;
+        }
+        ObjectNode meta = Json.MAPPER.createObjectNode().put("id", id).put("project", project).put("pipeline", pipeline)
+                .put("branch", branch).put("commit", at.commit()).put("tag", tag)
+                .put("name", Bodies.optionalText(body, "name").orElse(p.path("name").asText(pipeline)))
+                .put("user", Requests.principal(ctx).id());
+        meta.set("compute", compute);
+        meta.set("storage", storage);
+        try {
+            executions.start(meta, at.model());
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage());
+        }
+        ctx.status(201).json(executions.get(id).orElseThrow());
+    }
+
+    public void list(Context ctx) throws Exception {
+        ctx.json(executions.list(ctx.pathParam("project")));
+    }
+
+    public void get(Context ctx) throws Exception {
+        ctx.json(executions.get(ctx.pathParam("execution")).orElseThrow());
+    }
+
+    public void log(Context ctx) throws Exception {
+        ObjectNode e = executions.get(ctx.pathParam("execution")).orElseThrow();
+        String job = ctx.pathParam("job");
+        boolean known = false;
+        for (JsonNode j : e.path("jobs")) {
+            known |= j.path("id").asText().equals(job);
+        }
+        if (!known) {
+            throw StoreException.notFound("execution " + e.path("id").asText() + " has no job " + job);
+        }
+        int from = Bodies.intQuery(ctx, "from", 0);
+        if (from < 0) {
+            throw new BadRequest("\"from\" must be 0 or more");
+        }
+        ctx.json(executions.log(e.path("id").asText(), job, from, Math.min(Math.max(1, Bodies.intQuery(ctx, "limit", 5000)), 20000)));
+    }
+
+    public void cancel(Context ctx) throws Exception {
+        String id = ctx.pathParam("execution");
+        executions.cancel(id);
+        ctx.json(executions.get(id).orElseThrow());
+    }
+}

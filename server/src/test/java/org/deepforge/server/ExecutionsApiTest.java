@@ -1,0 +1,126 @@
+package org.deepforge.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import org.deepforge.model.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Running pipelines over real HTTP: real Python jobs, the run database, WebSocket updates. */
+class ExecutionsApiTest {
+    static TestServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new TestServer();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static String project(String makeBody) throws Exception {
+        String p = server.post("/api/v1/projects", "{\"name\":\"Run\",\"empty\":true}").json().get("id").asText();
+        String ops = "{\"Make\":{\"code\":" + Json.MAPPER.writeValueAsString("import time\n\nclass Make:\n    def __init__(self, n=3):\n        self.n = n\n\n"
+                + "    def execute(self):\n" + makeBody) + "},"
+                + "\"Scale\":{\"code\":" + Json.MAPPER.writeValueAsString("class Scale:\n    def __init__(self, factor=2):\n        self.factor = factor\n\n"
+                + "    def execute(self, values):\n        print('scaling', values)\n        return [v * self.factor for v in values]\n") + "},"
+                + "\"Sum\":{\"code\":" + Json.MAPPER.writeValueAsString("class Sum:\n    def execute(self, values):\n        total = sum(values)\n"
+                + "        print('total', total)\n        return total\n") + "}}";
+        String pipeline = "{\"name\":\"Chain\",\"nodes\":{\"make\":{\"operation\":\"Make\",\"attributes\":{\"n\":4}},"
+                + "\"scale\":{\"operation\":\"Scale\",\"attributes\":{\"factor\":10}},\"sum\":{\"operation\":\"Sum\"}},"
+                + "\"connections\":{\"c1\":{\"from\":{\"node\":\"make\",\"port\":\"values\"},\"to\":{\"node\":\"scale\",\"port\":\"values\"}},"
+                + "\"c2\":{\"from\":{\"node\":\"scale\",\"port\":\"output\"},\"to\":{\"node\":\"sum\",\"port\":\"values\"}}}}";
+        var r = server.post("/api/v1/projects/" + p + "/branches/main/changes", "{\"patch\":[{\"op\":\"replace\",\"path\":\"/operations\",\"value\":" + ops
+                + "},{\"op\":\"add\",\"path\":\"/pipelines/chain\",\"value\":" + pipeline + "}]}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return p;
+    }
+
+    static JsonNode waitFor(String execution) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            last[0] = server.get("/api/v1/executions/" + execution).json();
+            return last[0].path("finished").isTextual();
+        });
+        return last[0];
+    }
+
+    static String job(JsonNode execution, String id, String field) {
+        for (JsonNode j : execution.get("jobs")) {
+            if (j.get("id").asText().equals(id)) {
+                return j.path(field).asText();
+            }
+        }
+        throw new AssertionError("no job " + id);
+    }
+
+    @Test
+    void aPipelineRunsAndItsConsoleIsKeptWithoutTouchingTheBranch() throws Exception {
+        String p = project("        values = list(range(self.n))\n        print('made', values)\n        return values\n");
+        String head = server.head(p, "main");
+        try (WebSocketTest.Client ws = new WebSocketTest.Client(server)) {
+            var started = server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{\"branch\":\"main\"}");
+            assertThat(started.status()).as(started.body()).isEqualTo(201);
+            String id = started.json().get("id").asText();
+            ws.send("{'type':'watch','execution':'" + id + "'}");
+            ws.next("watching");
+            JsonNode done = waitFor(id);
+            assertThat(done.get("status").asText()).isEqualTo("success");
+            assertThat(job(done, "sum", "status")).isEqualTo("success");
+            assertThat(done.get("commit").asText()).isEqualTo(head);
+            var log = server.get("/api/v1/executions/" + id + "/jobs/sum/log?from=0").json();
+            assertThat(log.get("lines").findValuesAsText("")).isEmpty();
+            assertThat(log.get("lines").toString()).contains("total 60");
+            assertThat(server.get("/api/v1/executions/" + id + "/jobs/sum/log?from=" + log.get("next").asInt()).json().get("lines")).isEmpty();
+            assertThat(ws.next("execution").get("status").asText()).isEqualTo("success");
+            // run state stays out of the project: same head, only a tag marks what ran
+            assertThat(server.head(p, "main")).isEqualTo(head);
+            assertThat(server.get("/api/v1/projects/" + p + "/tags").json().toString()).contains("runs/" + id);
+            assertThat(server.get("/api/v1/projects/" + p + "/executions").json().get(0).get("id").asText()).isEqualTo(id);
+        }
+    }
+
+    @Test
+    void aFailingJobShowsItsExceptionLineAndSkipsDependents() throws Exception {
+        String p = project("        raise RuntimeError('sensor offline')\n        return values\n");
+        String id = server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{}").json().get("id").asText();
+        JsonNode done = waitFor(id);
+        assertThat(done.get("status").asText()).isEqualTo("failed");
+        assertThat(job(done, "make", "message")).isEqualTo("RuntimeError: sensor offline");
+        assertThat(job(done, "scale", "status")).isEqualTo("skipped");
+        assertThat(server.get("/api/v1/executions/" + id + "/jobs/make/log").json().get("lines").toString()).contains("Traceback");
+    }
+
+    @Test
+    void cancelStopsARunningExecution() throws Exception {
+        String p = project("        print('working', flush=True)\n        time.sleep(60)\n        values = []\n        return values\n");
+        String id = server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{}").json().get("id").asText();
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                server.get("/api/v1/executions/" + id + "/jobs/make/log").json().get("lines").toString().contains("working"));
+        long t0 = System.nanoTime();
+        var cancelled = server.post("/api/v1/executions/" + id + "/cancel", "{}");
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(2.0);
+        assertThat(cancelled.json().get("status").asText()).isEqualTo("cancelled");
+        assertThat(job(cancelled.json(), "make", "status")).isEqualTo("cancelled");
+    }
+
+    @Test
+    void pipelinesWithProblemsAndUnknownIdsAreRefused() throws Exception {
+        String p = project("        values = []\n        return values\n");
+        server.post("/api/v1/projects/" + p + "/branches/main/changes",
+                "{\"patch\":[{\"op\":\"remove\",\"path\":\"/pipelines/chain/connections/c1\"}]}");
+        var r = server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{}");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("error").asText()).contains("problem").contains("not connected");
+        assertThat(r.json().get("problems")).isNotEmpty();
+        assertThat(server.post("/api/v1/projects/" + p + "/pipelines/nope/executions", "{}").status()).isEqualTo(404);
+        assertThat(server.get("/api/v1/executions/enope").status()).isEqualTo(404);
+        assertThat(server.get("/api/v1/executions/enope/jobs/x/log").status()).isEqualTo(404);
+    }
+}
