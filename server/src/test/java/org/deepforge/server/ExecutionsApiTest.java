@@ -87,6 +87,28 @@ class ExecutionsApiTest {
     }
 
     @Test
+    void metricsAndPlotsArriveLiveAndAreKept() throws Exception {
+        String p = project("        import matplotlib.pyplot as plt\n        from deepforge import log_metric\n"
+                + "        for step in range(200):\n            log_metric('loss', 1.0 / (step + 1), step)\n"
+                + "        plt.plot([1, 2, 3], [3, 1, 2])\n        plt.title('loss curve')\n        plt.show()\n"
+                + "        values = [1, 2]\n        return values\n");
+        try (WebSocketTest.Client ws = new WebSocketTest.Client(server)) {
+            String id = server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{}").json().get("id").asText();
+            ws.send("{'type':'watch','execution':'" + id + "'}");
+            JsonNode done = waitFor(id);
+            assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("success");
+            JsonNode metrics = server.get("/api/v1/executions/" + id + "/jobs/make/metrics").json();
+            assertThat(metrics.get("loss")).hasSize(200);
+            assertThat(metrics.get("loss").get(199).get(0).asInt()).isEqualTo(199);
+            JsonNode plots = server.get("/api/v1/executions/" + id + "/jobs/make/plots").json();
+            assertThat(plots).hasSize(1);
+            assertThat(plots.get(0).get("title").asText()).isEqualTo("loss curve");
+            assertThat(plots.get(0).get("svg").asText()).contains("<svg");
+            assertThat(ws.next("plot").get("job").asText()).isEqualTo("make");
+        }
+    }
+
+    @Test
     void aFailingJobShowsItsExceptionLineAndSkipsDependents() throws Exception {
         String p = project("        raise RuntimeError('sensor offline')\n        return values\n");
         String id = server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{}").json().get("id").asText();

@@ -60,6 +60,7 @@ public final class Engine implements AutoCloseable {
         JobStatus status = JobStatus.PENDING;
         ComputeAdapter.Handle handle;
         long consoleOffset;
+        long eventsOffset;
         String message;
 
         Job(String node) {
@@ -128,7 +129,7 @@ public final class Engine implements AutoCloseable {
         }
         synchronized (this) {
             for (Job j : running) {
-                followConsole(run, j);
+                follow(run, j);
                 set(run, j, JobStatus.CANCELLED, "cancelled while running");
             }
             finishIfDone(run);
@@ -155,13 +156,13 @@ public final class Engine implements AutoCloseable {
     private void advance(Run run) {
         for (Job j : run.jobs.values()) {
             if (j.status == JobStatus.RUNNING) {
-                followConsole(run, j);
+                follow(run, j);
                 ComputeAdapter.State state = compute.state(j.handle);
                 if (state instanceof ComputeAdapter.State.Exited exited) {
-                    followConsole(run, j);
+                    follow(run, j);
                     finishJob(run, j, exited.code());
                 } else if (state instanceof ComputeAdapter.State.Lost lost) {
-                    followConsole(run, j);
+                    follow(run, j);
                     set(run, j, JobStatus.FAILED, "the job was lost: " + lost.why());
                 }
             }
@@ -235,31 +236,55 @@ public final class Engine implements AutoCloseable {
         listener.finished(run.id, overall);
     }
 
-    private void followConsole(Run run, Job j) {
-        Path console = j.handle.bundle().resolve("console.log");
-        if (!Files.exists(console)) {
-            return;
+    /** Passes on what the job wrote since the last look: console lines, then events. */
+    private void follow(Run run, Job j) {
+        List<String> lines = new ArrayList<>();
+        j.consoleOffset = readLines(j.handle.bundle().resolve("console.log"), j.consoleOffset, lines);
+        if (!lines.isEmpty()) {
+            listener.console(run.id, j.node, lines);
         }
-        try (RandomAccessFile file = new RandomAccessFile(console.toFile(), "r")) {
-            long length = file.length();
-            if (length <= j.consoleOffset) {
-                return;
+        List<String> events = new ArrayList<>();
+        j.eventsOffset = readLines(j.handle.bundle().resolve("events.jsonl"), j.eventsOffset, events);
+        List<JsonNode> parsed = new ArrayList<>();
+        for (String line : events) {
+            try {
+                JsonNode event = Json.MAPPER.readTree(line);
+                if (event != null && event.isObject()) {
+                    parsed.add(event);
+                }
+            } catch (IOException e) {
+                LOG.warn("job {} of {} wrote a malformed event line: {}", j.node, run.id, e.getMessage());
             }
-            byte[] bytes = new byte[(int) Math.min(length - j.consoleOffset, 4 << 20)];
-            file.seek(j.consoleOffset);
-            file.readFully(bytes);
-            int end = bytes.length;
-            while (end > 0 && bytes[end - 1] != '\n') {
-                end--; // keep a partial last line for the next read
+        }
+        if (!parsed.isEmpty()) {
+            listener.events(run.id, j.node, parsed);
+        }
+    }
+
+    /** Complete lines of {@code file} after {@code offset} (a partial last line waits for the next read); returns the new offset. */
+    static long readLines(Path file, long offset, List<String> into) {
+        if (!Files.exists(file)) {
+            return offset;
+        }
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            long length = in.length();
+            if (length <= offset) {
+                return offset;
             }
-            if (end == 0) {
-                return;
+            byte[] bytes = new byte[(int) Math.min(length - offset, 16 << 20)];
+            in.seek(offset);
+            in.readFully(bytes);
+            int start = 0;
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] == '\n') {
+                    into.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
+                    start = i + 1;
+                }
             }
-            j.consoleOffset += end;
-            String text = new String(bytes, 0, end, StandardCharsets.UTF_8);
-            listener.console(run.id, j.node, List.of(text.split("\n", -1)).subList(0, text.split("\n", -1).length - 1));
+            return offset + start;
         } catch (IOException e) {
-            LOG.debug("cannot read {}: {}", console, e.toString());
+            LOG.debug("cannot read {}: {}", file, e.toString());
+            return offset;
         }
     }
 

@@ -87,6 +87,24 @@ public final class Executions implements RunListener, AutoCloseable {
     }
 
     @Override
+    public void events(String execution, String job, List<JsonNode> events) {
+        try {
+            db.addEvents(execution, job, events);
+        } catch (SQLException e) {
+            LOG.error("cannot record events of job {} of {}", job, execution, e);
+        }
+        downstream.events(execution, job, events);
+    }
+
+    public ObjectNode metrics(String execution, String job) throws SQLException {
+        return db.metrics(execution, job);
+    }
+
+    public com.fasterxml.jackson.databind.node.ArrayNode plots(String execution, String job) throws SQLException {
+        return db.plots(execution, job);
+    }
+
+    @Override
     public void finished(String execution, JobStatus status) {
         try {
             db.executionStatus(execution, status);

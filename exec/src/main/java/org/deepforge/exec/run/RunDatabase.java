@@ -136,6 +136,90 @@ public final class RunDatabase implements AutoCloseable {
         return next;
     }
 
+    /** Stores metric points ({@code {"name","value","step","time"}}) and the latest state of each plot. */
+    public synchronized void addEvents(String execution, String job, List<JsonNode> events) throws SQLException {
+        db.setAutoCommit(false);
+        try (PreparedStatement m = db.prepareStatement("INSERT INTO metrics(execution, job, name, step, value, time) VALUES (?,?,?,?,?,?)");
+             PreparedStatement p = db.prepareStatement("INSERT INTO plots(execution, job, plot, title, svg, updated) VALUES (?,?,?,?,?,?) "
+                     + "ON CONFLICT(execution, job, plot) DO UPDATE SET title = excluded.title, svg = excluded.svg, updated = excluded.updated")) {
+            for (JsonNode e : events) {
+                switch (e.path("type").asText()) {
+                    case "metric" -> {
+                        if (!e.path("value").isNumber() || !e.path("name").isTextual()) {
+                            continue;
+                        }
+                        m.setString(1, execution);
+                        m.setString(2, job);
+                        m.setString(3, e.path("name").asText());
+                        if (e.path("step").isIntegralNumber()) {
+                            m.setLong(4, e.path("step").asLong());
+                        } else {
+                            m.setNull(4, java.sql.Types.INTEGER);
+                        }
+                        m.setDouble(5, e.path("value").asDouble());
+                        m.setString(6, e.path("time").asText(Instant.now().toString()));
+                        m.addBatch();
+                    }
+                    case "plot" -> {
+                        p.setString(1, execution);
+                        p.setString(2, job);
+                        p.setString(3, e.path("id").asText());
+                        p.setString(4, e.path("title").asText(""));
+                        p.setString(5, e.path("svg").asText(""));
+                        p.setString(6, Instant.now().toString());
+                        p.executeUpdate();
+                    }
+                    default -> { }
+                }
+            }
+            m.executeBatch();
+            db.commit();
+        } catch (SQLException ex) {
+            db.rollback();
+            throw ex;
+        } finally {
+            db.setAutoCommit(true);
+        }
+    }
+
+    /** Every metric series of a job: {@code {"<name>": [[step, value, time], ...]}}. */
+    public synchronized ObjectNode metrics(String execution, String job) throws SQLException {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        try (PreparedStatement s = db.prepareStatement("SELECT name, step, value, time FROM metrics WHERE execution = ? AND job = ? ORDER BY rowid")) {
+            s.setString(1, execution);
+            s.setString(2, job);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    ArrayNode series = out.has(r.getString(1)) ? (ArrayNode) out.get(r.getString(1)) : out.putArray(r.getString(1));
+                    ArrayNode point = series.addArray();
+                    long step = r.getLong(2);
+                    if (r.wasNull()) {
+                        point.addNull();
+                    } else {
+                        point.add(step);
+                    }
+                    point.add(r.getDouble(3)).add(r.getString(4));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The latest state of every plot of a job. */
+    public synchronized ArrayNode plots(String execution, String job) throws SQLException {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        try (PreparedStatement s = db.prepareStatement("SELECT plot, title, svg, updated FROM plots WHERE execution = ? AND job = ? ORDER BY plot")) {
+            s.setString(1, execution);
+            s.setString(2, job);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.addObject().put("id", r.getString(1)).put("title", r.getString(2)).put("svg", r.getString(3)).put("updated", r.getString(4));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Console lines from {@code from} on: {@code {"from", "next", "lines": [...]}}. */
     public synchronized ObjectNode log(String execution, String job, long from, int limit) throws SQLException {
         ObjectNode out = Json.MAPPER.createObjectNode().put("from", from);

@@ -8,6 +8,9 @@ public interface RunListener {
 
     void console(String execution, String job, List<String> lines);
 
+    /** Structured events from the job's event channel, in order (metric, progress, plot, artifact; docs/jobs.md). */
+    default void events(String execution, String job, List<com.fasterxml.jackson.databind.JsonNode> events) {}
+
     /** The execution as a whole reached its final status. */
     default void finished(String execution, JobStatus status) {}
 }

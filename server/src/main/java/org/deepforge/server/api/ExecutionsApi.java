@@ -109,6 +109,24 @@ public final class ExecutionsApi {
         ctx.json(executions.log(e.path("id").asText(), job, from, Math.min(Math.max(1, Bodies.intQuery(ctx, "limit", 5000)), 20000)));
     }
 
+    public void metrics(Context ctx) throws Exception {
+        ctx.json(executions.metrics(requireJob(ctx), ctx.pathParam("job")));
+    }
+
+    public void plots(Context ctx) throws Exception {
+        ctx.json(executions.plots(requireJob(ctx), ctx.pathParam("job")));
+    }
+
+    private String requireJob(Context ctx) throws Exception {
+        ObjectNode e = executions.get(ctx.pathParam("execution")).orElseThrow();
+        for (JsonNode j : e.path("jobs")) {
+            if (j.path("id").asText().equals(ctx.pathParam("job"))) {
+                return e.path("id").asText();
+            }
+        }
+        throw StoreException.notFound("execution " + e.path("id").asText() + " has no job " + ctx.pathParam("job"));
+    }
+
     public void cancel(Context ctx) throws Exception {
         String id = ctx.pathParam("execution");
         executions.cancel(id);

@@ -208,6 +208,19 @@ public final class CollabHub implements StoreListener, RunListener {
     }
 
     @Override
+    public void events(String execution, String job, List<JsonNode> events) {
+        Set<Client> set = watchers.get(execution);
+        if (set == null || set.isEmpty()) {
+            return;
+        }
+        for (JsonNode event : events) {
+            ObjectNode msg = ((ObjectNode) event).deepCopy().put("execution", execution).put("job", job);
+            String text = Json.compact(msg);
+            set.forEach(c -> c.send(text));
+        }
+    }
+
+    @Override
     public void finished(String execution, JobStatus status) {
         Set<Client> set = watchers.get(execution);
         if (set == null) {

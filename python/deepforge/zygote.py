@@ -1,0 +1,493 @@
+"""Warm start for local jobs: a long-lived process that forks ready-made job interpreters.
+
+Run as ``python -u -m deepforge.zygote <socket-path> [--exit-on-stdin-eof]``. It imports the heavy
+libraries once (numpy, torch, matplotlib; each optional), then listens on a Unix domain socket. Each
+connection carries one JSON line::
+
+    {"bundle": "/abs/bundle", "env": {"PATH": "...", ...}, "confirm": false}
+
+and gets one JSON line back: ``{"ok": true, "pid": <pgid>}`` or ``{"ok": false, "error": "..."}``.
+``{"ping": true}`` answers ``{"ok": true, "pid": <zygote pid>, "preloaded": [...], "threads": n}``.
+
+A forked job is equivalent to the cold path of the local adapter
+(``setsid sh -c '"$0" -u main.py > console.log 2>&1; echo $? > exitcode.tmp && mv exitcode.tmp exitcode'``):
+
+* the first child (the *waiter*) calls ``setsid()`` (so its pid is the job's process group id),
+  changes into the bundle, takes exactly the given environment and default signal handlers, forks
+  the job, waits for it and records its exit code (128 + n when killed by signal n) in ``exitcode``
+  via ``exitcode.tmp``, as the shell wrapper does;
+* the grandchild (the *job*) sends fd 1 and 2 to ``console.log`` (unbuffered, like ``-u``), reads
+  fd 0 from /dev/null, rebuilds ``sys.path`` the way ``python main.py`` would (bundle first, the
+  job's PYTHONPATH, then the interpreter's own entries), forgets the modules the zygote loaded from
+  its own PYTHONPATH (so ``deepforge`` is the bundle's copy), sets ``sys.argv = ["main.py"]``, the
+  torch thread count from OMP_NUM_THREADS and matplotlib's backend from MPLBACKEND, and runs
+  ``main.py`` as ``__main__``. ``SystemExit`` ends it with its code; an uncaught exception prints
+  its traceback (without the zygote's frames) and exits 1.
+
+With ``"confirm": true`` the job starts only once the client writes a second line (``{"go": true}``)
+after reading the reply; if the client goes away first the job is dropped before it ran anything,
+so a client that gave up waiting can safely start the job another way.
+
+Settings that libraries read once at load time (OPENBLAS_NUM_THREADS, LD_PRELOAD, ...) cannot
+change per job: a request whose environment differs from the zygote's in one of them is refused,
+so the caller starts that job cold. The zygote itself never starts a thread and never touches
+torch's thread pools, so forking after the imports is safe.
+"""
+
+import gc
+import json
+import os
+import selectors
+import signal
+import socket
+import sys
+import time
+
+PRELOAD = ("numpy", "torch", "matplotlib")
+
+#: read by native libraries or the interpreter when they load; a job that wants another value goes cold
+FROZEN_ENV = (
+    "OPENBLAS_NUM_THREADS",
+    "GOTO_NUM_THREADS",
+    "OMP_PROC_BIND",
+    "OMP_PLACES",
+    "OMP_DYNAMIC",
+    "OMP_WAIT_POLICY",
+    "GOMP_SPINCOUNT",
+    "KMP_AFFINITY",
+    "LD_PRELOAD",
+    "LD_LIBRARY_PATH",
+    "PYTHONHOME",
+    "PYTHONHASHSEED",
+    "PYTHONSTARTUP",
+    "PYTHONNOUSERSITE",
+    "PYTHONOPTIMIZE",
+    "PYTHONDEVMODE",
+    "PYTHONWARNINGS",
+    "PYTHONMALLOC",
+    "PYTHONUTF8",
+    "PYTHONIOENCODING",
+    "MPLCONFIGDIR",
+    "MATPLOTLIBRC",
+)
+
+MAX_REQUEST = 1 << 20
+REQUEST_TIMEOUT = 5.0
+
+
+def _log(message):
+    sys.stderr.write("deepforge.zygote[%d]: %s\n" % (os.getpid(), message))
+    sys.stderr.flush()
+
+
+def preload(names=PRELOAD):
+    """Imports what is installed of ``names``; returns the names that loaded."""
+    loaded = []
+    for name in names:
+        try:
+            __import__(name)
+        except Exception as e:  # not installed, or broken: jobs import it themselves
+            _log("not preloading %s: %s: %s" % (name, type(e).__name__, e))
+            continue
+        loaded.append(name)
+    return loaded
+
+
+def _thread_count():
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return -1
+
+
+def _reap(*_):
+    """Collects every exited child (the waiters); the zygote never waits for anything else."""
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+class Job:
+    """What the forked waiter carries up to ``main`` once it is released."""
+
+    def __init__(self, bundle, env):
+        self.bundle = bundle
+        self.env = env
+
+
+class Zygote:
+    def __init__(self, path, watch_stdin=False):
+        self.path = path
+        self.watch_stdin = watch_stdin
+        self.pid = os.getpid()
+        self.listener = None
+        self.selector = None
+        self.preloaded = []
+        self.frozen = {}
+
+    # ---------------------------------------------------------------- the zygote
+
+    def start(self):
+        started = time.monotonic()
+        self.preloaded = preload()
+        self.frozen = {k: os.environ.get(k) for k in FROZEN_ENV}
+        gc.collect()
+        gc.freeze()  # keep the collector from touching (and so copying) the preloaded objects in every job
+        try:
+            os.unlink(self.path)
+        except FileNotFoundError:
+            pass
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old = os.umask(0o077)
+        try:
+            listener.bind(self.path)
+        finally:
+            os.umask(old)
+        listener.listen(64)
+        self.listener = listener
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(listener, selectors.EVENT_READ, "accept")
+        if self.watch_stdin:
+            self.selector.register(0, selectors.EVENT_READ, "stdin")
+        signal.signal(signal.SIGCHLD, _reap)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        signal.signal(signal.SIGHUP, lambda *_: sys.exit(0))
+        sys.stdout.write(json.dumps({"ready": True, "pid": self.pid, "socket": self.path,
+                                     "preloaded": self.preloaded, "threads": _thread_count(),
+                                     "seconds": round(time.monotonic() - started, 3)}) + "\n")
+        sys.stdout.flush()
+
+    def serve(self):
+        """Answers requests until told to stop (returns None) or, in a released waiter, returns its Job."""
+        while True:
+            for key, _ in self.selector.select(timeout=1.0):
+                if key.data == "stdin":
+                    if not os.read(0, 4096):
+                        return None
+                    continue
+                try:
+                    conn, _ = self.listener.accept()
+                except (BlockingIOError, InterruptedError):
+                    continue
+                job = self.handle(conn)
+                if job is not None:
+                    return job
+            _reap()
+
+    def close(self):
+        if os.getpid() != self.pid:
+            return
+        try:
+            if self.listener is not None:
+                self.listener.close()
+            os.unlink(self.path)
+        except OSError:
+            pass
+
+    def handle(self, conn):
+        """One connection. Returns a Job only in a released waiter; the zygote always gets None."""
+        try:
+            conn.settimeout(REQUEST_TIMEOUT)
+            reader = conn.makefile("rb")
+            line = reader.readline(MAX_REQUEST)
+            if not line:
+                return None
+            try:
+                request = json.loads(line)
+            except ValueError as e:
+                self._reply(conn, {"ok": False, "error": "not a JSON line: %s" % e})
+                return None
+            if not isinstance(request, dict):
+                self._reply(conn, {"ok": False, "error": "a request is a JSON object"})
+                return None
+            if request.get("ping"):
+                self._reply(conn, {"ok": True, "pid": self.pid, "preloaded": self.preloaded,
+                                   "threads": _thread_count()})
+                return None
+            error = self._check(request)
+            if error:
+                self._reply(conn, {"ok": False, "error": error})
+                return None
+            return self._fork(conn, reader, request)
+        except Exception as e:  # a bad request or a bug must not take the zygote down
+            if os.getpid() != self.pid:
+                os._exit(1)
+            _log("request failed: %s: %s" % (type(e).__name__, e))
+            return None
+        finally:
+            if os.getpid() == self.pid:
+                conn.close()
+
+    @staticmethod
+    def _reply(conn, answer):
+        conn.sendall((json.dumps(answer) + "\n").encode("utf-8"))
+
+    def _check(self, request):
+        bundle, env = request.get("bundle"), request.get("env")
+        if not isinstance(bundle, str) or not os.path.isabs(bundle):
+            return "bundle must be an absolute path"
+        if not isinstance(env, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in env.items()):
+            return "env must map names to strings"
+        if not os.path.isdir(bundle):
+            return "no such bundle directory: %s" % bundle
+        for name, value in self.frozen.items():
+            if env.get(name) != value:
+                return "%s differs from the zygote's (%r, not %r); start this job cold" % (name, env.get(name), value)
+        if "matplotlib" in self.preloaded and os.path.exists(os.path.join(bundle, "matplotlibrc")):
+            return "the bundle has its own matplotlibrc; start this job cold"
+        return None
+
+    def _fork(self, conn, reader, request):
+        status_r, status_w = os.pipe()
+        go_r, go_w = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            return self._waiter_setup(conn, request, status_r, status_w, go_r, go_w)
+        os.close(status_w)
+        os.close(go_r)
+        try:
+            with os.fdopen(status_r, "rb") as status:
+                said = status.read()
+            if said != b"ok":
+                text = said.decode("utf-8", "replace") or "the job process died while starting"
+                self._reply(conn, {"ok": False, "error": text})
+                return None
+            self._reply(conn, {"ok": True, "pid": pid})
+            if request.get("confirm"):
+                answer = reader.readline(4096)
+                try:
+                    go = bool(answer) and json.loads(answer).get("go") is True
+                except (ValueError, AttributeError):
+                    go = False
+                if not go:
+                    return None  # closing go_w drops the job before it ran anything
+            os.write(go_w, b"g")
+            return None
+        except OSError as e:
+            _log("job %d dropped: %s" % (pid, e))
+            return None
+        finally:
+            os.close(go_w)
+
+    # ---------------------------------------------------------------- the waiter (first child)
+
+    def _waiter_setup(self, conn, request, status_r, status_w, go_r, go_w):
+        try:
+            for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGPIPE,
+                        signal.SIGXFSZ, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM):
+                signal.signal(sig, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])
+            os.close(status_r)
+            os.close(go_w)
+            self.selector.close()
+            self.listener.close()
+            conn.close()
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)
+            os.close(null)
+            os.setsid()
+            bundle = request["bundle"]
+            os.chdir(bundle)
+            os.environ.clear()
+            os.environ.update(request["env"])
+            os.write(status_w, b"ok")
+            os.close(status_w)
+            go = os.read(go_r, 1)
+            os.close(go_r)
+        except BaseException as e:  # noqa: B902 - nothing may escape into the zygote's loop
+            try:
+                os.write(status_w, ("%s: %s" % (type(e).__name__, e)).encode("utf-8", "replace"))
+            finally:
+                os._exit(1)
+        if go != b"g":
+            os._exit(0)
+        return Job(bundle, request["env"])
+
+
+def run_waiter():
+    """In the waiter: forks the job, waits for it, records its exit code, never returns."""
+    try:
+        pid = os.fork()
+    except OSError:
+        _record(127)
+        os._exit(0)
+    if pid == 0:
+        return  # the job: main() goes on to run_job
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except ChildProcessError:
+            status = None
+            break
+    if status is None:
+        code = 127
+    elif os.WIFSIGNALED(status):
+        code = 128 + os.WTERMSIG(status)
+    else:
+        code = os.WEXITSTATUS(status)
+    _record(code)
+    os._exit(0)
+
+
+def _record(code):
+    try:
+        with open("exitcode.tmp", "w") as f:
+            f.write("%d\n" % code)
+        os.replace("exitcode.tmp", "exitcode")
+    except OSError:
+        pass
+
+
+# -------------------------------------------------------------------- the job (grandchild)
+
+
+def _set_streams():
+    fd = os.open("console.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    import io
+
+    encoding = sys.stdout.encoding if sys.stdout is not None else "utf-8"
+    out = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding=encoding, errors="strict",
+                           write_through=True)
+    err = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding=encoding, errors="backslashreplace",
+                           write_through=True)
+    sys.stdout = sys.__stdout__ = out
+    sys.stderr = sys.__stderr__ = err
+
+
+def _forget_modules(roots, keep):
+    """Drops the zygote's copy of ``deepforge`` and whatever else it loaded from its own PYTHONPATH,
+    so the job imports those from its bundle and its own path, as ``python main.py`` would."""
+    roots = [os.path.join(os.path.abspath(r), "") for r in roots if r]
+    for name, module in list(sys.modules.items()):
+        top = name.partition(".")[0]
+        if top == "deepforge":
+            del sys.modules[name]
+            continue
+        if top in keep or module is None:
+            continue
+        paths = list(getattr(module, "__path__", None) or [])
+        f = getattr(module, "__file__", None)
+        if f:
+            paths.append(f)
+        if any(os.path.abspath(p).startswith(root) for p in paths for root in roots):
+            del sys.modules[name]
+
+
+def run_job(job, zygote_path_entries, base_path):
+    """In the job process: becomes ``python -u main.py`` in the bundle. Ends by raising SystemExit."""
+    _set_streams()
+    env = job.env
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # what a fresh interpreter installs
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    gc.unfreeze()
+    try:
+        time.tzset()
+        import locale
+
+        locale.setlocale(locale.LC_CTYPE, "")
+    except Exception:  # an unknown locale name: Python keeps the C locale, as at start-up
+        pass
+    bundle = os.path.realpath(job.bundle)
+    extra = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    _forget_modules(zygote_path_entries, set(PRELOAD))
+    sys.path[:] = [bundle] + extra + base_path
+    sys.path_importer_cache.clear()
+    import importlib
+
+    importlib.invalidate_caches()
+    sys.argv = ["main.py"]
+    sys.dont_write_bytecode = bool(env.get("PYTHONDONTWRITEBYTECODE"))
+    _configure_libraries(env)
+    script = os.path.join(bundle, "main.py")
+    _exec_main(script)
+    raise SystemExit(0)
+
+
+def _configure_libraries(env):
+    np = sys.modules.get("numpy")
+    if np is not None and "numpy.random" in sys.modules:
+        np.random.seed()  # the global RandomState was seeded once, in the zygote
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        try:
+            n = int(env.get("OMP_NUM_THREADS", "").split(",")[0])
+        except ValueError:
+            n = os.cpu_count() or 1
+        if n > 0:
+            torch.set_num_threads(n)
+    mpl = sys.modules.get("matplotlib")
+    if mpl is not None:
+        backend = env.get("MPLBACKEND")
+        if backend:
+            mpl.rcParams["backend"] = backend
+        else:
+            dict.__setitem__(mpl.rcParams, "backend", dict.__getitem__(mpl.rcParamsOrig, "backend"))
+
+
+def _exec_main(script):
+    import builtins
+    import importlib.machinery
+    import io
+    import types
+
+    main = types.ModuleType("__main__")
+    main.__file__ = script
+    main.__cached__ = None
+    main.__builtins__ = builtins
+    main.__loader__ = importlib.machinery.SourceFileLoader("__main__", script)
+    main.__spec__ = None
+    sys.modules["__main__"] = main
+    try:
+        with io.open_code(script) as f:
+            source = f.read()
+        code = compile(source, script, "exec", dont_inherit=True)
+        exec(code, main.__dict__)
+    except SystemExit:
+        raise
+    except BaseException as e:  # noqa: B902 - what the interpreter does with an uncaught exception
+        tb = e.__traceback__
+        while tb is not None and tb.tb_frame.f_code.co_filename != script:
+            tb = tb.tb_next
+        e.__traceback__ = tb  # a SyntaxError in main.py has no frame to show
+        sys.excepthook(type(e), e, tb)
+        raise SystemExit(130 if isinstance(e, KeyboardInterrupt) else 1)
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    watch_stdin = "--exit-on-stdin-eof" in argv
+    args = [a for a in argv if not a.startswith("--")]
+    if len(args) != 1:
+        sys.stderr.write("usage: python -u -m deepforge.zygote <socket-path> [--exit-on-stdin-eof]\n")
+        return 2
+    # what python main.py would not have: the zygote's own directory and PYTHONPATH entries
+    own = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    zygote_path_entries = own
+    base_path = [p for p in sys.path[1:] if p not in own and os.path.abspath(p) not in map(os.path.abspath, own)]
+    zygote = Zygote(os.path.abspath(args[0]), watch_stdin)
+    try:
+        zygote.start()
+        job = zygote.serve()
+    finally:
+        zygote.close()
+    if job is None:
+        return 0
+    run_waiter()
+    run_job(job, zygote_path_entries, base_path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
