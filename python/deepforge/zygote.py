@@ -100,6 +100,39 @@ def _thread_count():
         return -1
 
 
+def _coerced_ctype():
+    """LC_CTYPE as the interpreter set it at start-up (PEP 538 C locale coercion), or None if it did not."""
+    try:
+        with open("/proc/self/environ", "rb") as f:  # the environment this process was started with
+            initial = {kv.partition(b"=")[0] for kv in f.read().split(b"\0") if kv}
+    except OSError:
+        return None
+    if b"LC_CTYPE" not in initial and "LC_CTYPE" in os.environ:
+        return os.environ["LC_CTYPE"]
+    import locale  # not coerced here (a UTF-8 LANG, say): find the target the way the interpreter does
+
+    current = locale.setlocale(locale.LC_CTYPE)
+    try:
+        for name in ("C.UTF-8", "C.utf8", "UTF-8"):
+            try:
+                locale.setlocale(locale.LC_CTYPE, name)
+                return name
+            except locale.Error:
+                continue
+    finally:
+        locale.setlocale(locale.LC_CTYPE, current)
+    return None
+
+
+def job_environment(env, coerced):
+    """The environment a fresh ``python main.py`` would see: ``env``, plus LC_CTYPE where it coerces the C locale."""
+    env = dict(env)
+    if (coerced and not env.get("LC_ALL") and env.get("PYTHONCOERCECLOCALE") != "0"
+            and (env.get("LC_CTYPE") or env.get("LANG") or "C") in ("C", "POSIX")):
+        env["LC_CTYPE"] = coerced
+    return env
+
+
 def _reap(*_):
     """Collects every exited child (the waiters); the zygote never waits for anything else."""
     while True:
@@ -128,6 +161,7 @@ class Zygote:
         self.selector = None
         self.preloaded = []
         self.frozen = {}
+        self.coerced = _coerced_ctype()
 
     # ---------------------------------------------------------------- the zygote
 
@@ -295,8 +329,9 @@ class Zygote:
             os.setsid()
             bundle = request["bundle"]
             os.chdir(bundle)
+            env = job_environment(request["env"], self.coerced)
             os.environ.clear()
-            os.environ.update(request["env"])
+            os.environ.update(env)
             os.write(status_w, b"ok")
             os.close(status_w)
             go = os.read(go_r, 1)
@@ -308,7 +343,7 @@ class Zygote:
                 os._exit(1)
         if go != b"g":
             os._exit(0)
-        return Job(bundle, request["env"])
+        return Job(bundle, env)
 
 
 def run_waiter():
@@ -391,7 +426,6 @@ def run_job(job, zygote_path_entries, base_path):
     signal.signal(signal.SIGINT, signal.default_int_handler)  # what a fresh interpreter installs
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    gc.unfreeze()
     try:
         time.tzset()
         import locale

@@ -505,8 +505,9 @@ PLOTS = '''
                 line.set_data(xs, [1.0 / (x + 1) for x in xs])
                 axes.relim(); axes.autoscale_view()
                 plt.pause(0.05)
-            line.set_color("red"); plt.pause(0.001)
-            line.set_linewidth(3); plt.pause(0.001)   # within the rate limit: sent at the end
+            time.sleep(0.6)                            # the rate limit's window is open:
+            line.set_color("red"); plt.pause(0.001)    # sent now,
+            line.set_linewidth(3); plt.pause(0.001)    # held back, and sent at the end as final
             return time.monotonic() - start
 '''
 
@@ -549,3 +550,32 @@ def test_mplbackend_from_the_environment_wins(tmp_path):
                          outputs=["scaled", "info"]).run(MPLBACKEND="Agg")
     assert bundle.returncode == 0, bundle.stderr
     assert bundle.output("info")["backend"] == "Agg"
+
+
+STANDALONE_PLOTS = r'''
+import matplotlib.pyplot as plt
+shown, axes = plt.subplots()
+axes.plot([1, 2]); axes.set_title("shown"); plt.show()
+axes.plot([2, 1]); plt.show()            # within the rate limit: held back until exit
+closed, axes = plt.subplots()
+axes.plot([0, 1]); axes.set_title("closed"); plt.show()
+axes.set_title("closed later"); plt.show()
+plt.close(closed)                         # closing sends the held-back state
+never, axes = plt.subplots()
+axes.plot([3, 3]); never.suptitle("never shown")
+'''
+
+
+def test_plots_left_unsent_are_sent_at_exit(tmp_path):
+    """A plain script (no runtime.run): the final states go out from the exit handler."""
+    script = tmp_path / "plots.py"
+    script.write_text(STANDALONE_PLOTS)
+    process = subprocess.run([PYTHON, str(script)], cwd=tmp_path, capture_output=True, text=True,
+                             timeout=60, env=_env(PYTHONPATH=PYTHON_DIR,
+                                                  MPLBACKEND="module://deepforge.plotting"))
+    assert process.returncode == 0, process.stderr
+    plots = [json.loads(line) for line in (tmp_path / "events.jsonl").read_text().splitlines()]
+    summary = [(e["id"], e["title"], e["final"]) for e in plots]
+    assert summary == [("1", "shown", False), ("2", "closed", False),
+                       ("2", "closed later", True), ("1", "shown", True),
+                       ("2", "never shown", True)]   # pyplot reuses the closed number

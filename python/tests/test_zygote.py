@@ -306,3 +306,16 @@ def test_dispatch_latency_warm_vs_cold(zygote, tmp_path, capsys):
     assert max(dispatch) < 1.0
     if "torch" in zygote.ready["preloaded"]:
         assert mean < min(cold) / 3
+
+
+@pytest.mark.parametrize("extra", [{}, {"LANG": "C"}, {"LC_ALL": "C"}, {"LANG": "C.UTF-8"}, {"LC_CTYPE": "POSIX"}])
+def test_c_locale_coercion_matches_a_cold_interpreter(zygote, tmp_path, extra):
+    env = {k: v for k, v in BASE_ENV.items() if k != "LANG"}
+    env.update(extra)
+    code = "import json, os\njson.dump(dict(os.environ), open('env.json', 'w'))\n"
+    cold = bundle(tmp_path, code, "cold")
+    subprocess.run([sys.executable, "-u", "main.py"], cwd=str(cold), env=env, check=True)
+    warm = bundle(tmp_path, code, "warm")
+    zygote.fork(warm, env)
+    assert exitcode(warm) == "0\n", (warm / "console.log").read_text()
+    assert json.loads((warm / "env.json").read_text()) == json.loads((cold / "env.json").read_text())

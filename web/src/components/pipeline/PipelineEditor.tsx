@@ -26,7 +26,7 @@ import type { WorkbenchModel } from '../../useWorkbench';
 import { Inspector } from '../Inspector';
 import { buildEdges, buildNodes } from './buildFlow';
 import { NodeInspector } from './NodeInspector';
-import { DRAG_TYPE, noteNativeDrop, Palette } from './Palette';
+import { DRAG_TYPE, Palette } from './Palette';
 import { PipelineNodeView, type PipelineFlowNode } from './PipelineNodeView';
 import { ProblemsDrawer } from './ProblemsDrawer';
 
@@ -103,6 +103,8 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
   const [resync, setResync] = useState(0);
   const [nodes, setNodes] = useState<PipelineFlowNode[]>(() => buildNodes([], pipeline, parts, model, byNode));
   const [edges, setEdges] = useState<Edge[]>(() => buildEdges([], pipeline));
+  // fit once to what is there at opening; an empty canvas keeps its viewport while nodes arrive
+  const [fitAtOpen] = useState(() => Object.keys(pipeline.nodes).length > 0);
   useEffect(() => {
     setNodes((prev) => {
       const select = selectNext.current && selectNext.current in pipeline.nodes ? selectNext.current : undefined;
@@ -234,11 +236,7 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
     } catch {
       return;
     }
-    noteNativeDrop();
-    dropAt(item, e.clientX, e.clientY);
-  };
-  const dropAt = (item: PaletteItem, clientX: number, clientY: number) => {
-    const p = rf.screenToFlowPosition({ x: clientX, y: clientY });
+    const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
     addNode(item, { x: p.x - DEFAULT_NODE_SIZE.width / 2, y: p.y - DEFAULT_NODE_SIZE.height / 2 });
   };
 
@@ -306,7 +304,7 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
 
   return (
     <div className="pipeline-editor" data-testid="pipeline-editor" data-pipeline-id={pipelineId}>
-      {!readOnly && <Palette operations={parts.operations} pipelines={parts.pipelines} current={pipelineId} disabled={readOnly} searchRef={searchRef} onAdd={(item) => addNode(item, centreOfView())} onDropAt={dropAt} />}
+      {!readOnly && <Palette operations={parts.operations} pipelines={parts.pipelines} current={pipelineId} disabled={readOnly} searchRef={searchRef} onAdd={(item) => addNode(item, centreOfView())} />}
       <div className="canvas-column">
         <div className="canvas-toolbar" role="toolbar" aria-label="Pipeline tools">
           <button className="secondary small" data-testid="undo" disabled={readOnly || !history.current.canUndo()} onClick={() => void undo()} title="Undo (Ctrl/Cmd-Z)">
@@ -340,7 +338,7 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
             nodesDraggable={!readOnly}
             nodesConnectable={!readOnly}
             edgesReconnectable={false}
-            fitView
+            fitView={fitAtOpen}
             fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
             minZoom={0.1}
             colorMode="system"

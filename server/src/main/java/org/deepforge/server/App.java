@@ -22,6 +22,8 @@ import org.deepforge.server.api.ModelApi;
 import org.deepforge.server.api.ProjectsApi;
 import org.deepforge.server.api.OperationsApi;
 import org.deepforge.server.api.ExecutionsApi;
+import org.deepforge.server.api.ArtifactsApi;
+import org.deepforge.exec.storage.LocalStorage;
 import org.deepforge.exec.bundle.BundleWriter;
 import org.deepforge.exec.compute.LocalCompute;
 import org.deepforge.exec.run.Executions;
@@ -82,8 +84,11 @@ public final class App implements AutoCloseable {
         hub = new CollabHub(store, vc, authz);
         store.addListener(hub);
         int cores = Runtime.getRuntime().availableProcessors();
+        LocalStorage storage = new LocalStorage(config.dataDir().resolve("artifacts"));
+        ArtifactsApi artifactsApi = new ArtifactsApi(store, storage);
         executions = new Executions(new RunDatabase(config.dataDir().resolve("runs.db")), config.dataDir().resolve("runs"),
-                new BundleWriter(runtime.root()), new LocalCompute(config.python(), 1), cores, hub);
+                new BundleWriter(runtime.root()), new LocalCompute(config.python(), 1), storage, artifactsApi, cores, hub);
+        artifactsApi.executions(executions);
         ExecutionsApi executionsApi = new ExecutionsApi(store, vc, operations, executions);
         hub.resolveExecutions(id -> {
             try {
@@ -93,7 +98,7 @@ public final class App implements AutoCloseable {
             }
         });
         routes = Routes.table(new ProjectsApi(store, bundles, authz, builtins), new ModelApi(store), new HistoryApi(vc),
-                new SessionApi(authz), new OperationsApi(operations, builtins), executionsApi);
+                new SessionApi(authz), new OperationsApi(operations, builtins), executionsApi, artifactsApi);
 
         ObjectMapper mapper = Json.MAPPER.copy().registerModule(new Jdk8Module()).registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);

@@ -43,9 +43,13 @@ class ExecutionsApiTest {
     }
 
     static JsonNode waitFor(String execution) {
+        return waitFor(server, execution);
+    }
+
+    static JsonNode waitFor(TestServer target, String execution) {
         JsonNode[] last = new JsonNode[1];
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            last[0] = server.get("/api/v1/executions/" + execution).json();
+            last[0] = target.get("/api/v1/executions/" + execution).json();
             return last[0].path("finished").isTextual();
         });
         return last[0];

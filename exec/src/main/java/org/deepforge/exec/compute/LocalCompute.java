@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -15,15 +15,31 @@ import org.deepforge.model.Json;
  * output goes to files in the bundle, and a small shell wrapper records the exit code, so jobs keep
  * running if the server stops and are found again by their process group id. Cancel signals the whole
  * group: TERM, then KILL after a grace period.
+ *
+ * <p>With a {@link WarmPython}, a job is forked from a zygote that has already imported numpy, torch and
+ * matplotlib; the forked job keeps the same contract (session, process group id as the handle, console.log,
+ * exitcode file). Whenever the zygote cannot take a job at once, the job starts cold as above.
  */
 public final class LocalCompute implements ComputeAdapter {
     private static final long GRACE_MILLIS = 1_000;
     private final String python;
     private final int threads;
+    private final Optional<WarmPython> warm;
 
+    /** Every job starts a fresh interpreter ({@code python -u main.py}). */
     public LocalCompute(String python, int threadsPerJob) {
+        this(python, threadsPerJob, Optional.empty());
+    }
+
+    /**
+     * With {@code warm} present, jobs are forked from that warm Python when it can take them (it should run
+     * the same interpreter as {@code python}); otherwise, and whenever it cannot, they start cold. The caller
+     * starts and closes {@code warm}.
+     */
+    public LocalCompute(String python, int threadsPerJob, Optional<WarmPython> warm) {
         this.python = python;
         this.threads = threadsPerJob;
+        this.warm = warm;
     }
 
     @Override
@@ -40,11 +56,24 @@ public final class LocalCompute implements ComputeAdapter {
     @Override
     public Handle submit(Path bundle, Map<String, String> env, JsonNode config) throws IOException {
         Files.deleteIfExists(bundle.resolve("exitcode"));
-        // the exit code lands in a file (written via a temp file, so readers never see it half written)
-        String script = "\"$0\" -u main.py > console.log 2>&1; echo $? > exitcode.tmp && mv exitcode.tmp exitcode";
-        ProcessBuilder builder = new ProcessBuilder("setsid", "sh", "-c", script, python).directory(bundle.toFile());
-        Map<String, String> e = builder.environment();
-        e.keySet().removeIf(k -> !List.of("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ", "USER").contains(k));
+        Map<String, String> environment = environment(bundle, env);
+        if (warm.isPresent()) {
+            Optional<Long> pgid = warm.get().fork(bundle, environment);
+            if (pgid.isPresent()) {
+                return new Handle(name(), Long.toString(pgid.get()), bundle);
+            }
+        }
+        return cold(bundle, environment);
+    }
+
+    /** The job's whole environment: a few variables of the server's, thread limits, the event channel, {@code env}. */
+    private Map<String, String> environment(Path bundle, Map<String, String> env) {
+        Map<String, String> e = new HashMap<>();
+        System.getenv().forEach((k, v) -> {
+            if (WarmPython.PASSED_ON.contains(k)) {
+                e.put(k, v);
+            }
+        });
         e.put("OMP_NUM_THREADS", Integer.toString(threads));
         e.put("OPENBLAS_NUM_THREADS", "1");
         e.put("MKL_NUM_THREADS", Integer.toString(threads));
@@ -52,6 +81,16 @@ public final class LocalCompute implements ComputeAdapter {
         e.put("PYTHONDONTWRITEBYTECODE", "1");
         e.put("DEEPFORGE_EVENTS", bundle.resolve("events.jsonl").toString());
         e.putAll(env);
+        return e;
+    }
+
+    private Handle cold(Path bundle, Map<String, String> environment) throws IOException {
+        // the exit code lands in a file (written via a temp file, so readers never see it half written)
+        String script = "\"$0\" -u main.py > console.log 2>&1; echo $? > exitcode.tmp && mv exitcode.tmp exitcode";
+        ProcessBuilder builder = new ProcessBuilder("setsid", "sh", "-c", script, python).directory(bundle.toFile());
+        Map<String, String> e = builder.environment();
+        e.clear();
+        e.putAll(environment);
         builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
         Process process = builder.start();
         // setsid execs sh in place, so the process id is also the id of the job's process group

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.deepforge.exec.bundle.BundleWriter;
 import org.deepforge.exec.compute.ComputeAdapter;
+import org.deepforge.exec.storage.LocalStorage;
+import org.deepforge.exec.storage.StorageAdapter;
 import org.deepforge.model.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +39,8 @@ public final class Engine implements AutoCloseable {
     private final Path workDir;
     private final int slots;
     private final RunListener listener;
+    private final LocalStorage storage;
+    private final ArtifactSink sink;
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "deepforge-engine");
@@ -45,6 +49,14 @@ public final class Engine implements AutoCloseable {
     });
 
     public Engine(BundleWriter bundles, ComputeAdapter compute, Path workDir, int slots, RunListener listener) {
+        this(bundles, compute, null, ArtifactSink.NONE, workDir, slots, listener);
+    }
+
+    /** {@code storage} holds artifact data for Input and Output nodes; {@code sink} records saved artifacts. */
+    public Engine(BundleWriter bundles, ComputeAdapter compute, LocalStorage storage, ArtifactSink sink, Path workDir, int slots,
+                  RunListener listener) {
+        this.storage = storage;
+        this.sink = sink;
         this.bundles = bundles;
         this.compute = compute;
         this.workDir = workDir;
@@ -56,6 +68,8 @@ public final class Engine implements AutoCloseable {
     /** One job of a run. */
     static final class Job {
         final String node;
+        final String kind; // operation, input, output
+        JsonNode environment;
         final List<String[]> reads = new ArrayList<>(); // {from node, from port, to port}
         JobStatus status = JobStatus.PENDING;
         ComputeAdapter.Handle handle;
@@ -63,8 +77,9 @@ public final class Engine implements AutoCloseable {
         long eventsOffset;
         String message;
 
-        Job(String node) {
+        Job(String node, String kind) {
             this.node = node;
+            this.kind = kind;
         }
     }
 
@@ -73,6 +88,7 @@ public final class Engine implements AutoCloseable {
         final String id;
         final JsonNode model;
         final String pipeline;
+        String commit;
         final Map<String, Job> jobs = new LinkedHashMap<>();
         boolean cancelled;
         boolean done;
@@ -86,17 +102,28 @@ public final class Engine implements AutoCloseable {
 
     /** Plans and starts an execution of {@code pipeline} in {@code model}; returns its job ids (node ids). */
     public List<String> start(String execution, JsonNode model, String pipeline) {
+        return start(execution, model, pipeline, null);
+    }
+
+    /** Like {@link #start(String, JsonNode, String)}, recording the commit the model was read at (for provenance). */
+    public List<String> start(String execution, JsonNode model, String pipeline, String commit) {
         JsonNode p = model.path("pipelines").path(pipeline);
         if (p.isMissingNode()) {
             throw new IllegalArgumentException("there is no pipeline " + pipeline);
         }
         Run run = new Run(execution, model, pipeline);
+        run.commit = commit;
         p.path("nodes").fields().forEachRemaining(e -> {
-            if (!e.getValue().has("operation")) {
-                throw new IllegalArgumentException("node " + e.getKey() + " is an Input, Output or sub-pipeline node, which this engine "
-                        + "does not run yet; only operation nodes are supported");
+            JsonNode n = e.getValue();
+            String kind = n.has("operation") ? "operation" : n.has("input") ? "input" : n.has("output") ? "output" : "pipeline";
+            if (kind.equals("pipeline")) {
+                throw new IllegalArgumentException("node " + e.getKey() + " is a sub-pipeline, which this version cannot run yet; "
+                        + "run the inner pipeline on its own");
             }
-            run.jobs.put(e.getKey(), new Job(e.getKey()));
+            if (!kind.equals("operation") && storage == null) {
+                throw new IllegalArgumentException("node " + e.getKey() + " needs artifact storage, which this engine has none of");
+            }
+            run.jobs.put(e.getKey(), new Job(e.getKey(), kind));
         });
         p.path("connections").forEach(c -> run.jobs.get(c.path("to").path("node").asText()).reads.add(new String[] {
             c.path("from").path("node").asText(), c.path("from").path("port").asText(), c.path("to").path("port").asText()}));
@@ -189,6 +216,10 @@ public final class Engine implements AutoCloseable {
             if (running >= slots) {
                 break;
             }
+            if (j.status == JobStatus.QUEUED && !j.kind.equals("operation")) {
+                runLocally(run, j);
+                continue;
+            }
             if (j.status == JobStatus.QUEUED) {
                 try {
                     Path bundle = workDir.resolve(run.id).resolve(j.node);
@@ -206,6 +237,54 @@ public final class Engine implements AutoCloseable {
             }
         }
         finishIfDone(run);
+    }
+
+    /** Input nodes fetch their artifact; Output nodes store what flows in and record the artifact. No process needed. */
+    private void runLocally(Run run, Job j) {
+        JsonNode node = run.model.path("pipelines").path(run.pipeline).path("nodes").path(j.node);
+        Path dir = workDir.resolve(run.id).resolve(j.node);
+        try {
+            if (j.kind.equals("input")) {
+                String artifactId = node.path("input").path("artifact").asText("");
+                JsonNode artifact = run.model.path("artifacts").path(artifactId);
+                if (artifact.isMissingNode()) {
+                    throw new IOException("artifact " + artifactId + " does not exist");
+                }
+                String key = artifact.path("storage").path("key").asText("");
+                Path data = storage.path(key);
+                if (!Files.exists(data)) {
+                    throw new IOException("the data of artifact \"" + artifact.path("name").asText(artifactId) + "\" (" + key
+                            + ") is missing from storage");
+                }
+                Path out = Files.createDirectories(dir.resolve("outputs").resolve("data"));
+                try {
+                    Files.createLink(out.resolve("data"), data);
+                } catch (IOException | UnsupportedOperationException e) {
+                    Files.copy(data, out.resolve("data"), StandardCopyOption.REPLACE_EXISTING);
+                }
+                Files.write(out.resolve("meta.json"), Json.fileBytes(Json.MAPPER.createObjectNode()
+                        .put("type", artifact.path("type").asText("pickle")).put("sha256", artifact.path("storage").path("sha256").asText())
+                        .put("size", artifact.path("storage").path("size").asLong())));
+                set(run, j, JobStatus.SUCCESS, "read artifact " + artifactId);
+            } else {
+                String[] read = j.reads.get(0);
+                Path source = workDir.resolve(run.id).resolve(read[0]).resolve("outputs").resolve(read[1]);
+                JsonNode meta = Json.MAPPER.readTree(source.resolve("meta.json").toFile());
+                StorageAdapter.Stored stored;
+                try (var in = Files.newInputStream(source.resolve("data"))) {
+                    stored = storage.put(in, n -> { });
+                }
+                if (meta.has("sha256") && !meta.path("sha256").asText().equals(stored.sha256())) {
+                    throw new IOException("the output changed while it was being saved (sha256 differs)");
+                }
+                String saveName = node.path("output").path("saveName").asText(j.node);
+                String id = sink.save(run.id, j.node, saveName, stored, meta.path("type").asText("pickle"),
+                        Provenance.of(run, read[0], read[1], workDir));
+                set(run, j, JobStatus.SUCCESS, "saved as artifact " + id);
+            }
+        } catch (Exception e) {
+            set(run, j, JobStatus.FAILED, (j.kind.equals("input") ? "could not read the input: " : "could not save the output: ") + e.getMessage());
+        }
     }
 
     private void finishJob(Run run, Job j, int code) {

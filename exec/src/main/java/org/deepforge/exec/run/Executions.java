@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import org.deepforge.exec.bundle.BundleWriter;
 import org.deepforge.exec.compute.ComputeAdapter;
+import org.deepforge.exec.storage.LocalStorage;
 import org.deepforge.model.Ids;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +25,11 @@ public final class Executions implements RunListener, AutoCloseable {
     private final Engine engine;
     private final RunListener downstream;
 
-    public Executions(RunDatabase db, Path workDir, BundleWriter bundles, ComputeAdapter compute, int slots, RunListener downstream) {
+    public Executions(RunDatabase db, Path workDir, BundleWriter bundles, ComputeAdapter compute, LocalStorage storage,
+                      ArtifactSink artifacts, int slots, RunListener downstream) {
         this.db = db;
         this.downstream = downstream;
-        this.engine = new Engine(bundles, compute, workDir, slots, this);
+        this.engine = new Engine(bundles, compute, storage, artifacts, workDir, slots, this);
     }
 
     /**
@@ -41,7 +43,7 @@ public final class Executions implements RunListener, AutoCloseable {
         List<String[]> jobs = new ArrayList<>();
         nodes.fields().forEachRemaining(e -> jobs.add(new String[] {e.getKey(), e.getValue().path("operation").asText(null)}));
         db.create(meta, jobs);
-        engine.start(id, model, meta.path("pipeline").asText());
+        engine.start(id, model, meta.path("pipeline").asText(), meta.path("commit").asText(null));
         return id;
     }
 

@@ -18,7 +18,7 @@ public final class Routes {
     private Routes() {}
 
     public static List<Route> table(ProjectsApi projects, ModelApi model, HistoryApi history, SessionApi session,
-                                    OperationsApi operations, ExecutionsApi executions) {
+                                    OperationsApi operations, ExecutionsApi executions, ArtifactsApi artifacts) {
         String p = "/api/v1/projects/{project}";
         return List.of(
                 new Route(GET, "/api/v1/health", PUBLIC, ctx -> ctx.json(Json.MAPPER.createObjectNode().put("status", "ok"))),
@@ -61,6 +61,12 @@ public final class Routes {
                 new Route(GET, "/api/v1/executions/{execution}/jobs/{job}/log", PROJECT_READ, executions::log, executions::projectOf),
                 new Route(GET, "/api/v1/executions/{execution}/jobs/{job}/metrics", PROJECT_READ, executions::metrics, executions::projectOf),
                 new Route(GET, "/api/v1/executions/{execution}/jobs/{job}/plots", PROJECT_READ, executions::plots, executions::projectOf),
-                new Route(POST, "/api/v1/executions/{execution}/cancel", PROJECT_WRITE, executions::cancel, executions::projectOf));
+                new Route(POST, "/api/v1/executions/{execution}/cancel", PROJECT_WRITE, executions::cancel, executions::projectOf),
+
+                new Route(GET, p + "/artifacts", PROJECT_READ, artifacts::list),
+                new Route(POST, p + "/branches/{branch}/artifacts", PROJECT_WRITE, artifacts::upload),
+                new Route(DELETE, p + "/branches/{branch}/artifacts/{artifact}", PROJECT_WRITE, artifacts::delete),
+                new Route(GET, p + "/artifacts/{artifact}/data", PROJECT_READ, artifacts::download),
+                new Route(GET, p + "/artifacts/{artifact}/lineage", PROJECT_READ, artifacts::lineage));
     }
 }

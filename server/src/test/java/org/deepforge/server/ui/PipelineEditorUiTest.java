@@ -194,9 +194,9 @@ class PipelineEditorUiTest {
         ui.type("palette-search", "");
 
         // three nodes dragged from the palette onto the canvas
-        String n1 = dropFromPalette(ui, canvas, "Source", -60, -170);
-        String n2 = dropFromPalette(ui, canvas, "Combine", -60, -10);
-        String n3 = dropFromPalette(ui, canvas, "Combine", -60, 150);
+        String n1 = dropFromPalette(ui, canvas, "Source", -40, -160);
+        String n2 = dropFromPalette(ui, canvas, "Combine", 0, -10);
+        String n3 = dropFromPalette(ui, canvas, "Combine", 40, 140);
         JsonNode nodes = model(project).at("/pipelines/chain/nodes");
         assertThat(nodes.size()).isEqualTo(3);
         assertThat(nodes.at("/" + n1 + "/operation").asText()).isEqualTo("Source");
@@ -296,26 +296,24 @@ class PipelineEditorUiTest {
 
     /**
      * Drags a palette entry onto the canvas (offsets from the canvas centre) and returns the new node's
-     * id. Selenium's Actions drag is tried first; Chromium under WebDriver does not always start HTML5
-     * drag and drop from synthetic mouse input, so the drop events are then dispatched from script.
+     * id. Selenium's Actions drag is tried first, but headless Chromium cancels an HTML5 drag started
+     * by WebDriver input at once (dragstart, pointercancel, dragend: no drop), so the drag events are
+     * then dispatched from script, through the same React handlers a real drag reaches.
      */
     String dropFromPalette(Browser ui, WebElement canvas, String name, int dx, int dy) {
         List<String> before = nodeIds(ui);
         WebElement item = ui.driver.findElement(By.cssSelector("[data-testid='palette-item'][data-name='" + name + "']"));
-        ((JavascriptExecutor) ui.driver).executeScript("window.__ev = []; for (const t of ['pointerdown','pointermove','pointerup','pointercancel','mousedown','mouseup','dragstart','dragend','drop','dragover','click']) window.addEventListener(t, e => window.__ev.push(t + ':' + (e.target && e.target.dataset ? e.target.dataset.testid : '')), true);");
         new Actions(ui.driver).clickAndHold(item).moveByOffset(10, 5).moveToElement(canvas, dx, dy).pause(Duration.ofMillis(150))
                 .release().perform();
         boolean dropped;
         try {
-            new org.openqa.selenium.support.ui.WebDriverWait(ui.driver, Duration.ofSeconds(3))
+            new org.openqa.selenium.support.ui.WebDriverWait(ui.driver, Duration.ofSeconds(2))
                     .until(d -> nodeIds(ui).size() > before.size());
             dropped = true;
         } catch (org.openqa.selenium.TimeoutException e) {
             dropped = false;
         }
-        System.err.println("EVENTS " + ((JavascriptExecutor) ui.driver).executeScript("return window.__ev.filter((e, i, a) => i === 0 || e !== a[i-1]).join(' ')"));
         if (!dropped) {
-            System.err.println(testName + ": Actions drag did not start HTML5 drag and drop; dispatching the drag events from script");
             ((JavascriptExecutor) ui.driver).executeScript(
                     "const [item, canvas, dx, dy] = arguments;"
                             + "const box = canvas.getBoundingClientRect();"

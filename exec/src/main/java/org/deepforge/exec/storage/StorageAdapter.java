@@ -1,0 +1,26 @@
+package org.deepforge.exec.storage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+/** Where artifact data lives. References are content addresses: the same bytes are stored once. */
+public interface StorageAdapter {
+    /** A stored object: what the project records in {@code artifacts/<id>.json} under {@code storage}. */
+    record Stored(String adapter, String key, String sha256, long size) {}
+
+    String name();
+
+    JsonNode configSchema();
+
+    /** Streams {@code in} into storage; {@code onProgress} hears the bytes written so far. */
+    Stored put(InputStream in, java.util.function.LongConsumer onProgress) throws IOException;
+
+    /** The object's bytes; fails with a clear message if it is missing or its content no longer matches. */
+    InputStream get(String key) throws IOException;
+
+    Optional<Stored> stat(String key) throws IOException;
+
+    void delete(String key) throws IOException;
+}

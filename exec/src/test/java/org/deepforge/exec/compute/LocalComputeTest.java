@@ -1,0 +1,245 @@
+package org.deepforge.exec.compute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.deepforge.exec.compute.ComputeAdapter.Handle;
+import org.deepforge.exec.compute.ComputeAdapter.State;
+import org.deepforge.model.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The local adapter, cold ({@code setsid sh -c ...}) and warm (forked from the zygote): same contract. */
+class LocalComputeTest {
+    static final String PYTHON = "/usr/bin/python3";
+    static final Duration JOB = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    static WarmPython warm;
+    static LocalCompute cold;
+    static LocalCompute warmCompute;
+
+    @BeforeAll
+    static void startZygote() throws Exception {
+        // the zygote runs the repository's deepforge package (python/), as the server runs the unpacked runtime
+        Path runtime = Path.of("..", "python").toAbsolutePath().normalize();
+        assertThat(runtime.resolve("deepforge/zygote.py")).exists();
+        warm = new WarmPython(PYTHON, runtime).start();
+        cold = new LocalCompute(PYTHON, 1);
+        warmCompute = new LocalCompute(PYTHON, 1, Optional.of(warm));
+        assertThat(warm.awaitReady(Duration.ofSeconds(30))).as("zygote ready").isTrue();
+    }
+
+    @AfterAll
+    static void stopZygote() {
+        if (warm != null) {
+            warm.close();
+        }
+    }
+
+    Path bundle(String name, String mainPy) throws IOException {
+        Path b = Files.createDirectories(dir.resolve(name));
+        Files.writeString(b.resolve("main.py"), mainPy);
+        return b;
+    }
+
+    static State finished(LocalCompute compute, Handle handle) {
+        await().atMost(JOB).pollInterval(Duration.ofMillis(10)).until(() -> !(compute.state(handle) instanceof State.Running));
+        return compute.state(handle);
+    }
+
+    /** Whether the job's process (group leader) is a child of this JVM (cold) or of the zygote (warm). */
+    static boolean startedCold(Handle handle) {
+        return ProcessHandle.of(Long.parseLong(handle.ref())).flatMap(ProcessHandle::parent)
+                .map(p -> p.pid() == ProcessHandle.current().pid()).orElse(false);
+    }
+
+    static final String HELLO = """
+            import json, os, sys
+            print("hello from", os.path.basename(os.getcwd()))
+            print("to stderr", file=sys.stderr)
+            json.dump({"env": dict(os.environ), "argv": sys.argv, "pgid": os.getpgid(0), "sid": os.getsid(0)},
+                      open("info.json", "w"))
+            """;
+
+    @Test
+    void coldAndWarmRunAPlainMainPyToExitedZero() throws Exception {
+        for (var c : List.of(Map.entry("cold", cold), Map.entry("warm", warmCompute))) {
+            Path b = bundle(c.getKey(), HELLO);
+            long forked = warm.forked();
+            Handle h = c.getValue().submit(b, Map.of("EXTRA", "x y"), Json.MAPPER.createObjectNode());
+            assertThat(warm.forked() - forked).as(c.getKey()).isEqualTo(c.getKey().equals("warm") ? 1 : 0);
+            assertThat(h.adapter()).isEqualTo("local");
+            assertThat(finished(c.getValue(), h)).as(c.getKey()).isEqualTo(new State.Exited(0));
+            assertThat(Files.readString(b.resolve("console.log")))
+                    .isEqualTo("hello from " + c.getKey() + "\nto stderr\n");
+            var info = Json.MAPPER.readTree(b.resolve("info.json").toFile());
+            assertThat(info.path("pgid").asLong()).as("the handle is the job's process group").isEqualTo(Long.parseLong(h.ref()));
+            assertThat(info.path("sid").asLong()).isEqualTo(Long.parseLong(h.ref()));
+            assertThat(info.path("argv").get(0).asText()).isEqualTo("main.py");
+            assertThat(info.path("env").path("EXTRA").asText()).isEqualTo("x y");
+            assertThat(info.path("env").path("OMP_NUM_THREADS").asText()).isEqualTo("1");
+            assertThat(info.path("env").path("DEEPFORGE_EVENTS").asText()).isEqualTo(b.resolve("events.jsonl").toString());
+            assertThat(info.path("env").has("PYTHONPATH")).as("the zygote's PYTHONPATH is not the job's").isFalse();
+            assertThat(Files.readString(b.resolve("exitcode"))).isEqualTo("0\n");
+        }
+        // both paths give the job the same environment (but for the bundle's own event channel)
+        var coldEnv = (ObjectNode) Json.MAPPER.readTree(dir.resolve("cold/info.json").toFile()).path("env");
+        var warmEnv = (ObjectNode) Json.MAPPER.readTree(dir.resolve("warm/info.json").toFile()).path("env");
+        coldEnv.remove("DEEPFORGE_EVENTS");
+        warmEnv.remove("DEEPFORGE_EVENTS");
+        assertThat(warmEnv).isEqualTo(coldEnv);
+    }
+
+    @Test
+    void exitCodesAndFailuresMatch() throws Exception {
+        for (var c : List.of(Map.entry("cold", cold), Map.entry("warm", warmCompute))) {
+            Path three = bundle(c.getKey() + "-3", "import sys\nprint('three')\nsys.exit(3)\n");
+            Path boom = bundle(c.getKey() + "-boom", "raise ValueError('path x.npy does not exist')\n");
+            Handle h3 = c.getValue().submit(three, Map.of(), Json.MAPPER.createObjectNode());
+            Handle hb = c.getValue().submit(boom, Map.of(), Json.MAPPER.createObjectNode());
+            assertThat(finished(c.getValue(), h3)).as(c.getKey()).isEqualTo(new State.Exited(3));
+            assertThat(finished(c.getValue(), hb)).as(c.getKey()).isEqualTo(new State.Exited(1));
+            assertThat(Files.readString(three.resolve("console.log"))).isEqualTo("three\n");
+            assertThat(Files.readString(boom.resolve("console.log")))
+                    .startsWith("Traceback (most recent call last):\n")
+                    .endsWith("ValueError: path x.npy does not exist\n")
+                    .doesNotContain("zygote");
+        }
+    }
+
+    @Test
+    void cancelKillsTheWholeGroupWithinTwoSeconds() throws Exception {
+        String code = """
+                import os, subprocess, time
+                child = subprocess.Popen(["sleep", "60"])
+                open("pids", "w").write("%d %d" % (os.getpid(), child.pid))
+                time.sleep(60)
+                """;
+        for (var c : List.of(Map.entry("cold", cold), Map.entry("warm", warmCompute))) {
+            Path b = bundle(c.getKey(), code);
+            Handle h = c.getValue().submit(b, Map.of(), Json.MAPPER.createObjectNode());
+            assertThat(startedCold(h)).as(c.getKey()).isEqualTo(c.getKey().equals("cold"));
+            await().atMost(JOB).until(() -> Files.exists(b.resolve("pids")) && Files.readString(b.resolve("pids")).contains(" "));
+            List<Long> pids = new ArrayList<>();
+            for (String p : Files.readString(b.resolve("pids")).split(" ")) {
+                pids.add(Long.parseLong(p));
+            }
+            pids.add(Long.parseLong(h.ref()));
+            assertThat(c.getValue().state(h)).isEqualTo(new State.Running());
+            long t = System.nanoTime();
+            c.getValue().cancel(h);
+            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> pids.stream().noneMatch(LocalComputeTest::running));
+            long millis = (System.nanoTime() - t) / 1_000_000;
+            assertThat(c.getValue().state(h)).as(c.getKey()).isNotEqualTo(new State.Running());
+            System.out.printf("[local] %s cancel: job, its subprocess and the group leader gone in %d ms; state %s%n",
+                    c.getKey(), millis, c.getValue().state(h));
+        }
+        assertThat(warm.isReady()).as("the zygote is not in a job's group").isTrue();
+    }
+
+    @Test
+    void aKilledZygoteFallsBackToColdThenWarmsUpAgain() throws Exception {
+        long old = warm.pid().orElseThrow();
+        int starts = warm.starts();
+        ProcessHandle.of(old).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(old).map(p -> !p.isAlive()).orElse(true));
+
+        Path b1 = bundle("during", "print('still runs')\n");
+        long forked = warm.forked();
+        Handle h1 = warmCompute.submit(b1, Map.of(), Json.MAPPER.createObjectNode());
+        assertThat(warm.forked()).as("started cold").isEqualTo(forked);
+        assertThat(finished(warmCompute, h1)).isEqualTo(new State.Exited(0));
+        assertThat(Files.readString(b1.resolve("console.log"))).isEqualTo("still runs\n");
+
+        assertThat(warm.awaitReady(Duration.ofSeconds(30))).as("restarted in the background").isTrue();
+        assertThat(warm.starts()).isGreaterThan(starts);
+        assertThat(warm.pid()).isPresent().get().isNotEqualTo(old);
+
+        Path b2 = bundle("after", "import time\nprint('warm again')\ntime.sleep(0.5)\n");
+        Handle h2 = warmCompute.submit(b2, Map.of(), Json.MAPPER.createObjectNode());
+        assertThat(warm.forked()).as("started warm").isEqualTo(forked + 1);
+        assertThat(startedCold(h2)).as("forked from the new zygote").isFalse();
+        assertThat(ProcessHandle.of(Long.parseLong(h2.ref())).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+                .contains(warm.pid().orElseThrow());
+        assertThat(finished(warmCompute, h2)).isEqualTo(new State.Exited(0));
+        assertThat(Files.readString(b2.resolve("console.log"))).isEqualTo("warm again\n");
+    }
+
+    @Test
+    void dispatchTimeWarmVersusCold() throws Exception {
+        assertThat(warm.awaitReady(Duration.ofSeconds(30))).isTrue();
+        String imports = "import numpy, torch, matplotlib\n";
+        boolean haveTorch = new ProcessBuilder(PYTHON, "-c", "import torch").start().waitFor() == 0;
+        String code = haveTorch ? imports : "pass\n";
+        int n = 8;
+        long[] submitCold = new long[n];
+        long[] submitWarm = new long[n];
+        long[] totalCold = new long[n];
+        long[] totalWarm = new long[n];
+        for (int i = 0; i < n; i++) {
+            for (boolean w : new boolean[] {false, true}) {
+                LocalCompute c = w ? warmCompute : cold;
+                Path b = bundle((w ? "w" : "c") + i, code);
+                long forked = warm.forked();
+                long t = System.nanoTime();
+                Handle h = c.submit(b, Map.of(), Json.MAPPER.createObjectNode());
+                long s = System.nanoTime() - t;
+                assertThat(warm.forked() - forked).isEqualTo(w ? 1 : 0);
+                assertThat(finished(c, h)).isEqualTo(new State.Exited(0));
+                long total = System.nanoTime() - t;
+                (w ? submitWarm : submitCold)[i] = s;
+                (w ? totalWarm : totalCold)[i] = total;
+            }
+        }
+        System.out.printf("[local] dispatch (submit returns), %d jobs each: cold mean %.1f ms, warm mean %.1f ms%n",
+                n, mean(submitCold), mean(submitWarm));
+        System.out.printf("[local] job %s submit to Exited(0): cold mean %.0f ms (min %.0f), warm mean %.0f ms (min %.0f)%n",
+                haveTorch ? "importing numpy+torch+matplotlib," : "'pass',",
+                mean(totalCold), min(totalCold), mean(totalWarm), min(totalWarm));
+        assertThat(mean(submitWarm)).isLessThan(300);
+        if (haveTorch) {
+            assertThat(mean(totalWarm)).isLessThan(mean(totalCold));
+        }
+    }
+
+    static boolean running(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String state = stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+            return !state.equals("Z") && !state.equals("X");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static double mean(long[] nanos) {
+        double s = 0;
+        for (long x : nanos) {
+            s += x;
+        }
+        return s / nanos.length / 1e6;
+    }
+
+    static double min(long[] nanos) {
+        long m = Long.MAX_VALUE;
+        for (long x : nanos) {
+            m = Math.min(m, x);
+        }
+        return m / 1e6;
+    }
+}

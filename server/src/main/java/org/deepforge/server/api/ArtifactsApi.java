@@ -1,0 +1,220 @@
+package org.deepforge.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import org.deepforge.exec.run.ArtifactSink;
+import org.deepforge.exec.run.Executions;
+import org.deepforge.exec.storage.LocalStorage;
+import org.deepforge.exec.storage.StorageAdapter;
+import org.deepforge.model.Ids;
+import org.deepforge.model.Json;
+import org.deepforge.server.http.BadRequest;
+import org.deepforge.store.Author;
+import org.deepforge.store.ChangeResult;
+import org.deepforge.store.ChangeSet;
+import org.deepforge.store.ModelAt;
+import org.deepforge.store.ProjectStore;
+import org.deepforge.store.StoreException;
+
+/**
+ * Artifacts: metadata versioned in the project ({@code artifacts/<id>.json}), data in storage. Upload
+ * (streamed), download, delete (optionally with the data), lineage; and the sink through which Output
+ * nodes of executions save theirs.
+ */
+public final class ArtifactsApi implements ArtifactSink {
+    /** Largest upload accepted (bytes). */
+    static final long MAX_UPLOAD = 64L << 30;
+
+    private final ProjectStore store;
+    private final LocalStorage storage;
+    private Executions executions;
+
+    public ArtifactsApi(ProjectStore store, LocalStorage storage) {
+        this.store = store;
+        this.storage = storage;
+    }
+
+    public void executions(Executions executions) {
+        this.executions = executions;
+    }
+
+    /** An Output node saved {@code stored}: one commit on the branch the execution ran from, authored by who ran it. */
+    @Override
+    public String save(String execution, String outputNode, String saveName, StorageAdapter.Stored stored, String type, JsonNode provenance)
+            throws Exception {
+        ObjectNode meta = executions.get(execution).orElseThrow();
+        String user = meta.path("user").asText("local");
+        Author author = new Author(user, user.equals("local") ? "Local user" : user, user + "@localhost");
+        String id = Ids.newId(10);
+        ObjectNode artifact = artifact(saveName, type, stored);
+        artifact.set("provenance", provenance);
+        var patch = Json.MAPPER.createArrayNode();
+        patch.addObject().put("op", "add").put("path", "/artifacts/" + id).set("value", artifact);
+        store.apply(meta.path("project").asText(), meta.path("branch").asText(), new ChangeSet(Optional.empty(),
+                "Save artifact " + saveName + " from execution " + execution, patch, author));
+        return id;
+    }
+
+    static ObjectNode artifact(String name, String type, StorageAdapter.Stored stored) {
+        ObjectNode a = Json.MAPPER.createObjectNode().put("name", name).put("type", type).put("created", Instant.now().toString());
+        a.putObject("storage").put("adapter", stored.adapter()).put("key", stored.key()).put("sha256", stored.sha256()).put("size", stored.size());
+        return a;
+    }
+
+    public void list(Context ctx) throws Exception {
+        ModelAt at = store.model(ctx.pathParam("project"), Optional.ofNullable(ctx.queryParam("ref")).orElse(""));
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        at.model().path("artifacts").fields().forEachRemaining(e -> {
+            JsonNode a = e.getValue();
+            out.addObject().put("id", e.getKey()).put("name", a.path("name").asText()).put("type", a.path("type").asText())
+                    .put("size", a.path("storage").path("size").asLong()).put("created", a.path("created").asText(null))
+                    .put("adapter", a.path("storage").path("adapter").asText())
+                    .put("execution", a.path("provenance").path("execution").asText(null));
+        });
+        ctx.json(out);
+    }
+
+    public void upload(Context ctx) throws Exception {
+        String name = Optional.ofNullable(ctx.queryParam("name")).orElse("").strip();
+        checkName(name);
+        String type = Optional.ofNullable(ctx.queryParam("type")).filter(t -> !t.isBlank()).orElse("file");
+        if (!type.matches("[A-Za-z0-9_.]{1,100}")) {
+            throw new BadRequest("\"type\" names a serializer, e.g. file, numpy.ndarray or pickle");
+        }
+        if (ctx.contentLength() > MAX_UPLOAD) {
+            throw new BadRequest(413, "the upload is " + ctx.contentLength() + " bytes; the limit is " + MAX_UPLOAD);
+        }
+        String project = ctx.pathParam("project");
+        String branch = ctx.pathParam("branch");
+        store.model(project, branch); // fail fast on a bad project or branch, before reading the body
+        StorageAdapter.Stored stored;
+        try (InputStream in = new LimitedInputStream(ctx.bodyInputStream(), MAX_UPLOAD)) {
+            stored = storage.put(in, n -> { });
+        }
+        String id = Ids.newId(10);
+        var patch = Json.MAPPER.createArrayNode();
+        patch.addObject().put("op", "add").put("path", "/artifacts/" + id).set("value", artifact(name, type, stored));
+        ChangeResult r = store.apply(project, branch, new ChangeSet(Optional.empty(), "Upload artifact " + name, patch, Requests.author(ctx)));
+        ObjectNode out = Json.MAPPER.createObjectNode().put("id", id).put("commit", r.commit()).put("name", name)
+                .put("sha256", stored.sha256()).put("size", stored.size());
+        ctx.status(201).json(out);
+    }
+
+    public void download(Context ctx) throws Exception {
+        JsonNode a = artifactAt(ctx);
+        String name = a.path("name").asText("artifact");
+        ctx.contentType("application/octet-stream");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + name.replaceAll("[^A-Za-z0-9._-]+", "_") + "\"");
+        ctx.header("X-Content-SHA256", a.path("storage").path("sha256").asText());
+        try (InputStream in = storage.get(a.path("storage").path("key").asText())) {
+            in.transferTo(ctx.outputStream());
+        }
+    }
+
+    public void delete(Context ctx) throws Exception {
+        String project = ctx.pathParam("project");
+        String branch = ctx.pathParam("branch");
+        String id = ctx.pathParam("artifact");
+        ModelAt at = store.model(project, branch);
+        JsonNode a = at.model().path("artifacts").get(id);
+        if (a == null) {
+            throw StoreException.notFound("branch " + branch + " has no artifact " + id);
+        }
+        var patch = Json.MAPPER.createArrayNode();
+        patch.addObject().put("op", "remove").put("path", "/artifacts/" + id);
+        ChangeResult r = store.apply(project, branch, new ChangeSet(Optional.of(at.commit()),
+                "Delete artifact " + a.path("name").asText(id), patch, Requests.author(ctx)));
+        boolean dataDeleted = false;
+        if ("true".equals(ctx.queryParam("data"))) {
+            String key = a.path("storage").path("key").asText();
+            Set<String> stillUsed = new HashSet<>();
+            store.model(project, branch).model().path("artifacts").forEach(o -> stillUsed.add(o.path("storage").path("key").asText()));
+            if (!stillUsed.contains(key)) {
+                storage.delete(key);
+                dataDeleted = true;
+            }
+        }
+        ctx.json(Json.MAPPER.createObjectNode().put("commit", r.commit()).put("dataDeleted", dataDeleted));
+    }
+
+    /** The graph of how an artifact was made: jobs and artifacts as nodes, data flow as edges. */
+    public void lineage(Context ctx) throws Exception {
+        JsonNode model = store.model(ctx.pathParam("project"), Optional.ofNullable(ctx.queryParam("ref")).orElse("")).model();
+        String id = ctx.pathParam("artifact");
+        if (!model.path("artifacts").has(id)) {
+            throw StoreException.notFound("there is no artifact " + id);
+        }
+        ObjectNode graph = Json.MAPPER.createObjectNode();
+        ArrayNode nodes = graph.putArray("nodes");
+        ArrayNode edges = graph.putArray("edges");
+        addArtifact(model, id, nodes, edges, new HashSet<>());
+        ctx.json(graph);
+    }
+
+    private static void addArtifact(JsonNode model, String id, ArrayNode nodes, ArrayNode edges, Set<String> seen) {
+        if (!seen.add("artifact:" + id)) {
+            return;
+        }
+        JsonNode a = model.path("artifacts").path(id);
+        nodes.addObject().put("id", "artifact:" + id).put("kind", "artifact").put("label", a.path("name").asText(id))
+                .put("sha256", a.path("storage").path("sha256").asText());
+        JsonNode p = a.path("provenance");
+        if (p.path("kind").asText().equals("job")) {
+            String job = addJob(model, p, nodes, edges, seen);
+            edges.addObject().put("from", job).put("to", "artifact:" + id).put("port", p.path("port").asText());
+        }
+    }
+
+    private static String addJob(JsonNode model, JsonNode p, ArrayNode nodes, ArrayNode edges, Set<String> seen) {
+        String id = "job:" + p.path("execution").asText() + "/" + p.path("job").asText();
+        if (!seen.add(id)) {
+            return id;
+        }
+        ObjectNode n = nodes.addObject().put("id", id).put("kind", "job").put("label", p.path("operation").asText())
+                .put("execution", p.path("execution").asText()).put("codeSha256", p.path("codeSha256").asText());
+        n.set("attributes", p.path("attributes"));
+        n.set("environment", p.path("environment"));
+        for (JsonNode input : p.path("inputs")) {
+            JsonNode from = input.path("from");
+            String source;
+            if (from.path("kind").asText().equals("artifact")) {
+                addArtifact(model, from.path("artifact").asText(), nodes, edges, seen);
+                source = "artifact:" + from.path("artifact").asText();
+                if (!model.path("artifacts").has(from.path("artifact").asText())) {
+                    nodes.addObject().put("id", source).put("kind", "artifact").put("label", from.path("name").asText()).put("missing", true);
+                }
+            } else {
+                source = addJob(model, from, nodes, edges, seen);
+            }
+            edges.addObject().put("from", source).put("to", id).put("port", input.path("port").asText()).put("sha256", input.path("sha256").asText(null));
+        }
+        return id;
+    }
+
+    private JsonNode artifactAt(Context ctx) throws Exception {
+        JsonNode model = store.model(ctx.pathParam("project"), Optional.ofNullable(ctx.queryParam("ref")).orElse("")).model();
+        JsonNode a = model.path("artifacts").get(ctx.pathParam("artifact"));
+        if (a == null) {
+            throw StoreException.notFound("there is no artifact " + ctx.pathParam("artifact"));
+        }
+        return a;
+    }
+
+    static void checkName(String name) {
+        if (name.isEmpty()) {
+            throw new BadRequest("give the artifact a name: ?name=…");
+        }
+        if (name.length() > 200 || name.contains("/") || name.contains("\\") || name.equals(".") || name.equals("..")
+                || name.codePoints().anyMatch(Character::isISOControl)) {
+            throw new BadRequest("\"" + (name.length() > 60 ? name.substring(0, 60) + "…" : name) + "\" cannot name an artifact: "
+                    + "use up to 200 printable characters without / or \\");
+        }
+    }
+}
