@@ -101,7 +101,7 @@ def _capture(canvas, final=False, stale=None):
             stale = canvas.figure.stale
         if not final and not stale and not state.pending and state.sent_hash is not None:
             return
-        now = time.monotonic()
+        now, wall = time.monotonic(), time.time()  # "time" is when the state was captured
         if not final and state.sent_at is not None and now - state.sent_at < RATE_INTERVAL:
             state.pending = True
             return
@@ -118,7 +118,7 @@ def _capture(canvas, final=False, stale=None):
         if digest == state.sent_hash:
             return
         events.emit({"type": "plot", "id": figure_id, "title": _title(canvas.figure, figure_id),
-                     "svg": svg, "time": time.time(), "final": bool(final)})
+                     "svg": svg, "time": wall, "final": bool(final)})
         state.sent_hash, state.sent_at = digest, now
 
 

@@ -12,9 +12,10 @@
         runtime.run(main)
 
 Importing this module sets ``MPLBACKEND=module://deepforge.plotting`` unless the environment
-already sets MPLBACKEND (it must happen before matplotlib is imported; ``run`` does it again).
-Imports inside the function given to ``run`` are recommended: an operation that fails to import
-is then reported in results.json like any other failure.
+already sets MPLBACKEND (and selects it in matplotlib if a warm interpreter imported matplotlib
+already); ``run`` does the same if it was not done. Importing the operation inside the function
+given to ``run`` is recommended: an operation that fails to import (a syntax error) is then
+reported in results.json like any other failure, not only as a traceback on stderr.
 
 The bundle root is ``$DEEPFORGE_BUNDLE`` if set, else the directory of the ``__main__`` script
 when it holds job.json, else the current directory.
@@ -41,7 +42,20 @@ _job_cache = None
 
 
 def _default_backend():
-    os.environ.setdefault("MPLBACKEND", PLOT_BACKEND)
+    """Select the capture backend unless the environment chose one. matplotlib reads MPLBACKEND
+    when it is imported; in an interpreter that imported it already (a warm, forked one) the
+    backend is selected in matplotlib too. Runs once: a later ``matplotlib.use`` of the user's
+    code wins."""
+    if "MPLBACKEND" in os.environ:
+        return
+    os.environ["MPLBACKEND"] = PLOT_BACKEND
+    matplotlib = sys.modules.get("matplotlib")
+    if matplotlib is not None:
+        try:
+            matplotlib.use(PLOT_BACKEND)
+        except Exception as error:  # plots are then not captured; the job still runs
+            print("deepforge.runtime: cannot select %s: %s" % (PLOT_BACKEND, error),
+                  file=sys.stderr)
 
 
 _default_backend()
@@ -108,19 +122,43 @@ def load_input(name):
 
 
 def build_reference(name):
-    """Instantiate the architecture that job.json's reference ``name`` names (module + class);
-    None when the reference is unset."""
+    """Instantiate the architecture that job.json's reference ``name`` names; None when the
+    reference is unset. The reference gives ``module`` (or ``id``, meaning the module
+    ``architectures.<id>``) and ``class``; without ``class`` the module's one ``nn.Module``
+    subclass (or its one class) is used."""
     reference = (job().get("references") or {}).get(name)
-    if not reference or not reference.get("module") or not reference.get("class"):
+    if not isinstance(reference, dict):
+        return None
+    module_name = reference.get("module") or (
+        "architectures.%s" % reference["id"] if reference.get("id") else None)
+    if not module_name:
         return None
     _on_path(bundle_root())
-    module = importlib.import_module(reference["module"])
-    try:
-        cls = getattr(module, reference["class"])
-    except AttributeError:
-        raise ImportError("reference %r: module %s has no class %s"
-                          % (name, reference["module"], reference["class"])) from None
+    module = importlib.import_module(module_name)
+    class_name = reference.get("class")
+    if class_name:
+        try:
+            cls = getattr(module, class_name)
+        except AttributeError:
+            raise ImportError("reference %r: module %s has no class %s"
+                              % (name, module_name, class_name)) from None
+    else:
+        cls = _only_class(name, module)
     return cls()
+
+
+def _only_class(name, module):
+    classes = [c for c in vars(module).values()
+               if isinstance(c, type) and c.__module__ == module.__name__]
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        modules = [c for c in classes if issubclass(c, torch.nn.Module)]
+        classes = modules or classes
+    if len(classes) != 1:
+        raise ImportError("reference %r: job.json names no class and module %s defines %s"
+                          % (name, module.__name__,
+                             ", ".join(sorted(c.__name__ for c in classes)) or "no class"))
+    return classes[0]
 
 
 def save_outputs(values):

@@ -171,8 +171,18 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
     }
   }, [applyChange, readOnly]);
 
-  const keys = useRef({ undo, redo });
-  keys.current = { undo, redo };
+  // Delete acts on the canvas selection while the canvas (or nothing in particular) has focus, not
+  // while the user is in the pipeline list, say
+  const deleteSelection = useCallback(() => {
+    const gone = rf.getNodes().filter((n) => n.selected);
+    const cut = rf.getEdges().filter((x) => x.selected);
+    if (readOnly || (gone.length === 0 && cut.length === 0)) return false;
+    void rf.deleteElements({ nodes: gone, edges: cut });
+    return true;
+  }, [rf, readOnly]);
+
+  const keys = useRef({ undo, redo, deleteSelection });
+  keys.current = { undo, redo, deleteSelection };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (isTyping(e.target)) return;
@@ -184,6 +194,10 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
       } else if (mod && !e.altKey && k === 'y') {
         e.preventDefault();
         void keys.current.redo();
+      } else if ((e.key === 'Delete' || e.key === 'Backspace') && !mod) {
+        const t = e.target;
+        const onCanvas = t === document.body || t === null || (t instanceof Node && !!canvasRef.current?.contains(t));
+        if (onCanvas && keys.current.deleteSelection()) e.preventDefault();
       } else if (e.key === '/' && !mod && !e.altKey) {
         e.preventDefault();
         searchRef.current?.focus();
@@ -332,7 +346,7 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
             onConnect={onConnect}
             onDelete={onDelete}
             onNodeDragStop={onNodeDragStop}
-            deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
+            deleteKeyCode={null}
             selectionKeyCode="Shift"
             multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
             nodesDraggable={!readOnly}

@@ -91,6 +91,48 @@ class ExecutionsApiTest {
     }
 
     @Test
+    void unchangedRerunsAreCachedAndAChangedAttributeRerunsOnlyItsJobAndDependents() throws Exception {
+        String p = project("        values = list(range(self.n))\n        return values\n");
+        String first = server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{}").json().get("id").asText();
+        assertThat(waitFor(first).get("status").asText()).isEqualTo("success");
+
+        JsonNode again = waitFor(server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{}").json().get("id").asText());
+        assertThat(again.get("status").asText()).isEqualTo("success");
+        for (String job : new String[] {"make", "scale", "sum"}) {
+            assertThat(job(again, job, "status")).as(job).isEqualTo("cached");
+        }
+        server.change(p, "main", null, "[{'op':'replace','path':'/pipelines/chain/nodes/scale/attributes/factor','value':3}]");
+        JsonNode changed = waitFor(server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{}").json().get("id").asText());
+        assertThat(job(changed, "make", "status")).isEqualTo("cached");
+        assertThat(job(changed, "scale", "status")).isEqualTo("success");
+        assertThat(job(changed, "sum", "status")).isEqualTo("success");
+        assertThat(server.get("/api/v1/executions/" + changed.get("id").asText() + "/jobs/sum/log").json().get("lines").toString()).contains("total 18");
+
+        JsonNode ignored = waitFor(server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{\"ignoreCache\":true}").json().get("id").asText());
+        assertThat(job(ignored, "make", "status")).isEqualTo("success");
+        JsonNode oneIgnored = waitFor(server.post("/api/v1/projects/" + p + "/pipelines/chain/executions",
+                "{\"ignoreCacheJobs\":[\"sum\"]}").json().get("id").asText());
+        assertThat(job(oneIgnored, "make", "status")).isEqualTo("cached");
+        assertThat(job(oneIgnored, "sum", "status")).isEqualTo("success");
+    }
+
+    @Test
+    void rerunResumesFromTheFailedJob() throws Exception {
+        java.nio.file.Path marker = java.nio.file.Files.createTempDirectory("rerun").resolve("tried");
+        String p = project("        import os\n        values = list(range(self.n))\n        if not os.path.exists(" + Json.MAPPER.writeValueAsString(marker.toString())
+                + "):\n            open(" + Json.MAPPER.writeValueAsString(marker.toString()) + ", 'w').close()\n"
+                + "            raise RuntimeError('first try fails')\n        return values\n");
+        String first = server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{}").json().get("id").asText();
+        assertThat(waitFor(first).get("status").asText()).isEqualTo("failed");
+        var rerun = server.post("/api/v1/executions/" + first + "/rerun", "{}");
+        assertThat(rerun.status()).as(rerun.body()).isEqualTo(201);
+        JsonNode done = waitFor(rerun.json().get("id").asText());
+        assertThat(done.get("status").asText()).isEqualTo("success");
+        assertThat(job(done, "make", "status")).isEqualTo("success");
+        assertThat(done.get("name").asText()).endsWith("(rerun)");
+    }
+
+    @Test
     void metricsAndPlotsArriveLiveAndAreKept() throws Exception {
         String p = project("        import matplotlib.pyplot as plt\n        from deepforge import log_metric\n"
                 + "        for step in range(200):\n            log_metric('loss', 1.0 / (step + 1), step)\n"

@@ -58,7 +58,10 @@ public final class LocalCompute implements ComputeAdapter {
         Files.deleteIfExists(bundle.resolve("exitcode"));
         Map<String, String> environment = environment(bundle, env);
         if (warm.isPresent()) {
-            Optional<Long> pgid = warm.get().fork(bundle, environment);
+            // what the cold path's sh adds: PWD, the job's directory
+            Map<String, String> forked = new HashMap<>(environment);
+            forked.put("PWD", bundle.toRealPath().toString());
+            Optional<Long> pgid = warm.get().fork(bundle, forked);
             if (pgid.isPresent()) {
                 return new Handle(name(), Long.toString(pgid.get()), bundle);
             }

@@ -41,6 +41,9 @@ public final class Engine implements AutoCloseable {
     private final RunListener listener;
     private final LocalStorage storage;
     private final ArtifactSink sink;
+    private volatile JobCache cache = JobCache.NONE;
+    /** Part of every cache key: results made by another runtime version are not reused. */
+    static final String RUNTIME_VERSION = "deepforge-runtime-1";
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "deepforge-engine");
@@ -76,6 +79,7 @@ public final class Engine implements AutoCloseable {
         long consoleOffset;
         long eventsOffset;
         String message;
+        String cacheKey;
 
         Job(String node, String kind) {
             this.node = node;
@@ -89,6 +93,10 @@ public final class Engine implements AutoCloseable {
         final JsonNode model;
         final String pipeline;
         String commit;
+        /** Cache entries are shared only within a scope (a project): no results leak between projects. */
+        String scope = "";
+        boolean ignoreCache;
+        java.util.Set<String> ignoreCacheJobs = java.util.Set.of();
         final Map<String, Job> jobs = new LinkedHashMap<>();
         boolean cancelled;
         boolean done;
@@ -97,6 +105,20 @@ public final class Engine implements AutoCloseable {
             this.id = id;
             this.model = model;
             this.pipeline = pipeline;
+        }
+    }
+
+    public void useCache(JobCache cache) {
+        this.cache = cache;
+    }
+
+    /** Turns caching off for this execution, or for some of its jobs. Call right after start. */
+    public synchronized void ignoreCache(String execution, String scope, boolean all, java.util.Set<String> jobs) {
+        Run run = runs.get(execution);
+        if (run != null) {
+            run.scope = scope;
+            run.ignoreCache = all;
+            run.ignoreCacheJobs = java.util.Set.copyOf(jobs);
         }
     }
 
@@ -228,6 +250,10 @@ public final class Engine implements AutoCloseable {
                         linkTree(workDir.resolve(run.id).resolve(read[0]).resolve("outputs").resolve(read[1]),
                                 bundle.resolve("inputs").resolve(read[2]));
                     }
+                    j.cacheKey = CacheKey.of(run, j, bundle);
+                    if (!run.ignoreCache && !run.ignoreCacheJobs.contains(j.node) && reuse(run, j, bundle)) {
+                        continue;
+                    }
                     j.handle = compute.submit(bundle, Map.of(), Json.MAPPER.createObjectNode());
                     set(run, j, JobStatus.RUNNING, null);
                     running++;
@@ -237,6 +263,28 @@ public final class Engine implements AutoCloseable {
             }
         }
         finishIfDone(run);
+    }
+
+    /** A cache hit: the outputs (and results) of the earlier job are linked in; returns whether it was a hit. */
+    private boolean reuse(Run run, Job j, Path bundle) {
+        Optional<String[]> hit = cache.lookup(j.cacheKey);
+        if (hit.isEmpty()) {
+            return false;
+        }
+        Path earlier = workDir.resolve(hit.get()[0]).resolve(hit.get()[1]);
+        if (!Files.isDirectory(earlier.resolve("outputs")) || !Files.exists(earlier.resolve("results.json"))) {
+            return false;
+        }
+        try {
+            linkTree(earlier.resolve("outputs"), bundle.resolve("outputs"));
+            Files.copy(earlier.resolve("results.json"), bundle.resolve("results.json"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            LOG.warn("cache entry of {} unusable: {}", j.node, e.toString());
+            return false;
+        }
+        j.handle = new ComputeAdapter.Handle("cache", hit.get()[0] + "/" + hit.get()[1], bundle);
+        set(run, j, JobStatus.CACHED, "reused the outputs of job " + hit.get()[1] + " of execution " + hit.get()[0]);
+        return true;
     }
 
     /** Input nodes fetch their artifact; Output nodes store what flows in and record the artifact. No process needed. */
@@ -292,6 +340,9 @@ public final class Engine implements AutoCloseable {
         try {
             JsonNode r = Files.exists(results) ? Json.MAPPER.readTree(results.toFile()) : null;
             if (code == 0 && r != null && r.path("status").asText().equals("success")) {
+                if (j.cacheKey != null) {
+                    cache.record(j.cacheKey, run.id, j.node);
+                }
                 set(run, j, JobStatus.SUCCESS, null);
             } else if (r != null && r.path("error").isTextual()) {
                 set(run, j, JobStatus.FAILED, r.path("error").asText());

@@ -30,6 +30,26 @@ public final class Executions implements RunListener, AutoCloseable {
         this.db = db;
         this.downstream = downstream;
         this.engine = new Engine(bundles, compute, storage, artifacts, workDir, slots, this);
+        this.engine.useCache(new JobCache() {
+            @Override
+            public Optional<String[]> lookup(String key) {
+                try {
+                    return db.cached(key);
+                } catch (SQLException e) {
+                    LOG.warn("cache lookup failed: {}", e.toString());
+                    return Optional.empty();
+                }
+            }
+
+            @Override
+            public void record(String key, String execution, String job) {
+                try {
+                    db.cache(key, execution, job);
+                } catch (SQLException e) {
+                    LOG.warn("cannot record cache entry: {}", e.toString());
+                }
+            }
+        });
     }
 
     /**
@@ -43,7 +63,12 @@ public final class Executions implements RunListener, AutoCloseable {
         List<String[]> jobs = new ArrayList<>();
         nodes.fields().forEachRemaining(e -> jobs.add(new String[] {e.getKey(), e.getValue().path("operation").asText(null)}));
         db.create(meta, jobs);
-        engine.start(id, model, meta.path("pipeline").asText(), meta.path("commit").asText(null));
+        java.util.Set<String> ignore = new java.util.HashSet<>();
+        meta.path("ignoreCacheJobs").forEach(j -> ignore.add(j.asText()));
+        synchronized (engine) {
+            engine.start(id, model, meta.path("pipeline").asText(), meta.path("commit").asText(null));
+            engine.ignoreCache(id, meta.path("project").asText(""), meta.path("ignoreCache").asBoolean(false), ignore);
+        }
         return id;
     }
 

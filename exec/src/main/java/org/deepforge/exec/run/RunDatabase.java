@@ -220,6 +220,26 @@ public final class RunDatabase implements AutoCloseable {
         return out;
     }
 
+    public synchronized Optional<String[]> cached(String key) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("SELECT execution, job FROM cache WHERE key = ?")) {
+            s.setString(1, key);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(new String[] {r.getString(1), r.getString(2)}) : Optional.empty();
+            }
+        }
+    }
+
+    public synchronized void cache(String key, String execution, String job) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("INSERT INTO cache(key, execution, job, created) VALUES (?,?,?,?) "
+                + "ON CONFLICT(key) DO UPDATE SET execution = excluded.execution, job = excluded.job, created = excluded.created")) {
+            s.setString(1, key);
+            s.setString(2, execution);
+            s.setString(3, job);
+            s.setString(4, Instant.now().toString());
+            s.executeUpdate();
+        }
+    }
+
     /** Console lines from {@code from} on: {@code {"from", "next", "lines": [...]}}. */
     public synchronized ObjectNode log(String execution, String job, long from, int limit) throws SQLException {
         ObjectNode out = Json.MAPPER.createObjectNode().put("from", from);

@@ -96,11 +96,13 @@ class LocalComputeTest {
             assertThat(info.path("env").has("PYTHONPATH")).as("the zygote's PYTHONPATH is not the job's").isFalse();
             assertThat(Files.readString(b.resolve("exitcode"))).isEqualTo("0\n");
         }
-        // both paths give the job the same environment (but for the bundle's own event channel)
+        // both paths give the job the same environment (but for the bundle's own directory and event channel)
         var coldEnv = (ObjectNode) Json.MAPPER.readTree(dir.resolve("cold/info.json").toFile()).path("env");
         var warmEnv = (ObjectNode) Json.MAPPER.readTree(dir.resolve("warm/info.json").toFile()).path("env");
-        coldEnv.remove("DEEPFORGE_EVENTS");
-        warmEnv.remove("DEEPFORGE_EVENTS");
+        for (var c : List.of(Map.entry("cold", coldEnv), Map.entry("warm", warmEnv))) {
+            assertThat(c.getValue().path("PWD").asText()).isEqualTo(dir.resolve(c.getKey()).toRealPath().toString());
+            c.getValue().remove(List.of("DEEPFORGE_EVENTS", "PWD"));
+        }
         assertThat(warmEnv).isEqualTo(coldEnv);
     }
 

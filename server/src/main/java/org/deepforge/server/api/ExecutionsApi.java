@@ -76,6 +76,10 @@ public final class ExecutionsApi {
                 .put("user", Requests.principal(ctx).id());
         meta.set("compute", compute);
         meta.set("storage", storage);
+        meta.put("ignoreCache", body.path("ignoreCache").asBoolean(false));
+        if (body.path("ignoreCacheJobs").isArray()) {
+            meta.set("ignoreCacheJobs", body.get("ignoreCacheJobs"));
+        }
         try {
             executions.start(meta, at.model());
         } catch (IllegalArgumentException e) {
@@ -125,6 +129,27 @@ public final class ExecutionsApi {
             }
         }
         throw StoreException.notFound("execution " + e.path("id").asText() + " has no job " + ctx.pathParam("job"));
+    }
+
+    /** Runs the same pipeline at the same commit again; finished jobs come from the cache, so it resumes from what failed. */
+    public void rerun(Context ctx) throws Exception {
+        ObjectNode old = executions.get(ctx.pathParam("execution")).orElseThrow();
+        ObjectNode body = Bodies.optionalObject(ctx);
+        String project = old.path("project").asText();
+        ModelAt at = store.model(project, old.path("commit").asText());
+        String id = Executions.newId();
+        ObjectNode meta = Json.MAPPER.createObjectNode().put("id", id).put("project", project)
+                .put("pipeline", old.path("pipeline").asText()).put("branch", old.path("branch").asText())
+                .put("commit", at.commit()).put("tag", old.path("tag").asText(null))
+                .put("name", old.path("name").asText() + " (rerun)").put("user", Requests.principal(ctx).id());
+        meta.set("compute", old.path("compute"));
+        meta.set("storage", old.path("storage"));
+        meta.put("ignoreCache", body.path("ignoreCache").asBoolean(false));
+        if (body.path("ignoreCacheJobs").isArray()) {
+            meta.set("ignoreCacheJobs", body.get("ignoreCacheJobs"));
+        }
+        executions.start(meta, at.model());
+        ctx.status(201).json(executions.get(id).orElseThrow());
     }
 
     public void cancel(Context ctx) throws Exception {

@@ -62,6 +62,7 @@ public final class Routes {
                 new Route(GET, "/api/v1/executions/{execution}/jobs/{job}/metrics", PROJECT_READ, executions::metrics, executions::projectOf),
                 new Route(GET, "/api/v1/executions/{execution}/jobs/{job}/plots", PROJECT_READ, executions::plots, executions::projectOf),
                 new Route(POST, "/api/v1/executions/{execution}/cancel", PROJECT_WRITE, executions::cancel, executions::projectOf),
+                new Route(POST, "/api/v1/executions/{execution}/rerun", PROJECT_WRITE, executions::rerun, executions::projectOf),
 
                 new Route(GET, p + "/artifacts", PROJECT_READ, artifacts::list),
                 new Route(POST, p + "/branches/{branch}/artifacts", PROJECT_WRITE, artifacts::upload),

@@ -1,0 +1,21 @@
+package org.deepforge.exec.run;
+
+import java.util.Optional;
+
+/** Where finished jobs are found by their content key. */
+public interface JobCache {
+    /** The (execution, job) that produced outputs for this key, if any. */
+    Optional<String[]> lookup(String key);
+
+    void record(String key, String execution, String job);
+
+    JobCache NONE = new JobCache() {
+        @Override
+        public Optional<String[]> lookup(String key) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void record(String key, String execution, String job) {}
+    };
+}
