@@ -89,6 +89,10 @@ public final class App implements AutoCloseable {
         executions = new Executions(new RunDatabase(config.dataDir().resolve("runs.db")), config.dataDir().resolve("runs"),
                 new BundleWriter(runtime.root()), new LocalCompute(config.python(), 1), storage, artifactsApi, cores, hub);
         artifactsApi.executions(executions);
+        int resumed = executions.recover((project, commit) -> store.model(project, commit).model());
+        if (resumed > 0) {
+            LOG.info("took up {} execution(s) that were running when the server stopped", resumed);
+        }
         ExecutionsApi executionsApi = new ExecutionsApi(store, vc, operations, executions);
         hub.resolveExecutions(id -> {
             try {

@@ -133,6 +133,32 @@ class ExecutionsApiTest {
     }
 
     @Test
+    void aServerRestartMidRunReattachesAndFinishesWithCompleteLogs() throws Exception {
+        java.nio.file.Path data = java.nio.file.Files.createTempDirectory("restart");
+        String p;
+        String id;
+        try (TestServer first = new TestServer(data)) {
+            p = first.post("/api/v1/projects", "{\"name\":\"Restart\",\"empty\":true}").json().get("id").asText();
+            String code = Json.MAPPER.writeValueAsString("import time\n\nclass Slow:\n    def execute(self):\n"
+                    + "        for i in range(6):\n            print('tick', i, flush=True)\n            time.sleep(0.5)\n"
+                    + "        done = 'finished'\n        return done\n");
+            first.post("/api/v1/projects/" + p + "/branches/main/changes", "{\"patch\":[{\"op\":\"add\",\"path\":\"/operations/Slow\",\"value\":{\"code\":"
+                    + code + "}},{\"op\":\"add\",\"path\":\"/pipelines/s\",\"value\":{\"name\":\"slow\",\"nodes\":{\"j\":{\"operation\":\"Slow\"}},\"connections\":{}}}]}");
+            id = first.post("/api/v1/projects/" + p + "/pipelines/s/executions", "{}").json().get("id").asText();
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    first.get("/api/v1/executions/" + id + "/jobs/j/log").json().get("lines").toString().contains("tick 1"));
+        }
+        try (TestServer second = new TestServer(data)) {
+            JsonNode done = waitFor(second, id);
+            assertThat(done.get("status").asText()).isEqualTo("success");
+            JsonNode lines = second.get("/api/v1/executions/" + id + "/jobs/j/log").json().get("lines");
+            java.util.List<String> all = new java.util.ArrayList<>();
+            lines.forEach(l -> all.add(l.asText()));
+            assertThat(all).containsExactly("tick 0", "tick 1", "tick 2", "tick 3", "tick 4", "tick 5");
+        }
+    }
+
+    @Test
     void metricsAndPlotsArriveLiveAndAreKept() throws Exception {
         String p = project("        import matplotlib.pyplot as plt\n        from deepforge import log_metric\n"
                 + "        for step in range(200):\n            log_metric('loss', 1.0 / (step + 1), step)\n"

@@ -95,9 +95,10 @@ public final class BundleWriter {
                 .append(job.operation()).append(" in pipeline ").append(docText(pipelineName)).append(".\n\n")
                 .append("Run it with `python main.py`: inputs are read from inputs/, outputs are written to outputs/\n")
                 .append("and the outcome to results.json.\n\"\"\"\n");
-        b.append("from deepforge import runtime\n\n");
-        b.append("from operations.").append(job.operation()).append(" import ").append(cls).append("\n\n\n");
+        b.append("from deepforge import runtime\n\n\n");
         b.append("def main():\n");
+        // imported here, not at the top, so that an error while importing it is reported like any other
+        b.append("    from operations.").append(job.operation()).append(" import ").append(cls).append("\n\n");
         List<String> inputs = new ArrayList<>();
         for (JsonNode in : iface.path("inputs")) {
             String name = in.path("name").asText();

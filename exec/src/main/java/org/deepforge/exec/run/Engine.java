@@ -151,9 +151,40 @@ public final class Engine implements AutoCloseable {
             c.path("from").path("node").asText(), c.path("from").path("port").asText(), c.path("to").path("port").asText()}));
         synchronized (this) {
             runs.put(execution, run);
-            run.jobs.values().forEach(j -> listener.status(execution, j.node, JobStatus.PENDING, null));
         }
         return List.copyOf(run.jobs.keySet());
+    }
+
+    /** What the run database knows of a job, to pick an execution up again after a restart. */
+    public record Known(JobStatus status, String handle, long consoleOffset, long eventsOffset, String message) {}
+
+    /**
+     * Takes up an execution that was running when the server stopped: finished jobs stay as they were,
+     * running jobs are found again by their handle and followed from where reading stopped, the rest
+     * is scheduled as usual.
+     */
+    public synchronized void resume(String execution, JsonNode model, String pipeline, String commit, String scope, Map<String, Known> known) {
+        start(execution, model, pipeline, commit);
+        Run run = runs.get(execution);
+        run.scope = scope;
+        for (Job j : run.jobs.values()) {
+            Known k = known.get(j.node);
+            if (k == null) {
+                continue;
+            }
+            Path bundle = workDir.resolve(run.id).resolve(j.node);
+            if (k.status() == JobStatus.RUNNING && k.handle() != null) {
+                j.status = JobStatus.RUNNING;
+                j.handle = new ComputeAdapter.Handle(compute.name(), k.handle(), bundle);
+                j.consoleOffset = k.consoleOffset();
+                j.eventsOffset = k.eventsOffset();
+            } else if (k.status().finished()) {
+                j.status = k.status();
+                j.message = k.message();
+                j.handle = new ComputeAdapter.Handle("done", "", bundle);
+            }
+        }
+        LOG.info("resumed execution {} ({} jobs)", execution, run.jobs.size());
     }
 
     /** Stops every job of the execution; pending and queued jobs become cancelled. */
@@ -256,6 +287,7 @@ public final class Engine implements AutoCloseable {
                     }
                     j.handle = compute.submit(bundle, Map.of(), Json.MAPPER.createObjectNode());
                     set(run, j, JobStatus.RUNNING, null);
+                    listener.position(run.id, j.node, j.handle.ref(), 0, 0);
                     running++;
                 } catch (IOException | RuntimeException e) {
                     set(run, j, JobStatus.FAILED, "could not start the job: " + e.getMessage());
@@ -368,6 +400,15 @@ public final class Engine implements AutoCloseable {
 
     /** Passes on what the job wrote since the last look: console lines, then events. */
     private void follow(Run run, Job j) {
+        long console = j.consoleOffset;
+        long events = j.eventsOffset;
+        followFiles(run, j);
+        if (console != j.consoleOffset || events != j.eventsOffset) {
+            listener.position(run.id, j.node, j.handle.ref(), j.consoleOffset, j.eventsOffset);
+        }
+    }
+
+    private void followFiles(Run run, Job j) {
         List<String> lines = new ArrayList<>();
         j.consoleOffset = readLines(j.handle.bundle().resolve("console.log"), j.consoleOffset, lines);
         if (!lines.isEmpty()) {

@@ -63,6 +63,7 @@ public final class Executions implements RunListener, AutoCloseable {
         List<String[]> jobs = new ArrayList<>();
         nodes.fields().forEachRemaining(e -> jobs.add(new String[] {e.getKey(), e.getValue().path("operation").asText(null)}));
         db.create(meta, jobs);
+        jobs.forEach(j -> downstream.status(id, j[0], JobStatus.PENDING, null));
         java.util.Set<String> ignore = new java.util.HashSet<>();
         meta.path("ignoreCacheJobs").forEach(j -> ignore.add(j.asText()));
         synchronized (engine) {
@@ -129,6 +130,38 @@ public final class Executions implements RunListener, AutoCloseable {
 
     public com.fasterxml.jackson.databind.node.ArrayNode plots(String execution, String job) throws SQLException {
         return db.plots(execution, job);
+    }
+
+    @Override
+    public void position(String execution, String job, String handle, long consoleOffset, long eventsOffset) {
+        try {
+            db.position(execution, job, handle, consoleOffset, eventsOffset);
+        } catch (SQLException e) {
+            LOG.error("cannot record the position of job {} of {}", job, execution, e);
+        }
+    }
+
+    /** Loads the model an execution ran at. */
+    @FunctionalInterface
+    public interface ModelLoader {
+        JsonNode model(String project, String commit) throws Exception;
+    }
+
+    /** After a restart: takes up every execution that had not finished; returns how many. */
+    public int recover(ModelLoader models) throws SQLException {
+        int n = 0;
+        for (ObjectNode e : db.unfinished()) {
+            String id = e.path("id").asText();
+            try {
+                JsonNode model = models.model(e.path("project").asText(), e.path("commit").asText());
+                engine.resume(id, model, e.path("pipeline").asText(), e.path("commit").asText(), e.path("project").asText(), db.known(id));
+                n++;
+            } catch (Exception ex) {
+                LOG.warn("cannot resume execution {}: {}", id, ex.toString());
+                db.executionStatus(id, JobStatus.FAILED);
+            }
+        }
+        return n;
     }
 
     @Override

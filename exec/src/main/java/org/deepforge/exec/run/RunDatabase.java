@@ -96,6 +96,41 @@ public final class RunDatabase implements AutoCloseable {
         }
     }
 
+    public synchronized void position(String execution, String job, String handle, long console, long events) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("UPDATE jobs SET handle = ?, console_offset = ?, events_offset = ? WHERE execution = ? AND id = ?")) {
+            s.setString(1, handle);
+            s.setLong(2, console);
+            s.setLong(3, events);
+            s.setString(4, execution);
+            s.setString(5, job);
+            s.executeUpdate();
+        }
+    }
+
+    /** Executions that had not finished: what a restarted server must take up again. */
+    public synchronized List<ObjectNode> unfinished() throws SQLException {
+        List<ObjectNode> out = new ArrayList<>();
+        for (ObjectNode e : executions("WHERE status IN ('pending', 'running') AND ? = ?", "x")) {
+            out.add(e);
+        }
+        return out;
+    }
+
+    /** Per job: status, handle, offsets, message. */
+    public synchronized java.util.Map<String, Engine.Known> known(String execution) throws SQLException {
+        java.util.Map<String, Engine.Known> out = new java.util.HashMap<>();
+        try (PreparedStatement s = db.prepareStatement("SELECT id, status, handle, console_offset, events_offset, message FROM jobs WHERE execution = ?")) {
+            s.setString(1, execution);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.put(r.getString(1), new Engine.Known(JobStatus.valueOf(r.getString(2).toUpperCase(java.util.Locale.ROOT)),
+                            r.getString(3), r.getLong(4), r.getLong(5), r.getString(6)));
+                }
+            }
+        }
+        return out;
+    }
+
     public synchronized void executionStatus(String execution, JobStatus status) throws SQLException {
         try (PreparedStatement s = db.prepareStatement("UPDATE executions SET status = ?, finished = ? WHERE id = ?")) {
             s.setString(1, status.id());
@@ -289,6 +324,9 @@ public final class RunDatabase implements AutoCloseable {
         try (PreparedStatement s = db.prepareStatement("SELECT id, project, pipeline, branch, commit_id, tag, name, status, user_id, "
                 + "compute, storage, created, finished FROM executions " + where)) {
             s.setString(1, arg);
+            if (where.contains("? = ?")) {
+                s.setString(2, arg);
+            }
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     ObjectNode e = Json.MAPPER.createObjectNode();

@@ -11,6 +11,9 @@ public interface RunListener {
     /** Structured events from the job's event channel, in order (metric, progress, plot, artifact; docs/jobs.md). */
     default void events(String execution, String job, List<com.fasterxml.jackson.databind.JsonNode> events) {}
 
+    /** Where a running job can be found again, and how far its console and events have been read. */
+    default void position(String execution, String job, String handle, long consoleOffset, long eventsOffset) {}
+
     /** The execution as a whole reached its final status. */
     default void finished(String execution, JobStatus status) {}
 }

@@ -60,7 +60,7 @@ class BundleWriterTest {
         new BundleWriter(runtime.root()).write(new BundleWriter.Job("e1", "n1", model(runtime), "p1", "n1"), bundle);
 
         String main = Files.readString(bundle.resolve("main.py"));
-        assertThat(main).contains("from operations.Scale import Scale\n")
+        assertThat(main).contains("    from operations.Scale import Scale\n")
                 .contains("    data = runtime.load_input(\"data\")\n")
                 .contains("        factor=3,\n")
                 .contains("        label=\"tab\\tand \\\"quotes\\\"\",\n")
