@@ -36,6 +36,9 @@ public interface ComputeAdapter {
 
     State state(Handle handle);
 
+    /** Registers a callback run whenever a job may have changed state (e.g. its process ended), for prompt scheduling. */
+    default void onChange(Runnable listener) {}
+
     /** Stops the job and every process it started; returns once they are gone (or after a grace period). */
     void cancel(Handle handle);
 }

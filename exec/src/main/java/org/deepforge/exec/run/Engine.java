@@ -13,9 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.deepforge.exec.bundle.BundleWriter;
 import org.deepforge.exec.compute.ComputeAdapter;
@@ -45,11 +42,10 @@ public final class Engine implements AutoCloseable {
     /** Part of every cache key: results made by another runtime version are not reused. */
     static final String RUNTIME_VERSION = "deepforge-runtime-1";
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "deepforge-engine");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Thread loop;
+    private volatile boolean closed;
+    private final Object wake = new Object();
+    private boolean woken;
 
     public Engine(BundleWriter bundles, ComputeAdapter compute, Path workDir, int slots, RunListener listener) {
         this(bundles, compute, null, ArtifactSink.NONE, workDir, slots, listener);
@@ -65,7 +61,10 @@ public final class Engine implements AutoCloseable {
         this.workDir = workDir;
         this.slots = slots;
         this.listener = listener;
-        ticker.scheduleWithFixedDelay(this::tick, 50, 50, TimeUnit.MILLISECONDS);
+        compute.onChange(this::wake);
+        loop = new Thread(this::loop, "deepforge-engine");
+        loop.setDaemon(true);
+        loop.start();
     }
 
     /** One job of a run. */
@@ -152,6 +151,7 @@ public final class Engine implements AutoCloseable {
         synchronized (this) {
             runs.put(execution, run);
         }
+        wake();
         return List.copyOf(run.jobs.keySet());
     }
 
@@ -221,16 +221,45 @@ public final class Engine implements AutoCloseable {
         return run == null || !run.jobs.containsKey(job) ? Optional.empty() : Optional.of(run.jobs.get(job).status);
     }
 
-    private synchronized void tick() {
+    /** Schedules promptly: right after a job ends (when the adapter says so) and every few ms while jobs run. */
+    private void loop() {
+        while (!closed) {
+            boolean busy = tick();
+            synchronized (wake) {
+                if (!woken && !closed) {
+                    try {
+                        wake.wait(busy ? 5 : 100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                woken = false;
+            }
+        }
+    }
+
+    /** Asks the scheduler to look again now. */
+    public void wake() {
+        synchronized (wake) {
+            woken = true;
+            wake.notifyAll();
+        }
+    }
+
+    /** One scheduling pass; returns whether any job is still under way. */
+    private synchronized boolean tick() {
+        boolean busy = false;
         try {
             for (Run run : runs.values()) {
                 if (!run.done) {
                     advance(run);
+                    busy |= !run.done;
                 }
             }
         } catch (RuntimeException e) {
             LOG.error("engine tick failed", e);
         }
+        return busy;
     }
 
     private void advance(Run run) {
@@ -487,6 +516,7 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
-        ticker.shutdownNow();
+        closed = true;
+        wake();
     }
 }
