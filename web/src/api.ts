@@ -73,6 +73,56 @@ export interface InterfaceEdit { action: string; [field: string]: Json }
 export interface Problem { node: string; port?: string; kind: string; message: string }
 export interface Requirements { missing: string[]; found: Record<string, string> }
 
+export type ExecStatus = 'pending' | 'queued' | 'running' | 'success' | 'failed' | 'cancelled' | 'skipped' | 'cached';
+export interface JobInfo {
+  id: string;
+  operation: string | null;
+  status: ExecStatus;
+  message: string | null;
+  started: string | null;
+  finished: string | null;
+}
+/** One run of a pipeline (docs/api.md, Executions); `jobs` only from GET /executions/{e}. */
+export interface Execution {
+  id: string;
+  project: string;
+  pipeline: string;
+  branch: string;
+  commit: string;
+  tag: string | null;
+  name: string;
+  status: ExecStatus;
+  user: string;
+  compute: Json;
+  storage: Json;
+  created: string;
+  finished: string | null;
+  jobs?: JobInfo[];
+}
+export interface RunRequest {
+  branch?: string;
+  compute?: { adapter: string };
+  storage?: { adapter: string };
+  name?: string;
+  ignoreCache?: boolean;
+  ignoreCacheJobs?: string[];
+}
+export interface LogPage { from: number; next: number; lines: string[] }
+/** name → [[step, value, time], …] */
+export type Metrics = Record<string, [number | null, number, number | string][]>;
+export interface Plot { id: string; title: string; svg: string; updated?: string }
+export interface ArtifactRow {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  created: string | null;
+  adapter: string;
+  execution: string | null;
+}
+export interface LineageNode { id: string; kind: 'artifact' | 'job'; label: string; [extra: string]: Json }
+export interface Lineage { nodes: LineageNode[]; edges: { from: string; to: string; port?: string; sha256?: string | null }[] }
+
 /** A failed request: HTTP status (0 when the server could not be reached) and the server's message. */
 export class ApiError extends Error {
   readonly status: number;
@@ -83,6 +133,8 @@ export class ApiError extends Error {
   readonly current?: Json;
   /** 409 on merge/revert. */
   readonly conflicts?: Conflict[];
+  /** 400 on a run: the pipeline's problems (top level or inside `detail`). */
+  readonly problems?: Problem[];
 
   constructor(status: number, message: string, body: Record<string, Json> = {}) {
     super(message);
@@ -97,6 +149,8 @@ export class ApiError extends Error {
     if ('current' in body) this.current = body.current;
     else if ('current' in detail) this.current = detail.current;
     if (Array.isArray(body.conflicts)) this.conflicts = body.conflicts as unknown as Conflict[];
+    const problems = Array.isArray(body.problems) ? body.problems : Array.isArray(detail.problems) ? detail.problems : undefined;
+    if (problems) this.problems = problems as unknown as Problem[];
   }
 }
 
@@ -229,6 +283,26 @@ export const api = {
     request<OperationInterface>('POST', `${p(project)}/analysis/parse`, { body: name ? { code, name } : { code } }),
   problems: (project: string, pipeline: string, ref?: string) =>
     request<{ problems: Problem[] }>('GET', `${p(project)}/pipelines/${enc(pipeline)}/problems${query({ ref })}`),
+
+  runPipeline: (project: string, pipeline: string, body: RunRequest) =>
+    call<Execution>('POST', `${p(project)}/pipelines/${enc(pipeline)}/executions`, { body }),
+  listExecutions: (project: string) => request<Execution[]>('GET', `${p(project)}/executions`),
+  getExecution: (execution: string) => request<Execution>('GET', `/executions/${enc(execution)}`),
+  jobLog: (execution: string, job: string, from = 0) =>
+    request<LogPage>('GET', `/executions/${enc(execution)}/jobs/${enc(job)}/log${query({ from })}`),
+  jobMetrics: (execution: string, job: string) => request<Metrics>('GET', `/executions/${enc(execution)}/jobs/${enc(job)}/metrics`),
+  jobPlots: (execution: string, job: string) => request<Plot[]>('GET', `/executions/${enc(execution)}/jobs/${enc(job)}/plots`),
+  cancelExecution: (execution: string) => call<Execution>('POST', `/executions/${enc(execution)}/cancel`),
+  rerunExecution: (execution: string, body: { ignoreCache?: boolean } = {}) =>
+    call<Execution>('POST', `/executions/${enc(execution)}/rerun`, { body }),
+
+  listArtifacts: (project: string, ref?: string) => request<ArtifactRow[]>('GET', `${p(project)}/artifacts${query({ ref })}`),
+  artifactDataUrl: (project: string, id: string, ref?: string) => `${BASE}${p(project)}/artifacts/${enc(id)}/data${query({ ref })}`,
+  artifactUploadUrl: (project: string, branch: string, name: string, type: string) =>
+    `${BASE}${p(project)}/branches/${enc(branch)}/artifacts${query({ name, type })}`,
+  deleteArtifact: (project: string, branch: string, id: string, data: boolean) =>
+    call<{ commit: string; dataDeleted: boolean }>('DELETE', `${p(project)}/branches/${enc(branch)}/artifacts/${enc(id)}${data ? '?data=true' : ''}`),
+  lineage: (project: string, id: string, ref?: string) => request<Lineage>('GET', `${p(project)}/artifacts/${enc(id)}/lineage${query({ ref })}`),
 };
 
 /** A message fit for a toast, whatever was thrown. */

@@ -22,7 +22,20 @@ export type ServerMessage =
   | { type: 'presence'; project: string; branch: string; users: PresenceUser[] }
   | { type: 'error'; error: string };
 
+/** What a watched execution sends (docs/api.md, WebSocket `watch`). */
+export type ExecutionMessage =
+  | { type: 'watching'; execution: string }
+  | { type: 'job'; execution: string; job: string; status: string; message?: string | null }
+  | { type: 'log'; execution: string; job: string; lines: string[] }
+  | { type: 'metric'; execution: string; job: string; name: string; value: number; step: number | null; time: number | string }
+  | { type: 'plot'; execution: string; job: string; id: string; title: string; svg: string; final: boolean }
+  | { type: 'progress'; execution: string; job: string; done: number; total: number; label: string }
+  | { type: 'execution'; execution: string; status: string };
+
 export type Listener = (msg: ServerMessage) => void;
+export type ExecutionListener = (msg: ExecutionMessage) => void;
+
+const EXECUTION_TYPES = new Set(['watching', 'job', 'log', 'metric', 'plot', 'progress', 'execution']);
 
 /** The part of the browser WebSocket this client uses (tests pass a fake). */
 export interface SocketLike {
@@ -57,6 +70,7 @@ export class WsClient {
   private readonly seen = new Map<string, string>();
   private readonly presenceNode = new Map<string, string | null>();
   private readonly globalListeners = new Set<(connected: boolean) => void>();
+  private readonly watches = new Map<string, Set<ExecutionListener>>();
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
@@ -103,6 +117,37 @@ export class WsClient {
     this.subs.delete(k);
     this.presenceNode.delete(k);
     if (this.isOpen()) this.send({ type: 'unsubscribe', project, branch });
+  }
+
+  /**
+   * Follows an execution: job, log, metric, plot, progress and execution messages go to `listener`.
+   * Several listeners share one server-side watch; it is re-sent after a reconnect.
+   * Returns the function that stops listening (and unwatches with the last listener).
+   */
+  watch(execution: string, listener: ExecutionListener): () => void {
+    let set = this.watches.get(execution);
+    if (!set) {
+      set = new Set();
+      this.watches.set(execution, set);
+      set.add(listener);
+      if (this.isOpen()) this.send({ type: 'watch', execution });
+      else this.connect();
+    } else {
+      set.add(listener);
+    }
+    return () => this.unwatch(execution, listener);
+  }
+
+  private unwatch(execution: string, listener: ExecutionListener): void {
+    const set = this.watches.get(execution);
+    if (!set || !set.delete(listener) || set.size > 0) return;
+    this.watches.delete(execution);
+    if (this.isOpen()) this.send({ type: 'unwatch', execution });
+  }
+
+  /** The executions watched now. */
+  watched(): string[] {
+    return [...this.watches.keys()];
   }
 
   /** Tells others what this user views; re-sent after a reconnect. */
@@ -155,6 +200,7 @@ export class WsClient {
         this.sendSubscribe(k);
         if (this.presenceNode.has(k)) this.sendPresence(k);
       }
+      for (const execution of this.watches.keys()) this.send({ type: 'watch', execution });
       for (const l of this.globalListeners) l(true);
     };
     socket.onmessage = (ev) => this.receive(ev.data);
@@ -170,12 +216,16 @@ export class WsClient {
   }
 
   private scheduleReconnect(): void {
-    if (this.closed || this.subs.size === 0 || this.timer) return;
+    if (this.closed || !this.wanted() || this.timer) return;
     const delay = this.backoff(this.attempt++);
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (this.subs.size > 0) this.connect();
+      if (this.wanted()) this.connect();
     }, delay);
+  }
+
+  private wanted(): boolean {
+    return this.subs.size > 0 || this.watches.size > 0;
   }
 
   private receive(data: unknown): void {
@@ -183,6 +233,12 @@ export class WsClient {
     try {
       msg = JSON.parse(String(data)) as ServerMessage;
     } catch {
+      return;
+    }
+    if (msg && EXECUTION_TYPES.has((msg as { type: string }).type)) {
+      const em = msg as unknown as ExecutionMessage;
+      const set = this.watches.get(em.execution);
+      if (set) for (const l of [...set]) l(em);
       return;
     }
     if (msg.type === 'error') {

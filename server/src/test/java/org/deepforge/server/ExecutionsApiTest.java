@@ -214,6 +214,13 @@ class ExecutionsApiTest {
         assertThat(r.json().get("error").asText()).contains("problem").contains("not connected");
         assertThat(r.json().get("problems")).isNotEmpty();
         assertThat(server.post("/api/v1/projects/" + p + "/pipelines/nope/executions", "{}").status()).isEqualTo(404);
+        server.post("/api/v1/projects/" + p + "/branches/main/changes",
+                "{\"patch\":[{\"op\":\"add\",\"path\":\"/pipelines/chain/connections/c1\",\"value\":"
+                + "{\"from\":{\"node\":\"make\",\"port\":\"values\"},\"to\":{\"node\":\"scale\",\"port\":\"values\"}}},"
+                + "{\"op\":\"add\",\"path\":\"/operations/Sum/requirements\",\"value\":[\"numpy\",\"surely-not-installed-pkg\"]}]}");
+        var missing = server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{}");
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.json().get("error").asText()).contains("Sum needs surely-not-installed-pkg").doesNotContain("numpy");
         assertThat(server.get("/api/v1/executions/enope").status()).isEqualTo(404);
         assertThat(server.get("/api/v1/executions/enope/jobs/x/log").status()).isEqualTo(404);
     }

@@ -57,6 +57,7 @@ public final class ExecutionsApi {
             throw new StoreException(StoreException.Kind.BAD_REQUEST, "the pipeline has " + problems.size()
                     + (problems.size() == 1 ? " problem" : " problems") + " to fix before it can run; first: " + problems.get(0).message(), detail);
         }
+        checkRequirements(project, at, p);
         JsonNode compute = body.has("compute") ? body.get("compute") : Json.MAPPER.createObjectNode().put("adapter", "local");
         if (!compute.path("adapter").asText("local").equals("local")) {
             throw new BadRequest("compute adapter \"" + compute.path("adapter").asText() + "\" is not available; use \"local\"");
@@ -86,6 +87,28 @@ public final class ExecutionsApi {
             throw new BadRequest(e.getMessage());
         }
         ctx.status(201).json(executions.get(id).orElseThrow());
+    }
+
+    /** Refuses a run whose operations need Python packages this server's interpreter cannot import. */
+    private void checkRequirements(String project, ModelAt at, JsonNode pipeline) throws Exception {
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        pipeline.path("nodes").forEach(n -> {
+            if (n.has("operation")) {
+                used.add(n.path("operation").asText());
+            }
+        });
+        List<String> missing = new java.util.ArrayList<>();
+        for (String op : used) {
+            if (at.model().path("operations").path(op).path("requirements").size() == 0) {
+                continue;
+            }
+            JsonNode check = operations.requirements(project, at.commit(), op);
+            check.path("missing").forEach(m -> missing.add(op + " needs " + m.asText()));
+        }
+        if (!missing.isEmpty()) {
+            throw new BadRequest("Python packages are missing on this server: " + String.join("; ", missing)
+                    + " — install them for the job interpreter, or remove them from the operations' requirements");
+        }
     }
 
     public void list(Context ctx) throws Exception {

@@ -36,6 +36,8 @@ public final class Errors {
             write(ctx, b.status(), body(b.getMessage()));
         } else if (e instanceof AuthException a) {
             write(ctx, a.status(), body(a.getMessage()));
+        } else if (e instanceof org.deepforge.exec.storage.StorageException st) {
+            write(ctx, 507, body(st.getMessage()));
         } else if (e instanceof HttpResponseException h) {
             write(ctx, h.getStatus(), body(h.getMessage()));
         } else {
