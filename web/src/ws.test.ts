@@ -127,3 +127,47 @@ describe('WsClient', () => {
     expect(last().sent[0]).toMatchObject({ type: 'subscribe', since: 'c9' });
   });
 });
+
+describe('WsClient watch', () => {
+  it('watches once per execution, routes its messages, unwatches with the last listener', () => {
+    const a: unknown[] = [];
+    const b: unknown[] = [];
+    const offA = client.watch('e1', (m) => a.push(m));
+    const offB = client.watch('e1', (m) => b.push(m));
+    last().open();
+    expect(last().sent).toEqual([{ type: 'watch', execution: 'e1' }]);
+    last().receive({ type: 'job', execution: 'e1', job: 'make', status: 'running' });
+    last().receive({ type: 'log', execution: 'e2', job: 'make', lines: ['x'] });
+    expect(a).toEqual([{ type: 'job', execution: 'e1', job: 'make', status: 'running' }]);
+    expect(b).toHaveLength(1);
+    offA();
+    expect(last().sent).toHaveLength(1);
+    offB();
+    expect(last().sent).toEqual([{ type: 'watch', execution: 'e1' }, { type: 'unwatch', execution: 'e1' }]);
+    expect(client.watched()).toEqual([]);
+  });
+
+  it('re-watches after a reconnect, alongside subscriptions', () => {
+    client.subscribe('p', 'main', () => {});
+    client.watch('e1', () => {});
+    last().open();
+    last().drop();
+    vi.advanceTimersByTime(100);
+    expect(sockets).toHaveLength(2);
+    last().open();
+    expect(last().sent).toEqual([{ type: 'subscribe', project: 'p', branch: 'main' }, { type: 'watch', execution: 'e1' }]);
+  });
+
+  it('reconnects for a watch alone and sends it when open', () => {
+    const got: unknown[] = [];
+    client.watch('e9', (m) => got.push(m));
+    expect(sockets).toHaveLength(1);
+    last().drop();
+    vi.advanceTimersByTime(100);
+    expect(sockets).toHaveLength(2);
+    last().open();
+    expect(last().sent).toEqual([{ type: 'watch', execution: 'e9' }]);
+    last().receive({ type: 'execution', execution: 'e9', status: 'success' });
+    expect(got).toEqual([{ type: 'execution', execution: 'e9', status: 'success' }]);
+  });
+});

@@ -1,8 +1,25 @@
-export function ExecutionsPlace() {
-  return (
-    <div className="empty-state" data-testid="executions-empty">
-      <h2>Executions</h2>
-      <p>Executions arrive with the executions feature.</p>
-    </div>
-  );
+import { lazy, Suspense } from 'react';
+import type { ModelView } from '../api';
+import type { WsClient } from '../ws';
+import { ExecutionList } from './exec/ExecutionList';
+
+const ExecutionView = lazy(() => import('./exec/ExecutionView'));
+
+interface Props {
+  project: string;
+  branch?: string;
+  id?: string;
+  model: ModelView;
+  ws: WsClient;
+}
+
+/** The executions of the project, or one execution opened (/…/executions/<id>). */
+export function ExecutionsPlace({ project, branch, id, model, ws }: Props) {
+  if (id)
+    return (
+      <Suspense fallback={<p className="muted loading">Loading the execution…</p>}>
+        <ExecutionView key={id} project={project} branch={branch} executionId={id} ws={ws} />
+      </Suspense>
+    );
+  return <ExecutionList project={project} branch={branch} model={model} ws={ws} />;
 }

@@ -16,6 +16,8 @@ interface Props {
   place: Place;
   users: PresenceUser[];
   onBranchesChanged: () => void;
+  /** Runs the open pipeline; absent when there is nothing to run (no pipeline open, or a commit view). */
+  onRun?: () => void;
 }
 
 export function TopBar(props: Props) {
@@ -40,6 +42,17 @@ export function TopBar(props: Props) {
       />
       <span className="spacer" />
       <PresenceAvatars users={props.users} />
+      {props.branch && (
+        <button
+          data-testid="run-button"
+          className="run-button"
+          disabled={!props.onRun}
+          onClick={props.onRun}
+          title={props.onRun ? 'Run the open pipeline (Shift-Enter)' : 'Open a pipeline to run it'}
+        >
+          ▶ Run
+        </button>
+      )}
     </header>
   );
 }

@@ -1,11 +1,15 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type Branch, type Project } from '../api';
 import { presenceNode } from '../live';
 import { toast } from '../notify';
 import { branchPath, buildPath, commitPath, navigate, type WorkbenchRoute } from '../router';
 import { useWorkbench } from '../useWorkbench';
 import { wsClient, type WsClient } from '../ws';
+import { ArtifactsPlace } from './artifacts/ArtifactsPlace';
 import { EntryPlace } from './EntryPlace';
+import { RunDialog } from './exec/RunDialog';
+import { entryLabel } from './places';
+import { isTyping } from './typing';
 import { ExecutionsPlace } from './ExecutionsPlace';
 import { HistoryPlace } from './HistoryPlace';
 import { Inspector } from './Inspector';
@@ -47,6 +51,22 @@ export function Workbench({ route, ws = wsClient() }: { route: WorkbenchRoute; w
   }, [ws, project, branch, node]);
 
   const select = (entry: string | undefined) => navigate(buildPath({ ...route, id: entry }));
+
+  // the pipeline the Run button (and Shift-Enter) runs: the open one, on a branch
+  const [running, setRunning] = useState(false);
+  const runnable = branch && place === 'pipelines' && id !== undefined && wb.model?.pipelines?.[id] ? id : undefined;
+  const openRun = useRef<(() => void) | undefined>(undefined);
+  openRun.current = runnable ? () => setRunning(true) : undefined;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Enter' || !e.shiftKey || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target) || !openRun.current) return;
+      e.preventDefault();
+      openRun.current();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+  useEffect(() => setRunning(false), [project, branch, place, id]);
   const backBranch = route.returnBranch ?? defaultBranch;
   const projectName = info?.name ?? wb.model?.project?.name ?? project;
 
@@ -70,7 +90,9 @@ export function Workbench({ route, ws = wsClient() }: { route: WorkbenchRoute; w
   } else if (!wb.model || !wb.head) {
     centre = <p className="muted loading">Loading model…</p>;
   } else if (place === 'executions') {
-    centre = <ExecutionsPlace />;
+    centre = <ExecutionsPlace project={project} branch={branch ?? route.returnBranch} id={id} model={wb.model} ws={ws} />;
+  } else if (place === 'artifacts') {
+    centre = <ArtifactsPlace project={project} branch={branch} id={id} model={wb.model} head={wb.head} wb={wb} onSelect={select} />;
   } else if (place === 'history') {
     centre = (
       <HistoryPlace
@@ -118,7 +140,17 @@ export function Workbench({ route, ws = wsClient() }: { route: WorkbenchRoute; w
         place={place}
         users={wb.users}
         onBranchesChanged={refreshBranches}
+        onRun={runnable ? () => setRunning(true) : undefined}
       />
+      {running && runnable && branch && wb.model && (
+        <RunDialog
+          project={project}
+          branch={branch}
+          pipelineId={runnable}
+          pipelineName={entryLabel(runnable, wb.model.pipelines[runnable])}
+          onClose={() => setRunning(false)}
+        />
+      )}
       {commit && (
         <ReadOnlyBanner
           commit={wb.head ?? commit}

@@ -29,7 +29,7 @@ export function addPoint(series: SeriesMap, name: string, step: number | null | 
   return series;
 }
 
-export interface NamedSeries { label: string; points: Point[] }
+export interface NamedSeries { label: string; points: Point[]; metric?: string }
 export interface Aligned { labels: string[]; data: [number[], ...(number | null)[][]] }
 
 /** Aligns several series on the union of their steps, sorted. */
@@ -44,6 +44,16 @@ export function alignSeries(series: NamedSeries[]): Aligned {
   return { labels: series.map((s) => s.label), data: [steps, ...ys] };
 }
 
+/** Groups series by metric name (in first-seen order), each group aligned for one chart. */
+export function chartsByMetric(series: NamedSeries[]): { metric: string; aligned: Aligned }[] {
+  const groups = new Map<string, NamedSeries[]>();
+  for (const s of series) {
+    const m = s.metric ?? s.label;
+    groups.set(m, [...(groups.get(m) ?? []), s]);
+  }
+  return [...groups.entries()].map(([metric, g]) => ({ metric, aligned: alignSeries(g) }));
+}
+
 /**
  * Compare: one series per execution per metric name. `runs` holds each execution's label and the
  * metrics of its jobs (job → metrics); a metric logged by several jobs gets the job in its label.
@@ -56,7 +66,7 @@ export function compareSeries(runs: { label: string; jobs: Record<string, Series
     for (const name of [...owners.keys()].sort()) {
       const jobs = owners.get(name)!;
       for (const job of jobs) {
-        out.push({ label: jobs.length > 1 ? `${run.label} · ${job}.${name}` : `${run.label} · ${name}`, points: run.jobs[job][name] });
+        out.push({ label: jobs.length > 1 ? `${run.label} · ${job}.${name}` : `${run.label} · ${name}`, metric: name, points: run.jobs[job][name] });
       }
     }
   }

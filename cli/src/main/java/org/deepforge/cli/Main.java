@@ -38,11 +38,14 @@ public final class Main implements Runnable {
         @Option(names = "--python", description = "Python interpreter for analysis and jobs (default: $DEEPFORGE_PYTHON or ${DEFAULT-VALUE})")
         String python = System.getenv().getOrDefault("DEEPFORGE_PYTHON", ServerConfig.DEFAULT_PYTHON);
 
+        @Option(names = "--no-warm-start", description = "start every job as a fresh Python process instead of forking a pre-started one")
+        boolean noWarmStart;
+
         @Override
         public Integer call() throws Exception {
             App app;
             try {
-                app = App.start(new ServerConfig(host, port, dataDir, python));
+                app = App.start(new ServerConfig(host, port, dataDir, python, !noWarmStart));
             } catch (IllegalArgumentException e) {
                 System.err.println("deepforge: " + e.getMessage());
                 return 2;

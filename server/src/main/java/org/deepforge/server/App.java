@@ -26,6 +26,7 @@ import org.deepforge.server.api.ArtifactsApi;
 import org.deepforge.exec.storage.LocalStorage;
 import org.deepforge.exec.bundle.BundleWriter;
 import org.deepforge.exec.compute.LocalCompute;
+import org.deepforge.exec.compute.WarmPython;
 import org.deepforge.exec.run.Executions;
 import org.deepforge.exec.run.RunDatabase;
 import org.deepforge.ops.Builtins;
@@ -61,6 +62,7 @@ public final class App implements AutoCloseable {
     private final CollabHub hub;
     private final Analysis analysis;
     private final Executions executions;
+    private final Optional<WarmPython> warm;
 
     private App(ServerConfig config) throws Exception {
         this.config = config;
@@ -85,9 +87,11 @@ public final class App implements AutoCloseable {
         store.addListener(hub);
         int cores = Runtime.getRuntime().availableProcessors();
         LocalStorage storage = new LocalStorage(config.dataDir().resolve("artifacts"));
+        // a pre-started Python with torch/numpy/matplotlib imported forks each job: milliseconds instead of seconds
+        warm = config.warmStart() ? Optional.of(new WarmPython(config.python(), runtime.root()).start()) : Optional.empty();
         ArtifactsApi artifactsApi = new ArtifactsApi(store, storage);
         executions = new Executions(new RunDatabase(config.dataDir().resolve("runs.db")), config.dataDir().resolve("runs"),
-                new BundleWriter(runtime.root()), new LocalCompute(config.python(), 1), storage, artifactsApi, cores, hub);
+                new BundleWriter(runtime.root()), new LocalCompute(config.python(), 1, warm), storage, artifactsApi, cores, hub);
         artifactsApi.executions(executions);
         int resumed = executions.recover((project, commit) -> store.model(project, commit).model());
         if (resumed > 0) {
@@ -223,5 +227,6 @@ public final class App implements AutoCloseable {
         }
         store.close();
         analysis.close();
+        warm.ifPresent(WarmPython::close);
     }
 }

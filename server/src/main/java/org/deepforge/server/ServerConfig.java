@@ -3,13 +3,14 @@ package org.deepforge.server;
 import java.nio.file.Path;
 
 /** Where and how the server runs. Port 0 picks a free port (tests). */
-public record ServerConfig(String host, int port, Path dataDir, String python) {
+public record ServerConfig(String host, int port, Path dataDir, String python, boolean warmStart) {
     public static final int DEFAULT_PORT = 8888;
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** Debian's interpreter, which has the python3-torch stack; the python3 first on PATH may not. */
     public static final String DEFAULT_PYTHON = "/usr/bin/python3";
 
+    /** For embedding and tests: jobs start as fresh processes (no warm-start interpreter kept running). */
     public ServerConfig(String host, int port, Path dataDir) {
-        this(host, port, dataDir, System.getenv().getOrDefault("DEEPFORGE_PYTHON", DEFAULT_PYTHON));
+        this(host, port, dataDir, System.getenv().getOrDefault("DEEPFORGE_PYTHON", DEFAULT_PYTHON), false);
     }
 }

@@ -159,6 +159,24 @@ class ExecutionsApiTest {
     }
 
     @Test
+    void withWarmStartJobsAreForkedFromAPreStartedPython() throws Exception {
+        java.nio.file.Path data = java.nio.file.Files.createTempDirectory("warm");
+        try (TestServer warm = new TestServer(new ServerConfig("127.0.0.1", 0, data, "/usr/bin/python3", true))) {
+            TestServer saved = server;
+            server = warm;
+            try {
+                String p = project("        import numpy\n        values = list(range(self.n))\n        return values\n");
+                String id = warm.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{}").json().get("id").asText();
+                JsonNode done = waitFor(warm, id);
+                assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("success");
+                assertThat(warm.get("/api/v1/executions/" + id + "/jobs/sum/log").json().get("lines").toString()).contains("total 60");
+            } finally {
+                server = saved;
+            }
+        }
+    }
+
+    @Test
     void metricsAndPlotsArriveLiveAndAreKept() throws Exception {
         String p = project("        import matplotlib.pyplot as plt\n        from deepforge import log_metric\n"
                 + "        for step in range(200):\n            log_metric('loss', 1.0 / (step + 1), step)\n"

@@ -22,8 +22,12 @@ public final class TestServer implements AutoCloseable {
     }
 
     public TestServer(Path dataDir) throws Exception {
-        this.dataDir = dataDir;
-        this.app = App.start(new ServerConfig("127.0.0.1", 0, dataDir));
+        this(new ServerConfig("127.0.0.1", 0, dataDir));
+    }
+
+    public TestServer(ServerConfig config) throws Exception {
+        this.dataDir = config.dataDir();
+        this.app = App.start(config);
     }
 
     public String url(String path) {

@@ -22,6 +22,7 @@ import org.deepforge.model.Json;
  */
 public final class LocalCompute implements ComputeAdapter {
     private static final long GRACE_MILLIS = 1_000;
+    private final java.util.List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final String python;
     private final int threads;
     private final Optional<WarmPython> warm;
@@ -63,10 +64,21 @@ public final class LocalCompute implements ComputeAdapter {
             forked.put("PWD", bundle.toRealPath().toString());
             Optional<Long> pgid = warm.get().fork(bundle, forked);
             if (pgid.isPresent()) {
-                return new Handle(name(), Long.toString(pgid.get()), bundle);
+                return watched(new Handle(name(), Long.toString(pgid.get()), bundle));
             }
         }
-        return cold(bundle, environment);
+        return watched(cold(bundle, environment));
+    }
+
+    @Override
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    /** Tells the listeners when the job's leading process ends, so the engine need not wait for its next look. */
+    private Handle watched(Handle handle) {
+        ProcessHandle.of(Long.parseLong(handle.ref())).ifPresent(p -> p.onExit().thenRun(() -> listeners.forEach(Runnable::run)));
+        return handle;
     }
 
     /** The job's whole environment: a few variables of the server's, thread limits, the event channel, {@code env}. */
@@ -134,17 +146,25 @@ public final class LocalCompute implements ComputeAdapter {
         }
     }
 
-    private static boolean groupAlive(String pgid) {
-        try {
-            Process p = new ProcessBuilder("kill", "-0", "--", "-" + pgid).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** Whether any process of the group is still running (zombies, which are only waiting to be reaped, do not count). */
+    static boolean groupAlive(String pgid) {
+        java.io.File[] procs = new java.io.File("/proc").listFiles((d, n) -> n.chars().allMatch(Character::isDigit));
+        if (procs == null) {
             return false;
         }
+        for (java.io.File proc : procs) {
+            try {
+                String stat = Files.readString(proc.toPath().resolve("stat"));
+                // pid (comm) state ppid pgrp ...: comm may hold spaces or parentheses, so parse after the last ')'
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                if (fields[2].equals(pgid) && !fields[0].equals("Z") && !fields[0].equals("X")) {
+                    return true;
+                }
+            } catch (IOException | RuntimeException e) {
+                // the process ended while we looked
+            }
+        }
+        return false;
     }
 
     private static void signal(String signal, String target) {

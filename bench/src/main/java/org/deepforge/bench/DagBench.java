@@ -1,0 +1,148 @@
+package org.deepforge.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.deepforge.exec.bundle.BundleWriter;
+import org.deepforge.exec.compute.LocalCompute;
+import org.deepforge.exec.compute.WarmPython;
+import org.deepforge.exec.run.Engine;
+import org.deepforge.exec.run.JobStatus;
+import org.deepforge.exec.run.RunListener;
+import org.deepforge.model.Json;
+import org.deepforge.ops.OperationRules;
+import org.deepforge.ops.analysis.Analysis;
+import org.deepforge.ops.analysis.PythonRuntime;
+
+/**
+ * Per-task overhead of a DAG of trivial Python tasks on 2 slots: the DeepForge engine (cold processes
+ * and warm-start forks) against Debian's snakemake -j2 and GNU make -j2 running the same DAG in the
+ * same run. Each task runs Python once; a task's own work is measured as {@code python3 -c pass}.
+ */
+final class DagBench {
+    private DagBench() {}
+
+    static void main(String[] args) throws Exception {
+        int n = Bench.intArg(args, "--tasks", 200);
+        int slots = 2;
+        String python = System.getenv().getOrDefault("DEEPFORGE_PYTHON", "/usr/bin/python3");
+        Path dir = Files.createTempDirectory("deepforge-dag-bench");
+        System.out.printf("DAG of %d trivial Python tasks on %d slots — %s, %d cores%n%n", n, slots, java.time.Instant.now(),
+                Runtime.getRuntime().availableProcessors());
+
+        double work = 0;
+        for (int i = 0; i < 20; i++) {
+            long t0 = System.nanoTime();
+            new ProcessBuilder(python, "-c", "pass").start().waitFor();
+            if (i >= 5) {
+                work += (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        work /= 15;
+        System.out.printf("one task's own work (python -c pass)         : %7.2f ms%n%n", work);
+
+        PythonRuntime runtime = PythonRuntime.unpack(dir.resolve("runtime"));
+        JsonNode model = model(n, python, runtime);
+        double cold = engine(model, n, slots, new LocalCompute(python, 1), runtime, dir.resolve("cold"));
+        report("DeepForge engine, cold processes", cold, n, slots, work);
+        try (WarmPython warm = new WarmPython(python, runtime.root())) {
+            engine(model, Math.min(n, 20), slots, new LocalCompute(python, 1, Optional.of(warm)), runtime, dir.resolve("warmup"));
+            double warmMs = engine(model, n, slots, new LocalCompute(python, 1, Optional.of(warm)), runtime, dir.resolve("warm"));
+            report("DeepForge engine, warm start", warmMs, n, slots, work);
+            double make = external(dir.resolve("make"), n, python, true);
+            report("GNU make -j2", make, n, slots, work);
+            double snake = external(dir.resolve("snake"), n, python, false);
+            report("snakemake -j2", snake, n, slots, work);
+            double overheadWarm = Math.max(0.01, warmMs / n - work / slots);
+            double overheadSnake = snake / n - work / slots;
+            System.out.printf("%nwarm-start overhead per task: %.2f ms (target ≤ 5 ms); snakemake's is %.1f× that (target ≥ 5×)%n",
+                    overheadWarm, overheadSnake / overheadWarm);
+        }
+    }
+
+    static void report(String what, double wallMs, int n, int slots, double work) {
+        System.out.printf("%-45s: %8.0f ms wall, %6.2f ms per task, overhead %6.2f ms per task%n", what, wallMs, wallMs / n,
+                wallMs / n - work / slots);
+    }
+
+    static JsonNode model(int n, String python, PythonRuntime runtime) throws Exception {
+        ObjectNode model = (ObjectNode) Json.MAPPER.readTree("{\"project\":{\"name\":\"dag\"},\"architectures\":{},\"artifacts\":{},\"utils\":{},"
+                + "\"operations\":{\"Tick\":{\"code\":\"class Tick:\\n    def execute(self):\\n        done = 1\\n        return done\\n\"}},"
+                + "\"pipelines\":{\"p\":{\"name\":\"dag\",\"nodes\":{},\"connections\":{}}}}");
+        ObjectNode nodes = (ObjectNode) model.at("/pipelines/p/nodes");
+        for (int i = 0; i < n; i++) {
+            nodes.putObject("t" + i).put("operation", "Tick");
+        }
+        try (Analysis analysis = new Analysis(python, runtime.root(), Duration.ofSeconds(30))) {
+            return new OperationRules(analysis).prepare(Json.MAPPER.createObjectNode(), model);
+        }
+    }
+
+    /** Wall time (ms) for the engine to run the first {@code n} nodes. */
+    static double engine(JsonNode full, int n, int slots, LocalCompute compute, PythonRuntime runtime, Path work) throws Exception {
+        ObjectNode model = full.deepCopy();
+        ObjectNode nodes = (ObjectNode) model.at("/pipelines/p/nodes");
+        for (int i = n; nodes.has("t" + i); i++) {
+            nodes.remove("t" + i);
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        JobStatus[] result = new JobStatus[1];
+        try (Engine engine = new Engine(new BundleWriter(runtime.root()), compute, work, slots, new RunListener() {
+            @Override
+            public void status(String execution, String job, JobStatus status, String message) {
+                if (status == JobStatus.FAILED) {
+                    System.err.println(job + " failed: " + message);
+                }
+            }
+
+            @Override
+            public void console(String execution, String job, List<String> lines) {}
+
+            @Override
+            public void finished(String execution, JobStatus status) {
+                result[0] = status;
+                done.countDown();
+            }
+        })) {
+            long t0 = System.nanoTime();
+            engine.start("bench", model, "p");
+            if (!done.await(600, TimeUnit.SECONDS) || result[0] != JobStatus.SUCCESS) {
+                throw new IllegalStateException("the benchmark DAG did not succeed: " + result[0]);
+            }
+            return (System.nanoTime() - t0) / 1e6;
+        }
+    }
+
+    /** Wall time (ms) of make -j2 or snakemake -j2 on the same DAG: n independent tasks, each one Python run. */
+    static double external(Path dir, int n, String python, boolean make) throws Exception {
+        Files.createDirectories(dir.resolve("out"));
+        StringBuilder b = new StringBuilder();
+        if (make) {
+            b.append("all:");
+            for (int i = 0; i < n; i++) {
+                b.append(" out/t").append(i);
+            }
+            b.append("\n\nout/t%:\n\t@").append(python).append(" -c pass && touch $@\n");
+            Files.writeString(dir.resolve("Makefile"), b.toString());
+        } else {
+            b.append("rule all:\n    input: expand(\"out/t{i}\", i=range(").append(n).append("))\n\n");
+            b.append("rule t:\n    output: \"out/t{i}\"\n    shell: \"").append(python).append(" -c pass && touch {output}\"\n");
+            Files.writeString(dir.resolve("Snakefile"), b.toString());
+        }
+        ProcessBuilder pb = make ? new ProcessBuilder("make", "-j2", "-s") : new ProcessBuilder("snakemake", "-j2", "-q", "--nolock");
+        pb.directory(dir.toFile()).redirectErrorStream(true).environment().put("USER", "bench");
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException((make ? "make" : "snakemake") + " failed: " + out);
+        }
+        return (System.nanoTime() - t0) / 1e6;
+    }
+}

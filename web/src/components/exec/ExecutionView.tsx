@@ -1,0 +1,211 @@
+import '@xyflow/react/dist/style.css';
+import { Background, Controls, ReactFlow, type Edge, type Node } from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api, errorMessage, type Execution, type JobInfo, type ModelView } from '../../api';
+import { durationBetween, formatTime, isActive } from '../../exec/status';
+import { toast } from '../../notify';
+import { nodeKind, nodePosition, nodeTitle, readPipeline, type Pipeline } from '../../pipeline/model';
+import { buildPath, navigate } from '../../router';
+import type { ExecutionMessage, WsClient } from '../../ws';
+import { JobNodeView, type JobFlowNode } from './JobNodeView';
+import { JobPanel } from './JobPanel';
+import { StatusChip } from './StatusChip';
+
+interface Props {
+  project: string;
+  branch?: string;
+  executionId: string;
+  ws: WsClient;
+}
+
+const NODE_TYPES = { job: JobNodeView };
+const POLL_MS = 3000;
+
+/** Applies a live `job` message to the execution's job list. */
+export function withJobStatus(e: Execution, msg: { job: string; status: string; message?: string | null }): Execution {
+  const jobs = e.jobs ?? [];
+  const known = jobs.some((j) => j.id === msg.job);
+  const next = known
+    ? jobs.map((j) => (j.id === msg.job ? { ...j, status: msg.status as JobInfo['status'], message: msg.message ?? j.message } : j))
+    : [...jobs, { id: msg.job, operation: null, status: msg.status as JobInfo['status'], message: msg.message ?? null, started: null, finished: null }];
+  return { ...e, jobs: next };
+}
+
+/** One execution: the job DAG coloured by status (live), cancel/rerun, and the job panel. */
+export default function ExecutionView({ project, branch, executionId, ws }: Props) {
+  const [execution, setExecution] = useState<Execution | null>(null);
+  const [model, setModel] = useState<ModelView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [selectedJob, setSelectedJob] = useState<string | null>(null);
+  const [, tick] = useState(0);
+  const commitRef = useRef<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const e = await api.getExecution(executionId);
+      setExecution(e);
+      setError(null);
+      if (commitRef.current !== e.commit) {
+        commitRef.current = e.commit;
+        const m = await api.getModel(project, e.commit);
+        setModel(m.model);
+      }
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }, [executionId, project]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  useEffect(
+    () =>
+      ws.watch(executionId, (msg: ExecutionMessage) => {
+        if (msg.type === 'job') setExecution((e) => (e ? withJobStatus(e, msg) : e));
+        else if (msg.type === 'execution') {
+          setExecution((e) => (e ? { ...e, status: msg.status as Execution['status'] } : e));
+          void load(); // finished time, final job messages
+        } else if (msg.type === 'watching') void load(); // what happened before the watch began
+      }),
+    [ws, executionId, load],
+  );
+
+  const active = execution ? isActive(execution.status) : false;
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => {
+      void load();
+      tick((x) => x + 1);
+    }, POLL_MS);
+    return () => clearInterval(t);
+  }, [active, load]);
+
+  const pipeline: Pipeline = useMemo(() => readPipeline(execution && model ? model.pipelines?.[execution.pipeline] : undefined), [execution?.pipeline, model]); // eslint-disable-line react-hooks/exhaustive-deps
+  const parts = useMemo(() => ({ operations: model?.operations ?? {}, pipelines: model?.pipelines ?? {} }), [model]);
+  const jobs = useMemo(() => new Map((execution?.jobs ?? []).map((j) => [j.id, j])), [execution]);
+
+  const nodes: JobFlowNode[] = useMemo(
+    () =>
+      Object.keys(pipeline.nodes)
+        .sort()
+        .map((id) => {
+          const n = pipeline.nodes[id];
+          const job = jobs.get(id);
+          return {
+            id,
+            type: 'job',
+            position: nodePosition(n),
+            selected: id === selectedJob,
+            draggable: false,
+            connectable: false,
+            data: { title: nodeTitle(n, parts), kind: nodeKind(n), status: job?.status ?? 'pending', message: job?.message ?? null },
+          };
+        }),
+    [pipeline, parts, jobs, selectedJob],
+  );
+  const edges: Edge[] = useMemo(
+    () =>
+      Object.entries(pipeline.connections).flatMap(([cid, c]) =>
+        c?.from?.node && c?.to?.node
+          ? [{ id: cid, source: c.from.node, target: c.to.node, animated: jobs.get(c.to.node)?.status === 'running' }]
+          : [],
+      ),
+    [pipeline, jobs],
+  );
+
+  const cancel = async () => {
+    try {
+      setExecution(await api.cancelExecution(executionId));
+      toast('Execution cancelled', 'info');
+    } catch (e) {
+      toast(errorMessage(e), 'error');
+    }
+  };
+  const rerun = async () => {
+    try {
+      const next = await api.rerunExecution(executionId);
+      navigate(buildPath({ page: 'workbench', project, branch: branch ?? next.branch, place: 'executions', id: next.id }));
+    } catch (e) {
+      toast(errorMessage(e), 'error');
+    }
+  };
+
+  if (error && !execution)
+    return (
+      <div className="empty-state" role="alert" data-testid="execution-error">
+        <h2>Cannot open execution {executionId}</h2>
+        <p>{error}</p>
+      </div>
+    );
+  if (!execution) return <p className="muted loading">Loading the execution…</p>;
+
+  const listPath = buildPath({ page: 'workbench', project, branch: branch ?? execution.branch, place: 'executions' });
+  const job = selectedJob ? (jobs.get(selectedJob) ?? null) : null;
+  const canDraw = typeof ResizeObserver !== 'undefined';
+
+  return (
+    <div className="execution-view" data-testid="execution-view" data-execution-id={executionId}>
+      <div className="canvas-toolbar execution-header">
+        <a href={listPath} onClick={(e) => { e.preventDefault(); navigate(listPath); }} className="muted">
+          ← Executions
+        </a>
+        <h2>{execution.name || execution.id}</h2>
+        <StatusChip status={execution.status} testid="execution-status" />
+        <span className="muted small-text" title={execution.created}>
+          {formatTime(execution.created)} · {durationBetween(execution.created, execution.finished)} · {execution.user} · commit{' '}
+          <code>{execution.commit.slice(0, 7)}</code>
+        </span>
+        <span className="spacer" />
+        <button className="secondary small danger-text" data-testid="cancel-execution" disabled={!active} onClick={() => void cancel()}>
+          ■ Cancel
+        </button>
+        <button className="secondary small" data-testid="rerun-execution" disabled={active} onClick={() => void rerun()}>
+          ↻ Rerun
+        </button>
+      </div>
+      <div className="execution-dag canvas">
+        {canDraw ? (
+          <ReactFlow<JobFlowNode, Edge>
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={NODE_TYPES}
+            onNodeClick={(_, n) => setSelectedJob(n.id)}
+            onPaneClick={() => undefined}
+            nodesDraggable={false}
+            nodesConnectable={false}
+            elementsSelectable
+            fitView
+            fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
+            minZoom={0.1}
+            colorMode="system"
+          >
+            <Background />
+            <Controls showInteractive={false} />
+          </ReactFlow>
+        ) : (
+          <ul className="job-list">
+            {nodes.map((n: Node<JobFlowNode['data']>) => (
+              <li key={n.id}>
+                <button className="link-button" data-testid="job-node" data-job={n.id} data-status={n.data.status} onClick={() => setSelectedJob(n.id)}>
+                  {n.data.title} ({n.data.status})
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      {selectedJob && (
+        <JobPanel
+          key={selectedJob}
+          executionId={executionId}
+          jobId={selectedJob}
+          job={job}
+          title={pipeline.nodes[selectedJob] ? nodeTitle(pipeline.nodes[selectedJob], parts) : selectedJob}
+          ws={ws}
+          onClose={() => setSelectedJob(null)}
+        />
+      )}
+    </div>
+  );
+}
