@@ -519,8 +519,40 @@ def main(argv=None):
     if job is None:
         return 0
     run_waiter()
-    run_job(job, zygote_path_entries, base_path)
-    return 0
+    try:
+        run_job(job, zygote_path_entries, base_path)
+        code = 0
+    except SystemExit as e:
+        if e.code is None or isinstance(e.code, int):
+            code = e.code or 0
+        else:
+            print(e.code, file=sys.stderr)  # what the interpreter does with sys.exit("message")
+            code = 1
+    _fast_exit(code)
+
+
+def _fast_exit(code):
+    """Ends the job as the interpreter would -- non-daemon threads joined, exit handlers run, output
+    flushed -- but without tearing down the modules the zygote preloaded (torch, numpy,
+    matplotlib), which costs a forked job over 100 ms and changes nothing it wrote."""
+    try:
+        import threading
+
+        threading._shutdown()
+    except BaseException:  # noqa: B902 - the job is over; only the exit code matters now
+        pass
+    try:
+        import atexit
+
+        atexit._run_exitfuncs()
+    except BaseException:  # noqa: B902
+        pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:  # noqa: B902
+            pass
+    os._exit(code)
 
 
 if __name__ == "__main__":

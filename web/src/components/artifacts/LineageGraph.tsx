@@ -21,7 +21,7 @@ function LineageNodeView({ data }: NodeProps<LNode>) {
 const TYPES = { lineage: LineageNodeView };
 
 /** The lineage, top-down: inputs above the jobs that read them, down to the artifact. */
-export function LineageGraph({ lineage }: { lineage: Lineage }) {
+export default function LineageGraph({ lineage }: { lineage: Lineage }) {
   const nodes = Array.isArray(lineage.nodes) ? lineage.nodes : [];
   const links = Array.isArray(lineage.edges) ? lineage.edges : [];
   const flow = useMemo(() => {

@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { api, errorMessage, type Lineage } from '../../api';
 import { formatSize, formatTime } from '../../exec/status';
 import type { Json } from '../../patch';
 import { buildPath } from '../../router';
 import { Link } from '../Link';
-import { LineageGraph } from './LineageGraph';
+
+const LineageGraph = lazy(() => import('./LineageGraph'));
 
 interface Props {
   project: string;
@@ -99,7 +100,11 @@ export function ProvenancePanel({ project, branch, head, id, artifact }: Props) 
       <h3>Lineage</h3>
       {error && <p className="form-error">{error}</p>}
       {!lineage && !error && <p className="muted">Loading the lineage…</p>}
-      {lineage && <LineageGraph lineage={lineage} />}
+      {lineage && (
+        <Suspense fallback={<p className="muted">Loading the lineage…</p>}>
+          <LineageGraph lineage={lineage} />
+        </Suspense>
+      )}
     </aside>
   );
 }

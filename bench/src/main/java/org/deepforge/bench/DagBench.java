@@ -93,7 +93,7 @@ final class DagBench {
         }
         CountDownLatch done = new CountDownLatch(1);
         JobStatus[] result = new JobStatus[1];
-        try (Engine engine = new Engine(new BundleWriter(runtime.root()), compute, work, slots, new RunListener() {
+        try (Engine engine = new Engine(new BundleWriter(runtime.root(), true), compute, work, slots, new RunListener() {
             @Override
             public void status(String execution, String job, JobStatus status, String message) {
                 if (status == JobStatus.FAILED) {

@@ -91,7 +91,7 @@ public final class App implements AutoCloseable {
         warm = config.warmStart() ? Optional.of(new WarmPython(config.python(), runtime.root()).start()) : Optional.empty();
         ArtifactsApi artifactsApi = new ArtifactsApi(store, storage);
         executions = new Executions(new RunDatabase(config.dataDir().resolve("runs.db")), config.dataDir().resolve("runs"),
-                new BundleWriter(runtime.root()), new LocalCompute(config.python(), 1, warm), storage, artifactsApi, cores, hub);
+                new BundleWriter(runtime.root(), true), new LocalCompute(config.python(), 1, warm), storage, artifactsApi, cores, hub);
         artifactsApi.executions(executions);
         int resumed = executions.recover((project, commit) -> store.model(project, commit).model());
         if (resumed > 0) {

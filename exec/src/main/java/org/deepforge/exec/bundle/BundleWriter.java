@@ -19,10 +19,21 @@ import org.deepforge.model.Json;
  */
 public final class BundleWriter {
     private final Path runtime;
+    private final boolean linkRuntime;
 
-    /** {@code runtime}: the unpacked Python runtime root (holding {@code deepforge/}). */
+    /** {@code runtime}: the unpacked Python runtime root (holding {@code deepforge/}); bundles get a copy of it. */
     public BundleWriter(Path runtime) {
+        this(runtime, false);
+    }
+
+    /**
+     * With {@code linkRuntime}, bundles link to the runtime instead of copying it: for jobs on this
+     * machine, where a copy per job would cost more than many trivial jobs do. Bundles that leave the
+     * machine (export, remote compute) copy it.
+     */
+    public BundleWriter(Path runtime, boolean linkRuntime) {
         this.runtime = runtime;
+        this.linkRuntime = linkRuntime;
     }
 
     /** What a job runs: one operation node of a pipeline in a model. */
@@ -57,7 +68,11 @@ public final class BundleWriter {
             var util = it.next();
             Files.writeString(dir.resolve("utils/" + util.getKey() + ".py"), util.getValue().path("code").asText());
         }
-        copyRuntime(dir.resolve("deepforge"));
+        if (linkRuntime) {
+            Files.createSymbolicLink(dir.resolve("deepforge"), runtime.resolve("deepforge").toAbsolutePath());
+        } else {
+            copyRuntime(dir.resolve("deepforge"));
+        }
         Files.write(dir.resolve("job.json"), Json.fileBytes(jobJson(job, iface)));
         Files.writeString(dir.resolve("main.py"), mainPy(job, iface), StandardCharsets.UTF_8);
     }

@@ -101,6 +101,24 @@ public final class Browser implements AutoCloseable {
         return wait.until(condition);
     }
 
+    /** Like {@link #until(String, Function)} with a longer limit (jobs that run real Python, say). */
+    public <T> T until(String what, Duration timeout, Function<WebDriver, T> condition) {
+        WebDriverWait wait = new WebDriverWait(driver, timeout);
+        wait.ignoring(StaleElementReferenceException.class);
+        wait.withMessage(() -> what + " (at " + path() + "; toasts: " + toastTexts() + ")");
+        return wait.until(condition);
+    }
+
+    /** The value of {@code attribute} of the first element matching {@code css}, or null when there is none. */
+    public String attributeOf(String css, String attribute) {
+        try {
+            List<WebElement> found = driver.findElements(By.cssSelector(css));
+            return found.isEmpty() ? null : found.get(0).getDomAttribute(attribute);
+        } catch (StaleElementReferenceException e) {
+            return null;
+        }
+    }
+
     /** Waits for a visible element with this test id. */
     public WebElement waitFor(String testid) {
         return until("visible [data-testid=" + testid + "]", d -> d.findElements(testId(testid)).stream()
