@@ -109,6 +109,48 @@ class EngineTest {
     }
 
     @Test
+    void aDownloadedBundleRunStandaloneGivesByteIdenticalOutputs() throws Exception {
+        engine.start("e4", model("        values = list(range(self.n))\\n        return values\\n"), "p");
+        await().atMost(Duration.ofSeconds(60)).until(() -> finished.containsKey("e4"));
+        Path bundle = dir.resolve("runs/e4/scale");
+        Path copy = dir.resolve("standalone");
+        try (var files = java.nio.file.Files.walk(bundle)) {
+            for (Path f : files.toList()) {
+                Path rel = bundle.relativize(f);
+                if (rel.toString().startsWith("outputs") || rel.toString().equals("results.json") || rel.toString().equals("console.log")) {
+                    continue;
+                }
+                Path to = copy.resolve(rel.toString());
+                if (java.nio.file.Files.isDirectory(f)) {
+                    java.nio.file.Files.createDirectories(to);
+                } else {
+                    java.nio.file.Files.createDirectories(to.getParent());
+                    java.nio.file.Files.copy(f, to); // follows the runtime link: the copy stands alone
+                }
+            }
+        }
+        Process run = new ProcessBuilder("/usr/bin/python3", "main.py").directory(copy.toFile()).redirectErrorStream(true).start();
+        String out = new String(run.getInputStream().readAllBytes());
+        assertThat(run.waitFor()).as(out).isZero();
+        assertThat(java.nio.file.Files.readAllBytes(copy.resolve("outputs/output/data")))
+                .isEqualTo(java.nio.file.Files.readAllBytes(bundle.resolve("outputs/output/data")));
+    }
+
+    @Test
+    void aJobKilledFromOutsideFailsWithinTwoSecondsWithAMessage() throws Exception {
+        engine.start("e5", model("        print('working', flush=True)\\n        time.sleep(120)\\n        values = []\\n        return values\\n"), "p");
+        await().atMost(Duration.ofSeconds(60)).until(() -> console.contains("make: working"));
+        for (Long pid : processesUnder(dir)) {
+            ProcessHandle.of(pid).filter(h -> h.info().command().orElse("").contains("python")).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        long t0 = System.nanoTime();
+        await().atMost(Duration.ofSeconds(2)).until(() -> statuses.get("make") == JobStatus.FAILED);
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(2.0);
+        assertThat(messages.get("make")).contains("killed by signal 9");
+        assertThat(statuses).containsEntry("scale", JobStatus.SKIPPED);
+    }
+
+    @Test
     void aFailingOperationFailsWithItsExceptionLineAndSkipsDependents() throws Exception {
         engine.start("e2", model("        raise ValueError('no data for ' + str(self.n))\\n        return values\\n"), "p");
         await().atMost(Duration.ofSeconds(60)).until(() -> finished.containsKey("e2"));
