@@ -44,6 +44,9 @@ import sys
 import time
 
 PRELOAD = ("numpy", "torch", "matplotlib")
+#: standard-library modules the job runtime needs: loaded once here instead of in every job
+STDLIB_PRELOAD = ("json", "hashlib", "pickle", "platform", "traceback", "importlib.metadata", "tempfile",
+                  "shutil", "threading", "atexit", "io", "struct", "zlib")
 
 #: read by native libraries or the interpreter when they load; a job that wants another value goes cold
 FROZEN_ENV = (
@@ -168,6 +171,7 @@ class Zygote:
     def start(self):
         started = time.monotonic()
         self.preloaded = preload()
+        preload(STDLIB_PRELOAD)
         self.frozen = {k: os.environ.get(k) for k in FROZEN_ENV}
         gc.collect()
         gc.freeze()  # keep the collector from touching (and so copying) the preloaded objects in every job
