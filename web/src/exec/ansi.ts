@@ -59,17 +59,34 @@ export function stripAnsi(line: string): string {
   return line.replace(ESCAPE, '');
 }
 
-/** Splits `text` around case-insensitive matches of `query`: odd indexes are matches. */
-export function splitMatches(text: string, query: string): string[] {
-  if (!query) return [text];
-  const out: string[] = [];
-  const lower = text.toLowerCase();
+export interface Piece { text: string; match: boolean }
+
+/**
+ * Case-insensitive matches of `query` over the whole line's text (so a match may span colour
+ * changes), cut back into each segment: one list of pieces per segment.
+ */
+export function highlightSegments(segments: AnsiSegment[], query: string): Piece[][] {
+  if (!query) return segments.map((s) => [{ text: s.text, match: false }]);
+  const line = segments.map((s) => s.text).join('').toLowerCase();
   const q = query.toLowerCase();
-  let from = 0;
-  for (let i = lower.indexOf(q); i >= 0; i = lower.indexOf(q, i + q.length)) {
-    out.push(text.slice(from, i), text.slice(i, i + q.length));
-    from = i + q.length;
-  }
-  out.push(text.slice(from));
-  return out;
+  const ranges: [number, number][] = [];
+  for (let i = line.indexOf(q); i >= 0; i = line.indexOf(q, i + q.length)) ranges.push([i, i + q.length]);
+  let offset = 0;
+  return segments.map((s) => {
+    const start = offset;
+    const end = offset + s.text.length;
+    offset = end;
+    const pieces: Piece[] = [];
+    let at = start;
+    for (const [a, b] of ranges) {
+      if (b <= start || a >= end) continue;
+      const from = Math.max(a, start);
+      const to = Math.min(b, end);
+      if (from > at) pieces.push({ text: s.text.slice(at - start, from - start), match: false });
+      pieces.push({ text: s.text.slice(from - start, to - start), match: true });
+      at = to;
+    }
+    if (at < end || pieces.length === 0) pieces.push({ text: s.text.slice(at - start), match: false });
+    return pieces;
+  });
 }

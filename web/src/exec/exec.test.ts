@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applySgr, parseAnsi, splitMatches, stripAnsi } from './ansi';
+import { applySgr, highlightSegments, parseAnsi, stripAnsi } from './ansi';
 import { addPoint, alignSeries, chartsByMetric, compareSeries, fromMetrics } from './metrics';
 import { durationBetween, formatDuration, formatSize, isActive, STATUSES, statusStyle } from './status';
 
@@ -33,10 +33,14 @@ describe('ANSI parser', () => {
     expect(stripAnsi(`${ESC}[1;31mError${ESC}[0m: x`)).toBe('Error: x');
   });
 
-  it('splits text around case-insensitive matches', () => {
-    expect(splitMatches('Loss went down, loss!', 'loss')).toEqual(['', 'Loss', ' went down, ', 'loss', '!']);
-    expect(splitMatches('abc', '')).toEqual(['abc']);
-    expect(splitMatches('abc', 'x')).toEqual(['abc']);
+  it('highlights matches that span colour changes', () => {
+    const { segments } = parseAnsi(`${ESC}[32mstep${ESC}[0m 7 and Step 7`);
+    const pieces = highlightSegments(segments, 'step 7');
+    expect(pieces).toEqual([
+      [{ text: 'step', match: true }],
+      [{ text: ' 7', match: true }, { text: ' and ', match: false }, { text: 'Step 7', match: true }],
+    ]);
+    expect(highlightSegments(segments, '')).toEqual([[{ text: 'step', match: false }], [{ text: ' 7 and Step 7', match: false }]]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../api';
-import { parseAnsi, splitMatches, stripAnsi, type AnsiSegment } from '../../exec/ansi';
+import { highlightSegments, parseAnsi, stripAnsi, type AnsiSegment, type Piece } from '../../exec/ansi';
 import type { WsClient } from '../../ws';
 
 interface Props { executionId: string; jobId: string; ws: WsClient; status: string }
@@ -92,8 +92,8 @@ export function Console({ executionId, jobId, ws, status }: Props) {
         {rendered.length === 0 && <div className="muted console-empty">No output yet.</div>}
         {rendered.map((segs, i) => (
           <div className="console-line" data-testid="console-line" key={i}>
-            {segs.map((s, k) => (
-              <Segment key={k} seg={s} query={query} />
+            {highlightSegments(segs, query).map((pieces, k) => (
+              <Segment key={k} seg={segs[k]} pieces={pieces} />
             ))}
           </div>
         ))}
@@ -102,12 +102,11 @@ export function Console({ executionId, jobId, ws, status }: Props) {
   );
 }
 
-function Segment({ seg, query }: { seg: AnsiSegment; query: string }) {
+function Segment({ seg, pieces }: { seg: AnsiSegment; pieces: Piece[] }) {
   const cls = [seg.fg && `ansi-fg-${seg.fg}`, seg.bg && `ansi-bg-${seg.bg}`, seg.bold && 'ansi-bold'].filter(Boolean).join(' ');
-  const parts = splitMatches(seg.text, query);
   return (
     <span className={cls || undefined}>
-      {parts.map((p, i) => (i % 2 === 1 ? <mark key={i} data-testid="console-match">{p}</mark> : p))}
+      {pieces.map((p, i) => (p.match ? <mark key={i} data-testid="console-match">{p.text}</mark> : p.text))}
     </span>
   );
 }

@@ -110,6 +110,10 @@ public final class ArtifactsApi implements ArtifactSink {
     public void download(Context ctx) throws Exception {
         JsonNode a = artifactAt(ctx);
         String name = a.path("name").asText("artifact");
+        if (storage.stat(a.path("storage").path("key").asText()).isEmpty()) {
+            throw new BadRequest(410, "the data of artifact \"" + name + "\" is no longer in storage (it was deleted); "
+                    + "its metadata and provenance remain");
+        }
         ctx.contentType("application/octet-stream");
         ctx.header("Content-Disposition", "attachment; filename=\"" + name.replaceAll("[^A-Za-z0-9._-]+", "_") + "\"");
         ctx.header("X-Content-SHA256", a.path("storage").path("sha256").asText());

@@ -111,6 +111,22 @@ public final class ExecutionsApi {
         }
     }
 
+    /** The compute adapters this server offers, with the JSON Schema of their configuration. */
+    public void computeAdapters(Context ctx) {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        ObjectNode local = out.addObject().put("name", "local").put("title", "This machine");
+        local.putObject("schema").put("type", "object").putObject("properties");
+        ctx.json(out);
+    }
+
+    /** The storage adapters this server offers, with the JSON Schema of their configuration. */
+    public void storageAdapters(Context ctx) {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        ObjectNode local = out.addObject().put("name", "local").put("title", "This server's disk (content-addressed)");
+        local.putObject("schema").put("type", "object").putObject("properties");
+        ctx.json(out);
+    }
+
     public void list(Context ctx) throws Exception {
         ctx.json(executions.list(ctx.pathParam("project")));
     }

@@ -47,6 +47,8 @@ public final class Routes {
                 new Route(POST, p + "/revert", PROJECT_WRITE, history::revert),
 
                 new Route(GET, "/api/v1/catalog/operations", USER, operations::catalog),
+                new Route(GET, "/api/v1/compute/adapters", USER, executions::computeAdapters),
+                new Route(GET, "/api/v1/storage/adapters", USER, executions::storageAdapters),
                 new Route(POST, p + "/branches/{branch}/operations", PROJECT_WRITE, operations::create),
                 new Route(POST, p + "/branches/{branch}/operations/{name}/rename", PROJECT_WRITE, operations::rename),
                 new Route(DELETE, p + "/branches/{branch}/operations/{name}", PROJECT_WRITE, operations::delete),

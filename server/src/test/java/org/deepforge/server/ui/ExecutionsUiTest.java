@@ -185,7 +185,8 @@ class ExecutionsUiTest {
         ui.click("console-tab");
         ui.until("all console lines", d -> ui.texts("console-line").stream().filter(t -> t.startsWith("step")).count() == 8);
         ui.type("console-search", "step 7");
-        ui.until("the match highlighted", d -> ui.texts("console-match").contains("step 7"));
+        // the match spans the colour change after "step", so it is marked in two pieces of one line
+        ui.until("the match highlighted", d -> String.join("", ui.texts("console-match")).equals("step 7"));
 
         // the list shows it, newest first
         ui.click("rail-executions");
@@ -268,5 +269,50 @@ class ExecutionsUiTest {
         assertThat(problems.getText()).contains("values");
         assertThat(ui.path()).isEqualTo("/p/" + p + "/main/pipelines/pl");
         assertThat(server.get("/api/v1/projects/" + p + "/executions").json()).isEmpty();
+    }
+
+    @Test
+    void anUploadedArtifactCanBeDownloadedRenamedAndDeletedWithItsData() throws Exception {
+        String p = server.post("/api/v1/projects", "{\"name\":\"Uploads\",\"empty\":true}").json().get("id").asText();
+        byte[] bytes = new byte[3 * 1024 * 1024];
+        new java.util.Random(7).nextBytes(bytes);
+        Path file = java.nio.file.Files.createTempDirectory("upload").resolve("readings.bin");
+        java.nio.file.Files.write(file, bytes);
+        Browser ui = browser().open("/p/" + p + "/main/artifacts");
+        ui.waitFor("place-artifacts");
+        new org.openqa.selenium.support.ui.Select(ui.driver.findElement(testId("artifact-upload-type"))).selectByValue("file");
+        ui.driver.findElement(testId("artifact-upload")).sendKeys(file.toAbsolutePath().toString());
+        WebElement row = ui.waitForRow("artifact-row", "readings.bin");
+        ui.waitGone("upload-progress");
+        String id = row.getDomAttribute("data-artifact-id");
+        JsonNode stored = server.get("/api/v1/projects/" + p + "/model?ref=main").json().at("/model/artifacts/" + id);
+        assertThat(stored.at("/storage/sha256").asText()).isEqualTo(sha256(bytes));
+        String href = row.findElement(testId("artifact-download")).getDomProperty("href");
+        HttpResponse<byte[]> download = server.http.send(HttpRequest.newBuilder(URI.create(href)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(sha256(download.body())).isEqualTo(sha256(bytes));
+        ui.waitFor("provenance-panel"); // the upload selects it
+        ui.waitFor("provenance-uploaded");
+
+        By thisRow = By.cssSelector("[data-testid='artifact-row'][data-artifact-id='" + id + "']");
+        ui.clickIn(thisRow, "artifact-rename");
+        ui.type("artifact-rename-input", "renamed.bin");
+        ui.clickIn(thisRow, "artifact-rename-save");
+        ui.until("the new name", d -> d.findElement(thisRow).getText().contains("renamed.bin"));
+        ui.until("the rename committed", d -> {
+            try {
+                return server.get("/api/v1/projects/" + p + "/model?ref=main").json().at("/model/artifacts/" + id + "/name").asText().equals("renamed.bin");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+
+        ui.clickIn(thisRow, "artifact-delete");
+        ui.click("artifact-delete-data");
+        ui.click("artifact-delete-confirm");
+        ui.waitNoRow("artifact-row", "renamed.bin");
+        ui.waitFor("artifacts-empty");
+        assertThat(server.get("/api/v1/projects/" + p + "/artifacts").json()).isEmpty();
+        // the data is gone too: even at the commit the link was made for, the bytes cannot be read any more
+        assertThat(server.http.send(HttpRequest.newBuilder(URI.create(href)).build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isGreaterThanOrEqualTo(400);
     }
 }

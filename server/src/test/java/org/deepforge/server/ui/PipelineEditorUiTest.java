@@ -217,7 +217,7 @@ class PipelineEditorUiTest {
 
         // a connection that closes a cycle is refused, and the message names the cycle
         ui.dismissToasts();
-        connect(ui, n3, "result", n2, "extra");
+        drag(ui, n3, "result", n2, "extra");
         String refusal = ui.waitForToast("cycle");
         assertThat(refusal).contains(n2 + " → " + n3);
         assertThat(connections(project)).isEqualTo(2);
@@ -353,11 +353,36 @@ class PipelineEditorUiTest {
         return ui.until(kind + " " + port + " of " + node, d -> d.findElements(by).stream().findFirst().orElse(null));
     }
 
-    /** Drags from an output handle to an input handle with pointer input (xyflow listens to mouse events). */
-    void connect(Browser ui, String fromNode, String fromPort, String toNode, String toPort) {
+    /** One drag gesture from an output handle to an input handle. */
+    void drag(Browser ui, String fromNode, String fromPort, String toNode, String toPort) {
         WebElement out = handle(ui, fromNode, "port-out", fromPort);
         WebElement in = handle(ui, toNode, "port-in", toPort);
-        new Actions(ui.driver).moveToElement(out).clickAndHold().moveByOffset(0, 20).moveToElement(in, 0, 2)
-                .pause(Duration.ofMillis(100)).moveToElement(in).release().perform();
+        new Actions(ui.driver).moveToElement(out).clickAndHold().pause(Duration.ofMillis(50)).moveByOffset(0, 20)
+                .pause(Duration.ofMillis(50)).moveToElement(in, 0, 2).pause(Duration.ofMillis(150)).moveToElement(in)
+                .pause(Duration.ofMillis(50)).release().perform();
+    }
+
+    /**
+     * Drags from an output handle to an input handle with pointer input (xyflow listens to mouse events).
+     * On a loaded machine a drag's pointer events can be coalesced so that xyflow misses the drop, as a
+     * hurried hand would: then the user drags again, and so does this (up to three times).
+     */
+    void connect(Browser ui, String fromNode, String fromPort, String toNode, String toPort) {
+        int before = ui.driver.findElements(testId("edge")).size();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            drag(ui, fromNode, fromPort, toNode, toPort);
+            long deadline = System.currentTimeMillis() + 3000;
+            while (System.currentTimeMillis() < deadline) {
+                if (ui.driver.findElements(testId("edge")).size() > before) {
+                    return;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 }
