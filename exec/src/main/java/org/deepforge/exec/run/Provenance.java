@@ -49,8 +49,11 @@ final class Provenance {
         ObjectNode references = out.putObject("references");
         n.path("references").fields().forEachRemaining(r -> {
             JsonNode arch = run.model.path("architectures").path(r.getValue().asText());
-            references.putObject(r.getKey()).put("architecture", r.getValue().asText())
+            var ref = references.putObject(r.getKey()).put("architecture", r.getValue().asText())
                     .put("sha256", arch.isMissingNode() ? null : sha256(Json.compact(Json.sorted(arch))));
+            if (!arch.isMissingNode()) {
+                ref.set("snapshot", arch); // the architecture as it was, so the artifact can be rebuilt after edits
+            }
         });
         Path bundle = workDir.resolve(run.id).resolve(node);
         Path results = bundle.resolve("results.json");
