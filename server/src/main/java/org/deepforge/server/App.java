@@ -63,6 +63,7 @@ public final class App implements AutoCloseable {
     private final Analysis analysis;
     private final Executions executions;
     private final Optional<WarmPython> warm;
+    private final Optional<WarmPython> warmLight;
 
     private App(ServerConfig config) throws Exception {
         this.config = config;
@@ -89,9 +90,12 @@ public final class App implements AutoCloseable {
         LocalStorage storage = new LocalStorage(config.dataDir().resolve("artifacts"));
         // a pre-started Python with torch/numpy/matplotlib imported forks each job: milliseconds instead of seconds
         warm = config.warmStart() ? Optional.of(new WarmPython(config.python(), runtime.root()).start()) : Optional.empty();
+        warmLight = config.warmStart()
+                ? Optional.of(new WarmPython(config.python(), runtime.root(), java.util.Map.of(), WarmPython.LIGHT).start())
+                : Optional.empty();
         ArtifactsApi artifactsApi = new ArtifactsApi(store, storage);
         executions = new Executions(new RunDatabase(config.dataDir().resolve("runs.db")), config.dataDir().resolve("runs"),
-                new BundleWriter(runtime.root(), true), new LocalCompute(config.python(), 1, warm), storage, artifactsApi, cores, hub);
+                new BundleWriter(runtime.root(), true), new LocalCompute(config.python(), 1, warm, warmLight), storage, artifactsApi, cores, hub);
         artifactsApi.executions(executions);
         int resumed = executions.recover((project, commit) -> store.model(project, commit).model());
         if (resumed > 0) {
@@ -228,5 +232,6 @@ public final class App implements AutoCloseable {
         store.close();
         analysis.close();
         warm.ifPresent(WarmPython::close);
+        warmLight.ifPresent(WarmPython::close);
     }
 }

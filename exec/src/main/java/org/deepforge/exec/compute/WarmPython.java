@@ -78,6 +78,7 @@ public final class WarmPython implements AutoCloseable {
     private int starts;
     private volatile boolean ready;
     private final AtomicLong forked = new AtomicLong();
+    private final List<String> preload;
 
     /**
      * {@code python}: the interpreter jobs use; {@code runtimeRoot}: the unpacked Python runtime (holding
@@ -89,6 +90,15 @@ public final class WarmPython implements AutoCloseable {
 
     /** {@code extraEnv}: added to the zygote's own environment (not to the jobs'). */
     public WarmPython(String python, Path runtimeRoot, Map<String, String> extraEnv) throws IOException {
+        this(python, runtimeRoot, extraEnv, HEAVY);
+    }
+
+    /** The libraries a zygote imports before forking: all of them, or numpy only (forks in a fraction of the time). */
+    public static final List<String> HEAVY = List.of("numpy", "torch", "matplotlib");
+    public static final List<String> LIGHT = List.of("numpy");
+
+    public WarmPython(String python, Path runtimeRoot, Map<String, String> extraEnv, List<String> preload) throws IOException {
+        this.preload = List.copyOf(preload);
         this.python = python;
         this.runtimeRoot = runtimeRoot.toAbsolutePath();
         this.extraEnv = Map.copyOf(extraEnv);
@@ -228,7 +238,7 @@ public final class WarmPython implements AutoCloseable {
     private void launch() throws IOException {
         Files.deleteIfExists(socket);
         ProcessBuilder builder = new ProcessBuilder(python, "-u", "-m", "deepforge.zygote", socket.toString(),
-                "--exit-on-stdin-eof").directory(dir.toFile()).redirectErrorStream(true);
+                "--exit-on-stdin-eof", "--preload=" + String.join(",", preload)).directory(dir.toFile()).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> !PASSED_ON.contains(k));
         env.put("OMP_NUM_THREADS", "1"); // each job sets its own torch threads from its OMP_NUM_THREADS

@@ -314,7 +314,7 @@ public final class Engine implements AutoCloseable {
                     if (!run.ignoreCache && !run.ignoreCacheJobs.contains(j.node) && reuse(run, j, bundle)) {
                         continue;
                     }
-                    j.handle = compute.submit(bundle, Map.of(), Json.MAPPER.createObjectNode());
+                    j.handle = compute.submit(bundle, Map.of(), Json.MAPPER.createObjectNode().put("light", light(run, j)));
                     set(run, j, JobStatus.RUNNING, null);
                     listener.position(run.id, j.node, j.handle.ref(), 0, 0);
                     running++;
@@ -324,6 +324,22 @@ public final class Engine implements AutoCloseable {
             }
         }
         finishIfDone(run);
+    }
+
+    /** Libraries whose import makes a job "heavy": it is forked from the warm Python that preloaded them. */
+    private static final java.util.regex.Pattern HEAVY = java.util.regex.Pattern.compile(
+            "\\b(torch|matplotlib|pyplot|sklearn|astropy|scipy|pandas|tensorflow)\\b");
+
+    /** Whether a job needs nothing but numpy and the standard library (judged from its code and the utils). */
+    static boolean light(Run run, Job j) {
+        JsonNode node = run.model.path("pipelines").path(run.pipeline).path("nodes").path(j.node);
+        if (node.path("references").size() > 0) {
+            return false;
+        }
+        String code = run.model.path("operations").path(node.path("operation").asText()).path("code").asText("");
+        StringBuilder all = new StringBuilder(code);
+        run.model.path("utils").forEach(u -> all.append('\n').append(u.path("code").asText("")));
+        return !HEAVY.matcher(all).find();
     }
 
     /** A cache hit: the outputs (and results) of the earlier job are linked in; returns whether it was a hit. */
