@@ -44,6 +44,9 @@ import sys
 import time
 
 PRELOAD = ("numpy", "torch", "matplotlib")
+#: the job runtime itself, kept in a job when its bundle links this very runtime (never plotting: it imports
+#: matplotlib, which must see the job's MPLBACKEND)
+RUNTIME_PRELOAD = ("deepforge", "deepforge.runtime", "deepforge.events", "deepforge.serialization")
 #: standard-library modules the job runtime needs: loaded once here instead of in every job
 STDLIB_PRELOAD = ("json", "hashlib", "pickle", "platform", "traceback", "importlib.metadata", "tempfile",
                   "shutil", "threading", "atexit", "io", "struct", "zlib")
@@ -173,6 +176,7 @@ class Zygote:
         started = time.monotonic()
         self.preloaded = preload(self.names)
         preload(STDLIB_PRELOAD)
+        preload(RUNTIME_PRELOAD)
         self.frozen = {k: os.environ.get(k) for k in FROZEN_ENV}
         gc.collect()
         gc.freeze()  # keep the collector from touching (and so copying) the preloaded objects in every job
@@ -405,14 +409,17 @@ def _set_streams():
     sys.stderr = sys.__stderr__ = err
 
 
-def _forget_modules(roots, keep):
+def _forget_modules(roots, keep, same_runtime=False):
     """Drops the zygote's copy of ``deepforge`` and whatever else it loaded from its own PYTHONPATH,
-    so the job imports those from its bundle and its own path, as ``python main.py`` would."""
+    so the job imports those from its bundle and its own path, as ``python main.py`` would. When the
+    bundle links the very runtime the zygote loaded (local jobs), its preloaded runtime modules are kept:
+    the job would only import the same files again."""
     roots = [os.path.join(os.path.abspath(r), "") for r in roots if r]
     for name, module in list(sys.modules.items()):
         top = name.partition(".")[0]
         if top == "deepforge":
-            del sys.modules[name]
+            if not (same_runtime and name in RUNTIME_PRELOAD):
+                del sys.modules[name]
             continue
         if top in keep or module is None:
             continue
@@ -422,6 +429,17 @@ def _forget_modules(roots, keep):
             paths.append(f)
         if any(os.path.abspath(p).startswith(root) for p in paths for root in roots):
             del sys.modules[name]
+
+
+def _same_runtime(bundle):
+    """Whether the bundle's ``deepforge`` package is the directory the zygote imported its own from."""
+    mine = sys.modules.get("deepforge")
+    if mine is None or not getattr(mine, "__file__", None):
+        return False
+    try:
+        return os.path.realpath(os.path.join(bundle, "deepforge")) == os.path.realpath(os.path.dirname(mine.__file__))
+    except OSError:
+        return False
 
 
 def run_job(job, zygote_path_entries, base_path):
@@ -440,7 +458,7 @@ def run_job(job, zygote_path_entries, base_path):
         pass
     bundle = os.path.realpath(job.bundle)
     extra = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
-    _forget_modules(zygote_path_entries, set(PRELOAD))
+    _forget_modules(zygote_path_entries, set(PRELOAD), _same_runtime(bundle))
     sys.path[:] = [bundle] + extra + base_path
     sys.path_importer_cache.clear()
     import importlib

@@ -43,6 +43,11 @@ public final class Engine implements AutoCloseable {
     static final String RUNTIME_VERSION = "deepforge-runtime-1";
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private final Thread loop;
+    private final java.util.concurrent.ExecutorService starter = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "deepforge-job-start");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean closed;
     private final Object wake = new Object();
     private boolean woken;
@@ -79,6 +84,8 @@ public final class Engine implements AutoCloseable {
         long eventsOffset;
         String message;
         String cacheKey;
+        /** Being prepared and submitted off the scheduler thread (counts against the slots). */
+        boolean starting;
 
         Job(String node, String kind) {
             this.node = node;
@@ -293,7 +300,8 @@ public final class Engine implements AutoCloseable {
                 set(run, j, JobStatus.QUEUED, null);
             }
         }
-        long running = runs.values().stream().flatMap(r -> r.jobs.values().stream()).filter(j -> j.status == JobStatus.RUNNING).count();
+        long running = runs.values().stream().flatMap(r -> r.jobs.values().stream())
+                .filter(j -> j.status == JobStatus.RUNNING || j.starting).count();
         for (Job j : run.jobs.values()) {
             if (running >= slots) {
                 break;
@@ -302,28 +310,64 @@ public final class Engine implements AutoCloseable {
                 runLocally(run, j);
                 continue;
             }
-            if (j.status == JobStatus.QUEUED) {
-                try {
-                    Path bundle = workDir.resolve(run.id).resolve(j.node);
-                    bundles.write(new BundleWriter.Job(run.id, j.node, run.model, run.pipeline, j.node), bundle);
-                    for (String[] read : j.reads) {
-                        linkTree(workDir.resolve(run.id).resolve(read[0]).resolve("outputs").resolve(read[1]),
-                                bundle.resolve("inputs").resolve(read[2]));
-                    }
-                    j.cacheKey = CacheKey.of(run, j, bundle);
-                    if (!run.ignoreCache && !run.ignoreCacheJobs.contains(j.node) && reuse(run, j, bundle)) {
-                        continue;
-                    }
-                    j.handle = compute.submit(bundle, Map.of(), Json.MAPPER.createObjectNode().put("light", light(run, j)));
-                    set(run, j, JobStatus.RUNNING, null);
-                    listener.position(run.id, j.node, j.handle.ref(), 0, 0);
-                    running++;
-                } catch (IOException | RuntimeException e) {
-                    set(run, j, JobStatus.FAILED, "could not start the job: " + e.getMessage());
-                }
+            if (j.status == JobStatus.QUEUED && !j.starting) {
+                // writing the bundle and asking the adapter take milliseconds: done off the scheduler thread,
+                // so both slots start jobs at once and finished jobs are noticed meanwhile
+                j.starting = true;
+                running++;
+                starter.execute(() -> startJob(run, j));
             }
         }
         finishIfDone(run);
+    }
+
+    /** Prepares and submits one job (off the scheduler thread); records the outcome under the engine's lock. */
+    private void startJob(Run run, Job j) {
+        Path bundle = workDir.resolve(run.id).resolve(j.node);
+        ComputeAdapter.Handle handle = null;
+        String failure = null;
+        boolean cached = false;
+        try {
+            bundles.write(new BundleWriter.Job(run.id, j.node, run.model, run.pipeline, j.node), bundle);
+            for (String[] read : j.reads) {
+                linkTree(workDir.resolve(run.id).resolve(read[0]).resolve("outputs").resolve(read[1]),
+                        bundle.resolve("inputs").resolve(read[2]));
+            }
+            j.cacheKey = CacheKey.of(run, j, bundle);
+            boolean useCache = !run.ignoreCache && !run.ignoreCacheJobs.contains(j.node);
+            synchronized (this) {
+                cached = useCache && !run.cancelled && reuse(run, j, bundle);
+            }
+            if (!cached) {
+                handle = compute.submit(bundle, Map.of(), Json.MAPPER.createObjectNode().put("light", light(run, j)));
+            }
+        } catch (IOException | RuntimeException e) {
+            failure = "could not start the job: " + e.getMessage();
+        }
+        boolean cancelNow = false;
+        synchronized (this) {
+            j.starting = false;
+            if (cached) {
+                // reuse() already recorded the job as cached
+            } else if (failure != null) {
+                set(run, j, JobStatus.FAILED, failure);
+            } else if (run.cancelled || j.status.finished()) {
+                j.handle = handle;
+                cancelNow = true;
+            } else {
+                j.handle = handle;
+                set(run, j, JobStatus.RUNNING, null);
+                listener.position(run.id, j.node, handle.ref(), 0, 0);
+            }
+        }
+        if (cancelNow) {
+            compute.cancel(handle);
+            synchronized (this) {
+                set(run, j, JobStatus.CANCELLED, "cancelled while it was starting");
+                finishIfDone(run);
+            }
+        }
+        wake();
     }
 
     /** Libraries whose import makes a job "heavy": it is forked from the warm Python that preloaded them. */
@@ -533,6 +577,7 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        starter.shutdown();
         wake();
     }
 }
