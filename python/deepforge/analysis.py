@@ -1,7 +1,8 @@
 """DeepForge analysis process: parses and edits operation code (docs/operations.md).
 
 Run as ``python3 -u -m deepforge.analysis``: JSON lines on stdin, one JSON line per request on
-stdout. Standard library only, so that it starts fast.
+stdout. Standard library only, so that it starts fast; the PyTorch requests ``layer_shapes`` and
+``import_model`` import ``deepforge.nnimport`` (and torch) lazily, on first use.
 
 Spec ambiguities and how they are resolved here:
 
@@ -1415,14 +1416,29 @@ def handle(request):
             if not isinstance(pk, list) or not all(isinstance(x, str) for x in pk):
                 raise EditError("a requirements request needs 'packages', a list of strings")
             result = requirements(pk)
+        elif typ in ("layer_shapes", "import_model"):
+            result = _nn_request(request)
         else:
-            raise EditError("unknown request type %r; use parse, edit, requirements or ping"
-                            % (typ,))
+            raise EditError("unknown request type %r; use parse, edit, requirements, "
+                            "layer_shapes, import_model or ping" % (typ,))
     except EditError as e:
         return {"id": rid, "ok": False, "error": str(e)}
     except Exception as e:  # noqa: BLE001 - never crash the process
         return {"id": rid, "ok": False, "error": "internal error: %s: %s" % (type(e).__name__, e)}
     return {"id": rid, "ok": True, "result": result}
+
+
+def _nn_request(request):
+    """layer_shapes / import_model, answered by deepforge.nnimport (imported here: it needs torch)."""
+    try:
+        from deepforge import nnimport
+    except ImportError as e:
+        raise EditError("PyTorch is not available to %s (%s); install torch for this interpreter"
+                        % (sys.executable, e))
+    try:
+        return nnimport.handle(request)
+    except nnimport.NNError as e:
+        raise EditError(str(e))
 
 
 def _code_and_name(request):

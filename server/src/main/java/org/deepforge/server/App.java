@@ -23,6 +23,10 @@ import org.deepforge.server.api.ProjectsApi;
 import org.deepforge.server.api.OperationsApi;
 import org.deepforge.server.api.ExecutionsApi;
 import org.deepforge.server.api.ArtifactsApi;
+import org.deepforge.server.api.ArchitecturesApi;
+import org.deepforge.nn.shapes.ShapeInference;
+import org.deepforge.nn.codegen.PyTorchCode;
+import org.deepforge.exec.bundle.ArchitectureModules;
 import org.deepforge.exec.storage.LocalStorage;
 import org.deepforge.exec.bundle.BundleWriter;
 import org.deepforge.exec.compute.LocalCompute;
@@ -88,6 +92,7 @@ public final class App implements AutoCloseable {
         store.addListener(hub);
         int cores = Runtime.getRuntime().availableProcessors();
         LocalStorage storage = new LocalStorage(config.dataDir().resolve("artifacts"));
+        ShapeInference shapeInference = new ShapeInference();
         // a pre-started Python with torch/numpy/matplotlib imported forks each job: milliseconds instead of seconds
         warm = config.warmStart() ? Optional.of(new WarmPython(config.python(), runtime.root()).start()) : Optional.empty();
         warmLight = config.warmStart()
@@ -95,7 +100,8 @@ public final class App implements AutoCloseable {
                 : Optional.empty();
         ArtifactsApi artifactsApi = new ArtifactsApi(store, storage);
         executions = new Executions(new RunDatabase(config.dataDir().resolve("runs.db")), config.dataDir().resolve("runs"),
-                new BundleWriter(runtime.root(), true), new LocalCompute(config.python(), 1, warm, warmLight), storage, artifactsApi, cores, hub);
+                new BundleWriter(runtime.root(), true, architecture -> new ArchitectureModules.Module(
+                        PyTorchCode.className(architecture), ArchitecturesApi.code(shapeInference, architecture))), new LocalCompute(config.python(), 1, warm, warmLight), storage, artifactsApi, cores, hub);
         artifactsApi.executions(executions);
         int resumed = executions.recover((project, commit) -> store.model(project, commit).model());
         if (resumed > 0) {
@@ -110,7 +116,8 @@ public final class App implements AutoCloseable {
             }
         });
         routes = Routes.table(new ProjectsApi(store, bundles, authz, builtins), new ModelApi(store), new HistoryApi(vc),
-                new SessionApi(authz), new OperationsApi(operations, builtins), executionsApi, artifactsApi);
+                new SessionApi(authz), new OperationsApi(operations, builtins), executionsApi, artifactsApi,
+                new ArchitecturesApi(store, shapeInference, analysis));
 
         ObjectMapper mapper = Json.MAPPER.copy().registerModule(new Jdk8Module()).registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);

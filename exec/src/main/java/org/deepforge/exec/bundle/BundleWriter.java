@@ -20,6 +20,7 @@ import org.deepforge.model.Json;
 public final class BundleWriter {
     private final Path runtime;
     private final boolean linkRuntime;
+    private final ArchitectureModules architectures;
 
     /** {@code runtime}: the unpacked Python runtime root (holding {@code deepforge/}); bundles get a copy of it. */
     public BundleWriter(Path runtime) {
@@ -32,8 +33,14 @@ public final class BundleWriter {
      * machine (export, remote compute) copy it.
      */
     public BundleWriter(Path runtime, boolean linkRuntime) {
+        this(runtime, linkRuntime, ArchitectureModules.NONE);
+    }
+
+    /** With {@code architectures}, referenced architectures become {@code architectures/<id>.py} modules. */
+    public BundleWriter(Path runtime, boolean linkRuntime, ArchitectureModules architectures) {
         this.runtime = runtime;
         this.linkRuntime = linkRuntime;
+        this.architectures = architectures;
     }
 
     /** What a job runs: one operation node of a pipeline in a model. */
@@ -73,8 +80,30 @@ public final class BundleWriter {
         } else {
             copyRuntime(dir.resolve("deepforge"));
         }
-        Files.write(dir.resolve("job.json"), Json.fileBytes(jobJson(job, iface)));
+        ObjectNode jobJson = jobJson(job, iface);
+        writeArchitectures(job, jobJson, dir);
+        Files.write(dir.resolve("job.json"), Json.fileBytes(jobJson));
         Files.writeString(dir.resolve("main.py"), mainPy(job, iface), StandardCharsets.UTF_8);
+    }
+
+    private void writeArchitectures(Job job, ObjectNode jobJson, Path dir) throws IOException {
+        var refs = jobJson.path("references");
+        for (var it = refs.fields(); it.hasNext(); ) {
+            var ref = it.next();
+            String id = ref.getValue().path("id").asText("");
+            if (id.isEmpty()) {
+                continue;
+            }
+            JsonNode architecture = job.model().path("architectures").get(id);
+            if (architecture == null) {
+                throw new IllegalArgumentException("reference \"" + ref.getKey() + "\" names architecture " + id + ", which does not exist");
+            }
+            ArchitectureModules.Module module = architectures.generate(architecture);
+            Files.createDirectories(dir.resolve("architectures"));
+            Files.writeString(dir.resolve("architectures/__init__.py"), "");
+            Files.writeString(dir.resolve("architectures/" + id + ".py"), module.code());
+            ((ObjectNode) ref.getValue()).put("class", module.className());
+        }
     }
 
     private static ObjectNode jobJson(Job job, JsonNode iface) {

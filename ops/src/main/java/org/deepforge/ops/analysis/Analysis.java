@@ -86,6 +86,11 @@ public final class Analysis implements AutoCloseable {
         return call(request);
     }
 
+    /** Any request the analysis process understands (e.g. {@code import_model}, {@code layer_shapes}). */
+    public JsonNode request(ObjectNode request) {
+        return call(request.deepCopy());
+    }
+
     public JsonNode ping() {
         return call(Json.MAPPER.createObjectNode().put("type", "ping"));
     }

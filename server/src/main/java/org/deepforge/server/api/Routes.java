@@ -18,7 +18,8 @@ public final class Routes {
     private Routes() {}
 
     public static List<Route> table(ProjectsApi projects, ModelApi model, HistoryApi history, SessionApi session,
-                                    OperationsApi operations, ExecutionsApi executions, ArtifactsApi artifacts) {
+                                    OperationsApi operations, ExecutionsApi executions, ArtifactsApi artifacts,
+                                    ArchitecturesApi architectures) {
         String p = "/api/v1/projects/{project}";
         return List.of(
                 new Route(GET, "/api/v1/health", PUBLIC, ctx -> ctx.json(Json.MAPPER.createObjectNode().put("status", "ok"))),
@@ -47,6 +48,11 @@ public final class Routes {
                 new Route(POST, p + "/revert", PROJECT_WRITE, history::revert),
 
                 new Route(GET, "/api/v1/catalog/operations", USER, operations::catalog),
+                new Route(GET, "/api/v1/catalog/layers", USER, architectures::catalog),
+                new Route(GET, p + "/architectures/{architecture}/analysis", PROJECT_READ, architectures::analysis),
+                new Route(GET, p + "/architectures/{architecture}/code", PROJECT_READ, architectures::code),
+                new Route(POST, p + "/analysis/architecture", PROJECT_READ, architectures::analyzeUnsaved),
+                new Route(POST, p + "/architectures/import", PROJECT_WRITE, architectures::importModel),
                 new Route(GET, "/api/v1/compute/adapters", USER, executions::computeAdapters),
                 new Route(GET, "/api/v1/storage/adapters", USER, executions::storageAdapters),
                 new Route(POST, p + "/branches/{branch}/operations", PROJECT_WRITE, operations::create),

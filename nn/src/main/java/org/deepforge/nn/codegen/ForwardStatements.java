@@ -1,0 +1,162 @@
+package org.deepforge.nn.codegen;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.deepforge.nn.codegen.ArchitectureGraph.Layer;
+import org.deepforge.nn.codegen.ArchitectureGraph.Port;
+
+/** The body of {@code forward}: one statement per layer in topological order, then the return. */
+final class ForwardStatements {
+    private final ArchitectureGraph graph;
+    private final Naming names;
+    private final InferredArguments inferred;
+
+    ForwardStatements(ArchitectureGraph graph, Naming names, InferredArguments inferred) {
+        this.graph = graph;
+        this.names = names;
+        this.inferred = inferred;
+    }
+
+    void write(PythonLines py, int depth) {
+        for (Layer layer : graph.order()) {
+            switch (layer.type()) {
+                case LayerKinds.INPUT, LayerKinds.OUTPUT -> { }
+                case "Concatenate" -> py.call(depth, out(layer) + " = torch.cat",
+                        List.of("[" + String.join(", ", inputs(layer)) + "]", "dim=" + dim(layer)), "");
+                case "Add" -> py.add(depth, out(layer) + " = " + String.join(" + ", inputs(layer)));
+                case "Multiply" -> py.add(depth, out(layer) + " = " + String.join(" * ", inputs(layer)));
+                case "Mean" -> py.call(depth, out(layer) + " = torch.stack",
+                        List.of("[" + String.join(", ", inputs(layer)) + "]"), ".mean(0)");
+                case "Reshape" -> reshape(py, depth, layer);
+                case "Split" -> split(py, depth, layer);
+                default -> module(py, depth, layer);
+            }
+        }
+        py.add(depth, "return " + String.join(", ", returned()));
+    }
+
+    private void module(PythonLines py, int depth, Layer layer) {
+        Layer callee = layer;
+        if (layer.type().equals(LayerKinds.SHARED)) {
+            callee = SharedLayers.target(graph, layer).orElseThrow(() -> new CodeGenerationException(
+                    layer.describe() + ": \"layer\" must name a torch layer of this architecture"));
+        }
+        String call = "self." + names.layer(callee.id());
+        List<String> args;
+        if (LayerKinds.isAttention(callee.type())) {
+            String query = input(layer, 0);
+            Map<Integer, Port> connected = graph.inputs(layer.id());
+            String key = connected.containsKey(1) ? input(layer, 1) : query;
+            String value = connected.containsKey(2) ? input(layer, 2) : query;
+            args = List.of(query, key, value);
+        } else {
+            args = inputs(layer);
+        }
+
+        int highest = graph.highestUsedOutput(layer.id());
+        boolean pair = LayerKinds.isRecurrent(callee.type()) || LayerKinds.isAttention(callee.type());
+        if (highest > (pair ? 1 : 0)) {
+            throw new CodeGenerationException(layer.describe() + " has no output " + highest);
+        }
+        String output = graph.isUsed(new Port(layer.id(), 0)) || highest < 1 ? out(layer) : "_";
+        if (!pair) {
+            py.call(depth, output + " = " + call, args, "");
+        } else if (highest < 1) {
+            py.call(depth, output + " = " + call, args, "[0]");
+        } else {
+            String second = names.tensor(new Port(layer.id(), 1)).orElseThrow();
+            // An LSTM's hidden state is (h, c); the hidden output of the language is h.
+            String target = callee.type().equals("LSTM") ? "(" + second + ", _)" : second;
+            py.call(depth, output + ", " + target + " = " + call, args, "");
+        }
+    }
+
+    private void reshape(PythonLines py, int depth, Layer layer) {
+        JsonNode shape = layer.arguments().get("shape");
+        if (shape == null || !shape.isArray() || shape.isEmpty()) {
+            throw new CodeGenerationException(layer.describe() + ": set \"shape\", the shape of one sample");
+        }
+        String x = input(layer, 0);
+        List<String> args = new ArrayList<>();
+        args.add(x + ".shape[0]");
+        shape.forEach(d -> args.add(PythonLiteral.of(d)));
+        py.call(depth, out(layer) + " = " + x + ".reshape", args, "");
+    }
+
+    private void split(PythonLines py, int depth, Layer layer) {
+        int highest = graph.highestUsedOutput(layer.id());
+        if (highest < 0) {
+            return;
+        }
+        JsonNode size = layer.arguments().get("split_size_or_sections");
+        if (size == null || !(size.isIntegralNumber() || size.isArray())) {
+            throw new CodeGenerationException(layer.describe()
+                    + ": set \"split_size_or_sections\", a size or a list of sizes");
+        }
+        Optional<Integer> pieces = size.isArray() ? Optional.of(size.size())
+                : Optional.ofNullable(inferred.of(layer.id()).get("chunks")).map(JsonNode::asInt);
+        if (pieces.isPresent() && highest >= pieces.get()) {
+            throw new CodeGenerationException(layer.describe() + " makes " + pieces.get()
+                    + " pieces; it has no output " + highest);
+        }
+        List<String> targets = new ArrayList<>();
+        for (int k = 0; k <= highest; k++) {
+            Port port = new Port(layer.id(), k);
+            targets.add(graph.isUsed(port) ? names.tensor(port).orElseThrow() : "_");
+        }
+        List<String> args = List.of(input(layer, 0), PythonLiteral.list(size), "dim=" + dim(layer));
+        if (pieces.isEmpty()) {
+            targets.add("*_");
+        } else if (pieces.get() == 1) {
+            py.call(depth, targets.get(0) + " = torch.split", args, "[0]");
+            return;
+        } else {
+            while (targets.size() < pieces.get()) {
+                targets.add("_");
+            }
+        }
+        py.call(depth, String.join(", ", targets) + " = torch.split", args, "");
+    }
+
+    private List<String> returned() {
+        if (names.outputs().isEmpty()) {
+            throw new CodeGenerationException("The architecture has no Output layer: add one for what forward returns");
+        }
+        List<String> values = new ArrayList<>();
+        for (Layer out : names.outputs()) {
+            values.add(input(out, 0));
+        }
+        return values;
+    }
+
+    private String out(Layer layer) {
+        return names.tensor(new Port(layer.id(), 0)).orElseThrow();
+    }
+
+    private String dim(Layer layer) {
+        JsonNode dim = layer.arguments().get("dim");
+        return dim == null ? "1" : PythonLiteral.of(dim);
+    }
+
+    /** The variables feeding a layer, by input index; input 0 must be connected. */
+    private List<String> inputs(Layer layer) {
+        Map<Integer, Port> connected = graph.inputs(layer.id());
+        input(layer, 0);
+        List<String> vars = new ArrayList<>();
+        connected.keySet().forEach(i -> vars.add(input(layer, i)));
+        return vars;
+    }
+
+    private String input(Layer layer, int index) {
+        Port port = graph.inputs(layer.id()).get(index);
+        if (port == null) {
+            throw new CodeGenerationException(layer.describe() + ": input " + index + " is not connected");
+        }
+        return names.tensor(port).orElseThrow(() -> new CodeGenerationException(layer.describe()
+                + ": its input " + index + " comes from an output that "
+                + graph.layer(port.layer()).map(Layer::describe).orElse(port.layer()) + " does not have"));
+    }
+}

@@ -1,0 +1,21 @@
+package org.deepforge.nn.shapes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the analysis found for one layer: its outputs' shapes ({@code null} for the batch dimension),
+ * its trainable parameters and the arguments inferred from its input.
+ */
+public record LayerInfo(List<List<Integer>> outputs, long parameters, Map<String, JsonNode> inferred) {
+    public LayerInfo {
+        outputs = List.copyOf(outputs);
+        inferred = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inferred));
+    }
+
+    /** The shape of output 0. */
+    public List<Integer> output() {
+        return outputs.get(0);
+    }
+}

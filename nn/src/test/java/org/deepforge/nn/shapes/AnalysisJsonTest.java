@@ -1,0 +1,74 @@
+package org.deepforge.nn.shapes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.deepforge.model.Json;
+import org.deepforge.nn.LayerCatalog;
+import org.junit.jupiter.api.Test;
+
+/** The documented result JSON, inferred arguments, and defaults from the catalog. */
+class AnalysisJsonTest {
+    private static final String CONVNET = """
+            {"name": "convnet",
+             "layers": {
+               "l1": {"type": "Input", "name": "image", "arguments": {"shape": [1, 28, 28]}},
+               "l2": {"type": "Conv2d", "name": "conv1", "arguments": {"out_channels": 8, "kernel_size": 3}},
+               "l3": {"type": "ReLU", "arguments": {}},
+               "l4": {"type": "MaxPool2d", "name": "pool1", "arguments": {"kernel_size": 2}},
+               "l5": {"type": "Flatten", "arguments": {}},
+               "l6": {"type": "Linear", "name": "fc", "arguments": {"out_features": 10}},
+               "l7": {"type": "Output", "name": "logits", "arguments": {}}},
+             "connections": {
+               "k1": {"from": {"layer": "l1", "output": 0}, "to": {"layer": "l2", "input": 0}},
+               "k2": {"from": {"layer": "l2", "output": 0}, "to": {"layer": "l3", "input": 0}},
+               "k3": {"from": {"layer": "l3"}, "to": {"layer": "l4"}},
+               "k4": {"from": {"layer": "l4"}, "to": {"layer": "l5"}},
+               "k5": {"from": {"layer": "l5"}, "to": {"layer": "l6"}},
+               "k6": {"from": {"layer": "l6"}, "to": {"layer": "l7"}}}}""";
+
+    @Test
+    void theDocumentedExample() throws Exception {
+        JsonNode json = new ShapeInference(LayerCatalog.of(Json.MAPPER.createObjectNode())).analyze(Json.MAPPER.readTree(CONVNET)).toJson();
+        assertThat(Json.compact(json.get("shapes").get("k1"))).isEqualTo("[null,1,28,28]");
+        assertThat(Json.compact(json.get("shapes").get("k2"))).isEqualTo("[null,8,26,26]");
+        assertThat(Json.compact(json.get("layers").get("l2"))).isEqualTo(
+                "{\"output\":[null,8,26,26],\"outputs\":[[null,8,26,26]],\"parameters\":80,\"inferred\":{\"in_channels\":1}}");
+        assertThat(Json.compact(json.get("layers").get("l6").get("inferred"))).isEqualTo("{\"in_features\":1352}");
+        assertThat(json.get("parameters").asLong()).isEqualTo(80 + 1352 * 10 + 10);
+        assertThat(json.get("errors")).isEmpty();
+        assertThat(Json.compact(json.get("shapes").get("k6"))).isEqualTo("[null,10]");
+    }
+
+    @Test
+    void errorsInTheJson() throws Exception {
+        JsonNode arch = Arch.named("x").input("x", 64, 1, 1).then("pool3", "MaxPool2d", "kernel_size", 2).json();
+        JsonNode json = new ShapeInference().analyze(arch).toJson();
+        assertThat(Json.compact(json.get("errors"))).isEqualTo(
+                "[{\"layer\":\"pool3\",\"message\":\"MaxPool2d \\\"pool3\\\": kernel 2 is larger than its 1×1 input (input [N, 64, 1, 1])\"}]");
+    }
+
+    @Test
+    void catalogDefaultsApplyWhenTheUserLeavesAnArgumentOut() throws Exception {
+        JsonNode catalog = Json.MAPPER.readTree("""
+                {"layers": [{"name": "Conv2d", "arguments": [
+                    {"name": "in_channels", "required": true, "type": "int"},
+                    {"name": "stride", "default": "(2, 2)", "required": false, "type": "int | tuple"},
+                    {"name": "padding", "default": 1, "required": false}]}],
+                 "language": [{"name": "Concatenate", "arguments": [{"name": "dim", "default": 1}]}]}""");
+        JsonNode arch = Arch.single(Arch.shape(3, 16, 16), "Conv2d", "out_channels", 4, "kernel_size", 3).json();
+        ArchitectureAnalysis withCatalog = new ShapeInference(LayerCatalog.of(catalog)).analyze(arch);
+        assertThat(withCatalog.layers().get("layer").output()).containsExactly(null, 4, 8, 8);
+        ArchitectureAnalysis builtIn = new ShapeInference(LayerCatalog.of(Json.MAPPER.createObjectNode())).analyze(arch);
+        assertThat(builtIn.layers().get("layer").output()).containsExactly(null, 4, 14, 14);
+    }
+
+    @Test
+    void pythonLiteralsAsDefaults() {
+        assertThat(org.deepforge.nn.PythonLiteral.parse("(1, (2, 3))").map(Json::compact)).contains("[1,[2,3]]");
+        assertThat(org.deepforge.nn.PythonLiteral.parse("'zeros'").map(Json::compact)).contains("\"zeros\"");
+        assertThat(org.deepforge.nn.PythonLiteral.parse("None").map(Json::compact)).contains("null");
+        assertThat(org.deepforge.nn.PythonLiteral.parse("1e-05").map(JsonNode::asDouble)).contains(1e-05);
+        assertThat(org.deepforge.nn.PythonLiteral.parse("<built-in function relu>")).isEmpty();
+    }
+}

@@ -1,0 +1,110 @@
+package org.deepforge.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.deepforge.model.Ids;
+import org.deepforge.model.Json;
+import org.deepforge.nn.codegen.PyTorchCode;
+import org.deepforge.nn.shapes.ArchitectureAnalysis;
+import org.deepforge.nn.shapes.ShapeInference;
+import org.deepforge.ops.analysis.Analysis;
+import org.deepforge.ops.analysis.AnalysisException;
+import org.deepforge.server.http.BadRequest;
+import org.deepforge.server.http.Bodies;
+import org.deepforge.store.ChangeResult;
+import org.deepforge.store.ChangeSet;
+import org.deepforge.store.ProjectStore;
+import org.deepforge.store.StoreException;
+
+/** Architectures: the layer catalog, shapes and errors as the user draws, generated PyTorch code, model import. */
+public final class ArchitecturesApi {
+    private final ProjectStore store;
+    private final ShapeInference shapes;
+    private final Analysis analysis;
+
+    public ArchitecturesApi(ProjectStore store, ShapeInference shapes, Analysis analysis) {
+        this.store = store;
+        this.shapes = shapes;
+        this.analysis = analysis;
+    }
+
+    public void catalog(Context ctx) throws Exception {
+        try (InputStream in = ArchitecturesApi.class.getResourceAsStream("/org/deepforge/nn/layers.json")) {
+            if (in == null) {
+                throw new IllegalStateException("the layer catalog is missing from the build");
+            }
+            ctx.contentType("application/json").result(in.readAllBytes());
+        }
+    }
+
+    public void analysis(Context ctx) throws Exception {
+        ctx.json(shapes.analyze(architecture(ctx)).toJson());
+    }
+
+    /** Analysis of an architecture that is not saved yet (the editor asks while the user types). */
+    public void analyzeUnsaved(Context ctx) {
+        ObjectNode body = Bodies.object(ctx);
+        ctx.json(shapes.analyze(body).toJson());
+    }
+
+    public void code(Context ctx) throws Exception {
+        JsonNode architecture = architecture(ctx);
+        ctx.contentType("text/x-python; charset=utf-8");
+        ctx.header("Content-Disposition", "inline; filename=\"" + PyTorchCode.className(architecture).toLowerCase() + ".py\"");
+        ctx.result(code(shapes, architecture));
+    }
+
+    /** The generated module with every inferred argument written out. */
+    public static String code(ShapeInference shapes, JsonNode architecture) {
+        ArchitectureAnalysis result = shapes.analyze(architecture);
+        if (!result.errors().isEmpty()) {
+            throw StoreException.badRequest("the architecture has errors; fix them first: " + result.errors().get(0).message());
+        }
+        Map<String, Map<String, JsonNode>> inferred = new HashMap<>();
+        result.layers().forEach((id, info) -> inferred.put(id, info.inferred()));
+        return new PyTorchCode().generate(architecture, inferred);
+    }
+
+    public void importModel(Context ctx) throws Exception {
+        ObjectNode body = Bodies.object(ctx);
+        String project = ctx.pathParam("project");
+        String branch = Optional.ofNullable(ctx.queryParam("branch")).filter(b -> !b.isBlank()).orElse(store.get(project).defaultBranch());
+        if (!body.path("source").isObject()) {
+            throw new BadRequest("\"source\" is required: {\"torchvision\": \"resnet18\"} or {\"code\": \"…\", \"factory\": \"make_model\"}");
+        }
+        if (!body.path("input_shape").isArray()) {
+            throw new BadRequest("\"input_shape\" is required: the per-sample shape, e.g. [3, 224, 224]");
+        }
+        ObjectNode request = Json.MAPPER.createObjectNode().put("type", "import_model");
+        request.set("source", body.get("source"));
+        request.set("input_shape", body.get("input_shape"));
+        String name = Bodies.optionalText(body, "name").orElse(body.path("source").path("torchvision").asText("imported model"));
+        request.put("name", name);
+        JsonNode architecture;
+        try {
+            architecture = analysis.request(request);
+        } catch (AnalysisException e) {
+            throw new BadRequest(e.getMessage());
+        }
+        ObjectNode value = ((ObjectNode) architecture).deepCopy().put("name", name);
+        String id = Ids.newId(10);
+        var patch = Json.MAPPER.createArrayNode();
+        patch.addObject().put("op", "add").put("path", "/architectures/" + id).set("value", value);
+        ChangeResult r = store.apply(project, branch, new ChangeSet(Optional.empty(), "Import architecture " + name, patch, Requests.author(ctx)));
+        ctx.status(201).json(Json.MAPPER.createObjectNode().put("id", id).put("commit", r.commit()));
+    }
+
+    private JsonNode architecture(Context ctx) throws Exception {
+        JsonNode model = store.model(ctx.pathParam("project"), Optional.ofNullable(ctx.queryParam("ref")).orElse("")).model();
+        JsonNode architecture = model.path("architectures").get(ctx.pathParam("architecture"));
+        if (architecture == null) {
+            throw StoreException.notFound("there is no architecture " + ctx.pathParam("architecture"));
+        }
+        return architecture;
+    }
+}

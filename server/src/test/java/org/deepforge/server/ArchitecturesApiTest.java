@@ -1,0 +1,110 @@
+package org.deepforge.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.deepforge.model.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Architectures over real HTTP: shapes and errors, generated code, use from a job, torch.fx import. */
+class ArchitecturesApiTest {
+    static TestServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new TestServer();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static final String CONVNET = """
+        {"name": "small convnet", "layers": {
+          "in": {"type": "Input", "name": "image", "arguments": {"shape": [1, 28, 28]}},
+          "c1": {"type": "Conv2d", "name": "conv1", "arguments": {"out_channels": 8, "kernel_size": 3}},
+          "r1": {"type": "ReLU", "arguments": {}},
+          "p1": {"type": "MaxPool2d", "name": "pool1", "arguments": {"kernel_size": 2}},
+          "f": {"type": "Flatten", "arguments": {}},
+          "fc": {"type": "Linear", "name": "fc", "arguments": {"out_features": 10}},
+          "out": {"type": "Output", "name": "logits", "arguments": {}}},
+         "connections": {
+          "k1": {"from": {"layer": "in"}, "to": {"layer": "c1"}},
+          "k2": {"from": {"layer": "c1"}, "to": {"layer": "r1"}},
+          "k3": {"from": {"layer": "r1"}, "to": {"layer": "p1"}},
+          "k4": {"from": {"layer": "p1"}, "to": {"layer": "f"}},
+          "k5": {"from": {"layer": "f"}, "to": {"layer": "fc"}},
+          "k6": {"from": {"layer": "fc"}, "to": {"layer": "out"}}}}
+        """;
+
+    static String project() throws Exception {
+        String p = server.post("/api/v1/projects", "{\"name\":\"Nets\",\"empty\":true}").json().get("id").asText();
+        var r = server.post("/api/v1/projects/" + p + "/branches/main/changes",
+                "{\"patch\":[{\"op\":\"add\",\"path\":\"/architectures/a1\",\"value\":" + CONVNET + "}]}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return p;
+    }
+
+    @Test
+    void shapesParametersAndCode() throws Exception {
+        String p = project();
+        JsonNode a = server.get("/api/v1/projects/" + p + "/architectures/a1/analysis").json();
+        assertThat(a.get("errors")).isEmpty();
+        assertThat(a.at("/shapes/k2").toString()).isEqualTo("[null,8,26,26]");
+        assertThat(a.at("/shapes/k5").toString()).isEqualTo("[null,1352]");
+        assertThat(a.at("/layers/c1/inferred/in_channels").asInt()).isEqualTo(1);
+        assertThat(a.get("parameters").asLong()).isEqualTo(80 + 13530);
+        var code = server.get("/api/v1/projects/" + p + "/architectures/a1/code");
+        assertThat(code.status()).isEqualTo(200);
+        assertThat(code.body()).contains("class SmallConvnet(nn.Module):").contains("self.conv1 = nn.Conv2d(1, 8").contains("def forward(self, image):");
+        assertThat(server.get("/api/v1/catalog/layers").json().get("layers").findValuesAsText("name")).contains("Conv2d", "LSTM");
+    }
+
+    @Test
+    void poolingA1x1InputIsAnErrorOnThatLayer() throws Exception {
+        String p = project();
+        JsonNode arch = Json.MAPPER.readTree(CONVNET);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) arch.at("/layers/in/arguments")).putArray("shape").add(64).add(1).add(1);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) arch.at("/layers/c1/arguments")).put("kernel_size", 1);
+        JsonNode a = server.post("/api/v1/projects/" + p + "/analysis/architecture", Json.compact(arch)).json();
+        assertThat(a.get("errors")).isNotEmpty();
+        assertThat(a.at("/errors/0/layer").asText()).isEqualTo("p1");
+        assertThat(a.at("/errors/0/message").asText()).contains("MaxPool2d \"pool1\"").contains("1×1");
+    }
+
+    @Test
+    void aJobReceivesTheGeneratedModuleThroughItsReference() throws Exception {
+        String p = project();
+        String code = Json.MAPPER.writeValueAsString("from deepforge import Architecture\n\nclass Describe:\n"
+                + "    def __init__(self, model: Architecture):\n        self.model = model\n\n    def execute(self):\n"
+                + "        import torch\n        out = self.model(torch.zeros(2, 1, 28, 28))\n"
+                + "        count = sum(p.numel() for p in self.model.parameters())\n"
+                + "        print('parameters', count, 'output', tuple(out.shape))\n        return count\n");
+        var r = server.post("/api/v1/projects/" + p + "/branches/main/changes", "{\"patch\":[{\"op\":\"add\",\"path\":\"/operations/Describe\","
+                + "\"value\":{\"code\":" + code + "}},{\"op\":\"add\",\"path\":\"/pipelines/d\",\"value\":{\"name\":\"describe\","
+                + "\"nodes\":{\"n\":{\"operation\":\"Describe\",\"references\":{\"model\":\"a1\"}}},\"connections\":{}}}]}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        String id = server.post("/api/v1/projects/" + p + "/pipelines/d/executions", "{}").json().get("id").asText();
+        JsonNode done = ExecutionsApiTest.waitFor(server, id);
+        assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("success");
+        assertThat(server.get("/api/v1/executions/" + id + "/jobs/n/log").json().get("lines").toString())
+                .contains("parameters 13610 output (2, 10)");
+    }
+
+    @Test
+    void resnet18ImportsThroughTorchFx() throws Exception {
+        String p = server.post("/api/v1/projects", "{\"name\":\"Imported\",\"empty\":true}").json().get("id").asText();
+        var r = server.post("/api/v1/projects/" + p + "/architectures/import?branch=main",
+                "{\"name\":\"resnet18\",\"source\":{\"torchvision\":\"resnet18\"},\"input_shape\":[3,224,224]}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        String id = r.json().get("id").asText();
+        JsonNode a = server.get("/api/v1/projects/" + p + "/architectures/" + id + "/analysis").json();
+        assertThat(a.get("errors")).as(a.get("errors").toString()).isEmpty();
+        assertThat(a.get("parameters").asLong()).isEqualTo(11_689_512L);
+        var bad = server.post("/api/v1/projects/" + p + "/architectures/import", "{\"source\":{\"torchvision\":\"nope\"},\"input_shape\":[3,8,8]}");
+        assertThat(bad.status()).isEqualTo(400);
+    }
+}
