@@ -174,7 +174,31 @@ def _load_pickle(path):
         return pickle.load(f)
 
 
+class File(os.PathLike):
+    """A file as a job's input or output, kept byte for byte (downloading the artifact gives the file
+    itself, e.g. an uploaded CSV or an exported ONNX model). Loads as a path to the data: open it,
+    np.load it, or hand it to any library that takes a path."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path):
+        self.path = os.fspath(path)
+
+    def __fspath__(self):
+        return self.path
+
+    def __repr__(self):
+        return "File(%r)" % self.path
+
+
+def _save_file(obj, path):
+    import shutil
+
+    shutil.copyfile(obj.path, path)
+
+
 _builtins.extend([
+    _Entry("file", lambda obj: isinstance(obj, File), _save_file, File, True),
     _Entry("torch.nn.Module", _is_module, _torch_save, _load_module, True),
     _Entry("torch.Tensor", _is_tensor, _torch_save, _load_tensor, True),
     _Entry("numpy.ndarray", _is_ndarray, _save_ndarray, _load_ndarray, True),

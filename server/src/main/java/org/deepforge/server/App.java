@@ -103,6 +103,8 @@ public final class App implements AutoCloseable {
                 new BundleWriter(runtime.root(), true, architecture -> new ArchitectureModules.Module(
                         PyTorchCode.className(architecture), ArchitecturesApi.code(shapeInference, architecture))), new LocalCompute(config.python(), 1, warm, warmLight), storage, artifactsApi, cores, hub);
         artifactsApi.executions(executions);
+        ArchitecturesApi architecturesApi = new ArchitecturesApi(store, shapeInference, analysis);
+        architecturesApi.executions(executions);
         int resumed = executions.recover((project, commit) -> store.model(project, commit).model());
         if (resumed > 0) {
             LOG.info("took up {} execution(s) that were running when the server stopped", resumed);
@@ -117,7 +119,7 @@ public final class App implements AutoCloseable {
         });
         routes = Routes.table(new ProjectsApi(store, bundles, authz, builtins), new ModelApi(store), new HistoryApi(vc),
                 new SessionApi(authz), new OperationsApi(operations, builtins), executionsApi, artifactsApi,
-                new ArchitecturesApi(store, shapeInference, analysis));
+                architecturesApi);
 
         ObjectMapper mapper = Json.MAPPER.copy().registerModule(new Jdk8Module()).registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);

@@ -95,6 +95,28 @@ class ArchitecturesApiTest {
     }
 
     @Test
+    void onnxExportRunsAsAJobAndSavesTheFileAsAnArtifact() throws Exception {
+        String p = project();
+        var started = server.post("/api/v1/projects/" + p + "/architectures/a1/onnx?branch=main", "{}");
+        assertThat(started.status()).as(started.body()).isEqualTo(201);
+        JsonNode done = ExecutionsApiTest.waitFor(server, started.json().get("id").asText());
+        assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("success");
+        JsonNode artifacts = server.get("/api/v1/projects/" + p + "/artifacts").json();
+        JsonNode onnx = null;
+        for (JsonNode a : artifacts) {
+            if (a.get("name").asText().equals("small_convnet.onnx")) {
+                onnx = a;
+            }
+        }
+        assertThat(onnx).as(artifacts.toString()).isNotNull();
+        assertThat(onnx.get("type").asText()).isEqualTo("file");
+        var bytes = server.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url("/api/v1/projects/" + p
+                + "/artifacts/" + onnx.get("id").asText() + "/data"))).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body();
+        assertThat(bytes.length).isGreaterThan(10_000);
+        assertThat(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)).contains("pytorch").contains("Conv");
+    }
+
+    @Test
     void resnet18ImportsThroughTorchFx() throws Exception {
         String p = server.post("/api/v1/projects", "{\"name\":\"Imported\",\"empty\":true}").json().get("id").asText();
         var r = server.post("/api/v1/projects/" + p + "/architectures/import?branch=main",

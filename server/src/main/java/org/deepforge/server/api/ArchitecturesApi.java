@@ -26,11 +26,78 @@ public final class ArchitecturesApi {
     private final ProjectStore store;
     private final ShapeInference shapes;
     private final Analysis analysis;
+    private org.deepforge.exec.run.Executions executions;
 
     public ArchitecturesApi(ProjectStore store, ShapeInference shapes, Analysis analysis) {
         this.store = store;
         this.shapes = shapes;
         this.analysis = analysis;
+    }
+
+    public void executions(org.deepforge.exec.run.Executions executions) {
+        this.executions = executions;
+    }
+
+    /**
+     * ONNX export through a job: an execution whose one operation exports the generated module with
+     * torch.onnx and whose Output saves {@code <name>.onnx} as an artifact (with provenance).
+     */
+    public void onnx(Context ctx) throws Exception {
+        String project = ctx.pathParam("project");
+        String id = ctx.pathParam("architecture");
+        String branch = Optional.ofNullable(ctx.queryParam("branch")).filter(b -> !b.isBlank()).orElse(store.get(project).defaultBranch());
+        var at = store.model(project, branch);
+        JsonNode architecture = at.model().path("architectures").get(id);
+        if (architecture == null) {
+            throw StoreException.notFound("there is no architecture " + id + " on " + branch);
+        }
+        ArchitectureAnalysis result = shapes.analyze(architecture);
+        if (!result.errors().isEmpty()) {
+            throw StoreException.badRequest("the architecture has errors; fix them first: " + result.errors().get(0).message());
+        }
+        java.util.List<String> examples = new java.util.ArrayList<>();
+        java.util.List<String> inputs = new java.util.ArrayList<>();
+        new java.util.TreeMap<String, JsonNode>(toMap(architecture.path("layers"))).forEach((layerId, layer) -> {
+            if (layer.path("type").asText().equals("Input")) {
+                StringBuilder dims = new StringBuilder("1");
+                layer.path("arguments").path("shape").forEach(d -> dims.append(", ").append(d.asInt()));
+                examples.add("torch.zeros(" + dims + ")");
+                inputs.add(layer.path("name").asText(layerId));
+            }
+        });
+        String code = "import torch\n\nfrom deepforge import Architecture\nfrom deepforge.serialization import File\n\n\n"
+                + "class ExportONNX:\n    \"\"\"Exports the referenced architecture to ONNX.\"\"\"\n\n"
+                + "    def __init__(self, model: Architecture):\n        self.model = model\n\n"
+                + "    def execute(self):\n        self.model.eval()\n"
+                + "        example = (" + String.join(", ", examples) + (examples.size() == 1 ? "," : "") + ")\n"
+                + "        torch.onnx.export(self.model, example, \"model.onnx\", input_names="
+                + Json.compact(Json.MAPPER.valueToTree(inputs)) + ")\n"
+                + "        onnx = File(\"model.onnx\")\n        return onnx\n";
+        ObjectNode model = ((ObjectNode) at.model()).deepCopy();
+        ObjectNode op = ((ObjectNode) model.get("operations")).putObject("ExportONNX").put("code", code);
+        op.set("interface", analysis.parse(code, "ExportONNX"));
+        String pipeline = "onnx-" + id;
+        ObjectNode p = ((ObjectNode) model.get("pipelines")).putObject(pipeline).put("name", "Export " + architecture.path("name").asText(id) + " to ONNX");
+        p.putObject("nodes").putObject("export").put("operation", "ExportONNX").putObject("references").put("model", id);
+        ((ObjectNode) p.get("nodes")).putObject("save").putObject("output").put("saveName",
+                architecture.path("name").asText(id).replaceAll("[^A-Za-z0-9._-]+", "_") + ".onnx");
+        ObjectNode c = p.putObject("connections").putObject("c");
+        c.putObject("from").put("node", "export").put("port", "onnx");
+        c.putObject("to").put("node", "save").put("port", "data");
+        String execution = org.deepforge.exec.run.Executions.newId();
+        ObjectNode meta = Json.MAPPER.createObjectNode().put("id", execution).put("project", project).put("pipeline", pipeline)
+                .put("branch", branch).put("commit", at.commit()).put("name", p.path("name").asText())
+                .put("user", Requests.principal(ctx).id());
+        meta.putObject("compute").put("adapter", "local");
+        meta.putObject("storage").put("adapter", "local");
+        executions.start(meta, model);
+        ctx.status(201).json(executions.get(execution).orElseThrow());
+    }
+
+    private static Map<String, JsonNode> toMap(JsonNode object) {
+        Map<String, JsonNode> out = new HashMap<>();
+        object.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
+        return out;
     }
 
     public void catalog(Context ctx) throws Exception {

@@ -53,6 +53,7 @@ public final class Routes {
                 new Route(GET, p + "/architectures/{architecture}/code", PROJECT_READ, architectures::code),
                 new Route(POST, p + "/analysis/architecture", PROJECT_READ, architectures::analyzeUnsaved),
                 new Route(POST, p + "/architectures/import", PROJECT_WRITE, architectures::importModel),
+                new Route(POST, p + "/architectures/{architecture}/onnx", PROJECT_WRITE, architectures::onnx),
                 new Route(GET, "/api/v1/compute/adapters", USER, executions::computeAdapters),
                 new Route(GET, "/api/v1/storage/adapters", USER, executions::storageAdapters),
                 new Route(POST, p + "/branches/{branch}/operations", PROJECT_WRITE, operations::create),
