@@ -25,6 +25,10 @@ import org.deepforge.server.api.ExecutionsApi;
 import org.deepforge.server.api.ArtifactsApi;
 import org.deepforge.server.api.ArchitecturesApi;
 import org.deepforge.nn.shapes.ShapeInference;
+import org.deepforge.nn.shapes.FallbackShapes;
+import org.deepforge.nn.LayerCatalog;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.deepforge.nn.codegen.PyTorchCode;
 import org.deepforge.exec.bundle.ArchitectureModules;
 import org.deepforge.exec.storage.LocalStorage;
@@ -92,7 +96,27 @@ public final class App implements AutoCloseable {
         store.addListener(hub);
         int cores = Runtime.getRuntime().availableProcessors();
         LocalStorage storage = new LocalStorage(config.dataDir().resolve("artifacts"));
-        ShapeInference shapeInference = new ShapeInference();
+        ShapeInference shapeInference = new ShapeInference(LayerCatalog.bundled(), (type, arguments, inputs) -> {
+            // layers without a Java rule: the analysis process runs them on PyTorch's meta device
+            ObjectNode request = Json.MAPPER.createObjectNode().put("type", "layer_shapes").put("layer", type);
+            request.set("arguments", arguments);
+            request.set("inputs", Json.MAPPER.valueToTree(inputs));
+            try {
+                JsonNode result = analysis.request(request);
+                List<List<Integer>> shapes = new java.util.ArrayList<>();
+                result.path("outputs").forEach(o -> {
+                    List<Integer> dims = new java.util.ArrayList<>();
+                    o.forEach(d -> dims.add(d.isNull() ? null : d.asInt()));
+                    shapes.add(dims);
+                });
+                return Optional.of(new FallbackShapes.Outputs(shapes, result.path("parameters").asLong()));
+            } catch (org.deepforge.ops.analysis.AnalysisException e) {
+                if (e.userError()) {
+                    throw new IllegalArgumentException(e.getMessage());
+                }
+                return Optional.empty();
+            }
+        });
         // a pre-started Python with torch/numpy/matplotlib imported forks each job: milliseconds instead of seconds
         warm = config.warmStart() ? Optional.of(new WarmPython(config.python(), runtime.root()).start()) : Optional.empty();
         warmLight = config.warmStart()

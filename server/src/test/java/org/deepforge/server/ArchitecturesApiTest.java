@@ -64,6 +64,24 @@ class ArchitecturesApiTest {
     }
 
     @Test
+    void aLayerWithoutAJavaRuleGetsItsShapeFromPyTorchsMetaDevice() throws Exception {
+        String p = project();
+        String arch = """
+            {"name": "loss", "layers": {
+              "a": {"type": "Input", "arguments": {"shape": [10]}},
+              "b": {"type": "Input", "arguments": {"shape": [10]}},
+              "l": {"type": "MSELoss", "arguments": {"reduction": "none"}},
+              "o": {"type": "Output", "arguments": {}}},
+             "connections": {"k1": {"from": {"layer": "a"}, "to": {"layer": "l", "input": 0}},
+                             "k2": {"from": {"layer": "b"}, "to": {"layer": "l", "input": 1}},
+                             "k3": {"from": {"layer": "l"}, "to": {"layer": "o"}}}}
+            """;
+        JsonNode a = server.post("/api/v1/projects/" + p + "/analysis/architecture", arch).json();
+        assertThat(a.get("errors")).as(a.toString()).isEmpty();
+        assertThat(a.at("/shapes/k3").toString()).isEqualTo("[null,10]");
+    }
+
+    @Test
     void poolingA1x1InputIsAnErrorOnThatLayer() throws Exception {
         String p = project();
         JsonNode arch = Json.MAPPER.readTree(CONVNET);

@@ -27,6 +27,7 @@ public final class ShapeInference {
 
     private final LayerCatalog catalog;
     private final Rules rules = Rules.all();
+    private final FallbackShapes fallback;
 
     /** Shape inference with the catalog bundled in the jar. */
     public ShapeInference() {
@@ -34,7 +35,13 @@ public final class ShapeInference {
     }
 
     public ShapeInference(LayerCatalog catalog) {
+        this(catalog, FallbackShapes.NONE);
+    }
+
+    /** With a {@code fallback} for catalog layers that have no Java rule (e.g. the Python meta-device run). */
+    public ShapeInference(LayerCatalog catalog, FallbackShapes fallback) {
         this.catalog = catalog;
+        this.fallback = fallback;
     }
 
     /** Whether a layer type has a shape rule. */
@@ -110,6 +117,9 @@ public final class ShapeInference {
                         earlyShares.computeIfAbsent(shared.target().id(), k -> new ArrayList<>())
                                 .add(Map.entry(id, args.inferred()));
                     }
+                } else if (rules.find(layer.type()).isEmpty() && catalog.knows(layer.type()) && fallback != FallbackShapes.NONE) {
+                    result = fromFallback(layer);
+                    inferred = Map.of();
                 } else {
                     Rule rule = rules.find(layer.type()).orElseThrow(() -> new ShapeException(unknownType(layer.type())));
                     Args args = new Args(layer.type(), layer.arguments(), catalog, rule.defaults());
@@ -126,6 +136,34 @@ public final class ShapeInference {
                 LOG.error("shape rule for {} failed on layer {}", layer.type(), id, e);
                 fail(id, label + ": its shape could not be worked out (an internal error of DeepForge: " + e + ")");
             }
+        }
+
+        /** A layer without a Java rule: asks the fallback, with its inputs' shapes in input order. */
+        private Result fromFallback(Layer layer) {
+            List<List<Integer>> shapes = new ArrayList<>();
+            for (Connection c : a.incoming(layer.id())) {
+                List<Shape> from = outputs.get(c.from());
+                if (from == null || c.output() >= from.size()) {
+                    throw new ShapeException("input " + c.input() + " has no known shape");
+                }
+                shapes.add(from.get(c.output()).toList());
+            }
+            FallbackShapes.Outputs out;
+            try {
+                out = fallback.outputs(layer.type(), layer.arguments(), shapes)
+                        .orElseThrow(() -> new ShapeException(unknownType(layer.type())));
+            } catch (IllegalArgumentException e) {
+                throw new ShapeException(e.getMessage());
+            }
+            List<Shape> result = new ArrayList<>();
+            for (List<Integer> shape : out.shapes()) {
+                int[] dims = new int[shape.size()];
+                for (int i = 0; i < dims.length; i++) {
+                    dims[i] = shape.get(i) == null ? Shape.N : shape.get(i);
+                }
+                result.add(Shape.of(dims));
+            }
+            return new Result(result, out.parameters());
         }
 
         private void fail(String id, String message) {
