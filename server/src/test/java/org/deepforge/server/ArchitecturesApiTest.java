@@ -144,6 +144,38 @@ class ArchitecturesApiTest {
         JsonNode a = server.get("/api/v1/projects/" + p + "/architectures/" + id + "/analysis").json();
         assertThat(a.get("errors")).as(a.get("errors").toString()).isEmpty();
         assertThat(a.get("parameters").asLong()).isEqualTo(11_689_512L);
+
+        // every layer's shape equals what torch's real forward gives for that module (first call)
+        java.nio.file.Path script = java.nio.file.Files.createTempFile("resnet-shapes", ".py");
+        java.nio.file.Files.writeString(script, String.join("\n",
+                "import json, torch, torchvision",
+                "m = torchvision.models.resnet18().eval()",
+                "seen = {}",
+                "def hook(name):",
+                "    def f(mod, inp, out):",
+                "        seen.setdefault(name, [None] + list(out.shape[1:]))",
+                "    return f",
+                "for name, mod in m.named_modules():",
+                "    if name and not list(mod.children()):",
+                "        mod.register_forward_hook(hook(name.replace('.', '_')))",
+                "with torch.no_grad():",
+                "    m(torch.zeros(2, 3, 224, 224))",
+                "print(json.dumps(seen))"));
+        Process py = new ProcessBuilder("/usr/bin/python3", script.toString()).redirectErrorStream(true).start();
+        String out = new String(py.getInputStream().readAllBytes());
+        assertThat(py.waitFor()).as(out).isZero();
+        JsonNode torch = Json.MAPPER.readTree(out.substring(out.lastIndexOf('{')));
+        JsonNode layers = server.get("/api/v1/projects/" + p + "/model").json().at("/model/architectures/" + id + "/layers");
+        int compared = 0;
+        for (var it = layers.fields(); it.hasNext(); ) {
+            var layer = it.next();
+            String name = layer.getValue().path("name").asText("");
+            if (torch.has(name) && !layer.getValue().path("type").asText().equals("Shared")) {
+                assertThat(a.at("/layers/" + layer.getKey() + "/output").toString()).as(name).isEqualTo(torch.get(name).toString());
+                compared++;
+            }
+        }
+        assertThat(compared).isGreaterThanOrEqualTo(50);
         var bad = server.post("/api/v1/projects/" + p + "/architectures/import", "{\"source\":{\"torchvision\":\"nope\"},\"input_shape\":[3,8,8]}");
         assertThat(bad.status()).isEqualTo(400);
     }
