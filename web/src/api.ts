@@ -1,4 +1,5 @@
 // Thin typed client for the REST routes in docs/api.md. Every failure becomes an ApiError.
+import type { Analysis as ArchAnalysis, Catalog as ArchCatalog } from './arch/model';
 import { track } from './busy';
 import type { Json, PatchOp } from './patch';
 
@@ -120,6 +121,7 @@ export interface ArtifactRow {
   adapter: string;
   execution: string | null;
 }
+export type { ArchAnalysis, ArchCatalog };
 export interface LineageNode { id: string; kind: 'artifact' | 'job'; label: string; [extra: string]: Json }
 export interface Lineage { nodes: LineageNode[]; edges: { from: string; to: string; port?: string; sha256?: string | null }[] }
 
@@ -295,6 +297,22 @@ export const api = {
   cancelExecution: (execution: string) => call<Execution>('POST', `/executions/${enc(execution)}/cancel`),
   rerunExecution: (execution: string, body: { ignoreCache?: boolean } = {}) =>
     call<Execution>('POST', `/executions/${enc(execution)}/rerun`, { body }),
+
+  layerCatalog: () => request<ArchCatalog>('GET', '/catalog/layers'),
+  architectureAnalysis: (project: string, architecture: string, ref?: string) =>
+    request<ArchAnalysis>('GET', `${p(project)}/architectures/${enc(architecture)}/analysis${query({ ref })}`),
+  /** The analysis of an unsaved architecture; not tracked by the busy indicator (it runs while typing). */
+  analyzeArchitecture: (project: string, architecture: unknown) =>
+    request<ArchAnalysis>('POST', `${p(project)}/analysis/architecture`, { body: architecture }),
+  architectureCodeUrl: (project: string, architecture: string, ref?: string) =>
+    `${BASE}${p(project)}/architectures/${enc(architecture)}/code${query({ ref })}`,
+  architectureCode: async (project: string, architecture: string, ref?: string): Promise<string> => {
+    const res = await track(fetch(`${BASE}${p(project)}/architectures/${enc(architecture)}/code${query({ ref })}`, { headers: { Accept: 'text/x-python, application/json' } }));
+    if (!res.ok) throw await errorFrom(res);
+    return res.text();
+  },
+  importArchitecture: (project: string, branch: string, body: { name?: string; source: { torchvision: string } | { code: string; factory: string }; input_shape: number[] }) =>
+    call<{ id: string; commit: string }>('POST', `${p(project)}/architectures/import${query({ branch })}`, { body }),
 
   listArtifacts: (project: string, ref?: string) => request<ArtifactRow[]>('GET', `${p(project)}/artifacts${query({ ref })}`),
   artifactDataUrl: (project: string, id: string, ref?: string) => `${BASE}${p(project)}/artifacts/${enc(id)}/data${query({ ref })}`,

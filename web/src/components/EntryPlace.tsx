@@ -20,6 +20,10 @@ interface Props {
   thumbnail?: (id: string) => ReactNode;
   /** A narrow list beside an open editor. */
   compact?: boolean;
+  /** Test ids of a place that has its own (the list, its rows, the create form). */
+  testIds?: { list?: string; row?: string; rowIdAttr?: string; newName?: string; newCreate?: string };
+  /** More buttons in the header (an import, say). */
+  headerExtra?: ReactNode;
 }
 
 /** Entry actions done some other way than one change set. */
@@ -42,7 +46,7 @@ const TITLES: Record<EntryKind, string> = {
 };
 
 /** The list of one kind of model entry, with create, rename and delete where the kind allows. */
-export function EntryPlace({ kind, entries, selected, readOnly, onSelect, applyChange, actions, thumbnail, compact }: Props) {
+export function EntryPlace({ kind, entries, selected, readOnly, onSelect, applyChange, actions, thumbnail, compact, testIds, headerExtra }: Props) {
   const spec = PLACE_SPECS[kind];
   const [creating, setCreating] = useState(false);
   const ids = Object.keys(entries).sort((a, b) =>
@@ -112,11 +116,12 @@ export function EntryPlace({ kind, entries, selected, readOnly, onSelect, applyC
             New {spec.singular}
           </button>
         )}
+        {headerExtra}
       </header>
       {spec.create && creating && !readOnly && (
         <InlineForm
-          inputTestId="new-entry-name"
-          submitTestId="new-entry-create"
+          inputTestId={testIds?.newName ?? "new-entry-name"}
+          submitTestId={testIds?.newCreate ?? "new-entry-create"}
           cancelTestId="new-entry-cancel"
           placeholder={spec.create.nameIsKey ? 'ClassName' : `Name of the new ${spec.singular}`}
           submitLabel="Create"
@@ -131,11 +136,13 @@ export function EntryPlace({ kind, entries, selected, readOnly, onSelect, applyC
           No {TITLES[kind].toLowerCase()} yet.
         </p>
       ) : (
-        <ul className="entry-list" data-testid="entry-list">
+        <ul className="entry-list" data-testid={testIds?.list ?? "entry-list"}>
           {ids.map((id) => (
             <EntryRow
               key={id}
               id={id}
+              testId={testIds?.row}
+              idAttr={testIds?.rowIdAttr}
               label={entryLabel(id, entries[id])}
               selected={id === selected}
               readOnly={readOnly}

@@ -16,6 +16,10 @@ interface Props {
   /** Set when the entry can be copied: the name the copy form starts with. */
   copyName?: string;
   onDuplicate?: (name: string) => Promise<boolean>;
+  /** Replaces the row's test id "entry-row". */
+  testId?: string;
+  /** Another data attribute holding the id (besides data-entry-id). */
+  idAttr?: string;
 }
 
 export function EntryRow(props: Props) {
@@ -40,8 +44,9 @@ export function EntryRow(props: Props) {
   return (
     <li
       className={`entry-row${props.selected ? ' selected' : ''}`}
-      data-testid="entry-row"
+      data-testid={props.testId ?? 'entry-row'}
       data-entry-id={props.id}
+      {...(props.idAttr ? { [props.idAttr]: props.id } : {})}
       aria-selected={props.selected}
     >
       {renaming && !props.readOnly ? (

@@ -16,6 +16,8 @@ import { Inspector } from './Inspector';
 import { Link } from './Link';
 import { OperationsPlace } from './OperationsPlace';
 import { PipelinesPlace } from './PipelinesPlace';
+import type { EntryKind } from './places';
+import { ArchitecturesPlace } from './ArchitecturesPlace';
 import { Rail } from './Rail';
 import { ReadOnlyBanner } from './ReadOnlyBanner';
 import { TopBar } from './TopBar';
@@ -108,21 +110,25 @@ export function Workbench({ route, ws = wsClient() }: { route: WorkbenchRoute; w
     );
   } else if (place === 'pipelines') {
     centre = <PipelinesPlace project={project} branch={branch} id={id} model={wb.model} head={wb.head} wb={wb} onSelect={select} />;
+  } else if (place === 'architectures') {
+    centre = <ArchitecturesPlace project={project} branch={branch} id={id} model={wb.model} head={wb.head} wb={wb} onSelect={select} />;
   } else if (place === 'operations') {
     centre = <OperationsPlace project={project} branch={branch} id={id} model={wb.model} head={wb.head} wb={wb} onSelect={select} />;
   } else {
-    const entries = wb.model[place] ?? {};
+    // a place with no editor of its own (none at present): the plain list
+    const kind = place as EntryKind;
+    const entries = wb.model[kind] ?? {};
     centre = (
       <div className="split">
         <EntryPlace
-          kind={place}
+          kind={kind}
           entries={entries}
           selected={id}
           readOnly={wb.readOnly}
           onSelect={select}
           applyChange={wb.applyChange}
         />
-        <Inspector kind={place} id={id} entry={id !== undefined ? entries[id] : undefined} />
+        <Inspector kind={kind} id={id} entry={id !== undefined ? entries[id] : undefined} />
       </div>
     );
   }

@@ -30,7 +30,14 @@ export const PLACE_SPECS: Record<EntryKind, PlaceSpec> = {
   },
   architectures: {
     singular: 'architecture',
-    create: { nameIsKey: false, value: (name) => ({ name, layers: {}, connections: {} }) },
+    create: {
+      nameIsKey: false,
+      value: (name) => ({
+        name,
+        layers: { in: { type: 'Input', arguments: { shape: [1, 28, 28] } }, out: { type: 'Output', arguments: {} } },
+        connections: {},
+      }),
+    },
     rename: true,
     remove: true,
   },

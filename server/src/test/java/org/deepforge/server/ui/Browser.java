@@ -151,6 +151,11 @@ public final class Browser implements AutoCloseable {
         });
     }
 
+    /** Clicks the first visible, enabled element matching a CSS selector. */
+    public void clickSelector(String css) {
+        clickWhere(css, d -> d.findElements(By.cssSelector(css)));
+    }
+
     private void clickWhere(String what, Function<WebDriver, List<WebElement>> candidates) {
         until("clickable " + what, d -> {
             for (WebElement e : candidates.apply(d)) {

@@ -1,0 +1,577 @@
+import '@xyflow/react/dist/style.css';
+import {
+  applyEdgeChanges,
+  applyNodeChanges,
+  Background,
+  Controls,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  type Connection as FlowConnection,
+  type EdgeChange,
+  type NodeChange,
+} from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type DragEvent } from 'react';
+import { api, errorMessage, type ModelView } from '../../api';
+import { LAYER_SIZE, layoutArchitecture } from '../../arch/layout';
+import {
+  addLayerPatch,
+  argumentPatch,
+  connectPatch,
+  formatCount,
+  formatShape,
+  inputCount,
+  insertOnConnectionPatch,
+  nextFreeInput,
+  nextLayerId,
+  outputCount,
+  readArchitecture,
+  removalPatch,
+  specIndex,
+  structureKey,
+  swapInputsPatch,
+  withArgument,
+  wouldCycle,
+  type Analysis,
+  type Architecture,
+  type Catalog,
+  type LayerSpec,
+} from '../../arch/model';
+import { toast } from '../../notify';
+import { pointer, type Json, type PatchOp } from '../../patch';
+import type { Position } from '../../pipeline/model';
+import { UndoHistory } from '../../pipeline/undo';
+import type { WorkbenchModel } from '../../useWorkbench';
+import { Inspector } from '../Inspector';
+import { ArchEdgeView, type ArchFlowEdge } from './ArchEdgeView';
+import { CodePanel } from './CodePanel';
+import { LayerInspector } from './LayerInspector';
+import { LayerNodeView, type LayerFlowNode, type LayerNodeData } from './LayerNodeView';
+import { LAYER_DRAG_TYPE, LayerPalette } from './LayerPalette';
+
+interface Props {
+  project: string;
+  branch?: string;
+  archId: string;
+  model: ModelView;
+  head: string;
+  wb: WorkbenchModel;
+}
+
+const NODE_TYPES = { layer: LayerNodeView };
+const EDGE_TYPES = { arch: ArchEdgeView };
+const MERGES = new Set(['Concatenate', 'Add', 'Multiply', 'Mean']);
+
+/** True while the user types in a field, where keyboard shortcuts belong to the field. */
+function isTyping(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement ||
+    (target instanceof HTMLElement && target.isContentEditable)
+  );
+}
+
+let catalogPromise: Promise<Catalog> | null = null;
+/** The catalog is the same for every architecture: fetched once per page. */
+function loadCatalog(): Promise<Catalog> {
+  catalogPromise ??= api.layerCatalog().catch((e) => {
+    catalogPromise = null;
+    throw e;
+  });
+  return catalogPromise;
+}
+
+/** The architecture editor: layer palette, canvas with shapes, problems, inspector, generated code. */
+export default function ArchitectureEditor(props: Props) {
+  if (typeof ResizeObserver === 'undefined') {
+    return <p className="muted loading editor-loading">The architecture canvas needs a browser with ResizeObserver.</p>;
+  }
+  return (
+    <ReactFlowProvider>
+      <Editor {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+interface Draft { layer: string; arg: string; value: Json | undefined }
+
+function nodeKind(type: string): LayerNodeData['kind'] {
+  return type === 'Input' ? 'input' : type === 'Output' ? 'output' : MERGES.has(type) ? 'merge' : 'layer';
+}
+
+function sameData(a: LayerNodeData, b: LayerNodeData): boolean {
+  return (
+    a.type === b.type &&
+    a.name === b.name &&
+    a.shape === b.shape &&
+    a.parameters === b.parameters &&
+    a.error === b.error &&
+    a.inputs === b.inputs &&
+    a.outputs === b.outputs &&
+    a.kind === b.kind &&
+    a.inputNames.join() === b.inputNames.join()
+  );
+}
+
+function Editor({ project, archId, model, head, wb }: Props) {
+  const entry = model.architectures?.[archId];
+  const arch = useMemo(() => readArchitecture(entry), [entry]);
+  const readOnly = wb.readOnly;
+  const { applyChange } = wb;
+  const rf = useReactFlow<LayerFlowNode, ArchFlowEdge>();
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const archRef = useRef(arch);
+  archRef.current = arch;
+  const entryRef = useRef(entry);
+  entryRef.current = entry;
+
+  // ---- the catalog
+  const [catalog, setCatalog] = useState<Catalog | null>(null);
+  useEffect(() => {
+    let stale = false;
+    loadCatalog().then(
+      (c) => !stale && setCatalog(c),
+      (e) => toast(`Could not load the layer catalog: ${errorMessage(e)}`, 'error'),
+    );
+    return () => {
+      stale = true;
+    };
+  }, []);
+  const specs = useMemo(() => specIndex(catalog), [catalog]);
+
+  // ---- the analysis: the saved state at opening, then the local architecture (with what is being typed)
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const analysed = useMemo(() => (draft ? withArgument(arch, draft.layer, draft.arg, draft.value) : arch), [arch, draft]);
+  const [analysis, setAnalysis] = useState<Analysis | null>(null);
+  const [analysisError, setAnalysisError] = useState<string | null>(null);
+  const seq = useRef(0);
+  const first = useRef(true);
+  useEffect(() => {
+    const n = ++seq.current;
+    const saved = first.current && !draft;
+    first.current = false;
+    const t = setTimeout(
+      () => {
+        const req = saved ? api.architectureAnalysis(project, archId, head) : api.analyzeArchitecture(project, { ...(entryRef.current ?? {}), ...analysed });
+        req.then(
+          (r) => {
+            if (n !== seq.current) return;
+            setAnalysis({ shapes: r?.shapes ?? {}, layers: r?.layers ?? {}, parameters: r?.parameters ?? 0, errors: Array.isArray(r?.errors) ? r.errors : [] });
+            setAnalysisError(null);
+          },
+          (e) => n === seq.current && setAnalysisError(errorMessage(e)),
+        );
+      },
+      saved ? 0 : 150,
+    );
+    return () => clearTimeout(t);
+    // head is left out on purpose: a commit elsewhere in the model does not change this architecture
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [analysed, project, archId]);
+
+  const errorsByLayer = useMemo(() => {
+    const m = new Map<string, string[]>();
+    for (const e of analysis?.errors ?? []) if (e.layer) m.set(e.layer, [...(m.get(e.layer) ?? []), e.message]);
+    return m;
+  }, [analysis]);
+
+  // ---- layout: once per structure change (or when asked), never per render
+  const skey = useMemo(() => structureKey(arch), [arch]);
+  const [layoutRun, setLayoutRun] = useState(0);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const layout = useMemo(() => layoutArchitecture(archRef.current), [skey, layoutRun]);
+  /** Where the user dragged (or dropped) layers; kept until the next auto layout. */
+  const moved = useRef<Record<string, Position>>({});
+
+  // ---- canvas state follows the model
+  const selectNext = useRef<string | undefined>(undefined);
+  const build = useCallback(
+    (prev: LayerFlowNode[]): LayerFlowNode[] => {
+      const before = new Map(prev.map((n) => [n.id, n]));
+      const select = selectNext.current && selectNext.current in arch.layers ? selectNext.current : undefined;
+      if (select) selectNext.current = undefined;
+      return Object.entries(arch.layers).map(([id, l]) => {
+        const spec: LayerSpec | undefined = specs.get(l.type);
+        const la = analysis?.layers?.[id];
+        const data: LayerNodeData = {
+          type: l.type,
+          name: l.name ?? '',
+          shape: la ? formatShape(la.output ?? la.outputs?.[0]) : '',
+          parameters: typeof la?.parameters === 'number' ? la.parameters : null,
+          error: (errorsByLayer.get(id) ?? []).join('\n'),
+          inputs: inputCount(spec, arch, id),
+          outputs: outputCount(spec, arch, id, la),
+          inputNames: spec?.inputNames ?? [],
+          kind: nodeKind(l.type),
+        };
+        const position = moved.current[id] ?? layout[id] ?? { x: 0, y: 0 };
+        const old = before.get(id);
+        const selected = select ? id === select : (old?.selected ?? false);
+        if (old && sameData(old.data, data) && old.position.x === position.x && old.position.y === position.y && old.selected === selected) return old;
+        return { ...(old ?? {}), id, type: 'layer', position, data, selected, width: LAYER_SIZE.width, height: LAYER_SIZE.height };
+      });
+    },
+    [arch, specs, analysis, errorsByLayer, layout],
+  );
+  const [nodes, setNodes] = useState<LayerFlowNode[]>(() => build([]));
+  useEffect(() => setNodes(build), [build]);
+
+  const [edges, setEdges] = useState<ArchFlowEdge[]>([]);
+  useEffect(() => {
+    setEdges((prev) => {
+      const before = new Map(prev.map((e) => [e.id, e]));
+      return Object.entries(arch.connections).map(([id, c]) => {
+        const shape = analysis && id in (analysis.shapes ?? {}) ? formatShape(analysis.shapes[id]) : '';
+        const sourceHandle = `out-${c.from.output ?? 0}`;
+        const targetHandle = `in-${c.to.input ?? 0}`;
+        const old = before.get(id);
+        if (old && old.source === c.from.layer && old.target === c.to.layer && old.sourceHandle === sourceHandle && old.targetHandle === targetHandle && old.data?.shape === shape)
+          return old;
+        return { ...(old ?? {}), id, type: 'arch', source: c.from.layer, target: c.to.layer, sourceHandle, targetHandle, data: { shape } };
+      });
+    });
+  }, [arch, analysis]);
+
+  // after a structure change, bring the layers back into view when some fell outside it
+  const lastKey = useRef(skey);
+  useEffect(() => {
+    if (lastKey.current === skey) return;
+    lastKey.current = skey;
+    const t = setTimeout(() => {
+      const box = canvasRef.current?.getBoundingClientRect();
+      if (!box) return;
+      const vp = rf.getViewport();
+      const outside = rf.getNodes().some((n) => {
+        const x = n.position.x * vp.zoom + vp.x;
+        const y = n.position.y * vp.zoom + vp.y;
+        return x < 0 || y < 0 || x + LAYER_SIZE.width * vp.zoom > box.width || y + LAYER_SIZE.height * vp.zoom > box.height;
+      });
+      if (outside) void rf.fitView({ padding: 0.15, maxZoom: 1.1, duration: 150 });
+    }, 30);
+    return () => clearTimeout(t);
+  }, [skey, layout, rf]);
+
+  const onNodesChange = useCallback((changes: NodeChange<LayerFlowNode>[]) => {
+    setNodes((nds) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), nds));
+  }, []);
+  const onEdgesChange = useCallback((changes: EdgeChange<ArchFlowEdge>[]) => {
+    setEdges((eds) => applyEdgeChanges(changes.filter((c) => c.type !== 'remove'), eds));
+  }, []);
+
+  // ---- edits, undo and redo
+  const history = useRef(new UndoHistory());
+  const [, bump] = useReducer((x: number) => x + 1, 0);
+  const modelRef = useRef(model);
+  modelRef.current = model;
+  const edit = useCallback(
+    async (patch: PatchOp[], message: string) => {
+      if (patch.length === 0) return true;
+      const before = modelRef.current as unknown as Json;
+      const ok = await applyChange(patch, message);
+      if (ok) {
+        history.current.record(before, patch, message);
+        bump();
+      }
+      return ok;
+    },
+    [applyChange],
+  );
+  const undoing = useRef(false);
+  const undo = useCallback(async () => {
+    const e = history.current.peekUndo();
+    if (!e || undoing.current || readOnly) return;
+    undoing.current = true;
+    try {
+      if (await applyChange(e.inverse, `Undo: ${e.message}`)) history.current.undone();
+      else history.current.dropUndo();
+    } finally {
+      undoing.current = false;
+      bump();
+    }
+  }, [applyChange, readOnly]);
+  const redo = useCallback(async () => {
+    const e = history.current.peekRedo();
+    if (!e || undoing.current || readOnly) return;
+    undoing.current = true;
+    try {
+      const before = modelRef.current as unknown as Json;
+      if (await applyChange(e.patch, `Redo: ${e.message}`)) history.current.redone(before);
+      else history.current.dropRedo();
+    } finally {
+      undoing.current = false;
+      bump();
+    }
+  }, [applyChange, readOnly]);
+
+  const label = (id: string, a: Architecture = archRef.current) => {
+    const l = a.layers[id];
+    return l ? `${l.type}${l.name ? ` "${l.name}"` : ''}` : id;
+  };
+
+  const deleteSelection = useCallback(() => {
+    const gone = rf.getNodes().filter((n) => n.selected).map((n) => n.id);
+    const cut = rf.getEdges().filter((e) => e.selected).map((e) => e.id);
+    if (readOnly || (gone.length === 0 && cut.length === 0)) return false;
+    const what = gone.length ? (gone.length === 1 ? label(gone[0]) : `${gone.length} layers`) : `${cut.length} connection${cut.length === 1 ? '' : 's'}`;
+    void edit(removalPatch(archId, archRef.current, gone, cut), `Delete ${what}`);
+    return true;
+  }, [rf, readOnly, edit, archId]);
+
+  // ---- adding layers, inserting on a connection
+  const [insertOn, setInsertOn] = useState<string | null>(null);
+  const addLayer = useCallback(
+    (type: string, at?: Position) => {
+      if (readOnly) return;
+      const a = archRef.current;
+      const id = nextLayerId(a);
+      const layer = { type, arguments: {} };
+      selectNext.current = id;
+      if (insertOn && a.connections[insertOn]) {
+        const c = a.connections[insertOn];
+        setInsertOn(null);
+        void edit(insertOnConnectionPatch(archId, a, insertOn, id, layer), `Insert ${type} between ${label(c.from.layer)} and ${label(c.to.layer)}`);
+        return;
+      }
+      if (at) moved.current[id] = at;
+      void edit(addLayerPatch(archId, entryRef.current, id, layer), `Add ${type} to ${a.name ?? archId}`);
+    },
+    [readOnly, insertOn, edit, archId],
+  );
+
+  const onDragOver = (e: DragEvent) => {
+    if (readOnly || !Array.from(e.dataTransfer.types).includes(LAYER_DRAG_TYPE)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  };
+  const onDrop = (e: DragEvent) => {
+    const type = e.dataTransfer.getData(LAYER_DRAG_TYPE);
+    if (readOnly || !type) return;
+    e.preventDefault();
+    const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    addLayer(type, { x: Math.round(p.x - LAYER_SIZE.width / 2), y: Math.round(p.y - LAYER_SIZE.height / 2) });
+  };
+
+  // ---- connecting, moving
+  const onConnect = useCallback(
+    (c: FlowConnection) => {
+      const a = archRef.current;
+      const target = a.layers[c.target];
+      if (!target || !a.layers[c.source]) return;
+      if (wouldCycle(a, c.source, c.target)) {
+        toast(`Connecting ${label(c.source)} to ${label(c.target)} would make a cycle`, 'error');
+        return;
+      }
+      const output = Number((c.sourceHandle ?? 'out-0').replace('out-', '')) || 0;
+      const spec = specs.get(target.type);
+      const merge = spec ? spec.max_inputs === null : MERGES.has(target.type);
+      const input = merge ? nextFreeInput(a, c.target) : Number((c.targetHandle ?? 'in-0').replace('in-', '')) || 0;
+      const patch = connectPatch(archId, entryRef.current, a, { from: { layer: c.source, output }, to: { layer: c.target, input } });
+      void edit(patch, `Connect ${label(c.source)} → ${label(c.target)}`);
+    },
+    [edit, archId, specs],
+  );
+  const onNodeDragStop = useCallback((_: unknown, _node: LayerFlowNode, dragged: LayerFlowNode[]) => {
+    for (const n of dragged) moved.current[n.id] = { x: Math.round(n.position.x), y: Math.round(n.position.y) };
+  }, []);
+
+  const layoutAll = () => {
+    moved.current = {};
+    setLayoutRun((r) => r + 1);
+    setTimeout(() => void rf.fitView({ padding: 0.1, duration: 200 }), 60);
+  };
+  const showLayer = (id: string) => {
+    setNodes((nds) => nds.map((n) => (n.selected === (n.id === id) ? n : { ...n, selected: n.id === id })));
+    void rf.fitView({ nodes: [{ id }], maxZoom: 1.2, duration: 200 });
+  };
+
+  // ---- keyboard: Delete, undo/redo, / searches the palette, Escape leaves insert mode
+  const keys = useRef({ undo, redo, deleteSelection });
+  keys.current = { undo, redo, deleteSelection };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isTyping(e.target)) return;
+      const mod = e.ctrlKey || e.metaKey;
+      const k = e.key.toLowerCase();
+      if (mod && !e.altKey && k === 'z') {
+        e.preventDefault();
+        void (e.shiftKey ? keys.current.redo() : keys.current.undo());
+      } else if (mod && !e.altKey && k === 'y') {
+        e.preventDefault();
+        void keys.current.redo();
+      } else if ((e.key === 'Delete' || e.key === 'Backspace') && !mod) {
+        const t = e.target;
+        const onCanvas = t === document.body || t === null || (t instanceof Node && !!canvasRef.current?.contains(t));
+        if (onCanvas && keys.current.deleteSelection()) e.preventDefault();
+      } else if (e.key === '/' && !mod && !e.altKey) {
+        e.preventDefault();
+        searchRef.current?.focus();
+      } else if (e.key === 'Escape') {
+        setInsertOn(null);
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  // ---- inspector edits
+  const selectedNodes = nodes.filter((n) => n.selected);
+  const one = selectedNodes.length === 1 ? selectedNodes[0].id : undefined;
+  const selectedEdges = edges.filter((e) => e.selected);
+  const oneEdge = selectedEdges.length === 1 && selectedNodes.length === 0 ? selectedEdges[0].id : undefined;
+
+  const setArgument = useCallback(
+    async (layer: string, arg: string, value: Json | undefined) => {
+      const a = archRef.current;
+      const raw = (entryRef.current?.layers as Record<string, Json> | undefined)?.[layer];
+      const ok = await edit(argumentPatch(archId, a, layer, arg, value, raw), value === undefined ? `Unset ${arg} of ${label(layer)}` : `Set ${arg} of ${label(layer)} to ${JSON.stringify(value)}`);
+      setDraft(null);
+      return ok;
+    },
+    [edit, archId],
+  );
+  const setName = useCallback(
+    (layer: string, name: string | undefined) => {
+      const l = archRef.current.layers[layer];
+      if (!l) return Promise.resolve(false);
+      const path = pointer('architectures', archId, 'layers', layer, 'name');
+      const patch: PatchOp[] = name === undefined ? (l.name !== undefined ? [{ op: 'remove', path }] : []) : [{ op: l.name !== undefined ? 'replace' : 'add', path, value: name }];
+      return edit(patch, name ? `Name ${l.type} ${layer} ${name}` : `Unname ${l.type} ${layer}`);
+    },
+    [edit, archId],
+  );
+
+  const total = analysis?.parameters;
+  const errors = analysis?.errors ?? [];
+  const className = (arch.name ?? 'architecture').replace(/[^A-Za-z0-9_]/g, '_').toLowerCase() || 'architecture';
+  const [showCode, setShowCode] = useState(false);
+  const [problemsOpen, setProblemsOpen] = useState(true);
+
+  return (
+    <div className="pipeline-editor arch-editor" data-testid="arch-editor" data-arch-id={archId}>
+      {!readOnly && (
+        <LayerPalette
+          catalog={catalog}
+          disabled={readOnly}
+          searchRef={searchRef}
+          inserting={insertOn ? describeConnection(arch, insertOn, label) : null}
+          onCancelInsert={() => setInsertOn(null)}
+          onAdd={(type) => addLayer(type)}
+        />
+      )}
+      <div className="canvas-column">
+        <div className="canvas-toolbar" role="toolbar" aria-label="Architecture tools">
+          <button className="secondary small" data-testid="arch-undo" disabled={readOnly || !history.current.canUndo()} onClick={() => void undo()} title="Undo (Ctrl/Cmd-Z)">
+            ↶ Undo
+          </button>
+          <button className="secondary small" data-testid="arch-redo" disabled={readOnly || !history.current.canRedo()} onClick={() => void redo()} title="Redo (Ctrl-Y, Shift-Ctrl/Cmd-Z)">
+            ↷ Redo
+          </button>
+          <button className="secondary small" data-testid="arch-auto-layout" disabled={nodes.length === 0} onClick={layoutAll} title="Lay the layers out top-down again">
+            Auto layout
+          </button>
+          <button className="secondary small" data-testid="arch-zoom-fit" onClick={() => void rf.fitView({ padding: 0.1, duration: 200 })}>
+            Zoom to fit
+          </button>
+          <button
+            className="secondary small"
+            data-testid="insert-layer"
+            disabled={readOnly || !oneEdge}
+            title={oneEdge ? 'Insert a layer on the selected connection: then choose it in the palette' : 'Select a connection first'}
+            onClick={() => {
+              if (!oneEdge) return;
+              setInsertOn(oneEdge);
+              searchRef.current?.focus();
+            }}
+          >
+            Insert layer
+          </button>
+          <button className="secondary small" data-testid="view-code" aria-pressed={showCode} onClick={() => setShowCode((s) => !s)}>
+            View code
+          </button>
+          <span className="spacer" />
+          <span className="muted small-text">{arch.name ?? archId}</span>
+          <span className="arch-total" data-testid="arch-total-params" title="Trainable parameters of the whole architecture">
+            {typeof total === 'number' ? `${formatCount(total)} parameters` : '… parameters'}
+          </span>
+        </div>
+        <div className="canvas" data-testid="arch-canvas" ref={canvasRef} onDragOver={onDragOver} onDrop={onDrop}>
+          <ReactFlow<LayerFlowNode, ArchFlowEdge>
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={NODE_TYPES}
+            edgeTypes={EDGE_TYPES}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onConnect={onConnect}
+            onNodeDragStop={onNodeDragStop}
+            deleteKeyCode={null}
+            selectionKeyCode="Shift"
+            multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+            nodesDraggable={!readOnly}
+            nodesConnectable={!readOnly}
+            edgesReconnectable={false}
+            onlyRenderVisibleElements
+            fitView
+            fitViewOptions={{ padding: 0.1, maxZoom: 1.1 }}
+            minZoom={0.02}
+            colorMode="system"
+          >
+            <Background />
+            <Controls showInteractive={false} />
+          </ReactFlow>
+        </div>
+        <section className="drawer" data-testid="arch-problems" aria-label="Problems">
+          <button type="button" className="drawer-header" aria-expanded={problemsOpen} onClick={() => setProblemsOpen((o) => !o)}>
+            {problemsOpen ? '▾' : '▸'} Problems{' '}
+            <span className={`badge${errors.length ? ' status-removed' : ''}`} data-testid="arch-problem-count">
+              {errors.length}
+            </span>
+          </button>
+          {problemsOpen && (
+            <ul className="problem-list">
+              {analysisError && <li className="form-error">The analysis failed: {analysisError}</li>}
+              {!analysisError && errors.length === 0 && <li className="muted">{analysis ? 'No problems: every shape fits.' : 'Analysing…'}</li>}
+              {errors.map((e, i) => (
+                <li key={`${e.layer ?? ''}-${i}`} data-testid="arch-problem" data-layer-id={e.layer ?? ''}>
+                  {e.layer && e.layer in arch.layers ? (
+                    <button type="button" className="link-button" onClick={() => showLayer(e.layer!)}>
+                      {e.message}
+                    </button>
+                  ) : (
+                    e.message
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        {showCode && <CodePanel project={project} archId={archId} head={head} fileName={`${className}.py`} onClose={() => setShowCode(false)} />}
+      </div>
+      {one && arch.layers[one] ? (
+        <LayerInspector
+          key={one}
+          layerId={one}
+          arch={arch}
+          spec={specs.get(arch.layers[one].type)}
+          analysed={analysis?.layers?.[one]}
+          errors={errorsByLayer.get(one) ?? []}
+          readOnly={readOnly}
+          onDraft={(arg, value) => setDraft({ layer: one, arg, value })}
+          onClearDraft={() => setDraft(null)}
+          onArgument={(arg, value) => setArgument(one, arg, value)}
+          onName={(name) => setName(one, name)}
+          onSwapInputs={(k1, k2) => void edit(swapInputsPatch(archId, archRef.current, k1, k2), `Reorder the inputs of ${label(one)}`)}
+        />
+      ) : (
+        <Inspector kind="architectures" id={archId} entry={entry} />
+      )}
+    </div>
+  );
+}
+
+function describeConnection(a: Architecture, id: string, label: (id: string) => string): string {
+  const c = a.connections[id];
+  return c ? `${label(c.from.layer)} → ${label(c.to.layer)}` : id;
+}
