@@ -45,7 +45,7 @@ public final class Main implements Runnable {
         public Integer call() throws Exception {
             App app;
             try {
-                app = App.start(new ServerConfig(host, port, dataDir, python, !noWarmStart));
+                app = App.start(new ServerConfig(host, port, dataDir, python, !noWarmStart, true));
             } catch (IllegalArgumentException e) {
                 System.err.println("deepforge: " + e.getMessage());
                 return 2;

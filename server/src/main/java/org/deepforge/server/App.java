@@ -24,6 +24,8 @@ import org.deepforge.server.api.OperationsApi;
 import org.deepforge.server.api.ExecutionsApi;
 import org.deepforge.server.api.ArtifactsApi;
 import org.deepforge.server.api.ArchitecturesApi;
+import org.deepforge.server.api.ExamplesApi;
+import org.deepforge.exec.export.PipelineExport;
 import org.deepforge.nn.shapes.ShapeInference;
 import org.deepforge.nn.shapes.FallbackShapes;
 import org.deepforge.nn.LayerCatalog;
@@ -117,6 +119,9 @@ public final class App implements AutoCloseable {
                 return Optional.empty();
             }
         });
+        // what a job's reference to an architecture receives: the generated module with inferred arguments written out
+        ArchitectureModules modules = architecture -> new ArchitectureModules.Module(
+                PyTorchCode.className(architecture), ArchitecturesApi.code(shapeInference, architecture));
         // a pre-started Python with torch/numpy/matplotlib imported forks each job: milliseconds instead of seconds
         warm = config.warmStart() ? Optional.of(new WarmPython(config.python(), runtime.root()).start()) : Optional.empty();
         warmLight = config.warmStart()
@@ -124,10 +129,16 @@ public final class App implements AutoCloseable {
                 : Optional.empty();
         ArtifactsApi artifactsApi = new ArtifactsApi(store, storage);
         executions = new Executions(new RunDatabase(config.dataDir().resolve("runs.db")), config.dataDir().resolve("runs"),
-                new BundleWriter(runtime.root(), true, architecture -> new ArchitectureModules.Module(
-                        PyTorchCode.className(architecture), ArchitecturesApi.code(shapeInference, architecture))), new LocalCompute(config.python(), 1, warm, warmLight), storage, artifactsApi, cores, hub);
+                new BundleWriter(runtime.root(), true, modules), new LocalCompute(config.python(), 1, warm, warmLight), storage, artifactsApi, cores, hub);
         artifactsApi.executions(executions);
         ArchitecturesApi architecturesApi = new ArchitecturesApi(store, shapeInference, analysis);
+        boolean fresh = store.list().isEmpty() && !Files.exists(config.dataDir().resolve(".examples-created"));
+        ExamplesApi examplesApi = new ExamplesApi(store, authz, runtime.root().resolve("examples"),
+                new PipelineExport(runtime.root(), modules), storage);
+        if (config.examples() && fresh) {
+            examplesApi.createAll(new org.deepforge.store.Author(Authz.LOCAL.id(), Authz.LOCAL.name(), Authz.LOCAL.email()));
+            Files.writeString(config.dataDir().resolve(".examples-created"), "examples created on first start\n");
+        }
         architecturesApi.executions(executions);
         int resumed = executions.recover((project, commit) -> store.model(project, commit).model());
         if (resumed > 0) {
@@ -143,7 +154,7 @@ public final class App implements AutoCloseable {
         });
         routes = Routes.table(new ProjectsApi(store, bundles, authz, builtins), new ModelApi(store), new HistoryApi(vc),
                 new SessionApi(authz), new OperationsApi(operations, builtins), executionsApi, artifactsApi,
-                architecturesApi);
+                architecturesApi, examplesApi);
 
         ObjectMapper mapper = Json.MAPPER.copy().registerModule(new Jdk8Module()).registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);

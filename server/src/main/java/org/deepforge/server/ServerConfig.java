@@ -3,7 +3,7 @@ package org.deepforge.server;
 import java.nio.file.Path;
 
 /** Where and how the server runs. Port 0 picks a free port (tests). */
-public record ServerConfig(String host, int port, Path dataDir, String python, boolean warmStart) {
+public record ServerConfig(String host, int port, Path dataDir, String python, boolean warmStart, boolean examples) {
     public static final int DEFAULT_PORT = 8888;
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** Debian's interpreter, which has the python3-torch stack; the python3 first on PATH may not. */
@@ -11,6 +11,11 @@ public record ServerConfig(String host, int port, Path dataDir, String python, b
 
     /** For embedding and tests: jobs start as fresh processes (no warm-start interpreter kept running). */
     public ServerConfig(String host, int port, Path dataDir) {
-        this(host, port, dataDir, System.getenv().getOrDefault("DEEPFORGE_PYTHON", DEFAULT_PYTHON), false);
+        this(host, port, dataDir, System.getenv().getOrDefault("DEEPFORGE_PYTHON", DEFAULT_PYTHON), false, false);
+    }
+
+    /** Without example projects in a fresh data directory (embedding, tests). */
+    public ServerConfig(String host, int port, Path dataDir, String python, boolean warmStart) {
+        this(host, port, dataDir, python, warmStart, false);
     }
 }

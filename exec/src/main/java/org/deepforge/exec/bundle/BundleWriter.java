@@ -86,7 +86,12 @@ public final class BundleWriter {
         Files.writeString(dir.resolve("main.py"), mainPy(job, iface), StandardCharsets.UTF_8);
     }
 
+    /**
+     * Referenced architectures become {@code architectures/<id>.py}; so do the project's other architectures
+     * that generate cleanly, because a model trained upstream arrives pickled and needs its class to load.
+     */
     private void writeArchitectures(Job job, ObjectNode jobJson, Path dir) throws IOException {
+        java.util.Set<String> referenced = new java.util.TreeSet<>();
         var refs = jobJson.path("references");
         for (var it = refs.fields(); it.hasNext(); ) {
             var ref = it.next();
@@ -94,15 +99,38 @@ public final class BundleWriter {
             if (id.isEmpty()) {
                 continue;
             }
-            JsonNode architecture = job.model().path("architectures").get(id);
-            if (architecture == null) {
+            if (!job.model().path("architectures").has(id)) {
                 throw new IllegalArgumentException("reference \"" + ref.getKey() + "\" names architecture " + id + ", which does not exist");
             }
-            ArchitectureModules.Module module = architectures.generate(architecture);
-            Files.createDirectories(dir.resolve("architectures"));
-            Files.writeString(dir.resolve("architectures/__init__.py"), "");
-            Files.writeString(dir.resolve("architectures/" + id + ".py"), module.code());
-            ((ObjectNode) ref.getValue()).put("class", module.className());
+            referenced.add(id);
+        }
+        var all = job.model().path("architectures");
+        if (all.size() == 0 || architectures == ArchitectureModules.NONE) {
+            if (!referenced.isEmpty()) {
+                architectures.generate(all.get(referenced.iterator().next())); // throws the reason
+            }
+            return;
+        }
+        Files.createDirectories(dir.resolve("architectures"));
+        Files.writeString(dir.resolve("architectures/__init__.py"), "");
+        for (var it = all.fields(); it.hasNext(); ) {
+            var arch = it.next();
+            ArchitectureModules.Module module;
+            try {
+                module = architectures.generate(arch.getValue());
+            } catch (RuntimeException e) {
+                if (referenced.contains(arch.getKey())) {
+                    throw e;
+                }
+                continue; // not used by this job; an architecture still being drawn may have errors
+            }
+            Files.writeString(dir.resolve("architectures/" + arch.getKey() + ".py"), module.code());
+            for (var r = refs.fields(); r.hasNext(); ) {
+                var ref = r.next();
+                if (ref.getValue().path("id").asText("").equals(arch.getKey())) {
+                    ((ObjectNode) ref.getValue()).put("class", module.className());
+                }
+            }
         }
     }
 

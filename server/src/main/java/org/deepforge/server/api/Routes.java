@@ -19,7 +19,7 @@ public final class Routes {
 
     public static List<Route> table(ProjectsApi projects, ModelApi model, HistoryApi history, SessionApi session,
                                     OperationsApi operations, ExecutionsApi executions, ArtifactsApi artifacts,
-                                    ArchitecturesApi architectures) {
+                                    ArchitecturesApi architectures, ExamplesApi examples) {
         String p = "/api/v1/projects/{project}";
         return List.of(
                 new Route(GET, "/api/v1/health", PUBLIC, ctx -> ctx.json(Json.MAPPER.createObjectNode().put("status", "ok"))),
@@ -49,6 +49,9 @@ public final class Routes {
 
                 new Route(GET, "/api/v1/catalog/operations", USER, operations::catalog),
                 new Route(GET, "/api/v1/catalog/layers", USER, architectures::catalog),
+                new Route(GET, "/api/v1/examples", USER, examples::list),
+                new Route(POST, "/api/v1/examples/{example}", USER, examples::create),
+                new Route(GET, p + "/pipelines/{pipeline}/export", PROJECT_READ, examples::exportPipeline),
                 new Route(GET, p + "/architectures/{architecture}/analysis", PROJECT_READ, architectures::analysis),
                 new Route(GET, p + "/architectures/{architecture}/code", PROJECT_READ, architectures::code),
                 new Route(POST, p + "/analysis/architecture", PROJECT_READ, architectures::analyzeUnsaved),

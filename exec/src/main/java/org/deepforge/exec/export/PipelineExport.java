@@ -1,0 +1,289 @@
+package org.deepforge.exec.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.deepforge.exec.bundle.ArchitectureModules;
+import org.deepforge.exec.bundle.PythonLiterals;
+import org.deepforge.model.Json;
+
+/**
+ * A pipeline as a zip of plain Python: {@code main.py} calls each operation in topological order, passing
+ * outputs to inputs as ordinary variables, and saves what Output nodes save into {@code outputs/}; beside it
+ * the operations, the project's utils, generated architecture modules, the {@code deepforge} runtime, the
+ * pipeline's JSON and a README. Runs with {@code python main.py} anywhere its requirements are installed.
+ */
+public final class PipelineExport {
+    private final Path runtime;
+    private final ArchitectureModules architectures;
+
+    public PipelineExport(Path runtime, ArchitectureModules architectures) {
+        this.runtime = runtime;
+        this.architectures = architectures;
+    }
+
+    /** {@code inputData}: artifact id → its bytes, for Input nodes whose data is bundled (empty: not bundled). */
+    public void write(JsonNode model, String pipelineId, String origin, Function<String, Optional<InputStream>> inputData,
+                      OutputStream out) throws IOException {
+        JsonNode pipeline = model.path("pipelines").path(pipelineId);
+        if (pipeline.isMissingNode()) {
+            throw new IllegalArgumentException("there is no pipeline " + pipelineId);
+        }
+        List<String> order = order(pipeline);
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            Map<String, String> archClasses = new TreeMap<>();
+            for (String node : order) {
+                JsonNode n = pipeline.path("nodes").path(node);
+                if (n.has("pipeline")) {
+                    throw new IllegalArgumentException("node " + node + " is a sub-pipeline; export the inner pipeline on its own");
+                }
+                if (n.has("operation")) {
+                    String op = n.path("operation").asText();
+                    put(zip, "operations/" + op + ".py", model.path("operations").path(op).path("code").asText());
+                    n.path("references").forEach(r -> {
+                        if (r.isTextual() && !r.asText().isEmpty() && !archClasses.containsKey(r.asText())) {
+                            archClasses.put(r.asText(), null);
+                        }
+                    });
+                }
+            }
+            put(zip, "operations/__init__.py", "");
+            put(zip, "utils/__init__.py", "");
+            for (var it = model.path("utils").fields(); it.hasNext(); ) {
+                var u = it.next();
+                put(zip, "utils/" + u.getKey() + ".py", u.getValue().path("code").asText());
+            }
+            for (String id : archClasses.keySet()) {
+                if (!model.path("architectures").has(id)) {
+                    throw new IllegalArgumentException("architecture " + id + " does not exist");
+                }
+            }
+            if (model.path("architectures").size() > 0) {
+                put(zip, "architectures/__init__.py", "");
+                for (var it = model.path("architectures").fields(); it.hasNext(); ) {
+                    var arch = it.next();
+                    ArchitectureModules.Module module;
+                    try {
+                        module = architectures.generate(arch.getValue());
+                    } catch (RuntimeException e) {
+                        if (archClasses.containsKey(arch.getKey())) {
+                            throw e;
+                        }
+                        continue; // unused and not generating: left out
+                    }
+                    put(zip, "architectures/" + arch.getKey() + ".py", module.code());
+                    if (archClasses.containsKey(arch.getKey())) {
+                        archClasses.put(arch.getKey(), module.className());
+                    }
+                }
+            }
+            List<String> bundled = new ArrayList<>();
+            for (String node : order) {
+                JsonNode n = pipeline.path("nodes").path(node);
+                if (n.has("input")) {
+                    String artifact = n.path("input").path("artifact").asText("");
+                    Optional<InputStream> data = inputData.apply(artifact);
+                    if (data.isPresent()) {
+                        try (InputStream in = data.get()) {
+                            zip.putNextEntry(new ZipEntry("inputs/" + node + "/data"));
+                            in.transferTo(zip);
+                            zip.closeEntry();
+                        }
+                        JsonNode a = model.path("artifacts").path(artifact);
+                        put(zip, "inputs/" + node + "/meta.json", Json.compact(Json.MAPPER.createObjectNode()
+                                .put("type", a.path("type").asText("pickle")).put("sha256", a.path("storage").path("sha256").asText())
+                                .put("size", a.path("storage").path("size").asLong())) + "\n");
+                        bundled.add(node);
+                    }
+                }
+            }
+            put(zip, "pipelines/" + pipelineId + ".json", new String(Json.fileBytes(pipeline), StandardCharsets.UTF_8));
+            copyRuntime(zip);
+            put(zip, "main.py", mainPy(model, pipelineId, order, archClasses, origin));
+            put(zip, "README.md", readme(model, pipeline, bundled, origin));
+        }
+    }
+
+    /** Node ids in an order where every node comes after the nodes it reads from (ties by id). */
+    static List<String> order(JsonNode pipeline) {
+        Map<String, List<String>> next = new TreeMap<>();
+        Map<String, Integer> indegree = new TreeMap<>();
+        pipeline.path("nodes").fieldNames().forEachRemaining(n -> {
+            next.put(n, new ArrayList<>());
+            indegree.put(n, 0);
+        });
+        pipeline.path("connections").forEach(c -> {
+            String from = c.path("from").path("node").asText();
+            String to = c.path("to").path("node").asText();
+            if (next.containsKey(from) && indegree.containsKey(to)) {
+                next.get(from).add(to);
+                indegree.merge(to, 1, Integer::sum);
+            }
+        });
+        Deque<String> ready = new ArrayDeque<>();
+        indegree.forEach((n, d) -> {
+            if (d == 0) {
+                ready.add(n);
+            }
+        });
+        List<String> order = new ArrayList<>();
+        while (!ready.isEmpty()) {
+            String n = ready.poll();
+            order.add(n);
+            for (String m : next.get(n)) {
+                if (indegree.merge(m, -1, Integer::sum) == 0) {
+                    ready.add(m);
+                }
+            }
+        }
+        if (order.size() != indegree.size()) {
+            throw new IllegalArgumentException("the pipeline has a cycle");
+        }
+        return order;
+    }
+
+    static String mainPy(JsonNode model, String pipelineId, List<String> order, Map<String, String> archClasses, String origin) {
+        JsonNode pipeline = model.path("pipelines").path(pipelineId);
+        Map<String, String> variables = new HashMap<>(); // "node\0port" → variable
+        Map<String, Integer> used = new HashMap<>();
+        StringBuilder imports = new StringBuilder();
+        StringBuilder body = new StringBuilder();
+        java.util.Set<String> importedOps = new java.util.TreeSet<>();
+        order.forEach(node -> {
+            JsonNode n = pipeline.path("nodes").path(node);
+            if (n.has("operation")) {
+                importedOps.add(n.path("operation").asText());
+            }
+        });
+        imports.append("import os\n\nfrom deepforge import serialization\n");
+        archClasses.forEach((id, cls) -> imports.append("from architectures.").append(id).append(" import ").append(cls).append("\n"));
+        for (String op : importedOps) {
+            String cls = model.path("operations").path(op).path("interface").path("class").asText(op);
+            imports.append("from operations.").append(op).append(" import ").append(cls).append("\n");
+        }
+        for (String node : order) {
+            JsonNode n = pipeline.path("nodes").path(node);
+            if (n.has("input")) {
+                String v = variable("input_" + node, used);
+                variables.put(node + "\u0000data", v);
+                body.append("    ").append(v).append(" = serialization.load(os.path.join(HERE, \"inputs\", ")
+                        .append(PythonLiterals.string(node)).append("))\n");
+                continue;
+            }
+            if (n.has("output")) {
+                String source = incoming(pipeline, node, "data").map(variables::get).orElse("None");
+                String name = n.path("output").path("saveName").asText(node);
+                body.append("    serialization.save(").append(source).append(", os.path.join(HERE, \"outputs\", ")
+                        .append(PythonLiterals.string(name)).append("))\n");
+                continue;
+            }
+            String op = n.path("operation").asText();
+            JsonNode iface = model.path("operations").path(op).path("interface");
+            String cls = iface.path("class").asText(op);
+            List<String> args = new ArrayList<>();
+            for (JsonNode r : iface.path("references")) {
+                String name = r.path("name").asText();
+                JsonNode value = n.path("references").path(name);
+                args.add(name + "=" + (value.isTextual() && archClasses.containsKey(value.asText())
+                        ? archClasses.get(value.asText()) + "()" : "None"));
+            }
+            for (JsonNode a : iface.path("attributes")) {
+                String name = a.path("name").asText();
+                if (n.path("attributes").has(name)) {
+                    args.add(name + "=" + PythonLiterals.of(n.path("attributes").get(name)));
+                }
+            }
+            List<String> inputs = new ArrayList<>();
+            for (JsonNode in : iface.path("inputs")) {
+                inputs.add(incoming(pipeline, node, in.path("name").asText()).map(variables::get).orElse("None"));
+            }
+            List<String> outs = new ArrayList<>();
+            for (JsonNode o : iface.path("outputs")) {
+                String v = variable(o.path("name").asText(), used);
+                variables.put(node + "\u0000" + o.path("name").asText(), v);
+                outs.add(v);
+            }
+            body.append("    # ").append(op).append(" (").append(node).append(")\n");
+            String call = cls + "(" + String.join(", ", args) + ").execute(" + String.join(", ", inputs) + ")";
+            body.append("    ").append(outs.isEmpty() ? "" : String.join(", ", outs) + " = ").append(call).append("\n");
+        }
+        String title = pipeline.path("name").asText(pipelineId);
+        return "\"\"\"Pipeline \"" + title.replace("\"", "'") + "\", exported from DeepForge (" + origin.replace("\"", "'") + ").\n\n"
+                + "Run it with `python main.py`; results are saved in outputs/ (see README.md).\n\"\"\"\n"
+                + imports + "\nHERE = os.path.dirname(os.path.abspath(__file__))\n\n\ndef main():\n" + body
+                + "\n\nif __name__ == \"__main__\":\n    main()\n";
+    }
+
+    private static java.util.Optional<String> incoming(JsonNode pipeline, String node, String port) {
+        for (JsonNode c : pipeline.path("connections")) {
+            if (c.path("to").path("node").asText().equals(node) && c.path("to").path("port").asText().equals(port)) {
+                return java.util.Optional.of(c.path("from").path("node").asText() + "\u0000" + c.path("from").path("port").asText());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static String variable(String base, Map<String, Integer> used) {
+        String clean = base.replaceAll("[^A-Za-z0-9_]", "_");
+        if (clean.isEmpty() || Character.isDigit(clean.charAt(0))) {
+            clean = "v_" + clean;
+        }
+        int n = used.merge(clean, 1, Integer::sum);
+        return n == 1 ? clean : clean + "_" + n;
+    }
+
+    private static String readme(JsonNode model, JsonNode pipeline, List<String> bundled, String origin) {
+        StringBuilder requirements = new StringBuilder();
+        java.util.Set<String> req = new java.util.TreeSet<>();
+        pipeline.path("nodes").forEach(n -> model.path("operations").path(n.path("operation").asText()).path("requirements")
+                .forEach(r -> req.add(r.asText())));
+        req.forEach(r -> requirements.append("- ").append(r).append("\n"));
+        return "# " + pipeline.path("name").asText("Pipeline") + "\n\nExported from DeepForge (" + origin + ").\n\n"
+                + "## Run it\n\n```bash\npython main.py\n```\n\n"
+                + "`main.py` calls each operation in order (their code is in `operations/`, shared modules in `utils/`, "
+                + "networks in `architectures/`) and saves what the pipeline's Output nodes save into `outputs/<name>/` "
+                + "(`data` plus `meta.json`; read one back with `deepforge.serialization.load(path)`).\n\n"
+                + "## Requirements\n\nPython 3 with:\n\n" + (requirements.length() == 0 ? "- (standard library only)\n" : requirements)
+                + "\n## Inputs\n\n" + (bundled.isEmpty() ? "No input data is bundled."
+                : "Bundled under `inputs/`: " + String.join(", ", bundled) + ".")
+                + "\n\nThe pipeline itself, as DeepForge stores it, is in `pipelines/`.\n";
+    }
+
+    private void copyRuntime(ZipOutputStream zip) throws IOException {
+        Path source = runtime.resolve("deepforge");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
+                String rel = source.relativize(p).toString();
+                if (rel.contains("__pycache__") || rel.equals("analysis.py") || rel.equals("zygote.py") || rel.equals("nnimport.py")) {
+                    continue;
+                }
+                zip.putNextEntry(new ZipEntry("deepforge/" + rel));
+                Files.copy(p, zip);
+                zip.closeEntry();
+            }
+        }
+    }
+
+    private static void put(ZipOutputStream zip, String name, String text) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(text.getBytes(StandardCharsets.UTF_8));
+        zip.closeEntry();
+    }
+
+}

@@ -1,0 +1,134 @@
+package org.deepforge.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.deepforge.exec.export.PipelineExport;
+import org.deepforge.exec.storage.LocalStorage;
+import org.deepforge.model.Json;
+import org.deepforge.server.auth.Authz;
+import org.deepforge.server.auth.Role;
+import org.deepforge.store.Author;
+import org.deepforge.store.ModelAt;
+import org.deepforge.store.Project;
+import org.deepforge.store.ProjectStore;
+import org.deepforge.store.StoreException;
+import org.deepforge.store.tree.TreeCodec;
+
+/** Example projects (created on first start and on request) and pipelines exported as plain Python. */
+public final class ExamplesApi {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExamplesApi.class);
+    private final ProjectStore store;
+    private final Authz authz;
+    private final Path examples;
+    private final PipelineExport export;
+    private final LocalStorage storage;
+
+    public ExamplesApi(ProjectStore store, Authz authz, Path examples, PipelineExport export, LocalStorage storage) {
+        this.store = store;
+        this.authz = authz;
+        this.examples = examples;
+        this.export = export;
+        this.storage = storage;
+    }
+
+    public void list(Context ctx) throws IOException {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        if (Files.isDirectory(examples)) {
+            try (Stream<Path> dirs = Files.list(examples)) {
+                for (Path dir : dirs.filter(d -> Files.exists(d.resolve("project.json"))).sorted().toList()) {
+                    JsonNode project = Json.MAPPER.readTree(dir.resolve("project.json").toFile());
+                    out.addObject().put("id", dir.getFileName().toString()).put("name", project.path("name").asText())
+                            .put("description", project.path("description").asText(""));
+                }
+            }
+        }
+        ctx.json(out);
+    }
+
+    public void create(Context ctx) throws IOException, java.sql.SQLException {
+        Project p = create(ctx.pathParam("example"), Requests.author(ctx));
+        authz.accounts().grant(p.id(), Requests.principal(ctx).id(), Role.OWNER);
+        ctx.status(201).json(ProjectsApi.json(p, Role.OWNER));
+    }
+
+    /** A new project holding the example's operations, architectures and pipelines. */
+    public Project create(String example, Author author) throws IOException {
+        if (!example.matches("[a-z0-9-]{1,40}")) {
+            throw StoreException.notFound("no example \"" + example + "\"");
+        }
+        Path dir = examples.resolve(example);
+        if (!Files.exists(dir.resolve("project.json"))) {
+            throw StoreException.notFound("no example \"" + example + "\"; GET /api/v1/examples lists them");
+        }
+        Map<String, byte[]> files = new HashMap<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                String rel = dir.relativize(f).toString().replace('\\', '/');
+                if (!rel.contains("__pycache__")) {
+                    files.put(rel, Files.readAllBytes(f));
+                }
+            }
+        }
+        ObjectNode model = TreeCodec.model(files);
+        return store.create(model.path("project").path("name").asText(example), model.path("project").path("description").asText(""),
+                model, author);
+    }
+
+    /** Every example, as new projects: what a fresh data directory starts with. */
+    public void createAll(Author author) throws IOException {
+        if (!Files.isDirectory(examples)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(examples)) {
+            for (Path dir : dirs.filter(d -> Files.exists(d.resolve("project.json"))).sorted().toList()) {
+                try {
+                    create(dir.getFileName().toString(), author);
+                } catch (StoreException | IOException e) {
+                    LOG.warn("example {} could not be created: {}", dir.getFileName(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** GET …/pipelines/{id}/export?ref=&inputs=true → the pipeline as a zip of plain Python. */
+    public void exportPipeline(Context ctx) throws Exception {
+        String project = ctx.pathParam("project");
+        String pipeline = ctx.pathParam("pipeline");
+        ModelAt at = store.model(project, Optional.ofNullable(ctx.queryParam("ref")).orElse(""));
+        if (!at.model().path("pipelines").has(pipeline)) {
+            throw StoreException.notFound("there is no pipeline " + pipeline);
+        }
+        boolean withInputs = "true".equals(ctx.queryParam("inputs"));
+        String name = at.model().path("pipelines").path(pipeline).path("name").asText(pipeline).replaceAll("[^A-Za-z0-9._-]+", "-");
+        ctx.contentType("application/zip");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + name + ".zip\"");
+        java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+        try {
+            export.write(at.model(), pipeline, "project " + store.get(project).name() + ", commit " + at.commit().substring(0, 10),
+                    artifact -> {
+                        if (!withInputs) {
+                            return Optional.empty();
+                        }
+                        String key = at.model().path("artifacts").path(artifact).path("storage").path("key").asText("");
+                        try {
+                            return key.isEmpty() ? Optional.empty() : Optional.<InputStream>of(storage.get(key));
+                        } catch (IOException e) {
+                            return Optional.empty();
+                        }
+                    }, buffer);
+        } catch (IllegalArgumentException e) {
+            throw StoreException.badRequest("cannot export: " + e.getMessage());
+        }
+        ctx.result(buffer.toByteArray());
+    }
+}

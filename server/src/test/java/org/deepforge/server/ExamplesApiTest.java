@@ -1,0 +1,87 @@
+package org.deepforge.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Example projects and pipelines exported as plain Python, over real HTTP with real jobs. */
+class ExamplesApiTest {
+    static TestServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new TestServer();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void theDigitsExampleRunsAndItsExportRunsAsPlainPython(@TempDir Path tmp) throws Exception {
+        assertThat(server.get("/api/v1/examples").json().findValuesAsText("id")).contains("digits");
+        var created = server.post("/api/v1/examples/digits", "");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String p = created.json().get("id").asText();
+        assertThat(created.json().get("name").asText()).isEqualTo("Digits classifier");
+        assertThat(server.get("/api/v1/projects/" + p + "/pipelines/train-and-score/problems").json().get("problems")).isEmpty();
+
+        // the small setting, for a quick test
+        server.change(p, "main", null, "[{'op':'add','path':'/pipelines/train-and-score/nodes/n2/attributes/epochs','value':2}]");
+        String id = server.post("/api/v1/projects/" + p + "/pipelines/train-and-score/executions", "{}").json().get("id").asText();
+        JsonNode done = ExecutionsApiTest.waitFor(server, id);
+        assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("success");
+        assertThat(server.get("/api/v1/projects/" + p + "/artifacts").json().findValuesAsText("name")).contains("myModel");
+
+        HttpResponse<byte[]> zip = server.http.send(HttpRequest.newBuilder(URI.create(server.url(
+                "/api/v1/projects/" + p + "/pipelines/train-and-score/export"))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(zip.statusCode()).isEqualTo(200);
+        Path dir = tmp.resolve("export");
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.body()))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                Path f = dir.resolve(e.getName());
+                Files.createDirectories(f.getParent());
+                Files.copy(in, f);
+            }
+        }
+        assertThat(dir.resolve("README.md")).exists();
+        assertThat(Files.readString(dir.resolve("main.py"))).contains("from operations.Train import Train").contains("def main():");
+        ProcessBuilder run = new ProcessBuilder("/usr/bin/python3", "main.py").directory(dir.toFile()).redirectErrorStream(true);
+        run.environment().put("MPLBACKEND", "Agg");
+        Process process = run.start();
+        String out = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(out).isZero();
+        assertThat(dir.resolve("outputs/myModel/data")).exists();
+        assertThat(dir.resolve("outputs/myModel/meta.json")).exists();
+
+        assertThat(server.post("/api/v1/examples/nope", "").status()).isEqualTo(404);
+        assertThat(server.get("/api/v1/projects/" + p + "/pipelines/nope/export").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aFreshDataDirectoryStartsWithTheExamples() throws Exception {
+        Path data = Files.createTempDirectory("fresh");
+        try (TestServer fresh = new TestServer(new ServerConfig("127.0.0.1", 0, data, "/usr/bin/python3", false, true))) {
+            assertThat(fresh.get("/api/v1/projects").json().findValuesAsText("name")).contains("Digits classifier");
+        }
+        try (TestServer again = new TestServer(new ServerConfig("127.0.0.1", 0, data, "/usr/bin/python3", false, true))) {
+            long digits = again.get("/api/v1/projects").json().findValuesAsText("name").stream().filter("Digits classifier"::equals).count();
+            assertThat(digits).as("examples are created once, not on every start").isEqualTo(1);
+        }
+    }
+}
