@@ -12,6 +12,8 @@ export interface Project {
   role: string;
 }
 export interface Me { id: string; name: string; mode: string }
+/** An example project the server can create (GET /examples). */
+export interface Example { id: string; name: string; description: string }
 export interface Branch { name: string; head: string }
 export interface Tag { name: string; commit: string }
 export interface Commit {
@@ -237,6 +239,10 @@ export const api = {
   exportUrl: (project: string) => `${BASE}${p(project)}/export`,
   importProject: (name: string, bundle: Blob | ArrayBuffer) =>
     call<Project>('POST', `/projects/import${query({ name })}`, { raw: bundle }),
+  listExamples: () => call<Example[]>('GET', '/examples'),
+  createExample: (id: string) => call<Project>('POST', `/examples/${enc(id)}`),
+  pipelineExportUrl: (project: string, pipeline: string, ref: string) =>
+    `${BASE}${p(project)}/pipelines/${enc(pipeline)}/export${query({ ref, inputs: 'true' })}`,
 
   listBranches: (project: string) => call<Branch[]>('GET', `${p(project)}/branches`),
   createBranch: (project: string, name: string, from: string) =>

@@ -41,6 +41,25 @@ describe('project list', () => {
     expect(screen.getAllByTestId('toast')[0].textContent).toContain('Created project New one');
   });
 
+  it('creates a project from an example', async () => {
+    let projects: (typeof demo)[] = [];
+    const { calls } = mockFetch((c) => {
+      if (c.method === 'GET' && c.url === '/api/v1/projects') return { body: projects };
+      if (c.method === 'GET' && c.url === '/api/v1/examples')
+        return { body: [{ id: 'digits', name: 'Digits classifier', description: 'Fig. 3b' }] };
+      if (c.method === 'POST' && c.url === '/api/v1/examples/digits') {
+        projects = [{ ...demo, name: 'Digits classifier', id: 'd1' }];
+        return { status: 201, body: projects[0] };
+      }
+    });
+    render(<App />);
+    const example = await screen.findByTestId('example');
+    expect(example.textContent).toContain('Digits classifier');
+    fireEvent.click(screen.getByTestId('example-create'));
+    await screen.findByTestId('project-row');
+    expect(calls.some((c) => c.method === 'POST' && c.url === '/api/v1/examples/digits')).toBe(true);
+  });
+
   it('deletes only after the in-page confirmation', async () => {
     const { calls } = mockFetch((c) => {
       if (c.method === 'GET') return { body: [demo] };

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage, type Project } from '../api';
 import { toast } from '../notify';
+import { ExamplesPanel } from './ExamplesPanel';
 import { ImportProjectForm } from './ImportProjectForm';
 import { NewProjectForm } from './NewProjectForm';
 import { ProjectRow } from './ProjectRow';
@@ -69,6 +70,10 @@ export function ProjectList() {
             </tbody>
           </table>
         )}
+      </section>
+      <section className="card">
+        <h2>Examples</h2>
+        <ExamplesPanel onCreated={(p) => added(p, 'Created example')} />
       </section>
       <section className="card">
         <h2>Import a project</h2>

@@ -333,6 +333,14 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
           <button className="secondary small" data-testid="zoom-fit" onClick={() => void rf.fitView({ padding: 0.2, duration: 200 })}>
             Zoom to fit
           </button>
+          <a
+            className="button secondary small"
+            data-testid="pipeline-export"
+            href={api.pipelineExportUrl(project, pipelineId, head)}
+            title="Download this pipeline as plain Python (main.py, operations, runtime, bundled inputs)"
+          >
+            Export as Python
+          </a>
           <span className="spacer" />
           <span className="muted small-text">{pipeline.name ?? pipelineId}</span>
         </div>
