@@ -74,10 +74,36 @@ class ExamplesApiTest {
     }
 
     @Test
+    void theRedshiftExampleTrainsPlotsAndTracesItsModelBackToTheSurvey() throws Exception {
+        String p = server.post("/api/v1/examples/redshift", "").json().get("id").asText();
+        assertThat(server.get("/api/v1/projects/" + p + "/pipelines/redshift/problems").json().get("problems")).isEmpty();
+        server.change(p, "main", null, "[{'op':'replace','path':'/pipelines/redshift/nodes/n1/attributes/count','value':300},"
+                + "{'op':'replace','path':'/pipelines/redshift/nodes/n3/attributes/epochs','value':2}]");
+        String id = server.post("/api/v1/projects/" + p + "/pipelines/redshift/executions", "{}").json().get("id").asText();
+        JsonNode done = ExecutionsApiTest.waitFor(server, id);
+        assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("success");
+        assertThat(server.get("/api/v1/executions/" + id + "/jobs/n3/plots").json()).isNotEmpty();
+        assertThat(server.get("/api/v1/executions/" + id + "/jobs/n4/plots").json()).isNotEmpty();
+        JsonNode embedding = server.get("/api/v1/executions/" + id + "/jobs/n6/plots").json();
+        assertThat(embedding).isNotEmpty();
+        assertThat(embedding.get(0).get("svg").asText()).contains("<svg");
+        String model = null;
+        JsonNode artifacts = server.get("/api/v1/projects/" + p + "/artifacts").json();
+        for (JsonNode a : artifacts) {
+            if (a.get("name").asText().equals("redshiftModel")) {
+                model = a.get("id").asText();
+            }
+        }
+        assertThat(model).as(artifacts.toString()).isNotNull();
+        JsonNode lineage = server.get("/api/v1/projects/" + p + "/artifacts/" + model + "/lineage").json();
+        assertThat(lineage.get("nodes").findValuesAsText("label")).contains("TrainValidate", "Preprocess", "SyntheticSkySurvey");
+    }
+
+    @Test
     void aFreshDataDirectoryStartsWithTheExamples() throws Exception {
         Path data = Files.createTempDirectory("fresh");
         try (TestServer fresh = new TestServer(new ServerConfig("127.0.0.1", 0, data, "/usr/bin/python3", false, true))) {
-            assertThat(fresh.get("/api/v1/projects").json().findValuesAsText("name")).contains("Digits classifier");
+            assertThat(fresh.get("/api/v1/projects").json().findValuesAsText("name")).contains("Digits classifier", "Photometric redshift");
         }
         try (TestServer again = new TestServer(new ServerConfig("127.0.0.1", 0, data, "/usr/bin/python3", false, true))) {
             long digits = again.get("/api/v1/projects").json().findValuesAsText("name").stream().filter("Digits classifier"::equals).count();
