@@ -97,6 +97,26 @@ class ExamplesApiTest {
         assertThat(model).as(artifacts.toString()).isNotNull();
         JsonNode lineage = server.get("/api/v1/projects/" + p + "/artifacts/" + model + "/lineage").json();
         assertThat(lineage.get("nodes").findValuesAsText("label")).contains("TrainValidate", "Preprocess", "SyntheticSkySurvey");
+
+        // the exported pipeline runs with plain python and writes the same outputs
+        Path dir = Files.createTempDirectory("redshift-export");
+        HttpResponse<byte[]> zip = server.http.send(HttpRequest.newBuilder(URI.create(server.url(
+                "/api/v1/projects/" + p + "/pipelines/redshift/export"))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.body()))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                Path f = dir.resolve(e.getName());
+                Files.createDirectories(f.getParent());
+                Files.copy(in, f);
+            }
+        }
+        ProcessBuilder run = new ProcessBuilder("/usr/bin/python3", "main.py").directory(dir.toFile()).redirectErrorStream(true);
+        run.environment().put("MPLBACKEND", "Agg");
+        Process process = run.start();
+        String out = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(600, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(out).isZero();
+        assertThat(dir.resolve("outputs/redshiftModel/data")).exists();
+        assertThat(dir.resolve("outputs/metrics/data")).exists();
     }
 
     @Test
