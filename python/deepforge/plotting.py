@@ -35,9 +35,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from deepforge import events
 
-__all__ = ["FigureCanvasDeepForge", "FigureManagerDeepForge", "send_final", "RATE_INTERVAL"]
+__all__ = ["FigureCanvasDeepForge", "FigureManagerDeepForge", "send_final", "RATE_INTERVAL",
+           "MAX_POINTS_3D"]
 
 RATE_INTERVAL = 0.5
+MAX_POINTS_3D = 20000  # points per 3-D scatter series sent as data
 
 _lock = threading.RLock()
 _busy = False        # inside a capture or a user's savefig: nested hooks do nothing
@@ -85,6 +87,79 @@ def _render(figure, figure_id):
     return buffer.getvalue().decode("utf-8")
 
 
+def _round(values):
+    """Floats rounded to 4 significant digits (plain ints stay ints: short JSON)."""
+    out = []
+    for value in values:
+        value = float("%.4g" % value)
+        out.append(int(value) if value.is_integer() and abs(value) < 1e15 else value)
+    return out
+
+
+def _hex(rgba):
+    r, g, b = (max(0, min(255, int(round(float(c) * 255)))) for c in rgba[:3])
+    return "#%02x%02x%02x" % (r, g, b)
+
+
+def _scatter_series(collection):
+    """One 3-D scatter collection as ``{"x","y","z","colors","size"}``, or None."""
+    import numpy as np
+    from matplotlib.collections import Collection
+
+    xs, ys, zs = (np.ma.filled(np.ma.ravel(np.ma.asarray(v, dtype=float)), np.nan)
+                  for v in collection._offsets3d)
+    n = min(len(xs), len(ys), len(zs))
+    if n == 0:
+        return None
+    xs, ys, zs = xs[:n], ys[:n], zs[:n]
+    # The colours in the data's order: Collection's own getter (Path3DCollection's reorders
+    # them by depth and shades them), after the colormap is applied to the c= values.
+    collection.update_scalarmappable()
+    colors = np.asarray(Collection.get_facecolor(collection), dtype=float).reshape(-1, 4)
+    if len(colors) == 0:
+        colors = np.asarray(Collection.get_edgecolor(collection), dtype=float).reshape(-1, 4)
+    if len(colors) == 0:
+        colors = np.zeros((1, 4))
+    keep = np.isfinite(xs) & np.isfinite(ys) & np.isfinite(zs)
+    index = np.flatnonzero(keep)
+    if len(index) > MAX_POINTS_3D:
+        index = index[np.unique(np.linspace(0, len(index) - 1, MAX_POINTS_3D).round().astype(int))]
+    if len(index) == 0:
+        return None
+    if len(colors) == 1:
+        colors = [_hex(colors[0])] * len(index)
+    else:
+        colors = [_hex(colors[i % len(colors)]) for i in index]
+    sizes = getattr(collection, "_sizes3d", None)
+    if sizes is None or len(sizes) == 0:
+        sizes = collection.get_sizes()
+    size = float(np.median(sizes)) if len(sizes) else float(matplotlib.rcParams["lines.markersize"] ** 2)
+    return {"x": _round(xs[index]), "y": _round(ys[index]), "z": _round(zs[index]),
+            "colors": colors, "size": _round([size])[0]}
+
+
+def _data(figure):
+    """The 3-D scatter data of ``figure`` (see the module doc), or None for other figures."""
+    axes_list = [a for a in figure.axes if getattr(a, "name", None) == "3d"]
+    if not axes_list:
+        return None
+    from mpl_toolkits.mplot3d.art3d import Path3DCollection
+
+    out = []
+    for axes in axes_list:
+        series = []
+        for collection in axes.collections:
+            if isinstance(collection, Path3DCollection) and collection.get_visible():
+                one = _scatter_series(collection)
+                if one is not None:
+                    series.append(one)
+        if series:
+            out.append({"title": axes.get_title() or axes.get_title("left") or "",
+                        "xlabel": axes.get_xlabel(), "ylabel": axes.get_ylabel(),
+                        "zlabel": axes.get_zlabel(), "series": series})
+    return {"kind": "scatter3d", "axes": out} if out else None
+
+
 def _capture(canvas, final=False, stale=None):
     """Capture the figure of ``canvas``. ``stale``: whether matplotlib marked the figure changed
     (taken before a draw that clears the mark); a figure unchanged since its last capture is
@@ -117,8 +192,17 @@ def _capture(canvas, final=False, stale=None):
         digest = hashlib.sha256(svg.encode("utf-8")).hexdigest()
         if digest == state.sent_hash:
             return
-        events.emit({"type": "plot", "id": figure_id, "title": _title(canvas.figure, figure_id),
-                     "svg": svg, "time": wall, "final": bool(final)})
+        event = {"type": "plot", "id": figure_id, "title": _title(canvas.figure, figure_id),
+                 "svg": svg, "time": wall, "final": bool(final)}
+        try:
+            data = _data(canvas.figure)
+        except Exception:  # the SVG alone still goes out
+            data = None
+            sys.stderr.write("deepforge.plotting: could not read the 3-D data of a figure:\n"
+                             + traceback.format_exc())
+        if data is not None:
+            event["data"] = data
+        events.emit(event)
         state.sent_hash, state.sent_at = digest, now
 
 

@@ -617,3 +617,73 @@ def test_capture_backend_in_an_interpreter_that_imported_matplotlib_first(tmp_pa
     assert process.returncode == 0, process.stderr
     assert bundle.output("backend") == "module://deepforge.plotting"
     assert [e["title"] for e in bundle.events() if e["type"] == "plot"] == ["warm"]
+
+
+SCATTER3D = '''
+    import numpy as np
+    import matplotlib.pyplot as plt
+
+
+    class Scatter3D:
+        def execute(self):
+            rng = np.random.default_rng(1)
+            points = rng.normal(size=(300, 3)) * [1.0, 20.0, 0.001]
+            error = np.abs(points[:, 0])
+            figure = plt.figure()
+            axes = figure.add_subplot(projection="3d")
+            axes.scatter(points[:, 0], points[:, 1], points[:, 2], c=error, cmap="plasma", s=9)
+            axes.set_title("embedding"); axes.set_xlabel("t1"); axes.set_ylabel("t2")
+            axes.set_zlabel("t3")
+            plt.show()
+
+            import deepforge.plotting
+            deepforge.plotting.MAX_POINTS_3D = 100
+            figure = plt.figure()
+            axes = figure.add_subplot(projection="3d")
+            axes.scatter(np.arange(250), np.zeros(250), np.ones(250), color="red")
+            axes.set_title("many")
+            plt.show()
+
+            figure, axes = plt.subplots()
+            axes.scatter(points[:, 0], points[:, 1], c=error); axes.set_title("flat")
+            plt.show()
+            return points.tolist(), error.tolist()
+'''
+
+
+def test_3d_scatter_plots_carry_their_points_and_colours(tmp_path):
+    import matplotlib
+    from matplotlib import colors as mcolors
+
+    bundle = make_bundle(tmp_path / "job", "Scatter3D", SCATTER3D,
+                         outputs=["points", "error"]).run()
+    assert bundle.returncode == 0, bundle.stderr
+    plots = {e["title"]: e for e in bundle.events() if e["type"] == "plot"}
+    assert sorted(plots) == ["embedding", "flat", "many"]
+    assert "data" not in plots["flat"]                      # 2-D figures: the SVG only
+    assert all("<svg" in e["svg"] for e in plots.values())  # 3-D ones keep the SVG too
+
+    data = plots["embedding"]["data"]
+    assert data["kind"] == "scatter3d" and len(data["axes"]) == 1
+    axes = data["axes"][0]
+    assert (axes["title"], axes["xlabel"], axes["ylabel"], axes["zlabel"]) == (
+        "embedding", "t1", "t2", "t3")
+    [series] = axes["series"]
+    points = np.array(bundle.output("points"))
+    error = np.array(bundle.output("error"))
+    assert len(series["x"]) == len(series["y"]) == len(series["z"]) == len(series["colors"]) == 300
+    for axis, values in enumerate((series["x"], series["y"], series["z"])):  # 4 significant digits
+        np.testing.assert_allclose(values, points[:, axis], rtol=6e-4)
+        assert all(len(("%.6g" % abs(v)).replace(".", "").lstrip("0").split("e")[0]) <= 4
+                   for v in values)
+    assert series["size"] == 9
+    # per point, in the data's order, the colormap applied to c= (not depth-shaded or sorted)
+    cmap, norm = matplotlib.colormaps["plasma"], mcolors.Normalize(error.min(), error.max())
+    expected = [mcolors.to_hex(cmap(norm(v))) for v in error]
+    assert series["colors"] == expected
+    assert len(set(series["colors"])) > 50
+
+    many = plots["many"]["data"]["axes"][0]["series"][0]      # capped by even subsampling
+    assert len(many["x"]) == 100 and many["x"][0] == 0 and many["x"][-1] == 249
+    assert all(0 < b - a <= 3 for a, b in zip(many["x"], many["x"][1:]))
+    assert set(many["colors"]) == {"#ff0000"} and len(many["colors"]) == 100

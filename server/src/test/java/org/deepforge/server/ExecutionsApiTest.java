@@ -199,6 +199,42 @@ class ExecutionsApiTest {
     }
 
     @Test
+    void a3dScatterPlotKeepsItsPointsForTheRotatableView() throws Exception {
+        String p = project("        import matplotlib.pyplot as plt\n"
+                + "        xs = [i / 10 for i in range(50)]\n"
+                + "        axes = plt.figure().add_subplot(projection='3d')\n"
+                + "        axes.scatter(xs, [x * x for x in xs], [-x for x in xs], c=xs, cmap='viridis')\n"
+                + "        axes.set_title('embedding')\n        axes.set_xlabel('t1')\n        plt.show()\n"
+                + "        values = [1, 2]\n        return values\n");
+        try (WebSocketTest.Client ws = new WebSocketTest.Client(server)) {
+            String id = server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{}").json().get("id").asText();
+            ws.send("{'type':'watch','execution':'" + id + "'}");
+            JsonNode done = waitFor(id);
+            assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("success");
+            JsonNode plots = server.get("/api/v1/executions/" + id + "/jobs/make/plots").json();
+            assertThat(plots).hasSize(1);
+            JsonNode plot = plots.get(0);
+            assertThat(plot.get("svg").asText()).contains("<svg");
+            JsonNode data = plot.get("data");
+            assertThat(data.get("kind").asText()).isEqualTo("scatter3d");
+            JsonNode axes = data.get("axes").get(0);
+            assertThat(axes.get("title").asText()).isEqualTo("embedding");
+            assertThat(axes.get("xlabel").asText()).isEqualTo("t1");
+            JsonNode series = axes.get("series").get(0);
+            assertThat(series.get("x")).hasSize(50);
+            assertThat(series.get("y").get(49).asDouble()).isEqualTo(24.01);
+            assertThat(series.get("z").get(10).asDouble()).isEqualTo(-1.0);
+            assertThat(series.get("colors")).hasSize(50);
+            assertThat(series.get("colors").get(0).asText()).isEqualTo("#440154"); // viridis at the lowest c
+            assertThat(series.get("colors").get(49).asText()).isEqualTo("#fde725"); // and at the highest
+            // the live message carries the data as well
+            assertThat(ws.next("plot").get("data").get("axes").get(0).get("series").get(0).get("x")).hasSize(50);
+            // a 2-D plot has none
+            assertThat(server.get("/api/v1/executions/" + id + "/jobs/scale/plots").json()).isEmpty();
+        }
+    }
+
+    @Test
     void aFailingJobShowsItsExceptionLineAndSkipsDependents() throws Exception {
         String p = project("        raise RuntimeError('sensor offline')\n        return values\n");
         String id = server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{}").json().get("id").asText();

@@ -175,8 +175,9 @@ public final class RunDatabase implements AutoCloseable {
     public synchronized void addEvents(String execution, String job, List<JsonNode> events) throws SQLException {
         db.setAutoCommit(false);
         try (PreparedStatement m = db.prepareStatement("INSERT INTO metrics(execution, job, name, step, value, time) VALUES (?,?,?,?,?,?)");
-             PreparedStatement p = db.prepareStatement("INSERT INTO plots(execution, job, plot, title, svg, updated) VALUES (?,?,?,?,?,?) "
-                     + "ON CONFLICT(execution, job, plot) DO UPDATE SET title = excluded.title, svg = excluded.svg, updated = excluded.updated")) {
+             PreparedStatement p = db.prepareStatement("INSERT INTO plots(execution, job, plot, title, svg, updated, data) VALUES (?,?,?,?,?,?,?) "
+                     + "ON CONFLICT(execution, job, plot) DO UPDATE SET title = excluded.title, svg = excluded.svg, updated = excluded.updated, "
+                     + "data = excluded.data")) {
             for (JsonNode e : events) {
                 switch (e.path("type").asText()) {
                     case "metric" -> {
@@ -202,6 +203,7 @@ public final class RunDatabase implements AutoCloseable {
                         p.setString(4, e.path("title").asText(""));
                         p.setString(5, e.path("svg").asText(""));
                         p.setString(6, Instant.now().toString());
+                        p.setString(7, e.path("data").isObject() ? Json.compact(e.get("data")) : null);
                         p.executeUpdate();
                     }
                     default -> { }
@@ -243,12 +245,21 @@ public final class RunDatabase implements AutoCloseable {
     /** The latest state of every plot of a job. */
     public synchronized ArrayNode plots(String execution, String job) throws SQLException {
         ArrayNode out = Json.MAPPER.createArrayNode();
-        try (PreparedStatement s = db.prepareStatement("SELECT plot, title, svg, updated FROM plots WHERE execution = ? AND job = ? ORDER BY plot")) {
+        try (PreparedStatement s = db.prepareStatement("SELECT plot, title, svg, updated, data FROM plots WHERE execution = ? AND job = ? ORDER BY plot")) {
             s.setString(1, execution);
             s.setString(2, job);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    out.addObject().put("id", r.getString(1)).put("title", r.getString(2)).put("svg", r.getString(3)).put("updated", r.getString(4));
+                    ObjectNode plot = out.addObject().put("id", r.getString(1)).put("title", r.getString(2)).put("svg", r.getString(3))
+                            .put("updated", r.getString(4));
+                    String data = r.getString(5);
+                    if (data != null) {
+                        try {
+                            plot.set("data", Json.MAPPER.readTree(data));
+                        } catch (java.io.IOException ex) {
+                            // a damaged row: the SVG still shows
+                        }
+                    }
                 }
             }
         }

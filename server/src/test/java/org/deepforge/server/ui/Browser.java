@@ -183,6 +183,15 @@ public final class Browser implements AutoCloseable {
                 d -> text.equals(d.findElement(testId(testid)).getDomProperty("value")));
     }
 
+    /** Like {@link #type(String, String)} for the first visible, enabled element {@code by} finds. */
+    public void typeInto(By by, String text) {
+        WebElement input = until("enabled input " + by, d -> d.findElements(by).stream()
+                .filter(e -> e.isDisplayed() && e.isEnabled()).findFirst().orElse(null));
+        input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+        input.sendKeys(text);
+        until("input " + by + " to read '" + text + "'", d -> text.equals(d.findElement(by).getDomProperty("value")));
+    }
+
     /** Every element with this test id now (no waiting). */
     public List<WebElement> rows(String testid) {
         return driver.findElements(testId(testid));
