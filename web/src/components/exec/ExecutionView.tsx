@@ -1,5 +1,5 @@
 import '@xyflow/react/dist/style.css';
-import { Background, Controls, ReactFlow, type Edge, type Node } from '@xyflow/react';
+import { Background, Controls, ReactFlow, useNodesState, type Edge, type Node } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, errorMessage, type Execution, type JobInfo, type ModelView } from '../../api';
 import { durationBetween, formatTime, isActive } from '../../exec/status';
@@ -104,6 +104,18 @@ export default function ExecutionView({ project, branch, executionId, ws }: Prop
         }),
     [pipeline, parts, jobs, selectedJob],
   );
+  // React Flow measures each node once; fresh node objects on every status update would drop those
+  // measurements and leave the graph blank, so updates are merged into the nodes React Flow holds
+  const [flowNodes, setFlowNodes, onNodesChange] = useNodesState<JobFlowNode>([]);
+  useEffect(() => {
+    setFlowNodes((previous) => {
+      const byId = new Map(previous.map((p) => [p.id, p]));
+      return nodes.map((n) => {
+        const old = byId.get(n.id);
+        return old ? { ...old, ...n, measured: old.measured, width: old.width, height: old.height } : n;
+      });
+    });
+  }, [nodes, setFlowNodes]);
   const edges: Edge[] = useMemo(
     () =>
       Object.entries(pipeline.connections).flatMap(([cid, c]) =>
@@ -167,7 +179,8 @@ export default function ExecutionView({ project, branch, executionId, ws }: Prop
       <div className="execution-dag canvas">
         {canDraw ? (
           <ReactFlow<JobFlowNode, Edge>
-            nodes={nodes}
+            nodes={flowNodes}
+            onNodesChange={onNodesChange}
             edges={edges}
             nodeTypes={NODE_TYPES}
             onNodeClick={(_, n) => setSelectedJob(n.id)}
