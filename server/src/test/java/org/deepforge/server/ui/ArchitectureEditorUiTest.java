@@ -32,49 +32,7 @@ import org.openqa.selenium.interactions.Actions;
  * small convnet from the palette with the shapes read off the canvas, an error shown in place, the
  * generated code, and a torchvision import laid out. Screenshots land in target/screenshots/&lt;test&gt;.png.
  */
-class ArchitectureEditorUiTest {
-    static final Path SCREENSHOTS = Path.of("target", "screenshots");
-    static TestServer server;
-
-    final List<Browser> browsers = new ArrayList<>();
-    String testName;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new TestServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @BeforeEach
-    void name(TestInfo info) {
-        testName = info.getTestMethod().orElseThrow().getName();
-    }
-
-    @AfterEach
-    void closeBrowsers() {
-        if (!browsers.isEmpty()) {
-            browsers.get(0).screenshot(SCREENSHOTS.resolve(testName + ".png"));
-        }
-        for (Browser b : browsers) {
-            List<String> console = b.consoleErrors();
-            if (!console.isEmpty()) {
-                System.err.println(testName + ": browser console errors: " + console);
-            }
-            b.close();
-        }
-    }
-
-    Browser browser() throws Exception {
-        Browser b = new Browser(server.url("/"));
-        browsers.add(b);
-        return b;
-    }
+class ArchitectureEditorUiTest extends UiTestBase {
 
     JsonNode architecture(String project, String id) {
         try {

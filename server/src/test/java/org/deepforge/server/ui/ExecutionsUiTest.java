@@ -32,50 +32,8 @@ import org.openqa.selenium.WebElement;
  * the live job DAG, console, plots and metrics, cancel, and the artifacts a run saves.
  * Screenshots land in target/screenshots/&lt;test&gt;.png.
  */
-class ExecutionsUiTest {
-    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+class ExecutionsUiTest extends UiTestBase {
     static final Duration JOB = Duration.ofSeconds(90);
-    static TestServer server;
-
-    final List<Browser> browsers = new ArrayList<>();
-    String testName;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new TestServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @BeforeEach
-    void name(TestInfo info) {
-        testName = info.getTestMethod().orElseThrow().getName();
-    }
-
-    @AfterEach
-    void closeBrowsers() {
-        if (!browsers.isEmpty()) {
-            browsers.get(0).screenshot(SCREENSHOTS.resolve(testName + ".png"));
-        }
-        for (Browser b : browsers) {
-            List<String> console = b.consoleErrors();
-            if (!console.isEmpty()) {
-                System.err.println(testName + ": browser console errors: " + console);
-            }
-            b.close();
-        }
-    }
-
-    Browser browser() throws Exception {
-        Browser b = new Browser(server.url("/"));
-        browsers.add(b);
-        return b;
-    }
 
     /** An empty project with one operation and one pipeline using it (plus an Output node when {@code saveAs} is set). */
     static String project(String name, String operation, String code, String output, String saveAs) throws Exception {

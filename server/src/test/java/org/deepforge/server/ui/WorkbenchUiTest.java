@@ -23,52 +23,7 @@ import org.openqa.selenium.support.ui.Select;
  * The browser workbench driven like a user: real server, real headless Chromium, clicks and typing.
  * Every test leaves a screenshot in target/screenshots/&lt;test&gt;.png (taken at the end, pass or fail).
  */
-class WorkbenchUiTest {
-    static final Path SCREENSHOTS = Path.of("target", "screenshots");
-    static TestServer server;
-
-    /** The browsers this test opened; the first one is screenshotted, all are closed afterwards. */
-    final List<Browser> browsers = new ArrayList<>();
-    String testName;
-    /** Set by a test that took its screenshot itself at a better moment than the end. */
-    boolean screenshotTaken;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new TestServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @BeforeEach
-    void name(TestInfo info) {
-        testName = info.getTestMethod().orElseThrow().getName();
-    }
-
-    @AfterEach
-    void closeBrowsers() {
-        if (!browsers.isEmpty() && !screenshotTaken) {
-            browsers.get(0).screenshot(SCREENSHOTS.resolve(testName + ".png"));
-        }
-        for (Browser b : browsers) {
-            List<String> console = b.consoleErrors();
-            if (!console.isEmpty()) {
-                System.err.println(testName + ": browser console errors: " + console);
-            }
-            b.close();
-        }
-    }
-
-    Browser browser() throws Exception {
-        Browser b = new Browser(server.url("/"));
-        browsers.add(b);
-        return b;
-    }
+class WorkbenchUiTest extends UiTestBase {
 
     // ---------------------------------------------------------------- a. project list
 
