@@ -1,4 +1,5 @@
 import '@xyflow/react/dist/style.css';
+import { useUndoableEdits } from '../../pipeline/useUndoableEdits';
 import {
   applyEdgeChanges,
   applyNodeChanges,
@@ -11,7 +12,7 @@ import {
   type EdgeChange,
   type NodeChange,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { api, errorMessage, type ModelView } from '../../api';
 import { LAYER_SIZE, layoutArchitecture } from '../../arch/layout';
 import {
@@ -40,7 +41,6 @@ import {
 import { toast } from '../../notify';
 import { pointer, type Json, type PatchOp } from '../../patch';
 import type { Position } from '../../pipeline/model';
-import { UndoHistory } from '../../pipeline/undo';
 import type { WorkbenchModel } from '../../useWorkbench';
 import { Inspector } from '../Inspector';
 import { ArchEdgeView, type ArchFlowEdge } from './ArchEdgeView';
@@ -261,49 +261,7 @@ function Editor({ project, archId, model, head, wb }: Props) {
   }, []);
 
   // ---- edits, undo and redo
-  const history = useRef(new UndoHistory());
-  const [, bump] = useReducer((x: number) => x + 1, 0);
-  const modelRef = useRef(model);
-  modelRef.current = model;
-  const edit = useCallback(
-    async (patch: PatchOp[], message: string) => {
-      if (patch.length === 0) return true;
-      const before = modelRef.current as unknown as Json;
-      const ok = await applyChange(patch, message);
-      if (ok) {
-        history.current.record(before, patch, message);
-        bump();
-      }
-      return ok;
-    },
-    [applyChange],
-  );
-  const undoing = useRef(false);
-  const undo = useCallback(async () => {
-    const e = history.current.peekUndo();
-    if (!e || undoing.current || readOnly) return;
-    undoing.current = true;
-    try {
-      if (await applyChange(e.inverse, `Undo: ${e.message}`)) history.current.undone();
-      else history.current.dropUndo();
-    } finally {
-      undoing.current = false;
-      bump();
-    }
-  }, [applyChange, readOnly]);
-  const redo = useCallback(async () => {
-    const e = history.current.peekRedo();
-    if (!e || undoing.current || readOnly) return;
-    undoing.current = true;
-    try {
-      const before = modelRef.current as unknown as Json;
-      if (await applyChange(e.patch, `Redo: ${e.message}`)) history.current.redone(before);
-      else history.current.dropRedo();
-    } finally {
-      undoing.current = false;
-      bump();
-    }
-  }, [applyChange, readOnly]);
+  const { edit, undo, redo, history } = useUndoableEdits(applyChange, model, readOnly);
 
   const label = (id: string, a: Architecture = archRef.current) => {
     const l = a.layers[id];
@@ -462,10 +420,10 @@ function Editor({ project, archId, model, head, wb }: Props) {
       )}
       <div className="canvas-column">
         <div className="canvas-toolbar" role="toolbar" aria-label="Architecture tools">
-          <button className="secondary small" data-testid="arch-undo" disabled={readOnly || !history.current.canUndo()} onClick={() => void undo()} title="Undo (Ctrl/Cmd-Z)">
+          <button className="secondary small" data-testid="arch-undo" disabled={readOnly || !history.canUndo()} onClick={() => void undo()} title="Undo (Ctrl/Cmd-Z)">
             ↶ Undo
           </button>
-          <button className="secondary small" data-testid="arch-redo" disabled={readOnly || !history.current.canRedo()} onClick={() => void redo()} title="Redo (Ctrl-Y, Shift-Ctrl/Cmd-Z)">
+          <button className="secondary small" data-testid="arch-redo" disabled={readOnly || !history.canRedo()} onClick={() => void redo()} title="Redo (Ctrl-Y, Shift-Ctrl/Cmd-Z)">
             ↷ Redo
           </button>
           <button className="secondary small" data-testid="arch-auto-layout" disabled={nodes.length === 0} onClick={layoutAll} title="Lay the layers out top-down again">

@@ -1,4 +1,5 @@
 import '@xyflow/react/dist/style.css';
+import { useUndoableEdits } from '../../pipeline/useUndoableEdits';
 import {
   applyEdgeChanges,
   applyNodeChanges,
@@ -13,7 +14,7 @@ import {
   type NodeChange,
   type OnDelete,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { api, type ModelView, type Problem } from '../../api';
 import { toast } from '../../notify';
 import { pointer, type Json, type PatchOp } from '../../patch';
@@ -21,7 +22,6 @@ import { newNode, nextConnectionId, nextNodeId, positionsPatch, removalPatch, ty
 import { connectionProblem } from '../../pipeline/graph';
 import { autoLayout, DEFAULT_NODE_SIZE } from '../../pipeline/layout';
 import { nodeTitle, readPipeline, type Position } from '../../pipeline/model';
-import { UndoHistory } from '../../pipeline/undo';
 import type { WorkbenchModel } from '../../useWorkbench';
 import { Inspector } from '../Inspector';
 import { buildEdges, buildNodes } from './buildFlow';
@@ -123,53 +123,9 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
   }, []);
 
   // ---- edits, undo and redo
-  const history = useRef(new UndoHistory());
-  const [, bump] = useReducer((x: number) => x + 1, 0);
-  const modelRef = useRef(model);
-  modelRef.current = model;
+  const { edit, undo, redo, history } = useUndoableEdits(applyChange, model, readOnly);
   const pipelineRef = useRef(pipeline);
   pipelineRef.current = pipeline;
-
-  const edit = useCallback(
-    async (patch: PatchOp[], message: string) => {
-      if (patch.length === 0) return true;
-      const before = modelRef.current as unknown as Json;
-      const ok = await applyChange(patch, message);
-      if (ok) {
-        history.current.record(before, patch, message);
-        bump();
-      }
-      return ok;
-    },
-    [applyChange],
-  );
-
-  const undoing = useRef(false);
-  const undo = useCallback(async () => {
-    const e = history.current.peekUndo();
-    if (!e || undoing.current || readOnly) return;
-    undoing.current = true;
-    try {
-      if (await applyChange(e.inverse, `Undo: ${e.message}`)) history.current.undone();
-      else history.current.dropUndo(); // it cannot apply any more (others changed the same things)
-    } finally {
-      undoing.current = false;
-      bump();
-    }
-  }, [applyChange, readOnly]);
-  const redo = useCallback(async () => {
-    const e = history.current.peekRedo();
-    if (!e || undoing.current || readOnly) return;
-    undoing.current = true;
-    try {
-      const before = modelRef.current as unknown as Json;
-      if (await applyChange(e.patch, `Redo: ${e.message}`)) history.current.redone(before);
-      else history.current.dropRedo();
-    } finally {
-      undoing.current = false;
-      bump();
-    }
-  }, [applyChange, readOnly]);
 
   // Delete acts on the canvas selection while the canvas (or nothing in particular) has focus, not
   // while the user is in the pipeline list, say
@@ -321,10 +277,10 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
       {!readOnly && <Palette operations={parts.operations} pipelines={parts.pipelines} current={pipelineId} disabled={readOnly} searchRef={searchRef} onAdd={(item) => addNode(item, centreOfView())} />}
       <div className="canvas-column">
         <div className="canvas-toolbar" role="toolbar" aria-label="Pipeline tools">
-          <button className="secondary small" data-testid="undo" disabled={readOnly || !history.current.canUndo()} onClick={() => void undo()} title="Undo (Ctrl/Cmd-Z)">
+          <button className="secondary small" data-testid="undo" disabled={readOnly || !history.canUndo()} onClick={() => void undo()} title="Undo (Ctrl/Cmd-Z)">
             ↶ Undo
           </button>
-          <button className="secondary small" data-testid="redo" disabled={readOnly || !history.current.canRedo()} onClick={() => void redo()} title="Redo (Ctrl-Y, Shift-Ctrl/Cmd-Z)">
+          <button className="secondary small" data-testid="redo" disabled={readOnly || !history.canRedo()} onClick={() => void redo()} title="Redo (Ctrl-Y, Shift-Ctrl/Cmd-Z)">
             ↷ Redo
           </button>
           <button className="secondary small" data-testid="auto-layout" disabled={readOnly || nodes.length === 0} onClick={layoutAll}>
