@@ -40,39 +40,34 @@ public final class RunDatabase implements AutoCloseable {
 
     /** A new execution and its pending jobs ({@code jobs}: id → operation). */
     public synchronized void create(ObjectNode execution, List<String[]> jobs) throws SQLException {
-        db.setAutoCommit(false);
-        try (PreparedStatement e = db.prepareStatement("INSERT INTO executions(id, project, pipeline, branch, commit_id, tag, name, "
-                + "status, user_id, compute, storage, created) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-             PreparedStatement j = db.prepareStatement("INSERT INTO jobs(execution, id, operation, status) VALUES (?,?,?,?)")) {
-            String id = execution.path("id").asText();
-            e.setString(1, id);
-            e.setString(2, execution.path("project").asText());
-            e.setString(3, execution.path("pipeline").asText());
-            e.setString(4, execution.path("branch").asText());
-            e.setString(5, execution.path("commit").asText());
-            e.setString(6, execution.path("tag").asText(null));
-            e.setString(7, execution.path("name").asText());
-            e.setString(8, JobStatus.PENDING.id());
-            e.setString(9, execution.path("user").asText());
-            e.setString(10, Json.compact(execution.path("compute")));
-            e.setString(11, Json.compact(execution.path("storage")));
-            e.setString(12, Instant.now().toString());
-            e.executeUpdate();
-            for (String[] job : jobs) {
-                j.setString(1, id);
-                j.setString(2, job[0]);
-                j.setString(3, job[1]);
-                j.setString(4, JobStatus.PENDING.id());
-                j.addBatch();
+        transaction(() -> {
+            try (PreparedStatement e = db.prepareStatement("INSERT INTO executions(id, project, pipeline, branch, commit_id, tag, name, "
+                    + "status, user_id, compute, storage, created) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+                 PreparedStatement j = db.prepareStatement("INSERT INTO jobs(execution, id, operation, status) VALUES (?,?,?,?)")) {
+                String id = execution.path("id").asText();
+                e.setString(1, id);
+                e.setString(2, execution.path("project").asText());
+                e.setString(3, execution.path("pipeline").asText());
+                e.setString(4, execution.path("branch").asText());
+                e.setString(5, execution.path("commit").asText());
+                e.setString(6, execution.path("tag").asText(null));
+                e.setString(7, execution.path("name").asText());
+                e.setString(8, JobStatus.PENDING.id());
+                e.setString(9, execution.path("user").asText());
+                e.setString(10, Json.compact(execution.path("compute")));
+                e.setString(11, Json.compact(execution.path("storage")));
+                e.setString(12, Instant.now().toString());
+                e.executeUpdate();
+                for (String[] job : jobs) {
+                    j.setString(1, id);
+                    j.setString(2, job[0]);
+                    j.setString(3, job[1]);
+                    j.setString(4, JobStatus.PENDING.id());
+                    j.addBatch();
+                }
+                j.executeBatch();
             }
-            j.executeBatch();
-            db.commit();
-        } catch (SQLException ex) {
-            db.rollback();
-            throw ex;
-        } finally {
-            db.setAutoCommit(true);
-        }
+        });
     }
 
     public synchronized void jobStatus(String execution, String job, JobStatus status, String message) throws SQLException {
@@ -150,73 +145,63 @@ public final class RunDatabase implements AutoCloseable {
                 next = r.next() ? r.getLong(1) : 0;
             }
         }
-        db.setAutoCommit(false);
-        try (PreparedStatement s = db.prepareStatement("INSERT INTO logs(execution, job, seq, line) VALUES (?,?,?,?)")) {
-            long seq = next;
-            for (String line : lines) {
-                s.setString(1, execution);
-                s.setString(2, job);
-                s.setLong(3, seq++);
-                s.setString(4, line);
-                s.addBatch();
+        transaction(() -> {
+            try (PreparedStatement s = db.prepareStatement("INSERT INTO logs(execution, job, seq, line) VALUES (?,?,?,?)")) {
+                long seq = next;
+                for (String line : lines) {
+                    s.setString(1, execution);
+                    s.setString(2, job);
+                    s.setLong(3, seq++);
+                    s.setString(4, line);
+                    s.addBatch();
+                }
+                s.executeBatch();
             }
-            s.executeBatch();
-            db.commit();
-        } catch (SQLException e) {
-            db.rollback();
-            throw e;
-        } finally {
-            db.setAutoCommit(true);
-        }
+        });
         return next;
     }
 
     /** Stores metric points ({@code {"name","value","step","time"}}) and the latest state of each plot. */
     public synchronized void addEvents(String execution, String job, List<JsonNode> events) throws SQLException {
-        db.setAutoCommit(false);
-        try (PreparedStatement m = db.prepareStatement("INSERT INTO metrics(execution, job, name, step, value, time) VALUES (?,?,?,?,?,?)");
-             PreparedStatement p = db.prepareStatement("INSERT INTO plots(execution, job, plot, title, svg, updated, data) VALUES (?,?,?,?,?,?,?) "
-                     + "ON CONFLICT(execution, job, plot) DO UPDATE SET title = excluded.title, svg = excluded.svg, updated = excluded.updated, "
-                     + "data = excluded.data")) {
-            for (JsonNode e : events) {
-                switch (e.path("type").asText()) {
-                    case "metric" -> {
-                        if (!e.path("value").isNumber() || !e.path("name").isTextual()) {
-                            continue;
+        transaction(() -> {
+            try (PreparedStatement m = db.prepareStatement("INSERT INTO metrics(execution, job, name, step, value, time) VALUES (?,?,?,?,?,?)");
+                 PreparedStatement p = db.prepareStatement("INSERT INTO plots(execution, job, plot, title, svg, updated, data) VALUES (?,?,?,?,?,?,?) "
+                         + "ON CONFLICT(execution, job, plot) DO UPDATE SET title = excluded.title, svg = excluded.svg, updated = excluded.updated, "
+                         + "data = excluded.data")) {
+                for (JsonNode e : events) {
+                    switch (e.path("type").asText()) {
+                        case "metric" -> {
+                            if (!e.path("value").isNumber() || !e.path("name").isTextual()) {
+                                continue;
+                            }
+                            m.setString(1, execution);
+                            m.setString(2, job);
+                            m.setString(3, e.path("name").asText());
+                            if (e.path("step").isIntegralNumber()) {
+                                m.setLong(4, e.path("step").asLong());
+                            } else {
+                                m.setNull(4, java.sql.Types.INTEGER);
+                            }
+                            m.setDouble(5, e.path("value").asDouble());
+                            m.setString(6, e.path("time").asText(Instant.now().toString()));
+                            m.addBatch();
                         }
-                        m.setString(1, execution);
-                        m.setString(2, job);
-                        m.setString(3, e.path("name").asText());
-                        if (e.path("step").isIntegralNumber()) {
-                            m.setLong(4, e.path("step").asLong());
-                        } else {
-                            m.setNull(4, java.sql.Types.INTEGER);
+                        case "plot" -> {
+                            p.setString(1, execution);
+                            p.setString(2, job);
+                            p.setString(3, e.path("id").asText());
+                            p.setString(4, e.path("title").asText(""));
+                            p.setString(5, e.path("svg").asText(""));
+                            p.setString(6, Instant.now().toString());
+                            p.setString(7, e.path("data").isObject() ? Json.compact(e.get("data")) : null);
+                            p.executeUpdate();
                         }
-                        m.setDouble(5, e.path("value").asDouble());
-                        m.setString(6, e.path("time").asText(Instant.now().toString()));
-                        m.addBatch();
+                        default -> { }
                     }
-                    case "plot" -> {
-                        p.setString(1, execution);
-                        p.setString(2, job);
-                        p.setString(3, e.path("id").asText());
-                        p.setString(4, e.path("title").asText(""));
-                        p.setString(5, e.path("svg").asText(""));
-                        p.setString(6, Instant.now().toString());
-                        p.setString(7, e.path("data").isObject() ? Json.compact(e.get("data")) : null);
-                        p.executeUpdate();
-                    }
-                    default -> { }
                 }
+                m.executeBatch();
             }
-            m.executeBatch();
-            db.commit();
-        } catch (SQLException ex) {
-            db.rollback();
-            throw ex;
-        } finally {
-            db.setAutoCommit(true);
-        }
+        });
     }
 
     /** Every metric series of a job: {@code {"<name>": [[step, value, time], ...]}}. */
@@ -359,6 +344,26 @@ public final class RunDatabase implements AutoCloseable {
             return Json.MAPPER.readTree(json);
         } catch (IOException e) {
             return Json.MAPPER.createObjectNode();
+        }
+    }
+
+    /** Work that runs inside one transaction. */
+    @FunctionalInterface
+    private interface Work {
+        void run() throws SQLException;
+    }
+
+    /** Runs {@code work} as one transaction: all of it is stored, or (on an error) none of it. */
+    private void transaction(Work work) throws SQLException {
+        db.setAutoCommit(false);
+        try {
+            work.run();
+            db.commit();
+        } catch (SQLException e) {
+            db.rollback();
+            throw e;
+        } finally {
+            db.setAutoCommit(true);
         }
     }
 
