@@ -18,7 +18,7 @@ if PYTHON_DIR not in sys.path:
 
 from deepforge import analysis, nnimport  # noqa: E402
 
-LANGUAGE = {"Input", "Output", "Concatenate", "Add", "Multiply", "Mean", "Reshape", "Split", "Shared"}
+from archinterp import LANGUAGE, Interpreted, flat as _flat  # noqa: E402
 
 
 def request(**fields):
@@ -40,88 +40,10 @@ def error(**fields):
     return response["error"]
 
 
-# --------------------------------------------------------------------------------------------
-# A tiny interpreter of the architecture JSON, to check that an import is faithful
-
-def _tuples(value):
-    if isinstance(value, list):
-        return tuple(_tuples(v) for v in value)
-    return value
-
-
-def _flat(value, out):
-    if isinstance(value, torch.Tensor):
-        out.append(value)
-    elif isinstance(value, (tuple, list)):
-        for v in value:
-            _flat(v, out)
-    return out
-
-
-class Rebuilt(nn.Module):
-    def __init__(self, arch):
-        super().__init__()
-        self.layers = arch["layers"]
-        self.mods = nn.ModuleDict()
-        for lid, layer in self.layers.items():
-            if layer["type"] not in LANGUAGE:
-                cls = getattr(nn, layer["type"])
-                self.mods[lid] = cls(**{k: _tuples(v) for k, v in layer["arguments"].items()})
-        self.sources = {lid: {} for lid in self.layers}
-        succ = {lid: [] for lid in self.layers}
-        for c in arch["connections"].values():
-            to, frm = c["to"], c["from"]
-            assert to["input"] not in self.sources[to["layer"]], "an input with two connections"
-            self.sources[to["layer"]][to["input"]] = (frm["layer"], frm.get("output", 0))
-            succ[frm["layer"]].append(to["layer"])
-        # topological order (Kahn); every layer must be placed (no cycles)
-        indeg = {lid: len(s) for lid, s in self.sources.items()}
-        ready = [lid for lid, d in indeg.items() if d == 0]
-        self.order = []
-        while ready:
-            lid = ready.pop(0)
-            self.order.append(lid)
-            for nxt in succ[lid]:
-                indeg[nxt] -= 1
-                if indeg[nxt] == 0:
-                    ready.append(nxt)
-        assert len(self.order) == len(self.layers), "a cycle"
-        self.inputs = sorted((lid for lid in self.layers if self.layers[lid]["type"] == "Input"),
-                             key=lambda lid: int(lid[1:]))
-        self.outputs = sorted((lid for lid in self.layers if self.layers[lid]["type"] == "Output"),
-                              key=lambda lid: self.layers[lid].get("name", lid))
-
-    def forward(self, *xs):
-        values, results = {}, {}
-        for lid in self.order:
-            layer = self.layers[lid]
-            typ, args = layer["type"], layer["arguments"]
-            src = self.sources[lid]
-            ins = [values[src[i][0]][src[i][1]] for i in sorted(src)]
-            assert sorted(src) == list(range(len(src))), "input indices must be 0..n-1"
-            if typ == "Input":
-                out = [xs[self.inputs.index(lid)]]
-                assert list(out[0].shape[1:]) == args["shape"]
-            elif typ == "Output":
-                results[lid] = ins[0]
-                out = []
-            elif typ == "Add":
-                out = [ins[0] + ins[1]]
-            elif typ == "Multiply":
-                out = [ins[0] * ins[1]]
-            elif typ == "Concatenate":
-                out = [torch.cat(ins, dim=args.get("dim", 1))]
-            elif typ == "Reshape":
-                out = [ins[0].reshape(ins[0].shape[0], *args["shape"])]
-            elif typ == "Mean":
-                out = [torch.stack(ins).mean(0)]
-            elif typ == "Shared":
-                out = _flat(self.mods[args["layer"]](*ins), [])
-            else:
-                out = _flat(self.mods[lid](*ins), [])
-            values[lid] = out
-        outs = [results[lid] for lid in self.outputs]
-        return outs[0] if len(outs) == 1 else tuple(outs)
+def Rebuilt(arch):
+    """The architecture JSON as a module built from its arguments alone (an import must recover
+    every argument); inputs in the importer's order (layer ids l1, l2, ...)."""
+    return Interpreted(arch, input_key=lambda lid: int(lid[1:]))
 
 
 def assert_valid(arch):
