@@ -16,11 +16,22 @@ public interface ComputeAdapter {
     record Handle(String adapter, String ref, Path bundle) {}
 
     /** What the adapter knows about a job. */
-    sealed interface State permits State.Running, State.Exited, State.Lost {
+    sealed interface State permits State.Waiting, State.Running, State.Exited, State.Lost {
+        /** Accepted but not started yet (a scheduler's queue); {@code reason} is the scheduler's word for why, shown to the user. */
+        record Waiting(String reason) implements State {}
+
         record Running() implements State {}
 
-        /** The job's process ended with this exit code (128 + n: killed by signal n). */
-        record Exited(int code) implements State {}
+        /**
+         * The job's process ended with this exit code (128 + n: killed by signal n). {@code reason}, when not null,
+         * is what the scheduler says happened (e.g. "TIMEOUT: the job ran past its time limit of 00:01:00"); it is the
+         * job's message unless the job reported an error itself.
+         */
+        record Exited(int code, String reason) implements State {
+            public Exited(int code) {
+                this(code, null);
+            }
+        }
 
         /** The job is gone without a trace of how it ended. */
         record Lost(String why) implements State {}
@@ -41,4 +52,9 @@ public interface ComputeAdapter {
 
     /** Stops the job and every process it started; returns once they are gone (or after a grace period). */
     void cancel(Handle handle);
+
+    /** How many of its jobs may be submitted at once (a cluster queues more than this machine runs); 0: the engine's slots. */
+    default int maxSubmitted(JsonNode config) {
+        return 0;
+    }
 }
