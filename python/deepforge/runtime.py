@@ -118,7 +118,54 @@ def load_input(name):
     directory = os.path.join(bundle_root(), "inputs", name)
     if not os.path.isfile(os.path.join(directory, "meta.json")):
         raise FileNotFoundError("input %r is missing: %s has no meta.json" % (name, directory))
+    if not os.path.exists(os.path.join(directory, "data")) and os.path.isfile(os.path.join(directory, "fetch.json")):
+        fetch_input(directory)
     return serialization.load(directory)
+
+
+def fetch_input(directory):
+    """Download an input kept in remote storage through the presigned link in ``fetch.json``
+    (valid for this job only), checking its sha256; the data lands in ``data`` only when complete."""
+    import hashlib
+    import urllib.error
+    import urllib.request
+    with open(os.path.join(directory, "fetch.json"), encoding="utf-8") as f:
+        fetch = json.load(f)
+    target = os.path.join(directory, "data")
+    partial = target + ".part"
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with urllib.request.urlopen(fetch["url"], timeout=60) as response, open(partial, "wb") as out:
+            while True:
+                chunk = response.read(1 << 20)
+                if not chunk:
+                    break
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+    except urllib.error.HTTPError as e:
+        _remove(partial)
+        raise IOError("could not download input %s from storage: HTTP %d %s (the link may have expired; "
+                      "run the job again from DeepForge to get a fresh one)"
+                      % (os.path.basename(directory), e.code, e.reason)) from None
+    except BaseException:
+        _remove(partial)
+        raise
+    expected = fetch.get("sha256")
+    if expected and digest.hexdigest() != expected:
+        _remove(partial)
+        raise IOError("input %s changed in storage since it was recorded: sha256 %s, expected %s"
+                      % (os.path.basename(directory), digest.hexdigest(), expected))
+    os.replace(partial, target)
+    return size
+
+
+def _remove(path):
+    try:
+        os.remove(path)
+    except OSError:
+        pass
 
 
 def build_reference(name):

@@ -48,6 +48,9 @@ import java.time.Duration;
 import org.deepforge.server.api.Route;
 import org.deepforge.server.api.Routes;
 import org.deepforge.server.api.SessionApi;
+import org.deepforge.server.api.SecretsApi;
+import org.deepforge.server.run.Placements;
+import org.deepforge.server.secrets.SecretStore;
 import org.deepforge.server.auth.Access;
 import org.deepforge.server.auth.Accounts;
 import org.deepforge.server.auth.Authz;
@@ -127,9 +130,11 @@ public final class App implements AutoCloseable {
         warmLight = config.warmStart()
                 ? Optional.of(new WarmPython(config.python(), runtime.root(), java.util.Map.of(), WarmPython.LIGHT).start())
                 : Optional.empty();
-        ArtifactsApi artifactsApi = new ArtifactsApi(store, storage);
+        SecretStore secrets = new SecretStore(db, config.dataDir().resolve("secrets.key"));
+        Placements placements = new Placements(new LocalCompute(config.python(), 1, warm, warmLight), storage);
+        ArtifactsApi artifactsApi = new ArtifactsApi(store, placements);
         executions = new Executions(new RunDatabase(config.dataDir().resolve("runs.db")), config.dataDir().resolve("runs"),
-                new BundleWriter(runtime.root(), true, modules), new LocalCompute(config.python(), 1, warm, warmLight), storage, artifactsApi, cores, hub);
+                new BundleWriter(runtime.root(), true, modules), placements, artifactsApi, cores, hub);
         artifactsApi.executions(executions);
         ArchitecturesApi architecturesApi = new ArchitecturesApi(store, shapeInference, analysis);
         boolean fresh = store.list().isEmpty() && !Files.exists(config.dataDir().resolve(".examples-created"));
@@ -144,7 +149,7 @@ public final class App implements AutoCloseable {
         if (resumed > 0) {
             LOG.info("took up {} execution(s) that were running when the server stopped", resumed);
         }
-        ExecutionsApi executionsApi = new ExecutionsApi(store, vc, operations, executions);
+        ExecutionsApi executionsApi = new ExecutionsApi(store, vc, operations, executions, placements);
         hub.resolveExecutions(id -> {
             try {
                 return executions.get(id).map(e -> e.path("project").asText());
@@ -154,7 +159,7 @@ public final class App implements AutoCloseable {
         });
         routes = Routes.table(new ProjectsApi(store, bundles, authz, builtins), new ModelApi(store), new HistoryApi(vc),
                 new SessionApi(authz), new OperationsApi(operations, builtins), executionsApi, artifactsApi,
-                architecturesApi, examplesApi);
+                architecturesApi, examplesApi, new SecretsApi(secrets));
 
         ObjectMapper mapper = Json.MAPPER.copy().registerModule(new Jdk8Module()).registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);

@@ -278,4 +278,18 @@ class ExecutionsApiTest {
         assertThat(server.get("/api/v1/executions/enope").status()).isEqualTo(404);
         assertThat(server.get("/api/v1/executions/enope/jobs/x/log").status()).isEqualTo(404);
     }
+
+    @Test
+    void unknownAdaptersAreRefusedNamingTheAvailableOnesAndNothingIsRecorded() throws Exception {
+        String p = project("        values = [1]\n        return values\n");
+        var compute = server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{\"compute\":{\"adapter\":\"kubernetes\"}}");
+        assertThat(compute.status()).isEqualTo(400);
+        assertThat(compute.json().get("error").asText()).contains("\"kubernetes\" is not available").contains("local");
+        var storage = server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{\"storage\":{\"adapter\":\"ftp\"}}");
+        assertThat(storage.status()).isEqualTo(400);
+        assertThat(storage.json().get("error").asText()).contains("\"ftp\" is not available").contains("local");
+        var notAnObject = server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{\"compute\":\"local\"}");
+        assertThat(notAnObject.status()).isEqualTo(400);
+        assertThat(server.get("/api/v1/projects/" + p + "/executions").json()).isEmpty();
+    }
 }

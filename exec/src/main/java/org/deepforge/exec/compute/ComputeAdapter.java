@@ -53,6 +53,14 @@ public interface ComputeAdapter {
     /** Stops the job and every process it started; returns once they are gone (or after a grace period). */
     void cancel(Handle handle);
 
+    /** What the adapter can tell about where it runs (a cluster's partitions and queue), for a status page. */
+    default JsonNode status() throws IOException {
+        return org.deepforge.model.Json.MAPPER.createObjectNode().put("adapter", name()).put("summary", "runs jobs on this machine");
+    }
+
+    /** Checks an execution's configuration of this adapter before anything runs; throws IllegalArgumentException saying what to fix. */
+    default void validate(JsonNode config) {}
+
     /** How many of its jobs may be submitted at once (a cluster queues more than this machine runs); 0: the engine's slots. */
     default int maxSubmitted(JsonNode config) {
         return 0;

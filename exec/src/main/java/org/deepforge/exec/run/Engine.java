@@ -1,6 +1,7 @@
 package org.deepforge.exec.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.deepforge.exec.bundle.BundleWriter;
 import org.deepforge.exec.compute.ComputeAdapter;
-import org.deepforge.exec.storage.LocalStorage;
 import org.deepforge.exec.storage.StorageAdapter;
 import org.deepforge.model.Json;
 import org.slf4j.Logger;
@@ -32,12 +32,15 @@ public final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
     private final BundleWriter bundles;
-    private final ComputeAdapter compute;
+    /** Where runs go unless they say otherwise (tests, benchmarks). */
+    private final Placement defaults;
+    private final java.util.Set<ComputeAdapter> watched = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Path workDir;
     private final int slots;
     private final RunListener listener;
-    private final LocalStorage storage;
     private final ArtifactSink sink;
+    /** How long a job's presigned links to its inputs stay valid. */
+    static final java.time.Duration FETCH_TTL = java.time.Duration.ofHours(6);
     private volatile JobCache cache = JobCache.NONE;
     /** Part of every cache key: results made by another runtime version are not reused. */
     static final String RUNTIME_VERSION = "deepforge-runtime-1";
@@ -57,16 +60,20 @@ public final class Engine implements AutoCloseable {
     }
 
     /** {@code storage} holds artifact data for Input and Output nodes; {@code sink} records saved artifacts. */
-    public Engine(BundleWriter bundles, ComputeAdapter compute, LocalStorage storage, ArtifactSink sink, Path workDir, int slots,
+    public Engine(BundleWriter bundles, ComputeAdapter compute, StorageAdapter storage, ArtifactSink sink, Path workDir, int slots,
                   RunListener listener) {
-        this.storage = storage;
+        this(bundles, new Placement(compute, Json.MAPPER.createObjectNode(), storage), sink, workDir, slots, listener);
+    }
+
+    /** Runs go to {@code defaults} unless started with a placement of their own. */
+    public Engine(BundleWriter bundles, Placement defaults, ArtifactSink sink, Path workDir, int slots, RunListener listener) {
+        this.defaults = defaults;
         this.sink = sink;
         this.bundles = bundles;
-        this.compute = compute;
         this.workDir = workDir;
         this.slots = slots;
         this.listener = listener;
-        compute.onChange(this::wake);
+        watch(defaults.compute());
         loop = new Thread(this::loop, "deepforge-engine");
         loop.setDaemon(true);
         loop.start();
@@ -104,13 +111,21 @@ public final class Engine implements AutoCloseable {
         boolean ignoreCache;
         java.util.Set<String> ignoreCacheJobs = java.util.Set.of();
         final Map<String, Job> jobs = new LinkedHashMap<>();
+        final ComputeAdapter compute;
+        final JsonNode computeConfig;
+        final StorageAdapter storage;
+        final Placement placement;
         boolean cancelled;
         boolean done;
 
-        Run(String id, JsonNode model, String pipeline) {
+        Run(String id, JsonNode model, String pipeline, Placement placement) {
             this.id = id;
             this.model = model;
             this.pipeline = pipeline;
+            this.compute = placement.compute();
+            this.computeConfig = placement.computeConfig() == null ? Json.MAPPER.createObjectNode() : placement.computeConfig();
+            this.storage = placement.storage();
+            this.placement = placement;
         }
     }
 
@@ -135,12 +150,18 @@ public final class Engine implements AutoCloseable {
 
     /** Like {@link #start(String, JsonNode, String)}, recording the commit the model was read at (for provenance). */
     public List<String> start(String execution, JsonNode model, String pipeline, String commit) {
+        return start(execution, model, pipeline, commit, defaults);
+    }
+
+    /** Starts an execution whose jobs run and whose artifacts are kept where {@code placement} says. */
+    public List<String> start(String execution, JsonNode model, String pipeline, String commit, Placement placement) {
         JsonNode p = model.path("pipelines").path(pipeline);
         if (p.isMissingNode()) {
             throw new IllegalArgumentException("there is no pipeline " + pipeline);
         }
-        Run run = new Run(execution, model, pipeline);
+        Run run = new Run(execution, model, pipeline, placement);
         run.commit = commit;
+        watch(placement.compute());
         p.path("nodes").fields().forEachRemaining(e -> {
             JsonNode n = e.getValue();
             String kind = n.has("operation") ? "operation" : n.has("input") ? "input" : n.has("output") ? "output" : "pipeline";
@@ -148,7 +169,7 @@ public final class Engine implements AutoCloseable {
                 throw new IllegalArgumentException("node " + e.getKey() + " is a sub-pipeline, which this version cannot run yet; "
                         + "run the inner pipeline on its own");
             }
-            if (!kind.equals("operation") && storage == null) {
+            if (!kind.equals("operation") && run.storage == null) {
                 throw new IllegalArgumentException("node " + e.getKey() + " needs artifact storage, which this engine has none of");
             }
             run.jobs.put(e.getKey(), new Job(e.getKey(), kind));
@@ -171,7 +192,13 @@ public final class Engine implements AutoCloseable {
      * is scheduled as usual.
      */
     public synchronized void resume(String execution, JsonNode model, String pipeline, String commit, String scope, Map<String, Known> known) {
-        start(execution, model, pipeline, commit);
+        resume(execution, model, pipeline, commit, scope, known, defaults);
+    }
+
+    /** Like {@link #resume(String, JsonNode, String, String, String, Map)} for a run placed elsewhere than the defaults. */
+    public synchronized void resume(String execution, JsonNode model, String pipeline, String commit, String scope, Map<String, Known> known,
+                                    Placement placement) {
+        start(execution, model, pipeline, commit, placement);
         Run run = runs.get(execution);
         run.scope = scope;
         for (Job j : run.jobs.values()) {
@@ -180,9 +207,10 @@ public final class Engine implements AutoCloseable {
                 continue;
             }
             Path bundle = workDir.resolve(run.id).resolve(j.node);
-            if (k.status() == JobStatus.RUNNING && k.handle() != null) {
-                j.status = JobStatus.RUNNING;
-                j.handle = new ComputeAdapter.Handle(compute.name(), k.handle(), bundle);
+            if ((k.status() == JobStatus.RUNNING || k.status() == JobStatus.QUEUED) && k.handle() != null && !k.handle().isEmpty()) {
+                j.status = k.status();
+                j.message = k.message();
+                j.handle = new ComputeAdapter.Handle(run.compute.name(), k.handle(), bundle);
                 j.consoleOffset = k.consoleOffset();
                 j.eventsOffset = k.eventsOffset();
             } else if (k.status().finished()) {
@@ -204,7 +232,7 @@ public final class Engine implements AutoCloseable {
         synchronized (this) {
             run.cancelled = true;
             for (Job j : run.jobs.values()) {
-                if (j.status == JobStatus.RUNNING) {
+                if (submitted(j)) {
                     running.add(j);
                 } else if (!j.status.finished()) {
                     set(run, j, JobStatus.CANCELLED, "cancelled before it started");
@@ -212,7 +240,7 @@ public final class Engine implements AutoCloseable {
             }
         }
         for (Job j : running) {
-            compute.cancel(j.handle);
+            run.compute.cancel(j.handle);
         }
         synchronized (this) {
             for (Job j : running) {
@@ -269,14 +297,34 @@ public final class Engine implements AutoCloseable {
         return busy;
     }
 
+    /** Whether the adapter has the job: running, or waiting in a scheduler's queue. */
+    private static boolean submitted(Job j) {
+        return j.status == JobStatus.RUNNING || (j.status == JobStatus.QUEUED && j.handle != null);
+    }
+
+    private void watch(ComputeAdapter compute) {
+        if (watched.add(compute)) {
+            compute.onChange(this::wake);
+        }
+    }
+
     private void advance(Run run) {
         for (Job j : run.jobs.values()) {
-            if (j.status == JobStatus.RUNNING) {
+            if (submitted(j)) {
                 follow(run, j);
-                ComputeAdapter.State state = compute.state(j.handle);
-                if (state instanceof ComputeAdapter.State.Exited exited) {
+                ComputeAdapter.State state = run.compute.state(j.handle);
+                if (state instanceof ComputeAdapter.State.Waiting waiting) {
+                    String why = "waiting for the scheduler: " + waiting.reason();
+                    if (j.status != JobStatus.QUEUED || !why.equals(j.message)) {
+                        set(run, j, JobStatus.QUEUED, why);
+                    }
+                } else if (state instanceof ComputeAdapter.State.Running) {
+                    if (j.status != JobStatus.RUNNING) {
+                        set(run, j, JobStatus.RUNNING, null);
+                    }
+                } else if (state instanceof ComputeAdapter.State.Exited exited) {
                     follow(run, j);
-                    finishJob(run, j, exited.code());
+                    finishJob(run, j, exited.code(), exited.reason());
                 } else if (state instanceof ComputeAdapter.State.Lost lost) {
                     follow(run, j);
                     set(run, j, JobStatus.FAILED, "the job was lost: " + lost.why());
@@ -300,17 +348,19 @@ public final class Engine implements AutoCloseable {
                 set(run, j, JobStatus.QUEUED, null);
             }
         }
-        long running = runs.values().stream().flatMap(r -> r.jobs.values().stream())
-                .filter(j -> j.status == JobStatus.RUNNING || j.starting).count();
+        // a cluster adapter queues many jobs itself; this machine's adapters take as many as there are slots
+        int limit = run.compute.maxSubmitted(run.computeConfig) > 0 ? run.compute.maxSubmitted(run.computeConfig) : slots;
+        long running = runs.values().stream().filter(r -> r.compute == run.compute).flatMap(r -> r.jobs.values().stream())
+                .filter(j -> submitted(j) || j.starting).count();
         for (Job j : run.jobs.values()) {
-            if (running >= slots) {
+            if (running >= limit) {
                 break;
             }
             if (j.status == JobStatus.QUEUED && !j.kind.equals("operation")) {
                 runLocally(run, j);
                 continue;
             }
-            if (j.status == JobStatus.QUEUED && !j.starting) {
+            if (j.status == JobStatus.QUEUED && !j.starting && j.handle == null) {
                 // writing the bundle and asking the adapter take milliseconds: done off the scheduler thread,
                 // so both slots start jobs at once and finished jobs are noticed meanwhile
                 j.starting = true;
@@ -332,6 +382,7 @@ public final class Engine implements AutoCloseable {
             for (String[] read : j.reads) {
                 linkTree(workDir.resolve(run.id).resolve(read[0]).resolve("outputs").resolve(read[1]),
                         bundle.resolve("inputs").resolve(read[2]));
+                RemoteInputs.link(run.placement, bundle.resolve("inputs").resolve(read[2]), FETCH_TTL);
             }
             j.cacheKey = CacheKey.of(run, j, bundle);
             boolean useCache = !run.ignoreCache && !run.ignoreCacheJobs.contains(j.node);
@@ -339,7 +390,9 @@ public final class Engine implements AutoCloseable {
                 cached = useCache && !run.cancelled && reuse(run, j, bundle);
             }
             if (!cached) {
-                handle = compute.submit(bundle, Map.of(), Json.MAPPER.createObjectNode().put("light", light(run, j)));
+                ObjectNode config = run.computeConfig.deepCopy();
+                config.put("light", light(run, j));
+                handle = run.compute.submit(bundle, Map.of(), config);
             }
         } catch (IOException | RuntimeException e) {
             failure = "could not start the job: " + e.getMessage();
@@ -361,7 +414,7 @@ public final class Engine implements AutoCloseable {
             }
         }
         if (cancelNow) {
-            compute.cancel(handle);
+            run.compute.cancel(handle);
             synchronized (this) {
                 set(run, j, JobStatus.CANCELLED, "cancelled while it was starting");
                 finishIfDone(run);
@@ -419,35 +472,26 @@ public final class Engine implements AutoCloseable {
                 if (artifact.isMissingNode()) {
                     throw new IOException("artifact " + artifactId + " does not exist");
                 }
-                String key = artifact.path("storage").path("key").asText("");
-                Path data = storage.path(key);
-                if (!Files.exists(data)) {
-                    throw new IOException("the data of artifact \"" + artifact.path("name").asText(artifactId) + "\" (" + key
-                            + ") is missing from storage");
-                }
                 Path out = Files.createDirectories(dir.resolve("outputs").resolve("data"));
-                try {
-                    Files.createLink(out.resolve("data"), data);
-                } catch (IOException | UnsupportedOperationException e) {
-                    Files.copy(data, out.resolve("data"), StandardCopyOption.REPLACE_EXISTING);
-                }
-                Files.write(out.resolve("meta.json"), Json.fileBytes(Json.MAPPER.createObjectNode()
+                ObjectNode meta = Json.MAPPER.createObjectNode()
                         .put("type", artifact.path("type").asText("pickle")).put("sha256", artifact.path("storage").path("sha256").asText())
-                        .put("size", artifact.path("storage").path("size").asLong())));
+                        .put("size", artifact.path("storage").path("size").asLong());
+                RemoteInputs.place(run.placement, artifact, artifactId, out, meta);
+                Files.write(out.resolve("meta.json"), Json.fileBytes(meta));
                 set(run, j, JobStatus.SUCCESS, "read artifact " + artifactId);
             } else {
                 String[] read = j.reads.get(0);
                 Path source = workDir.resolve(run.id).resolve(read[0]).resolve("outputs").resolve(read[1]);
                 JsonNode meta = Json.MAPPER.readTree(source.resolve("meta.json").toFile());
                 StorageAdapter.Stored stored;
-                try (var in = Files.newInputStream(source.resolve("data"))) {
-                    stored = storage.put(in, n -> { });
+                try (var in = RemoteInputs.open(run.placement, source, meta)) {
+                    stored = run.storage.put(in, n -> { });
                 }
                 if (meta.has("sha256") && !meta.path("sha256").asText().equals(stored.sha256())) {
                     throw new IOException("the output changed while it was being saved (sha256 differs)");
                 }
                 String saveName = node.path("output").path("saveName").asText(j.node);
-                String id = sink.save(run.id, j.node, saveName, stored, meta.path("type").asText("pickle"),
+                String id = sink.save(run.id, j.node, saveName, stored, run.storage.location(), meta.path("type").asText("pickle"),
                         Provenance.of(run, read[0], read[1], workDir));
                 set(run, j, JobStatus.SUCCESS, "saved as artifact " + id);
             }
@@ -456,7 +500,7 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private void finishJob(Run run, Job j, int code) {
+    private void finishJob(Run run, Job j, int code, String reason) {
         Path results = j.handle.bundle().resolve("results.json");
         try {
             JsonNode r = Files.exists(results) ? Json.MAPPER.readTree(results.toFile()) : null;
@@ -467,6 +511,8 @@ public final class Engine implements AutoCloseable {
                 set(run, j, JobStatus.SUCCESS, null);
             } else if (r != null && r.path("error").isTextual()) {
                 set(run, j, JobStatus.FAILED, r.path("error").asText());
+            } else if (reason != null) {
+                set(run, j, JobStatus.FAILED, reason);
             } else if (code > 128) {
                 set(run, j, JobStatus.FAILED, "the job was killed by signal " + (code - 128));
             } else {

@@ -24,12 +24,24 @@ public final class Executions implements RunListener, AutoCloseable {
     private final RunDatabase db;
     private final Engine engine;
     private final RunListener downstream;
+    private final Placement.Resolver placements;
 
+    /** Every execution runs on {@code compute} and keeps its artifacts in {@code storage}. */
     public Executions(RunDatabase db, Path workDir, BundleWriter bundles, ComputeAdapter compute, LocalStorage storage,
+                      ArtifactSink artifacts, int slots, RunListener downstream) {
+        this(db, workDir, bundles, e -> new Placement(compute, e.path("compute"), storage), artifacts, slots, downstream);
+    }
+
+    /** Each execution runs and keeps its artifacts where {@code placements} resolves its compute and storage choices. */
+    public Executions(RunDatabase db, Path workDir, BundleWriter bundles, Placement.Resolver placements,
                       ArtifactSink artifacts, int slots, RunListener downstream) {
         this.db = db;
         this.downstream = downstream;
-        this.engine = new Engine(bundles, compute, storage, artifacts, workDir, slots, this);
+        this.placements = placements;
+        ObjectNode local = org.deepforge.model.Json.MAPPER.createObjectNode();
+        local.putObject("compute").put("adapter", "local");
+        local.putObject("storage").put("adapter", "local");
+        this.engine = new Engine(bundles, placements.resolve(local), artifacts, workDir, slots, this);
         this.engine.useCache(new JobCache() {
             @Override
             public Optional<String[]> lookup(String key) {
@@ -59,6 +71,7 @@ public final class Executions implements RunListener, AutoCloseable {
     public String start(ObjectNode meta, JsonNode model) throws SQLException {
         String id = meta.hasNonNull("id") ? meta.get("id").asText() : newId();
         meta.put("id", id);
+        Placement placement = placements.resolve(meta); // before anything is recorded: a bad choice leaves nothing behind
         JsonNode nodes = model.path("pipelines").path(meta.path("pipeline").asText()).path("nodes");
         List<String[]> jobs = new ArrayList<>();
         nodes.fields().forEachRemaining(e -> jobs.add(new String[] {e.getKey(), e.getValue().path("operation").asText(null)}));
@@ -67,7 +80,7 @@ public final class Executions implements RunListener, AutoCloseable {
         java.util.Set<String> ignore = new java.util.HashSet<>();
         meta.path("ignoreCacheJobs").forEach(j -> ignore.add(j.asText()));
         synchronized (engine) {
-            engine.start(id, model, meta.path("pipeline").asText(), meta.path("commit").asText(null));
+            engine.start(id, model, meta.path("pipeline").asText(), meta.path("commit").asText(null), placement);
             engine.ignoreCache(id, meta.path("project").asText(""), meta.path("ignoreCache").asBoolean(false), ignore);
         }
         return id;
@@ -154,7 +167,8 @@ public final class Executions implements RunListener, AutoCloseable {
             String id = e.path("id").asText();
             try {
                 JsonNode model = models.model(e.path("project").asText(), e.path("commit").asText());
-                engine.resume(id, model, e.path("pipeline").asText(), e.path("commit").asText(), e.path("project").asText(), db.known(id));
+                engine.resume(id, model, e.path("pipeline").asText(), e.path("commit").asText(), e.path("project").asText(), db.known(id),
+                        placements.resolve(e));
                 n++;
             } catch (Exception ex) {
                 LOG.warn("cannot resume execution {}: {}", id, ex.toString());

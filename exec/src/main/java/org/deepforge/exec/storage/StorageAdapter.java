@@ -23,4 +23,19 @@ public interface StorageAdapter {
     Optional<Stored> stat(String key) throws IOException;
 
     void delete(String key) throws IOException;
+
+    /** Where this adapter keeps data, without secrets (e.g. endpoint and bucket): recorded beside each artifact's key. */
+    default JsonNode location() {
+        return org.deepforge.model.Json.MAPPER.createObjectNode();
+    }
+
+    /** Registers an object that is already in this storage (not written by DeepForge) without copying it. */
+    default Stored importExisting(String key) throws IOException {
+        throw new StorageException(name() + " storage cannot import existing objects; upload the data instead");
+    }
+
+    /** A link a job may GET the object from for {@code ttl}, with no credential of its own; empty if this storage has none. */
+    default Optional<java.net.URI> presignGet(String key, java.time.Duration ttl) throws IOException {
+        return Optional.empty();
+    }
 }

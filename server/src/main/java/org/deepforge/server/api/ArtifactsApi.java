@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.deepforge.exec.run.ArtifactSink;
 import org.deepforge.exec.run.Executions;
-import org.deepforge.exec.storage.LocalStorage;
+import org.deepforge.server.run.Placements;
 import org.deepforge.exec.storage.StorageAdapter;
 import org.deepforge.model.Ids;
 import org.deepforge.model.Json;
@@ -33,12 +33,26 @@ public final class ArtifactsApi implements ArtifactSink {
     static final long MAX_UPLOAD = 64L << 30;
 
     private final ProjectStore store;
-    private final LocalStorage storage;
+    private final Placements placements;
     private Executions executions;
 
-    public ArtifactsApi(ProjectStore store, LocalStorage storage) {
+    public ArtifactsApi(ProjectStore store, Placements placements) {
         this.store = store;
-        this.storage = storage;
+        this.placements = placements;
+    }
+
+    /** The storage a request chooses ({@code ?storage=} a JSON choice as in the run dialog; this server's disk if absent). */
+    private StorageAdapter chosen(Context ctx, JsonNode choice) {
+        try {
+            return placements.storage(choice == null ? Json.MAPPER.createObjectNode().put("adapter", "local") : choice,
+                    Requests.principal(ctx).id());
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage());
+        }
+    }
+
+    private StorageAdapter holding(Context ctx, JsonNode artifact) {
+        return chosen(ctx, artifact.path("storage"));
     }
 
     public void executions(Executions executions) {
@@ -47,13 +61,13 @@ public final class ArtifactsApi implements ArtifactSink {
 
     /** An Output node saved {@code stored}: one commit on the branch the execution ran from, authored by who ran it. */
     @Override
-    public String save(String execution, String outputNode, String saveName, StorageAdapter.Stored stored, String type, JsonNode provenance)
-            throws Exception {
+    public String save(String execution, String outputNode, String saveName, StorageAdapter.Stored stored, JsonNode location, String type,
+                       JsonNode provenance) throws Exception {
         ObjectNode meta = executions.get(execution).orElseThrow();
         String user = meta.path("user").asText("local");
         Author author = new Author(user, user.equals("local") ? "Local user" : user, user + "@localhost");
         String id = Ids.newId(10);
-        ObjectNode artifact = artifact(saveName, type, stored);
+        ObjectNode artifact = artifact(saveName, type, stored, location);
         artifact.set("provenance", provenance);
         var patch = Json.MAPPER.createArrayNode();
         patch.addObject().put("op", "add").put("path", "/artifacts/" + id).set("value", artifact);
@@ -62,9 +76,13 @@ public final class ArtifactsApi implements ArtifactSink {
         return id;
     }
 
-    static ObjectNode artifact(String name, String type, StorageAdapter.Stored stored) {
+    static ObjectNode artifact(String name, String type, StorageAdapter.Stored stored, JsonNode location) {
         ObjectNode a = Json.MAPPER.createObjectNode().put("name", name).put("type", type).put("created", Instant.now().toString());
-        a.putObject("storage").put("adapter", stored.adapter()).put("key", stored.key()).put("sha256", stored.sha256()).put("size", stored.size());
+        ObjectNode record = a.putObject("storage");
+        if (location != null && location.isObject()) {
+            record.setAll((ObjectNode) location.deepCopy());
+        }
+        record.put("adapter", stored.adapter()).put("key", stored.key()).put("sha256", stored.sha256()).put("size", stored.size());
         return a;
     }
 
@@ -94,13 +112,22 @@ public final class ArtifactsApi implements ArtifactSink {
         String project = ctx.pathParam("project");
         String branch = ctx.pathParam("branch");
         store.model(project, branch); // fail fast on a bad project or branch, before reading the body
+        JsonNode choice = null;
+        if (ctx.queryParam("storage") != null) {
+            try {
+                choice = Json.MAPPER.readTree(ctx.queryParam("storage"));
+            } catch (java.io.IOException e) {
+                throw new BadRequest("\"storage\" is a JSON object naming a storage adapter, e.g. {\"adapter\":\"local\"}");
+            }
+        }
+        StorageAdapter storage = chosen(ctx, choice);
         StorageAdapter.Stored stored;
         try (InputStream in = new LimitedInputStream(ctx.bodyInputStream(), MAX_UPLOAD)) {
             stored = storage.put(in, n -> { });
         }
         String id = Ids.newId(10);
         var patch = Json.MAPPER.createArrayNode();
-        patch.addObject().put("op", "add").put("path", "/artifacts/" + id).set("value", artifact(name, type, stored));
+        patch.addObject().put("op", "add").put("path", "/artifacts/" + id).set("value", artifact(name, type, stored, storage.location()));
         ChangeResult r = store.apply(project, branch, new ChangeSet(Optional.empty(), "Upload artifact " + name, patch, Requests.author(ctx)));
         ObjectNode out = Json.MAPPER.createObjectNode().put("id", id).put("commit", r.commit()).put("name", name)
                 .put("sha256", stored.sha256()).put("size", stored.size());
@@ -110,6 +137,7 @@ public final class ArtifactsApi implements ArtifactSink {
     public void download(Context ctx) throws Exception {
         JsonNode a = artifactAt(ctx);
         String name = a.path("name").asText("artifact");
+        StorageAdapter storage = holding(ctx, a);
         if (storage.stat(a.path("storage").path("key").asText()).isEmpty()) {
             throw new BadRequest(410, "the data of artifact \"" + name + "\" is no longer in storage (it was deleted); "
                     + "its metadata and provenance remain");
@@ -141,11 +169,41 @@ public final class ArtifactsApi implements ArtifactSink {
             Set<String> stillUsed = new HashSet<>();
             store.model(project, branch).model().path("artifacts").forEach(o -> stillUsed.add(o.path("storage").path("key").asText()));
             if (!stillUsed.contains(key)) {
-                storage.delete(key);
+                holding(ctx, a).delete(key);
                 dataDeleted = true;
             }
         }
         ctx.json(Json.MAPPER.createObjectNode().put("commit", r.commit()).put("dataDeleted", dataDeleted));
+    }
+
+    /**
+     * Registers data already in a bucket as an artifact without copying it: {@code {"name", "type"?, "key",
+     * "storage": {"adapter": "s3", ...}}}. The object is read once to record its sha256 and size.
+     */
+    public void importExisting(Context ctx) throws Exception {
+        ObjectNode body = org.deepforge.server.http.Bodies.object(ctx);
+        String name = org.deepforge.server.http.Bodies.requiredText(body, "name").strip();
+        checkName(name);
+        String type = body.path("type").asText("file");
+        if (!type.matches("[A-Za-z0-9_.]{1,100}")) {
+            throw new BadRequest("\"type\" names a serializer, e.g. file, numpy.ndarray or pickle");
+        }
+        String key = org.deepforge.server.http.Bodies.requiredText(body, "key");
+        if (!body.path("storage").isObject()) {
+            throw new BadRequest("\"storage\" names where the object is, e.g. {\"adapter\": \"s3\", \"bucket\": ..., \"credentials\": ...}");
+        }
+        String project = ctx.pathParam("project");
+        String branch = ctx.pathParam("branch");
+        store.model(project, branch);
+        StorageAdapter storage = chosen(ctx, body.get("storage"));
+        StorageAdapter.Stored stored = storage.importExisting(key);
+        String id = Ids.newId(10);
+        var patch = Json.MAPPER.createArrayNode();
+        patch.addObject().put("op", "add").put("path", "/artifacts/" + id).set("value", artifact(name, type, stored, storage.location()));
+        ChangeResult r = store.apply(project, branch, new ChangeSet(Optional.empty(), "Import artifact " + name + " from " + storage.name(),
+                patch, Requests.author(ctx)));
+        ctx.status(201).json(Json.MAPPER.createObjectNode().put("id", id).put("commit", r.commit()).put("name", name)
+                .put("key", stored.key()).put("sha256", stored.sha256()).put("size", stored.size()));
     }
 
     /** The graph of how an artifact was made: jobs and artifacts as nodes, data flow as edges. */

@@ -26,8 +26,11 @@ public final class ExecutionsApi {
     private final VersionControl vc;
     private final Operations operations;
     private final Executions executions;
+    private final org.deepforge.server.run.Placements placements;
 
-    public ExecutionsApi(ProjectStore store, VersionControl vc, Operations operations, Executions executions) {
+    public ExecutionsApi(ProjectStore store, VersionControl vc, Operations operations, Executions executions,
+                         org.deepforge.server.run.Placements placements) {
+        this.placements = placements;
         this.store = store;
         this.vc = vc;
         this.operations = operations;
@@ -59,10 +62,10 @@ public final class ExecutionsApi {
         }
         checkRequirements(project, at, p);
         JsonNode compute = body.has("compute") ? body.get("compute") : Json.MAPPER.createObjectNode().put("adapter", "local");
-        if (!compute.path("adapter").asText("local").equals("local")) {
-            throw new BadRequest("compute adapter \"" + compute.path("adapter").asText() + "\" is not available; use \"local\"");
-        }
         JsonNode storage = body.has("storage") ? body.get("storage") : Json.MAPPER.createObjectNode().put("adapter", "local");
+        if (!compute.isObject() || !storage.isObject()) {
+            throw new BadRequest("\"compute\" and \"storage\" are objects naming an adapter, e.g. {\"adapter\": \"local\"}");
+        }
         String id = Executions.newId();
         String tag = "runs/" + id;
         try {
@@ -113,18 +116,19 @@ public final class ExecutionsApi {
 
     /** The compute adapters this server offers, with the JSON Schema of their configuration. */
     public void computeAdapters(Context ctx) {
-        ArrayNode out = Json.MAPPER.createArrayNode();
-        ObjectNode local = out.addObject().put("name", "local").put("title", "This machine");
-        local.putObject("schema").put("type", "object").putObject("properties");
-        ctx.json(out);
+        ctx.json(placements.computeList());
+    }
+
+    /** What a compute adapter can say about its cluster (nodes, partitions, the caller's queued jobs). */
+    public void computeStatus(Context ctx) throws Exception {
+        var adapter = placements.computeAdapter(ctx.pathParam("adapter"))
+                .orElseThrow(() -> new BadRequest(404, "no compute adapter \"" + ctx.pathParam("adapter") + "\""));
+        ctx.json(adapter.status());
     }
 
     /** The storage adapters this server offers, with the JSON Schema of their configuration. */
     public void storageAdapters(Context ctx) {
-        ArrayNode out = Json.MAPPER.createArrayNode();
-        ObjectNode local = out.addObject().put("name", "local").put("title", "This server's disk (content-addressed)");
-        local.putObject("schema").put("type", "object").putObject("properties");
-        ctx.json(out);
+        ctx.json(placements.storageList());
     }
 
     public void list(Context ctx) throws Exception {

@@ -4,6 +4,7 @@ import static io.javalin.http.HandlerType.DELETE;
 import static io.javalin.http.HandlerType.GET;
 import static io.javalin.http.HandlerType.PATCH;
 import static io.javalin.http.HandlerType.POST;
+import static io.javalin.http.HandlerType.PUT;
 import static org.deepforge.server.auth.Access.PROJECT_OWNER;
 import static org.deepforge.server.auth.Access.PROJECT_READ;
 import static org.deepforge.server.auth.Access.PROJECT_WRITE;
@@ -19,7 +20,7 @@ public final class Routes {
 
     public static List<Route> table(ProjectsApi projects, ModelApi model, HistoryApi history, SessionApi session,
                                     OperationsApi operations, ExecutionsApi executions, ArtifactsApi artifacts,
-                                    ArchitecturesApi architectures, ExamplesApi examples) {
+                                    ArchitecturesApi architectures, ExamplesApi examples, SecretsApi secrets) {
         String p = "/api/v1/projects/{project}";
         return List.of(
                 new Route(GET, "/api/v1/health", PUBLIC, ctx -> ctx.json(Json.MAPPER.createObjectNode().put("status", "ok"))),
@@ -59,6 +60,10 @@ public final class Routes {
                 new Route(POST, p + "/architectures/{architecture}/onnx", PROJECT_WRITE, architectures::onnx),
                 new Route(GET, "/api/v1/compute/adapters", USER, executions::computeAdapters),
                 new Route(GET, "/api/v1/storage/adapters", USER, executions::storageAdapters),
+                new Route(GET, "/api/v1/compute/{adapter}/status", USER, executions::computeStatus),
+                new Route(GET, "/api/v1/secrets", USER, secrets::list),
+                new Route(PUT, "/api/v1/secrets/{name}", USER, secrets::put),
+                new Route(DELETE, "/api/v1/secrets/{name}", USER, secrets::delete),
                 new Route(POST, p + "/branches/{branch}/operations", PROJECT_WRITE, operations::create),
                 new Route(POST, p + "/branches/{branch}/operations/{name}/rename", PROJECT_WRITE, operations::rename),
                 new Route(DELETE, p + "/branches/{branch}/operations/{name}", PROJECT_WRITE, operations::delete),
@@ -80,6 +85,7 @@ public final class Routes {
                 new Route(POST, p + "/branches/{branch}/artifacts", PROJECT_WRITE, artifacts::upload),
                 new Route(DELETE, p + "/branches/{branch}/artifacts/{artifact}", PROJECT_WRITE, artifacts::delete),
                 new Route(GET, p + "/artifacts/{artifact}/data", PROJECT_READ, artifacts::download),
-                new Route(GET, p + "/artifacts/{artifact}/lineage", PROJECT_READ, artifacts::lineage));
+                new Route(GET, p + "/artifacts/{artifact}/lineage", PROJECT_READ, artifacts::lineage),
+                new Route(POST, p + "/branches/{branch}/artifacts/import", PROJECT_WRITE, artifacts::importExisting));
     }
 }
