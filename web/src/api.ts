@@ -102,10 +102,14 @@ export interface Execution {
   finished: string | null;
   jobs?: JobInfo[];
 }
+/** A compute or storage adapter the server offers, with the JSON Schema of its configuration. */
+export interface AdapterInfo { name: string; title: string; schema: import('./components/exec/SchemaForm').Schema }
+/** One of the caller's stored credentials; values are never sent back. */
+export interface SecretInfo { name: string; kind: string; fields: string[]; created: string; updated: string }
 export interface RunRequest {
   branch?: string;
-  compute?: { adapter: string };
-  storage?: { adapter: string };
+  compute?: { adapter: string; [option: string]: Json };
+  storage?: { adapter: string; [option: string]: Json };
   name?: string;
   ignoreCache?: boolean;
   ignoreCacheJobs?: string[];
@@ -294,6 +298,12 @@ export const api = {
 
   runPipeline: (project: string, pipeline: string, body: RunRequest) =>
     call<Execution>('POST', `${p(project)}/pipelines/${enc(pipeline)}/executions`, { body }),
+  computeAdapters: () => request<AdapterInfo[]>('GET', '/compute/adapters'),
+  storageAdapters: () => request<AdapterInfo[]>('GET', '/storage/adapters'),
+  computeStatus: (adapter: string) => call<Record<string, Json>>('GET', `/compute/${enc(adapter)}/status`),
+  listSecrets: () => request<SecretInfo[]>('GET', '/secrets'),
+  putSecret: (name: string, fields: Record<string, string>) => call<{ name: string }>('PUT', `/secrets/${enc(name)}`, { body: fields }),
+  deleteSecret: (name: string) => call<void>('DELETE', `/secrets/${enc(name)}`),
   listExecutions: (project: string) => request<Execution[]>('GET', `${p(project)}/executions`),
   getExecution: (execution: string) => request<Execution>('GET', `/executions/${enc(execution)}`),
   jobLog: (execution: string, job: string, from = 0) =>
