@@ -47,7 +47,13 @@ import org.deepforge.ops.analysis.PythonRuntime;
 import java.time.Duration;
 import org.deepforge.server.api.Route;
 import org.deepforge.server.api.Routes;
-import org.deepforge.server.api.SessionApi;
+import org.deepforge.server.api.AccountApi;
+import org.deepforge.server.api.AdminApi;
+import org.deepforge.server.api.MembersApi;
+import org.deepforge.server.auth.Audit;
+import org.deepforge.server.auth.Caller;
+import org.deepforge.server.auth.LoginLimiter;
+import org.deepforge.server.auth.TokenScope;
 import org.deepforge.server.auth.Access;
 import org.deepforge.server.auth.Accounts;
 import org.deepforge.server.auth.Authz;
@@ -74,16 +80,23 @@ public final class App implements AutoCloseable {
     private final Executions executions;
     private final Optional<WarmPython> warm;
     private final Optional<WarmPython> warmLight;
+    private final Audit audit;
+    /** When each token's use was last written to the audit log (at most every few minutes per token). */
+    private final java.util.Map<String, java.time.Instant> tokenUseAudited = new java.util.concurrent.ConcurrentHashMap<>();
 
     private App(ServerConfig config) throws Exception {
         this.config = config;
         boolean loopback = isLoopback(config.host());
-        if (!loopback) {
-            throw new IllegalArgumentException("refusing to listen on " + config.host() + ": this version has no login yet, so it "
-                    + "serves only this machine (use --host 127.0.0.1 and an SSH tunnel such as "
-                    + "`ssh -L 8888:localhost:8888 server` to reach it from elsewhere)");
-        }
+        boolean accountsMode = config.accounts() || !loopback;
         Files.createDirectories(config.dataDir());
+        Database db = new Database(config.dataDir().resolve("deepforge.db"));
+        Accounts accounts = new Accounts(db);
+        if (!loopback && accounts.activeAdmins() == 0) {
+            throw new IllegalArgumentException("refusing to listen on " + config.host() + ": a server reachable from other "
+                    + "machines runs in accounts mode, and no administrator exists yet. Create one first with\n"
+                    + "    ./deepforge users add --admin NAME --data-dir " + config.dataDir() + "\n"
+                    + "or listen on this machine only (--host 127.0.0.1)");
+        }
         store = new ProjectStore(config.dataDir());
         PythonRuntime runtime = PythonRuntime.unpack(config.dataDir().resolve("runtime").resolve("python"));
         analysis = new Analysis(config.python(), runtime.root(), Duration.ofSeconds(20));
@@ -92,8 +105,9 @@ public final class App implements AutoCloseable {
         Operations operations = new Operations(store, analysis);
         VersionControl vc = new VersionControl(store);
         Bundles bundles = new Bundles(store);
-        Database db = new Database(config.dataDir().resolve("deepforge.db"));
-        Authz authz = new Authz(new Accounts(db), loopback);
+        Authz authz = new Authz(accounts, !accountsMode);
+        Audit audit = new Audit(db);
+        this.audit = audit;
         hub = new CollabHub(store, vc, authz);
         store.addListener(hub);
         int cores = Runtime.getRuntime().availableProcessors();
@@ -153,7 +167,8 @@ public final class App implements AutoCloseable {
             }
         });
         routes = Routes.table(new ProjectsApi(store, bundles, authz, builtins), new ModelApi(store), new HistoryApi(vc),
-                new SessionApi(authz), new OperationsApi(operations, builtins), executionsApi, artifactsApi,
+                new AccountApi(authz, audit, new LoginLimiter(java.time.Clock.systemUTC()), config.signup()),
+                new AdminApi(authz, audit), new MembersApi(authz, audit), new OperationsApi(operations, builtins), executionsApi, artifactsApi,
                 architecturesApi, examplesApi);
 
         ObjectMapper mapper = Json.MAPPER.copy().registerModule(new Jdk8Module()).registerModule(new JavaTimeModule())
@@ -179,16 +194,26 @@ public final class App implements AutoCloseable {
             } else {
                 LOG.warn("the web UI is not on the classpath (build the web module); serving the API only");
             }
+            cfg.routes.before(App::securityHeaders);
             for (Route route : routes) {
                 cfg.routes.addHttpHandler(route.method(), route.path(), ctx -> {
                     authorise(authz, route, ctx);
                     route.handler().handle(ctx);
                 });
             }
+            // the upgrade request is authenticated like any other: no credentials, no socket
+            cfg.routes.before("/api/v1/ws", ctx -> {
+                refuseQueryTokens(ctx);
+                if (authz.identify(ctx::header).isEmpty()) {
+                    throw new org.deepforge.server.auth.AuthException(401, "sign in first (session cookie or Authorization: Bearer <token>)");
+                }
+                checkSameOrigin(ctx);
+            });
             cfg.routes.ws("/api/v1/ws", hub::configure);
             cfg.routes.exception(Exception.class, Errors::handle);
             cfg.routes.error(404, ctx -> {
-                if (ctx.path().startsWith("/api/") && ctx.result() == null) {
+                // Javalin's own "Endpoint … not found" text appears once any before-handler matched the path
+                if (ctx.path().startsWith("/api/") && (ctx.result() == null || ctx.result().startsWith("Endpoint "))) {
                     ctx.json(Errors.body("no such route: " + ctx.method() + " " + ctx.path() + " (see docs/api.md)"));
                 }
             });
@@ -210,21 +235,91 @@ public final class App implements AutoCloseable {
         }
     }
 
-    private static void authorise(Authz authz, Route route, Context ctx) throws Exception {
-        Optional<Principal> who = authz.authenticate(ctx::header);
+    /** Content-Security-Policy and friends on every response: the UI runs only its own scripts and is never framed. */
+    private static void securityHeaders(Context ctx) {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Referrer-Policy", "no-referrer");
+        // style-src needs 'unsafe-inline': CodeMirror and React Flow inject <style> elements at run time
+        ctx.header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                + "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+                + "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
+        if (ctx.path().startsWith("/api/")) {
+            ctx.header("Cache-Control", "no-store");
+        }
+    }
+
+    /** Secrets in URLs end up in logs, histories and Referer headers: refuse them outright. */
+    private static void refuseQueryTokens(Context ctx) {
+        for (String name : List.of("token", "access_token", "api_key", "session")) {
+            if (ctx.queryParam(name) != null) {
+                throw new org.deepforge.server.http.BadRequest("do not put credentials in the URL (query parameter \""
+                        + name + "\"); send them as the header Authorization: Bearer <token>, and revoke this token: it may "
+                        + "now be in logs");
+            }
+        }
+    }
+
+    /** A browser's WebSocket carries the session cookie on any origin's behalf: accept only our own pages. */
+    private static void checkSameOrigin(Context ctx) {
+        String origin = ctx.header("Origin");
+        if (origin == null || ctx.header("Authorization") != null) {
+            return; // scripts (no Origin) and bearer tokens cannot be ridden by another site
+        }
+        String host = ctx.header("Host");
+        if (host == null || !(origin.equals("http://" + host) || origin.equals("https://" + host))) {
+            throw new org.deepforge.server.auth.AuthException(403, "cross-origin WebSocket refused");
+        }
+    }
+
+    private static final java.util.Set<String> SAFE_METHODS = java.util.Set.of("GET", "HEAD", "OPTIONS");
+
+    private void authorise(Authz authz, Route route, Context ctx) throws Exception {
+        refuseQueryTokens(ctx);
+        Optional<Caller> caller = authz.identify(ctx::header);
+        Optional<Principal> who = caller.map(Caller::principal);
+        if (caller.isPresent()) {
+            Caller c = caller.get();
+            // cookies ride along on cross-site requests; the per-session token in a header cannot
+            if (c.via() == Caller.Via.SESSION && !SAFE_METHODS.contains(ctx.method().name())) {
+                String sent = ctx.header("X-CSRF-Token");
+                if (!org.deepforge.server.auth.Secrets.constantTimeEquals(sent, c.csrf().orElseThrow())) {
+                    throw new org.deepforge.server.auth.AuthException(403, "missing or wrong X-CSRF-Token header "
+                            + "(state-changing requests with a session cookie need the csrf value from GET /api/v1/me)");
+                }
+            }
+            if (c.scope().isPresent() && c.scope().get() == TokenScope.READ) {
+                boolean readOnly = route.access() == Access.PUBLIC || route.access() == Access.PROJECT_READ
+                        || (route.access() == Access.USER && SAFE_METHODS.contains(ctx.method().name()));
+                if (!readOnly) {
+                    throw new org.deepforge.server.auth.AuthException(403, "this API token is read-only; "
+                            + "create a write token for " + ctx.method() + " " + route.path());
+                }
+            }
+            if (c.tokenId().isPresent()) {
+                java.time.Instant now = java.time.Instant.now();
+                java.time.Instant last = tokenUseAudited.get(c.tokenId().get());
+                if (last == null || last.isBefore(now.minusSeconds(600))) {
+                    tokenUseAudited.put(c.tokenId().get(), now);
+                    audit.record(c.principal().name(), "token.used", c.tokenId().get(), ctx.method() + " " + ctx.path(), ctx.ip());
+                }
+            }
+        }
+        if (route.access() != Access.PUBLIC && who.isEmpty()) {
+            // before any lookup, so that an anonymous caller learns nothing about which ids exist
+            throw new org.deepforge.server.auth.AuthException(401, "sign in first");
+        }
         Optional<String> project = Optional.empty();
         if (route.access().name().startsWith("PROJECT_")) {
             project = route.projectOf().project(ctx);
             if (project.isEmpty()) {
+                // worded like the "no project" refusal: a stranger cannot tell a missing id from a forbidden one
                 throw new org.deepforge.server.http.BadRequest(404, "nothing found at " + ctx.path());
             }
         }
         authz.check(who, route.access(), project);
-        if (route.access() != Access.PUBLIC) {
-            ctx.attribute(org.deepforge.server.api.Requests.PRINCIPAL, who.orElseThrow());
-        } else {
-            who.ifPresent(p -> ctx.attribute(org.deepforge.server.api.Requests.PRINCIPAL, p));
-        }
+        who.ifPresent(p -> ctx.attribute(org.deepforge.server.api.Requests.PRINCIPAL, p));
+        caller.ifPresent(c -> ctx.attribute(org.deepforge.server.api.Requests.CALLER, c));
     }
 
     static boolean isLoopback(String host) {

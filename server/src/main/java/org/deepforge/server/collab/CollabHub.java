@@ -133,7 +133,7 @@ public final class CollabHub implements StoreListener, RunListener {
             error(client, e.getMessage());
         } catch (Exception e) {
             LOG.error("websocket message failed", e);
-            error(client, "internal error: " + e);
+            error(client, "internal error; the server log has the details");
         }
     }
 
