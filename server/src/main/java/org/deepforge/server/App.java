@@ -201,14 +201,25 @@ public final class App implements AutoCloseable {
                     route.handler().handle(ctx);
                 });
             }
-            // the upgrade request is authenticated like any other: no credentials, no socket
-            cfg.routes.before("/api/v1/ws", ctx -> {
-                refuseQueryTokens(ctx);
-                if (authz.identify(ctx::header).isEmpty()) {
-                    throw new org.deepforge.server.auth.AuthException(401, "sign in first (session cookie or Authorization: Bearer <token>)");
+            // the upgrade request is authenticated like any other: no credentials, no socket (a servlet filter,
+            // because Javalin upgrades even when one of its before-handlers failed)
+            cfg.jetty.modifyServletContextHandler(h -> h.addFilter(new jakarta.servlet.Filter() {
+                @Override
+                public void doFilter(jakarta.servlet.ServletRequest req, jakarta.servlet.ServletResponse res,
+                                     jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
+                    var request = (jakarta.servlet.http.HttpServletRequest) req;
+                    var response = (jakarta.servlet.http.HttpServletResponse) res;
+                    String refusal = refuseUpgrade(authz, request);
+                    if (refusal != null) {
+                        int status = Integer.parseInt(refusal.substring(0, 3));
+                        response.setStatus(status);
+                        response.setContentType("application/json");
+                        response.getWriter().write(org.deepforge.model.Json.compact(Errors.body(refusal.substring(4))));
+                        return;
+                    }
+                    chain.doFilter(req, res);
                 }
-                checkSameOrigin(ctx);
-            });
+            }, "/api/v1/ws", EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
             cfg.routes.ws("/api/v1/ws", hub::configure);
             cfg.routes.exception(Exception.class, Errors::handle);
             cfg.routes.error(404, ctx -> {
@@ -249,6 +260,31 @@ public final class App implements AutoCloseable {
         }
     }
 
+    /** Why a WebSocket upgrade is refused ("401 message"), or null to let it through. */
+    private static String refuseUpgrade(Authz authz, jakarta.servlet.http.HttpServletRequest request) {
+        if (request.getParameter("token") != null || request.getParameter("access_token") != null) {
+            return "400 do not put credentials in the URL; send the header Authorization: Bearer <token>";
+        }
+        try {
+            if (authz.identify(request::getHeader).isEmpty()) {
+                return "401 sign in first (session cookie or Authorization: Bearer <token>)";
+            }
+        } catch (org.deepforge.server.auth.AuthException e) {
+            return e.status() + " " + e.getMessage();
+        } catch (java.sql.SQLException e) {
+            LOG.error("authenticating a WebSocket upgrade", e);
+            return "500 internal error";
+        }
+        String origin = request.getHeader("Origin");
+        String host = request.getHeader("Host");
+        // a browser's WebSocket carries the session cookie whatever page opened it: accept only our own pages
+        if (origin != null && request.getHeader("Authorization") == null
+                && (host == null || !(origin.equals("http://" + host) || origin.equals("https://" + host)))) {
+            return "403 cross-origin WebSocket refused";
+        }
+        return null;
+    }
+
     /** Secrets in URLs end up in logs, histories and Referer headers: refuse them outright. */
     private static void refuseQueryTokens(Context ctx) {
         for (String name : List.of("token", "access_token", "api_key", "session")) {
@@ -257,18 +293,6 @@ public final class App implements AutoCloseable {
                         + name + "\"); send them as the header Authorization: Bearer <token>, and revoke this token: it may "
                         + "now be in logs");
             }
-        }
-    }
-
-    /** A browser's WebSocket carries the session cookie on any origin's behalf: accept only our own pages. */
-    private static void checkSameOrigin(Context ctx) {
-        String origin = ctx.header("Origin");
-        if (origin == null || ctx.header("Authorization") != null) {
-            return; // scripts (no Origin) and bearer tokens cannot be ridden by another site
-        }
-        String host = ctx.header("Host");
-        if (host == null || !(origin.equals("http://" + host) || origin.equals("https://" + host))) {
-            throw new org.deepforge.server.auth.AuthException(403, "cross-origin WebSocket refused");
         }
     }
 
