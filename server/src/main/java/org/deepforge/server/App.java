@@ -341,7 +341,15 @@ public final class App implements AutoCloseable {
                 throw new org.deepforge.server.http.BadRequest(404, "nothing found at " + ctx.path());
             }
         }
-        authz.check(who, route.access(), project);
+        try {
+            authz.check(who, route.access(), project);
+        } catch (org.deepforge.server.auth.AuthException e) {
+            if (e.status() == 404 && !route.path().contains("{project}")) {
+                // the project came from an execution id: name neither, so a stranger's answer equals a missing id's
+                throw new org.deepforge.server.http.BadRequest(404, "nothing found at " + ctx.path());
+            }
+            throw e;
+        }
         who.ifPresent(p -> ctx.attribute(org.deepforge.server.api.Requests.PRINCIPAL, p));
         caller.ifPresent(c -> ctx.attribute(org.deepforge.server.api.Requests.CALLER, c));
     }

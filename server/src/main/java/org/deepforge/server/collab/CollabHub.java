@@ -175,7 +175,13 @@ public final class CollabHub implements StoreListener, RunListener {
             error(client, "no execution \"" + execution + "\"");
             return;
         }
-        authz.check(Optional.of(client.principal), Access.PROJECT_READ, project);
+        try {
+            authz.check(Optional.of(client.principal), Access.PROJECT_READ, project);
+        } catch (AuthException e) {
+            // the same answer as for an id that does not exist: a stranger learns neither the project nor that it ran
+            error(client, "no execution \"" + execution + "\"");
+            return;
+        }
         watchers.computeIfAbsent(execution, e -> ConcurrentHashMap.newKeySet()).add(client);
         client.send(Json.compact(Json.MAPPER.createObjectNode().put("type", "watching").put("execution", execution)));
     }
