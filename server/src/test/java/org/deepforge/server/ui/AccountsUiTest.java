@@ -70,7 +70,14 @@ class AccountsUiTest extends UiTestBase {
         rita.clickIn(thisRow, "project-open");
         assertThat(rita.waitFor("reader-banner").getText()).contains("reader");
         rita.waitFor("place-pipelines");
+        // an edit she tries anyway is refused, visibly, and changes nothing
+        rita.click("new-entry");
+        rita.type("new-entry-name", "Not mine");
+        rita.click("new-entry-create");
+        assertThat(rita.waitForToast("reader")).contains("writer rights");
         rita.screenshot(SCREENSHOTS.resolve(testName + "-reader.png"));
+        assertThat(server.dataDir).isNotNull();
+        assertThat(olivia.texts("project-row")).noneMatch(t -> t.contains("Not mine"));
 
         // olivia makes a write token on her account page; it is shown once
         olivia.click("account-link");
