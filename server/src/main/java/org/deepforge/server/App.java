@@ -149,7 +149,8 @@ public final class App implements AutoCloseable {
         boolean fresh = store.list().isEmpty() && !Files.exists(config.dataDir().resolve(".examples-created"));
         ExamplesApi examplesApi = new ExamplesApi(store, authz, runtime.root().resolve("examples"),
                 new PipelineExport(runtime.root(), modules), storage);
-        if (config.examples() && fresh) {
+        // in accounts mode nobody would own them: users create examples from the Examples panel instead
+        if (config.examples() && fresh && !accountsMode) {
             examplesApi.createAll(new org.deepforge.store.Author(Authz.LOCAL.id(), Authz.LOCAL.name(), Authz.LOCAL.email()));
             Files.writeString(config.dataDir().resolve(".examples-created"), "examples created on first start\n");
         }

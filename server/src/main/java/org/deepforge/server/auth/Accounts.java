@@ -72,6 +72,11 @@ public final class Accounts {
             s.setInt(6, admin ? 1 : 0);
             s.setString(7, now);
             s.executeUpdate();
+        } catch (SQLException e) {
+            if (byName(name).isPresent()) {
+                throw new IllegalArgumentException("the name \"" + name + "\" is taken");
+            }
+            throw e;
         }
         return user(id).orElseThrow();
     }
