@@ -127,6 +127,7 @@ public final class AccountApi {
             audit.record(c.principal().name(), "logout", c.principal().name(), "", ctx.ip());
         }
         setCookie(ctx, "", 0);
+        authz.changed();
         ctx.status(204);
     }
 
@@ -149,6 +150,7 @@ public final class AccountApi {
         // every other session of the user ends; the caller's own browser gets a fresh one
         authz.sessions().deleteAll(user.get().id());
         audit.record(c.principal().name(), "password.changed", c.principal().name(), "", ctx.ip());
+        authz.changed();
         if (c.via() == Caller.Via.SESSION) {
             startSession(ctx, user.get(), 200);
         } else {
@@ -214,6 +216,7 @@ public final class AccountApi {
             throw new BadRequest(404, "you have no live token \"" + id + "\"");
         }
         audit.record(me.name(), "token.revoked", id, "", ctx.ip());
+        authz.changed();
         ctx.status(204);
     }
 

@@ -63,6 +63,7 @@ public final class AdminApi {
             authz.sessions().deleteAll(user.id());
         }
         audit.record(me.name(), disabled ? "user.disabled" : "user.enabled", user.name(), "", ctx.ip());
+        authz.changed();
         ctx.json(json(authz.accounts().user(user.id()).orElseThrow()));
     }
 
@@ -74,6 +75,7 @@ public final class AdminApi {
         }
         authz.accounts().delete(user.id());
         audit.record(me.name(), "user.deleted", user.name(), "", ctx.ip());
+        authz.changed();
         ctx.status(204);
     }
 

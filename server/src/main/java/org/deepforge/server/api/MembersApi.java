@@ -51,6 +51,7 @@ public final class MembersApi {
         }
         authz.accounts().grant(project, user.id(), role);
         audit.record(me.name(), "role.granted", project + ":" + user.name(), role.id(), ctx.ip());
+        authz.changed();
         list(ctx);
     }
 
@@ -62,6 +63,7 @@ public final class MembersApi {
             throw new BadRequest(404, user.name() + " is not a member of this project");
         }
         audit.record(Requests.principal(ctx).name(), "role.revoked", project + ":" + user.name(), "", ctx.ip());
+        authz.changed();
         ctx.status(204);
     }
 
@@ -74,6 +76,7 @@ public final class MembersApi {
         boolean open = body.get("public").asBoolean();
         authz.accounts().setPublic(project, open);
         audit.record(Requests.principal(ctx).name(), open ? "project.public" : "project.private", project, "", ctx.ip());
+        authz.changed();
         list(ctx);
     }
 

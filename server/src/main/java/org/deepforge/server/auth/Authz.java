@@ -27,6 +27,18 @@ public final class Authz {
         }
     }
 
+    private final java.util.List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Runs {@code listener} whenever rights or credentials change (see {@link #changed()}). */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    /** Someone's rights or credentials changed: long-lived connections check theirs again. */
+    public void changed() {
+        listeners.forEach(Runnable::run);
+    }
+
     public boolean localMode() {
         return localMode;
     }

@@ -60,6 +60,29 @@ class AccountsApiTest {
     }
 
     @Test
+    void unsharingAndSigningOutReachOpenWebSockets() throws Exception {
+        Agent fay = Agent.session(server, "fay", PW, true);
+        Agent gus = Agent.session(server, "gus", PW, true);
+        String p = fay.post("/api/v1/projects", "{\"name\":\"Live\",\"empty\":true}").json().get("id").asText();
+        fay.send("PUT", "/api/v1/projects/" + p + "/members/gus", "{\"role\":\"reader\"}");
+        try (Agent.WsClient ws = gus.websocket().orElseThrow()) {
+            ws.send("{'type':'subscribe','project':'" + p + "','branch':'main'}");
+            assertThat(ws.next("subscribed")).isNotNull();
+            fay.send("PATCH", "/api/v1/projects/" + p, "{\"description\":\"one\"}");
+            assertThat(ws.next("commit")).isNotNull();
+            assertThat(fay.send("DELETE", "/api/v1/projects/" + p + "/members/gus", null).status()).isEqualTo(204);
+            assertThat(ws.next("error").path("error").asText()).contains("no longer subscribed");
+            fay.send("PATCH", "/api/v1/projects/" + p, "{\"description\":\"two: not for gus\"}");
+            Thread.sleep(500);
+            assertThat(ws.inbox).noneMatch(m -> m.toString().contains("not for gus"));
+        }
+        try (Agent.WsClient ws = gus.websocket().orElseThrow()) {
+            assertThat(gus.post("/api/v1/auth/logout", null).status()).isEqualTo(204);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> ws.closed());
+        }
+    }
+
+    @Test
     void aPublicProjectIsReadableByEverySignedInUserButNotWritable() throws Exception {
         Agent cat = Agent.session(server, "cat", PW, true);
         Agent dan = Agent.session(server, "dan", PW, true);

@@ -186,6 +186,18 @@ public final class Agent {
             return null;
         }
 
+        @Override
+        public java.util.concurrent.CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closedWith = statusCode;
+            return null;
+        }
+
+        volatile int closedWith = -1;
+
+        public boolean closed() {
+            return closedWith >= 0 || ws.isInputClosed();
+        }
+
         public void send(String json) throws Exception {
             ws.sendText(json.replace('\'', '"'), true).get(10, java.util.concurrent.TimeUnit.SECONDS);
         }
