@@ -73,6 +73,11 @@ public final class AdminApi {
         if (user.id().equals(me.id())) {
             throw new BadRequest(409, "you cannot delete yourself; another administrator can");
         }
+        java.util.List<String> orphans = authz.accounts().soleOwnerOf(user.id());
+        if (!orphans.isEmpty()) {
+            throw new BadRequest(409, user.name() + " is the only owner of project(s) " + String.join(", ", orphans)
+                    + "; make someone else owner (or delete the projects) first, or disable the user instead");
+        }
         authz.accounts().delete(user.id());
         audit.record(me.name(), "user.deleted", user.name(), "", ctx.ip());
         authz.changed();

@@ -216,6 +216,22 @@ public final class Accounts {
         return out;
     }
 
+    /** The projects of which the user is the only owner. */
+    public List<String> soleOwnerOf(String user) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.connect();
+             PreparedStatement s = c.prepareStatement("SELECT r.project FROM project_roles r WHERE r.user_id = ? AND r.role = 'owner' "
+                     + "AND (SELECT count(*) FROM project_roles o WHERE o.project = r.project AND o.role = 'owner') = 1 ORDER BY r.project")) {
+            s.setString(1, user);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(r.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
     public void grant(String project, String user, Role role) throws SQLException {
         try (Connection c = db.connect();
              PreparedStatement s = c.prepareStatement(

@@ -55,6 +55,11 @@ class AccountsApiTest {
 
         assertThat(ann.send("DELETE", "/api/v1/projects/" + p + "/members/ben", null).status()).isEqualTo(204);
         assertThat(ben.get("/api/v1/projects/" + p).status()).isEqualTo(404);
+        // an administrator cannot delete a project's only owner: the project would be left without one
+        Agent root = Agent.session(server, "root", PW, false);
+        var refused = root.send("DELETE", "/api/v1/admin/users/ann", null);
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.error()).contains(p);
         var audit = Agent.session(server, "root", PW, false).get("/api/v1/admin/audit?limit=1000").json().findValuesAsText("action");
         assertThat(audit).contains("role.granted", "role.revoked");
     }
