@@ -11,7 +11,22 @@ export interface Project {
   created: string;
   role: string;
 }
-export interface Me { id: string; name: string; mode: string }
+export interface Me { id: string; name: string; mode: 'local' | 'accounts'; email?: string; admin?: boolean; csrf?: string; via?: string }
+export interface AuthOptions { mode: 'local' | 'accounts'; signup: boolean }
+/** A personal API token as listed; `token` (the secret) only in the reply that created it. */
+export interface ApiToken {
+  id: string;
+  name: string;
+  scope: 'read' | 'write';
+  created: string;
+  expires: string | null;
+  lastUsed: string | null;
+  revoked: string | null;
+  token?: string;
+}
+export interface UserRow { id: string; name: string; email: string; created: string; disabled: boolean; admin: boolean }
+export interface AuditRow { id: number; time: string; actor: string; action: string; target: string; detail: string; address: string }
+export interface Members { public: boolean; members: { user: string; id: string; role: 'reader' | 'writer' | 'owner' }[] }
 /** An example project the server can create (GET /examples). */
 export interface Example { id: string; name: string; description: string }
 export interface Branch { name: string; head: string }
@@ -195,8 +210,24 @@ async function errorFrom(res: Response): Promise<ApiError> {
 
 interface Options { body?: unknown; raw?: BodyInit; contentType?: string }
 
+// The per-session CSRF token (from /me or sign-in): state-changing requests with the session cookie carry it.
+let csrfToken: string | null = null;
+export function setCsrfToken(token: string | null | undefined) {
+  csrfToken = token ?? null;
+}
+/** The header a state-changing request needs in accounts mode (empty in local mode). */
+export function csrfHeaders(): Record<string, string> {
+  return csrfToken ? { 'X-CSRF-Token': csrfToken } : {};
+}
+/** Called when the server says the session is gone (401), so the app can show the sign-in page. */
+let onSignedOut: (() => void) | null = null;
+export function setSignedOutHandler(handler: (() => void) | null) {
+  onSignedOut = handler;
+}
+
 async function request<T>(method: string, path: string, opts: Options = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
+  if (method !== 'GET' && method !== 'HEAD') Object.assign(headers, csrfHeaders());
   let body: BodyInit | undefined;
   if (opts.raw !== undefined) {
     body = opts.raw;
@@ -211,6 +242,7 @@ async function request<T>(method: string, path: string, opts: Options = {}): Pro
   } catch (e) {
     throw new ApiError(0, `Cannot reach the DeepForge server (${e instanceof Error ? e.message : String(e)})`);
   }
+  if (res.status === 401 && onSignedOut && !path.startsWith('/auth/')) onSignedOut();
   if (!res.ok) throw await errorFrom(res);
   if (res.status === 204) return undefined as T;
   const text = await res.text();
@@ -231,7 +263,29 @@ const p = (project: string) => `/projects/${enc(project)}`;
 
 export const api = {
   health: () => call<{ status: string }>('GET', '/health'),
-  me: () => call<Me>('GET', '/me'),
+  me: () => request<Me>('GET', '/me'),
+  authOptions: () => request<AuthOptions>('GET', '/auth/options'),
+  login: (name: string, password: string) => call<Me>('POST', '/auth/login', { body: { name, password } }),
+  signup: (name: string, password: string, email?: string) =>
+    call<Me>('POST', '/auth/signup', { body: email ? { name, password, email } : { name, password } }),
+  logout: () => call<void>('POST', '/auth/logout'),
+  changePassword: (old: string, password: string) => call<Me | undefined>('PUT', '/me/password', { body: { old, password } }),
+  listTokens: () => call<ApiToken[]>('GET', '/me/tokens'),
+  createToken: (name: string, scope: 'read' | 'write', expiresInDays?: number) =>
+    call<ApiToken>('POST', '/me/tokens', { body: expiresInDays ? { name, scope, expiresInDays } : { name, scope } }),
+  revokeToken: (id: string) => call<void>('DELETE', `/me/tokens/${enc(id)}`),
+  listUsers: () => call<UserRow[]>('GET', '/admin/users'),
+  createUser: (name: string, password: string, admin: boolean) =>
+    call<UserRow>('POST', '/admin/users', { body: { name, password, admin } }),
+  setUserDisabled: (name: string, disabled: boolean) =>
+    call<UserRow>('POST', `/admin/users/${enc(name)}/${disabled ? 'disable' : 'enable'}`),
+  deleteUser: (name: string) => call<void>('DELETE', `/admin/users/${enc(name)}`),
+  audit: (limit = 200) => call<AuditRow[]>('GET', `/admin/audit${query({ limit })}`),
+  members: (project: string) => call<Members>('GET', `${p(project)}/members`),
+  setMember: (project: string, user: string, role: string) =>
+    call<Members>('PUT', `${p(project)}/members/${enc(user)}`, { body: { role } }),
+  removeMember: (project: string, user: string) => call<void>('DELETE', `${p(project)}/members/${enc(user)}`),
+  setPublic: (project: string, open: boolean) => call<Members>('PUT', `${p(project)}/visibility`, { body: { public: open } }),
 
   listProjects: () => call<Project[]>('GET', '/projects'),
   createProject: (name: string, description?: string) =>

@@ -11,6 +11,8 @@ export type Place = (typeof PLACES)[number];
 
 export type Route =
   | { page: 'projects' }
+  | { page: 'account' }
+  | { page: 'admin' }
   | { page: 'project'; project: string }
   | {
       page: 'workbench';
@@ -37,6 +39,8 @@ function decode(s: string): string | undefined {
 export function parseRoute(pathname: string, search = ''): Route {
   const parts = pathname.split('/').filter((s) => s !== '');
   if (parts.length === 0) return { page: 'projects' };
+  if (parts.length === 1 && parts[0] === 'account') return { page: 'account' };
+  if (parts.length === 1 && parts[0] === 'admin') return { page: 'admin' };
   const notFound: Route = { page: 'notfound', path: pathname };
   if (parts[0] !== 'p' || parts.length < 2 || parts.length > 5) return notFound;
   const project = decode(parts[1]);
@@ -71,6 +75,10 @@ export function buildPath(route: Route): string {
   switch (route.page) {
     case 'projects':
       return '/';
+    case 'account':
+      return '/account';
+    case 'admin':
+      return '/admin';
     case 'project':
       return `/p/${enc(route.project)}`;
     case 'notfound':

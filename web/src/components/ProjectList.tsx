@@ -5,11 +5,13 @@ import { ExamplesPanel } from './ExamplesPanel';
 import { ImportProjectForm } from './ImportProjectForm';
 import { NewProjectForm } from './NewProjectForm';
 import { ProjectRow } from './ProjectRow';
+import { useAccounts } from '../session';
 
 /** The start page: every project, with create, import, rename, delete, export and open. */
 export function ProjectList() {
   const [projects, setProjects] = useState<Project[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const accounts = useAccounts();
 
   const load = useCallback(async () => {
     try {
@@ -60,6 +62,7 @@ export function ProjectList() {
                 <th>Name</th>
                 <th>Description</th>
                 <th>Default branch</th>
+                {accounts && <th>Your role</th>}
                 <th className="actions-col">Actions</th>
               </tr>
             </thead>

@@ -2,11 +2,17 @@ import { useState } from 'react';
 import { api, errorMessage, type Project } from '../api';
 import { confirmDialog, toast } from '../notify';
 import { buildPath } from '../router';
+import { useAccounts } from '../session';
 import { InlineForm } from './InlineForm';
 import { Link } from './Link';
+import { SharingDialog } from './SharingDialog';
 
 export function ProjectRow({ project, onChanged }: { project: Project; onChanged: () => void }) {
   const [renaming, setRenaming] = useState(false);
+  const [sharing, setSharing] = useState(false);
+  const accounts = useAccounts();
+  const canWrite = project.role === 'writer' || project.role === 'owner';
+  const canOwn = project.role === 'owner';
   const open = buildPath({ page: 'project', project: project.id });
 
   const rename = async (name: string) => {
@@ -59,12 +65,14 @@ export function ProjectRow({ project, onChanged }: { project: Project; onChanged
       <td>
         <code>{project.defaultBranch}</code>
       </td>
+      {accounts && <td data-testid="project-role">{project.role}</td>}
       <td>
         <div className="actions">
         <Link to={open} className="button" data-testid="project-open-button">
           Open
         </Link>
-        <button className="secondary" data-testid="project-rename" onClick={() => setRenaming(true)} disabled={renaming}>
+        <button className="secondary" data-testid="project-rename" onClick={() => setRenaming(true)}
+          disabled={renaming || !canWrite} title={canWrite ? undefined : 'Readers cannot rename the project'}>
           Rename
         </button>
         <a
@@ -75,9 +83,16 @@ export function ProjectRow({ project, onChanged }: { project: Project; onChanged
         >
           Export
         </a>
-        <button className="danger" data-testid="project-delete" onClick={() => void remove()}>
+        {accounts && (
+          <button className="secondary" data-testid="project-share" onClick={() => setSharing(true)}>
+            {canOwn ? 'Share' : 'Members'}
+          </button>
+        )}
+        <button className="danger" data-testid="project-delete" onClick={() => void remove()} disabled={!canOwn}
+          title={canOwn ? undefined : 'Only an owner can delete the project'}>
           Delete
         </button>
+        {sharing && <SharingDialog project={project} onClose={() => setSharing(false)} />}
         </div>
       </td>
     </tr>

@@ -164,6 +164,11 @@ export function Workbench({ route, ws = wsClient() }: { route: WorkbenchRoute; w
           onBack={() => backBranch && navigate(branchPath(project, backBranch, place))}
         />
       )}
+      {info?.role === 'reader' && (
+        <div className="reader-banner" data-testid="reader-banner" role="status">
+          You are a reader of this project: you can look at everything, but changes need writer rights from an owner.
+        </div>
+      )}
       <div className="workbench-body">
         <Rail route={route} />
         <main className="centre">{centre}</main>

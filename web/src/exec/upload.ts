@@ -1,5 +1,5 @@
 // A streamed upload with progress (fetch cannot report upload progress; XMLHttpRequest can).
-import { ApiError } from '../api';
+import { ApiError, csrfHeaders } from '../api';
 import type { Json } from '../patch';
 
 export interface UploadResult { id: string; commit: string; name: string; sha256: string; size: number }
@@ -11,6 +11,7 @@ export function uploadFile(url: string, file: Blob, onProgress: (fraction: numbe
     xhr.open('POST', url);
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
     xhr.setRequestHeader('Accept', 'application/json');
+    for (const [k, v] of Object.entries(csrfHeaders())) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
     };

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** The {@code deepforge} command line. */
 @Command(name = "deepforge", mixinStandardHelpOptions = true, version = "DeepForge 0.1.0",
         description = "A workbench for deep learning in scientific computing.",
-        subcommands = {Main.Serve.class})
+        subcommands = {Main.Serve.class, Users.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
@@ -41,11 +41,20 @@ public final class Main implements Runnable {
         @Option(names = "--no-warm-start", description = "start every job as a fresh Python process instead of forking a pre-started one")
         boolean noWarmStart;
 
+        @Option(names = "--accounts", description = "users sign in (always so when --host is not a loopback address); "
+                + "create the first administrator with `deepforge users add --admin NAME`")
+        boolean accounts;
+
+        @Option(names = "--signup", description = "in accounts mode, let anyone who reaches the server create an account "
+                + "(off by default: accounts can run code on this machine)")
+        boolean signup;
+
         @Override
         public Integer call() throws Exception {
             App app;
             try {
-                app = App.start(new ServerConfig(host, port, dataDir, python, !noWarmStart, true));
+                ServerConfig config = new ServerConfig(host, port, dataDir, python, !noWarmStart, true, accounts, signup);
+                app = App.start(config);
             } catch (IllegalArgumentException e) {
                 System.err.println("deepforge: " + e.getMessage());
                 return 2;

@@ -47,14 +47,17 @@ import org.deepforge.ops.analysis.PythonRuntime;
 import java.time.Duration;
 import org.deepforge.server.api.Route;
 import org.deepforge.server.api.Routes;
-import org.deepforge.server.api.SessionApi;
 import org.deepforge.server.api.SecretsApi;
 import org.deepforge.server.run.Placements;
 import org.deepforge.server.secrets.SecretStore;
 import org.deepforge.server.auth.Access;
+import org.deepforge.server.api.AccountApi;
+import org.deepforge.server.api.AdminApi;
+import org.deepforge.server.api.MembersApi;
+import org.deepforge.server.auth.Audit;
+import org.deepforge.server.auth.LoginLimiter;
 import org.deepforge.server.auth.Accounts;
 import org.deepforge.server.auth.Authz;
-import org.deepforge.server.auth.Principal;
 import org.deepforge.server.collab.CollabHub;
 import org.deepforge.server.db.Database;
 import org.deepforge.server.http.Errors;
@@ -81,12 +84,16 @@ public final class App implements AutoCloseable {
     private App(ServerConfig config) throws Exception {
         this.config = config;
         boolean loopback = isLoopback(config.host());
-        if (!loopback) {
-            throw new IllegalArgumentException("refusing to listen on " + config.host() + ": this version has no login yet, so it "
-                    + "serves only this machine (use --host 127.0.0.1 and an SSH tunnel such as "
-                    + "`ssh -L 8888:localhost:8888 server` to reach it from elsewhere)");
-        }
+        boolean accountsMode = config.accounts() || !loopback;
         Files.createDirectories(config.dataDir());
+        Database db = new Database(config.dataDir().resolve("deepforge.db"));
+        Accounts accounts = new Accounts(db);
+        if (!loopback && accounts.activeAdmins() == 0) {
+            throw new IllegalArgumentException("refusing to listen on " + config.host() + ": a server reachable from other "
+                    + "machines runs in accounts mode, and no administrator exists yet. Create one first with\n"
+                    + "    ./deepforge users add --admin NAME --data-dir " + config.dataDir() + "\n"
+                    + "or listen on this machine only (--host 127.0.0.1)");
+        }
         store = new ProjectStore(config.dataDir());
         PythonRuntime runtime = PythonRuntime.unpack(config.dataDir().resolve("runtime").resolve("python"));
         analysis = new Analysis(config.python(), runtime.root(), Duration.ofSeconds(20));
@@ -95,8 +102,9 @@ public final class App implements AutoCloseable {
         Operations operations = new Operations(store, analysis);
         VersionControl vc = new VersionControl(store);
         Bundles bundles = new Bundles(store);
-        Database db = new Database(config.dataDir().resolve("deepforge.db"));
-        Authz authz = new Authz(new Accounts(db), loopback);
+        Authz authz = new Authz(accounts, !accountsMode);
+        Audit audit = new Audit(db);
+        Guard guard = new Guard(authz, audit);
         hub = new CollabHub(store, vc, authz);
         store.addListener(hub);
         int cores = Runtime.getRuntime().availableProcessors();
@@ -140,7 +148,8 @@ public final class App implements AutoCloseable {
         boolean fresh = store.list().isEmpty() && !Files.exists(config.dataDir().resolve(".examples-created"));
         ExamplesApi examplesApi = new ExamplesApi(store, authz, runtime.root().resolve("examples"),
                 new PipelineExport(runtime.root(), modules), storage);
-        if (config.examples() && fresh) {
+        // in accounts mode nobody would own them: users create examples from the Examples panel instead
+        if (config.examples() && fresh && !accountsMode) {
             examplesApi.createAll(new org.deepforge.store.Author(Authz.LOCAL.id(), Authz.LOCAL.name(), Authz.LOCAL.email()));
             Files.writeString(config.dataDir().resolve(".examples-created"), "examples created on first start\n");
         }
@@ -158,7 +167,8 @@ public final class App implements AutoCloseable {
             }
         });
         routes = Routes.table(new ProjectsApi(store, bundles, authz, builtins), new ModelApi(store), new HistoryApi(vc),
-                new SessionApi(authz), new OperationsApi(operations, builtins), executionsApi, artifactsApi,
+                new AccountApi(authz, audit, new LoginLimiter(java.time.Clock.systemUTC()), config.signup()),
+                new AdminApi(authz, audit), new MembersApi(authz, audit), new OperationsApi(operations, builtins), executionsApi, artifactsApi,
                 architecturesApi, examplesApi, new SecretsApi(secrets));
 
         ObjectMapper mapper = Json.MAPPER.copy().registerModule(new Jdk8Module()).registerModule(new JavaTimeModule())
@@ -184,16 +194,21 @@ public final class App implements AutoCloseable {
             } else {
                 LOG.warn("the web UI is not on the classpath (build the web module); serving the API only");
             }
+            cfg.routes.before(Guard::securityHeaders);
             for (Route route : routes) {
                 cfg.routes.addHttpHandler(route.method(), route.path(), ctx -> {
-                    authorise(authz, route, ctx);
+                    guard.authorise(route, ctx);
                     route.handler().handle(ctx);
                 });
             }
+            // the upgrade request is authenticated like any other: no credentials, no socket
+            cfg.jetty.modifyServletContextHandler(h -> h.addFilter(guard.upgradeFilter(), "/api/v1/ws",
+                    EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
             cfg.routes.ws("/api/v1/ws", hub::configure);
             cfg.routes.exception(Exception.class, Errors::handle);
             cfg.routes.error(404, ctx -> {
-                if (ctx.path().startsWith("/api/") && ctx.result() == null) {
+                // Javalin's own "Endpoint … not found" text appears once any before-handler matched the path
+                if (ctx.path().startsWith("/api/") && (ctx.result() == null || ctx.result().startsWith("Endpoint "))) {
                     ctx.json(Errors.body("no such route: " + ctx.method() + " " + ctx.path() + " (see docs/api.md)"));
                 }
             });
@@ -212,23 +227,6 @@ public final class App implements AutoCloseable {
         }
         try (var in = App.class.getResourceAsStream("/webapp/index.html")) {
             ctx.html(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-        }
-    }
-
-    private static void authorise(Authz authz, Route route, Context ctx) throws Exception {
-        Optional<Principal> who = authz.authenticate(ctx::header);
-        Optional<String> project = Optional.empty();
-        if (route.access().name().startsWith("PROJECT_")) {
-            project = route.projectOf().project(ctx);
-            if (project.isEmpty()) {
-                throw new org.deepforge.server.http.BadRequest(404, "nothing found at " + ctx.path());
-            }
-        }
-        authz.check(who, route.access(), project);
-        if (route.access() != Access.PUBLIC) {
-            ctx.attribute(org.deepforge.server.api.Requests.PRINCIPAL, who.orElseThrow());
-        } else {
-            who.ifPresent(p -> ctx.attribute(org.deepforge.server.api.Requests.PRINCIPAL, p));
         }
     }
 

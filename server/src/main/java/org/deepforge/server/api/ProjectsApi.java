@@ -78,6 +78,7 @@ public final class ProjectsApi {
         String id = ctx.pathParam("project");
         store.delete(id);
         authz.accounts().forgetProject(id);
+        authz.changed();
         ctx.status(204);
     }
 

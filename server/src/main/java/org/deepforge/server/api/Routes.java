@@ -5,6 +5,7 @@ import static io.javalin.http.HandlerType.GET;
 import static io.javalin.http.HandlerType.PATCH;
 import static io.javalin.http.HandlerType.POST;
 import static io.javalin.http.HandlerType.PUT;
+import static org.deepforge.server.auth.Access.ADMIN;
 import static org.deepforge.server.auth.Access.PROJECT_OWNER;
 import static org.deepforge.server.auth.Access.PROJECT_READ;
 import static org.deepforge.server.auth.Access.PROJECT_WRITE;
@@ -18,13 +19,29 @@ import org.deepforge.model.Json;
 public final class Routes {
     private Routes() {}
 
-    public static List<Route> table(ProjectsApi projects, ModelApi model, HistoryApi history, SessionApi session,
+    public static List<Route> table(ProjectsApi projects, ModelApi model, HistoryApi history, AccountApi account,
+                                    AdminApi admin, MembersApi members,
                                     OperationsApi operations, ExecutionsApi executions, ArtifactsApi artifacts,
                                     ArchitecturesApi architectures, ExamplesApi examples, SecretsApi secrets) {
         String p = "/api/v1/projects/{project}";
         return List.of(
                 new Route(GET, "/api/v1/health", PUBLIC, ctx -> ctx.json(Json.MAPPER.createObjectNode().put("status", "ok"))),
-                new Route(GET, "/api/v1/me", USER, session::me),
+                new Route(GET, "/api/v1/auth/options", PUBLIC, account::options),
+                new Route(POST, "/api/v1/auth/signup", PUBLIC, account::signup),
+                new Route(POST, "/api/v1/auth/login", PUBLIC, account::login),
+                new Route(POST, "/api/v1/auth/logout", USER, account::logout),
+                new Route(GET, "/api/v1/me", USER, account::me),
+                new Route(PUT, "/api/v1/me/password", USER, account::changePassword),
+                new Route(GET, "/api/v1/me/tokens", USER, account::tokens),
+                new Route(POST, "/api/v1/me/tokens", USER, account::createToken),
+                new Route(DELETE, "/api/v1/me/tokens/{token}", USER, account::revokeToken),
+
+                new Route(GET, "/api/v1/admin/users", ADMIN, admin::users),
+                new Route(POST, "/api/v1/admin/users", ADMIN, admin::create),
+                new Route(POST, "/api/v1/admin/users/{user}/disable", ADMIN, admin::disable),
+                new Route(POST, "/api/v1/admin/users/{user}/enable", ADMIN, admin::enable),
+                new Route(DELETE, "/api/v1/admin/users/{user}", ADMIN, admin::delete),
+                new Route(GET, "/api/v1/admin/audit", ADMIN, admin::audit),
 
                 new Route(GET, "/api/v1/projects", USER, projects::list),
                 new Route(POST, "/api/v1/projects", USER, projects::create),
@@ -33,6 +50,10 @@ public final class Routes {
                 new Route(PATCH, p, PROJECT_WRITE, projects::update),
                 new Route(DELETE, p, PROJECT_OWNER, projects::delete),
                 new Route(GET, p + "/export", PROJECT_READ, projects::export),
+                new Route(GET, p + "/members", PROJECT_READ, members::list),
+                new Route(PUT, p + "/members/{user}", PROJECT_OWNER, members::put),
+                new Route(DELETE, p + "/members/{user}", PROJECT_OWNER, members::delete),
+                new Route(PUT, p + "/visibility", PROJECT_OWNER, members::visibility),
 
                 new Route(GET, p + "/model", PROJECT_READ, model::model),
                 new Route(POST, p + "/branches/{branch}/changes", PROJECT_WRITE, model::change),

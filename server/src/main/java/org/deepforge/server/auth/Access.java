@@ -6,6 +6,8 @@ public enum Access {
     PUBLIC,
     /** Any signed-in user. */
     USER,
+    /** A server administrator (accounts mode; the local user in local mode). */
+    ADMIN,
     PROJECT_READ,
     PROJECT_WRITE,
     PROJECT_OWNER;

@@ -2,33 +2,106 @@ package org.deepforge.server.auth;
 
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The single authorisation point every HTTP request and WebSocket subscription passes. In local mode
- * (bound to loopback, no accounts) every caller is the one local user, who owns every project.
- * Login and API tokens plug in at {@link #authenticate}.
+ * (bound to loopback, no accounts) every caller is the one local user, who owns every project. In
+ * accounts mode callers prove who they are with a session cookie or a personal API token.
  */
 public final class Authz {
     public static final Principal LOCAL = new Principal("local", "Local user", "local@localhost");
 
     private final Accounts accounts;
     private final boolean localMode;
+    private final Sessions sessions;
+    private final Tokens tokens;
 
     public Authz(Accounts accounts, boolean localMode) throws SQLException {
         this.accounts = accounts;
         this.localMode = localMode;
+        this.sessions = new Sessions(accounts.database());
+        this.tokens = new Tokens(accounts.database());
         if (localMode) {
             accounts.ensureUser(LOCAL);
         }
+    }
+
+    private final java.util.List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Runs {@code listener} whenever rights or credentials change (see {@link #changed()}). */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    /** Someone's rights or credentials changed: long-lived connections check theirs again. */
+    public void changed() {
+        listeners.forEach(Runnable::run);
     }
 
     public boolean localMode() {
         return localMode;
     }
 
+    public Sessions sessions() {
+        return sessions;
+    }
+
+    public Tokens tokens() {
+        return tokens;
+    }
+
     /** Who is calling; empty when nobody is signed in. Request headers/cookies come in as a lookup. */
-    public Optional<Principal> authenticate(java.util.function.Function<String, String> header) {
-        return localMode ? Optional.of(LOCAL) : Optional.empty();
+    public Optional<Principal> authenticate(Function<String, String> header) throws SQLException {
+        return identify(header).map(Caller::principal);
+    }
+
+    /**
+     * Who is calling and how: a bearer token wins over the session cookie. A bearer token that is not
+     * valid (unknown, revoked, expired) is a 401, not an anonymous request, so scripts learn at once.
+     */
+    public Optional<Caller> identify(Function<String, String> header) throws SQLException {
+        if (localMode) {
+            return Optional.of(Caller.local(LOCAL));
+        }
+        String authorization = header.apply("Authorization");
+        if (authorization != null && !authorization.isBlank()) {
+            if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                throw new AuthException(401, "the Authorization header must be \"Bearer <token>\" with a personal API token");
+            }
+            Optional<Tokens.Verified> v = tokens.verify(authorization.substring(7).strip());
+            if (v.isEmpty()) {
+                throw new AuthException(401, "the API token is not valid (unknown, revoked or expired); create a new one on your account page");
+            }
+            return Optional.of(new Caller(v.get().user().principal(), Caller.Via.TOKEN, Optional.empty(),
+                    Optional.of(v.get().token().scope()), Optional.of(v.get().token().id())));
+        }
+        Optional<String> session = cookie(header.apply("Cookie"), Sessions.COOKIE);
+        if (session.isPresent()) {
+            Optional<User> user = sessions.user(session.get());
+            if (user.isPresent()) {
+                return Optional.of(new Caller(user.get().principal(), Caller.Via.SESSION, session, Optional.empty(), Optional.empty()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The value of one cookie in a Cookie request header. */
+    public static Optional<String> cookie(String header, String name) {
+        if (header == null) {
+            return Optional.empty();
+        }
+        for (String part : header.split(";")) {
+            String p = part.strip();
+            int eq = p.indexOf('=');
+            if (eq > 0 && p.substring(0, eq).strip().equals(name)) {
+                String v = p.substring(eq + 1).strip();
+                if (!v.isEmpty()) {
+                    return Optional.of(v);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** Checks that {@code who} may do what {@code access} requires on {@code project}; throws otherwise. */
@@ -38,6 +111,12 @@ public final class Authz {
         }
         Principal user = who.orElseThrow(() -> new AuthException(401, "sign in first"));
         if (access == Access.USER) {
+            return;
+        }
+        if (access == Access.ADMIN) {
+            if (!isAdmin(user)) {
+                throw new AuthException(403, "only an administrator may do this");
+            }
             return;
         }
         String id = project.orElseThrow(() -> new IllegalStateException("route needs a {project} parameter"));
@@ -52,11 +131,23 @@ public final class Authz {
         }
     }
 
+    public boolean isAdmin(Principal user) throws SQLException {
+        if (localMode) {
+            return user.id().equals(LOCAL.id());
+        }
+        return accounts.user(user.id()).map(u -> u.admin() && !u.disabled()).orElse(false);
+    }
+
+    /** The user's role on the project; a public project gives every signed-in user at least reader rights. */
     public Optional<Role> roleOf(Principal user, String project) throws SQLException {
         if (localMode && user.id().equals(LOCAL.id())) {
             return Optional.of(Role.OWNER);
         }
-        return accounts.role(project, user.id());
+        Optional<Role> role = accounts.role(project, user.id());
+        if (role.isEmpty() && accounts.isPublic(project)) {
+            return Optional.of(Role.READER);
+        }
+        return role;
     }
 
     public boolean canRead(Principal user, String project) throws SQLException {

@@ -42,11 +42,14 @@ public final class CollabHub implements StoreListener, RunListener {
     private static final class Client {
         final WsContext ctx;
         final Principal principal;
+        /** The credentials of the upgrade request, to check again when rights change (sign-out, unsharing). */
+        final Map<String, String> credentials;
         final Set<Key> subscriptions = ConcurrentHashMap.newKeySet();
 
-        Client(WsContext ctx, Principal principal) {
+        Client(WsContext ctx, Principal principal, Map<String, String> credentials) {
             this.ctx = ctx;
             this.principal = principal;
+            this.credentials = credentials;
         }
 
         void send(String text) {
@@ -73,6 +76,49 @@ public final class CollabHub implements StoreListener, RunListener {
         this.store = store;
         this.vc = vc;
         this.authz = authz;
+        authz.onChange(this::revalidate);
+    }
+
+    /**
+     * Rights changed somewhere (sign-out, password change, a user disabled, a token revoked, a project
+     * unshared): sockets whose credentials no longer hold are closed, and subscriptions and watches the
+     * user may no longer read end with an error message.
+     */
+    public void revalidate() {
+        for (Client client : clients.values()) {
+            try {
+                Optional<Principal> now;
+                try {
+                    now = authz.authenticate(client.credentials::get);
+                } catch (AuthException e) {
+                    now = Optional.empty();
+                }
+                if (now.isEmpty() || !now.get().id().equals(client.principal.id())) {
+                    client.ctx.closeSession(4401, "signed out");
+                    disconnect(client.ctx.sessionId());
+                    continue;
+                }
+                for (Key key : List.copyOf(client.subscriptions)) {
+                    if (!authz.canRead(client.principal, key.project())) {
+                        unsubscribe(client, key);
+                        error(client, "no longer subscribed to " + key.project() + "/" + key.branch() + ": no project \""
+                                + key.project() + "\"");
+                    }
+                }
+                for (Map.Entry<String, Set<Client>> w : watchers.entrySet()) {
+                    if (w.getValue().contains(client)) {
+                        Optional<String> project = projectOfExecution.apply(w.getKey());
+                        if (project.isEmpty() || !authz.canRead(client.principal, project.get())) {
+                            w.getValue().remove(client);
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                LOG.warn("re-checking a WebSocket client's rights failed; closing it", e);
+                client.ctx.closeSession(1011, "internal error");
+                disconnect(client.ctx.sessionId());
+            }
+        }
     }
 
     /** How to find the project of an execution (for authorising {@code watch}). */
@@ -88,7 +134,14 @@ public final class CollabHub implements StoreListener, RunListener {
                 return;
             }
             ctx.enableAutomaticPings();
-            clients.put(ctx.sessionId(), new Client(ctx, who.get()));
+            Map<String, String> credentials = new java.util.HashMap<>();
+            for (String h : List.of("Authorization", "Cookie")) {
+                String v = ctx.header(h);
+                if (v != null) {
+                    credentials.put(h, v);
+                }
+            }
+            clients.put(ctx.sessionId(), new Client(ctx, who.get(), Map.copyOf(credentials)));
         });
         ws.onMessage(ctx -> {
             Client client = clients.get(ctx.sessionId());
@@ -133,7 +186,7 @@ public final class CollabHub implements StoreListener, RunListener {
             error(client, e.getMessage());
         } catch (Exception e) {
             LOG.error("websocket message failed", e);
-            error(client, "internal error: " + e);
+            error(client, "internal error; the server log has the details");
         }
     }
 
@@ -175,7 +228,13 @@ public final class CollabHub implements StoreListener, RunListener {
             error(client, "no execution \"" + execution + "\"");
             return;
         }
-        authz.check(Optional.of(client.principal), Access.PROJECT_READ, project);
+        try {
+            authz.check(Optional.of(client.principal), Access.PROJECT_READ, project);
+        } catch (AuthException e) {
+            // the same answer as for an id that does not exist: a stranger learns neither the project nor that it ran
+            error(client, "no execution \"" + execution + "\"");
+            return;
+        }
         watchers.computeIfAbsent(execution, e -> ConcurrentHashMap.newKeySet()).add(client);
         client.send(Json.compact(Json.MAPPER.createObjectNode().put("type", "watching").put("execution", execution)));
     }
