@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Assumptions;
  * loopback started by {@code scripts/slurm-local} (idempotent, so every test class may ask). Without slurm-wlm
  * installed the tests fail and say how to install it, unless DEEPFORGE_SKIP_SLURM=1.
  */
-final class SlurmCluster {
+public final class SlurmCluster {
     private static Map<String, String> env;
 
     private SlurmCluster() {}
 
     /** The variables the Slurm client commands need (SLURM_CONF), starting the local cluster if none answers. */
-    static synchronized Map<String, String> clientEnv() {
+    public static synchronized Map<String, String> clientEnv() {
         if (env != null) {
             return env;
         }
