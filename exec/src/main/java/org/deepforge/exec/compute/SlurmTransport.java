@@ -97,24 +97,39 @@ interface SlurmTransport {
             builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         }
         Process p = builder.start();
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-        if (stdin != null) {
-            try (OutputStream in = p.getOutputStream()) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        String out = read(p.getInputStream());
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()), Readers.POOL);
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()), Readers.POOL);
         try {
+            if (stdin != null) {
+                try (OutputStream in = p.getOutputStream()) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            // a command that hangs (an unreachable login node) is killed, never waited on for ever
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IOException(builder.command().get(0) + " did not finish within " + TIMEOUT_SECONDS + " s");
             }
-            return new Result(p.exitValue(), out, err.join());
+            return new Result(p.exitValue(), out.join(), err.join());
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running " + builder.command().get(0), e);
+        } catch (IOException e) {
+            p.destroyForcibly();
+            throw e;
         }
+    }
+
+    /** Threads that drain the commands' output: their own, so one slow command (a hanging ssh) never holds up the others. */
+    final class Readers {
+        static final java.util.concurrent.ExecutorService POOL = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "slurm-output");
+            t.setDaemon(true);
+            return t;
+        });
+
+        private Readers() {}
     }
 
     private static String read(InputStream in) {

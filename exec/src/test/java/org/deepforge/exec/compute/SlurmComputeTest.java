@@ -115,6 +115,19 @@ class SlurmComputeTest {
     void aFailingJobExitsWithItsCodeAndSlurmsReason() throws Exception {
         Handle h = slurm.submit(bundle("fails", "import sys\nprint('bye')\nsys.exit(3)\n"), Map.of(), config());
         assertThat(finished(slurm, h)).isEqualTo(new State.Exited(3, "FAILED: exit code 3"));
+
+        // long after the job, when slurmctld has forgotten it (MinJobAge), the job-completion log still knows
+        SlurmTransport local = SlurmTransport.Local.of(SlurmCluster.clientEnv());
+        List<String> asked = new ArrayList<>();
+        SlurmTransport forgetful = (command, stdin) -> {
+            asked.add(command.get(0) + (command.contains("-c") ? " -c" : ""));
+            if (command.get(0).equals("squeue") || command.get(0).equals("scontrol")) {
+                return new SlurmTransport.Result(1, "", "slurm_load_jobs error: Invalid job id specified");
+            }
+            return local.run(command, stdin);
+        };
+        assertThat(new SlurmQueue(forgetful, () -> {}).state(h.ref(), false)).isEqualTo(new State.Exited(3, "FAILED: exit code 3"));
+        assertThat(asked).containsExactly("squeue", "scontrol", "sacct", "sacct -c");
     }
 
     @Test
