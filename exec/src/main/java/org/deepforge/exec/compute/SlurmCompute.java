@@ -257,6 +257,7 @@ public final class SlurmCompute implements ComputeAdapter {
             if (ssh.port() != 22) {
                 s.put("port", ssh.port());
             }
+            ssh.knownHostsFile().ifPresent(f -> s.put("knownHostsFile", f.toString()));
         } else {
             d.put("local", true);
         }

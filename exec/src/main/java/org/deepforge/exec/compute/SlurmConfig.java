@@ -64,6 +64,8 @@ record SlurmConfig(Optional<String> partition, int cpus, Optional<String> memory
         sp.putObject("user").put("type", "string");
         sp.putObject("identityFile").put("type", "string").put("description", "path of the private key on the server");
         sp.putObject("port").put("type", "integer").put("minimum", 1).put("maximum", 65535);
+        sp.putObject("knownHostsFile").put("type", "string")
+                .put("description", "known_hosts file holding the login node's host key (default: the server user's ~/.ssh/known_hosts)");
         ssh.putArray("required").add("host");
         ssh.put("additionalProperties", false);
         return schema;
@@ -226,9 +228,9 @@ record SlurmConfig(Optional<String> partition, int cpus, Optional<String> memory
                 throw new IllegalArgumentException("Slurm config \"ssh\" never takes a password: give \"identityFile\", the path of a"
                         + " private key on the server whose public key the login node accepts");
             }
-            if (!Set.of("host", "user", "identityFile", "port").contains(key)) {
+            if (!Set.of("host", "user", "identityFile", "port", "knownHostsFile").contains(key)) {
                 throw new IllegalArgumentException("Slurm config \"ssh\" has an unknown key \"" + key + "\"; known keys: host, user,"
-                        + " identityFile, port");
+                        + " identityFile, port, knownHostsFile");
             }
         }
         String host = text(v, "host").orElseThrow(() -> new IllegalArgumentException("Slurm config \"ssh\" needs a \"host\" (the login node)"));
@@ -244,6 +246,7 @@ record SlurmConfig(Optional<String> partition, int cpus, Optional<String> memory
         if (port > 65535) {
             throw new IllegalArgumentException("Slurm config \"ssh.port\" must be at most 65535, not " + port);
         }
-        return Optional.of(new SlurmTransport.Ssh(host, user, identity, port));
+        Optional<Path> knownHosts = text(v, "knownHostsFile").map(f -> Path.of(singleLine("ssh.knownHostsFile", f)));
+        return Optional.of(new SlurmTransport.Ssh(host, user, identity, port, knownHosts));
     }
 }

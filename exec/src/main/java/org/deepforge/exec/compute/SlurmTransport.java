@@ -58,13 +58,24 @@ interface SlurmTransport {
         }
     }
 
-    /** The Slurm client commands on a login node: {@code ssh -o BatchMode=yes -i <identityFile> user@host <command>}. */
-    record Ssh(String host, Optional<String> user, Optional<Path> identityFile, int port) implements SlurmTransport {
+    /**
+     * The Slurm client commands on a login node: {@code ssh -o BatchMode=yes -i <identityFile> user@host <command>}.
+     * Commands share one SSH connection (ControlMaster) and at most {@link #CONCURRENT} run at once, so a burst of
+     * submissions neither opens dozens of connections nor runs into the login node's MaxSessions.
+     */
+    record Ssh(String host, Optional<String> user, Optional<Path> identityFile, int port, Optional<Path> knownHostsFile)
+            implements SlurmTransport {
+        static final int CONCURRENT = 8;
+        private static final Map<Ssh, java.util.concurrent.Semaphore> SLOTS = new java.util.concurrent.ConcurrentHashMap<>();
+
         /** The ssh command line that runs {@code command} on the login node (each word quoted for its shell). */
         List<String> sshCommand(List<String> command) {
             List<String> argv = new ArrayList<>(List.of("ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=15",
                     "-o", "ServerAliveInterval=15"));
             identityFile.ifPresent(f -> argv.addAll(List.of("-i", f.toString(), "-o", "IdentitiesOnly=yes")));
+            knownHostsFile.ifPresent(f -> argv.addAll(List.of("-o", "UserKnownHostsFile=" + f, "-o", "StrictHostKeyChecking=yes")));
+            controlDir().ifPresent(d -> argv.addAll(List.of("-o", "ControlMaster=auto", "-o", "ControlPath=" + d + "/%C",
+                    "-o", "ControlPersist=60")));
             if (port != 22) {
                 argv.addAll(List.of("-p", Integer.toString(port)));
             }
@@ -80,7 +91,32 @@ interface SlurmTransport {
             // ssh needs HOME (known_hosts) and PATH; nothing else of the server's reaches the login node
             Map<String, String> env = builder.environment();
             env.keySet().removeIf(k -> !List.of("PATH", "HOME", "USER", "LANG", "SSH_AUTH_SOCK").contains(k));
-            return SlurmTransport.exec(builder, stdin);
+            java.util.concurrent.Semaphore slots = SLOTS.computeIfAbsent(this, k -> new java.util.concurrent.Semaphore(CONCURRENT));
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting to run " + command.get(0) + " on " + host, e);
+            }
+            try {
+                return SlurmTransport.exec(builder, stdin);
+            } finally {
+                slots.release();
+            }
+        }
+
+        /** A private directory for the shared connections' sockets (short: socket paths are limited to ~100 bytes). */
+        private static Optional<Path> controlDir() {
+            Path dir = Path.of("/tmp", "deepforge-ssh-" + System.getProperty("user.name"));
+            try {
+                if (!java.nio.file.Files.isDirectory(dir)) {
+                    java.nio.file.Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+                }
+                return Optional.of(dir);
+            } catch (IOException | UnsupportedOperationException e) {
+                return Optional.empty();
+            }
         }
     }
 
@@ -110,7 +146,10 @@ interface SlurmTransport {
                 p.destroyForcibly();
                 throw new IOException(builder.command().get(0) + " did not finish within " + TIMEOUT_SECONDS + " s");
             }
-            return new Result(p.exitValue(), out.join(), err.join());
+            // a process it left behind (an ssh connection master) could hold the pipes open: do not wait for ever
+            return new Result(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            throw new IOException(builder.command().get(0) + " ended but its output was not closed: " + e, e);
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();

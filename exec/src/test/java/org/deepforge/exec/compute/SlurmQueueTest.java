@@ -81,7 +81,7 @@ class SlurmQueueTest {
     @Test
     void sshRunsTheCommandOnTheLoginNodeWithKeyAuthenticationOnly() {
         SlurmTransport.Ssh ssh = new SlurmTransport.Ssh("login.hpc.example", Optional.of("alice"),
-                Optional.of(Path.of("/srv/deepforge/id_ed25519")), 22);
+                Optional.of(Path.of("/srv/deepforge/id_ed25519")), 22, Optional.empty());
         assertThat(ssh.sshCommand(List.of("squeue", "-h", "-o", "%i|%T", "-j", "1,2")))
                 .containsSubsequence("ssh", "-o", "BatchMode=yes", "-i", "/srv/deepforge/id_ed25519", "alice@login.hpc.example", "--")
                 .last().isEqualTo("squeue -h -o '%i|%T' -j 1,2");
