@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SlurmQueue {
     static final long FRESH_MILLIS = 300;
+    private static final long FRESH_NANOS = FRESH_MILLIS * 1_000_000;
     private static final Logger LOG = LoggerFactory.getLogger(SlurmQueue.class);
     private static final int IDS_PER_CALL = 500;
 
@@ -60,14 +61,14 @@ final class SlurmQueue {
         } else if (since == null) {
             // a job this instance did not submit (a server restart): ask about it at once
             s = refresh(now);
-        } else if (now - s.askedAt() > FRESH_MILLIS) {
-            s = refresh(now - FRESH_MILLIS);
+        } else if (now - s.askedAt() > FRESH_NANOS) {
+            s = refresh(now - FRESH_NANOS);
         }
         Job job = s.jobs().get(id);
         if (job != null) {
             return remember(id, SlurmStates.of(job));
         }
-        if (s.askedAt() < tracked.getOrDefault(id, Long.MIN_VALUE)) {
+        if (s.askedAt() <= tracked.getOrDefault(id, Long.MIN_VALUE)) {
             return new State.Waiting("PENDING (submitted)");
         }
         if (s.error().isPresent()) {
@@ -179,6 +180,6 @@ final class SlurmQueue {
     }
 
     private static long now() {
-        return System.nanoTime() / 1_000_000;
+        return System.nanoTime();
     }
 }

@@ -76,7 +76,7 @@ class SlurmComputeTest {
         Handle h = slurm.submit(b, Map.of("JOB_VAR", "a b 'c' $HOME"), config());
         assertThat(h.adapter()).isEqualTo("slurm");
         assertThat(h.ref()).matches("\\d+");
-        assertThat(slurm.state(h)).isInstanceOf(State.Waiting.class);
+        assertThat(slurm.state(h)).isInstanceOfAny(State.Waiting.class, State.Running.class);
 
         // a line arrives while the job still runs: python -u, and Slurm appends to the file as it goes
         await().atMost(JOB).pollInterval(Duration.ofMillis(20)).until(() -> Files.exists(b.resolve("console.log"))
@@ -187,6 +187,17 @@ class SlurmComputeTest {
         assertThat(finished(slurm, h)).isInstanceOf(State.Exited.class);
 
         assertThat(restarted.state(new Handle("slurm", "987654321", h.bundle()))).isInstanceOf(State.Lost.class);
+    }
+
+    @Test
+    @Order(5)
+    void aQueuedJobWaitsWithTheSchedulersReason() throws Exception {
+        ObjectNode held = config();
+        held.putArray("extraSbatch").add("#SBATCH --hold");
+        Handle h = slurm.submit(bundle("held", "print('released')\n"), Map.of(), held);
+        await().atMost(JOB).until(() -> slurm.state(h).equals(new State.Waiting("PENDING (JobHeldUser)")));
+        slurm.cancel(h);
+        assertThat(((State.Exited) slurm.state(h)).reason()).startsWith("CANCELLED");
     }
 
     @Test

@@ -60,6 +60,38 @@ class SlurmQueueTest {
     }
 
     @Test
+    void listenersHearOfChangesSeenByAPoll() throws Exception {
+        Counting cluster = new Counting();
+        AtomicInteger heard = new AtomicInteger();
+        SlurmQueue queue = new SlurmQueue(cluster, heard::incrementAndGet);
+        queue.submitted("1");
+        queue.state("1", false);
+        assertThat(heard.get()).isEqualTo(1);
+        Thread.sleep(SlurmQueue.FRESH_MILLIS + 50);
+        queue.state("1", false);
+        assertThat(heard.get()).as("nothing changed").isEqualTo(1);
+    }
+
+    @Test
+    void theBatchScriptCarriesTheConfigAndOnlyTheJobsEnvironment() {
+        com.fasterxml.jackson.databind.node.ObjectNode config = org.deepforge.model.Json.MAPPER.createObjectNode()
+                .put("partition", "gpu").put("cpus", 4).put("memory", "16G").put("gpus", 2).put("timeLimit", 90)
+                .put("account", "proj-7").put("activate", "source /opt/venv/bin/activate");
+        config.putArray("extraSbatch").add("#SBATCH --qos=short");
+        String script = SlurmCompute.script(Path.of("/shared/runs/e1/train"), java.util.Map.of("EXTRA", "it's"), SlurmConfig.parse(config));
+        assertThat(script).startsWith("#!/bin/bash\n#SBATCH --job-name=deepforge-e1-train\n").contains(
+                "#SBATCH --output=/shared/runs/e1/train/console.log\n", "#SBATCH --open-mode=append\n",
+                "#SBATCH --chdir=/shared/runs/e1/train\n", "#SBATCH --export=NONE\n", "#SBATCH --partition=gpu\n",
+                "#SBATCH --cpus-per-task=4\n", "#SBATCH --mem=16G\n", "#SBATCH --gres=gpu:2\n", "#SBATCH --time=90\n",
+                "#SBATCH --account=proj-7\n", "#SBATCH --qos=short\n", "export OMP_NUM_THREADS=4\n",
+                "export DEEPFORGE_EVENTS=/shared/runs/e1/train/events.jsonl\n", "export EXTRA='it'\\''s'\n",
+                "source /opt/venv/bin/activate\nexec python3 -u main.py\n");
+        // every #SBATCH line comes before the first command, or sbatch ignores it
+        int lastOption = script.lastIndexOf("#SBATCH");
+        assertThat(script.indexOf("export ")).isGreaterThan(lastOption);
+    }
+
+    @Test
     void slurmStatesMapToTheAdaptersStates() {
         assertThat(SlurmStates.of("PENDING", "Resources", "1:00", "0:0")).isEqualTo(new State.Waiting("PENDING (Resources)"));
         assertThat(SlurmStates.of("CONFIGURING", "None", "1:00", "0:0")).isEqualTo(new State.Waiting("CONFIGURING"));
