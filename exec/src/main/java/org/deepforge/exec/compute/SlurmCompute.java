@@ -185,6 +185,8 @@ public final class SlurmCompute implements ComputeAdapter {
             s.append(line).append('\n');
         }
         s.append("# written by DeepForge; runs the job's main.py with only the variables below added\n");
+        // --export=NONE gives a job its user's login environment only where sbatch runs as root; elsewhere PATH may be unset
+        s.append("export PATH=\"${PATH:-/usr/local/bin:/usr/bin:/bin}\"\n");
         for (Map.Entry<String, String> e : environment(dir, env, c).entrySet()) {
             s.append("export ").append(e.getKey()).append('=').append(SlurmTransport.shellQuote(e.getValue())).append('\n');
         }

@@ -148,6 +148,10 @@ final class SlurmQueue {
                 return SlurmStates.of(f.get("JobState"), f.getOrDefault("Reason", "None"), f.getOrDefault("TimeLimit", ""),
                         f.getOrDefault("ExitCode", "0:0"));
             }
+            if (!r.ok() && !r.err().contains("Invalid job id")) {
+                // not "no such job" but a failure to ask: never call a job lost for that
+                return new State.Waiting("cannot reach Slurm: scontrol: " + r.err().strip());
+            }
             List<String> format = List.of("-n", "-P", "-X", "-j", id, "-o", "JobID,State,ExitCode,Timelimit");
             r = transport.run(concat(List.of("sacct"), format), null);
             if (!r.ok() || r.out().isBlank()) {
