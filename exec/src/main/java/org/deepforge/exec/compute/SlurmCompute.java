@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.deepforge.model.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs jobs on a Slurm cluster through the scheduler's own commands ({@code sbatch --parsable}, {@code squeue},
@@ -23,6 +25,7 @@ import org.deepforge.model.Json;
  * cluster (which login node) runs it.
  */
 public final class SlurmCompute implements ComputeAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(SlurmCompute.class);
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** Variables of the server's passed on to jobs: the language settings, never paths or credentials (the cluster has its own). */
     private static final List<String> PASSED_ON = List.of("LANG", "LC_ALL", "TZ");
@@ -103,10 +106,10 @@ public final class SlurmCompute implements ComputeAdapter {
         try {
             SlurmTransport.Result r = transport.run(List.of("scancel", handle.ref()), null);
             if (!r.ok()) {
-                org.slf4j.LoggerFactory.getLogger(SlurmCompute.class).warn("scancel {}: {}", handle.ref(), r.err().strip());
+                LOG.warn("scancel {}: {}", handle.ref(), r.err().strip());
             }
         } catch (IOException e) {
-            org.slf4j.LoggerFactory.getLogger(SlurmCompute.class).warn("scancel {} failed", handle.ref(), e);
+            LOG.warn("scancel {} failed", handle.ref(), e);
             return;
         }
         // Slurm reports CANCELLED once the job's processes are gone (COMPLETING while it kills them)
@@ -243,7 +246,7 @@ public final class SlurmCompute implements ComputeAdapter {
                     }
                 }
             } catch (IOException | IllegalArgumentException e) {
-                org.slf4j.LoggerFactory.getLogger(SlurmCompute.class).warn("cannot read {}: {}", file, e.getMessage());
+                LOG.warn("cannot read {}: {}", file, e.getMessage());
             }
             return local;
         });

@@ -236,6 +236,9 @@ class SlurmComputeTest {
         assertThatThrownBy(() -> slurm.submit(b, Map.of(), config().put("sharedDir", "/nfs/deepforge")))
                 .hasMessageContaining("not under the shared directory /nfs/deepforge");
         assertThat(Files.exists(b.resolve("slurm.sh"))).as("nothing written for a rejected config").isFalse();
+        // what only the cluster can judge comes back with sbatch's own words
+        assertThatThrownBy(() -> slurm.submit(b, Map.of(), config().put("partition", "nosuch"))).isInstanceOf(IOException.class)
+                .hasMessageContaining("sbatch did not accept the job").hasMessageContaining("invalid partition");
         assertThat(slurm.configSchema().path("title").asText()).isEqualTo("Slurm cluster");
         assertThat(slurm.maxSubmitted(config())).isEqualTo(500);
         assertThat(slurm.maxSubmitted(config().put("maxQueued", 2000))).isEqualTo(2000);
