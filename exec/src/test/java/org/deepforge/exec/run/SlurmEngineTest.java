@@ -26,13 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
 class SlurmEngineTest {
     @TempDir
     Path dir;
+    final Map<String, JobStatus> statuses = new ConcurrentHashMap<>();
+    final List<String> console = new CopyOnWriteArrayList<>();
+    final Map<String, JobStatus> finished = new ConcurrentHashMap<>();
 
-    @Test
-    void aThreeOperationPipelineRunsAsSlurmJobs() throws Exception {
-        PythonRuntime runtime = PythonRuntime.unpack(dir.resolve("runtime"));
-        Map<String, JobStatus> statuses = new ConcurrentHashMap<>();
-        List<String> console = new CopyOnWriteArrayList<>();
-        Map<String, JobStatus> finished = new ConcurrentHashMap<>();
+    Engine engine(PythonRuntime runtime) {
         RunListener listener = new RunListener() {
             @Override
             public void status(String execution, String job, JobStatus status, String message) {
@@ -49,9 +47,14 @@ class SlurmEngineTest {
                 finished.put(execution, status);
             }
         };
-        try (Engine engine = new Engine(new BundleWriter(runtime.root()), new SlurmCompute(SlurmCluster.clientEnv()),
-                dir.resolve("runs"), 2, listener)) {
-            engine.start("s1", model(runtime), "p");
+        return new Engine(new BundleWriter(runtime.root()), new SlurmCompute(SlurmCluster.clientEnv()), dir.resolve("runs"), 2, listener);
+    }
+
+    @Test
+    void aThreeOperationPipelineRunsAsSlurmJobs() throws Exception {
+        PythonRuntime runtime = PythonRuntime.unpack(dir.resolve("runtime"));
+        try (Engine engine = engine(runtime)) {
+            engine.start("s1", model(runtime, "print('made', values)"), "p");
             await().atMost(Duration.ofSeconds(60)).until(() -> finished.containsKey("s1"));
         }
         assertThat(finished.get("s1")).as("console: %s", console).isEqualTo(JobStatus.SUCCESS);
@@ -61,11 +64,26 @@ class SlurmEngineTest {
         assertThat(Files.readString(dir.resolve("runs/s1/sum/slurm.sh"))).contains("#SBATCH --job-name=deepforge-s1-sum");
     }
 
-    static JsonNode model(PythonRuntime runtime) throws Exception {
+    @Test
+    void cancellingAnExecutionCancelsItsSlurmJobWithinTwoSeconds() throws Exception {
+        PythonRuntime runtime = PythonRuntime.unpack(dir.resolve("runtime"));
+        try (Engine engine = engine(runtime)) {
+            engine.start("s2", model(runtime, "print('working', flush=True); import time; time.sleep(120)"), "p");
+            await().atMost(Duration.ofSeconds(60)).until(() -> console.contains("make: working"));
+            long t0 = System.nanoTime();
+            engine.cancel("s2");
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertThat(seconds).isLessThan(2.0);
+            assertThat(statuses).containsEntry("make", JobStatus.CANCELLED).containsEntry("scale", JobStatus.CANCELLED);
+            assertThat(EngineTest.processesUnder(dir)).as("processes left in the job's directory").isEmpty();
+        }
+    }
+
+    static JsonNode model(PythonRuntime runtime, String makeLine) throws Exception {
         ObjectNode model = (ObjectNode) Json.MAPPER.readTree("""
             {"project": {"name": "e"}, "architectures": {}, "artifacts": {}, "utils": {},
              "operations": {
-               "Make": {"code": "class Make:\\n    def __init__(self, n=3):\\n        self.n = n\\n\\n    def execute(self):\\n        values = list(range(self.n))\\n        print('made', values)\\n        return values\\n"},
+               "Make": {"code": "class Make:\\n    def __init__(self, n=3):\\n        self.n = n\\n\\n    def execute(self):\\n        values = list(range(self.n))\\n        %s\\n        return values\\n"},
                "Scale": {"code": "class Scale:\\n    def __init__(self, factor=2):\\n        self.factor = factor\\n\\n    def execute(self, values):\\n        print('scaling', values)\\n        return [v * self.factor for v in values]\\n"},
                "Sum": {"code": "class Sum:\\n    def execute(self, values):\\n        total = sum(values)\\n        print('total', total)\\n        return total\\n"}},
              "pipelines": {"p": {"name": "chain", "nodes": {
@@ -75,7 +93,7 @@ class SlurmEngineTest {
                "connections": {
                  "c1": {"from": {"node": "make", "port": "values"}, "to": {"node": "scale", "port": "values"}},
                  "c2": {"from": {"node": "scale", "port": "output"}, "to": {"node": "sum", "port": "values"}}}}}}
-            """);
+            """.formatted(makeLine));
         try (Analysis analysis = new Analysis("/usr/bin/python3", runtime.root(), Duration.ofSeconds(20))) {
             return new OperationRules(analysis).prepare(Json.MAPPER.createObjectNode(), model);
         }
