@@ -29,6 +29,7 @@ class SlurmEngineTest {
     final Map<String, JobStatus> statuses = new ConcurrentHashMap<>();
     final List<String> console = new CopyOnWriteArrayList<>();
     final Map<String, JobStatus> finished = new ConcurrentHashMap<>();
+    final Map<String, Engine.Known> positions = new ConcurrentHashMap<>();
 
     Engine engine(PythonRuntime runtime) {
         RunListener listener = new RunListener() {
@@ -45,6 +46,11 @@ class SlurmEngineTest {
             @Override
             public void finished(String execution, JobStatus status) {
                 finished.put(execution, status);
+            }
+
+            @Override
+            public void position(String execution, String job, String handle, long consoleOffset, long eventsOffset) {
+                positions.put(job, new Engine.Known(JobStatus.RUNNING, handle, consoleOffset, eventsOffset, null));
             }
         };
         return new Engine(new BundleWriter(runtime.root()), new SlurmCompute(SlurmCluster.clientEnv()), dir.resolve("runs"), 2, listener);
@@ -77,6 +83,26 @@ class SlurmEngineTest {
             assertThat(statuses).containsEntry("make", JobStatus.CANCELLED).containsEntry("scale", JobStatus.CANCELLED);
             assertThat(EngineTest.processesUnder(dir)).as("processes left in the job's directory").isEmpty();
         }
+    }
+
+    @Test
+    void aRestartedServerTakesUpItsRunningSlurmJob() throws Exception {
+        PythonRuntime runtime = PythonRuntime.unpack(dir.resolve("runtime"));
+        JsonNode model = model(runtime, "print('working', flush=True); import time; time.sleep(4); print('done', flush=True)");
+        try (Engine before = engine(runtime)) {
+            before.start("s3", model, "p");
+            await().atMost(Duration.ofSeconds(60)).until(() -> console.contains("make: working") && positions.containsKey("make")
+                    && positions.get("make").consoleOffset() > 0);
+        }
+        // a new engine and a new adapter know only what the run database kept: the Slurm job id and offsets
+        Engine.Known make = positions.get("make");
+        assertThat(finished).doesNotContainKey("s3");
+        try (Engine after = engine(runtime)) {
+            after.resume("s3", model, "p", null, "", Map.of("make", make));
+            await().atMost(Duration.ofSeconds(60)).until(() -> finished.containsKey("s3"));
+        }
+        assertThat(finished.get("s3")).as("console: %s", console).isEqualTo(JobStatus.SUCCESS);
+        assertThat(console).containsOnlyOnce("make: working").contains("make: done", "sum: total 60");
     }
 
     static JsonNode model(PythonRuntime runtime, String makeLine) throws Exception {
