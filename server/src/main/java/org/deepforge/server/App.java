@@ -139,7 +139,9 @@ public final class App implements AutoCloseable {
                 ? Optional.of(new WarmPython(config.python(), runtime.root(), java.util.Map.of(), WarmPython.LIGHT).start())
                 : Optional.empty();
         SecretStore secrets = new SecretStore(db, config.dataDir().resolve("secrets.key"));
-        Placements placements = new Placements(new LocalCompute(config.python(), 1, warm, warmLight), storage);
+        // a Slurm cluster is reached with this server's SLURM_CONF, or over SSH to a login node named in the run dialog
+        Placements placements = new Placements(new LocalCompute(config.python(), 1, warm, warmLight), storage)
+                .compute(new org.deepforge.exec.compute.SlurmCompute());
         ArtifactsApi artifactsApi = new ArtifactsApi(store, placements);
         executions = new Executions(new RunDatabase(config.dataDir().resolve("runs.db")), config.dataDir().resolve("runs"),
                 new BundleWriter(runtime.root(), true, modules), placements, artifactsApi, cores, hub);

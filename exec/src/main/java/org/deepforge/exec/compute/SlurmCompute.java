@@ -57,6 +57,11 @@ public final class SlurmCompute implements ComputeAdapter {
     }
 
     @Override
+    public void validate(JsonNode config) {
+        SlurmConfig.parse(config);
+    }
+
+    @Override
     public int maxSubmitted(JsonNode config) {
         try {
             return SlurmConfig.parse(config).maxQueued();
