@@ -141,7 +141,7 @@ public final class App implements AutoCloseable {
         SecretStore secrets = new SecretStore(db, config.dataDir().resolve("secrets.key"));
         // a Slurm cluster is reached with this server's SLURM_CONF, or over SSH to a login node named in the run dialog
         Placements placements = new Placements(new LocalCompute(config.python(), 1, warm, warmLight), storage)
-                .compute(new org.deepforge.exec.compute.SlurmCompute());
+                .compute(new org.deepforge.exec.compute.SlurmCompute(slurmClient()));
         ArtifactsApi artifactsApi = new ArtifactsApi(store, placements);
         executions = new Executions(new RunDatabase(config.dataDir().resolve("runs.db")), config.dataDir().resolve("runs"),
                 new BundleWriter(runtime.root(), true, modules), placements, artifactsApi, cores, hub);
@@ -230,6 +230,12 @@ public final class App implements AutoCloseable {
         try (var in = App.class.getResourceAsStream("/webapp/index.html")) {
             ctx.html(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
         }
+    }
+
+    /** The Slurm client's settings: the server's own SLURM_CONF, unless {@code -Ddeepforge.slurm.conf} names another. */
+    private static java.util.Map<String, String> slurmClient() {
+        String conf = System.getProperty("deepforge.slurm.conf");
+        return conf == null || conf.isBlank() ? java.util.Map.of() : java.util.Map.of("SLURM_CONF", conf);
     }
 
     static boolean isLoopback(String host) {

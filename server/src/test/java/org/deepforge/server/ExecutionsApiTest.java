@@ -25,6 +25,11 @@ class ExecutionsApiTest {
     }
 
     static String project(String makeBody) throws Exception {
+        return project(server, makeBody);
+    }
+
+    /** A project with the three-operation pipeline "chain" (make → scale → sum) on {@code server}. */
+    static String project(TestServer server, String makeBody) throws Exception {
         String p = server.post("/api/v1/projects", "{\"name\":\"Run\",\"empty\":true}").json().get("id").asText();
         String ops = "{\"Make\":{\"code\":" + Json.MAPPER.writeValueAsString("import time\n\nclass Make:\n    def __init__(self, n=3):\n        self.n = n\n\n"
                 + "    def execute(self):\n" + makeBody) + "},"
