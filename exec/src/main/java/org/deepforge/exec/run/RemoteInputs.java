@@ -59,7 +59,7 @@ final class RemoteInputs {
             return;
         }
         StorageAdapter storage = placement.reader().storageOf(meta.get("remote"));
-        URI url = storage.presignGet(meta.path("remote").path("key").asText(), ttl)
+        URI url = storage.jobLink(meta.path("remote").path("key").asText(), ttl)
                 .orElseThrow(() -> new IOException(storage.name() + " storage cannot give jobs links to its objects"));
         ObjectNode fetch = Json.MAPPER.createObjectNode().put("url", url.toString())
                 .put("sha256", meta.path("sha256").asText()).put("size", meta.path("size").asLong());

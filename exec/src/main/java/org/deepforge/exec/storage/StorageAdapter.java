@@ -35,7 +35,7 @@ public interface StorageAdapter {
     }
 
     /** A link a job may GET the object from for {@code ttl}, with no credential of its own; empty if this storage has none. */
-    default Optional<java.net.URI> presignGet(String key, java.time.Duration ttl) throws IOException {
+    default Optional<java.net.URI> jobLink(String key, java.time.Duration ttl) throws IOException {
         return Optional.empty();
     }
 }
