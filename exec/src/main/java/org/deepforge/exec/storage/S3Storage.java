@@ -15,6 +15,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import org.deepforge.model.Json;
 import org.slf4j.Logger;
@@ -31,7 +34,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -43,14 +45,15 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * its SHA-256 is recorded in a small sidecar object {@code <key>.sha256} (in {@code sha256sum} format),
  * which {@link #get} checks the bytes against as they are read. A sidecar rather than user metadata,
  * because metadata can only be added after the upload by a server-side copy of the whole object.
- * Uploads stream in parts of {@code partSize} bytes through one reused buffer and are aborted on any
- * failure, so nothing half-written stays behind.
+ * Uploads stream in parts of {@code partSize} bytes through a few reused buffers, several parts in
+ * flight at once, and are aborted on any failure, so nothing half-written stays behind.
  */
 public final class S3Storage implements StorageAdapter, AutoCloseable {
     /** The default part size of multipart uploads (S3 allows 10,000 parts, so objects up to 160 GiB). */
     public static final int DEFAULT_PART_SIZE = 16 << 20;
+    /** How many parts of one upload are sent at once by default (memory: one more part buffer than this). */
+    public static final int DEFAULT_PARALLEL_PARTS = 3;
     static final int MIN_PART_SIZE = 5 << 20;
-    private static final int MAX_PARTS = 10_000;
     private static final String SIDECAR = ".sha256";
     private static final Logger log = LoggerFactory.getLogger(S3Storage.class);
 
@@ -127,17 +130,31 @@ public final class S3Storage implements StorageAdapter, AutoCloseable {
     private final S3Presigner presigner;
     private final S3Failures failures;
     private final int partSize;
+    private final int parallelParts;
+    private final ExecutorService uploads;
 
     public S3Storage(Settings settings, Credentials credentials) {
-        this(settings, credentials, DEFAULT_PART_SIZE);
+        this(settings, credentials, DEFAULT_PART_SIZE, DEFAULT_PARALLEL_PARTS);
     }
 
-    public S3Storage(Settings settings, Credentials credentials, int partSize) {
+    /** With {@code partSize}-byte parts (at least 5 MiB), {@code parallelParts} of them uploading at once. */
+    public S3Storage(Settings settings, Credentials credentials, int partSize, int parallelParts) {
         if (partSize < MIN_PART_SIZE) {
             throw new IllegalArgumentException("S3 parts must be at least 5 MiB, not " + partSize + " bytes");
         }
+        if (parallelParts < 1) {
+            throw new IllegalArgumentException("at least one part must upload at a time, not " + parallelParts);
+        }
         this.settings = settings;
         this.partSize = partSize;
+        this.parallelParts = parallelParts;
+        AtomicInteger threads = new AtomicInteger();
+        // bounded: at most this many part uploads run at once across all puts of this adapter
+        this.uploads = Executors.newFixedThreadPool(parallelParts, r -> {
+            Thread t = new Thread(r, "s3-upload-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         this.failures = new S3Failures(settings.endpointText(), settings.bucket(), credentials.secretAccessKey());
         var provider = StaticCredentialsProvider.create(AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey()));
         S3Configuration s3Config = S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build();
@@ -220,7 +237,7 @@ public final class S3Storage implements StorageAdapter, AutoCloseable {
                 size = n;
                 onProgress.accept(size);
             } else {
-                size = multipart(key, in, buffer, sha, onProgress);
+                size = new MultipartUpload(s3, settings.bucket(), key, uploads, parallelParts, failures).run(in, buffer, sha, onProgress);
             }
         }
         String hex = HexFormat.of().formatHex(sha.digest());
@@ -231,50 +248,6 @@ public final class S3Storage implements StorageAdapter, AutoCloseable {
             throw e;
         }
         return new Stored(name(), key, hex, size);
-    }
-
-    /** Uploads {@code buffer} (already full) and the rest of {@code in} as parts; aborts the upload on any failure. */
-    private long multipart(String key, InputStream in, byte[] buffer, MessageDigest sha, LongConsumer onProgress) throws IOException {
-        String uploadId;
-        try {
-            uploadId = s3.createMultipartUpload(b -> b.bucket(settings.bucket()).key(key)).uploadId();
-        } catch (SdkException e) {
-            throw failures.map("start an upload of", Optional.of(key), e);
-        }
-        try {
-            List<CompletedPart> parts = new ArrayList<>();
-            long size = 0;
-            int n = buffer.length;
-            while (n > 0) {
-                if (parts.size() == MAX_PARTS) {
-                    throw new StorageException("the artifact is larger than S3's " + MAX_PARTS + " parts of " + (partSize >> 20)
-                            + " MiB; configure a larger part size");
-                }
-                int part = parts.size() + 1;
-                int length = n;
-                String etag = s3.uploadPart(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId).partNumber(part)
-                        .contentLength((long) length), body(buffer, length)).eTag();
-                parts.add(CompletedPart.builder().partNumber(part).eTag(etag).build());
-                size += n;
-                onProgress.accept(size);
-                n = in.readNBytes(buffer, 0, buffer.length);
-                sha.update(buffer, 0, n);
-            }
-            s3.completeMultipartUpload(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId)
-                    .multipartUpload(u -> u.parts(parts)));
-            return size;
-        } catch (IOException | RuntimeException | Error e) {
-            try {
-                s3.abortMultipartUpload(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId));
-            } catch (RuntimeException abort) {
-                log.warn("could not abort the multipart upload {} of {} in bucket {}: {}", uploadId, key, settings.bucket(),
-                        failures.redact(abort.toString()));
-            }
-            if (e instanceof SdkException sdk) {
-                throw failures.map("upload", Optional.of(key), sdk);
-            }
-            throw e;
-        }
     }
 
     private void putObject(String key, byte[] bytes, int length) throws StorageException {
@@ -460,6 +433,7 @@ public final class S3Storage implements StorageAdapter, AutoCloseable {
 
     @Override
     public void close() {
+        uploads.shutdown();
         presigner.close();
         s3.close();
     }
