@@ -15,15 +15,18 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 final class S3Failures {
     private static final Set<String> BAD_CREDENTIALS = Set.of("InvalidAccessKeyId", "SignatureDoesNotMatch",
-            "InvalidToken", "ExpiredToken", "InvalidSecurity", "AuthorizationHeaderMalformed");
+            "InvalidToken", "ExpiredToken", "InvalidSecurity");
+    private static final Set<String> WRONG_REGION = Set.of("AuthorizationHeaderMalformed", "PermanentRedirect", "IllegalLocationConstraintException");
 
     private final String endpoint;
     private final String bucket;
+    private final String region;
     private final String secret;
 
-    S3Failures(String endpoint, String bucket, String secret) {
+    S3Failures(String endpoint, String bucket, String region, String secret) {
         this.endpoint = endpoint;
         this.bucket = bucket;
+        this.region = region;
         this.secret = secret;
     }
 
@@ -38,6 +41,10 @@ final class S3Failures {
             if (code != null && BAD_CREDENTIALS.contains(code) || status == 403 && code == null) {
                 // HEAD responses carry no error code; a 403 there is almost always the key pair
                 return wrap(refusedCredentials(), e);
+            }
+            if (code != null && WRONG_REGION.contains(code) || status == 301) {
+                return wrap("S3 at " + endpoint + " says bucket " + bucket + " is not in region " + region
+                        + ": set the region the bucket was created in", e);
             }
             if ("NoSuchBucket".equals(code) || status == 404 && code == null && key.isEmpty()) {
                 return wrap(noSuchBucket(), e);

@@ -155,7 +155,7 @@ public final class S3Storage implements StorageAdapter, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.failures = new S3Failures(settings.endpointText(), settings.bucket(), credentials.secretAccessKey());
+        this.failures = new S3Failures(settings.endpointText(), settings.bucket(), settings.region(), credentials.secretAccessKey());
         var provider = StaticCredentialsProvider.create(AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey()));
         S3Configuration s3Config = S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build();
         SdkHttpClient http = UrlConnectionHttpClient.builder()
