@@ -329,6 +329,50 @@ class S3StorageTest {
     }
 
     @Test
+    void concurrentPutsShareThePartUploadersWithoutMixingParts() throws Exception {
+        try (S3Storage small = new S3Storage(settings(BUCKET), new S3Storage.Credentials(ACCESS, SECRET), 5 << 20, 2)) {
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+            try {
+                List<java.util.concurrent.Future<String>> checks = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    long seed = i;
+                    checks.add(pool.submit(() -> {
+                        PatternStream source = new PatternStream(23L << 20, seed);
+                        StorageAdapter.Stored stored = small.put(source, n -> { });
+                        assertThat(stored.sha256()).isEqualTo(source.sha256());
+                        try (InputStream in = small.get(stored.key())) {
+                            assertThat(sha256(in.readAllBytes())).isEqualTo(stored.sha256());
+                        }
+                        small.delete(stored.key());
+                        return stored.sha256();
+                    }));
+                }
+                List<String> hashes = new ArrayList<>();
+                for (var c : checks) {
+                    hashes.add(c.get());
+                }
+                assertThat(hashes).doesNotHaveDuplicates();
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+
+    @Test
+    void closingADownloadEarlyNeitherFailsNorReadsTheRest() throws Exception {
+        byte[] data = new byte[20 << 20];
+        new Random(5).nextBytes(data);
+        StorageAdapter.Stored stored = storage.put(new ByteArrayInputStream(data), n -> { });
+        try (InputStream in = storage.get(stored.key())) {
+            assertThat(in.readNBytes(1000)).isEqualTo(java.util.Arrays.copyOf(data, 1000));
+        }
+        try (InputStream in = storage.get(stored.key())) {
+            assertThat(in.skip(data.length - 10)).isEqualTo(data.length - 10);
+            assertThat(in.readAllBytes()).hasSize(10);
+        }
+    }
+
+    @Test
     void configurationAndSchema() throws Exception {
         JsonNode config = Json.MAPPER.readTree("{\"endpoint\":\"" + endpoint + "\",\"bucket\":\"artifacts\",\"prefix\":\"/team/\","
                 + "\"pathStyle\":true,\"credentials\":\"lab-s3\"}");
