@@ -3,19 +3,35 @@ package org.deepforge.exec.storage;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.ResponseInputStream;
 
 /**
  * An object's bytes that hash themselves as they are read and fail at the end of the stream if they
- * are not the bytes that were stored, so a reader never silently consumes changed data.
+ * are not the bytes that were stored, so a reader never silently consumes changed data. Past the first
+ * MiB the hashing runs on its own thread over copies of what was read, so it overlaps the transfer.
  */
 final class VerifyingInputStream extends FilterInputStream {
+    private static final int CHUNK = 1 << 20;
+    private static final int CHUNKS = 4;
+    private static final Chunk END = new Chunk(new byte[0], 0);
+
+    private record Chunk(byte[] bytes, int length) {}
+
     private final MessageDigest sha = LocalStorage.sha256();
     private final String expected;
     private final Supplier<String> where;
+    private final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(CHUNKS + 1);
+    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(CHUNKS);
+    private byte[] current;
+    private int filled;
+    private int allocated;
+    private Thread hasher;
     private boolean ended;
     private String mismatch;
 
@@ -32,7 +48,7 @@ final class VerifyingInputStream extends FilterInputStream {
         if (b < 0) {
             end();
         } else {
-            sha.update((byte) b);
+            hash(new byte[] {(byte) b}, 0, 1);
         }
         return b;
     }
@@ -43,7 +59,7 @@ final class VerifyingInputStream extends FilterInputStream {
         if (n < 0) {
             end();
         } else {
-            sha.update(buffer, offset, n);
+            hash(buffer, offset, n);
         }
         return n;
     }
@@ -80,16 +96,95 @@ final class VerifyingInputStream extends FilterInputStream {
 
     @Override
     public void close() throws IOException {
-        if (!ended && in instanceof ResponseInputStream<?> response) {
-            // closing early would otherwise drain the rest of a possibly huge body
-            response.abort();
+        if (!ended) {
+            if (hasher != null) {
+                hasher.interrupt();
+            }
+            if (in instanceof ResponseInputStream<?> response) {
+                // closing early would otherwise drain the rest of a possibly huge body
+                response.abort();
+            }
         }
         in.close();
     }
 
-    private void end() throws StorageException {
+    private void hash(byte[] bytes, int offset, int length) throws IOException {
+        while (length > 0) {
+            if (current == null) {
+                current = nextBuffer();
+            }
+            int m = Math.min(length, CHUNK - filled);
+            System.arraycopy(bytes, offset, current, filled, m);
+            filled += m;
+            offset += m;
+            length -= m;
+            if (filled == CHUNK) {
+                if (hasher == null) {
+                    hasher = new Thread(this::digest, "s3-verify-sha256");
+                    hasher.setDaemon(true);
+                    hasher.start();
+                }
+                hand(new Chunk(current, filled));
+                current = null;
+                filled = 0;
+            }
+        }
+    }
+
+    private byte[] nextBuffer() throws IOException {
+        byte[] b = free.poll();
+        if (b == null && allocated < CHUNKS) {
+            allocated++;
+            return new byte[CHUNK];
+        }
+        try {
+            return b != null ? b : free.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while verifying " + where.get());
+        }
+    }
+
+    private void hand(Chunk chunk) throws IOException {
+        try {
+            full.put(chunk);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while verifying " + where.get());
+        }
+    }
+
+    /** The hashing thread: digests chunks in order until {@link #END}. */
+    private void digest() {
+        try {
+            for (Chunk c; (c = full.take()) != END; ) {
+                sha.update(c.bytes(), 0, c.length());
+                free.add(c.bytes());
+            }
+        } catch (InterruptedException e) {
+            // the reader closed the stream early; nothing to verify
+        }
+    }
+
+    private void end() throws IOException {
         if (!ended) {
             ended = true;
+            if (hasher == null) {
+                if (current != null) {
+                    sha.update(current, 0, filled);
+                }
+            } else {
+                if (filled > 0) {
+                    hand(new Chunk(current, filled));
+                }
+                hand(END);
+                try {
+                    hasher.join(); // also makes the hasher's digest visible here
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while verifying " + where.get());
+                }
+            }
             String actual = HexFormat.of().formatHex(sha.digest());
             if (!actual.equals(expected)) {
                 mismatch = "the data of " + where.get() + " changed since it was stored: sha256 " + actual
