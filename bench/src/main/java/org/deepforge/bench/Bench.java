@@ -56,6 +56,10 @@ public final class Bench {
             MetricsBench.main(args);
             System.exit(0);
         }
+        if (args.length > 0 && args[0].equals("s3")) {
+            S3Bench.main(args);
+            System.exit(0);
+        }
         if (args.length > 0 && args[0].equals("parse")) {
             ParseBench.main(args);
             System.exit(0);
