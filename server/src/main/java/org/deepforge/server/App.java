@@ -141,7 +141,8 @@ public final class App implements AutoCloseable {
         SecretStore secrets = new SecretStore(db, config.dataDir().resolve("secrets.key"));
         // a Slurm cluster is reached with this server's SLURM_CONF, or over SSH to a login node named in the run dialog
         Placements placements = new Placements(new LocalCompute(config.python(), 1, warm, warmLight), storage)
-                .compute(new org.deepforge.exec.compute.SlurmCompute(slurmClient()));
+                .compute(new org.deepforge.exec.compute.SlurmCompute(slurmClient()))
+                .storage("s3", new org.deepforge.server.run.S3Storages(secrets).kind());
         ArtifactsApi artifactsApi = new ArtifactsApi(store, placements);
         executions = new Executions(new RunDatabase(config.dataDir().resolve("runs.db")), config.dataDir().resolve("runs"),
                 new BundleWriter(runtime.root(), true, modules), placements, artifactsApi, cores, hub);

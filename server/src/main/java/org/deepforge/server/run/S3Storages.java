@@ -62,11 +62,20 @@ public final class S3Storages {
         S3Storage.Credentials credentials = credentials(name, user);
         // clients are reused per user, bucket and key pair (a changed secret opens a new client)
         String cacheKey = user + "\0" + Json.compact(settings.toJson()) + "\0" + name + "\0"
-                + org.deepforge.exec.run.Provenance.sha256(credentials.accessKeyId() + "\0" + credentials.secretAccessKey());
+                + sha256(credentials.accessKeyId() + "\0" + credentials.secretAccessKey());
         S3Storage s3 = open.computeIfAbsent(cacheKey, k -> new S3Storage(settings, credentials));
         ObjectNode location = settings.toJson();
         location.put("credentials", name);
         return new Located(s3, location);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private S3Storage.Credentials credentials(String name, String user) throws Exception {
