@@ -27,7 +27,7 @@ class ArtifactsApiTest {
         server.close();
     }
 
-    static byte[] npy() throws Exception {
+    public static byte[] npy() throws Exception {
         Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import numpy as np, sys; np.save(sys.stdout.buffer, np.arange(5.0))").start();
         byte[] bytes = p.getInputStream().readAllBytes();
         p.waitFor();

@@ -29,6 +29,9 @@ public interface StorageAdapter {
         return org.deepforge.model.Json.MAPPER.createObjectNode();
     }
 
+    /** Checks that the storage is reachable and accepts its credentials; throws a StorageException saying what to fix. */
+    default void check() throws IOException {}
+
     /** Registers an object that is already in this storage (not written by DeepForge) without copying it. */
     default Stored importExisting(String key) throws IOException {
         throw new StorageException(name() + " storage cannot import existing objects; upload the data instead");

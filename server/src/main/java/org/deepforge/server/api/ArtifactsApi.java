@@ -196,7 +196,12 @@ public final class ArtifactsApi implements ArtifactSink {
         String branch = ctx.pathParam("branch");
         store.model(project, branch);
         StorageAdapter storage = chosen(ctx, body.get("storage"));
-        StorageAdapter.Stored stored = storage.importExisting(key);
+        StorageAdapter.Stored stored;
+        try {
+            stored = storage.importExisting(key);
+        } catch (org.deepforge.exec.storage.StorageException e) {
+            throw new BadRequest(e.getMessage());
+        }
         String id = Ids.newId(10);
         var patch = Json.MAPPER.createArrayNode();
         patch.addObject().put("op", "add").put("path", "/artifacts/" + id).set("value", artifact(name, type, stored, storage.location()));

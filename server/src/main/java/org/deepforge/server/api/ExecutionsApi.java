@@ -66,6 +66,12 @@ public final class ExecutionsApi {
         if (!compute.isObject() || !storage.isObject()) {
             throw new BadRequest("\"compute\" and \"storage\" are objects naming an adapter, e.g. {\"adapter\": \"local\"}");
         }
+        try {
+            // a wrong key, a missing bucket or an unreachable endpoint is said now, not by a failed job later
+            placements.storage(storage, Requests.principal(ctx).id()).check();
+        } catch (IllegalArgumentException | org.deepforge.exec.storage.StorageException e) {
+            throw new BadRequest(e.getMessage());
+        }
         String id = Executions.newId();
         String tag = "runs/" + id;
         try {

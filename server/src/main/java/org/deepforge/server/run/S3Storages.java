@@ -139,6 +139,11 @@ public final class S3Storages {
         }
 
         @Override
+        public void check() throws IOException {
+            s3.check();
+        }
+
+        @Override
         public JsonNode location() {
             return where.deepCopy();
         }
