@@ -310,6 +310,7 @@ public final class S3Storage implements StorageAdapter, AutoCloseable {
         return new VerifyingInputStream(body, expected.get(), () -> key + " in bucket " + settings.bucket());
     }
 
+    /** The artifact at {@code key}; empty if the object is missing or was never stored or imported (has no sidecar). */
     @Override
     public Optional<Stored> stat(String key) throws IOException {
         checkKey(key);
