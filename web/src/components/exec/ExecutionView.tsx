@@ -1,3 +1,4 @@
+import type { Json } from '../../patch';
 import '@xyflow/react/dist/style.css';
 import { Background, Controls, ReactFlow, useNodesState, type Edge, type Node } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -165,7 +166,7 @@ export default function ExecutionView({ project, branch, executionId, ws }: Prop
         <h2>{execution.name || execution.id}</h2>
         <StatusChip status={execution.status} testid="execution-status" />
         <span className="muted small-text" title={execution.created}>
-          {formatTime(execution.created)} · {durationBetween(execution.created, execution.finished)} · {execution.user} · commit{' '}
+          {formatTime(execution.created)} · {durationBetween(execution.created, execution.finished)} · {execution.user} · <span data-testid="execution-placement">{placement(execution.compute, execution.storage)}</span> · commit{' '}
           <code>{execution.commit.slice(0, 7)}</code>
         </span>
         <span className="spacer" />
@@ -221,4 +222,13 @@ export default function ExecutionView({ project, branch, executionId, ws }: Prop
       )}
     </div>
   );
+}
+
+/** "on slurm (partition gpu), data in s3 (bucket lab)": where an execution ran and kept its artifacts. */
+function placement(compute: Json, storage: Json): string {
+  const c = compute && typeof compute === 'object' && !Array.isArray(compute) ? compute : {};
+  const st = storage && typeof storage === 'object' && !Array.isArray(storage) ? storage : {};
+  const where = typeof c.partition === 'string' && c.partition ? ` (partition ${c.partition})` : '';
+  const bucket = typeof st.bucket === 'string' && st.bucket ? ` (bucket ${st.bucket})` : '';
+  return `on ${typeof c.adapter === 'string' ? c.adapter : 'local'}${where}, data in ${typeof st.adapter === 'string' ? st.adapter : 'local'}${bucket}`;
 }

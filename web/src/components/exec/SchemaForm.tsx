@@ -20,6 +20,12 @@ export interface Schema {
 
 export type Values = Record<string, Json>;
 
+/** A field's label when its schema gives no title: "timeLimit" reads "Time limit". */
+export function humanize(name: string): string {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 interface Props {
   schema: Schema;
   values: Values;
@@ -46,7 +52,7 @@ export function SchemaForm({ schema, values, onChange, secrets, onAddSecret, pre
       {names.map((name) => {
         const field = props[name];
         const id = `${prefix}-${name}`;
-        const label = field.title ?? name;
+        const label = field.title ?? humanize(name);
         const required = schema.required?.includes(name);
         const value = values[name];
         const help = field.description ? <small className="field-help">{field.description}</small> : null;
