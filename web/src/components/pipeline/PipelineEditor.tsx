@@ -8,6 +8,7 @@ import {
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
+  useUpdateNodeInternals,
   type Connection,
   type Edge,
   type EdgeChange,
@@ -77,6 +78,7 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
   const readOnly = wb.readOnly;
   const { applyChange } = wb;
   const rf = useReactFlow<PipelineFlowNode, Edge>();
+  const updateNodeInternals = useUpdateNodeInternals();
   const canvasRef = useRef<HTMLDivElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
 
@@ -112,7 +114,12 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
       return buildNodes(prev, pipeline, parts, model, byNode, select);
     });
     setEdges((prev) => buildEdges(prev, pipeline));
-  }, [pipeline, parts, model, byNode, resync]);
+    // ports follow the operations' code, so a node's handles may have moved or appeared: have React Flow
+    // measure them again once drawn, or an edge to a handle it has not measured yet would not be drawn
+    const ids = Object.keys(pipeline.nodes);
+    const frame = requestAnimationFrame(() => updateNodeInternals(ids));
+    return () => cancelAnimationFrame(frame);
+  }, [pipeline, parts, model, byNode, resync, updateNodeInternals]);
 
   const onNodesChange = useCallback((changes: NodeChange<PipelineFlowNode>[]) => {
     // removals go through the server (onDelete); the model update takes the node away
