@@ -484,8 +484,12 @@ public final class Engine implements AutoCloseable {
                 Path source = workDir.resolve(run.id).resolve(read[0]).resolve("outputs").resolve(read[1]);
                 JsonNode meta = Json.MAPPER.readTree(source.resolve("meta.json").toFile());
                 StorageAdapter.Stored stored;
-                try (var in = RemoteInputs.open(run.placement, source, meta)) {
-                    stored = run.storage.put(in, n -> { });
+                if (Files.exists(source.resolve("data"))) {
+                    stored = run.storage.putFile(source.resolve("data"), n -> { });
+                } else {
+                    try (var in = RemoteInputs.open(run.placement, source, meta)) {
+                        stored = run.storage.put(in, n -> { });
+                    }
                 }
                 if (meta.has("sha256") && !meta.path("sha256").asText().equals(stored.sha256())) {
                     throw new IOException("the output changed while it was being saved (sha256 differs)");

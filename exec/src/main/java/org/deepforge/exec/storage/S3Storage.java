@@ -250,6 +250,82 @@ public final class S3Storage implements StorageAdapter, AutoCloseable {
         return new Stored(name(), key, hex, size);
     }
 
+    /** Largest object sent in one PUT (S3's limit); bigger files go up in parts. */
+    static final long MAX_SINGLE_PUT = 5L << 30;
+
+    /**
+     * A file of known length goes up in one PUT, as the plain SDK's {@code putObject(fromFile)} does, while its
+     * sha256 is computed on another thread from the same (unchanging) file; past 5 GiB it goes up in parts.
+     */
+    @Override
+    public Stored putFile(java.nio.file.Path file, LongConsumer onProgress) throws IOException {
+        long size = java.nio.file.Files.size(file);
+        if (size < partSize || size > MAX_SINGLE_PUT) {
+            try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+                return put(in, onProgress);
+            }
+        }
+        String key = settings.prefix() + "objects/" + UUID.randomUUID();
+        java.util.concurrent.CompletableFuture<String> hash = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+                MessageDigest sha = LocalStorage.sha256();
+                byte[] buffer = new byte[1 << 20];
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    sha.update(buffer, 0, n);
+                }
+                return HexFormat.of().formatHex(sha.digest());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, uploads);
+        // a fresh stream per call: the SDK may read the body more than once (signing, retries)
+        RequestBody body = RequestBody.fromContentProvider(() -> {
+            try {
+                return new java.io.FilterInputStream(java.nio.file.Files.newInputStream(file)) {
+                    private long sent;
+                    private long reported;
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        int n = super.read(b, off, len);
+                        if (n > 0 && (sent += n) - reported >= partSize) {
+                            reported = sent;
+                            onProgress.accept(sent);
+                        }
+                        return n;
+                    }
+                };
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, size, "application/octet-stream");
+        try {
+            s3.putObject(b -> b.bucket(settings.bucket()).key(key).contentLength(size), body);
+        } catch (SdkException e) {
+            hash.cancel(false);
+            throw failures.map("upload", Optional.of(key), e);
+        }
+        String hex;
+        try {
+            hex = hash.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            deleteQuietly(key);
+            throw new StorageException("could not read " + file.getFileName() + " to record its sha256: " + e.getCause().getMessage());
+        }
+        if (java.nio.file.Files.size(file) != size) {
+            deleteQuietly(key);
+            throw new StorageException(file.getFileName() + " changed while it was being stored; store it again");
+        }
+        try {
+            writeSidecar(key, hex);
+        } catch (IOException e) {
+            deleteQuietly(key);
+            throw e;
+        }
+        onProgress.accept(size);
+        return new Stored(name(), key, hex, size);
+    }
+
     private void putObject(String key, byte[] bytes, int length) throws StorageException {
         try {
             s3.putObject(b -> b.bucket(settings.bucket()).key(key).contentLength((long) length), body(bytes, length));

@@ -17,6 +17,13 @@ public interface StorageAdapter {
     /** Streams {@code in} into storage; {@code onProgress} hears the bytes written so far. */
     Stored put(InputStream in, java.util.function.LongConsumer onProgress) throws IOException;
 
+    /** Stores a complete file (an Output node's data): adapters may use its known length; by default it is streamed. */
+    default Stored putFile(java.nio.file.Path file, java.util.function.LongConsumer onProgress) throws IOException {
+        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+            return put(in, onProgress);
+        }
+    }
+
     /** The object's bytes; fails with a clear message if it is missing or its content no longer matches. */
     InputStream get(String key) throws IOException;
 

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -280,6 +281,28 @@ class S3StorageTest {
             return e;
         }
         throw new AssertionError("expected a StorageException" + (message == null ? "" : ": " + message));
+    }
+
+    @Test
+    void aFileOfKnownLengthGoesUpInOnePutWithItsSha256() throws Exception {
+        Path file = dir.resolve("output.bin");
+        PatternStream source = new PatternStream(40L << 20, 7);
+        Files.copy(source, file);
+        List<Long> progress = new ArrayList<>();
+        StorageAdapter.Stored stored = storage.putFile(file, progress::add);
+        assertThat(stored.sha256()).isEqualTo(source.sha256());
+        assertThat(stored.size()).isEqualTo(40L << 20);
+        assertThat(progress).isNotEmpty().last().isEqualTo(40L << 20);
+        assertThat(storage.stat(stored.key())).contains(stored);
+        try (InputStream in = storage.get(stored.key())) {
+            assertThat(sha256(in.readAllBytes())).isEqualTo(stored.sha256());
+        }
+        Path small = dir.resolve("small.bin");
+        Files.writeString(small, "a small output");
+        StorageAdapter.Stored tiny = storage.putFile(small, n -> { });
+        assertThat(tiny.size()).isEqualTo(14);
+        storage.delete(stored.key());
+        storage.delete(tiny.key());
     }
 
     @Test

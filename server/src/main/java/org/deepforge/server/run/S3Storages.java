@@ -119,6 +119,11 @@ public final class S3Storages {
         }
 
         @Override
+        public Stored putFile(java.nio.file.Path file, LongConsumer onProgress) throws IOException {
+            return s3.putFile(file, onProgress);
+        }
+
+        @Override
         public InputStream get(String key) throws IOException {
             return s3.get(key);
         }
