@@ -84,6 +84,10 @@ final class SlurmBench {
         System.out.printf("%-52s: %6.1f ms (one squeue call; %d of %d jobs waiting; the first: %s)%n", "status of all " + n + " jobs",
                 poll, waiting, n, slurm.state(handles.get(0)));
 
+        double engineRate = engineDag(n, slurm, config, dir);
+        System.out.printf("%-52s: %4d jobs in %6.3f s = %7.1f jobs/s (%.1f× the shell loop; target ≥ 10 jobs/s)%n",
+                "engine, a " + n + "-job DAG (bundles + sbatch)", n, n / engineRate, engineRate, engineRate / (baselineIds.size() / baseline));
+
         List<String> all = new ArrayList<>(baselineIds);
         handles.forEach(h -> all.add(h.ref()));
         List<String> scancel = new ArrayList<>(List.of("scancel"));
@@ -92,6 +96,53 @@ final class SlurmBench {
         cancel.environment().putAll(env);
         cancel.start().waitFor();
         System.out.printf("%ncancelled the %d benchmark jobs%n", all.size());
+    }
+
+    /**
+     * Jobs per second the engine submits for a DAG of {@code n} independent operations on Slurm: from starting the
+     * execution until every job has its Slurm id (bundle written, sbatch answered). The jobs are cancelled after.
+     */
+    static double engineDag(int n, SlurmCompute slurm, ObjectNode config, Path dir) throws Exception {
+        String python = System.getenv().getOrDefault("DEEPFORGE_PYTHON", "/usr/bin/python3");
+        org.deepforge.ops.analysis.PythonRuntime runtime = org.deepforge.ops.analysis.PythonRuntime.unpack(dir.resolve("runtime"));
+        com.fasterxml.jackson.databind.JsonNode model = DagBench.model(n, python, runtime);
+        java.util.concurrent.CountDownLatch submitted = new java.util.concurrent.CountDownLatch(n);
+        java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try (org.deepforge.exec.run.Engine engine = new org.deepforge.exec.run.Engine(new org.deepforge.exec.bundle.BundleWriter(runtime.root(), true),
+                new org.deepforge.exec.run.Placement(slurm, config, null), org.deepforge.exec.run.ArtifactSink.NONE, dir.resolve("engine"), 2,
+                new org.deepforge.exec.run.RunListener() {
+                    @Override
+                    public void status(String execution, String job, org.deepforge.exec.run.JobStatus status, String message) {
+                        if (status == org.deepforge.exec.run.JobStatus.FAILED) {
+                            System.err.println(job + " failed: " + message);
+                        }
+                    }
+
+                    @Override
+                    public void console(String execution, String job, List<String> lines) {}
+
+                    @Override
+                    public void position(String execution, String job, String handle, long console, long events) {
+                        if (handle != null && seen.add(job)) {
+                            submitted.countDown();
+                        }
+                    }
+
+                    @Override
+                    public void finished(String execution, org.deepforge.exec.run.JobStatus status) {}
+                })) {
+            long t0 = System.nanoTime();
+            engine.start("slurm-bench", model, "p");
+            if (!submitted.await(300, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("only " + (n - submitted.getCount()) + " of " + n + " jobs were submitted");
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long c0 = System.nanoTime();
+            engine.cancel("slurm-bench");
+            System.out.printf("%-52s: %6.3f s for all %d jobs (scancel each at once; target ≤ 2 s)%n", "engine, cancel the execution",
+                    (System.nanoTime() - c0) / 1e9, n);
+            return n / seconds;
+        }
     }
 
     /** SLURM_CONF of a Slurm that answers: the environment's, else the one scripts/slurm-local starts. */

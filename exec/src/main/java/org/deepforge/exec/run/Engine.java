@@ -239,13 +239,16 @@ public final class Engine implements AutoCloseable {
                 }
             }
         }
-        for (Job j : running) {
-            run.compute.cancel(j.handle);
-        }
+        // all at once: a cluster's cancel waits for each job to be gone, and an execution may have hundreds
+        java.util.concurrent.CompletableFuture.allOf(running.stream()
+                .map(j -> java.util.concurrent.CompletableFuture.runAsync(() -> run.compute.cancel(j.handle), starter))
+                .toArray(java.util.concurrent.CompletableFuture[]::new)).join();
         synchronized (this) {
             for (Job j : running) {
                 follow(run, j);
-                set(run, j, JobStatus.CANCELLED, "cancelled while running");
+                if (!j.status.finished()) { // the scheduler thread may have seen it end already
+                    set(run, j, JobStatus.CANCELLED, "cancelled while running");
+                }
             }
             finishIfDone(run);
         }
@@ -324,10 +327,15 @@ public final class Engine implements AutoCloseable {
                     }
                 } else if (state instanceof ComputeAdapter.State.Exited exited) {
                     follow(run, j);
-                    finishJob(run, j, exited.code(), exited.reason());
+                    if (run.cancelled) {
+                        set(run, j, JobStatus.CANCELLED, "cancelled while running");
+                    } else {
+                        finishJob(run, j, exited.code(), exited.reason());
+                    }
                 } else if (state instanceof ComputeAdapter.State.Lost lost) {
                     follow(run, j);
-                    set(run, j, JobStatus.FAILED, "the job was lost: " + lost.why());
+                    set(run, j, run.cancelled ? JobStatus.CANCELLED : JobStatus.FAILED,
+                            run.cancelled ? "cancelled while running" : "the job was lost: " + lost.why());
                 }
             }
         }
