@@ -232,11 +232,18 @@ def _version(module):
         return None
 
 
+_environment = None
+
+
 def environment():
-    """Versions of Python and the main libraries, without importing them."""
-    return {"python": platform.python_version(), "torch": _version("torch"),
-            "numpy": _version("numpy"), "matplotlib": _version("matplotlib"),
-            "platform": platform.platform()}
+    """Versions of Python and the main libraries, without importing them. Looked up once per process
+    (a few ms of package metadata): a warm-start zygote does it before forking, so its jobs need not."""
+    global _environment
+    if _environment is None:
+        _environment = {"python": platform.python_version(), "torch": _version("torch"),
+                        "numpy": _version("numpy"), "matplotlib": _version("matplotlib"),
+                        "platform": platform.platform()}
+    return dict(_environment)
 
 
 def _exception_line(error):

@@ -177,6 +177,9 @@ class Zygote:
         self.preloaded = preload(self.names)
         preload(STDLIB_PRELOAD)
         preload(RUNTIME_PRELOAD)
+        runtime = sys.modules.get("deepforge.runtime")
+        if runtime is not None:
+            runtime.environment()  # package versions looked up here once, not in every forked job
         self.frozen = {k: os.environ.get(k) for k in FROZEN_ENV}
         gc.collect()
         gc.freeze()  # keep the collector from touching (and so copying) the preloaded objects in every job

@@ -687,3 +687,19 @@ def test_3d_scatter_plots_carry_their_points_and_colours(tmp_path):
     assert len(many["x"]) == 100 and many["x"][0] == 0 and many["x"][-1] == 249
     assert all(0 < b - a <= 3 for a, b in zip(many["x"], many["x"][1:]))
     assert set(many["colors"]) == {"#ff0000"} and len(many["colors"]) == 100
+
+
+def test_environment_is_looked_up_once_per_process(monkeypatch):
+    """A warm-start zygote looks the versions up before forking; its jobs must not pay for it again."""
+    from deepforge import runtime
+    monkeypatch.setattr(runtime, "_environment", None)
+    first = runtime.environment()
+    assert first["python"] and first["platform"]
+
+    def slow_lookup(module):
+        raise AssertionError("package metadata read again for " + module)
+    monkeypatch.setattr(runtime, "_version", slow_lookup)
+    again = runtime.environment()
+    assert again == first
+    again["python"] = "changed"
+    assert runtime.environment() == first, "callers get a copy"

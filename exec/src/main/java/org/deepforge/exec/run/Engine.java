@@ -259,14 +259,14 @@ public final class Engine implements AutoCloseable {
         return run == null || !run.jobs.containsKey(job) ? Optional.empty() : Optional.of(run.jobs.get(job).status);
     }
 
-    /** Schedules promptly: right after a job ends (when the adapter says so) and every few ms while jobs run. */
+    /** Schedules promptly: right after a job ends (when the adapter says so) and every 2 ms while jobs run. */
     private void loop() {
         while (!closed) {
             boolean busy = tick();
             synchronized (wake) {
                 if (!woken && !closed) {
                     try {
-                        wake.wait(busy ? 5 : 100);
+                        wake.wait(busy ? 2 : 100);
                     } catch (InterruptedException e) {
                         return;
                     }
