@@ -109,68 +109,56 @@ final class Users implements Runnable {
         }
     }
 
-    @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable an account and end its sessions.")
-    static final class Disable implements Callable<Integer> {
+    /** A subcommand acting on one named user: finds the user, acts, prints what it did; a user error exits 2. */
+    abstract static class OnUser implements Callable<Integer> {
         @Mixin DataDir data;
         @Parameters(paramLabel = "NAME") String name;
+
+        /** Does the work and returns the line to print. */
+        abstract String act(Accounts accounts, User user) throws Exception;
 
         @Override
         public Integer call() throws Exception {
             try {
                 Accounts accounts = data.open();
-                User u = find(accounts, name);
-                accounts.setDisabled(u.id(), true);
-                new Sessions(accounts.database()).deleteAll(u.id());
-                data.audit(accounts).record("cli", "user.disabled", u.name(), "", "cli");
-                System.out.println("disabled " + u.name());
+                System.out.println(act(accounts, find(accounts, name)));
                 return 0;
             } catch (IllegalArgumentException e) {
-                System.err.println("deepforge users disable: " + e.getMessage());
+                System.err.println("deepforge users " + getClass().getAnnotation(Command.class).name() + ": " + e.getMessage());
                 return 2;
             }
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable an account and end its sessions.")
+    static final class Disable extends OnUser {
+        @Override
+        String act(Accounts accounts, User u) throws Exception {
+            accounts.setDisabled(u.id(), true);
+            new Sessions(accounts.database()).deleteAll(u.id());
+            data.audit(accounts).record("cli", "user.disabled", u.name(), "", "cli");
+            return "disabled " + u.name();
         }
     }
 
     @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable a disabled account.")
-    static final class Enable implements Callable<Integer> {
-        @Mixin DataDir data;
-        @Parameters(paramLabel = "NAME") String name;
-
+    static final class Enable extends OnUser {
         @Override
-        public Integer call() throws Exception {
-            try {
-                Accounts accounts = data.open();
-                User u = find(accounts, name);
-                accounts.setDisabled(u.id(), false);
-                data.audit(accounts).record("cli", "user.enabled", u.name(), "", "cli");
-                System.out.println("enabled " + u.name());
-                return 0;
-            } catch (IllegalArgumentException e) {
-                System.err.println("deepforge users enable: " + e.getMessage());
-                return 2;
-            }
+        String act(Accounts accounts, User u) throws Exception {
+            accounts.setDisabled(u.id(), false);
+            data.audit(accounts).record("cli", "user.enabled", u.name(), "", "cli");
+            return "enabled " + u.name();
         }
     }
 
     @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Set a user's password (ends the user's sessions).")
-    static final class Passwd implements Callable<Integer> {
-        @Mixin DataDir data;
-        @Parameters(paramLabel = "NAME") String name;
-
+    static final class Passwd extends OnUser {
         @Override
-        public Integer call() throws Exception {
-            try {
-                Accounts accounts = data.open();
-                User u = find(accounts, name);
-                accounts.setPassword(u.id(), readNewPassword());
-                new Sessions(accounts.database()).deleteAll(u.id());
-                data.audit(accounts).record("cli", "password.changed", u.name(), "", "cli");
-                System.out.println("password of " + u.name() + " changed");
-                return 0;
-            } catch (IllegalArgumentException e) {
-                System.err.println("deepforge users passwd: " + e.getMessage());
-                return 2;
-            }
+        String act(Accounts accounts, User u) throws Exception {
+            accounts.setPassword(u.id(), readNewPassword());
+            new Sessions(accounts.database()).deleteAll(u.id());
+            data.audit(accounts).record("cli", "password.changed", u.name(), "", "cli");
+            return "password of " + u.name() + " changed";
         }
     }
 }

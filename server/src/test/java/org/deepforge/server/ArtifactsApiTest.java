@@ -27,6 +27,31 @@ class ArtifactsApiTest {
         server.close();
     }
 
+    /** Adds pipeline "pl" to {@code project}: Input (artifact {@code input}) → Scale (×3, numpy) → Output "scaled". */
+    static void addScalePipeline(TestServer server, String project, String input) throws Exception {
+        String scale = Json.MAPPER.writeValueAsString("import numpy as np\n\nclass Scale:\n    def __init__(self, factor=2.0):\n"
+                + "        self.factor = factor\n\n    def execute(self, values):\n        print('scaling', len(values), 'values', flush=True)\n"
+                + "        scaled = np.asarray(values) * self.factor\n        return scaled\n");
+        String pipeline = "{\"name\":\"Scale readings\",\"nodes\":{\"in\":{\"input\":{\"artifact\":\"" + input + "\"}},"
+                + "\"s\":{\"operation\":\"Scale\",\"attributes\":{\"factor\":3}},\"out\":{\"output\":{\"saveName\":\"scaled\"}}},"
+                + "\"connections\":{\"a\":{\"from\":{\"node\":\"in\",\"port\":\"data\"},\"to\":{\"node\":\"s\",\"port\":\"values\"}},"
+                + "\"b\":{\"from\":{\"node\":\"s\",\"port\":\"scaled\"},\"to\":{\"node\":\"out\",\"port\":\"data\"}}}}";
+        var r = server.post("/api/v1/projects/" + project + "/branches/main/changes", "{\"patch\":[{\"op\":\"add\",\"path\":\"/operations/Scale\",\"value\":{\"code\":"
+                + scale + "}},{\"op\":\"add\",\"path\":\"/pipelines/pl\",\"value\":" + pipeline + "}]}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    /** The id of the artifact called {@code name} in a model's artifacts (fails if there is none). */
+    static String named(JsonNode artifacts, String name) {
+        for (var it = artifacts.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (artifacts.get(k).get("name").asText().equals(name)) {
+                return k;
+            }
+        }
+        throw new AssertionError("no artifact named " + name + " in " + artifacts);
+    }
+
     public static byte[] npy() throws Exception {
         Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import numpy as np, sys; np.save(sys.stdout.buffer, np.arange(5.0))").start();
         byte[] bytes = p.getInputStream().readAllBytes();
@@ -54,29 +79,14 @@ class ArtifactsApiTest {
         String input = up.json().get("id").asText();
         assertThat(up.json().get("sha256").asText()).isEqualTo(sha256(data));
 
-        String scale = Json.MAPPER.writeValueAsString("import numpy as np\n\nclass Scale:\n    def __init__(self, factor=2.0):\n"
-                + "        self.factor = factor\n\n    def execute(self, values):\n        scaled = np.asarray(values) * self.factor\n        return scaled\n");
-        String pipeline = "{\"name\":\"Scale readings\",\"nodes\":{\"in\":{\"input\":{\"artifact\":\"" + input + "\"}},"
-                + "\"s\":{\"operation\":\"Scale\",\"attributes\":{\"factor\":3}},\"out\":{\"output\":{\"saveName\":\"scaled\"}}},"
-                + "\"connections\":{\"a\":{\"from\":{\"node\":\"in\",\"port\":\"data\"},\"to\":{\"node\":\"s\",\"port\":\"values\"}},"
-                + "\"b\":{\"from\":{\"node\":\"s\",\"port\":\"scaled\"},\"to\":{\"node\":\"out\",\"port\":\"data\"}}}}";
-        var r = server.post("/api/v1/projects/" + p + "/branches/main/changes", "{\"patch\":[{\"op\":\"add\",\"path\":\"/operations/Scale\",\"value\":{\"code\":"
-                + scale + "}},{\"op\":\"add\",\"path\":\"/pipelines/pl\",\"value\":" + pipeline + "}]}");
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        addScalePipeline(server, p, input);
 
         String id = server.post("/api/v1/projects/" + p + "/pipelines/pl/executions", "{}").json().get("id").asText();
         JsonNode done = ExecutionsApiTest.waitFor(server, id);
         assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("success");
 
         JsonNode artifacts = server.get("/api/v1/projects/" + p + "/model").json().at("/model/artifacts");
-        String made = null;
-        for (var it = artifacts.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (artifacts.get(k).get("name").asText().equals("scaled")) {
-                made = k;
-            }
-        }
-        assertThat(made).isNotNull();
+        String made = named(artifacts, "scaled");
         JsonNode prov = artifacts.get(made).get("provenance");
         assertThat(prov.get("execution").asText()).isEqualTo(id);
         assertThat(prov.get("operation").asText()).isEqualTo("Scale");

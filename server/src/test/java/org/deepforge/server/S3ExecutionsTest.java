@@ -80,16 +80,7 @@ class S3ExecutionsTest {
         assertThat(imported.status()).as(imported.body()).isEqualTo(201);
         assertThat(imported.json().get("sha256").asText()).isEqualTo(ArtifactsApiTest.sha256(npy));
         String input = imported.json().get("id").asText();
-        String scale = Json.MAPPER.writeValueAsString("import numpy as np\n\nclass Scale:\n    def __init__(self, factor=2.0):\n"
-                + "        self.factor = factor\n\n    def execute(self, values):\n        print('scaling', len(values), 'values', flush=True)\n"
-                + "        scaled = np.asarray(values) * self.factor\n        return scaled\n");
-        String pipeline = "{\"name\":\"Scale readings\",\"nodes\":{\"in\":{\"input\":{\"artifact\":\"" + input + "\"}},"
-                + "\"s\":{\"operation\":\"Scale\",\"attributes\":{\"factor\":3}},\"out\":{\"output\":{\"saveName\":\"scaled\"}}},"
-                + "\"connections\":{\"a\":{\"from\":{\"node\":\"in\",\"port\":\"data\"},\"to\":{\"node\":\"s\",\"port\":\"values\"}},"
-                + "\"b\":{\"from\":{\"node\":\"s\",\"port\":\"scaled\"},\"to\":{\"node\":\"out\",\"port\":\"data\"}}}}";
-        var r = server.post("/api/v1/projects/" + p + "/branches/main/changes", "{\"patch\":[{\"op\":\"add\",\"path\":\"/operations/Scale\",\"value\":{\"code\":"
-                + scale + "}},{\"op\":\"add\",\"path\":\"/pipelines/pl\",\"value\":" + pipeline + "}]}");
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        ArtifactsApiTest.addScalePipeline(server, p, input);
         JsonNode record = server.get("/api/v1/projects/" + p + "/model").json().at("/model/artifacts/" + input);
         assertThat(record.at("/storage/bucket").asText()).isEqualTo(BUCKET);
         assertThat(record.at("/storage/key").asText()).isEqualTo(key);
@@ -116,14 +107,7 @@ class S3ExecutionsTest {
 
         // the output is an artifact in the bucket, downloadable with the same sha256
         JsonNode artifacts = record(server.get("/api/v1/projects/" + p + "/model")).json().at("/model/artifacts");
-        String made = null;
-        for (var it = artifacts.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (artifacts.get(k).get("name").asText().equals("scaled")) {
-                made = k;
-            }
-        }
-        assertThat(made).isNotNull();
+        String made = ArtifactsApiTest.named(artifacts, "scaled");
         JsonNode scaled = artifacts.get(made).get("storage");
         assertThat(scaled.get("adapter").asText()).isEqualTo("s3");
         assertThat(scaled.get("bucket").asText()).isEqualTo(BUCKET);

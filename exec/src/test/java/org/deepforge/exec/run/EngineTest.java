@@ -80,6 +80,11 @@ class EngineTest {
     }
 
     JsonNode model(String makeBody) throws Exception {
+        return chain(runtime, makeBody);
+    }
+
+    /** The three-operation pipeline "p" (make → scale → sum) with {@code makeBody} (JSON-escaped) as Make.execute's body. */
+    static JsonNode chain(PythonRuntime runtime, String makeBody) throws Exception {
         ObjectNode model = (ObjectNode) Json.MAPPER.readTree("""
             {"project": {"name": "e"}, "architectures": {}, "artifacts": {}, "utils": {},
              "operations": {

@@ -106,22 +106,6 @@ class SlurmEngineTest {
     }
 
     static JsonNode model(PythonRuntime runtime, String makeLine) throws Exception {
-        ObjectNode model = (ObjectNode) Json.MAPPER.readTree("""
-            {"project": {"name": "e"}, "architectures": {}, "artifacts": {}, "utils": {},
-             "operations": {
-               "Make": {"code": "class Make:\\n    def __init__(self, n=3):\\n        self.n = n\\n\\n    def execute(self):\\n        values = list(range(self.n))\\n        %s\\n        return values\\n"},
-               "Scale": {"code": "class Scale:\\n    def __init__(self, factor=2):\\n        self.factor = factor\\n\\n    def execute(self, values):\\n        print('scaling', values)\\n        return [v * self.factor for v in values]\\n"},
-               "Sum": {"code": "class Sum:\\n    def execute(self, values):\\n        total = sum(values)\\n        print('total', total)\\n        return total\\n"}},
-             "pipelines": {"p": {"name": "chain", "nodes": {
-                 "make": {"operation": "Make", "attributes": {"n": 4}},
-                 "scale": {"operation": "Scale", "attributes": {"factor": 10}},
-                 "sum": {"operation": "Sum"}},
-               "connections": {
-                 "c1": {"from": {"node": "make", "port": "values"}, "to": {"node": "scale", "port": "values"}},
-                 "c2": {"from": {"node": "scale", "port": "output"}, "to": {"node": "sum", "port": "values"}}}}}}
-            """.formatted(makeLine));
-        try (Analysis analysis = new Analysis("/usr/bin/python3", runtime.root(), Duration.ofSeconds(20))) {
-            return new OperationRules(analysis).prepare(Json.MAPPER.createObjectNode(), model);
-        }
+        return EngineTest.chain(runtime, "        values = list(range(self.n))\\n        " + makeLine + "\\n        return values\\n");
     }
 }

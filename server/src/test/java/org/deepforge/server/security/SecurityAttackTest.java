@@ -220,7 +220,7 @@ class SecurityAttackTest {
             Agent.Reply missing = nora.get("/api/v1/executions/e0000000000" + suffix);
             assertThat(theirs.status()).isEqualTo(404).isEqualTo(missing.status());
             assertThat(theirs.error().replace(e, "ID")).isEqualTo(missing.error().replace("e0000000000", "ID"));
-            assertThat(theirs.body()).doesNotContain("42").doesNotContain(p).doesNotContain("olivia");
+            assertThat(theirs.body()).doesNotContain("secret result").doesNotContain(p).doesNotContain("olivia");
         }
         for (String path : List.of("/data", "/lineage")) {
             Agent.Reply theirs = nora.get("/api/v1/projects/" + p + "/artifacts/" + artifact + path);
