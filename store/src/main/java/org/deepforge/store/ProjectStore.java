@@ -55,6 +55,7 @@ public final class ProjectStore implements AutoCloseable {
     private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
     private volatile ModelHook hook = ModelHook.NONE;
     /** Background housekeeping (packing loose objects), one task at a time. */
+    private volatile boolean closing;
     private final ExecutorService maintenance = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "deepforge-store-maintenance");
         t.setDaemon(true);
@@ -196,6 +197,9 @@ public final class ProjectStore implements AutoCloseable {
             lock.unlock();
         }
         maintenance.execute(() -> {
+            if (closing) {
+                return; // the store is closing: folding can wait for the next start
+            }
             try {
                 repo.packIfNeeded();
             } catch (IOException | RuntimeException e) {
@@ -429,7 +433,16 @@ public final class ProjectStore implements AutoCloseable {
 
     @Override
     public void close() {
-        maintenance.shutdownNow();
+        // a fold under way finishes (it rewrites packs; cutting it short could leave a partial one), queued ones are skipped
+        closing = true;
+        maintenance.shutdown();
+        try {
+            if (!maintenance.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("pack folding did not finish within 60 s of closing");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         open.values().forEach(ProjectRepo::close);
         open.clear();
     }
