@@ -388,6 +388,8 @@ export const api = {
   artifactDataUrl: (project: string, id: string, ref?: string) => `${BASE}${p(project)}/artifacts/${enc(id)}/data${query({ ref })}`,
   artifactUploadUrl: (project: string, branch: string, name: string, type: string) =>
     `${BASE}${p(project)}/branches/${enc(branch)}/artifacts${query({ name, type })}`,
+  importArtifact: (project: string, branch: string, body: { name: string; type: string; key: string; storage: Record<string, Json> }) =>
+    call<{ id: string; sha256: string; size: number }>('POST', `${p(project)}/branches/${enc(branch)}/artifacts/import`, { body }),
   deleteArtifact: (project: string, branch: string, id: string, data: boolean) =>
     call<{ commit: string; dataDeleted: boolean }>('DELETE', `${p(project)}/branches/${enc(branch)}/artifacts/${enc(id)}${data ? '?data=true' : ''}`),
   lineage: (project: string, id: string, ref?: string) => request<Lineage>('GET', `${p(project)}/artifacts/${enc(id)}/lineage${query({ ref })}`),

@@ -7,6 +7,7 @@ import { pointer } from '../../patch';
 import { buildPath } from '../../router';
 import type { WorkbenchModel } from '../../useWorkbench';
 import { Link } from '../Link';
+import { ImportDialog } from './ImportDialog';
 import { ProvenancePanel } from './ProvenancePanel';
 
 interface Props {
@@ -29,6 +30,7 @@ export function ArtifactsPlace({ project, branch, id, model, head, wb, onSelect 
   const [progress, setProgress] = useState<{ name: string; fraction: number } | null>(null);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
+  const [importing, setImporting] = useState(false);
 
   const load = useCallback(async () => {
     try {
@@ -106,7 +108,17 @@ export function ArtifactsPlace({ project, branch, id, model, head, wb, onSelect 
                   }}
                 />
               </label>
+              <button type="button" className="secondary" data-testid="artifact-import" onClick={() => setImporting(true)}>
+                Import from a bucket…
+              </button>
             </div>
+          )}
+          {importing && branch && (
+            <ImportDialog project={project} branch={branch} onClose={() => setImporting(false)} onImported={(imported) => {
+              setImporting(false);
+              toast('Imported without copying', 'success');
+              void wb.reload().then(() => onSelect(imported));
+            }} />
           )}
         </div>
         {progress && (
@@ -127,6 +139,7 @@ export function ArtifactsPlace({ project, branch, id, model, head, wb, onSelect 
               <tr>
                 <th>Name</th>
                 <th>Type</th>
+                <th>Storage</th>
                 <th>Size</th>
                 <th>Created</th>
                 <th>Execution</th>
@@ -157,6 +170,7 @@ export function ArtifactsPlace({ project, branch, id, model, head, wb, onSelect 
                     )}
                   </td>
                   <td><code>{a.type}</code></td>
+                  <td data-testid="artifact-storage">{a.adapter === 'local' ? <span className="muted">this server</span> : a.adapter}</td>
                   <td>{formatSize(a.size)}</td>
                   <td title={a.created ?? ''}>{formatTime(a.created)}</td>
                   <td>
@@ -165,7 +179,7 @@ export function ArtifactsPlace({ project, branch, id, model, head, wb, onSelect 
                         {a.execution}
                       </Link>
                     ) : (
-                      <span className="muted">uploaded</span>
+                      <span className="muted">{a.adapter === 'local' ? 'uploaded' : 'imported'}</span>
                     )}
                   </td>
                   <td>

@@ -12,6 +12,7 @@ import org.deepforge.exec.storage.S3TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -109,6 +110,32 @@ class AdaptersUiTest extends UiTestBase {
         assertThat(model.get("adapter").asText()).isEqualTo("s3");
         try (S3Client plain = s3.client()) {
             assertThat(plain.listObjectsV2(b -> b.bucket("models").prefix("digits/")).contents()).isNotEmpty();
+            // data already in the bucket becomes an artifact from the Artifacts page, without being copied
+            plain.putObject(b -> b.bucket("models").key("shared/labels.csv"),
+                    software.amazon.awssdk.core.sync.RequestBody.fromString("id,label\n1,7\n"));
         }
+        ui.open("/p/" + p + "/main/artifacts");
+        ui.click("artifact-import");
+        ui.waitFor("import-dialog");
+        ui.type("import-storage-endpoint", s3.endpoint.toString());
+        ui.type("import-storage-bucket", "models");
+        ui.click("import-storage-pathStyle");
+        new Select(ui.waitFor("import-storage-credentials")).selectByValue("lab-bucket");
+        ui.type("import-key", "shared/labels.csv");
+        ui.type("import-name", "labels");
+        ui.click("import-submit");
+        ui.waitGone("import-dialog");
+        ui.until("the imported artifact listed in S3", d -> {
+            WebElement row = ui.findRow("artifact-row", "labels");
+            return row != null && row.findElement(testId("artifact-storage")).getText().equals("s3");
+        });
+        JsonNode labels = null;
+        for (JsonNode a : server.get("/api/v1/projects/" + p + "/artifacts").json()) {
+            if (a.get("name").asText().equals("labels")) {
+                labels = a;
+            }
+        }
+        assertThat(labels).isNotNull();
+        assertThat(labels.get("size").asLong()).isEqualTo(13);
     }
 }
