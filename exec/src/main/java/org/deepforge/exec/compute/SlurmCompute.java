@@ -58,7 +58,24 @@ public final class SlurmCompute implements ComputeAdapter {
 
     @Override
     public void validate(JsonNode config) {
-        SlurmConfig.parse(config);
+        SlurmConfig c = SlurmConfig.parse(config);
+        if (c.ssh().isEmpty() && !onPath("sbatch", local.env().get("PATH"))) {
+            throw new IllegalArgumentException("this server has no Slurm client (sbatch is not on its PATH): give the login node "
+                    + "of your cluster under \"ssh\", or install the Slurm client here (apt-get install slurm-client)");
+        }
+    }
+
+    /** Whether an executable named {@code name} is in one of the directories of {@code path}. */
+    static boolean onPath(String name, String path) {
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
