@@ -1,3 +1,4 @@
+import { useCanvasKeys } from '../typing';
 import '@xyflow/react/dist/style.css';
 import { useUndoableEdits } from '../../pipeline/useUndoableEdits';
 import {
@@ -61,16 +62,6 @@ interface Props {
 const NODE_TYPES = { layer: LayerNodeView };
 const EDGE_TYPES = { arch: ArchEdgeView };
 const MERGES = new Set(['Concatenate', 'Add', 'Multiply', 'Mean']);
-
-/** True while the user types in a field, where keyboard shortcuts belong to the field. */
-function isTyping(target: EventTarget | null): boolean {
-  return (
-    target instanceof HTMLInputElement ||
-    target instanceof HTMLTextAreaElement ||
-    target instanceof HTMLSelectElement ||
-    (target instanceof HTMLElement && target.isContentEditable)
-  );
-}
 
 let catalogPromise: Promise<Catalog> | null = null;
 /** The catalog is the same for every architecture: fetched once per page. */
@@ -345,33 +336,7 @@ function Editor({ project, archId, model, head, wb }: Props) {
   };
 
   // ---- keyboard: Delete, undo/redo, / searches the palette, Escape leaves insert mode
-  const keys = useRef({ undo, redo, deleteSelection });
-  keys.current = { undo, redo, deleteSelection };
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (isTyping(e.target)) return;
-      const mod = e.ctrlKey || e.metaKey;
-      const k = e.key.toLowerCase();
-      if (mod && !e.altKey && k === 'z') {
-        e.preventDefault();
-        void (e.shiftKey ? keys.current.redo() : keys.current.undo());
-      } else if (mod && !e.altKey && k === 'y') {
-        e.preventDefault();
-        void keys.current.redo();
-      } else if ((e.key === 'Delete' || e.key === 'Backspace') && !mod) {
-        const t = e.target;
-        const onCanvas = t === document.body || t === null || (t instanceof Node && !!canvasRef.current?.contains(t));
-        if (onCanvas && keys.current.deleteSelection()) e.preventDefault();
-      } else if (e.key === '/' && !mod && !e.altKey) {
-        e.preventDefault();
-        searchRef.current?.focus();
-      } else if (e.key === 'Escape') {
-        setInsertOn(null);
-      }
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, []);
+  useCanvasKeys({ undo, redo, deleteSelection, onEscape: () => setInsertOn(null) }, canvasRef, searchRef);
 
   // ---- inspector edits
   const selectedNodes = nodes.filter((n) => n.selected);

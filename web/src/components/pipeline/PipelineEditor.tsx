@@ -1,3 +1,4 @@
+import { useCanvasKeys } from '../typing';
 import '@xyflow/react/dist/style.css';
 import { useUndoableEdits } from '../../pipeline/useUndoableEdits';
 import {
@@ -41,16 +42,6 @@ interface Props {
 }
 
 const NODE_TYPES = { df: PipelineNodeView };
-
-/** True while the user types in a field, where keyboard shortcuts belong to the field. */
-export function isTyping(target: EventTarget | null): boolean {
-  return (
-    target instanceof HTMLInputElement ||
-    target instanceof HTMLTextAreaElement ||
-    target instanceof HTMLSelectElement ||
-    (target instanceof HTMLElement && target.isContentEditable)
-  );
-}
 
 /** The pipeline editor: palette, canvas, problems drawer and node inspector (loaded lazily). */
 export default function PipelineEditor(props: Props) {
@@ -144,31 +135,7 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
     return true;
   }, [rf, readOnly]);
 
-  const keys = useRef({ undo, redo, deleteSelection });
-  keys.current = { undo, redo, deleteSelection };
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (isTyping(e.target)) return;
-      const mod = e.ctrlKey || e.metaKey;
-      const k = e.key.toLowerCase();
-      if (mod && !e.altKey && k === 'z') {
-        e.preventDefault();
-        void (e.shiftKey ? keys.current.redo() : keys.current.undo());
-      } else if (mod && !e.altKey && k === 'y') {
-        e.preventDefault();
-        void keys.current.redo();
-      } else if ((e.key === 'Delete' || e.key === 'Backspace') && !mod) {
-        const t = e.target;
-        const onCanvas = t === document.body || t === null || (t instanceof Node && !!canvasRef.current?.contains(t));
-        if (onCanvas && keys.current.deleteSelection()) e.preventDefault();
-      } else if (e.key === '/' && !mod && !e.altKey) {
-        e.preventDefault();
-        searchRef.current?.focus();
-      }
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, []);
+  useCanvasKeys({ undo, redo, deleteSelection }, canvasRef, searchRef);
 
   // ---- adding nodes
   const addNode = useCallback(

@@ -111,9 +111,7 @@ public final class Engine implements AutoCloseable {
         boolean ignoreCache;
         java.util.Set<String> ignoreCacheJobs = java.util.Set.of();
         final Map<String, Job> jobs = new LinkedHashMap<>();
-        final ComputeAdapter compute;
-        final JsonNode computeConfig;
-        final StorageAdapter storage;
+        /** Where it runs and keeps its artifacts. */
         final Placement placement;
         boolean cancelled;
         boolean done;
@@ -122,9 +120,6 @@ public final class Engine implements AutoCloseable {
             this.id = id;
             this.model = model;
             this.pipeline = pipeline;
-            this.compute = placement.compute();
-            this.computeConfig = placement.computeConfig() == null ? Json.MAPPER.createObjectNode() : placement.computeConfig();
-            this.storage = placement.storage();
             this.placement = placement;
         }
     }
@@ -169,7 +164,7 @@ public final class Engine implements AutoCloseable {
                 throw new IllegalArgumentException("node " + e.getKey() + " is a sub-pipeline, which this version cannot run yet; "
                         + "run the inner pipeline on its own");
             }
-            if (!kind.equals("operation") && run.storage == null) {
+            if (!kind.equals("operation") && run.placement.storage() == null) {
                 throw new IllegalArgumentException("node " + e.getKey() + " needs artifact storage, which this engine has none of");
             }
             run.jobs.put(e.getKey(), new Job(e.getKey(), kind));
@@ -210,7 +205,7 @@ public final class Engine implements AutoCloseable {
             if ((k.status() == JobStatus.RUNNING || k.status() == JobStatus.QUEUED) && k.handle() != null && !k.handle().isEmpty()) {
                 j.status = k.status();
                 j.message = k.message();
-                j.handle = new ComputeAdapter.Handle(run.compute.name(), k.handle(), bundle);
+                j.handle = new ComputeAdapter.Handle(run.placement.compute().name(), k.handle(), bundle);
                 j.consoleOffset = k.consoleOffset();
                 j.eventsOffset = k.eventsOffset();
             } else if (k.status().finished()) {
@@ -241,7 +236,7 @@ public final class Engine implements AutoCloseable {
         }
         // all at once: a cluster's cancel waits for each job to be gone, and an execution may have hundreds
         java.util.concurrent.CompletableFuture.allOf(running.stream()
-                .map(j -> java.util.concurrent.CompletableFuture.runAsync(() -> run.compute.cancel(j.handle), starter))
+                .map(j -> java.util.concurrent.CompletableFuture.runAsync(() -> run.placement.compute().cancel(j.handle), starter))
                 .toArray(java.util.concurrent.CompletableFuture[]::new)).join();
         synchronized (this) {
             for (Job j : running) {
@@ -315,7 +310,7 @@ public final class Engine implements AutoCloseable {
         for (Job j : run.jobs.values()) {
             if (submitted(j)) {
                 follow(run, j);
-                ComputeAdapter.State state = run.compute.state(j.handle);
+                ComputeAdapter.State state = run.placement.compute().state(j.handle);
                 if (state instanceof ComputeAdapter.State.Waiting waiting) {
                     String why = "waiting for the scheduler: " + waiting.reason();
                     if (j.status != JobStatus.QUEUED || !why.equals(j.message)) {
@@ -357,8 +352,8 @@ public final class Engine implements AutoCloseable {
             }
         }
         // a cluster adapter queues many jobs itself; this machine's adapters take as many as there are slots
-        int limit = run.compute.maxSubmitted(run.computeConfig) > 0 ? run.compute.maxSubmitted(run.computeConfig) : slots;
-        long running = runs.values().stream().filter(r -> r.compute == run.compute).flatMap(r -> r.jobs.values().stream())
+        int limit = run.placement.compute().maxSubmitted(run.placement.computeConfig()) > 0 ? run.placement.compute().maxSubmitted(run.placement.computeConfig()) : slots;
+        long running = runs.values().stream().filter(r -> r.placement.compute() == run.placement.compute()).flatMap(r -> r.jobs.values().stream())
                 .filter(j -> submitted(j) || j.starting).count();
         for (Job j : run.jobs.values()) {
             if (running >= limit) {
@@ -398,9 +393,9 @@ public final class Engine implements AutoCloseable {
                 cached = useCache && !run.cancelled && reuse(run, j, bundle);
             }
             if (!cached) {
-                ObjectNode config = run.computeConfig.deepCopy();
+                ObjectNode config = run.placement.computeConfig().deepCopy();
                 config.put("light", light(run, j));
-                handle = run.compute.submit(bundle, Map.of(), config);
+                handle = run.placement.compute().submit(bundle, Map.of(), config);
             }
         } catch (IOException | RuntimeException e) {
             failure = "could not start the job: " + e.getMessage();
@@ -422,7 +417,7 @@ public final class Engine implements AutoCloseable {
             }
         }
         if (cancelNow) {
-            run.compute.cancel(handle);
+            run.placement.compute().cancel(handle);
             synchronized (this) {
                 set(run, j, JobStatus.CANCELLED, "cancelled while it was starting");
                 finishIfDone(run);
@@ -493,17 +488,17 @@ public final class Engine implements AutoCloseable {
                 JsonNode meta = Json.MAPPER.readTree(source.resolve("meta.json").toFile());
                 StorageAdapter.Stored stored;
                 if (Files.exists(source.resolve("data"))) {
-                    stored = run.storage.putFile(source.resolve("data"), n -> { });
+                    stored = run.placement.storage().putFile(source.resolve("data"), n -> { });
                 } else {
                     try (var in = RemoteInputs.open(run.placement, source, meta)) {
-                        stored = run.storage.put(in, n -> { });
+                        stored = run.placement.storage().put(in, n -> { });
                     }
                 }
                 if (meta.has("sha256") && !meta.path("sha256").asText().equals(stored.sha256())) {
                     throw new IOException("the output changed while it was being saved (sha256 differs)");
                 }
                 String saveName = node.path("output").path("saveName").asText(j.node);
-                String id = sink.save(run.id, j.node, saveName, stored, run.storage.location(), meta.path("type").asText("pickle"),
+                String id = sink.save(run.id, j.node, saveName, stored, run.placement.storage().location(), meta.path("type").asText("pickle"),
                         Provenance.of(run, read[0], read[1], workDir));
                 set(run, j, JobStatus.SUCCESS, "saved as artifact " + id);
             }

@@ -9,6 +9,10 @@ import org.deepforge.exec.storage.StorageAdapter;
  * configuration of it (partition, time limit, …) and the storage adapter, credentials already resolved.
  */
 public record Placement(ComputeAdapter compute, JsonNode computeConfig, StorageAdapter storage, Reader reader) {
+    public Placement {
+        computeConfig = computeConfig == null || computeConfig.isMissingNode() ? org.deepforge.model.Json.MAPPER.createObjectNode() : computeConfig;
+    }
+
     /** Finds the storage that holds an artifact, from its {@code storage} record (adapter, key and where). */
     @FunctionalInterface
     public interface Reader {

@@ -24,7 +24,10 @@ import org.deepforge.server.secrets.SecretStore;
  */
 public final class S3Storages {
     private final SecretStore secrets;
-    private final Map<String, S3Storage> open = new ConcurrentHashMap<>();
+    /** What an open client is for: a changed secret (other credentials) opens a new one. */
+    private record ClientKey(String user, S3Storage.Settings settings, S3Storage.Credentials credentials) {}
+
+    private final Map<ClientKey, S3Storage> open = new ConcurrentHashMap<>();
 
     public S3Storages(SecretStore secrets) {
         this.secrets = secrets;
@@ -60,22 +63,11 @@ public final class S3Storages {
         }
         String name = config.path("credentials").asText("").strip();
         S3Storage.Credentials credentials = credentials(name, user);
-        // clients are reused per user, bucket and key pair (a changed secret opens a new client)
-        String cacheKey = user + "\0" + Json.compact(settings.toJson()) + "\0" + name + "\0"
-                + sha256(credentials.accessKeyId() + "\0" + credentials.secretAccessKey());
-        S3Storage s3 = open.computeIfAbsent(cacheKey, k -> new S3Storage(settings, credentials));
+        // clients are reused per user, bucket and key pair
+        S3Storage s3 = open.computeIfAbsent(new ClientKey(user, settings, credentials), k -> new S3Storage(settings, credentials));
         ObjectNode location = settings.toJson();
         location.put("credentials", name);
         return new Located(s3, location);
-    }
-
-    private static String sha256(String text) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private S3Storage.Credentials credentials(String name, String user) throws Exception {
