@@ -1,4 +1,5 @@
-"""The job's event channel: JSON lines appended to ``$DEEPFORGE_EVENTS`` (default ``./events.jsonl``).
+"""The job's event channel: JSON lines appended to ``$DEEPFORGE_EVENTS`` (default: ``events.jsonl``
+in the job's directory; outside a job, with no ``$DEEPFORGE_EVENTS``, events are not written).
 
 Standard library only, so that ``import deepforge`` stays light.
 
@@ -25,7 +26,7 @@ import sys
 import threading
 import time
 
-__all__ = ["log_metric", "progress", "emit", "flush", "events_path"]
+__all__ = ["log_metric", "progress", "emit", "flush", "events_path", "job_directory"]
 
 FLUSH_INTERVAL = 0.5     # seconds a metric may wait in the buffer
 MAX_BUFFERED = 1000      # points that force a flush
@@ -40,9 +41,29 @@ _flusher = None          # (thread, pid)
 _warned = False
 
 
+def job_directory():
+    """The job's bundle: ``$DEEPFORGE_BUNDLE``, else the directory of the running ``main.py`` when
+    it holds a ``job.json``; None outside a job (an operation called from a notebook or a test),
+    so that nothing is littered into whatever the current directory happens to be."""
+    root = os.environ.get("DEEPFORGE_BUNDLE")
+    if root:
+        return os.path.abspath(root)
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    if main_file:
+        directory = os.path.dirname(os.path.abspath(main_file))
+        if os.path.isfile(os.path.join(directory, "job.json")):
+            return directory
+    return None
+
+
 def events_path():
-    """The event file: ``$DEEPFORGE_EVENTS``, else ``events.jsonl`` in the current directory."""
-    return os.environ.get("DEEPFORGE_EVENTS") or os.path.join(os.getcwd(), "events.jsonl")
+    """The event file: ``$DEEPFORGE_EVENTS``, else ``events.jsonl`` in the job's directory; None
+    outside a job."""
+    configured = os.environ.get("DEEPFORGE_EVENTS")
+    if configured:
+        return configured
+    directory = job_directory()
+    return os.path.join(directory, "events.jsonl") if directory else None
 
 
 def _encode(event):
@@ -68,6 +89,8 @@ def _write(data):
     do not do short of a full disk). Failures are reported once on stderr, never raised: a job
     must not die because its progress could not be reported."""
     global _warned
+    if events_path() is None:
+        return
     try:
         fd = _descriptor()
         view = memoryview(data)

@@ -62,15 +62,7 @@ _default_backend()
 
 
 def bundle_root():
-    root = os.environ.get("DEEPFORGE_BUNDLE")
-    if root:
-        return os.path.abspath(root)
-    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
-    if main_file:
-        directory = os.path.dirname(os.path.abspath(main_file))
-        if os.path.isfile(os.path.join(directory, "job.json")):
-            return directory
-    return os.getcwd()
+    return events.job_directory() or os.getcwd()
 
 
 def job():

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 import warnings
 from pathlib import Path
 
@@ -444,12 +443,10 @@ def test_reduce_dimensions_pca_and_tsne_shapes():
     assert explained.shape == (40, 2)
     assert abs(explained[:20, 0].mean() - explained[20:, 0].mean()) > 5  # the blobs separate
 
-    started = time.monotonic()
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # perplexity 10 needs no cap for 40 samples
         tsne = ReduceDimensions(method="tsne", components=3, perplexity=10.0, seed=0).execute(data)
     assert tsne.shape == (40, 3) and np.isfinite(tsne).all()
-    assert time.monotonic() - started < 15
     again = ReduceDimensions(method="tsne", components=3, perplexity=10.0, seed=0).execute(data)
     np.testing.assert_allclose(again, tsne)
     # t-SNE keeps the two blobs apart: each point's nearest neighbour is in its own blob

@@ -580,11 +580,12 @@ def test_plots_left_unsent_are_sent_at_exit(tmp_path):
     script = tmp_path / "plots.py"
     script.write_text(STANDALONE_PLOTS)
     process = subprocess.run([PYTHON, str(script)], cwd=tmp_path, capture_output=True, text=True,
-                             timeout=60, env=_env(PYTHONPATH=PYTHON_DIR,
+                             timeout=60, env=_env(PYTHONPATH=PYTHON_DIR, DEEPFORGE_EVENTS=tmp_path / "events.jsonl",
                                                   MPLBACKEND="module://deepforge.plotting"))
     assert process.returncode == 0, process.stderr
     plots = [json.loads(line) for line in (tmp_path / "events.jsonl").read_text().splitlines()]
     summary = [(e["id"], e["title"], e["final"]) for e in plots]
+    assert not (tmp_path.parent / "events.jsonl").exists()
     assert summary == [("1", "shown", False), ("2", "closed", False),
                        ("2", "closed later", True), ("1", "shown", True),
                        ("2", "never shown", True)]   # pyplot reuses the closed number
@@ -703,3 +704,24 @@ def test_environment_is_looked_up_once_per_process(monkeypatch):
     assert again == first
     again["python"] = "changed"
     assert runtime.environment() == first, "callers get a copy"
+
+
+def test_events_outside_a_job_are_not_littered_into_the_current_directory(tmp_path):
+    """An operation called from a plain script (a notebook, a test) logs metrics without a job:
+    nothing is written to the current directory; inside a bundle they go to its events.jsonl."""
+    script = tmp_path / "plain.py"
+    script.write_text("from deepforge import events\nevents.log_metric('loss', 1.0)\nevents.flush()\n")
+    env = {k: v for k, v in _env(PYTHONPATH=PYTHON_DIR).items() if k not in ("DEEPFORGE_EVENTS", "DEEPFORGE_BUNDLE")}
+    process = subprocess.run([PYTHON, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=60, env=env)
+    assert process.returncode == 0, process.stderr
+    assert not (tmp_path / "events.jsonl").exists()
+
+    job = tmp_path / "job"
+    job.mkdir()
+    (job / "job.json").write_text("{}")
+    (job / "main.py").write_text(script.read_text())
+    process = subprocess.run([PYTHON, str(job / "main.py")], cwd=tmp_path, capture_output=True, text=True,
+                             timeout=60, env=env)
+    assert process.returncode == 0, process.stderr
+    assert not (tmp_path / "events.jsonl").exists()
+    assert json.loads((job / "events.jsonl").read_text())["name"] == "loss"

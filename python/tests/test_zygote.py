@@ -265,47 +265,13 @@ def test_confirm_runs_only_after_go(zygote, tmp_path):
     assert not (b / "console.log").exists() and not (b / "exitcode").exists()
 
 
-def test_dispatch_latency_warm_vs_cold(zygote, tmp_path, capsys):
+def test_twenty_jobs_forked_from_the_zygote_all_finish(zygote, tmp_path):
+    # how fast a warm dispatch is is a figure for bench/ (bench/run dag), not an assertion here
     dirs = [bundle(tmp_path, "pass\n", "l%d" % i) for i in range(20)]
-    dispatch = []
-    started = time.monotonic()
-    for d in dirs:
-        t = time.monotonic()
-        zygote.fork(d)
-        dispatch.append(time.monotonic() - t)
+    pids = [zygote.fork(d) for d in dirs]
     for d in dirs:
         assert exitcode(d) == "0\n"
-    warm_total = time.monotonic() - started
-
-    cold = []
-    for _ in range(2):
-        t = time.monotonic()
-        subprocess.run([sys.executable, "-c", "import numpy, torch, matplotlib"], check=False, env=BASE_ENV)
-        cold.append(time.monotonic() - t)
-    c = bundle(tmp_path, "import numpy, torch, matplotlib\n" if "torch" in zygote.ready["preloaded"] else "pass\n", "cold")
-    t = time.monotonic()
-    subprocess.run([sys.executable, "-u", "main.py"], cwd=str(c), env=BASE_ENV, check=True)
-    cold_job = time.monotonic() - t
-
-    w = bundle(tmp_path, "import numpy, torch, matplotlib\n" if "torch" in zygote.ready["preloaded"] else "pass\n", "warm")
-    t = time.monotonic()
-    zygote.fork(w)
-    exitcode(w, 30)
-    warm_job = time.monotonic() - t
-
-    mean = sum(dispatch) / len(dispatch)
-    with capsys.disabled():
-        print("\n[zygote] preloaded %s in %.2f s" % (zygote.ready["preloaded"], zygote.ready["seconds"]))
-        print("[zygote] warm dispatch over %d jobs: mean %.1f ms, min %.1f ms, max %.1f ms; all 20 finished in %.2f s"
-              % (len(dispatch), 1000 * mean, 1000 * min(dispatch), 1000 * max(dispatch), warm_total))
-        print("[zygote] cold `python -c 'import numpy, torch, matplotlib'`: %s s"
-              % ", ".join("%.2f" % x for x in cold))
-        print("[zygote] job importing numpy+torch+matplotlib, submit to exit code: warm %.3f s, cold %.3f s"
-              % (warm_job, cold_job))
-    assert mean < 0.3
-    assert max(dispatch) < 1.0
-    if "torch" in zygote.ready["preloaded"]:
-        assert mean < min(cold) / 3
+    assert len(set(pids)) == len(pids), "each job is its own process"
 
 
 @pytest.mark.parametrize("extra", [{}, {"LANG": "C"}, {"LC_ALL": "C"}, {"LANG": "C.UTF-8"}, {"LC_CTYPE": "POSIX"}])

@@ -114,7 +114,8 @@ describe('change sets', () => {
 });
 
 describe('layout', () => {
-  it('lays out 1,000 layers top-down in under 2 s without overlaps', () => {
+  // how fast is a figure for bench/ (bench/run layout), not an assertion here
+  it('lays out 1,000 layers top-down without overlaps', () => {
     const layers: Record<string, Json> = {};
     const connections: Record<string, Json> = {};
     for (let i = 0; i < 1000; i++) {
@@ -123,10 +124,7 @@ describe('layout', () => {
       if (i % 10 === 0 && i >= 10) connections[`s${i}`] = { from: { layer: `l${i - 9}` }, to: { layer: `l${i}`, input: 1 } };
     }
     const a = readArchitecture({ layers, connections });
-    const t0 = performance.now();
     const pos = layoutArchitecture(a);
-    const ms = performance.now() - t0;
-    expect(ms).toBeLessThan(2000);
     expect(Object.keys(pos)).toHaveLength(1000);
     expect(pos.l1.y).toBeGreaterThan(pos.l0.y);
     const boxes = Object.values(pos);

@@ -15,7 +15,7 @@ import org.deepforge.nn.shapes.ShapeInference;
 
 /**
  * Shape inference plus validation of a 500-layer network in Java, against a warm torch meta-device
- * forward of the same network (its generated code) in the same run.
+ * forward of the same network (its generated code) in the same run; then a 10,000-layer network.
  */
 final class ShapesBench {
     private ShapesBench() {}
@@ -76,6 +76,17 @@ final class ShapesBench {
         System.out.printf("baseline: warm torch meta forward : p50 %7.3f ms   (Java is %.1f× faster; target ≥ 20×)%n",
                 torch.path("p50").asDouble(), torch.path("p50").asDouble() / ours);
         System.out.printf("agreement: parameters Java %d, torch %d%n", analysis.parameters(), torch.path("params").asLong());
+
+        // a drawing twenty times bigger, analysed cold (first sight of it), as the editor meets a pasted graph
+        JsonNode huge = chain(10_000);
+        List<Double> hugeTimes = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            long t0 = System.nanoTime();
+            inference.analyze(huge);
+            hugeTimes.add((System.nanoTime() - t0) / 1e6);
+        }
+        System.out.printf("10,000 layers, first analysis     : %7.1f ms, median of 5 %7.1f ms   target ≤ 1000 ms (%.0f× the %d-layer p50)%n",
+                hugeTimes.get(0), Bench.pct(hugeTimes, 50), Bench.pct(hugeTimes, 50) / ours, layers);
     }
 
     /** Input [16, 32, 32] → (Conv2d 3×3 → BatchNorm2d → ReLU) × n → Output. */

@@ -251,14 +251,14 @@ class ExecutionsApiTest {
     }
 
     @Test
-    void cancelStopsARunningExecution() throws Exception {
+    void cancelStopsARunningExecutionWithinFiveSeconds() throws Exception {
         String p = project("        print('working', flush=True)\n        time.sleep(60)\n        values = []\n        return values\n");
         String id = server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{}").json().get("id").asText();
         await().atMost(Duration.ofSeconds(60)).until(() ->
                 server.get("/api/v1/executions/" + id + "/jobs/make/log").json().get("lines").toString().contains("working"));
         long t0 = System.nanoTime();
         var cancelled = server.post("/api/v1/executions/" + id + "/cancel", "{}");
-        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(2.0);
+        assertThat((System.nanoTime() - t0) / 1e9).as("the cancel promise (docs/jobs.md)").isLessThan(5.0);
         assertThat(cancelled.json().get("status").asText()).isEqualTo("cancelled");
         assertThat(job(cancelled.json(), "make", "status")).isEqualTo("cancelled");
     }

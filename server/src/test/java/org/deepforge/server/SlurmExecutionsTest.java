@@ -68,13 +68,13 @@ class SlurmExecutionsTest {
     }
 
     @Test
-    void cancelStopsTheSlurmJobsWithinTwoSeconds() throws Exception {
+    void cancelStopsTheSlurmJobsWithinFiveSeconds() throws Exception {
         String p = ExecutionsApiTest.project(server, "        print('working', flush=True)\n        time.sleep(120)\n        values = []\n        return values\n");
         String id = server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{\"compute\":" + SLURM + "}").json().get("id").asText();
         await().atMost(Duration.ofSeconds(60)).until(() -> lines(server, id, "make").contains("working"));
         long t0 = System.nanoTime();
         var cancelled = server.post("/api/v1/executions/" + id + "/cancel", "{}");
-        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(2.0);
+        assertThat((System.nanoTime() - t0) / 1e9).as("the cancel promise (docs/jobs.md)").isLessThan(5.0);
         assertThat(cancelled.json().get("status").asText()).isEqualTo("cancelled");
         assertThat(ExecutionsApiTest.job(cancelled.json(), "make", "status")).isEqualTo("cancelled");
         assertThat(ExecutionsApiTest.job(cancelled.json(), "sum", "status")).isEqualTo("cancelled");

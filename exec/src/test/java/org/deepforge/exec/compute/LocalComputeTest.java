@@ -124,7 +124,7 @@ class LocalComputeTest {
     }
 
     @Test
-    void cancelKillsTheWholeGroupWithinTwoSeconds() throws Exception {
+    void cancelKillsTheWholeGroupWithinFiveSeconds() throws Exception {
         String code = """
                 import os, subprocess, time
                 child = subprocess.Popen(["sleep", "60"])
@@ -144,7 +144,7 @@ class LocalComputeTest {
             assertThat(c.getValue().state(h)).isEqualTo(new State.Running());
             long t = System.nanoTime();
             c.getValue().cancel(h);
-            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
                     .until(() -> pids.stream().noneMatch(LocalComputeTest::running));
             long millis = (System.nanoTime() - t) / 1_000_000;
             assertThat(c.getValue().state(h)).as(c.getKey()).isNotEqualTo(new State.Running());
@@ -182,40 +182,23 @@ class LocalComputeTest {
         assertThat(Files.readString(b2.resolve("console.log"))).isEqualTo("warm again\n");
     }
 
+    /** How much faster a warm start is is a figure for bench/ (bench/run dag); here: which way each job starts. */
     @Test
-    void dispatchTimeWarmVersusCold() throws Exception {
+    void jobsImportingTorchStartWarmFromTheZygoteAndColdWithoutIt() throws Exception {
         assertThat(warm.awaitReady(Duration.ofSeconds(30))).isTrue();
-        String imports = "import numpy, torch, matplotlib\n";
         boolean haveTorch = new ProcessBuilder(PYTHON, "-c", "import torch").start().waitFor() == 0;
-        String code = haveTorch ? imports : "pass\n";
-        int n = 8;
-        long[] submitCold = new long[n];
-        long[] submitWarm = new long[n];
-        long[] totalCold = new long[n];
-        long[] totalWarm = new long[n];
-        for (int i = 0; i < n; i++) {
+        String code = haveTorch ? "import numpy, torch, matplotlib\nprint('imported')\n" : "print('imported')\n";
+        for (int i = 0; i < 3; i++) {
             for (boolean w : new boolean[] {false, true}) {
                 LocalCompute c = w ? warmCompute : cold;
                 Path b = bundle((w ? "w" : "c") + i, code);
                 long forked = warm.forked();
-                long t = System.nanoTime();
                 Handle h = c.submit(b, Map.of(), Json.MAPPER.createObjectNode());
-                long s = System.nanoTime() - t;
                 assertThat(warm.forked() - forked).isEqualTo(w ? 1 : 0);
+                assertThat(startedCold(h)).isEqualTo(!w);
                 assertThat(finished(c, h)).isEqualTo(new State.Exited(0));
-                long total = System.nanoTime() - t;
-                (w ? submitWarm : submitCold)[i] = s;
-                (w ? totalWarm : totalCold)[i] = total;
+                assertThat(Files.readString(b.resolve("console.log"))).isEqualTo("imported\n");
             }
-        }
-        System.out.printf("[local] dispatch (submit returns), %d jobs each: cold mean %.1f ms, warm mean %.1f ms%n",
-                n, mean(submitCold), mean(submitWarm));
-        System.out.printf("[local] job %s submit to Exited(0): cold mean %.0f ms (min %.0f), warm mean %.0f ms (min %.0f)%n",
-                haveTorch ? "importing numpy+torch+matplotlib," : "'pass',",
-                mean(totalCold), min(totalCold), mean(totalWarm), min(totalWarm));
-        assertThat(mean(submitWarm)).isLessThan(300);
-        if (haveTorch) {
-            assertThat(mean(totalWarm)).isLessThan(mean(totalCold));
         }
     }
 
@@ -227,21 +210,5 @@ class LocalComputeTest {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    static double mean(long[] nanos) {
-        double s = 0;
-        for (long x : nanos) {
-            s += x;
-        }
-        return s / nanos.length / 1e6;
-    }
-
-    static double min(long[] nanos) {
-        long m = Long.MAX_VALUE;
-        for (long x : nanos) {
-            m = Math.min(m, x);
-        }
-        return m / 1e6;
     }
 }

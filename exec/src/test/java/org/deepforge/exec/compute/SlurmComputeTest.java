@@ -145,7 +145,7 @@ class SlurmComputeTest {
 
     @Test
     @Order(4)
-    void cancelStopsTheJobAndItsChildrenWithinTwoSeconds() throws Exception {
+    void cancelStopsTheJobAndItsChildrenWithinFiveSeconds() throws Exception {
         String marker = "deepforge-slurm-test-" + UUID.randomUUID();
         String main = """
                 import os, subprocess, sys, time
@@ -165,7 +165,7 @@ class SlurmComputeTest {
         long millis = (System.nanoTime() - t0) / 1_000_000;
         State s = slurm.state(h);
         System.out.printf("[slurm] cancel: job and its child gone in %d ms; state %s%n", millis, s);
-        assertThat(millis).isLessThan(2_000);
+        assertThat(millis).as("the cancel promise (docs/jobs.md)").isLessThan(5_000);
         assertThat(s).isInstanceOf(State.Exited.class);
         assertThat(((State.Exited) s).reason()).startsWith("CANCELLED");
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("main.py's process").isFalse();

@@ -142,15 +142,13 @@ class EngineTest {
     }
 
     @Test
-    void aJobKilledFromOutsideFailsWithinTwoSecondsWithAMessage() throws Exception {
+    void aJobKilledFromOutsideFailsWithinFiveSecondsWithAMessage() throws Exception {
         engine.start("e5", model("        print('working', flush=True)\\n        time.sleep(120)\\n        values = []\\n        return values\\n"), "p");
         await().atMost(Duration.ofSeconds(60)).until(() -> console.contains("make: working"));
         for (Long pid : processesUnder(dir)) {
             ProcessHandle.of(pid).filter(h -> h.info().command().orElse("").contains("python")).ifPresent(ProcessHandle::destroyForcibly);
         }
-        long t0 = System.nanoTime();
-        await().atMost(Duration.ofSeconds(2)).until(() -> statuses.get("make") == JobStatus.FAILED);
-        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(2.0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> statuses.get("make") == JobStatus.FAILED);
         assertThat(messages.get("make")).contains("killed by signal 9");
         assertThat(statuses).containsEntry("scale", JobStatus.SKIPPED);
     }
@@ -165,13 +163,13 @@ class EngineTest {
     }
 
     @Test
-    void cancelStopsTheJobWithinTwoSeconds() throws Exception {
+    void cancelStopsTheJobWithinFiveSeconds() throws Exception {
         engine.start("e3", model("        print('working', flush=True)\\n        time.sleep(120)\\n        values = []\\n        return values\\n"), "p");
         await().atMost(Duration.ofSeconds(60)).until(() -> console.contains("make: working"));
         long t0 = System.nanoTime();
         engine.cancel("e3");
         double seconds = (System.nanoTime() - t0) / 1e9;
-        assertThat(seconds).isLessThan(2.0);
+        assertThat(seconds).as("the cancel promise (docs/jobs.md)").isLessThan(5.0);
         assertThat(statuses).containsEntry("make", JobStatus.CANCELLED).containsEntry("scale", JobStatus.CANCELLED);
         assertThat(finished.get("e3")).isEqualTo(JobStatus.CANCELLED);
         assertThat(processesUnder(dir)).as("no job process left").isEmpty();

@@ -71,7 +71,7 @@ class SlurmEngineTest {
     }
 
     @Test
-    void cancellingAnExecutionCancelsItsSlurmJobWithinTwoSeconds() throws Exception {
+    void cancellingAnExecutionCancelsItsSlurmJobWithinFiveSeconds() throws Exception {
         PythonRuntime runtime = PythonRuntime.unpack(dir.resolve("runtime"));
         try (Engine engine = engine(runtime)) {
             engine.start("s2", model(runtime, "print('working', flush=True); import time; time.sleep(120)"), "p");
@@ -79,7 +79,7 @@ class SlurmEngineTest {
             long t0 = System.nanoTime();
             engine.cancel("s2");
             double seconds = (System.nanoTime() - t0) / 1e9;
-            assertThat(seconds).isLessThan(2.0);
+            assertThat(seconds).as("the cancel promise (docs/jobs.md)").isLessThan(5.0);
             assertThat(statuses).containsEntry("make", JobStatus.CANCELLED).containsEntry("scale", JobStatus.CANCELLED);
             assertThat(EngineTest.processesUnder(dir)).as("processes left in the job's directory").isEmpty();
         }

@@ -25,12 +25,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * example, make the run small in the inspector, run it, watch the loss plot live, look at the
  * prediction and embedding figures and trace the model back to the survey.
  *
- * <p>Every step writes its screenshot to {@code docs/tour/NN-name.png} at the repository root (stable
- * names, replaced on every run), which the README embeds, so the pictures never go stale.
+ * <p>Every step writes its screenshot to {@code server/target/tour/NN-name.png} (stable names, replaced on
+ * every run); {@code ./deepforge docs} runs this test and copies them to {@code docs/tour/}, which the README
+ * embeds. A test run never rewrites tracked files.
  */
 class RedshiftTourUiTest {
-    /** The test runs in the server module's directory; the README's pictures live at the repository root. */
-    static final Path TOUR = Path.of("..", "docs", "tour").toAbsolutePath().normalize();
+    /** The test runs in the server module's directory; {@code ./deepforge docs} copies these to docs/tour/. */
+    static final Path TOUR = Path.of("target", "tour").toAbsolutePath();
     static final Duration JOB = Duration.ofSeconds(120);
     static final Duration RUN = Duration.ofMinutes(4);
     static final String PIPELINE = "redshift";

@@ -3,11 +3,13 @@ package org.deepforge.nn.shapes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Analysis stays interactive for big drawings and cannot overflow the stack on deep ones. */
-class PerformanceTest {
+/**
+ * Big drawings analyse correctly and deep ones cannot overflow the stack. How fast is a figure for
+ * {@code bench/run shapes}, not an assertion here.
+ */
+class BigDrawingsTest {
     private final ShapeInference inference = new ShapeInference();
 
     private static JsonNode chain(int layers) {
@@ -25,30 +27,22 @@ class PerformanceTest {
     }
 
     @Test
-    void fiveHundredLayersInUnderFiveMillisecondsAfterWarmUp() {
+    void fiveHundredLayersAnalyseTheSameEveryTime() {
         JsonNode arch = chain(500);
-        for (int i = 0; i < 300; i++) {
-            inference.analyze(arch);
+        ArchitectureAnalysis first = inference.analyze(arch);
+        assertThat(first.errors()).isEmpty();
+        assertThat(first.layers()).hasSize(500);
+        for (int i = 0; i < 50; i++) {
+            ArchitectureAnalysis again = inference.analyze(arch);
+            assertThat(again.errors()).isEmpty();
+            assertThat(again.layers().get("out").output()).isEqualTo(first.layers().get("out").output());
         }
-        long best = Long.MAX_VALUE;
-        long[] times = new long[21];
-        for (int i = 0; i < times.length; i++) {
-            long t = System.nanoTime();
-            ArchitectureAnalysis a = inference.analyze(arch);
-            times[i] = System.nanoTime() - t;
-            assertThat(a.errors()).isEmpty();
-            best = Math.min(best, times[i]);
-        }
-        java.util.Arrays.sort(times);
-        assertThat(Duration.ofNanos(times[times.length / 2])).isLessThan(Duration.ofMillis(5));
     }
 
     @Test
-    void tenThousandLayersGiveAResultWithinASecond() {
+    void tenThousandLayersGiveAResult() {
         JsonNode arch = chain(10_000);
-        long t = System.nanoTime();
         ArchitectureAnalysis a = inference.analyze(arch);
-        assertThat(Duration.ofNanos(System.nanoTime() - t)).isLessThan(Duration.ofSeconds(1));
         assertThat(a.errors()).isEmpty();
         assertThat(a.layers()).hasSize(10_000);
         assertThat(a.layers().get("out").output()).containsExactly(null, 16, 32, 32);
