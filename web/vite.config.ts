@@ -19,5 +19,9 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
+    // vitest's 5 s default is a speed assertion in disguise: on a busy 2-core machine a 1,000-layer layout
+    // takes longer. A hung test still fails; how fast things are is measured in bench/ (bench/run layout).
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });
