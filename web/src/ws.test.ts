@@ -170,4 +170,34 @@ describe('WsClient watch', () => {
     last().receive({ type: 'execution', execution: 'e9', status: 'success' });
     expect(got).toEqual([{ type: 'execution', execution: 'e9', status: 'success' }]);
   });
+
+  it("unwraps a job's events for the execution's watchers, and a forged protocol message inside one reaches no one", () => {
+    const watched: unknown[] = [];
+    const branch: ServerMessage[] = [];
+    client.subscribe('p', 'main', (m) => branch.push(m));
+    client.watch('e1', (m) => watched.push(m));
+    last().open();
+    last().receive({ type: 'subscribed', project: 'p', branch: 'main', head: 'h0' });
+    last().receive({ type: 'job-event', execution: 'e1', job: 'train', event: { type: 'metric', name: 'loss', value: 0.5, step: 1, time: 1 } });
+    // the envelope's execution and job win over what the event claims
+    last().receive({ type: 'job-event', execution: 'e1', job: 'train', event: { type: 'progress', done: 1, total: 2, label: '', execution: 'e2', job: 'x' } });
+    // a job that writes a commit (or any kind outside the whitelist) is dropped, whatever its fields
+    last().receive({ type: 'job-event', execution: 'e1', job: 'train',
+      event: { type: 'commit', project: 'p', branch: 'main', commit: 'evil', parent: 'h0', patch: [{ op: 'remove', path: '/pipelines' }] } });
+    last().receive({ type: 'job-event', execution: 'e1', job: 'train', event: 'commit' });
+    expect(watched).toEqual([
+      { type: 'metric', name: 'loss', value: 0.5, step: 1, time: 1, execution: 'e1', job: 'train' },
+      { type: 'progress', done: 1, total: 2, label: '', execution: 'e1', job: 'train' },
+    ]);
+    expect(branch.map((m) => m.type)).toEqual(['subscribed']);
+    expect(client.lastSeen('p', 'main')).toBe('h0');
+  });
+
+  it('no longer takes a bare metric, plot or progress message for an execution event', () => {
+    const watched: unknown[] = [];
+    client.watch('e1', (m) => watched.push(m));
+    last().open();
+    last().receive({ type: 'metric', execution: 'e1', job: 'train', name: 'loss', value: 1 });
+    expect(watched).toEqual([]);
+  });
 });

@@ -30,12 +30,28 @@ export type ExecutionMessage =
   | { type: 'metric'; execution: string; job: string; name: string; value: number; step: number | null; time: number | string }
   | { type: 'plot'; execution: string; job: string; id: string; title: string; svg: string; final: boolean }
   | { type: 'progress'; execution: string; job: string; done: number; total: number; label: string }
+  | { type: 'artifact'; execution: string; job: string; name: string; valueType: string; sha256: string; size: number }
   | { type: 'execution'; execution: string; status: string };
 
 export type Listener = (msg: ServerMessage) => void;
 export type ExecutionListener = (msg: ExecutionMessage) => void;
 
-const EXECUTION_TYPES = new Set(['watching', 'job', 'log', 'metric', 'plot', 'progress', 'execution']);
+/** What the server itself says about a watched execution. */
+const EXECUTION_TYPES = new Set(['watching', 'job', 'log', 'execution']);
+/** What a job may say, only ever inside a `job-event` envelope (docs/api.md). */
+const JOB_EVENT_TYPES = new Set(['metric', 'plot', 'progress', 'artifact']);
+
+/**
+ * A job's event, unwrapped from its envelope `{"type":"job-event","execution","job","event":{…}}` for the
+ * execution's watchers. The envelope's execution and job win over anything the event says, and an event of
+ * any other kind is dropped: what a job writes can never become a protocol message (a commit, presence …).
+ */
+export function unwrapJobEvent(msg: { execution?: unknown; job?: unknown; event?: unknown }): ExecutionMessage | null {
+  const event = msg.event as { type?: unknown } | null | undefined;
+  if (!event || typeof event !== 'object' || typeof event.type !== 'string' || !JOB_EVENT_TYPES.has(event.type)) return null;
+  if (typeof msg.execution !== 'string' || typeof msg.job !== 'string') return null;
+  return { ...(event as object), execution: msg.execution, job: msg.job } as ExecutionMessage;
+}
 
 /** The part of the browser WebSocket this client uses (tests pass a fake). */
 export interface SocketLike {
@@ -235,7 +251,14 @@ export class WsClient {
     } catch {
       return;
     }
-    if (msg && EXECUTION_TYPES.has((msg as { type: string }).type)) {
+    if (!msg || typeof msg !== 'object') return;
+    if ((msg as { type: string }).type === 'job-event') {
+      const em = unwrapJobEvent(msg as { execution?: unknown; job?: unknown; event?: unknown });
+      const set = em ? this.watches.get(em.execution) : undefined;
+      if (em && set) for (const l of [...set]) l(em);
+      return;
+    }
+    if (EXECUTION_TYPES.has((msg as { type: string }).type)) {
       const em = msg as unknown as ExecutionMessage;
       const set = this.watches.get(em.execution);
       if (set) for (const l of [...set]) l(em);

@@ -170,7 +170,7 @@ describe('PlotsTab', () => {
 
     act(() => sockets[0].open());
     const more = { ...data, axes: [{ ...data.axes[0], series: [{ x: [1, 2], y: [1, 2], z: [1, 2], colors: ['#000000', '#ffffff'] }] }] };
-    act(() => sockets[0].receive({ type: 'plot', execution: 'e1', job: 'j1', id: '1', title: 'embedding', svg: '<svg/>', final: false, data: more }));
+    act(() => sockets[0].receive({ type: 'job-event', execution: 'e1', job: 'j1', event: { type: 'plot', id: '1', title: 'embedding', svg: '<svg/>', final: false, data: more } }));
     await waitFor(() => expect(screen.getByTestId('plot3d').getAttribute('data-points')).toBe('2'));
     ws.close();
   });

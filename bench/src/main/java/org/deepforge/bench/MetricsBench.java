@@ -1,6 +1,7 @@
 package org.deepforge.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.deepforge.exec.events.JobEvent;
+import org.deepforge.exec.events.JobEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -9,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import org.deepforge.exec.run.RunDatabase;
-import org.deepforge.model.Json;
 
 /**
  * Metric ingestion: event lines as a job writes them → parsed → stored in the run database, in batches
@@ -34,9 +34,12 @@ final class MetricsBench {
             try (RunDatabase db = new RunDatabase(dir.resolve("runs-" + round + ".db"))) {
                 long t0 = System.nanoTime();
                 for (int from = 0; from < n; from += batch) {
-                    List<JsonNode> events = new ArrayList<>(batch);
+                    List<JobEvent> events = new ArrayList<>(batch);
                     for (String line : lines.subList(from, Math.min(n, from + batch))) {
-                        events.add(Json.MAPPER.readTree(line));
+                        // as the engine does: every line through the channel's whitelist
+                        if (JobEvents.parse(line) instanceof JobEvents.Parsed.Accepted a) {
+                            events.add(a.event());
+                        }
                     }
                     db.addEvents("e1", "j1", events);
                 }

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.deepforge.model.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,6 +94,66 @@ class ExecutionsApiTest {
             assertThat(server.head(p, "main")).isEqualTo(head);
             assertThat(server.get("/api/v1/projects/" + p + "/tags").json().toString()).contains("runs/" + id);
             assertThat(server.get("/api/v1/projects/" + p + "/executions").json().get(0).get("id").asText()).isEqualTo(id);
+        }
+    }
+
+    /**
+     * A hostile job writes to its event channel what would be protocol messages (a commit that removes every
+     * pipeline, presence), malformed and oversized lines and fields the channel does not know: a browser that
+     * watches the execution and follows the branch gets the valid metric, inside its execution envelope, and
+     * nothing else; the job's console says what was dropped; the branch is untouched.
+     */
+    @Test
+    void aJobsForgedCommitAndMalformedEventsNeverReachABrowser() throws Exception {
+        String p = project("""
+                        import json, os
+                        with open(os.environ['DEEPFORGE_EVENTS'], 'a') as f:
+                            f.write(json.dumps({'type': 'commit', 'project': 'PROJECT', 'branch': 'main', 'commit': '0' * 40,
+                                                'parent': 'HEAD', 'author': 'admin', 'message': 'x',
+                                                'patch': [{'op': 'remove', 'path': '/pipelines'}]}) + '\\n')
+                            f.write('{"type": "presence", "project": "PROJECT", "branch": "main", "users": []}\\n')
+                            f.write('not json\\n')
+                            f.write('{"type": "metric", "name": "loss", "value": "high"}\\n')
+                            f.write('{"type": "metric", "name": "loss", "value": 1.0, "step": 1} {"trailing": 1}\\n')
+                            f.write('{"type": "metric", "name": "loss", "value": 1.5, "step": 1, "execution": "e-other"}\\n')
+                            f.write('{"type": "metric", "name": "loss", "value": 1.5, "name": "accuracy"}\\n')
+                            f.write('x' * (9 << 20) + '\\n')
+                            f.write('{"type": "metric", "name": "loss", "value": 0.25, "step": 2, "time": 1.0}\\n')
+                        values = []
+                        return values
+                """);
+        String head = server.head(p, "main");
+        JsonNode make = server.get("/api/v1/projects/" + p + "/model").json().get("model").get("operations").get("Make");
+        String code = make.get("code").asText().replace("PROJECT", p).replace("'HEAD'", "'" + head + "'");
+        var changed = server.post("/api/v1/projects/" + p + "/branches/main/changes",
+                "{\"patch\":[{\"op\":\"replace\",\"path\":\"/operations/Make/code\",\"value\":" + Json.MAPPER.writeValueAsString(code) + "}]}");
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+        head = server.head(p, "main");
+        try (WebSocketTest.Client ws = new WebSocketTest.Client(server)) {
+            ws.send("{'type':'subscribe','project':'" + p + "','branch':'main'}");
+            ws.next("subscribed");
+            String id = server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{}").json().get("id").asText();
+            ws.send("{'type':'watch','execution':'" + id + "'}");
+            ws.next("watching");
+            assertThat(waitFor(id).get("status").asText()).isEqualTo("success");
+            List<JsonNode> received = new ArrayList<>(ws.drain(1500));
+            assertThat(received).extracting(m -> m.get("type").asText()).as("only the server's own kinds")
+                    .allMatch(t -> List.of("job", "log", "job-event", "execution").contains(t));
+            assertThat(received).filteredOn(m -> m.get("type").asText().equals("job-event"))
+                    .extracting(m -> m.get("event").get("type").asText()).containsOnly("metric", "artifact");
+            assertThat(received).filteredOn(m -> m.path("event").path("type").asText().equals("metric"))
+                    .extracting(m -> m.get("event").toString())
+                    .containsExactly("{\"type\":\"metric\",\"name\":\"loss\",\"value\":0.25,\"step\":2,\"time\":1.0}");
+            String console = server.get("/api/v1/executions/" + id + "/jobs/make/log").json().get("lines").toString();
+            assertThat(console).contains("deepforge: dropped an event of unknown type \\\"commit\\\"")
+                    .contains("unknown type \\\"presence\\\"").contains("is not valid JSON")
+                    .contains("value must be a number or null").contains("dropped 2 more malformed event line(s)")
+                    .contains("event line(s) longer than");
+            JsonNode metrics = server.get("/api/v1/executions/" + id + "/jobs/make/metrics").json();
+            assertThat(metrics.get("loss")).hasSize(1);
+            assertThat(metrics.has("accuracy")).isFalse();
+            assertThat(server.head(p, "main")).isEqualTo(head);
+            assertThat(server.get("/api/v1/projects/" + p + "/model").json().get("model").get("pipelines").has("chain")).isTrue();
         }
     }
 
@@ -199,7 +261,7 @@ class ExecutionsApiTest {
             assertThat(plots).hasSize(1);
             assertThat(plots.get(0).get("title").asText()).isEqualTo("loss curve");
             assertThat(plots.get(0).get("svg").asText()).contains("<svg");
-            assertThat(ws.next("plot").get("job").asText()).isEqualTo("make");
+            assertThat(ws.nextEvent("plot").get("job").asText()).isEqualTo("make");
         }
     }
 
@@ -233,7 +295,7 @@ class ExecutionsApiTest {
             assertThat(series.get("colors").get(0).asText()).isEqualTo("#440154"); // viridis at the lowest c
             assertThat(series.get("colors").get(49).asText()).isEqualTo("#fde725"); // and at the highest
             // the live message carries the data as well
-            assertThat(ws.next("plot").get("data").get("axes").get(0).get("series").get(0).get("x")).hasSize(50);
+            assertThat(ws.nextEvent("plot").get("data").get("axes").get(0).get("series").get(0).get("x")).hasSize(50);
             // a 2-D plot has none
             assertThat(server.get("/api/v1/executions/" + id + "/jobs/scale/plots").json()).isEmpty();
         }

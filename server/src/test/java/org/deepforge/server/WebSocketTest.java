@@ -74,6 +74,27 @@ class WebSocketTest {
             }
         }
 
+        /** The next job event of {@code kind}, unwrapped from its envelope, with the envelope's execution and job. */
+        JsonNode nextEvent(String kind) throws Exception {
+            while (true) {
+                JsonNode m = next("job-event");
+                if (m.path("event").path("type").asText().equals(kind)) {
+                    return ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("event").deepCopy())
+                            .put("execution", m.get("execution").asText()).put("job", m.get("job").asText());
+                }
+            }
+        }
+
+        /** Every message received so far and within {@code millis} more, without waiting for any one kind. */
+        java.util.List<JsonNode> drain(long millis) throws Exception {
+            java.util.List<JsonNode> all = new java.util.ArrayList<>();
+            long end = System.nanoTime() + millis * 1_000_000;
+            for (JsonNode m; (m = inbox.poll(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) != null; ) {
+                all.add(m);
+            }
+            return all;
+        }
+
         @Override
         public void close() {
             ws.abort();

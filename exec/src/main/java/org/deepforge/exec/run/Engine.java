@@ -3,8 +3,6 @@ package org.deepforge.exec.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.deepforge.exec.bundle.BundleWriter;
 import org.deepforge.exec.compute.ComputeAdapter;
+import org.deepforge.exec.events.JobEvent;
+import org.deepforge.exec.events.JobEvents;
 import org.deepforge.exec.storage.StorageAdapter;
 import org.deepforge.model.Json;
 import org.slf4j.Logger;
@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    /** A console line longer than this is left out (with a note), so one endless line cannot stall the reader. */
+    static final int MAX_CONSOLE_LINE = 1 << 20;
+    /** At most this many notes a look about dropped events, then a count. */
+    static final int MAX_DROP_NOTES = 5;
 
     private final BundleWriter bundles;
     /** Where runs go unless they say otherwise (tests, benchmarks). */
@@ -89,6 +93,8 @@ public final class Engine implements AutoCloseable {
         ComputeAdapter.Handle handle;
         long consoleOffset;
         long eventsOffset;
+        LineTail console;
+        LineTail events;
         String message;
         String cacheKey;
         /** Being prepared and submitted off the scheduler thread (counts against the slots). */
@@ -551,53 +557,44 @@ public final class Engine implements AutoCloseable {
     }
 
     private void followFiles(Run run, Job j) {
+        if (j.console == null || j.console.offset() != j.consoleOffset) {
+            j.console = new LineTail(j.consoleOffset, MAX_CONSOLE_LINE);
+        }
+        if (j.events == null || j.events.offset() != j.eventsOffset) {
+            j.events = new LineTail(j.eventsOffset, JobEvents.MAX_LINE);
+        }
         List<String> lines = new ArrayList<>();
-        j.consoleOffset = readLines(j.handle.bundle().resolve("console.log"), j.consoleOffset, lines);
+        int cut = j.console.read(j.handle.bundle().resolve("console.log"), lines);
+        j.consoleOffset = j.console.offset();
+        if (cut > 0) {
+            lines.add("deepforge: " + cut + " console line(s) longer than " + MAX_CONSOLE_LINE + " bytes left out");
+        }
+        List<String> raw = new ArrayList<>();
+        int oversized = j.events.read(j.handle.bundle().resolve("events.jsonl"), raw);
+        j.eventsOffset = j.events.offset();
+        List<JobEvent> events = new ArrayList<>();
+        List<String> dropped = new ArrayList<>();
+        if (oversized > 0) {
+            dropped.add(oversized + " event line(s) longer than " + JobEvents.MAX_LINE + " bytes");
+        }
+        for (String line : raw) {
+            JobEvents.Parsed parsed = JobEvents.parse(line);
+            if (parsed instanceof JobEvents.Parsed.Accepted a) {
+                events.add(a.event());
+            } else if (parsed instanceof JobEvents.Parsed.Dropped d) {
+                dropped.add(d.reason());
+            }
+        }
+        // a dropped event is told in the job's own console, where its author looks, and never passed on
+        dropped.stream().limit(MAX_DROP_NOTES).forEach(reason -> lines.add("deepforge: dropped " + reason));
+        if (dropped.size() > MAX_DROP_NOTES) {
+            lines.add("deepforge: dropped " + (dropped.size() - MAX_DROP_NOTES) + " more malformed event line(s)");
+        }
         if (!lines.isEmpty()) {
             listener.console(run.id, j.node, lines);
         }
-        List<String> events = new ArrayList<>();
-        j.eventsOffset = readLines(j.handle.bundle().resolve("events.jsonl"), j.eventsOffset, events);
-        List<JsonNode> parsed = new ArrayList<>();
-        for (String line : events) {
-            try {
-                JsonNode event = Json.MAPPER.readTree(line);
-                if (event != null && event.isObject()) {
-                    parsed.add(event);
-                }
-            } catch (IOException e) {
-                LOG.warn("job {} of {} wrote a malformed event line: {}", j.node, run.id, e.getMessage());
-            }
-        }
-        if (!parsed.isEmpty()) {
-            listener.events(run.id, j.node, parsed);
-        }
-    }
-
-    /** Complete lines of {@code file} after {@code offset} (a partial last line waits for the next read); returns the new offset. */
-    static long readLines(Path file, long offset, List<String> into) {
-        if (!Files.exists(file)) {
-            return offset;
-        }
-        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
-            long length = in.length();
-            if (length <= offset) {
-                return offset;
-            }
-            byte[] bytes = new byte[(int) Math.min(length - offset, 16 << 20)];
-            in.seek(offset);
-            in.readFully(bytes);
-            int start = 0;
-            for (int i = 0; i < bytes.length; i++) {
-                if (bytes[i] == '\n') {
-                    into.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
-                    start = i + 1;
-                }
-            }
-            return offset + start;
-        } catch (IOException e) {
-            LOG.debug("cannot read {}: {}", file, e.toString());
-            return offset;
+        if (!events.isEmpty()) {
+            listener.events(run.id, j.node, events);
         }
     }
 

@@ -128,7 +128,7 @@ public final class Executions implements RunListener, AutoCloseable {
     }
 
     @Override
-    public void events(String execution, String job, List<JsonNode> events) {
+    public void events(String execution, String job, List<org.deepforge.exec.events.JobEvent> events) {
         try {
             db.addEvents(execution, job, events);
         } catch (SQLException e) {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.deepforge.exec.events.JobEvent;
 import org.deepforge.model.Json;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
@@ -161,42 +162,35 @@ public final class RunDatabase implements AutoCloseable {
         return next;
     }
 
-    /** Stores metric points ({@code {"name","value","step","time"}}) and the latest state of each plot. */
-    public synchronized void addEvents(String execution, String job, List<JsonNode> events) throws SQLException {
+    /** Stores metric points and the latest state of each plot (other kinds are not kept). */
+    public synchronized void addEvents(String execution, String job, List<JobEvent> events) throws SQLException {
         transaction(() -> {
             try (PreparedStatement m = db.prepareStatement("INSERT INTO metrics(execution, job, name, step, value, time) VALUES (?,?,?,?,?,?)");
                  PreparedStatement p = db.prepareStatement("INSERT INTO plots(execution, job, plot, title, svg, updated, data) VALUES (?,?,?,?,?,?,?) "
                          + "ON CONFLICT(execution, job, plot) DO UPDATE SET title = excluded.title, svg = excluded.svg, updated = excluded.updated, "
                          + "data = excluded.data")) {
-                for (JsonNode e : events) {
-                    switch (e.path("type").asText()) {
-                        case "metric" -> {
-                            if (!e.path("value").isNumber() || !e.path("name").isTextual()) {
-                                continue;
-                            }
-                            m.setString(1, execution);
-                            m.setString(2, job);
-                            m.setString(3, e.path("name").asText());
-                            if (e.path("step").isIntegralNumber()) {
-                                m.setLong(4, e.path("step").asLong());
-                            } else {
-                                m.setNull(4, java.sql.Types.INTEGER);
-                            }
-                            m.setDouble(5, e.path("value").asDouble());
-                            m.setString(6, e.path("time").asText(Instant.now().toString()));
-                            m.addBatch();
+                for (JobEvent e : events) {
+                    if (e instanceof JobEvent.Metric metric && metric.value().isPresent()) { // a non-finite value is no point of a chart
+                        m.setString(1, execution);
+                        m.setString(2, job);
+                        m.setString(3, metric.name());
+                        if (metric.step().isPresent()) {
+                            m.setLong(4, metric.step().getAsLong());
+                        } else {
+                            m.setNull(4, java.sql.Types.INTEGER);
                         }
-                        case "plot" -> {
-                            p.setString(1, execution);
-                            p.setString(2, job);
-                            p.setString(3, e.path("id").asText());
-                            p.setString(4, e.path("title").asText(""));
-                            p.setString(5, e.path("svg").asText(""));
-                            p.setString(6, Instant.now().toString());
-                            p.setString(7, e.path("data").isObject() ? Json.compact(e.get("data")) : null);
-                            p.executeUpdate();
-                        }
-                        default -> { }
+                        m.setDouble(5, metric.value().getAsDouble());
+                        m.setString(6, Double.toString(metric.time()));
+                        m.addBatch();
+                    } else if (e instanceof JobEvent.Plot plot) {
+                        p.setString(1, execution);
+                        p.setString(2, job);
+                        p.setString(3, plot.id());
+                        p.setString(4, plot.title());
+                        p.setString(5, plot.svg());
+                        p.setString(6, Instant.now().toString());
+                        p.setString(7, plot.data().map(Json::compact).orElse(null));
+                        p.executeUpdate();
                     }
                 }
                 m.executeBatch();

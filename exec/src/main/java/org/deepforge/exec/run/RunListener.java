@@ -8,8 +8,8 @@ public interface RunListener {
 
     void console(String execution, String job, List<String> lines);
 
-    /** Structured events from the job's event channel, in order (metric, progress, plot, artifact; docs/jobs.md). */
-    default void events(String execution, String job, List<com.fasterxml.jackson.databind.JsonNode> events) {}
+    /** Validated events from the job's event channel, in order (metric, progress, plot, artifact; docs/jobs.md). */
+    default void events(String execution, String job, List<org.deepforge.exec.events.JobEvent> events) {}
 
     /** Where a running job can be found again, and how far its console and events have been read. */
     default void position(String execution, String job, String handle, long consoleOffset, long eventsOffset) {}

@@ -17,6 +17,7 @@ import org.deepforge.server.auth.Access;
 import org.deepforge.server.auth.Principal;
 import org.deepforge.store.CommitEvent;
 import org.deepforge.exec.run.JobStatus;
+import org.deepforge.exec.events.JobEvent;
 import org.deepforge.exec.run.RunListener;
 import java.util.function.Function;
 import org.deepforge.store.ProjectStore;
@@ -267,13 +268,15 @@ public final class CollabHub implements StoreListener, RunListener {
     }
 
     @Override
-    public void events(String execution, String job, List<JsonNode> events) {
+    public void events(String execution, String job, List<JobEvent> events) {
         Set<Client> set = watchers.get(execution);
         if (set == null || set.isEmpty()) {
             return;
         }
-        for (JsonNode event : events) {
-            ObjectNode msg = ((ObjectNode) event).deepCopy().put("execution", execution).put("job", job);
+        for (JobEvent event : events) {
+            // what a job wrote travels only inside this envelope: data of an execution, never a protocol message
+            ObjectNode msg = Json.MAPPER.createObjectNode().put("type", "job-event").put("execution", execution).put("job", job);
+            msg.set("event", event.toJson());
             String text = Json.compact(msg);
             set.forEach(c -> c.send(text));
         }

@@ -1,0 +1,61 @@
+package org.deepforge.exec.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Following a job's files: whole lines only, and an endless line is skipped instead of stalling the reader. */
+class LineTailTest {
+    @TempDir
+    Path dir;
+
+    void append(Path f, String s) throws Exception {
+        Files.writeString(f, s, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    @Test
+    void aPartialLineWaitsForItsEnd() throws Exception {
+        Path f = dir.resolve("console.log");
+        LineTail tail = new LineTail(0, 100);
+        List<String> lines = new ArrayList<>();
+        assertThat(tail.read(f, lines)).isZero();
+        append(f, "one\ntw");
+        tail.read(f, lines);
+        assertThat(lines).containsExactly("one");
+        append(f, "o\nthree\n");
+        tail.read(f, lines);
+        assertThat(lines).containsExactly("one", "two", "three");
+        assertThat(tail.offset()).isEqualTo(Files.size(f));
+    }
+
+    @Test
+    void anOverlongLineIsSkippedEvenBeforeItEnds() throws Exception {
+        Path f = dir.resolve("events.jsonl");
+        LineTail tail = new LineTail(0, 10);
+        List<String> lines = new ArrayList<>();
+        append(f, "ok\n" + "x".repeat(50));
+        assertThat(tail.read(f, lines)).isZero();
+        assertThat(lines).containsExactly("ok");
+        assertThat(tail.offset()).as("the reader moved past the long line's start").isEqualTo(Files.size(f));
+        append(f, "y".repeat(50));
+        assertThat(tail.read(f, lines)).isZero();
+        append(f, "zz\nafter\n");
+        assertThat(tail.read(f, lines)).isEqualTo(1);
+        assertThat(lines).containsExactly("ok", "after");
+    }
+
+    @Test
+    void aLongLineEndedInOneReadIsCounted() throws Exception {
+        Path f = dir.resolve("events.jsonl");
+        append(f, "a\n" + "x".repeat(20) + "\nb\n");
+        List<String> lines = new ArrayList<>();
+        assertThat(new LineTail(0, 10).read(f, lines)).isEqualTo(1);
+        assertThat(lines).containsExactly("a", "b");
+    }
+}
