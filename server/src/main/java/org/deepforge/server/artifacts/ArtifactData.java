@@ -230,7 +230,7 @@ public final class ArtifactData {
         }
         int hidden = 0;
         for (var e : uses.entrySet()) {
-            count += e.getValue().size();
+            count += (int) e.getValue().stream().map(StorageUse::artifact).distinct().count();
             if (e.getKey().equals(project)) {
                 continue;
             }
