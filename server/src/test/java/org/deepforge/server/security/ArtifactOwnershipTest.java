@@ -348,4 +348,30 @@ class ArtifactOwnershipTest {
         }
         assertThat(Files.exists(server.dataDir.resolve("deepforge.db"))).isTrue();
     }
+
+    @Test
+    void ownershipSurvivesARestartAndArtifactsFromBeforeOwnershipExistedStayReadable() throws Exception {
+        Path dir = Files.createTempDirectory("deepforge-ownership");
+        String text = unique("made before the upgrade");
+        String p;
+        String id;
+        try (TestServer local = new TestServer(dir)) {
+            p = local.post("/api/v1/projects", "{\"name\":\"Old\",\"empty\":true}").json().get("id").asText();
+            id = Json.MAPPER.readTree(local.http.send(HttpRequest.newBuilder(java.net.URI.create(local.url("/api/v1/projects/" + p
+                    + "/branches/main/artifacts?name=old.txt"))).POST(HttpRequest.BodyPublishers.ofString(text)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).get("id").asText();
+        }
+        try (TestServer again = new TestServer(dir)) {
+            assertThat(again.get("/api/v1/projects/" + p + "/artifacts/" + id + "/data").body()).isEqualTo(text);
+        }
+        // a data directory from before ownership was recorded: the first start records the owners from the projects
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("deepforge.db"));
+             var s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM artifact_data_owners");
+            s.executeUpdate("DELETE FROM server_state");
+        }
+        try (TestServer upgraded = new TestServer(dir)) {
+            assertThat(upgraded.get("/api/v1/projects/" + p + "/artifacts/" + id + "/data").body()).isEqualTo(text);
+        }
+    }
 }
