@@ -391,7 +391,7 @@ export const api = {
   importArtifact: (project: string, branch: string, body: { name: string; type: string; key: string; storage: Record<string, Json> }) =>
     call<{ id: string; sha256: string; size: number }>('POST', `${p(project)}/branches/${enc(branch)}/artifacts/import`, { body }),
   deleteArtifact: (project: string, branch: string, id: string, data: boolean) =>
-    call<{ commit: string; dataDeleted: boolean }>('DELETE', `${p(project)}/branches/${enc(branch)}/artifacts/${enc(id)}${data ? '?data=true' : ''}`),
+    call<{ commit: string; dataDeleted: boolean; deleted?: string; data?: string; reason?: string }>('DELETE', `${p(project)}/branches/${enc(branch)}/artifacts/${enc(id)}${data ? '?data=true' : ''}`),
   lineage: (project: string, id: string, ref?: string) => request<Lineage>('GET', `${p(project)}/artifacts/${enc(id)}/lineage${query({ ref })}`),
 };
 

@@ -68,7 +68,7 @@ export function ArtifactsPlace({ project, branch, id, model, head, wb, onSelect 
     if (!branch) return;
     try {
       const r = await api.deleteArtifact(project, branch, artifact, data);
-      toast(data && !r.dataDeleted ? 'Artifact deleted; its data is kept (another artifact uses it)' : 'Artifact deleted', 'info');
+      toast(data && !r.dataDeleted ? `Artifact deleted; its data is kept: ${r.reason ?? 'another artifact uses it'}` : 'Artifact deleted', 'info');
       setDeleting(null);
       if (artifact === id) onSelect(undefined);
       await wb.reload();

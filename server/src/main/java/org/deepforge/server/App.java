@@ -25,6 +25,8 @@ import org.deepforge.server.api.ExecutionsApi;
 import org.deepforge.server.api.ArtifactsApi;
 import org.deepforge.server.api.ArchitecturesApi;
 import org.deepforge.server.api.ExamplesApi;
+import org.deepforge.server.artifacts.ArtifactData;
+import org.deepforge.server.artifacts.DataOwners;
 import org.deepforge.exec.export.PipelineExport;
 import org.deepforge.nn.shapes.ShapeInference;
 import org.deepforge.nn.shapes.FallbackShapes;
@@ -143,14 +145,18 @@ public final class App implements AutoCloseable {
         Placements placements = new Placements(new LocalCompute(config.python(), 1, warm, warmLight), storage)
                 .compute(new org.deepforge.exec.compute.SlurmCompute(slurmClient()))
                 .storage("s3", new org.deepforge.server.run.S3Storages(secrets).kind());
-        ArtifactsApi artifactsApi = new ArtifactsApi(store, placements);
+        // artifact data belongs to the projects that stored it; Input nodes read only what their project owns
+        ArtifactData artifactData = new ArtifactData(new DataOwners(db), store, placements, authz);
+        placements.readCheck(artifactData::readable);
+        artifactData.backfill();
+        ArtifactsApi artifactsApi = new ArtifactsApi(store, placements, artifactData);
         executions = new Executions(new RunDatabase(config.dataDir().resolve("runs.db")), config.dataDir().resolve("runs"),
                 new BundleWriter(runtime.root(), true, modules), placements, artifactsApi, cores, hub);
         artifactsApi.executions(executions);
         ArchitecturesApi architecturesApi = new ArchitecturesApi(store, shapeInference, analysis);
         boolean fresh = store.list().isEmpty() && !Files.exists(config.dataDir().resolve(".examples-created"));
         ExamplesApi examplesApi = new ExamplesApi(store, authz, runtime.root().resolve("examples"),
-                new PipelineExport(runtime.root(), modules), storage);
+                new PipelineExport(runtime.root(), modules), storage, artifactData);
         // in accounts mode nobody would own them: users create examples from the Examples panel instead
         if (config.examples() && fresh && !accountsMode) {
             examplesApi.createAll(new org.deepforge.store.Author(Authz.LOCAL.id(), Authz.LOCAL.name(), Authz.LOCAL.email()));
@@ -169,7 +175,7 @@ public final class App implements AutoCloseable {
                 return Optional.empty();
             }
         });
-        routes = Routes.table(new ProjectsApi(store, bundles, authz, builtins), new ModelApi(store), new HistoryApi(vc),
+        routes = Routes.table(new ProjectsApi(store, bundles, authz, builtins, artifactData), new ModelApi(store), new HistoryApi(vc),
                 new AccountApi(authz, audit, new LoginLimiter(java.time.Clock.systemUTC()), config.signup()),
                 new AdminApi(authz, audit), new MembersApi(authz, audit), new OperationsApi(operations, builtins), executionsApi, artifactsApi,
                 architecturesApi, examplesApi, new SecretsApi(secrets));

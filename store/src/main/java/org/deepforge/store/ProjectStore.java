@@ -170,6 +170,14 @@ public final class ProjectStore implements AutoCloseable {
         return repo.modelAt(repo.resolve(ref));
     }
 
+    /**
+     * Every artifact record that refers to stored data at any ref of the project (branch heads, tags and other
+     * refs; not older history): what keeps artifact data alive.
+     */
+    public List<StorageUse> storageUses(String id) throws IOException {
+        return StorageUses.of(repo(id));
+    }
+
     // ---- editing --------------------------------------------------------------------------------
 
     /**
@@ -236,7 +244,7 @@ public final class ProjectStore implements AutoCloseable {
                 try {
                     ObjectId base = p.change.base().isPresent() ? repo.resolve(p.change.base().get()) : head;
                     boolean rebased = !base.equals(head);
-                    JsonNode result = rebase(repo.modelAt(base).model(), headModel, p.ops, rebased);
+                    JsonNode result = rebase(repo.modelAt(base).model(), headModel, p.ops, rebased, p.change.writesServerFields());
                     result = hook.prepare(headModel, result);
                     if (result.equals(headModel)) {
                         p.result.complete(new ChangeResult(head.name(), rebased, false));
@@ -271,8 +279,11 @@ public final class ProjectStore implements AutoCloseable {
     }
 
     /** The edited model: the patch applied to its base, merged onto the head if the head has moved. */
-    private JsonNode rebase(JsonNode baseModel, JsonNode headModel, List<ObjectNode> ops, boolean rebased) {
+    private JsonNode rebase(JsonNode baseModel, JsonNode headModel, List<ObjectNode> ops, boolean rebased, boolean serverFields) {
         ObjectNode edited = PatchApplier.apply(baseModel, ops);
+        if (!serverFields) {
+            ServerFields.check(baseModel, edited);
+        }
         validate(edited, baseModel);
         if (!rebased) {
             return edited;

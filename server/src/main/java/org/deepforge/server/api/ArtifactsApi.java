@@ -15,6 +15,7 @@ import org.deepforge.server.run.Placements;
 import org.deepforge.exec.storage.StorageAdapter;
 import org.deepforge.model.Ids;
 import org.deepforge.model.Json;
+import org.deepforge.server.artifacts.ArtifactData;
 import org.deepforge.server.http.BadRequest;
 import org.deepforge.store.Author;
 import org.deepforge.store.ChangeResult;
@@ -34,11 +35,13 @@ public final class ArtifactsApi implements ArtifactSink {
 
     private final ProjectStore store;
     private final Placements placements;
+    private final ArtifactData data;
     private Executions executions;
 
-    public ArtifactsApi(ProjectStore store, Placements placements) {
+    public ArtifactsApi(ProjectStore store, Placements placements, ArtifactData data) {
         this.store = store;
         this.placements = placements;
+        this.data = data;
     }
 
     /** The storage a request chooses ({@code ?storage=} a JSON choice as in the run dialog; this server's disk if absent). */
@@ -71,8 +74,10 @@ public final class ArtifactsApi implements ArtifactSink {
         artifact.set("provenance", provenance);
         var patch = Json.MAPPER.createArrayNode();
         patch.addObject().put("op", "add").put("path", "/artifacts/" + id).set("value", artifact);
-        store.apply(meta.path("project").asText(), meta.path("branch").asText(), new ChangeSet(Optional.empty(),
-                "Save artifact " + saveName + " from execution " + execution, patch, author));
+        String project = meta.path("project").asText();
+        data.record(project, artifact.get("storage"), placements.storage(artifact.get("storage"), user),
+                () -> store.apply(project, meta.path("branch").asText(), ChangeSet.byServer(Optional.empty(),
+                        "Save artifact " + saveName + " from execution " + execution, patch, author)));
         return id;
     }
 
@@ -127,8 +132,10 @@ public final class ArtifactsApi implements ArtifactSink {
         }
         String id = Ids.newId(10);
         var patch = Json.MAPPER.createArrayNode();
-        patch.addObject().put("op", "add").put("path", "/artifacts/" + id).set("value", artifact(name, type, stored, storage.location()));
-        ChangeResult r = store.apply(project, branch, new ChangeSet(Optional.empty(), "Upload artifact " + name, patch, Requests.author(ctx)));
+        ObjectNode artifact = artifact(name, type, stored, storage.location());
+        patch.addObject().put("op", "add").put("path", "/artifacts/" + id).set("value", artifact);
+        ChangeResult r = data.record(project, artifact.get("storage"), storage, () -> store.apply(project, branch,
+                ChangeSet.byServer(Optional.empty(), "Upload artifact " + name, patch, Requests.author(ctx))));
         ObjectNode out = Json.MAPPER.createObjectNode().put("id", id).put("commit", r.commit()).put("name", name)
                 .put("sha256", stored.sha256()).put("size", stored.size());
         ctx.status(201).json(out);
@@ -137,6 +144,9 @@ public final class ArtifactsApi implements ArtifactSink {
     public void download(Context ctx) throws Exception {
         JsonNode a = artifactAt(ctx);
         String name = a.path("name").asText("artifact");
+        if (!data.readable(ctx.pathParam("project"), a.path("storage"))) {
+            throw StoreException.notFound(notAvailable(name));
+        }
         StorageAdapter storage = holding(ctx, a);
         if (storage.stat(a.path("storage").path("key").asText()).isEmpty()) {
             throw new BadRequest(410, "the data of artifact \"" + name + "\" is no longer in storage (it was deleted); "
@@ -163,17 +173,18 @@ public final class ArtifactsApi implements ArtifactSink {
         patch.addObject().put("op", "remove").put("path", "/artifacts/" + id);
         ChangeResult r = store.apply(project, branch, new ChangeSet(Optional.of(at.commit()),
                 "Delete artifact " + a.path("name").asText(id), patch, Requests.author(ctx)));
-        boolean dataDeleted = false;
+        ObjectNode out = Json.MAPPER.createObjectNode().put("commit", r.commit());
         if ("true".equals(ctx.queryParam("data"))) {
-            String key = a.path("storage").path("key").asText();
-            Set<String> stillUsed = new HashSet<>();
-            store.model(project, branch).model().path("artifacts").forEach(o -> stillUsed.add(o.path("storage").path("key").asText()));
-            if (!stillUsed.contains(key)) {
-                holding(ctx, a).delete(key);
-                dataDeleted = true;
+            ArtifactData.Outcome outcome = data.collect(project, a.path("storage"), Requests.principal(ctx));
+            out.put("dataDeleted", outcome.deleted()).put("deleted", outcome.deleted() ? "record and data" : "record")
+                    .put("data", outcome.deleted() ? "deleted" : "kept");
+            if (!outcome.deleted()) {
+                out.put("reason", outcome.reason());
             }
+        } else {
+            out.put("dataDeleted", false).put("deleted", "record").put("data", "kept");
         }
-        ctx.json(Json.MAPPER.createObjectNode().put("commit", r.commit()).put("dataDeleted", dataDeleted));
+        ctx.json(out);
     }
 
     /**
@@ -204,9 +215,10 @@ public final class ArtifactsApi implements ArtifactSink {
         }
         String id = Ids.newId(10);
         var patch = Json.MAPPER.createArrayNode();
-        patch.addObject().put("op", "add").put("path", "/artifacts/" + id).set("value", artifact(name, type, stored, storage.location()));
-        ChangeResult r = store.apply(project, branch, new ChangeSet(Optional.empty(), "Import artifact " + name + " from " + storage.name(),
-                patch, Requests.author(ctx)));
+        ObjectNode artifact = artifact(name, type, stored, storage.location());
+        patch.addObject().put("op", "add").put("path", "/artifacts/" + id).set("value", artifact);
+        ChangeResult r = data.record(project, artifact.get("storage"), storage, () -> store.apply(project, branch,
+                ChangeSet.byServer(Optional.empty(), "Import artifact " + name + " from " + storage.name(), patch, Requests.author(ctx))));
         ctx.status(201).json(Json.MAPPER.createObjectNode().put("id", id).put("commit", r.commit()).put("name", name)
                 .put("key", stored.key()).put("sha256", stored.sha256()).put("size", stored.size()));
     }
@@ -272,6 +284,12 @@ public final class ArtifactsApi implements ArtifactSink {
             throw StoreException.notFound("there is no artifact " + ctx.pathParam("artifact"));
         }
         return a;
+    }
+
+    /** Why an artifact's data cannot be read: its key is not owned by the project (e.g. it came in an imported bundle). */
+    static String notAvailable(String name) {
+        return "the data of artifact \"" + name + "\" is not available on this server: this project does not own it "
+                + "(an artifact record imported or copied from elsewhere; upload the data to this project instead)";
     }
 
     static void checkName(String name) {

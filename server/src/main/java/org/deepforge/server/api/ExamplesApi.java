@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.deepforge.exec.export.PipelineExport;
 import org.deepforge.exec.storage.LocalStorage;
 import org.deepforge.model.Json;
+import org.deepforge.server.artifacts.ArtifactData;
 import org.deepforge.server.auth.Authz;
 import org.deepforge.server.auth.Role;
 import org.deepforge.store.Author;
@@ -32,8 +33,10 @@ public final class ExamplesApi {
     private final Path examples;
     private final PipelineExport export;
     private final LocalStorage storage;
+    private final ArtifactData data;
 
-    public ExamplesApi(ProjectStore store, Authz authz, Path examples, PipelineExport export, LocalStorage storage) {
+    public ExamplesApi(ProjectStore store, Authz authz, Path examples, PipelineExport export, LocalStorage storage, ArtifactData data) {
+        this.data = data;
         this.store = store;
         this.authz = authz;
         this.examples = examples;
@@ -80,8 +83,16 @@ public final class ExamplesApi {
             }
         }
         ObjectNode model = TreeCodec.model(files);
-        return store.create(model.path("project").path("name").asText(example), model.path("project").path("description").asText(""),
+        Project p = store.create(model.path("project").path("name").asText(example), model.path("project").path("description").asText(""),
                 model, author);
+        try {
+            data.claimAll(p.id()); // the server's own examples: whatever data they ship is theirs
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        return p;
     }
 
     /** Every example, as new projects: what a fresh data directory starts with. */
@@ -119,10 +130,15 @@ public final class ExamplesApi {
                         if (!withInputs) {
                             return Optional.empty();
                         }
-                        String key = at.model().path("artifacts").path(artifact).path("storage").path("key").asText("");
+                        JsonNode record = at.model().path("artifacts").path(artifact).path("storage");
+                        String key = record.path("key").asText("");
                         try {
-                            return key.isEmpty() ? Optional.empty() : Optional.<InputStream>of(storage.get(key));
-                        } catch (IOException e) {
+                            // only data the project owns, and only from this server's disk
+                            if (key.isEmpty() || !record.path("adapter").asText("local").equals("local") || !data.readable(project, record)) {
+                                return Optional.empty();
+                            }
+                            return Optional.<InputStream>of(storage.get(key));
+                        } catch (IOException | java.sql.SQLException e) {
                             return Optional.empty();
                         }
                     }, buffer);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.deepforge.ops.Builtins;
+import org.deepforge.server.artifacts.ArtifactData;
 import org.deepforge.server.auth.Authz;
 import org.deepforge.server.auth.Principal;
 import org.deepforge.server.auth.Role;
@@ -26,9 +27,11 @@ public final class ProjectsApi {
     private final Authz authz;
 
     private final Builtins builtins;
+    private final ArtifactData data;
 
-    public ProjectsApi(ProjectStore store, Bundles bundles, Authz authz, Builtins builtins) {
+    public ProjectsApi(ProjectStore store, Bundles bundles, Authz authz, Builtins builtins, ArtifactData data) {
         this.builtins = builtins;
+        this.data = data;
         this.store = store;
         this.bundles = bundles;
         this.authz = authz;
@@ -79,6 +82,8 @@ public final class ProjectsApi {
         store.delete(id);
         authz.accounts().forgetProject(id);
         authz.changed();
+        // its artifacts' data goes with it unless another project still uses it
+        data.releaseProject(id, Requests.principal(ctx));
         ctx.status(204);
     }
 
@@ -102,6 +107,8 @@ public final class ProjectsApi {
         try (InputStream in = new LimitedInputStream(ctx.bodyInputStream(), MAX_BUNDLE)) {
             Project p = bundles.importBundle(in, name, Requests.author(ctx));
             authz.accounts().grant(p.id(), Requests.principal(ctx).id(), Role.OWNER);
+            // a bundle's artifact records name keys; the new project may read only data its importer can already read
+            data.adopt(p.id(), Requests.principal(ctx));
             ctx.status(201).json(json(p, Role.OWNER));
         }
     }

@@ -23,12 +23,19 @@ public final class Placements implements Placement.Resolver {
         StorageAdapter open(JsonNode config, String user) throws Exception;
     }
 
+    /** Whether a project may read the data an artifact's storage record names (it owns the key). */
+    @FunctionalInterface
+    public interface ReadCheck {
+        boolean readable(String project, JsonNode record) throws Exception;
+    }
+
     /** A storage kind offered in the run dialog. */
     public record StorageKind(String title, JsonNode schema, StorageFactory factory) {}
 
     private final Map<String, ComputeAdapter> computes = new LinkedHashMap<>();
     private final Map<String, StorageKind> storages = new LinkedHashMap<>();
     private final LocalStorage local;
+    private volatile ReadCheck readCheck = (project, record) -> true;
 
     public Placements(ComputeAdapter localCompute, LocalStorage local) {
         this.local = local;
@@ -43,6 +50,12 @@ public final class Placements implements Placement.Resolver {
 
     public Placements storage(String name, StorageKind kind) {
         storages.put(name, kind);
+        return this;
+    }
+
+    /** Input nodes of an execution read only artifact data its project owns. */
+    public Placements readCheck(ReadCheck check) {
+        this.readCheck = check;
         return this;
     }
 
@@ -66,10 +79,19 @@ public final class Placements implements Placement.Resolver {
         adapter.validate(compute);
         String user = execution.path("user").asText("local");
         StorageAdapter storage = storage(execution.path("storage"), user);
+        String project = execution.path("project").asText("");
         return new Placement(adapter, compute, storage, record -> {
             try {
+                if (!readCheck.readable(project, record)) {
+                    throw new java.io.IOException("the artifact's data (" + record.path("key").asText() + ") is not available to this "
+                            + "project: the project does not own it (upload the data to this project instead)");
+                }
                 return storage(record, user);
             } catch (IllegalArgumentException e) {
+                throw new java.io.IOException(e.getMessage(), e);
+            } catch (java.io.IOException e) {
+                throw e;
+            } catch (Exception e) {
                 throw new java.io.IOException(e.getMessage(), e);
             }
         });
