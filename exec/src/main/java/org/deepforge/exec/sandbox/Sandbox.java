@@ -176,6 +176,7 @@ public final class Sandbox {
                 a.addAll(List.of("--cap-add", cap));
             }
         }
+        a.addAll(List.of("--remount-ro", "/")); // the sandbox's own root (where /etc's few files hang) is not a place to write either
         spec.chdir().ifPresent(d -> a.addAll(List.of("--chdir", d.toString())));
         a.add("--");
         a.addAll(command);
