@@ -138,7 +138,9 @@ class SandboxTest {
             assertThat(r.path("init_environ_has_server").asBoolean()).isFalse();
             assertThat(r.path("input").asText()).isEqualTo("my input");
             assertThat(r.path("tmp").asText()).isEqualTo("scratch");
-            assertThat(r.path("tmp_listing").toString()).as(how + ": a private /tmp").isEqualTo("[\"scratch\"]");
+            // a private /tmp: its scratch file and (the data directory lies under /tmp here) the path down to its bundle
+            assertThat(r.path("tmp_listing").toString()).as(how + ": a private /tmp")
+                    .isEqualTo("[\"" + data.getFileName() + "\",\"scratch\"]");
             assertThat(r.path("torch").asDouble()).isEqualTo(2.0);
             assertThat(r.path("capabilities").toString()).as(how).contains("CapEff:\\t0000000000000000")
                     .contains("CapBnd:\\t0000000000000000").contains("NoNewPrivs:\\t1");
