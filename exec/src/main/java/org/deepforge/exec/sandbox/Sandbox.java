@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
  * {@link Spec#writable} name, a private {@code /tmp} and {@code /dev/shm}, and its own {@code /proc}
  * when it has its own PID namespace.
  *
- * <p>As root, bubblewrap needs no user namespace; as an ordinary user it runs the sandbox in a new one
- * ({@code --unshare-user}), mapping the same user id. {@link #probe} says whether either works on this
+ * <p>The sandbox runs in a user namespace of its own ({@code --unshare-user}, mapping the same user id), which
+ * an ordinary user needs; as root that also empties the capability bounding set, and where the kernel
+ * refuses root a user namespace, root's sandbox goes without one. {@link #probe} says whether either works on this
  * kernel, so callers can refuse to run users' code instead of running it unconfined.
  */
 public final class Sandbox {
@@ -83,8 +84,14 @@ public final class Sandbox {
         if (!Files.isExecutable(Path.of(bwrap))) {
             return new Probe.Fails(bwrap + " is missing: install Debian's bubblewrap (apt-get install bubblewrap)");
         }
-        boolean root = "root".equals(System.getProperty("user.name")) || uid() == 0;
-        Sandbox sandbox = new Sandbox(bwrap, !root);
+        boolean root = uid() == 0;
+        // a user namespace of its own even as root (then the bounding set is empty too); as root without one if need be
+        Probe withUser = probe(new Sandbox(bwrap, true), root);
+        return withUser instanceof Probe.Fails && root ? probe(new Sandbox(bwrap, false), true) : withUser;
+    }
+
+    private static Probe probe(Sandbox sandbox, boolean root) {
+        String bwrap = sandbox.bwrap;
         Spec spec = new Spec(List.of(), List.of(), true, false, List.of(), List.of(), true, Optional.empty());
         try {
             Process p = new ProcessBuilder(sandbox.command(spec, List.of("/usr/bin/true"))).redirectErrorStream(true).start();
