@@ -145,7 +145,7 @@ public final class App implements AutoCloseable {
             LOG.warn("--unsafe-no-sandbox: jobs and model imports run unconfined, as this server's user; never do this on a shared server");
         }
         Optional<Sandbox> sandbox = isolation instanceof JobIsolation.Sandboxed s ? Optional.of(s.sandbox()) : Optional.empty();
-        Optional<Path> jobsRoot = sandbox.map(s -> config.dataDir().resolve("runs"));
+        Optional<java.nio.file.Path> jobsRoot = sandbox.map(s -> config.dataDir().resolve("runs"));
         // a pre-started Python with torch/numpy/matplotlib imported forks each job: milliseconds instead of seconds
         boolean warmStart = config.warmStart() && !(isolation instanceof JobIsolation.Refused);
         warm = warmStart ? Optional.of(new WarmPython(config.python(), runtime.root(), java.util.Map.of(), WarmPython.HEAVY,
