@@ -1,8 +1,10 @@
 """DeepForge analysis process: parses and edits operation code (docs/operations.md).
 
 Run as ``python3 -u -m deepforge.analysis``: JSON lines on stdin, one JSON line per request on
-stdout. Standard library only, so that it starts fast; the PyTorch requests ``layer_shapes`` and
-``import_model`` import ``deepforge.nnimport`` (and torch) lazily, on first use.
+stdout. Standard library only, so that it starts fast; the PyTorch request ``layer_shapes`` imports
+``deepforge.nnimport`` (and torch) lazily, on first use. This process is shared by every user, so it
+never runs users' code: it parses it (``ast``) and computes meta-device shapes of catalog layers;
+importing a model runs in a sandboxed process per request (``python -m deepforge.nnimport``).
 
 Spec ambiguities and how they are resolved here:
 
@@ -1416,11 +1418,12 @@ def handle(request):
             if not isinstance(pk, list) or not all(isinstance(x, str) for x in pk):
                 raise EditError("a requirements request needs 'packages', a list of strings")
             result = requirements(pk)
-        elif typ in ("layer_shapes", "import_model"):
+        elif typ == "layer_shapes":
             result = _nn_request(request)
         else:
             raise EditError("unknown request type %r; use parse, edit, requirements, "
-                            "layer_shapes, import_model or ping" % (typ,))
+                            "layer_shapes or ping (a model is imported in a sandboxed process of its own, "
+                            "never here)" % (typ,))
     except EditError as e:
         return {"id": rid, "ok": False, "error": str(e)}
     except Exception as e:  # noqa: BLE001 - never crash the process
@@ -1429,7 +1432,7 @@ def handle(request):
 
 
 def _nn_request(request):
-    """layer_shapes / import_model, answered by deepforge.nnimport (imported here: it needs torch)."""
+    """layer_shapes (meta-device shapes of catalog layers), answered by deepforge.nnimport (imported here: it needs torch)."""
     try:
         from deepforge import nnimport
     except ImportError as e:

@@ -1094,11 +1094,68 @@ def import_model(request):
 
 
 def handle(request):
-    """Dispatch one layer_shapes / import_model request (the dict without id/type checks)."""
+    """Dispatch one layer_shapes request of the analysis process (the dict without id/type checks).
+
+    Model import runs users' code, so it is never answered there: it runs in a sandboxed process of
+    its own per request (``main`` below)."""
     typ = request.get("type")
     if typ == "layer_shapes":
         return layer_shapes(request)
-    if typ == "import_model":
-        return import_model(request)
     raise NNError("unknown request type %r" % (typ,))
+
+
+def answer(request, memory_limit=None):
+    """``{"ok": true, "result": architecture}`` or ``{"ok": false, "error": why}`` for one import request."""
+    try:
+        return {"ok": True, "result": import_model(request)}
+    except NNError as e:
+        return {"ok": False, "error": str(e)}
+    except MemoryError:
+        return {"ok": False, "error": "the model code ran out of memory (the limit is %s)" % _size(memory_limit)}
+    except RecursionError as e:
+        return {"ok": False, "error": "the model code recursed too deeply: %s" % e}
+    except BaseException as e:  # noqa: B902 - SystemExit or KeyboardInterrupt from users' code, too
+        return {"ok": False, "error": "the model code failed: %s: %s" % (type(e).__name__, _readable(e))}
+
+
+def _size(limit):
+    return "%d MiB" % (limit // (1 << 20)) if limit else "what this machine has"
+
+
+def main(argv=None):
+    """``python -m deepforge.nnimport [--memory BYTES]``: one import request (JSON) on stdin, one answer line on stdout.
+
+    Runs in a sandbox, one process per request (see ModelImporter on the server). The address-space
+    limit is set after torch and torchvision are imported and before any of the user's code runs;
+    whatever the user's code prints goes to stderr, so stdout carries the answer only."""
+    import os
+    import resource
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    limit = None
+    if "--memory" in argv:
+        limit = int(argv[argv.index("--memory") + 1])
+    request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    try:
+        import torchvision.models  # noqa: F401 - loaded before the limit, as torch is
+    except ImportError:
+        pass
+    answer_fd = os.dup(1)
+    os.dup2(2, 1)
+    if limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    response = answer(request, limit)
+    try:
+        text = json.dumps(response, allow_nan=False)
+    except (TypeError, ValueError) as e:
+        text = json.dumps({"ok": False, "error": "the imported architecture cannot be written as JSON: %s" % e})
+    with os.fdopen(answer_fd, "w") as out:
+        out.write(text + "\n")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # no interpreter teardown: the user's objects may misbehave in __del__
+
+
+if __name__ == "__main__":
+    main()
 

@@ -153,14 +153,19 @@ def _reap(*_):
 class Job:
     """What the forked waiter carries up to ``main`` once it is released."""
 
-    def __init__(self, bundle, env):
+    def __init__(self, bundle, env, isolated=False):
         self.bundle = bundle
         self.env = env
+        self.isolated = isolated
 
 
 class Zygote:
-    def __init__(self, path, watch_stdin=False, names=PRELOAD):
+    def __init__(self, path, watch_stdin=False, names=PRELOAD, isolate=None, hide=(), keep=()):
         self.path = path
+        #: the jobs directory when each job is isolated in its own namespaces (the zygote runs in a sandbox)
+        self.isolate = isolate
+        self.hide = tuple(hide)
+        self.keep = tuple(keep)
         self.watch_stdin = watch_stdin
         self.names = tuple(names)
         self.pid = os.getpid()
@@ -177,6 +182,8 @@ class Zygote:
         self.preloaded = preload(self.names)
         preload(STDLIB_PRELOAD)
         preload(RUNTIME_PRELOAD)
+        if self.isolate:
+            from deepforge import isolate  # noqa: F401 - fails here, not in every job, if ctypes cannot load libc
         runtime = sys.modules.get("deepforge.runtime")
         if runtime is not None:
             runtime.environment()  # package versions looked up here once, not in every forked job
@@ -280,6 +287,12 @@ class Zygote:
             return "env must map names to strings"
         if not os.path.isdir(bundle):
             return "no such bundle directory: %s" % bundle
+        if self.isolate and not os.path.realpath(bundle).startswith(os.path.join(self.isolate, "")):
+            return "the bundle %s is not in the jobs directory %s; start this job cold" % (bundle, self.isolate)
+        if "network" in request and not isinstance(request["network"], bool):
+            return "network must be true or false"
+        if request.get("network") is False and not self.isolate:
+            return "this zygote cannot take a job's network away; start this job cold"
         for name, value in self.frozen.items():
             if env.get(name) != value:
                 return "%s differs from the zygote's (%r, not %r); start this job cold" % (name, env.get(name), value)
@@ -340,7 +353,13 @@ class Zygote:
             os.close(null)
             os.setsid()
             bundle = request["bundle"]
-            os.chdir(bundle)
+            if self.isolate:
+                from deepforge import isolate
+
+                isolate.enter(bundle, self.isolate, self.hide + (os.path.dirname(self.path),), self.keep,
+                              request.get("network", True))
+            else:
+                os.chdir(bundle)
             env = job_environment(request["env"], self.coerced)
             os.environ.clear()
             os.environ.update(env)
@@ -355,10 +374,10 @@ class Zygote:
                 os._exit(1)
         if go != b"g":
             os._exit(0)
-        return Job(bundle, env)
+        return Job(bundle, env, bool(self.isolate))
 
 
-def run_waiter():
+def run_waiter(isolated=False):
     """In the waiter: forks the job, waits for it, records its exit code, never returns."""
     try:
         pid = os.fork()
@@ -366,6 +385,8 @@ def run_waiter():
         _record(127)
         os._exit(0)
     if pid == 0:
+        if isolated:
+            _become_init()
         return  # the job: main() goes on to run_job
     while True:
         try:
@@ -382,6 +403,22 @@ def run_waiter():
         code = os.WEXITSTATUS(status)
     _record(code)
     os._exit(0)
+
+
+def _become_init():
+    """In PID 1 of the job's namespace: forks the job (which returns) and stays as its init (which does not)."""
+    from deepforge import isolate
+
+    try:
+        isolate.mount_proc()
+        pid = os.fork()
+    except OSError as e:
+        _log("cannot start the job: %s" % e)
+        os._exit(127)
+    if pid == 0:
+        isolate.drop_privileges()
+        return
+    isolate.become_init(pid)
 
 
 def _record(code):
@@ -533,6 +570,10 @@ def main(argv=None):
     for a in argv:
         if a.startswith("--preload="):
             names = tuple(n for n in a[len("--preload="):].split(",") if n)
+    # --isolate=<jobs dir>: each job gets its own namespaces (see deepforge.isolate); --hide=<dir>: also covered
+    isolate = next((os.path.realpath(a[len("--isolate="):]) for a in argv if a.startswith("--isolate=")), None)
+    hide = [a[len("--hide="):] for a in argv if a.startswith("--hide=")]
+    keep = [a[len("--keep="):] for a in argv if a.startswith("--keep=")]
     args = [a for a in argv if not a.startswith("--")]
     if len(args) != 1:
         sys.stderr.write("usage: python -u -m deepforge.zygote <socket-path> [--exit-on-stdin-eof] [--preload=a,b]\n")
@@ -541,7 +582,7 @@ def main(argv=None):
     own = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     zygote_path_entries = own
     base_path = [p for p in sys.path[1:] if p not in own and os.path.abspath(p) not in map(os.path.abspath, own)]
-    zygote = Zygote(os.path.abspath(args[0]), watch_stdin, names)
+    zygote = Zygote(os.path.abspath(args[0]), watch_stdin, names, isolate, hide, keep)
     try:
         zygote.start()
         job = zygote.serve()
@@ -549,7 +590,7 @@ def main(argv=None):
         zygote.close()
     if job is None:
         return 0
-    run_waiter()
+    run_waiter(job.isolated)
     try:
         run_job(job, zygote_path_entries, base_path)
         code = 0

@@ -22,8 +22,11 @@ from archinterp import LANGUAGE, Interpreted, flat as _flat  # noqa: E402
 
 
 def request(**fields):
-    """The protocol response of analysis.handle for one request."""
-    response = analysis.handle(dict(id=1, **fields))
+    """The protocol response of analysis.handle for one request; imports as the sandboxed import process answers them."""
+    if fields.get("type") == "import_model":
+        response = nnimport.answer(fields)
+    else:
+        response = analysis.handle(dict(id=1, **fields))
     json.dumps(response)  # must be JSON
     return response
 
@@ -381,11 +384,26 @@ def test_protocol_subprocess():
     assert [r["id"] for r in out] == ["a", "b", "c", "d"], proc.stdout + proc.stderr
     assert out[0] == {"id": "a", "ok": True,
                       "result": {"outputs": [[None, 16, 30, 30]], "parameters": 448}}
-    assert out[1]["ok"] and out[1]["result"]["name"] == "make"
-    assert_valid(out[1]["result"])
+    # the shared analysis process never runs users' code: imports run in a process of their own
+    assert not out[1]["ok"] and "sandboxed process of its own" in out[1]["error"]
     assert not out[2]["ok"] and out[2]["error"].startswith("Conv2d: missing required argument")
     assert out[3]["ok"]
-    assert "building" in proc.stderr  # the user's print went to stderr
+
+
+def test_import_process_answers_one_request_on_stdout():
+    env = dict(os.environ, PYTHONPATH=PYTHON_DIR)
+    request = {"type": "import_model", "source": {"code": TWO_BRANCH, "factory": "make"}, "input_shape": [3, 16, 16]}
+    proc = subprocess.run([sys.executable, "-u", "-m", "deepforge.nnimport", "--memory", str(4 << 30)],
+                          input=json.dumps(request), text=True, capture_output=True, env=env, cwd=REPO_ROOT, timeout=120)
+    out = json.loads(proc.stdout)
+    assert out["ok"] and out["result"]["name"] == "make", proc.stdout + proc.stderr
+    assert_valid(out["result"])
+    assert "building" in proc.stderr  # the user's print went to stderr, not into the answer
+    request["source"] = {"code": "def make():\n    return bytearray(8 << 30)\n", "factory": "make"}
+    proc = subprocess.run([sys.executable, "-u", "-m", "deepforge.nnimport", "--memory", str(2 << 30)],
+                          input=json.dumps(request), text=True, capture_output=True, env=env, cwd=REPO_ROOT, timeout=120)
+    out = json.loads(proc.stdout)
+    assert not out["ok"] and "MemoryError" in out["error"]
 
 
 def test_analysis_imports_without_torch():

@@ -49,11 +49,27 @@ public final class Main implements Runnable {
                 + "(off by default: accounts can run code on this machine)")
         boolean signup;
 
+        @Option(names = "--no-job-network", description = "local jobs get no network at all (by default they have it, and an "
+                + "execution may turn it off for its own jobs)")
+        boolean noJobNetwork;
+
+        @Option(names = "--import-timeout", description = "seconds a model import may run (default: ${DEFAULT-VALUE})")
+        int importTimeout = 120;
+
+        @Option(names = "--import-memory", description = "MiB of memory a model import may use (default: ${DEFAULT-VALUE})")
+        long importMemory = 4096;
+
+        @Option(names = "--unsafe-no-sandbox", description = "DEVELOPMENT ONLY: run jobs and model imports without the "
+                + "bubblewrap sandbox, as this server's user, seeing all it sees; never on a server others use")
+        boolean unsafeNoSandbox;
+
         @Override
         public Integer call() throws Exception {
             App app;
             try {
-                ServerConfig config = new ServerConfig(host, port, dataDir, python, !noWarmStart, true, accounts, signup);
+                ServerConfig config = new ServerConfig(host, port, dataDir, python, !noWarmStart, true, accounts, signup)
+                        .withIsolation(new ServerConfig.Isolation(!unsafeNoSandbox, !noJobNetwork,
+                                java.time.Duration.ofSeconds(importTimeout), importMemory << 20));
                 app = App.start(config);
             } catch (IllegalArgumentException e) {
                 System.err.println("deepforge: " + e.getMessage());

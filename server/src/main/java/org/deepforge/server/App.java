@@ -39,6 +39,9 @@ import org.deepforge.exec.storage.LocalStorage;
 import org.deepforge.exec.bundle.BundleWriter;
 import org.deepforge.exec.compute.LocalCompute;
 import org.deepforge.exec.compute.WarmPython;
+import org.deepforge.exec.sandbox.JobIsolation;
+import org.deepforge.exec.sandbox.Sandbox;
+import org.deepforge.server.nnimport.ModelImporter;
 import org.deepforge.exec.run.Executions;
 import org.deepforge.exec.run.RunDatabase;
 import org.deepforge.ops.Builtins;
@@ -135,14 +138,26 @@ public final class App implements AutoCloseable {
         // what a job's reference to an architecture receives: the generated module with inferred arguments written out
         ArchitectureModules modules = architecture -> new ArchitectureModules.Module(
                 PyTorchCode.className(architecture), ArchitecturesApi.code(shapeInference, architecture));
+        // users' code runs only in a sandbox (docs/security.md); without one, local jobs and imports are refused
+        JobIsolation isolation = config.isolation().sandbox() ? JobIsolation.detect(config.isolation().jobNetwork())
+                : new JobIsolation.Unconfined();
+        if (isolation instanceof JobIsolation.Refused r) {
+            LOG.error("{}", r.message());
+        } else if (isolation instanceof JobIsolation.Unconfined) {
+            LOG.warn("--unsafe-no-sandbox: jobs and model imports run unconfined, as this server's user; never do this on a shared server");
+        }
+        Optional<Sandbox> sandbox = isolation instanceof JobIsolation.Sandboxed s ? Optional.of(s.sandbox()) : Optional.empty();
+        Optional<java.nio.file.Path> jobsRoot = sandbox.map(s -> config.dataDir().resolve("runs"));
         // a pre-started Python with torch/numpy/matplotlib imported forks each job: milliseconds instead of seconds
-        warm = config.warmStart() ? Optional.of(new WarmPython(config.python(), runtime.root()).start()) : Optional.empty();
-        warmLight = config.warmStart()
-                ? Optional.of(new WarmPython(config.python(), runtime.root(), java.util.Map.of(), WarmPython.LIGHT).start())
+        boolean warmStart = config.warmStart() && !(isolation instanceof JobIsolation.Refused);
+        warm = warmStart ? Optional.of(new WarmPython(config.python(), runtime.root(), java.util.Map.of(), WarmPython.HEAVY,
+                sandbox, jobsRoot).start()) : Optional.empty();
+        warmLight = warmStart
+                ? Optional.of(new WarmPython(config.python(), runtime.root(), java.util.Map.of(), WarmPython.LIGHT, sandbox, jobsRoot).start())
                 : Optional.empty();
         SecretStore secrets = new SecretStore(db, config.dataDir().resolve("secrets.key"));
         // a Slurm cluster is reached with this server's SLURM_CONF, or over SSH to a login node named in the run dialog
-        Placements placements = new Placements(new LocalCompute(config.python(), 1, warm, warmLight), storage)
+        Placements placements = new Placements(new LocalCompute(config.python(), 1, warm, warmLight, isolation), storage)
                 .compute(new org.deepforge.exec.compute.SlurmCompute(slurmClient()))
                 .storage("s3", new org.deepforge.server.run.S3Storages(secrets).kind());
         // artifact data belongs to the projects that stored it; Input nodes read only what their project owns
@@ -153,7 +168,8 @@ public final class App implements AutoCloseable {
         executions = new Executions(new RunDatabase(config.dataDir().resolve("runs.db")), config.dataDir().resolve("runs"),
                 new BundleWriter(runtime.root(), true, modules), placements, artifactsApi, cores, hub);
         artifactsApi.executions(executions);
-        ArchitecturesApi architecturesApi = new ArchitecturesApi(store, shapeInference, analysis);
+        ArchitecturesApi architecturesApi = new ArchitecturesApi(store, shapeInference, analysis, new ModelImporter(config.python(),
+                runtime.root(), isolation, config.isolation().importTimeout(), config.isolation().importMemory()));
         boolean fresh = store.list().isEmpty() && !Files.exists(config.dataDir().resolve(".examples-created"));
         ExamplesApi examplesApi = new ExamplesApi(store, authz, runtime.root().resolve("examples"),
                 new PipelineExport(runtime.root(), modules), storage, artifactData);

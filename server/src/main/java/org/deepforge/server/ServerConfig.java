@@ -8,7 +8,27 @@ import java.nio.file.Path;
  * account (off by default: accounts can run code on this machine).
  */
 public record ServerConfig(String host, int port, Path dataDir, String python, boolean warmStart, boolean examples,
-                           boolean accounts, boolean signup) {
+                           boolean accounts, boolean signup, Isolation isolation) {
+    /**
+     * How users' code is confined (docs/security.md, "Isolation of users' code"). {@code sandbox}: false only with
+     * {@code --unsafe-no-sandbox} (development on a machine used by one person); {@code jobNetwork}: whether local jobs
+     * may use the network at all ({@code --no-job-network}); a model import may run {@code importTimeout} and use
+     * {@code importMemory} bytes of address space.
+     */
+    public record Isolation(boolean sandbox, boolean jobNetwork, java.time.Duration importTimeout, long importMemory) {
+        public static final Isolation DEFAULT = new Isolation(true, true, java.time.Duration.ofSeconds(120), 4L << 30);
+    }
+
+    public ServerConfig(String host, int port, Path dataDir, String python, boolean warmStart, boolean examples,
+                        boolean accounts, boolean signup) {
+        this(host, port, dataDir, python, warmStart, examples, accounts, signup, Isolation.DEFAULT);
+    }
+
+    /** The same with users' code confined as {@code isolation} says. */
+    public ServerConfig withIsolation(Isolation isolation) {
+        return new ServerConfig(host, port, dataDir, python, warmStart, examples, accounts, signup, isolation);
+    }
+
     public static final int DEFAULT_PORT = 8888;
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** Debian's interpreter, which has the python3-torch stack; the python3 first on PATH may not. */
@@ -31,6 +51,6 @@ public record ServerConfig(String host, int port, Path dataDir, String python, b
 
     /** The same, with users signing in; {@code signup} lets visitors create accounts themselves. */
     public ServerConfig withAccounts(boolean signup) {
-        return new ServerConfig(host, port, dataDir, python, warmStart, examples, true, signup);
+        return new ServerConfig(host, port, dataDir, python, warmStart, examples, true, signup, isolation);
     }
 }

@@ -177,6 +177,8 @@ class ArchitecturesApiTest {
         }
         assertThat(compared).isGreaterThanOrEqualTo(50);
         var bad = server.post("/api/v1/projects/" + p + "/architectures/import", "{\"source\":{\"torchvision\":\"nope\"},\"input_shape\":[3,8,8]}");
-        assertThat(bad.status()).isEqualTo(400);
+        // the request was well formed; the import process could not build the model
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.json().path("error").asText()).contains("torchvision has no model 'nope'");
     }
 }

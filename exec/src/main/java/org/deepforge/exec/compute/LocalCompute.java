@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.deepforge.exec.sandbox.JobIsolation;
+import org.deepforge.exec.sandbox.Sandbox;
 import org.deepforge.model.Json;
 
 /**
@@ -19,6 +22,12 @@ import org.deepforge.model.Json;
  * <p>With a {@link WarmPython}, a job is forked from a zygote that has already imported numpy, torch and
  * matplotlib; the forked job keeps the same contract (session, process group id as the handle, console.log,
  * exitcode file). Whenever the zygote cannot take a job at once, the job starts cold as above.
+ *
+ * <p>Users' code is untrusted: every job runs in a {@link Sandbox} (see {@link JobIsolation}) that shows it
+ * the system read-only, its own bundle and a private /tmp, nothing of the server's data directory, and only
+ * its own processes. Cold, {@code bwrap} wraps {@code python}; warm, only a zygote that isolates each job it
+ * forks ({@link WarmPython#isolates()}) is used. Without a working sandbox local jobs are refused, unless
+ * the operator chose {@link JobIsolation.Unconfined}.
  */
 public final class LocalCompute implements ComputeAdapter {
     private static final long GRACE_MILLIS = 1_000;
@@ -27,8 +36,9 @@ public final class LocalCompute implements ComputeAdapter {
     private final int threads;
     private final Optional<WarmPython> warm;
     private final Optional<WarmPython> light;
+    private final JobIsolation isolation;
 
-    /** Every job starts a fresh interpreter ({@code python -u main.py}). */
+    /** Every job starts a fresh interpreter ({@code python -u main.py}), sandboxed. */
     public LocalCompute(String python, int threadsPerJob) {
         this(python, threadsPerJob, Optional.empty());
     }
@@ -47,6 +57,12 @@ public final class LocalCompute implements ComputeAdapter {
      * {@code {"light": true}} in their config (operations that use neither torch nor matplotlib) go there.
      */
     public LocalCompute(String python, int threadsPerJob, Optional<WarmPython> warm, Optional<WarmPython> light) {
+        this(python, threadsPerJob, warm, light, JobIsolation.detect(true));
+    }
+
+    /** With the isolation of jobs chosen by the caller (the server's flags). */
+    public LocalCompute(String python, int threadsPerJob, Optional<WarmPython> warm, Optional<WarmPython> light, JobIsolation isolation) {
+        this.isolation = isolation;
         this.python = python;
         this.threads = threadsPerJob;
         this.warm = warm;
@@ -58,27 +74,64 @@ public final class LocalCompute implements ComputeAdapter {
         return "local";
     }
 
+    /** How this adapter confines jobs. */
+    public JobIsolation isolation() {
+        return isolation;
+    }
+
     @Override
     public JsonNode configSchema() {
-        return Json.MAPPER.createObjectNode().put("type", "object").put("title", "This machine")
-                .putObject("properties");
+        com.fasterxml.jackson.databind.node.ObjectNode schema = Json.MAPPER.createObjectNode().put("type", "object").put("title", "This machine");
+        boolean allowed = !(isolation instanceof JobIsolation.Sandboxed s) || s.network();
+        schema.putObject("properties").putObject("network").put("type", "boolean").put("title", "Network")
+                .put("default", allowed).put("description", allowed
+                        ? "jobs may reach the network (e.g. presigned links to a bucket); off: they have no network at all"
+                        : "this server gives jobs no network");
+        return schema;
+    }
+
+    @Override
+    public void validate(JsonNode config) {
+        if (isolation instanceof JobIsolation.Refused r) {
+            throw new IllegalArgumentException(r.message());
+        }
+        JsonNode network = config.path("network");
+        if (!network.isMissingNode() && !network.isNull() && !network.isBoolean()) {
+            throw new IllegalArgumentException("\"network\" of the local adapter is true or false, not " + network);
+        }
+        if (network.asBoolean(false) && isolation instanceof JobIsolation.Sandboxed s && !s.network()) {
+            throw new IllegalArgumentException("this server gives jobs no network (--no-job-network); leave \"network\" out or false");
+        }
+    }
+
+    /** Whether this job may use the network: the server allows it and the execution did not turn it off. */
+    private boolean network(JsonNode config) {
+        boolean server = !(isolation instanceof JobIsolation.Sandboxed s) || s.network();
+        return server && config.path("network").asBoolean(true);
     }
 
     @Override
     public Handle submit(Path bundle, Map<String, String> env, JsonNode config) throws IOException {
+        if (isolation instanceof JobIsolation.Refused r) {
+            throw new IOException(r.message());
+        }
         Files.deleteIfExists(bundle.resolve("exitcode"));
         Map<String, String> environment = environment(bundle, env);
+        boolean network = network(config);
         Optional<WarmPython> zygote = config.path("light").asBoolean(false) && light.isPresent() ? light : warm;
+        if (isolation instanceof JobIsolation.Sandboxed) {
+            zygote = zygote.filter(WarmPython::isolates); // a zygote that does not confine its jobs is never used then
+        }
         if (zygote.isPresent()) {
             // what the cold path's sh adds: PWD, the job's directory
             Map<String, String> forked = new HashMap<>(environment);
             forked.put("PWD", bundle.toRealPath().toString());
-            Optional<Long> pgid = zygote.get().fork(bundle, forked);
+            Optional<Long> pgid = zygote.get().fork(bundle, forked, network);
             if (pgid.isPresent()) {
                 return watched(new Handle(name(), Long.toString(pgid.get()), bundle));
             }
         }
-        return watched(cold(bundle, environment));
+        return watched(cold(bundle, environment, network));
     }
 
     @Override
@@ -106,14 +159,27 @@ public final class LocalCompute implements ComputeAdapter {
         e.put("PYTHONUNBUFFERED", "1");
         e.put("PYTHONDONTWRITEBYTECODE", "1");
         e.put("DEEPFORGE_EVENTS", bundle.resolve("events.jsonl").toString());
+        if (!(isolation instanceof JobIsolation.Unconfined)) {
+            // the server's home and temporary directory are not in the sandbox; its private /tmp is
+            e.put("HOME", "/tmp");
+            e.put("TMPDIR", "/tmp");
+        }
         e.putAll(env);
         return e;
     }
 
-    private Handle cold(Path bundle, Map<String, String> environment) throws IOException {
-        // the exit code lands in a file (written via a temp file, so readers never see it half written)
-        String script = "\"$0\" -u main.py > console.log 2>&1; echo $? > exitcode.tmp && mv exitcode.tmp exitcode";
-        ProcessBuilder builder = new ProcessBuilder("setsid", "sh", "-c", script, python).directory(bundle.toFile());
+    private Handle cold(Path bundle, Map<String, String> environment, boolean network) throws IOException {
+        // the exit code lands in a file (written via a temp file, so readers never see it half written); the
+        // shell runs outside the sandbox, the job inside
+        String script = "\"$@\" > console.log 2>&1; echo $? > exitcode.tmp && mv exitcode.tmp exitcode";
+        List<String> job = List.of(python, "-u", "main.py");
+        if (isolation instanceof JobIsolation.Sandboxed s) {
+            Path dir = bundle.toRealPath();
+            job = s.sandbox().command(Sandbox.Spec.job(dir, readOnly(dir), network), job);
+        }
+        List<String> command = new java.util.ArrayList<>(List.of("setsid", "sh", "-c", script, "sh"));
+        command.addAll(job);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(bundle.toFile());
         Map<String, String> e = builder.environment();
         e.clear();
         e.putAll(environment);
@@ -121,6 +187,19 @@ public final class LocalCompute implements ComputeAdapter {
         Process process = builder.start();
         // setsid execs sh in place, so the process id is also the id of the job's process group
         return new Handle(name(), Long.toString(process.pid()), bundle);
+    }
+
+    /** What a cold job reads besides the system and its bundle: the runtime its {@code deepforge} link points to, the interpreter. */
+    private List<Path> readOnly(Path bundle) throws IOException {
+        List<Path> paths = new java.util.ArrayList<>(Sandbox.interpreter(python));
+        Path runtime = bundle.resolve("deepforge");
+        if (Files.isSymbolicLink(runtime)) {
+            Path target = runtime.toRealPath();
+            if (!target.startsWith(bundle)) {
+                paths.add(target);
+            }
+        }
+        return paths;
     }
 
     @Override

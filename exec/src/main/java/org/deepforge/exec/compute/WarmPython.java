@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.deepforge.exec.sandbox.Sandbox;
 import org.deepforge.model.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * one that was not confirmed is dropped before it ran anything.
  *
  * <p>The zygote exits when this JVM goes away (it watches its stdin); jobs it started keep running.
+ *
+ * <p>With a {@link Sandbox} and a jobs directory, the zygote itself runs in a sandbox (the system and the
+ * runtime read-only, the jobs directory writable, keeping the capabilities to make namespaces) and confines
+ * every job it forks to its own bundle, /tmp, /proc and PID namespace with no capability left (see
+ * {@code deepforge/isolate.py}); it takes only bundles inside the jobs directory.
  */
 public final class WarmPython implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WarmPython.class);
@@ -79,6 +85,8 @@ public final class WarmPython implements AutoCloseable {
     private volatile boolean ready;
     private final AtomicLong forked = new AtomicLong();
     private final List<String> preload;
+    private final Optional<Sandbox> sandbox;
+    private final Optional<Path> jobsRoot;
 
     /**
      * {@code python}: the interpreter jobs use; {@code runtimeRoot}: the unpacked Python runtime (holding
@@ -98,6 +106,27 @@ public final class WarmPython implements AutoCloseable {
     public static final List<String> LIGHT = List.of("numpy");
 
     public WarmPython(String python, Path runtimeRoot, Map<String, String> extraEnv, List<String> preload) throws IOException {
+        this(python, runtimeRoot, extraEnv, preload, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * A zygote in {@code sandbox} that isolates each job; it forks only bundles under {@code jobsRoot} (which must
+     * not hold the runtime). Without a sandbox, jobs are forked unconfined.
+     */
+    public WarmPython(String python, Path runtimeRoot, Map<String, String> extraEnv, List<String> preload,
+                      Optional<Sandbox> sandbox, Optional<Path> jobsRoot) throws IOException {
+        if (sandbox.isPresent() != jobsRoot.isPresent()) {
+            throw new IllegalArgumentException("a sandboxed zygote needs its jobs directory, and only it");
+        }
+        this.sandbox = sandbox;
+        this.jobsRoot = jobsRoot.map(p -> {
+            try {
+                Files.createDirectories(p);
+                return p.toRealPath();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         this.preload = List.copyOf(preload);
         this.python = python;
         this.runtimeRoot = runtimeRoot.toAbsolutePath();
@@ -119,6 +148,11 @@ public final class WarmPython implements AutoCloseable {
         }
         launch();
         return this;
+    }
+
+    /** Whether each job forked is confined to a sandbox of its own. */
+    public boolean isolates() {
+        return sandbox.isPresent();
     }
 
     /** Whether the zygote has finished its imports and accepts jobs. */
@@ -163,6 +197,11 @@ public final class WarmPython implements AutoCloseable {
      * read at load time differs). Empty always means that no process of this job runs.
      */
     public Optional<Long> fork(Path bundle, Map<String, String> env) {
+        return fork(bundle, env, true);
+    }
+
+    /** The same; {@code network} false: the job gets a network namespace with nothing in it (an isolating zygote only). */
+    public Optional<Long> fork(Path bundle, Map<String, String> env, boolean network) {
         synchronized (this) {
             if (closed) {
                 return Optional.empty();
@@ -180,6 +219,9 @@ public final class WarmPython implements AutoCloseable {
         ObjectNode e = request.putObject("env");
         env.forEach(e::put);
         request.put("confirm", true);
+        if (!network) {
+            request.put("network", false);
+        }
         try {
             JsonNode reply = exchange(request);
             synchronized (this) {
@@ -237,8 +279,24 @@ public final class WarmPython implements AutoCloseable {
 
     private void launch() throws IOException {
         Files.deleteIfExists(socket);
-        ProcessBuilder builder = new ProcessBuilder(python, "-u", "-m", "deepforge.zygote", socket.toString(),
-                "--exit-on-stdin-eof", "--preload=" + String.join(",", preload)).directory(dir.toFile()).redirectErrorStream(true);
+        List<String> command = new java.util.ArrayList<>(List.of(python, "-u", "-m", "deepforge.zygote", socket.toString(),
+                "--exit-on-stdin-eof", "--preload=" + String.join(",", preload)));
+        if (sandbox.isPresent()) {
+            List<Path> keep = new java.util.ArrayList<>(List.of(runtimeRoot.toRealPath()));
+            keep.addAll(Sandbox.interpreter(python));
+            command.add("--isolate=" + jobsRoot.get());
+            keep.forEach(k -> command.add("--keep=" + k));
+            List<String> stages = new java.util.ArrayList<>();
+            for (int i = 0; i <= keep.size(); i++) {
+                stages.add("/.deepforge-stage/" + i); // where each job's bundle and the kept paths are parked (isolate.py)
+            }
+            Sandbox.Spec spec = new Sandbox.Spec(keep, List.of(jobsRoot.get(), dir.toRealPath()), false, true,
+                    List.of("CAP_SYS_ADMIN", "CAP_SETPCAP"), stages, true, Optional.of(dir.toRealPath()));
+            List<String> wrapped = sandbox.get().command(spec, command);
+            command.clear();
+            command.addAll(wrapped);
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> !PASSED_ON.contains(k));
         env.put("OMP_NUM_THREADS", "1"); // each job sets its own torch threads from its OMP_NUM_THREADS
@@ -246,6 +304,10 @@ public final class WarmPython implements AutoCloseable {
         env.put("PYTHONUNBUFFERED", "1");
         env.put("PYTHONDONTWRITEBYTECODE", "1");
         env.put("PYTHONPATH", runtimeRoot.toString());
+        if (sandbox.isPresent()) {
+            env.put("HOME", "/tmp"); // as LocalCompute gives sandboxed jobs
+            env.put("TMPDIR", "/tmp");
+        }
         env.putAll(extraEnv);
         Process p = builder.start();
         process = p;

@@ -18,14 +18,14 @@ import org.deepforge.model.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The local adapter, cold ({@code setsid sh -c ...}) and warm (forked from the zygote): same contract. */
 class LocalComputeTest {
     static final String PYTHON = "/usr/bin/python3";
     static final Duration JOB = Duration.ofSeconds(20);
 
-    @TempDir
+    /** Every test's bundles lie in the jobs directory the sandboxed zygote was started for. */
+    static Path jobs;
     Path dir;
 
     static WarmPython warm;
@@ -37,10 +37,22 @@ class LocalComputeTest {
         // the zygote runs the repository's deepforge package (python/), as the server runs the unpacked runtime
         Path runtime = Path.of("..", "python").toAbsolutePath().normalize();
         assertThat(runtime.resolve("deepforge/zygote.py")).exists();
-        warm = new WarmPython(PYTHON, runtime).start();
+        jobs = Files.createTempDirectory("deepforge-jobs");
+        warm = new WarmPython(PYTHON, runtime, Map.of(), WarmPython.HEAVY, Optional.of(sandbox()), Optional.of(jobs)).start();
         cold = new LocalCompute(PYTHON, 1);
         warmCompute = new LocalCompute(PYTHON, 1, Optional.of(warm));
         assertThat(warm.awaitReady(Duration.ofSeconds(30))).as("zygote ready").isTrue();
+    }
+
+    static org.deepforge.exec.sandbox.Sandbox sandbox() {
+        var probe = org.deepforge.exec.sandbox.Sandbox.probe();
+        assertThat(probe).as("bubblewrap works here").isInstanceOf(org.deepforge.exec.sandbox.Sandbox.Probe.Works.class);
+        return ((org.deepforge.exec.sandbox.Sandbox.Probe.Works) probe).sandbox();
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void testDirectory() throws IOException {
+        dir = Files.createTempDirectory(jobs, "t");
     }
 
     @AfterAll
@@ -71,7 +83,7 @@ class LocalComputeTest {
             import json, os, sys
             print("hello from", os.path.basename(os.getcwd()))
             print("to stderr", file=sys.stderr)
-            json.dump({"env": dict(os.environ), "argv": sys.argv, "pgid": os.getpgid(0), "sid": os.getsid(0)},
+            json.dump({"env": dict(os.environ), "argv": sys.argv, "pgid": os.getpgid(0), "sid": os.getsid(0), "pid": os.getpid()},
                       open("info.json", "w"))
             """;
 
@@ -87,8 +99,10 @@ class LocalComputeTest {
             assertThat(Files.readString(b.resolve("console.log")))
                     .isEqualTo("hello from " + c.getKey() + "\nto stderr\n");
             var info = Json.MAPPER.readTree(b.resolve("info.json").toFile());
-            assertThat(info.path("pgid").asLong()).as("the handle is the job's process group").isEqualTo(Long.parseLong(h.ref()));
-            assertThat(info.path("sid").asLong()).isEqualTo(Long.parseLong(h.ref()));
+            // the job is in the handle's process group, but its leader is outside the job's PID namespace
+            assertThat(info.path("pid").asLong()).as("the job under its namespace's init").isEqualTo(2);
+            assertThat(info.path("pgid").asLong()).as("the group leader is not visible").isEqualTo(0);
+            assertThat(info.path("sid").asLong()).isEqualTo(0);
             assertThat(info.path("argv").get(0).asText()).isEqualTo("main.py");
             assertThat(info.path("env").path("EXTRA").asText()).isEqualTo("x y");
             assertThat(info.path("env").path("OMP_NUM_THREADS").asText()).isEqualTo("1");
@@ -136,16 +150,18 @@ class LocalComputeTest {
             Handle h = c.getValue().submit(b, Map.of(), Json.MAPPER.createObjectNode());
             assertThat(startedCold(h)).as(c.getKey()).isEqualTo(c.getKey().equals("cold"));
             await().atMost(JOB).until(() -> Files.exists(b.resolve("pids")) && Files.readString(b.resolve("pids")).contains(" "));
-            List<Long> pids = new ArrayList<>();
-            for (String p : Files.readString(b.resolve("pids")).split(" ")) {
-                pids.add(Long.parseLong(p));
-            }
-            pids.add(Long.parseLong(h.ref()));
+            // the pids the job wrote are its namespace's; from here, every process of its group and its namespace
+            List<Long> pids = new ArrayList<>(group(h.ref()));
+            List<String> namespaces = pids.stream().map(LocalComputeTest::pidNamespace).distinct()
+                    .filter(ns -> !ns.equals(pidNamespace(ProcessHandle.current().pid()))).toList();
+            assertThat(namespaces).as(c.getKey() + ": the job has a PID namespace of its own").hasSize(1);
+            pids.addAll(inNamespace(namespaces.get(0)));
+            assertThat(pids.size()).as("the job, its sleep, and the group leader at least").isGreaterThanOrEqualTo(3);
             assertThat(c.getValue().state(h)).isEqualTo(new State.Running());
             long t = System.nanoTime();
             c.getValue().cancel(h);
             await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
-                    .until(() -> pids.stream().noneMatch(LocalComputeTest::running));
+                    .until(() -> pids.stream().noneMatch(LocalComputeTest::running) && inNamespace(namespaces.get(0)).isEmpty());
             long millis = (System.nanoTime() - t) / 1_000_000;
             assertThat(c.getValue().state(h)).as(c.getKey()).isNotEqualTo(new State.Running());
             System.out.printf("[local] %s cancel: job, its subprocess and the group leader gone in %d ms; state %s%n",
@@ -176,8 +192,9 @@ class LocalComputeTest {
         Handle h2 = warmCompute.submit(b2, Map.of(), Json.MAPPER.createObjectNode());
         assertThat(warm.forked()).as("started warm").isEqualTo(forked + 1);
         assertThat(startedCold(h2)).as("forked from the new zygote").isFalse();
-        assertThat(ProcessHandle.of(Long.parseLong(h2.ref())).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
-                .contains(warm.pid().orElseThrow());
+        // the zygote runs under bwrap, whose process warm.pid() is
+        assertThat(ProcessHandle.of(Long.parseLong(h2.ref())).flatMap(ProcessHandle::parent).flatMap(ProcessHandle::parent)
+                .map(ProcessHandle::pid)).contains(warm.pid().orElseThrow());
         assertThat(finished(warmCompute, h2)).isEqualTo(new State.Exited(0));
         assertThat(Files.readString(b2.resolve("console.log"))).isEqualTo("warm again\n");
     }
@@ -200,6 +217,35 @@ class LocalComputeTest {
                 assertThat(Files.readString(b.resolve("console.log"))).isEqualTo("imported\n");
             }
         }
+    }
+
+    /** Host pids of the processes in this process group. */
+    static List<Long> group(String pgid) {
+        List<Long> pids = new ArrayList<>();
+        ProcessHandle.allProcesses().forEach(p -> {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+                if (stat.substring(stat.lastIndexOf(')') + 2).split(" ")[2].equals(pgid)) {
+                    pids.add(p.pid());
+                }
+            } catch (IOException | RuntimeException e) {
+                // gone
+            }
+        });
+        return pids;
+    }
+
+    static String pidNamespace(long pid) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/pid")).toString();
+        } catch (IOException e) {
+            return "gone";
+        }
+    }
+
+    /** Host pids of the live processes in this PID namespace. */
+    static List<Long> inNamespace(String ns) {
+        return ProcessHandle.allProcesses().map(ProcessHandle::pid).filter(p -> pidNamespace(p).equals(ns) && running(p)).toList();
     }
 
     static boolean running(long pid) {

@@ -13,9 +13,9 @@ import org.deepforge.nn.codegen.PyTorchCode;
 import org.deepforge.nn.shapes.ArchitectureAnalysis;
 import org.deepforge.nn.shapes.ShapeInference;
 import org.deepforge.ops.analysis.Analysis;
-import org.deepforge.ops.analysis.AnalysisException;
 import org.deepforge.server.http.BadRequest;
 import org.deepforge.server.http.Bodies;
+import org.deepforge.server.nnimport.ModelImporter;
 import org.deepforge.store.ChangeResult;
 import org.deepforge.store.ChangeSet;
 import org.deepforge.store.ProjectStore;
@@ -26,12 +26,14 @@ public final class ArchitecturesApi {
     private final ProjectStore store;
     private final ShapeInference shapes;
     private final Analysis analysis;
+    private final ModelImporter importer;
     private org.deepforge.exec.run.Executions executions;
 
-    public ArchitecturesApi(ProjectStore store, ShapeInference shapes, Analysis analysis) {
+    public ArchitecturesApi(ProjectStore store, ShapeInference shapes, Analysis analysis, ModelImporter importer) {
+        this.analysis = analysis;
         this.store = store;
         this.shapes = shapes;
-        this.analysis = analysis;
+        this.importer = importer;
     }
 
     public void executions(org.deepforge.exec.run.Executions executions) {
@@ -147,16 +149,13 @@ public final class ArchitecturesApi {
         if (!body.path("input_shape").isArray()) {
             throw new BadRequest("\"input_shape\" is required: the per-sample shape, e.g. [3, 224, 224]");
         }
-        ObjectNode request = Json.MAPPER.createObjectNode().put("type", "import_model");
-        request.set("source", body.get("source"));
-        request.set("input_shape", body.get("input_shape"));
         String name = Bodies.optionalText(body, "name").orElse(body.path("source").path("torchvision").asText("imported model"));
-        request.put("name", name);
         JsonNode architecture;
         try {
-            architecture = analysis.request(request);
-        } catch (AnalysisException e) {
-            throw new BadRequest(e.getMessage());
+            // users' code: run in a sandboxed process of its own, never in the shared analysis process
+            architecture = importer.importModel(body.get("source"), body.get("input_shape"), name);
+        } catch (ModelImporter.Failed e) {
+            throw new BadRequest(e.status(), e.getMessage());
         }
         ObjectNode value = ((ObjectNode) architecture).deepCopy().put("name", name);
         String id = Ids.newId(10);

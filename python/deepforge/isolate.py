@@ -1,0 +1,165 @@
+"""Per-job isolation inside the warm zygote's sandbox (Linux namespaces through ctypes).
+
+The zygote itself runs under bubblewrap with the system read-only, the runtime read-only and the
+whole jobs directory writable, keeping CAP_SYS_ADMIN and CAP_SETPCAP (in its own user namespace
+when the server is not root). A job forked from it must see far less, so before any of its code
+runs:
+
+* the waiter (``enter``) leaves the zygote's mount namespace (and network namespace when the job
+  has no network) and prepares the PID namespace its next child will start: its bundle is bound
+  aside, fresh tmpfs cover /tmp, /dev/shm, the jobs directory and the zygote's socket directory,
+  and the bundle is moved back to its own path -- so no other bundle and no socket is reachable;
+* its child (``become_init``) is PID 1 of the new PID namespace: it mounts a /proc of that
+  namespace, forwards TERM/INT/HUP to the job, and exits with the job's status (which ends every
+  process left in the namespace);
+* the job (``drop_privileges``) gives up every capability (bounding set, ambient, effective,
+  permitted, inheritable) and sets no_new_privs before main.py runs.
+"""
+
+import ctypes
+import ctypes.util
+import errno
+import os
+import signal
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+CLONE_NEWIPC = 0x08000000
+MS_RDONLY = 1
+MS_NOSUID = 2
+MS_NODEV = 4
+MS_NOEXEC = 8
+MS_BIND = 4096
+MS_REMOUNT = 32
+MS_MOVE = 8192
+MS_REC = 16384
+MS_PRIVATE = 1 << 18
+PR_CAPBSET_DROP = 24
+PR_SET_NO_NEW_PRIVS = 38
+PR_CAP_AMBIENT = 47
+PR_CAP_AMBIENT_CLEAR_ALL = 4
+PR_SET_PDEATHSIG = 1
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522
+
+#: where the waiter parks the bundle while the directories above it are covered (made by the sandbox)
+STAGE = "/.deepforge-stage"
+
+_libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+_libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
+_libc.unshare.argtypes = [ctypes.c_int]
+_libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+
+
+class IsolationError(OSError):
+    pass
+
+
+def _check(result, what):
+    if result != 0:
+        e = ctypes.get_errno()
+        raise IsolationError(e, "%s: %s" % (what, os.strerror(e)))
+
+
+def _mount(source, target, fstype, flags, data=None):
+    _check(_libc.mount(source and source.encode(), target.encode(), fstype and fstype.encode(), flags,
+                       data and data.encode()), "mount %s on %s" % (source or fstype, target))
+
+
+def _tmpfs(target, mode="0755"):
+    _mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, "mode=%s,size=50%%" % mode)
+
+
+def _covered(path, roots):
+    path = os.path.join(path, "")
+    return any(path.startswith(os.path.join(r, "")) for r in roots)
+
+
+def enter(bundle, jobs_root, hide=(), keep=(), network=True):
+    """In the waiter: new mount (and network) namespace showing this bundle only; the next fork starts a PID namespace.
+
+    ``keep``: read-only paths (the runtime) that stay visible even if /tmp or the jobs directory covered them."""
+    flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC
+    if not network:
+        flags |= CLONE_NEWNET
+    _check(_libc.unshare(flags), "unshare")
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    bundle = os.path.realpath(bundle)
+    parked = []
+    for i, path in enumerate([bundle] + [os.path.realpath(k) for k in keep]):
+        stage = os.path.join(STAGE, str(i))
+        if os.path.isdir(path) and os.path.isdir(stage):
+            _mount(path, stage, None, MS_BIND | MS_REC)
+            parked.append((path, stage))
+    if not parked or parked[0][0] != bundle:
+        raise IsolationError(errno.ENOENT, "cannot park the bundle %s" % bundle)
+    covered = []
+    for target in ["/tmp", jobs_root] + list(hide):
+        if target and os.path.isdir(target) and not _covered(target, covered):
+            _tmpfs(target, "1777" if target == "/tmp" else "0755")
+            covered.append(target)
+    if os.path.isdir("/dev/shm"):
+        _tmpfs("/dev/shm", "1777")
+    for path, stage in parked:
+        os.makedirs(path, exist_ok=True)
+        _mount(stage, path, None, MS_MOVE)
+    os.chdir(bundle)
+
+
+def become_init(job_pid):
+    """PID 1 of the job's namespace: forwards signals, reaps, exits with the job's status (never returns)."""
+    def forward(sig, _frame):
+        try:
+            os.kill(job_pid, sig)
+        except OSError:
+            pass
+
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, forward)
+    drop_privileges()
+    code = 127
+    while True:
+        try:
+            pid, status = os.waitpid(-1, 0)
+        except ChildProcessError:
+            break
+        except InterruptedError:
+            continue
+        if pid == job_pid:
+            code = 128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+            break
+    os._exit(code)  # the kernel ends whatever else still runs in this namespace
+
+
+def mount_proc():
+    """In PID 1 of the new namespace: a /proc that shows this namespace only."""
+    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    for path in ("/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus"):
+        if os.path.exists(path):  # kernel settings stay read-only, as bubblewrap leaves them
+            _mount(path, path, None, MS_BIND | MS_REC)
+            _mount(None, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
+def drop_privileges():
+    """Gives up every capability for good and forbids gaining any (setuid binaries, file capabilities)."""
+    try:
+        with open("/proc/sys/kernel/cap_last_cap") as f:
+            last = int(f.read())
+    except (OSError, ValueError):
+        last = 63
+    for cap in range(last + 1):
+        if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() != errno.EINVAL:
+            _check(-1, "dropping capability %d from the bounding set" % cap)
+    _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
+    data = (_CapData * 2)()
+    _check(_libc.capset(ctypes.byref(header), data), "capset")
+    _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
