@@ -60,6 +60,10 @@ public final class Bench {
             S3Bench.main(args);
             System.exit(0);
         }
+        if (args.length > 0 && args[0].equals("crash")) {
+            CrashBench.main(args);
+            System.exit(0);
+        }
         if (args.length > 0 && args[0].equals("parse")) {
             ParseBench.main(args);
             System.exit(0);

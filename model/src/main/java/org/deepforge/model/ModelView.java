@@ -90,14 +90,14 @@ public final class ModelView {
         }
     }
 
-    /** Checks a human-readable name (project, branch display names): length and no control characters. */
+    /** Checks a human-readable name (project, pipeline, architecture, artifact): length and no invisible characters ({@link Names}). */
     public static void validateName(String name, String path) {
         if (name.length() > 200) {
             throw new InvalidModelException(path, "the name is " + name.length() + " characters long; use at most 200");
         }
-        if (name.codePoints().anyMatch(Character::isISOControl)) {
-            throw new InvalidModelException(path, "the name contains control characters; use printable text");
-        }
+        Names.problem(name).ifPresent(problem -> {
+            throw new InvalidModelException(path, "the name " + problem);
+        });
     }
 
     private static void validateEntry(String collection, String key, JsonNode value) {

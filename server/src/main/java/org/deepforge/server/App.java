@@ -66,6 +66,8 @@ import org.deepforge.server.auth.Authz;
 import org.deepforge.server.collab.CollabHub;
 import org.deepforge.server.db.Database;
 import org.deepforge.server.http.Errors;
+import org.deepforge.server.http.Inputs;
+import org.deepforge.server.http.JsonErrorHandler;
 import org.deepforge.store.Bundles;
 import org.deepforge.store.ProjectStore;
 import org.deepforge.store.VersionControl;
@@ -208,6 +210,9 @@ public final class App implements AutoCloseable {
             cfg.jetty.modifyHttpConfiguration(h -> h.setUriCompliance(UriCompliance.from(EnumSet.of(
                     UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING))));
             cfg.jetty.modifyServletContextHandler(h -> h.getServletHandler().setDecodeAmbiguousURIs(true));
+            // what Jetty answers itself (malformed request line or headers, 414, 431, refused URIs) is JSON too
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            cfg.jetty.modifyServletContextHandler(h -> h.setErrorHandler(new JsonErrorHandler()));
             if (App.class.getResource("/webapp/index.html") != null) {
                 cfg.staticFiles.add(s -> {
                     s.hostedPath = "/";
@@ -222,6 +227,7 @@ public final class App implements AutoCloseable {
             cfg.routes.before(Guard::securityHeaders);
             for (Route route : routes) {
                 cfg.routes.addHttpHandler(route.method(), route.path(), ctx -> {
+                    Inputs.check(ctx);
                     guard.authorise(route, ctx);
                     route.handler().handle(ctx);
                 });
@@ -233,7 +239,9 @@ public final class App implements AutoCloseable {
             cfg.routes.exception(Exception.class, Errors::handle);
             cfg.routes.error(404, ctx -> {
                 // Javalin's own "Endpoint … not found" text appears once any before-handler matched the path
-                if (ctx.path().startsWith("/api/") && (ctx.result() == null || ctx.result().startsWith("Endpoint "))) {
+                // (on any path: a method the web UI never serves, e.g. CONNECT /, gets it too)
+                String result = ctx.result();
+                if (result == null ? ctx.path().startsWith("/api/") : result.startsWith("Endpoint ")) {
                     ctx.json(Errors.body("no such route: " + ctx.method() + " " + ctx.path() + " (see docs/api.md)"));
                 }
             });

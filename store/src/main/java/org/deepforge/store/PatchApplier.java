@@ -52,12 +52,31 @@ final class PatchApplier {
             if (Set.of("add", "replace", "test").contains(name) && !op.has("value")) {
                 throw StoreException.badRequest(where + " (" + name + " " + path.asText() + ") needs a \"value\"");
             }
-            if (Set.of("move", "copy").contains(name) && !op.path("from").isTextual()) {
-                throw StoreException.badRequest(where + " (" + name + " " + path.asText() + ") needs a \"from\" path");
+            checkPointer(where + " (" + name + ")", "path", path.asText());
+            if (Set.of("move", "copy").contains(name)) {
+                if (!op.path("from").isTextual()) {
+                    throw StoreException.badRequest(where + " (" + name + " " + path.asText() + ") needs a \"from\" path");
+                }
+                String from = op.get("from").asText();
+                if (!from.startsWith("/")) {
+                    throw StoreException.badRequest(where + " (" + name + " " + path.asText() + ") has \"from\": \""
+                            + ProjectRepo.abbreviate(from) + "\"; it must name a field inside the model, starting with /");
+                }
+                checkPointer(where + " (" + name + ")", "from", from);
             }
             ops.add((ObjectNode) op);
         }
         return ops;
+    }
+
+    /** RFC 6901: inside a pointer, '~' is only ever the start of "~0" (~) or "~1" (/). */
+    private static void checkPointer(String where, String field, String pointer) {
+        for (int i = pointer.indexOf('~'); i >= 0; i = pointer.indexOf('~', i + 2)) {
+            if (i + 1 >= pointer.length() || (pointer.charAt(i + 1) != '0' && pointer.charAt(i + 1) != '1')) {
+                throw StoreException.badRequest(where + " has " + field + " \"" + ProjectRepo.abbreviate(pointer)
+                        + "\" with an invalid escape at character " + (i + 1) + ": write ~0 for '~' and ~1 for '/'");
+            }
+        }
     }
 
     /**
@@ -84,7 +103,7 @@ final class PatchApplier {
             ArrayNode single = Json.MAPPER.createArrayNode().add(op);
             try {
                 JsonPatch.applyInPlace(single, doc);
-            } catch (JsonPatchApplicationException e) {
+            } catch (JsonPatchApplicationException | IllegalArgumentException | IllegalStateException e) {
                 throw StoreException.badRequest("patch operation #" + (i + 1) + " (" + name + " " + path + ") cannot apply: "
                         + describe(doc, op, e));
             }

@@ -69,6 +69,8 @@ final class ProjectRepo implements AutoCloseable {
 
     static ProjectRepo open(String id, File dir) throws IOException {
         Repository repo = new FileRepositoryBuilder().setGitDir(dir).setBare().setMustExist(true).build();
+        // a server killed during a ref update leaves its lock behind: without this the branch stays unwritable
+        LockRecovery.recoverAll(repo);
         return new ProjectRepo(id, repo);
     }
 
@@ -229,28 +231,46 @@ final class ProjectRepo implements AutoCloseable {
         }
     }
 
-    /** Moves {@code refName} from {@code expected} (empty: must not exist) to {@code target}. */
+    /**
+     * Moves {@code refName} from {@code expected} (empty: must not exist) to {@code target}. A stale lock
+     * file left by a crashed server is recovered ({@link LockRecovery}) and the update tried once more.
+     */
     void updateRef(String refName, Optional<ObjectId> expected, ObjectId target, String reason, boolean force) throws IOException {
-        RefUpdate update = repo.updateRef(refName);
-        update.setExpectedOldObjectId(expected.orElse(ObjectId.zeroId()));
-        update.setNewObjectId(target);
-        update.setForceUpdate(force);
-        update.setRefLogMessage(reason, false);
-        RefUpdate.Result result = update.update();
+        RefUpdate.Result result = moveRef(refName, expected, target, reason, force);
+        if (result == RefUpdate.Result.LOCK_FAILURE && LockRecovery.recoverForUpdate(repo, refName)) {
+            result = moveRef(refName, expected, target, reason, force);
+        }
         switch (result) {
             case NEW, FAST_FORWARD, FORCED, NO_CHANGE -> { }
             default -> throw new IOException("could not move " + refName + ": " + result);
         }
     }
 
-    void deleteRef(String refName) throws IOException {
+    private RefUpdate.Result moveRef(String refName, Optional<ObjectId> expected, ObjectId target, String reason, boolean force)
+            throws IOException {
         RefUpdate update = repo.updateRef(refName);
-        update.setForceUpdate(true);
-        RefUpdate.Result result = update.delete();
+        update.setExpectedOldObjectId(expected.orElse(ObjectId.zeroId()));
+        update.setNewObjectId(target);
+        update.setForceUpdate(force);
+        update.setRefLogMessage(reason, false);
+        return update.update();
+    }
+
+    void deleteRef(String refName) throws IOException {
+        RefUpdate.Result result = dropRef(refName);
+        if (result == RefUpdate.Result.LOCK_FAILURE && LockRecovery.recoverForUpdate(repo, refName)) {
+            result = dropRef(refName);
+        }
         switch (result) {
             case FORCED, NO_CHANGE, FAST_FORWARD -> { }
             default -> throw new IOException("could not delete " + refName + ": " + result);
         }
+    }
+
+    private RefUpdate.Result dropRef(String refName) throws IOException {
+        RefUpdate update = repo.updateRef(refName);
+        update.setForceUpdate(true);
+        return update.delete();
     }
 
     /** Repository paths that differ between a commit and its first parent (all paths for a root commit). */

@@ -244,7 +244,10 @@ public final class ProjectStore implements AutoCloseable {
                 try {
                     ObjectId base = p.change.base().isPresent() ? repo.resolve(p.change.base().get()) : head;
                     boolean rebased = !base.equals(head);
-                    JsonNode result = rebase(repo.modelAt(base).model(), headModel, p.ops, rebased, p.change.writesServerFields());
+                    // without a base the edit applies to the head, which may be a commit of this very batch
+                    // that is not flushed yet (only headModel knows it)
+                    JsonNode result = rebase(rebased ? repo.modelAt(base).model() : headModel, headModel, p.ops, rebased,
+                            p.change.writesServerFields());
                     result = hook.prepare(headModel, result);
                     if (result.equals(headModel)) {
                         p.result.complete(new ChangeResult(head.name(), rebased, false));

@@ -121,7 +121,7 @@ public final class VersionControl {
         }
     }
 
-    /** Branch and tag names: git's rules, at most 100 characters, no control characters. */
+    /** Branch and tag names: git's rules, at most 100 characters, no invisible characters or lone surrogates. */
     static void checkRefName(String name, String what) {
         if (name == null || name.isBlank()) {
             throw StoreException.badRequest("the " + what + " needs a name");
@@ -129,6 +129,9 @@ public final class VersionControl {
         if (name.length() > MAX_NAME) {
             throw StoreException.badRequest("the " + what + " name is " + name.length() + " characters long; use at most " + MAX_NAME);
         }
+        org.deepforge.model.Names.problem(name).ifPresent(problem -> {
+            throw StoreException.badRequest("the " + what + " name " + problem);
+        });
         if (name.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
             throw StoreException.badRequest("the " + what + " name contains spaces or control characters; use letters, digits, - _ . /");
         }

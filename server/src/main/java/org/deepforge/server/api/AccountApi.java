@@ -174,6 +174,9 @@ public final class AccountApi {
         if (name.isEmpty() || name.length() > 100) {
             throw new BadRequest("\"name\" must have 1 to 100 characters");
         }
+        org.deepforge.model.Names.problem(name).ifPresent(problem -> {
+            throw new BadRequest("the token name " + problem);
+        });
         TokenScope scope;
         String s = Bodies.optionalText(body, "scope").orElse("read");
         try {

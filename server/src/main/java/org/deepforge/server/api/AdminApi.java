@@ -85,11 +85,8 @@ public final class AdminApi {
     }
 
     public void audit(Context ctx) throws Exception {
-        int limit = Bodies.intQuery(ctx, "limit", 200);
-        int offset = Bodies.intQuery(ctx, "offset", 0);
-        if (limit < 1 || limit > 1000 || offset < 0) {
-            throw new BadRequest("\"limit\" must be 1 to 1000 and \"offset\" at least 0");
-        }
+        int limit = Bodies.limitQuery(ctx, "limit", 200, Bodies.MAX_LIMIT);
+        int offset = Bodies.offsetQuery(ctx, "offset");
         ctx.json(audit.list(limit, offset));
     }
 

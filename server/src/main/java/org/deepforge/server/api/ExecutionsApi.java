@@ -155,12 +155,12 @@ public final class ExecutionsApi {
         if (!known) {
             throw StoreException.notFound("execution " + e.path("id").asText() + " has no job " + job);
         }
-        int from = Bodies.intQuery(ctx, "from", 0);
-        if (from < 0) {
-            throw new BadRequest("\"from\" must be 0 or more");
-        }
-        ctx.json(executions.log(e.path("id").asText(), job, from, Math.min(Math.max(1, Bodies.intQuery(ctx, "limit", 5000)), 20000)));
+        int from = Bodies.offsetQuery(ctx, "from");
+        ctx.json(executions.log(e.path("id").asText(), job, from, Bodies.limitQuery(ctx, "limit", 5000, MAX_LOG_LINES)));
     }
+
+    /** Most console lines one log request returns. */
+    static final int MAX_LOG_LINES = 20_000;
 
     public void metrics(Context ctx) throws Exception {
         ctx.json(executions.metrics(requireJob(ctx), ctx.pathParam("job")));

@@ -54,7 +54,7 @@ public final class HistoryApi {
 
     public void commits(Context ctx) throws Exception {
         VersionControl.Page page = vc.history(ctx.pathParam("project"),
-                Optional.ofNullable(ctx.queryParam("ref")).orElse(""), Bodies.intQuery(ctx, "limit", 50),
+                Optional.ofNullable(ctx.queryParam("ref")).orElse(""), Bodies.limitQuery(ctx, "limit", 50, 500),
                 Optional.ofNullable(ctx.queryParam("after")).filter(s -> !s.isEmpty()));
         ObjectNode out = Json.MAPPER.createObjectNode();
         ArrayNode list = out.putArray("commits");
