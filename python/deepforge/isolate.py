@@ -103,6 +103,11 @@ def enter(bundle, jobs_root, hide=(), keep=(), network=True):
     for path, stage in parked:
         os.makedirs(path, exist_ok=True)
         _mount(stage, path, None, MS_MOVE)
+    inputs = os.path.join(bundle, "inputs")
+    if os.path.isdir(inputs):
+        # the inputs are hard links to stored artifacts: the job reads them, never changes them
+        _mount(inputs, inputs, None, MS_BIND | MS_REC)
+        _mount(None, inputs, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
     os.chdir(bundle)
 
 

@@ -291,7 +291,7 @@ public final class WarmPython implements AutoCloseable {
                 stages.add("/.deepforge-stage/" + i); // where each job's bundle and the kept paths are parked (isolate.py)
             }
             Sandbox.Spec spec = new Sandbox.Spec(keep, List.of(jobsRoot.get(), dir.toRealPath()), false, true,
-                    List.of("CAP_SYS_ADMIN", "CAP_SETPCAP"), stages, true, Optional.of(dir.toRealPath()));
+                    List.of("CAP_SYS_ADMIN", "CAP_SETPCAP"), stages, true, Optional.of(dir.toRealPath()), List.of());
             List<String> wrapped = sandbox.get().command(spec, command);
             command.clear();
             command.addAll(wrapped);

@@ -36,20 +36,28 @@ public final class Sandbox {
      * {@code pidNamespace}: its own processes only (and its own /proc); {@code network}: keeps the host's
      * network (false: a network namespace with nothing in it); {@code capabilities}: kept inside (e.g.
      * {@code CAP_SYS_ADMIN} for a zygote that isolates its own children); {@code dirs}: empty directories to
-     * create; {@code dieWithParent}: ends with the process that started it; {@code chdir}: where it starts.
+     * create; {@code dieWithParent}: ends with the process that started it; {@code chdir}: where it starts;
+     * {@code readOnlyInside}: parts of writable paths bound again read-only (a job's {@code inputs/}, whose files
+     * are hard links to stored artifacts).
      */
     public record Spec(List<Path> readOnly, List<Path> writable, boolean pidNamespace, boolean network, List<String> capabilities,
-                       List<String> dirs, boolean dieWithParent, Optional<Path> chdir) {
+                       List<String> dirs, boolean dieWithParent, Optional<Path> chdir, List<Path> readOnlyInside) {
         public Spec {
+            readOnlyInside = List.copyOf(readOnlyInside);
             readOnly = List.copyOf(readOnly);
             writable = List.copyOf(writable);
             capabilities = List.copyOf(capabilities);
             dirs = List.copyOf(dirs);
         }
 
-        /** A job in a directory of its own: its own processes, the network as asked, nothing else writable. */
+        /**
+         * A job in a directory of its own: its own processes, the network as asked, nothing else writable, and
+         * its inputs read-only (they are the stored artifacts themselves, linked in).
+         */
         public static Spec job(Path dir, List<Path> readOnly, boolean network) {
-            return new Spec(readOnly, List.of(dir), true, network, List.of(), List.of(), false, Optional.of(dir));
+            Path inputs = dir.resolve("inputs");
+            return new Spec(readOnly, List.of(dir), true, network, List.of(), List.of(), false, Optional.of(dir),
+                    Files.isDirectory(inputs) ? List.of(inputs) : List.of());
         }
     }
 
@@ -92,7 +100,7 @@ public final class Sandbox {
 
     private static Probe probe(Sandbox sandbox, boolean root) {
         String bwrap = sandbox.bwrap;
-        Spec spec = new Spec(List.of(), List.of(), true, false, List.of(), List.of(), true, Optional.empty());
+        Spec spec = new Spec(List.of(), List.of(), true, false, List.of(), List.of(), true, Optional.empty(), List.of());
         try {
             Process p = new ProcessBuilder(sandbox.command(spec, List.of("/usr/bin/true"))).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes()).strip();
@@ -172,6 +180,9 @@ public final class Sandbox {
         }
         for (Path p : spec.writable()) {
             a.addAll(List.of("--bind", p.toString(), p.toString()));
+        }
+        for (Path p : spec.readOnlyInside()) {
+            a.addAll(List.of("--ro-bind", p.toString(), p.toString()));
         }
         for (String dir : spec.dirs()) {
             a.addAll(List.of("--dir", dir));

@@ -101,6 +101,8 @@ class SandboxTest {
             attempt("write_data", lambda: open("%DATA%/pwned", "w").write("x"))
             attempt("write_usr", lambda: open("/usr/pwned", "w").write("x"))
             attempt("write_etc", lambda: open("/etc/pwned", "w").write("x"))
+            attempt("write_input", lambda: open("inputs/data.txt", "w").write("changed"))
+            attempt("replace_input", lambda: os.replace("outputs_tmp", "inputs/data.txt") if open("outputs_tmp", "w").write("x") else None)
             r["processes"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
             r["init_environ_has_server"] = "%SECRET_ENV%" in open("/proc/1/environ").read()
             r["input"] = open("inputs/data.txt").read()
@@ -129,7 +131,7 @@ class SandboxTest {
             // (writing into the data directory's path may succeed here: it lies under /tmp, and so in the job's private
             // /tmp, which vanishes with the job; the host's data directory stays untouched, checked below)
             for (String attempt : List.of("secrets", "rundb", "sibling", "shadow", "server_environ", "kill_server",
-                    "write_usr", "write_etc")) {
+                    "write_usr", "write_etc", "write_input", "replace_input")) {
                 assertThat(r.path(attempt).asText()).as(how + ": " + attempt).startsWith("failed");
             }
             assertThat(r.path("list_runs").asText()).as(how + ": only its own execution is in the runs directory")
@@ -145,6 +147,7 @@ class SandboxTest {
             assertThat(r.path("capabilities").toString()).as(how).contains("CapEff:\\t0000000000000000")
                     .contains("CapBnd:\\t0000000000000000").contains("NoNewPrivs:\\t1");
             assertThat(b.resolve("outputs/result.txt")).hasContent("my output");
+            assertThat(b.resolve("inputs/data.txt")).as(how + ": an input (a stored artifact, linked in) is read-only").hasContent("my input");
             assertThat(b.resolve("outputs/plot.png")).exists();
         }
         assertThat(data.resolve("pwned")).doesNotExist();

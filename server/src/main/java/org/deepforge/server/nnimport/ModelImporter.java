@@ -76,7 +76,7 @@ public final class ModelImporter {
             List<Path> readOnly = new ArrayList<>(List.of(runtimeRoot.toRealPath()));
             readOnly.addAll(Sandbox.interpreter(python));
             command = s.sandbox().command(new Sandbox.Spec(readOnly, List.of(), true, false, List.of(), List.of(), true,
-                    Optional.of(Path.of("/tmp"))), command);
+                    Optional.of(Path.of("/tmp")), List.of()), command);
         }
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
