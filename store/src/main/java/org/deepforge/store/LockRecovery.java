@@ -69,7 +69,52 @@ final class LockRecovery {
             Optional<String> action = target.startsWith("refs/") ? recoverRef(repo, target) : drop(lock);
             action.ifPresent(a -> done.add(relative + ": " + a));
         }
+        done.addAll(sweepPacks(repo.getDirectory().toPath().resolve("objects").resolve("pack")));
         return done;
+    }
+
+    /**
+     * Removes what a killed server left half-way in the pack directory: temporary files of a pack being
+     * written or folded, a pack whose index was not yet renamed into place, an index whose pack was already
+     * deleted. None of them was ever needed by a ref (a pack is complete before a ref points into it, and a
+     * fold deletes the old packs only after the new one is in place), but {@code git fsck} reports them.
+     * Only files older than this process are touched: no writer of this process can own them.
+     */
+    static List<String> sweepPacks(Path packDir) throws IOException {
+        if (!Files.isDirectory(packDir)) {
+            return List.of();
+        }
+        List<Path> files;
+        try (Stream<Path> list = Files.list(packDir)) {
+            files = list.filter(Files::isRegularFile).toList();
+        }
+        List<String> done = new ArrayList<>();
+        for (Path f : files) {
+            String name = f.getFileName().toString();
+            boolean leftover = name.endsWith(".tmp") || name.startsWith("tmp_")
+                    || name.endsWith(".pack") && !Files.exists(sibling(f, ".pack", ".idx"))
+                    || name.endsWith(".idx") && !Files.exists(sibling(f, ".idx", ".pack"));
+            if (leftover && olderThanThisProcess(f) && Files.deleteIfExists(f)) {
+                RECOVERED.incrementAndGet();
+                String action = "removed " + name + ", left half-way by an interrupted pack write";
+                LOG.warn("{}: {}", packDir, action);
+                done.add("objects/pack/" + name + ": " + action);
+            }
+        }
+        return done;
+    }
+
+    private static Path sibling(Path f, String ext, String other) {
+        String name = f.getFileName().toString();
+        return f.resolveSibling(name.substring(0, name.length() - ext.length()) + other);
+    }
+
+    private static boolean olderThanThisProcess(Path f) throws IOException {
+        try {
+            return Files.getLastModifiedTime(f).toInstant().isBefore(PROCESS_START);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
     }
 
     /**

@@ -58,6 +58,34 @@ class LockRecoveryTest {
     }
 
     @Test
+    void halfWrittenPacksOfAKilledServerAreRemovedOnOpenAndFsckIsClean() throws Exception {
+        String project;
+        String acknowledged;
+        try (ProjectStore store = new ProjectStore(dir)) {
+            project = store.create("Packs", "", ADA).id();
+            acknowledged = edit(store, project, "main", "before the crash").commit();
+        }
+        Path packs = gitDir(project).resolve("objects/pack");
+        Files.createDirectories(packs);
+        // as a kill leaves them: a pack renamed into place before its index, an index whose pack a fold deleted,
+        // and the temporary files of a fold
+        Path pack = Files.write(packs.resolve("pack-" + "1".repeat(40) + ".pack"), "PACK half".getBytes());
+        Path idx = Files.write(packs.resolve("pack-" + "2".repeat(40) + ".idx"), new byte[] {-1, 116, 79, 99});
+        Path tmp = Files.write(packs.resolve("consolidate-123.pack.tmp"), new byte[100]);
+        for (Path p : List.of(pack, idx, tmp)) {
+            backdate(p);
+        }
+        try (ProjectStore store = new ProjectStore(dir)) {
+            assertThat(store.model(project, "main").commit()).isEqualTo(acknowledged);
+            assertThat(pack).doesNotExist();
+            assertThat(idx).doesNotExist();
+            assertThat(tmp).doesNotExist();
+            assertThat(edit(store, project, "main", "after the crash").commit()).isNotEqualTo(acknowledged);
+        }
+        assertThat(fsck(gitDir(project))).isEmpty();
+    }
+
+    @Test
     void aLockTheReflogVouchesForIsCompletedNotDropped() throws Exception {
         String project;
         String before;
