@@ -45,9 +45,7 @@ class HostileUserTest {
     }
 
     static String project(Agent who, String name) throws Exception {
-        Agent.Reply r = who.post("/api/v1/projects", "{\"name\":\"" + name + "\",\"empty\":true}");
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        return r.json().get("id").asText();
+        return ArtifactOwnershipTest.project(who, name);
     }
 
     /** Puts a one-operation pipeline "run" into {@code project}: the operation's execute body is {@code body}. */
