@@ -104,10 +104,13 @@ def enter(bundle, jobs_root, hide=(), keep=(), network=True):
         os.makedirs(path, exist_ok=True)
         _mount(stage, path, None, MS_MOVE)
     inputs = os.path.join(bundle, "inputs")
-    if os.path.isdir(inputs):
-        # the inputs are hard links to stored artifacts: the job reads them, never changes them
-        _mount(inputs, inputs, None, MS_BIND | MS_REC)
-        _mount(None, inputs, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    for name in sorted(os.listdir(inputs)) if os.path.isdir(inputs) else ():
+        # an input's data are hard links to a stored artifact: the job reads it, never changes it
+        # (an input fetched from remote storage has no data yet: the job downloads it)
+        data = os.path.join(inputs, name, "data")
+        if os.path.exists(data):
+            _mount(data, data, None, MS_BIND | MS_REC)
+            _mount(None, data, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
     os.chdir(bundle)
 
 

@@ -175,9 +175,10 @@ def _load_pickle(path):
 
 
 class File(os.PathLike):
-    """A file as a job's input or output, kept byte for byte (downloading the artifact gives the file
-    itself, e.g. an uploaded CSV or an exported ONNX model). Loads as a path to the data: open it,
-    np.load it, or hand it to any library that takes a path."""
+    """A file (or a directory of files) as a job's input or output, kept byte for byte (downloading the
+    artifact gives the file itself, e.g. an uploaded CSV or an exported ONNX model). Loads as a path to the
+    data: open it, np.load it, list the directory, or hand it to any library that takes a path. A job sees
+    only its own bundle, so a path of one job means nothing to the next: pass files on as File."""
 
     __slots__ = ("path",)
 
@@ -194,7 +195,10 @@ class File(os.PathLike):
 def _save_file(obj, path):
     import shutil
 
-    shutil.copyfile(obj.path, path)
+    if os.path.isdir(obj.path):
+        shutil.copytree(obj.path, path)
+    else:
+        shutil.copyfile(obj.path, path)
 
 
 _builtins.extend([

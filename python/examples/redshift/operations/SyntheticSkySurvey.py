@@ -4,6 +4,7 @@ from typing import Annotated
 import numpy as np
 
 from deepforge import Range
+from deepforge.serialization import File
 
 BANDS = ("u", "g", "r", "i", "z")
 # Effective wavelengths of the SDSS filters (nm); used to place the galaxy's 400 nm break.
@@ -42,8 +43,9 @@ class SyntheticSkySurvey:
         seed: seeds every random choice.
 
     Outputs:
-        images: the path of the directory holding the FITS files (``sky_survey`` in the
-            job's working directory), as a str.
+        images: the directory holding the FITS files (``sky_survey`` in the job's working
+            directory), as a ``deepforge.serialization.File``: the files travel to the next job,
+            which receives a path to its own copy.
         redshifts: the true redshift of each galaxy, a float32 array in galaxy order.
     """
 
@@ -80,7 +82,7 @@ class SyntheticSkySurvey:
                 print(f"SyntheticSkySurvey: {index + 1} of {self.count} galaxies")
         print(f"SyntheticSkySurvey: wrote {self.count} galaxies × {len(BANDS)} bands "
               f"to {directory}")
-        images = directory
+        images = File(directory)  # the next job gets the files themselves, not a path it cannot see
         return images, redshifts
 
     def _galaxy(self, z, x, y, rng):

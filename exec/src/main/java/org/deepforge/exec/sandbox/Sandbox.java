@@ -52,12 +52,24 @@ public final class Sandbox {
 
         /**
          * A job in a directory of its own: its own processes, the network as asked, nothing else writable, and
-         * its inputs read-only (they are the stored artifacts themselves, linked in).
+         * the data of its inputs read-only (the stored artifacts themselves, linked in; an input fetched from
+         * remote storage has no data yet and is downloaded by the job).
          */
         public static Spec job(Path dir, List<Path> readOnly, boolean network) {
+            return new Spec(readOnly, List.of(dir), true, network, List.of(), List.of(), false, Optional.of(dir), inputData(dir));
+        }
+
+        /** {@code inputs/<name>/data} of every input that is there. */
+        static List<Path> inputData(Path dir) {
             Path inputs = dir.resolve("inputs");
-            return new Spec(readOnly, List.of(dir), true, network, List.of(), List.of(), false, Optional.of(dir),
-                    Files.isDirectory(inputs) ? List.of(inputs) : List.of());
+            if (!Files.isDirectory(inputs)) {
+                return List.of();
+            }
+            try (var names = Files.list(inputs)) {
+                return names.map(n -> n.resolve("data")).filter(Files::exists).sorted().toList();
+            } catch (IOException e) {
+                return List.of();
+            }
         }
     }
 

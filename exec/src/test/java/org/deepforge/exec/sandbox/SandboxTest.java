@@ -65,8 +65,8 @@ class SandboxTest {
 
     static Path bundle(String name, String code) throws IOException {
         Path b = Files.createDirectories(runs.resolve("execution").resolve(name));
-        Files.createDirectories(b.resolve("inputs"));
-        Files.writeString(b.resolve("inputs/data.txt"), "my input");
+        Files.createDirectories(b.resolve("inputs/values"));
+        Files.writeString(b.resolve("inputs/values/data"), "my input");
         Files.createSymbolicLink(b.resolve("deepforge"), runtime.resolve("deepforge"));
         Files.writeString(b.resolve("main.py"), code);
         return b;
@@ -101,11 +101,11 @@ class SandboxTest {
             attempt("write_data", lambda: open("%DATA%/pwned", "w").write("x"))
             attempt("write_usr", lambda: open("/usr/pwned", "w").write("x"))
             attempt("write_etc", lambda: open("/etc/pwned", "w").write("x"))
-            attempt("write_input", lambda: open("inputs/data.txt", "w").write("changed"))
-            attempt("replace_input", lambda: os.replace("outputs_tmp", "inputs/data.txt") if open("outputs_tmp", "w").write("x") else None)
+            attempt("write_input", lambda: open("inputs/values/data", "w").write("changed"))
+            attempt("replace_input", lambda: os.replace("outputs_tmp", "inputs/values/data") if open("outputs_tmp", "w").write("x") else None)
             r["processes"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
             r["init_environ_has_server"] = "%SECRET_ENV%" in open("/proc/1/environ").read()
-            r["input"] = open("inputs/data.txt").read()
+            r["input"] = open("inputs/values/data").read()
             os.makedirs("outputs", exist_ok=True)
             open("outputs/result.txt", "w").write("my output")
             open("/tmp/scratch", "w").write("scratch")
@@ -152,7 +152,7 @@ class SandboxTest {
             assertThat(r.path("capabilities").toString()).as(how).contains("CapEff:\\t0000000000000000")
                     .contains("CapBnd:\\t0000000000000000").contains("NoNewPrivs:\\t1");
             assertThat(b.resolve("outputs/result.txt")).hasContent("my output");
-            assertThat(b.resolve("inputs/data.txt")).as(how + ": an input (a stored artifact, linked in) is read-only").hasContent("my input");
+            assertThat(b.resolve("inputs/values/data")).as(how + ": an input (a stored artifact, linked in) is read-only").hasContent("my input");
             assertThat(b.resolve("outputs/plot.png")).exists();
         }
         assertThat(data.resolve("pwned")).doesNotExist();
