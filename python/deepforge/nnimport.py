@@ -819,6 +819,10 @@ def _refusal(unsupported):
     head = "the model uses operations that have no architecture node: "
     parts = ["%s ×%d" % (what, len(nodes)) if len(nodes) > 1 else what
              for what, nodes in unsupported.items()]
+    if len(head + ", ".join(parts)) > _MESSAGE_BUDGET:
+        # torchvision.models.swin_transformer.shifted_window_attention → swin_transformer.shifted_window_attention
+        parts = [re.sub(r"\b(?:[a-z_]\w*\.)+(?=[a-z_]\w*\.\w+)", "", p) if p.startswith("torchvision.") else p
+                 for p in parts]
     for shown in range(len(parts), 0, -1):
         rest = len(parts) - shown
         text = head + ", ".join(parts[:shown]) + (" and %d more" % rest if rest else "")
@@ -844,10 +848,15 @@ class _Importer:
         self.layer_nodes = {}  # layer id -> the fx node whose value is its output
         self.layer_parameters = {}  # layer id -> its trainable parameters in the original model
         self.attr_layers = {}  # parameter target -> its Parameter layer
+        self.quiet = False  # while the node being translated has an input that failed
 
-    def problem(self, what, node):
-        self.unsupported.setdefault(what, []).append(node.name)
+    def problem(self, what, node, follows=False):
+        """Reports an unsupported operation.  A problem that ``follows`` from the node's inputs (no batch
+        dimension, not a layer output) is not reported when one of them failed: it follows from that."""
         self.failed.add(node)
+        if self.quiet and follows:
+            return
+        self.unsupported.setdefault(what, []).append(node.name)
 
     def add_layer(self, typ, arguments, name=None, node=None, parameters=0):
         lid = "l%d" % (len(self.layers) + 1)
@@ -929,7 +938,7 @@ class _Importer:
             return
         ref = self.tensor_ref(arg)
         if ref is None:
-            self.problem("%s of a value that is not a layer output" % _op_name(node), node)
+            self.problem("%s of a value that is not a layer output" % _op_name(node), node, follows=True)
             return
         self.refs[node] = ref
 
@@ -1057,6 +1066,15 @@ class _Importer:
             self.shared[target] = lid
 
     def function(self, node):
+        inputs = []
+        torch.fx.node.map_arg((node.args, node.kwargs), inputs.append)
+        self.quiet = any(a in self.failed for a in inputs)
+        try:
+            self.translate(node)
+        finally:
+            self.quiet = False
+
+    def translate(self, node):
         t, args, kwargs = node.target, node.args, node.kwargs
         method = node.op == "call_method"
         value = self.values.get(node)
@@ -1204,7 +1222,7 @@ class _Importer:
         if not (_is_tensor(out) and _is_tensor(before) and out.dim() >= 1 and before.dim() >= 1
                 and out.shape[0] == before.shape[0]
                 and self.batch_dims(node) in ([0], None) and self.batch_dims(src) in ([0], None)):
-            self.problem("%s that changes the batch dimension" % name, node)
+            self.problem("%s that changes the batch dimension" % name, node, follows=True)
             return
         self.layer_from(node, "Reshape", {"shape": list(out.shape[1:])}, [src])
 
@@ -1224,7 +1242,7 @@ class _Importer:
             return
         dim = dim % before.dim()
         if dim in (self.batch_dims(src) or [0]):
-            self.problem("%s of the batch dimension" % _op_name(node), node)
+            self.problem("%s of the batch dimension" % _op_name(node), node, follows=True)
             return
         if what == "chunk":
             if not isinstance(size, int) or size < 1:
@@ -1249,7 +1267,7 @@ class _Importer:
         else:
             dim = at
         if dim in (self.batch_dims(src) or [0]):
-            self.problem("indexing the batch dimension (x[i])", node)
+            self.problem("indexing the batch dimension (x[i])", node, follows=True)
             return
         self.layer_from(node, "Select", {"dim": dim, "index": items[at]}, [src])
 
