@@ -80,14 +80,18 @@ final class TensorNodeRules {
         for (int i = 0; i < out.length; i++) {
             JsonNode v = shape.get(i);
             int have = i < lead ? 1 : in.dim(i - lead);
-            int want;
-            if (v.isNull()) {
-                want = Shape.N;
-            } else if (v.isIntegralNumber() && v.canConvertToInt() && (v.asInt() >= 0 || v.asInt() == -1)) {
-                want = v.asInt();
-            } else {
+            if (v.isNull()) { // the batch size (Shape.N is -1 too, so it is decided here)
+                if (have != 1 && have != Shape.N) {
+                    throw new ShapeException("cannot expand " + in + " to " + Json.compact(shape) + ": dimension " + (i - lead)
+                            + " has size " + have + ", and only a size 1 can be expanded to the batch size");
+                }
+                out[i] = Shape.N;
+                continue;
+            }
+            if (!(v.isIntegralNumber() && v.canConvertToInt() && v.asInt() >= -1)) {
                 throw c.args().wrongType("shape", "a list of sizes, -1 or null", shape);
             }
+            int want = v.asInt();
             if (want == -1) {
                 if (i < lead) {
                     throw new ShapeException("shape " + Json.compact(shape) + ": -1 cannot stand for the new dimension " + i);
