@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.deepforge.model.Json;
+import org.deepforge.nn.codegen.PyTorchCode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -106,6 +107,11 @@ class ZooAgreementTest {
             }
             assertThat(compared).isGreaterThan(10);
             assertThat(analysis.parameters()).as("total parameters").isEqualTo(torch.get("parameters").asLong());
+            // and code generation writes it (one statement per layer but the Inputs and Outputs)
+            Map<String, Map<String, JsonNode>> inferred = new java.util.HashMap<>();
+            analysis.layers().forEach((id, info) -> inferred.put(id, info.inferred()));
+            String code = new PyTorchCode().generate(model.get("architecture"), inferred);
+            assertThat(code).contains("class " + PyTorchCode.className(model.get("architecture")) + "(nn.Module):");
         }));
     }
 
