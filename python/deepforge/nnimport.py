@@ -62,9 +62,10 @@ import torch
 import torch.fx
 import torch.nn.functional as F
 from torch import nn
+from torch.overrides import TorchFunctionMode
 
 LANGUAGE_NODES = ("Input", "Output", "Concatenate", "Add", "Multiply", "Mean", "Reshape", "Split",
-                  "Shared")
+                  "Shared", "Permute", "ReduceMean", "Expand", "Select", "Parameter")
 
 
 class NNError(Exception):
@@ -486,9 +487,11 @@ def _shapes(module):
             {n: tuple(b.shape) for n, b in module.named_buffers()})
 
 
-def recover_arguments(module):
-    """(class name, arguments) of a torch.nn module; raises NNError with the reason."""
-    cls = type(module)
+def recover_arguments(module, cls=None):
+    """(class name, arguments) of a torch.nn module, read as an instance of ``cls`` (default: its own
+    class; a torch.nn base class for a subclass that only changes forward); raises NNError with the
+    reason."""
+    cls = cls or type(module)
     cls_name = cls.__name__
     if getattr(nn, cls_name, None) is not cls:
         raise NNError("%s is not a torch.nn layer" % cls_name)
@@ -546,11 +549,17 @@ def _load_model(source):
         fn = getattr(tvm, name, None) if isinstance(name, str) and not name.startswith("_") else None
         if fn is None or not callable(fn) or isinstance(fn, type(tvm)):
             raise NNError("torchvision has no model %r" % (name,))
+        def build():
+            try:
+                return fn(weights=None, **factory_args)
+            except TypeError:
+                return fn(**factory_args)
         try:
             try:
-                model = fn(weights=None, **factory_args)
-            except TypeError:
-                model = fn(**factory_args)
+                with _MetaWeights():
+                    model = build()
+            except Exception:  # noqa: BLE001 - a builder that reads its weights: build it for real
+                model = build()
         except Exception as e:  # noqa: BLE001
             raise NNError("torchvision.models.%s could not be built: %s" % (name, _readable(e)))
         return model, name
@@ -618,20 +627,36 @@ class _Recorder(torch.fx.Interpreter):
         return result
 
 
-def _record(gm, shapes):
-    """The value of every node for inputs of the given per-sample shapes (batch 2)."""
-    gm.train()
-    try:
-        gm.to("meta")
-        inputs = [torch.empty([2] + list(s), device="meta") for s in shapes]
-        rec = _Recorder(gm)
-        rec.run(*inputs)
-        return rec.values
-    except Exception:  # noqa: BLE001 - a missing meta kernel: run on the CPU
-        pass
-    gm.to_empty(device="cpu")
+class _MetaWeights(TorchFunctionMode):
+    """While a torchvision model is built, ``torch.empty`` (what every torch.nn layer allocates its weights
+    with) makes tensors on the meta device: even vit_h_14 or regnet_y_128gf is built in milliseconds
+    without memory for weights or time to initialise them.  Tensors its builder computes with (regnet's
+    ``torch.arange``) stay real."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = dict(kwargs or {})
+        if func is torch.empty and kwargs.get("device") is None:
+            kwargs["device"] = "meta"
+        return func(*args, **kwargs)
+
+
+def _record(gm, shapes, batch=2):
+    """The value of every node for inputs of the given per-sample shapes and batch size."""
+    if not getattr(gm, "_deepforge_on_cpu", False):
+        gm.train()
+        try:
+            gm.to("meta")
+            inputs = [torch.empty([batch] + list(s), device="meta") for s in shapes]
+            rec = _Recorder(gm)
+            with torch.no_grad():
+                rec.run(*inputs)
+            return rec.values
+        except Exception:  # noqa: BLE001 - a missing meta kernel: run on the CPU
+            pass
+        gm.to_empty(device="cpu")
+        gm._deepforge_on_cpu = True
     gm.eval()
-    inputs = [torch.zeros([2] + list(s)) for s in shapes]
+    inputs = [torch.zeros([batch] + list(s)) for s in shapes]
     rec = _Recorder(gm)
     with torch.no_grad():
         rec.run(*inputs)
@@ -706,7 +731,7 @@ def _bind(args, kwargs, names, defaults):
 
 _ADD = {operator.add, torch.add}
 _MUL = {operator.mul, torch.mul}
-_CAT = {torch.cat}
+_CAT = {torch.cat} | ({torch.concat} if hasattr(torch, "concat") else set())
 _FLATTEN = {torch.flatten}
 # functions (and Tensor methods) that are a torch.nn layer: (type, argument names after the input,
 # their defaults, arguments that are ignored)
@@ -743,6 +768,30 @@ for _fns, _method, _spec in _LAYER_FUNCTIONS:
         _METHOD_LAYERS[_method] = _spec
 _PASS_METHODS = {"contiguous"}
 _SHAPE_METHODS = {"size", "dim", "numel"}
+# functions whose weight and bias come from a torch.nn layer of this class (a subclass that calls the
+# functional form in its own forward, e.g. torchvision's LayerNorm2d): (class, the weight's and bias's
+# argument positions after the input)
+_FUNCTIONAL_OF_LAYER = {F.layer_norm: (nn.LayerNorm, ["normalized_shape", "weight", "bias", "eps"])}
+# the most characters of the list of unsupported operations in a refusal (the server adds its own
+# 28-character prefix and the whole message stays under 300)
+_MESSAGE_BUDGET = 270
+
+
+def _is_stochastic_depth(node):
+    """torchvision.ops.stochastic_depth (traced from StochasticDepth modules too)."""
+    t = node.target
+    return (node.op == "call_function" and getattr(t, "__name__", "") == "stochastic_depth"
+            and (getattr(t, "__module__", "") or "").startswith("torchvision."))
+
+
+def _dims_arg(args, kwargs, name):
+    """The dims of x.permute(0, 2, 1) / x.permute([0, 2, 1]) / torch.permute(x, (0, 2, 1))."""
+    rest = list(args[1:])
+    if name in kwargs:
+        rest = [kwargs[name]]
+    if len(rest) == 1 and isinstance(rest[0], (list, tuple)):
+        rest = list(rest[0])
+    return rest
 
 
 def _op_name(node):
@@ -764,9 +813,31 @@ def _op_name(node):
     return "%s.%s" % (mod, name) if mod else name
 
 
+def _refusal(unsupported):
+    """The refusal for the grouped unsupported operations, in order of first use, with their counts;
+    at most _MESSAGE_BUDGET characters (what does not fit is counted, not listed)."""
+    head = "the model uses operations that have no architecture node: "
+    parts = ["%s ×%d" % (what, len(nodes)) if len(nodes) > 1 else what
+             for what, nodes in unsupported.items()]
+    if len(head + ", ".join(parts)) > _MESSAGE_BUDGET:
+        # torchvision.models.swin_transformer.shifted_window_attention → swin_transformer.shifted_window_attention
+        parts = [re.sub(r"\b(?:[a-z_]\w*\.)+(?=[a-z_]\w*\.\w+)", "", p) if p.startswith("torchvision.") else p
+                 for p in parts]
+    for shown in range(len(parts), 0, -1):
+        rest = len(parts) - shown
+        text = head + ", ".join(parts[:shown]) + (" and %d more" % rest if rest else "")
+        if len(text) <= _MESSAGE_BUDGET:
+            return text
+    return (head + parts[0])[:_MESSAGE_BUDGET - 1] + "…"
+
+
 class _Importer:
-    def __init__(self, gm, values, shapes):
+    def __init__(self, gm, values, shapes, values3=None, model=None):
         self.gm, self.values, self.shapes = gm, values, shapes
+        # the traced model: its modules that were traced through (the graph module keeps only leaves)
+        self.model = model if model is not None else gm
+        # the same run with batch 3: which sizes are the batch
+        self.values3 = values3 if values3 is not None else {}
         self.layers = collections.OrderedDict()
         self.connections = collections.OrderedDict()
         self.refs = {}
@@ -774,17 +845,28 @@ class _Importer:
         self.names = set()
         self.shared = {}
         self.failed = set()
+        self.layer_nodes = {}  # layer id -> the fx node whose value is its output
+        self.layer_parameters = {}  # layer id -> its trainable parameters in the original model
+        self.attr_layers = {}  # parameter target -> its Parameter layer
+        self.quiet = False  # while the node being translated has an input that failed
 
-    def problem(self, what, node):
-        self.unsupported.setdefault(what, []).append(node.name)
+    def problem(self, what, node, follows=False):
+        """Reports an unsupported operation.  A problem that ``follows`` from the node's inputs (no batch
+        dimension, not a layer output) is not reported when one of them failed: it follows from that."""
         self.failed.add(node)
+        if self.quiet and follows:
+            return
+        self.unsupported.setdefault(what, []).append(node.name)
 
-    def add_layer(self, typ, arguments, name=None):
+    def add_layer(self, typ, arguments, name=None, node=None, parameters=0):
         lid = "l%d" % (len(self.layers) + 1)
         layer = {"type": typ, "arguments": arguments}
         if name is not None:
             layer["name"] = name
         self.layers[lid] = layer
+        if node is not None:
+            self.layer_nodes[lid] = node
+        self.layer_parameters[lid] = int(parameters)
         return lid
 
     def connect(self, ref, lid, index):
@@ -793,16 +875,74 @@ class _Importer:
         self.connections[kid] = {"from": {"layer": src[0], "output": src[1]},
                                  "to": {"layer": lid, "input": index}}
 
+    # -- batch sizes ------------------------------------------------------------------------------
+
+    def batch_dims(self, node):
+        """The dimensions of the node's (first) tensor that are the batch size (2 in one run, 3 in the
+        other); None when that cannot be told."""
+        a, b = self.values.get(node), self.values3.get(node)
+        a = _flatten_tensors(a, [])
+        b = _flatten_tensors(b, [])
+        if not a or not b or a[0].dim() != b[0].dim():
+            return None
+        return [i for i, (x, y) in enumerate(zip(a[0].shape, b[0].shape)) if x != y]
+
+    def size_value(self, v):
+        """A size argument as JSON: an int, None for the batch size, or raises _NotJSON."""
+        if isinstance(v, torch.fx.Node):
+            a, b = self.values.get(v), self.values3.get(v)
+            if isinstance(a, int) and a == b:
+                return a
+            if (a, b) == (2, 3):
+                return None
+            raise _NotJSON()
+        if isinstance(v, int) and not isinstance(v, bool):
+            return v
+        raise _NotJSON()
+
+    # -- tensors ----------------------------------------------------------------------------------
+
     def tensor_ref(self, arg):
         """The _Ref of an argument that must be a tensor, or None."""
         if not isinstance(arg, torch.fx.Node):
             return None
+        if arg.op == "get_attr" and arg not in self.refs and arg not in self.failed:
+            self.parameter(arg)
         ref = self.refs.get(arg)
         if not isinstance(ref, _Ref) or ref.resolve() is None:
             return None
         return ref
 
-    def layer_from(self, node, typ, arguments, inputs, name=None):
+    def parameter(self, node):
+        """A Parameter layer for a learnable tensor of the model used as a value (a class token, a
+        positional embedding, a layer scale); made when first used, so that weights handed to a function
+        that becomes a layer (F.layer_norm) are not made twice."""
+        target = node.target
+        if target in self.attr_layers:
+            self.refs[node] = _Ref(self.attr_layers[target], None)
+            return
+        try:
+            value = self.gm.get_parameter(target)
+        except AttributeError:
+            self.problem("buffers (constant tensors)", node)
+            return
+        lid = self.add_layer("Parameter", {"shape": list(value.shape)},
+                             _identifier(target, self.names), node, value.numel())
+        self.attr_layers[target] = lid
+        self.refs[node] = _Ref(lid, None)
+
+    def identity(self, node, arg):
+        """The node is its argument (an identity in eval mode, a one-tensor torch.cat)."""
+        if isinstance(arg, torch.fx.Node) and arg in self.failed:
+            self.failed.add(node)
+            return
+        ref = self.tensor_ref(arg)
+        if ref is None:
+            self.problem("%s of a value that is not a layer output" % _op_name(node), node, follows=True)
+            return
+        self.refs[node] = ref
+
+    def layer_from(self, node, typ, arguments, inputs, name=None, parameters=0):
         """A layer fed by the tensor arguments `inputs`; None (and a problem) if one is not."""
         refs = [self.tensor_ref(a) for a in inputs]
         if any(a in self.failed for a in inputs if isinstance(a, torch.fx.Node)):
@@ -814,7 +954,7 @@ class _Importer:
                          "module %s called with an input that is not a layer output"
                          % node.target, node)
             return None
-        lid = self.add_layer(typ, arguments, name)
+        lid = self.add_layer(typ, arguments, name, node, parameters)
         for i, r in enumerate(refs):
             self.connect(r, lid, i)
         self.refs[node] = _Ref(lid, self.values.get(node))
@@ -835,31 +975,43 @@ class _Importer:
             if node.op == "placeholder":
                 if node in shape_of:
                     lid = self.add_layer("Input", {"shape": list(shape_of[node])},
-                                         _identifier(node.target.lstrip("*"), self.names))
+                                         _identifier(node.target.lstrip("*"), self.names), node)
                     self.refs[node] = _Ref(lid, self.values.get(node))
             elif node.op == "call_module":
                 self.module(node)
             elif node.op in ("call_function", "call_method"):
                 self.function(node)
             elif node.op == "get_attr":
-                self.problem(_op_name(node), node)
+                pass  # a Parameter layer once something uses it as a tensor (tensor_ref)
             elif node.op == "output":
                 self.output(node)
         if self.unsupported:
-            parts = []
-            for what, nodes in self.unsupported.items():
-                parts.append("%s (%s)" % (what, ", ".join(nodes[:5]) + (", ..." if len(nodes) > 5
-                                                                          else "")))
-            raise NNError("the model uses operations that have no architecture node: %s"
-                          % "; ".join(parts))
+            raise NNError(_refusal(self.unsupported))
         self.check_reachable()
         return {"layers": dict(self.layers), "connections": dict(self.connections)}
+
+    def torch_shapes(self):
+        """What torch computed for every layer: its output shapes (None where the size is the batch)
+        and its trainable parameters in the original model."""
+        layers = {}
+        for lid in self.layers:
+            node = self.layer_nodes.get(lid)
+            outputs = []
+            if node is not None and self.layers[lid]["type"] != "Output":
+                ts2 = _flatten_tensors(self.values.get(node), [])
+                ts3 = _flatten_tensors(self.values3.get(node), [])
+                for k, t in enumerate(ts2):
+                    other = ts3[k].shape if k < len(ts3) and ts3[k].dim() == t.dim() else t.shape
+                    outputs.append([None if a != b else int(a) for a, b in zip(t.shape, other)])
+            layers[lid] = {"outputs": outputs, "parameters": self.layer_parameters.get(lid, 0)}
+        return {"layers": layers,
+                "parameters": int(sum(p.numel() for p in self.gm.parameters()))}
 
     def check_reachable(self):
         succ = collections.defaultdict(list)
         for c in self.connections.values():
             succ[c["from"]["layer"]].append(c["to"]["layer"])
-        seen = [lid for lid, l in self.layers.items() if l["type"] == "Input"]
+        seen = [lid for lid, l in self.layers.items() if l["type"] in ("Input", "Parameter")]
         seen_set = set(seen)
         while seen:
             for nxt in succ[seen.pop()]:
@@ -906,13 +1058,23 @@ class _Importer:
         try:
             typ, arguments = recover_arguments(module)
         except NNError as e:
-            self.problem("module %s: %s" % (target, e), node)
+            self.problem(str(e), node)  # names the class: grouped over the modules of one class
             return
-        lid = self.layer_from(node, typ, arguments, inputs, _identifier(target, self.names))
+        lid = self.layer_from(node, typ, arguments, inputs, _identifier(target, self.names),
+                              sum(p.numel() for p in module.parameters()))
         if lid is not None:
             self.shared[target] = lid
 
     def function(self, node):
+        inputs = []
+        torch.fx.node.map_arg((node.args, node.kwargs), inputs.append)
+        self.quiet = any(a in self.failed for a in inputs)
+        try:
+            self.translate(node)
+        finally:
+            self.quiet = False
+
+    def translate(self, node):
         t, args, kwargs = node.target, node.args, node.kwargs
         method = node.op == "call_method"
         value = self.values.get(node)
@@ -932,7 +1094,14 @@ class _Importer:
                     and isinstance(args[1], (int, str)):
                 self.refs[node] = ref.item(args[1])
                 return
-            self.problem("indexing (x[...])", node)
+            self.select(node, src, args[1])
+            return
+        if _is_stochastic_depth(node):
+            b = _bind(args, kwargs, ["input", "p", "mode", "training"], {"training": True})
+            if b.get("training") is not False:
+                self.problem("torchvision.ops.stochastic_depth in training mode", node)
+                return
+            self.identity(node, b["input"])  # an identity in eval mode
             return
         if (method and t in ("add", "__add__")) or (not method and t in _ADD):
             b = _bind(args, kwargs, ["input", "other", "alpha"], {"alpha": 1})
@@ -957,6 +1126,9 @@ class _Importer:
             if not isinstance(tensors, (list, tuple)) or not isinstance(b["dim"], int):
                 self.problem("torch.cat of a computed list", node)
                 return
+            if len(tensors) == 1:
+                self.identity(node, tensors[0])  # torch.cat([x]) is x
+                return
             self.layer_from(node, "Concatenate", {"dim": b["dim"]}, list(tensors))
             return
         if (method and t == "flatten") or (not method and t in _FLATTEN):
@@ -965,18 +1137,53 @@ class _Importer:
             self.layer_from(node, "Flatten", {"start_dim": b["start_dim"], "end_dim": b["end_dim"]},
                             [b["input"]])
             return
-        if method and t in ("view", "reshape"):
-            src = args[0]
-            out = value
-            before = self.values.get(src)
-            if not (_is_tensor(out) and _is_tensor(before) and out.dim() >= 1
-                    and before.dim() >= 1 and out.shape[0] == before.shape[0]):
-                self.problem("Tensor.%s that changes the batch dimension" % t, node)
-                return
-            self.layer_from(node, "Reshape", {"shape": list(out.shape[1:])}, [src])
+        if (method and t in ("view", "reshape")) or (not method and t is torch.reshape):
+            self.reshape(node, args[0] if args else kwargs.get("input"))
             return
-        if not method and t is torch.reshape:
-            self.problem("torch.reshape (use x.reshape)", node)
+        if (method and t == "permute") or (not method and t is torch.permute):
+            dims = _dims_arg(args, kwargs, "dims")
+            if not all(isinstance(d, int) for d in dims):
+                self.problem("%s with computed dims" % _op_name(node), node)
+                return
+            self.layer_from(node, "Permute", {"dims": dims}, [args[0]])
+            return
+        if (method and t == "transpose") or (not method and t is torch.transpose):
+            b = _bind(args, kwargs, ["input", "dim0", "dim1"], {})
+            rank = value.dim()
+            dims = list(range(rank))
+            try:
+                d0, d1 = b["dim0"] % rank, b["dim1"] % rank
+            except (KeyError, TypeError, ZeroDivisionError):
+                self.problem("%s with computed dims" % _op_name(node), node)
+                return
+            dims[d0], dims[d1] = dims[d1], dims[d0]
+            self.layer_from(node, "Permute", {"dims": dims}, [b["input"]])
+            return
+        if (method and t in ("chunk", "split")) or (not method and t in (torch.chunk, torch.split)):
+            self.split(node, t if method else t.__name__)
+            return
+        if (method and t == "mean") or (not method and t is torch.mean):
+            b = _bind(args, kwargs, ["input", "dim", "keepdim"], {"dim": None, "keepdim": False})
+            dim = b.get("dim")
+            if dim is None or "*" in b or b.get("dtype") is not None:
+                self.problem("%s over every dimension" % _op_name(node) if dim is None
+                             else "%s with a dtype" % _op_name(node), node)
+                return
+            arguments = {"dim": list(dim) if isinstance(dim, (list, tuple)) else dim}
+            if b["keepdim"]:
+                arguments["keepdim"] = True
+            self.layer_from(node, "ReduceMean", arguments, [b["input"]])
+            return
+        if method and t == "expand":
+            sizes = _dims_arg(args, kwargs, "size")
+            try:
+                shape = [self.size_value(v) for v in sizes]
+            except _NotJSON:
+                self.problem("Tensor.expand to a computed size", node)
+                return
+            self.layer_from(node, "Expand", {"shape": shape}, [args[0]])
+            return
+        if not method and t in _FUNCTIONAL_OF_LAYER and self.functional_layer(node):
             return
         spec = _METHOD_LAYERS.get(t) if method else _FUNCTION_LAYERS.get(t)
         if spec is not None:
@@ -1007,6 +1214,94 @@ class _Importer:
             self.refs[node] = ref
             return
         self.problem(_op_name(node), node)
+
+    def reshape(self, node, src):
+        """x.view / x.reshape / torch.reshape that keeps the batch in dimension 0: a Reshape."""
+        out, before = self.values.get(node), self.values.get(src)
+        name = "torch.reshape" if node.op == "call_function" else "Tensor.%s" % node.target
+        if not (_is_tensor(out) and _is_tensor(before) and out.dim() >= 1 and before.dim() >= 1
+                and out.shape[0] == before.shape[0]
+                and self.batch_dims(node) in ([0], None) and self.batch_dims(src) in ([0], None)):
+            self.problem("%s that changes the batch dimension" % name, node, follows=True)
+            return
+        self.layer_from(node, "Reshape", {"shape": list(out.shape[1:])}, [src])
+
+    def split(self, node, what):
+        """x.chunk(n, dim) / x.split(size, dim) / torch.chunk / torch.split: a Split."""
+        first = "chunks" if what == "chunk" else "split_size_or_sections"
+        b = _bind(node.args, node.kwargs, ["input", first, "dim"], {"dim": 0})
+        if "split_size" in b:
+            b[first] = b.pop("split_size")
+        src, dim = b["input"], b["dim"]
+        before = self.values.get(src)
+        size = b.get(first)
+        if not _is_tensor(before) or not isinstance(dim, int) or "*" in b or not (
+                isinstance(size, int) or (isinstance(size, (list, tuple))
+                                          and all(isinstance(s, int) for s in size))):
+            self.problem("%s with computed sizes" % _op_name(node), node)
+            return
+        dim = dim % before.dim()
+        if dim in (self.batch_dims(src) or [0]):
+            self.problem("%s of the batch dimension" % _op_name(node), node, follows=True)
+            return
+        if what == "chunk":
+            if not isinstance(size, int) or size < 1:
+                self.problem("%s with computed sizes" % _op_name(node), node)
+                return
+            size = -(-before.shape[dim] // size)  # torch.chunk's pieces: as torch.split of this size
+        self.layer_from(node, "Split", {"split_size_or_sections": _jsonable(size), "dim": dim}, [src])
+
+    def select(self, node, src, index):
+        """x[:, 0] / x[..., 2]: a Select of one index along one dimension."""
+        before = self.values.get(src)
+        items = list(index) if isinstance(index, tuple) else [index]
+        full = slice(None, None, None)
+        if not _is_tensor(before) or sum(isinstance(i, int) for i in items) != 1 or any(
+                not (isinstance(i, int) or i == full or i is Ellipsis) for i in items) \
+                or items.count(Ellipsis) > 1:
+            self.problem("indexing (x[...])", node)
+            return
+        at = next(k for k, i in enumerate(items) if isinstance(i, int))
+        if Ellipsis in items and items.index(Ellipsis) < at:
+            dim = before.dim() - (len(items) - at)
+        else:
+            dim = at
+        if dim in (self.batch_dims(src) or [0]):
+            self.problem("indexing the batch dimension (x[i])", node, follows=True)
+            return
+        self.layer_from(node, "Select", {"dim": dim, "index": items[at]}, [src])
+
+    def functional_layer(self, node):
+        """F.layer_norm(x, shape, self.weight, self.bias, eps) in the forward of a subclass of nn.LayerNorm
+        (torchvision's LayerNorm2d): that module's layer.  False when the weights are not one layer's."""
+        cls, names = _FUNCTIONAL_OF_LAYER[node.target]
+        b = _bind(node.args, node.kwargs, ["input"] + names, {})
+        weight, bias = b.get("weight"), b.get("bias")
+        if not (isinstance(weight, torch.fx.Node) and weight.op == "get_attr"
+                and weight.target.endswith(".weight")):
+            return False
+        owner = weight.target[:-len(".weight")]
+        if not (isinstance(bias, torch.fx.Node) and bias.op == "get_attr"
+                and bias.target == owner + ".bias"):
+            return False
+        try:
+            module = self.model.get_submodule(owner)
+        except AttributeError:
+            return False
+        if not isinstance(module, cls):
+            return False
+        try:
+            typ, arguments = recover_arguments(module, cls)
+        except NNError as e:
+            self.problem("module %s: %s" % (owner, e), node)
+            return True
+        for pname in names:
+            if pname in arguments and pname in b and not _same(_jsonable_or(b[pname]), arguments[pname]):
+                self.problem("%s with other arguments than module %s" % (_op_name(node), owner), node)
+                return True
+        self.layer_from(node, typ, arguments, [b["input"]], _identifier(owner, self.names),
+                        sum(p.numel() for p in module.parameters()))
+        return True
 
     def output(self, node):
         items = []
@@ -1045,6 +1340,13 @@ class _Importer:
             self.connect(ref, lid, 0)
 
 
+def _jsonable_or(value):
+    try:
+        return _jsonable(value)
+    except _NotJSON:
+        return value
+
+
 def _input_shapes(shape):
     if not isinstance(shape, list) or not shape:
         raise NNError("'input_shape' must be the per-sample shape, e.g. [3, 224, 224]")
@@ -1081,16 +1383,21 @@ def import_model(request):
             raise NNError("the model cannot be traced with torch.fx (%s: %s); forward must not "
                           "branch or loop on tensor values" % (type(e).__name__, _readable(e)))
         try:
-            values = _record(gm, shapes)
+            values = _record(gm, shapes, 2)
+            values3 = _record(gm, shapes, 3)  # which sizes are the batch
         except Exception as e:  # noqa: BLE001
             raise NNError("the model does not run on an input of shape %s: %s"
                           % ("[N, %s]" % ", ".join(str(d) for d in shapes[0]) if len(shapes) == 1
                              else shapes, _readable(e)))
-        arch = _Importer(gm, values, shapes).run()
+        importer = _Importer(gm, values, shapes, values3, model)
+        arch = importer.run()
     name = request.get("name")
     if not isinstance(name, str) or not name:
         name = default_name
-    return {"name": name, "layers": arch["layers"], "connections": arch["connections"]}
+    result = {"name": name, "layers": arch["layers"], "connections": arch["connections"]}
+    if request.get("with_torch_shapes"):
+        result["torch"] = importer.torch_shapes()
+    return result
 
 
 def handle(request):

@@ -6,7 +6,8 @@ import inspect
 import torch
 from torch import nn
 
-LANGUAGE = {"Input", "Output", "Concatenate", "Add", "Multiply", "Mean", "Reshape", "Split", "Shared"}
+LANGUAGE = {"Input", "Output", "Concatenate", "Add", "Multiply", "Mean", "Reshape", "Split", "Shared",
+            "Permute", "ReduceMean", "Expand", "Select", "Parameter"}
 
 
 def tuples(value):
@@ -62,6 +63,10 @@ class Interpreted(nn.Module):
                              key=input_key or by_name)
         self.outputs = sorted((lid for lid in layers if layers[lid]["type"] == "Output"), key=by_name)
         self.mods = nn.ModuleDict()
+        self.params = nn.ParameterDict()
+        for lid, layer in layers.items():
+            if layer["type"] == "Parameter":
+                self.params[lid] = nn.Parameter(torch.zeros(*layer["arguments"]["shape"]))
         if infer:
             with torch.no_grad():
                 self._run([torch.zeros(2, *layers[lid]["arguments"]["shape"]) for lid in self.inputs],
@@ -108,6 +113,18 @@ class Interpreted(nn.Module):
                 out = [ins[0].reshape(ins[0].shape[0], *args["shape"])]
             elif typ == "Mean":
                 out = [torch.stack(ins).mean(0)]
+            elif typ == "Split":
+                out = list(torch.split(ins[0], args["split_size_or_sections"], dim=args.get("dim", 1)))
+            elif typ == "Permute":
+                out = [ins[0].permute(*args["dims"])]
+            elif typ == "ReduceMean":
+                out = [ins[0].mean(args["dim"], keepdim=args.get("keepdim", False))]
+            elif typ == "Expand":
+                out = [ins[0].expand(*[xs[0].shape[0] if d is None else d for d in args["shape"]])]
+            elif typ == "Select":
+                out = [ins[0].select(args["dim"], args["index"])]
+            elif typ == "Parameter":
+                out = [self.params[lid]]
             elif typ == "Shared":
                 out = flat(self.mods[args["layer"]](*ins), [])
             else:
@@ -116,6 +133,7 @@ class Interpreted(nn.Module):
                     self.mods[lid] = self._make(lid, ins[0])
                 out = flat(self.mods[lid](*ins), [])
             values[lid] = out
+        self.values = values  # every layer's outputs of the last run
         outs = [results[lid] for lid in self.outputs]
         return outs[0] if len(outs) == 1 else tuple(outs)
 

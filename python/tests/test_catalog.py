@@ -187,7 +187,10 @@ def test_every_layer_is_complete(catalog):
 def test_language_nodes(catalog):
     nodes = {node["name"]: node for node in catalog["language"]}
     assert list(nodes) == ["Input", "Output", "Concatenate", "Add", "Multiply", "Mean", "Reshape", "Split",
-                           "Shared"]
+                           "Shared", "Permute", "ReduceMean", "Expand", "Select", "Parameter"]
+    assert nodes["Parameter"]["inputs"] == 0 and arguments(nodes["Parameter"])["shape"]["required"]
+    assert arguments(nodes["ReduceMean"])["keepdim"]["default"] is False
+    assert arguments(nodes["Expand"])["shape"]["required"] and arguments(nodes["Permute"])["dims"]["required"]
     assert arguments(nodes["Input"])["shape"]["required"]
     assert arguments(nodes["Concatenate"])["dim"]["default"] == 1
     assert arguments(nodes["Reshape"])["shape"]["required"]

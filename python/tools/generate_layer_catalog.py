@@ -594,6 +594,32 @@ def language_nodes():
               "and outputs are those of that layer.",
               [_arg("layer", "str", "The id of the layer whose module is applied again.")],
               None, None, None, []),
+        _node("Permute", "Reorders the dimensions (x.permute(...)); dimension 0 is the batch. A transpose is "
+              "the permutation that swaps two dimensions.",
+              [_arg("dims", "list", "The input dimension at each output position, e.g. [0, 2, 1]; every "
+                    "dimension once.")],
+              1, 1, 1, ["input"]),
+        _node("ReduceMean", "The mean over some dimensions of each sample (x.mean(dim)), e.g. global average "
+              "pooling as x.mean([2, 3]).",
+              [_arg("dim", "int_or_tuple", "The dimension or list of dimensions to average over (not the "
+                    "batch)."),
+               _arg("keepdim", "bool", "Keep the averaged dimensions with size 1.", False)],
+              1, 1, 1, ["input"]),
+        _node("Expand", "Repeats size-1 dimensions without copying (x.expand(...)), e.g. a class token to the "
+              "batch size.",
+              [_arg("shape", "list", "The size of each output dimension: -1 keeps the input's, null is the "
+                    "batch size; extra leading sizes add dimensions.")],
+              1, 1, 1, ["input"]),
+        _node("Select", "Takes one index along one dimension, dropping that dimension (x[:, 0] is dim 1, "
+              "index 0).",
+              [_arg("dim", "int", "The dimension to index (not the batch)."),
+               _arg("index", "int", "The index; negative counts from the end.")],
+              1, 1, 1, ["input"]),
+        _node("Parameter", "A learnable tensor (nn.Parameter) of a fixed shape, e.g. a class token or a "
+              "positional embedding; it starts at zeros.",
+              [_arg("shape", "list", "The full shape of the tensor (it has no batch dimension; broadcasting "
+                    "or Expand meets the batch).")],
+              0, 0, 1, []),
     ]
 
 

@@ -12,6 +12,7 @@ interface Props {
 const TORCHVISION = [
   'resnet18', 'resnet34', 'resnet50', 'resnet101', 'alexnet', 'vgg11', 'vgg16', 'squeezenet1_0', 'densenet121',
   'mobilenet_v2', 'mobilenet_v3_small', 'shufflenet_v2_x1_0', 'efficientnet_b0', 'googlenet', 'regnet_y_400mf',
+  'inception_v3', 'resnext50_32x4d', 'wide_resnet50_2', 'mnasnet1_0', 'efficientnet_v2_s', 'convnext_tiny', 'vit_b_16',
 ];
 
 /** Imports a PyTorch model (torchvision by name, or Python code with a factory), traced by the server. */

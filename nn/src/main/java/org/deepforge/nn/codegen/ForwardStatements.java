@@ -32,6 +32,12 @@ final class ForwardStatements {
                         List.of("[" + String.join(", ", inputs(layer)) + "]"), ".mean(0)");
                 case "Reshape" -> reshape(py, depth, layer);
                 case "Split" -> split(py, depth, layer);
+                case "Permute" -> py.call(depth, out(layer) + " = " + input(layer, 0) + ".permute",
+                        sizes(layer, "dims"), "");
+                case "ReduceMean" -> reduceMean(py, depth, layer);
+                case "Expand" -> expand(py, depth, layer);
+                case "Select" -> select(py, depth, layer);
+                case LayerKinds.PARAMETER -> py.add(depth, out(layer) + " = self." + names.layer(layer.id()));
                 default -> module(py, depth, layer);
             }
         }
@@ -84,6 +90,67 @@ final class ForwardStatements {
         args.add(x + ".shape[0]");
         shape.forEach(d -> args.add(PythonLiteral.of(d)));
         py.call(depth, out(layer) + " = " + x + ".reshape", args, "");
+    }
+
+    /** An argument that is a list of whole numbers (or one), as call arguments. */
+    private static List<String> sizes(Layer layer, String argument) {
+        JsonNode v = layer.arguments().get(argument);
+        if (v == null || !(v.isArray() || v.isIntegralNumber())) {
+            throw new CodeGenerationException(layer.describe() + ": set \"" + argument + "\"");
+        }
+        List<String> out = new ArrayList<>();
+        if (v.isArray()) {
+            v.forEach(d -> out.add(PythonLiteral.of(d)));
+        } else {
+            out.add(PythonLiteral.of(v));
+        }
+        return out;
+    }
+
+    private void reduceMean(PythonLines py, int depth, Layer layer) {
+        List<String> dims = sizes(layer, "dim");
+        List<String> args = new ArrayList<>();
+        args.add(dims.size() == 1 ? dims.get(0) : "[" + String.join(", ", dims) + "]");
+        JsonNode keep = layer.arguments().get("keepdim");
+        if (keep != null && keep.asBoolean(false)) {
+            args.add("keepdim=True");
+        }
+        py.call(depth, out(layer) + " = " + input(layer, 0) + ".mean", args, "");
+    }
+
+    /** {@code x.expand(image.shape[0], -1, -1)}: null in the shape is the batch size, read off the first input. */
+    private void expand(PythonLines py, int depth, Layer layer) {
+        JsonNode shape = layer.arguments().get("shape");
+        if (shape == null || !shape.isArray()) {
+            throw new CodeGenerationException(layer.describe() + ": set \"shape\", the sizes to expand to");
+        }
+        List<String> args = new ArrayList<>();
+        for (JsonNode d : shape) {
+            if (d.isNull()) {
+                if (names.inputs().isEmpty()) {
+                    throw new CodeGenerationException(layer.describe() + ": the batch size (null in shape) needs an Input");
+                }
+                args.add(names.layer(names.inputs().get(0).id()) + ".shape[0]");
+            } else {
+                args.add(PythonLiteral.of(d));
+            }
+        }
+        py.call(depth, out(layer) + " = " + input(layer, 0) + ".expand", args, "");
+    }
+
+    /** {@code x[:, 0]}: one index along one dimension. */
+    private void select(PythonLines py, int depth, Layer layer) {
+        JsonNode dim = layer.arguments().get("dim");
+        JsonNode index = layer.arguments().get("index");
+        if (dim == null || !dim.isIntegralNumber() || index == null || !index.isIntegralNumber()) {
+            throw new CodeGenerationException(layer.describe() + ": set \"dim\" and \"index\", whole numbers");
+        }
+        String x = input(layer, 0);
+        if (dim.asInt() >= 0 && dim.asInt() <= 3) {
+            py.add(depth, out(layer) + " = " + x + "[" + ":, ".repeat(dim.asInt()) + index.asInt() + "]");
+        } else {
+            py.call(depth, out(layer) + " = " + x + ".select", List.of(dim.asText(), index.asText()), "");
+        }
     }
 
     private void split(PythonLines py, int depth, Layer layer) {

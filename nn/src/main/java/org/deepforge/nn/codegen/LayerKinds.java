@@ -7,9 +7,11 @@ final class LayerKinds {
     static final String INPUT = "Input";
     static final String OUTPUT = "Output";
     static final String SHARED = "Shared";
+    static final String PARAMETER = "Parameter";
 
     private static final Set<String> LANGUAGE = Set.of(
-            INPUT, OUTPUT, SHARED, "Concatenate", "Add", "Multiply", "Mean", "Reshape", "Split");
+            INPUT, OUTPUT, SHARED, "Concatenate", "Add", "Multiply", "Mean", "Reshape", "Split",
+            "Permute", "ReduceMean", "Expand", "Select", PARAMETER);
     private static final Set<String> RECURRENT = Set.of("RNN", "LSTM", "GRU");
 
     private LayerKinds() {}

@@ -41,7 +41,9 @@ public final class PyTorchCode {
         py.add(1, "def __init__(self):");
         py.add(2, "super().__init__()");
         for (Layer layer : graph.order()) {
-            if (!LayerKinds.isLanguage(layer.type())) {
+            if (layer.type().equals(LayerKinds.PARAMETER)) {
+                py.call(2, "self." + names.layer(layer.id()) + " = nn.Parameter", List.of(parameterZeros(layer)), "");
+            } else if (!LayerKinds.isLanguage(layer.type())) {
                 py.call(2, "self." + names.layer(layer.id()) + " = nn." + layer.type(),
                         arguments(layer, inferred.of(layer.id())), "");
             }
@@ -53,6 +55,17 @@ public final class PyTorchCode {
         py.call(1, "def forward", parameters, ":");
         new ForwardStatements(graph, names, inferred).write(py, 2);
         return py.text();
+    }
+
+    /** {@code torch.zeros(1, 1, 768)}: a Parameter starts at zero (training sets it). */
+    private static String parameterZeros(Layer layer) {
+        JsonNode shape = layer.arguments().get("shape");
+        if (shape == null || !shape.isArray()) {
+            throw new CodeGenerationException(layer.describe() + ": set \"shape\", the parameter's full shape");
+        }
+        List<String> sizes = new ArrayList<>();
+        shape.forEach(d -> sizes.add(PythonLiteral.of(d)));
+        return "torch.zeros(" + String.join(", ", sizes) + ")";
     }
 
     private static String docstring(String name) {

@@ -6,7 +6,8 @@ import java.util.Set;
 
 /** Shape rules of DeepForge's own nodes: Input, Output and the functional merges and reshapes. */
 final class LanguageRules {
-    static final Set<String> TYPES = Set.of("Input", "Output", "Concatenate", "Add", "Multiply", "Mean", "Reshape", "Split", "Shared");
+    static final Set<String> TYPES = Set.of("Input", "Output", "Concatenate", "Add", "Multiply", "Mean", "Reshape", "Split", "Shared",
+            "Permute", "ReduceMean", "Expand", "Select", "Parameter");
 
     private LanguageRules() {}
 
@@ -19,6 +20,7 @@ final class LanguageRules {
         r.add("Mean", 2, Rule.MANY, "", LanguageRules::mean);
         r.add("Reshape", "", LanguageRules::reshape);
         r.add("Split", "dim=1", LanguageRules::split);
+        TensorNodeRules.register(r);
     }
 
     private static Result input(Call c) {

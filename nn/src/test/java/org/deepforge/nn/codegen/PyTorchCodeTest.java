@@ -234,6 +234,44 @@ class PyTorchCodeTest {
     }
 
     @Test
+    void tensorNodesAndParametersReadLikeTorch() throws Exception {
+        // a ViT-style stem: patches as a sequence, a class token expanded to the batch, a positional embedding,
+        // the class token's output and a mean over the sequence
+        ArchitectureBuilder arch = new ArchitectureBuilder("tiny vit")
+                .layer("l1", "Input", "image", "{\"shape\": [3, 8, 8]}")
+                .layer("l2", "Conv2d", "patches", "{\"out_channels\": 16, \"kernel_size\": 4, \"stride\": 4}")
+                .layer("l3", "Reshape", null, "{\"shape\": [16, 4]}")
+                .layer("l4", "Permute", "tokens", "{\"dims\": [0, 2, 1]}")
+                .layer("l5", "Parameter", "class_token", "{\"shape\": [1, 1, 16]}")
+                .layer("l6", "Expand", "batch_token", "{\"shape\": [null, -1, -1]}")
+                .layer("l7", "Concatenate", "sequence")
+                .layer("l8", "Parameter", "position", "{\"shape\": [1, 5, 16]}")
+                .layer("l9", "Add", "embedded")
+                .layer("l10", "Select", "first", "{\"dim\": 1, \"index\": 0}")
+                .layer("l11", "Output", "token")
+                .layer("l12", "ReduceMean", "pooled", "{\"dim\": [1], \"keepdim\": true}")
+                .layer("l13", "Output", "average")
+                .chain("l1", "l2", "l3", "l4")
+                .chain("l5", "l6").connect("l6", 0, "l7", 0).connect("l4", 0, "l7", 1)
+                .connect("l7", 0, "l9", 0).connect("l8", 0, "l9", 1)
+                .chain("l9", "l10", "l11").chain("l9", "l12", "l13")
+                .inferred("l2", "{\"in_channels\": 3}");
+        String code = codegen.generate(arch.json(), arch.inferred());
+
+        Result result = PythonRunner.run(dir, code, "TinyVit", List.of(Input.of(3, 8, 8)), false);
+        assertThat(result.shapes()).containsExactly(List.of(2, 1, 16), List.of(2, 16));
+        assertThat(result.parameters()).isEqualTo(16 * 3 * 16 + 16 + 16 + 5 * 16);
+        assertThat(code).contains(
+                "        self.class_token = nn.Parameter(torch.zeros(1, 1, 16))\n",
+                "        self.position = nn.Parameter(torch.zeros(1, 5, 16))\n",
+                "        tokens = reshape_1.permute(0, 2, 1)\n",
+                "        class_token = self.class_token\n",
+                "        batch_token = class_token.expand(image.shape[0], -1, -1)\n",
+                "        token = embedded[:, 0]\n",
+                "        average = embedded.mean(1, keepdim=True)\n");
+    }
+
+    @Test
     void multiInputMultiOutputModelWithSharedWeightsAndAttention() throws Exception {
         ArchitectureBuilder arch = new ArchitectureBuilder("siamese")
                 .layer("i1", "Input", "right", "{\"shape\": [10]}")

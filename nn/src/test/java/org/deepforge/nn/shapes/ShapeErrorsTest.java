@@ -104,6 +104,21 @@ class ShapeErrorsTest {
     }
 
     @Test
+    void tensorNodesSayWhatDoesNotFit() {
+        JsonNode permute = Arch.named("x").input("a", 4, 5).then("p", "Permute", "dims", Arch.shape(0, 1, 1)).json();
+        assertThat(messages(permute)).containsExactly("Permute \"p\": dims [0, 1, 1] name dimension 1 twice");
+        JsonNode mean = Arch.named("x").input("a", 4, 5).then("m", "ReduceMean", "dim", Arch.shape(0, 2)).json();
+        assertThat(messages(mean)).containsExactly("ReduceMean \"m\": cannot average over dimension 0 of [N, 4, 5], the batch");
+        JsonNode expand = Arch.named("x").input("a", 4, 5).then("e", "Expand", "shape", new Integer[] {null, 8, 5}).json();
+        assertThat(messages(expand)).containsExactly("Expand \"e\": cannot expand [N, 4, 5] to [null,8,5]: dimension 1 has size 4,"
+                + " and only a size 1 can be expanded");
+        JsonNode select = Arch.named("x").input("a", 4, 5).then("s", "Select", "dim", 2, "index", 5).json();
+        assertThat(messages(select)).containsExactly("Select \"s\": index 5 is out of range for dimension 2 of [N, 4, 5] (use -5 … 4)");
+        JsonNode fed = Arch.named("x").input("a", 4).layer("p", "Parameter", "shape", Arch.shape(4)).wire("a", "p", 0).json();
+        assertThat(messages(fed)).singleElement().asString().startsWith("Parameter \"p\": takes no inputs");
+    }
+
+    @Test
     void unconnectedInputs() {
         JsonNode arch = Arch.named("x").input("x", 3, 8, 8)
                 .then("pool", "MaxPool2d", "kernel_size", 2, "return_indices", true)

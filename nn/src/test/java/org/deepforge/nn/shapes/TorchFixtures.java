@@ -66,6 +66,28 @@ final class TorchFixtures {
                 .from("concat").then("out", "Output").json();
     }
 
+    /** Permute, ReduceMean, Expand, Select and Parameter: a ViT-like stem and the corner cases of each. */
+    static void tensorNodes(Map<String, JsonNode> f) {
+        f.put("tensor_nodes", Arch.named("tensor_nodes").input("image", 3, 8, 8)
+                .then("patches", "Conv2d", "out_channels", 6, "kernel_size", 4, "stride", 4)
+                .then("seq", "Flatten", "start_dim", 2)
+                .then("tokens", "Permute", "dims", shape(0, -1, 1))
+                .layer("token", "Parameter", "shape", shape(1, 1, 6))
+                .from("token").then("batch_token", "Expand", "shape", new Integer[] {null, -1, -1})
+                .layer("cat", "Concatenate", "dim", 1).wire("batch_token", "cat", 0).wire("tokens", "cat", 1)
+                .layer("pos", "Parameter", "shape", shape(5, 6))
+                .layer("embedded", "Add").wire("cat", "embedded", 0).wire("pos", "embedded", 1)
+                .from("embedded").then("first", "Select", "dim", 1, "index", 0).then("o1", "Output")
+                .from("embedded").then("last", "Select", "dim", -1, "index", -2).then("o2", "Output")
+                .from("patches").then("gap", "ReduceMean", "dim", shape(2, 3)).then("o3", "Output")
+                .from("patches").then("kept", "ReduceMean", "dim", -1, "keepdim", true).then("o4", "Output")
+                .from("token").then("grown", "Expand", "shape", new Integer[] {4, null, 3, -1}).then("o5", "Output")
+                .from("image").then("swapped", "Permute", "dims", shape(0, 3, 2, 1)).then("o6", "Output")
+                .layer("scale", "Parameter", "shape", shape(6, 1, 1))
+                .layer("scaled", "Multiply").wire("scale", "scaled", 0).wire("patches", "scaled", 1)
+                .from("scaled").then("o7", "Output").json());
+    }
+
     static Map<String, JsonNode> all() {
         Map<String, JsonNode> f = new LinkedHashMap<>();
         f.put("lenet", lenet());
@@ -78,6 +100,7 @@ final class TorchFixtures {
         activations(f);
         recurrentAndAttention(f);
         resamplingAndPadding(f);
+        tensorNodes(f);
         language(f);
         return f;
     }

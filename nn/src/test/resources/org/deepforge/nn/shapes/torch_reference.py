@@ -110,6 +110,17 @@ def run(arch):
             out = xs[0].reshape(xs[0].shape[0], *args["shape"])
         elif t == "Split":
             out = torch.split(xs[0], args["split_size_or_sections"], dim=args.get("dim", 1))
+        elif t == "Permute":
+            out = xs[0].permute(*args["dims"])
+        elif t == "ReduceMean":
+            out = xs[0].mean(args["dim"], keepdim=args.get("keepdim", False))
+        elif t == "Expand":
+            out = xs[0].expand(*[BATCH if d is None else d for d in args["shape"]])
+        elif t == "Select":
+            out = xs[0].select(args["dim"], args["index"])
+        elif t == "Parameter":
+            out = nn.Parameter(torch.zeros(*args["shape"]))
+            params = out.numel()
         elif t == "Shared":
             target = arch["layers"][args["layer"]]["type"]
             out = apply(target, modules[args["layer"]], xs)
