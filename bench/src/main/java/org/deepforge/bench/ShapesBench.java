@@ -75,7 +75,7 @@ final class ShapesBench {
         System.out.printf("Java shape inference + validation : p50 %7.3f ms  p99 %7.3f ms   target ≤ 5 ms%n", ours, Bench.pct(javaTimes, 99));
         System.out.printf("baseline: warm torch meta forward : p50 %7.3f ms   (Java is %.1f× faster; target ≥ 20×)%n",
                 torch.path("p50").asDouble(), torch.path("p50").asDouble() / ours);
-        System.out.printf("agreement: parameters Java %d, torch %d%n", analysis.parameters(), torch.path("params").asLong());
+        System.out.printf("agreement: parameters Java %d, torch %d%n", analysis.parameters().orElseThrow(), torch.path("params").asLong());
 
         // a drawing twenty times bigger, analysed cold (first sight of it), as the editor meets a pasted graph
         JsonNode huge = chain(10_000);

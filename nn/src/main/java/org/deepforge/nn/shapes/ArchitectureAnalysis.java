@@ -7,17 +7,25 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The result of shape inference: the shape on every connection (by connection id, {@code null} for
- * the batch dimension), per-layer details, the total trainable parameters and the errors.
+ * the batch dimension), per-layer details, the trainable parameters of the layers that could be
+ * analysed and the errors. Only an analysis without errors has a total ({@link #parameters()}): with
+ * errors, the sum covers only the layers before them and must not be read as the network's size.
  */
 public record ArchitectureAnalysis(Map<String, List<Integer>> shapes, Map<String, LayerInfo> layers,
-                                   long parameters, List<LayerError> errors) {
+                                   long partialParameters, List<LayerError> errors) {
     public ArchitectureAnalysis {
         shapes = Collections.unmodifiableMap(new LinkedHashMap<>(shapes));
         layers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
         errors = List.copyOf(errors);
+    }
+
+    /** The network's trainable parameters; empty while the analysis has errors (see {@link #partialParameters()}). */
+    public OptionalLong parameters() {
+        return errors.isEmpty() ? OptionalLong.of(partialParameters) : OptionalLong.empty();
     }
 
     /** The errors about one layer. */
@@ -41,7 +49,13 @@ public record ArchitectureAnalysis(Map<String, List<Integer>> shapes, Map<String
             ObjectNode inferred = l.putObject("inferred");
             info.inferred().forEach(inferred::set);
         });
-        root.put("parameters", parameters);
+        // with errors the sum is partial: null where a total is shown, so it cannot be mistaken for one
+        if (errors.isEmpty()) {
+            root.put("parameters", partialParameters);
+        } else {
+            root.putNull("parameters");
+            root.put("partialParameters", partialParameters);
+        }
         ArrayNode errorsJson = root.putArray("errors");
         for (LayerError e : errors) {
             ObjectNode o = errorsJson.addObject();
