@@ -110,13 +110,16 @@ public final class ArchitecturesApi {
     }
 
     public void analysis(Context ctx) throws Exception {
-        ctx.json(shapes.analyze(architecture(ctx)).toJson());
+        ctx.contentType("application/json").result(shapes.analyze(architecture(ctx)).toJsonBytes());
     }
 
-    /** Analysis of an architecture that is not saved yet (the editor asks while the user types). */
+    /**
+     * Analysis of an architecture that is not saved yet (the editor asks while the user types): written
+     * straight from the analysis; layers that did not change since an earlier analysis are not reworked.
+     */
     public void analyzeUnsaved(Context ctx) {
         ObjectNode body = Bodies.object(ctx);
-        ctx.json(shapes.analyze(body).toJson());
+        ctx.contentType("application/json").result(shapes.analyze(body).toJsonBytes());
     }
 
     public void code(Context ctx) throws Exception {
