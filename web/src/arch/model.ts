@@ -25,7 +25,9 @@ export interface AnalysisError { layer?: string; message: string }
 export interface Analysis {
   shapes: Record<string, Shape | null>;
   layers: Record<string, LayerAnalysis>;
-  parameters: number;
+  /** The total; null while there are errors (then partialParameters sums the layers before them). */
+  parameters: number | null;
+  partialParameters?: number;
   errors: AnalysisError[];
 }
 

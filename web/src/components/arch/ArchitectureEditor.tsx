@@ -20,7 +20,6 @@ import {
   addLayerPatch,
   argumentPatch,
   connectPatch,
-  formatCount,
   formatShape,
   inputCount,
   insertOnConnectionPatch,
@@ -49,6 +48,7 @@ import { CodePanel } from './CodePanel';
 import { LayerInspector } from './LayerInspector';
 import { LayerNodeView, type LayerFlowNode, type LayerNodeData } from './LayerNodeView';
 import { LAYER_DRAG_TYPE, LayerPalette } from './LayerPalette';
+import { ParameterTotal } from './ParameterTotal';
 
 interface Props {
   project: string;
@@ -149,7 +149,13 @@ function Editor({ project, archId, model, head, wb }: Props) {
         req.then(
           (r) => {
             if (n !== seq.current) return;
-            setAnalysis({ shapes: r?.shapes ?? {}, layers: r?.layers ?? {}, parameters: r?.parameters ?? 0, errors: Array.isArray(r?.errors) ? r.errors : [] });
+            setAnalysis({
+              shapes: r?.shapes ?? {},
+              layers: r?.layers ?? {},
+              parameters: typeof r?.parameters === 'number' ? r.parameters : null,
+              ...(typeof r?.partialParameters === 'number' ? { partialParameters: r.partialParameters } : {}),
+              errors: Array.isArray(r?.errors) ? r.errors : [],
+            });
             setAnalysisError(null);
           },
           (e) => n === seq.current && setAnalysisError(errorMessage(e)),
@@ -365,7 +371,6 @@ function Editor({ project, archId, model, head, wb }: Props) {
     [edit, archId],
   );
 
-  const total = analysis?.parameters;
   const errors = analysis?.errors ?? [];
   const className = (arch.name ?? 'architecture').replace(/[^A-Za-z0-9_]/g, '_').toLowerCase() || 'architecture';
   const [showCode, setShowCode] = useState(false);
@@ -415,9 +420,7 @@ function Editor({ project, archId, model, head, wb }: Props) {
           </button>
           <span className="spacer" />
           <span className="muted small-text">{arch.name ?? archId}</span>
-          <span className="arch-total" data-testid="arch-total-params" title="Trainable parameters of the whole architecture">
-            {typeof total === 'number' ? `${formatCount(total)} parameters` : '… parameters'}
-          </span>
+          <ParameterTotal analysis={analysis} />
         </div>
         <div className="canvas" data-testid="arch-canvas" ref={canvasRef} onDragOver={onDragOver} onDrop={onDrop}>
           <ReactFlow<LayerFlowNode, ArchFlowEdge>

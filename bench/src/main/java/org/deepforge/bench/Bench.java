@@ -44,6 +44,10 @@ public final class Bench {
             ShapesBench.main(args);
             System.exit(0);
         }
+        if (args.length > 0 && args[0].equals("train-parity")) {
+            TrainParityBench.main(args);
+            System.exit(0);
+        }
         if (args.length > 0 && args[0].equals("slurm")) {
             SlurmBench.main(args);
             System.exit(0);

@@ -2,6 +2,11 @@ package org.deepforge.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,47 +17,174 @@ import org.deepforge.model.Json;
 import org.deepforge.nn.codegen.PyTorchCode;
 import org.deepforge.nn.shapes.ArchitectureAnalysis;
 import org.deepforge.nn.shapes.ShapeInference;
+import org.deepforge.server.App;
+import org.deepforge.server.ServerConfig;
 
 /**
- * Shape inference plus validation of a 500-layer network in Java, against a warm torch meta-device
- * forward of the same network (its generated code) in the same run; then a 10,000-layer network.
+ * Shape inference plus validation in Java — in process, and as the editor gets it: {@code POST
+ * …/analysis/architecture} to a real server over loopback HTTP — against a warm torch meta-device
+ * forward of the same network (its generated code) in the same run; for the 70-layer redshift network
+ * and a 500-layer chain; then a 10,000-layer network in process. The editor asks after every edit, so
+ * the headline figure is an edit: each request changes one argument (early, middle or late in the
+ * network, to a value not sent before); the same architecture sent again is shown beside it.
  */
 final class ShapesBench {
     private ShapesBench() {}
 
+    /** Latencies (ms) of one way of asking. */
+    private record Series(String how, List<Double> ms) {
+        double p(double pct) {
+            return Bench.pct(ms, pct);
+        }
+    }
+
+    /** One network's figures. */
+    private record Figures(String name, int layers, long parameters, int bodyBytes, List<Series> series, JsonNode torch) {}
+
+    /** An argument the benchmark edits: layer (by name) and argument. */
+    private record Edit(String layer, String argument) {}
+
     static void main(String[] args) throws Exception {
         int layers = Bench.intArg(args, "--layers", 500);
         int runs = Bench.intArg(args, "--runs", 300);
+        int warmup = Bench.intArg(args, "--warmup", 2000);
         String python = System.getenv().getOrDefault("DEEPFORGE_PYTHON", "/usr/bin/python3");
-        JsonNode architecture = chain(layers);
         ShapeInference inference = new ShapeInference();
+        Path data = Files.createTempDirectory("deepforge-shapes-bench");
+        List<Figures> figures = new ArrayList<>();
+        try (App app = App.start(new ServerConfig("127.0.0.1", 0, data.resolve("server"), python, false))) {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String base = "http://127.0.0.1:" + app.port();
+            String project = Json.MAPPER.readTree(send(http, base + "/api/v1/projects",
+                    "{\"name\":\"shapes bench\",\"empty\":true}".getBytes(StandardCharsets.UTF_8))).get("id").asText();
+            String route = "/api/v1/projects/" + project + "/analysis/architecture";
+            try (LoopbackClient client = new LoopbackClient(app.port())) {
+                figures.add(measure("redshift inception", RedshiftNet.build(),
+                        List.of(new Edit("conv1", "out_channels"), new Edit("inception3_5x5", "out_channels"), new Edit("fc1", "out_features")),
+                        inference, client, http, base + route, route, runs, warmup, python, data, "torch.zeros(2, 5, 64, 64, device=\"meta\")"));
+                figures.add(measure(layers + "-layer chain", chain(layers),
+                        List.of(new Edit("l0", "out_channels"), new Edit("l" + (layers / 6) * 3, "out_channels"), new Edit("l" + (layers - 2) / 3 * 3, "out_channels")),
+                        inference, client, http, base + route, route, runs, warmup, python, data, "torch.zeros(2, 16, 32, 32, device=\"meta\")"));
+            }
+        }
+
+        System.out.printf("Shape inference — %s, %d cores, Java %s; p50/p95 of %d, after %d warm-up requests%n%n", java.time.Instant.now(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), runs, warmup);
+        for (Figures f : figures) {
+            double torch = f.torch().path("p50").asDouble();
+            System.out.printf("%s (%d layers, %,d parameters, torch counts %,d; request %,d bytes)%n", f.name(), f.layers(), f.parameters(),
+                    f.torch().path("params").asLong(), f.bodyBytes());
+            for (Series s : f.series()) {
+                System.out.printf("  %-62s: p50 %7.3f ms  p95 %7.3f ms  (%5.1f× faster than torch)%n", s.how(), s.p(50), s.p(95), torch / s.p(50));
+            }
+            System.out.printf("  %-62s: p50 %7.3f ms%n", "baseline: warm torch meta-device forward (median of 100)", torch);
+        }
+        Series redshift = figures.get(0).series().get(2);
+        Series chain = figures.get(1).series().get(2);
+        double redshiftTorch = figures.get(0).torch().path("p50").asDouble();
+        System.out.printf("%ntargets (an edit over HTTP): redshift p50 ≤ 2 ms: %s; ≥ 10× torch: %s (%.1f×); %d layers p50 ≤ 10 ms: %s%n",
+                verdict(redshift.p(50) <= 2), verdict(redshiftTorch / redshift.p(50) >= 10), redshiftTorch / redshift.p(50),
+                figures.get(1).layers(), verdict(chain.p(50) <= 10));
+
+        // a drawing twenty times bigger, analysed cold (first sight of it), as the editor meets a pasted graph
+        JsonNode huge = chain(10_000);
+        List<Double> hugeTimes = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            long t0 = System.nanoTime();
+            new ShapeInference().analyze(huge);
+            hugeTimes.add((System.nanoTime() - t0) / 1e6);
+        }
+        System.out.printf("10,000 layers in process, first analysis: %7.1f ms, median of 5 %7.1f ms   target ≤ 1000 ms%n",
+                hugeTimes.get(0), Bench.pct(hugeTimes, 50));
+    }
+
+    private static String verdict(boolean met) {
+        return met ? "met" : "NOT met";
+    }
+
+    /** The architecture with edit {@code n} applied: edits take turns; value {@code value}. */
+    private static ObjectNode edited(JsonNode architecture, List<Edit> edits, int n, int value) {
+        ObjectNode copy = (ObjectNode) architecture.deepCopy();
+        Edit edit = edits.get(n % edits.size());
+        for (var it = copy.get("layers").properties().iterator(); it.hasNext(); ) {
+            var layer = it.next();
+            if (layer.getKey().equals(edit.layer()) || layer.getValue().path("name").asText().equals(edit.layer())) {
+                ((ObjectNode) layer.getValue().get("arguments")).put(edit.argument(), value);
+                return copy;
+            }
+        }
+        throw new IllegalArgumentException("no layer " + edit.layer());
+    }
+
+    private interface Ask {
+        void ask(byte[] body) throws Exception;
+    }
+
+    /** {@code count} requests of {@code bodies}, timed one by one. */
+    private static List<Double> time(List<byte[]> bodies, Ask ask) throws Exception {
+        List<Double> ms = new ArrayList<>();
+        for (byte[] body : bodies) {
+            long t0 = System.nanoTime();
+            ask.ask(body);
+            ms.add((System.nanoTime() - t0) / 1e6);
+        }
+        return ms;
+    }
+
+    private static Figures measure(String name, JsonNode architecture, List<Edit> edits, ShapeInference inference, LoopbackClient client,
+                                   HttpClient http, String url, String route, int runs, int warmup, String python, Path dir, String example)
+            throws Exception {
         ArchitectureAnalysis analysis = inference.analyze(architecture);
         if (!analysis.errors().isEmpty()) {
-            throw new IllegalStateException(analysis.errors().get(0).message());
+            throw new IllegalStateException(name + ": " + analysis.errors().get(0).message());
         }
-        for (int i = 0; i < 200; i++) {
-            inference.analyze(architecture);
+        byte[] body = Json.compact(architecture).getBytes(StandardCharsets.UTF_8);
+        String expected = Json.compact(analysis.toJson());
+        String first = client.post(route, body);
+        if (!Json.compact(Json.MAPPER.readTree(first)).equals(expected)) {
+            throw new IllegalStateException(name + ": the server's analysis differs from the in-process one:\n" + first);
         }
-        List<Double> javaTimes = new ArrayList<>();
+        // warm-up values (1000+) are never measured values (2…), so a measured edit is new to the server
+        List<byte[]> warm = new ArrayList<>();
+        List<byte[]> measured = new ArrayList<>();
+        for (int i = 0; i < warmup; i++) {
+            warm.add(Json.compact(edited(architecture, edits, i, 1000 + i)).getBytes(StandardCharsets.UTF_8));
+        }
         for (int i = 0; i < runs; i++) {
-            long t0 = System.nanoTime();
-            inference.analyze(architecture);
-            javaTimes.add((System.nanoTime() - t0) / 1e6);
+            measured.add(Json.compact(edited(architecture, edits, i, 2 + i)).getBytes(StandardCharsets.UTF_8));
         }
+        List<byte[]> same = java.util.Collections.nCopies(runs, body);
+        for (byte[] b : warm) {
+            client.post(route, b);
+            inference.analyze(Json.MAPPER.readTree(b));
+        }
+        for (int i = 0; i < warmup / 10; i++) {
+            send(http, url, body);
+        }
+        List<Series> series = new ArrayList<>();
+        series.add(new Series("Java in process, an edit (parse + analyse + JSON)",
+                time(measured, b -> inference.analyze(Json.MAPPER.readTree(b)).toJsonBytes())));
+        series.add(new Series("Java in process, the same architecture again", time(same, b -> inference.analyze(Json.MAPPER.readTree(b)).toJsonBytes())));
+        series.add(new Series("HTTP loopback, an edit (browser's headers, keep-alive)", time(measured, b -> client.post(route, b))));
+        series.add(new Series("HTTP loopback, the same architecture again", time(same, b -> client.post(route, b))));
+        List<byte[]> more = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            more.add(Json.compact(edited(architecture, edits, i, 2 + runs + i)).getBytes(StandardCharsets.UTF_8));
+        }
+        series.add(new Series("HTTP loopback, an edit, JDK HttpClient (for reference)", time(more, b -> send(http, url, b))));
 
         Map<String, Map<String, JsonNode>> inferred = new HashMap<>();
         analysis.layers().forEach((id, info) -> inferred.put(id, info.inferred()));
-        String code = new PyTorchCode().generate(architecture, inferred);
-        Path dir = Files.createTempDirectory("deepforge-shapes-bench");
-        Files.writeString(dir.resolve("net.py"), code);
-        Files.writeString(dir.resolve("bench.py"), """
+        Path netDir = Files.createTempDirectory(dir, "net");
+        Files.writeString(netDir.resolve("net.py"), new PyTorchCode().generate(architecture, inferred));
+        Files.writeString(netDir.resolve("bench.py"), """
                 import json, statistics, sys, time
                 import torch
                 sys.path.insert(0, sys.argv[1])
                 import net
                 cls = [c for c in vars(net).values() if isinstance(c, type) and issubclass(c, torch.nn.Module) and c is not torch.nn.Module][0]
                 model = cls().to("meta")
-                x = torch.zeros(2, 16, 32, 32, device="meta")
+                x = %s
                 for _ in range(20):
                     model(x)
                 times = []
@@ -61,32 +193,24 @@ final class ShapesBench {
                     y = model(x)
                     times.append((time.perf_counter() - t0) * 1000)
                 print(json.dumps({"p50": statistics.median(times), "shape": list(y.shape), "params": sum(p.numel() for p in model.parameters())}))
-                """);
-        Process p = new ProcessBuilder(python, dir.resolve("bench.py").toString(), dir.toString(), Integer.toString(Math.min(runs, 100)))
+                """.formatted(example));
+        Process p = new ProcessBuilder(python, netDir.resolve("bench.py").toString(), netDir.toString(), "100")
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).strip();
         if (p.waitFor() != 0) {
             throw new IllegalStateException("the torch side failed: " + out);
         }
         JsonNode torch = Json.MAPPER.readTree(out.substring(out.lastIndexOf('{')));
-        double ours = Bench.pct(javaTimes, 50);
-        System.out.printf("Shape inference of a %d-layer network — %s, %d cores%n%n", layers, java.time.Instant.now(),
-                Runtime.getRuntime().availableProcessors());
-        System.out.printf("Java shape inference + validation : p50 %7.3f ms  p99 %7.3f ms   target ≤ 5 ms%n", ours, Bench.pct(javaTimes, 99));
-        System.out.printf("baseline: warm torch meta forward : p50 %7.3f ms   (Java is %.1f× faster; target ≥ 20×)%n",
-                torch.path("p50").asDouble(), torch.path("p50").asDouble() / ours);
-        System.out.printf("agreement: parameters Java %d, torch %d%n", analysis.parameters(), torch.path("params").asLong());
+        return new Figures(name, architecture.path("layers").size(), analysis.parameters().orElseThrow(), body.length, series, torch);
+    }
 
-        // a drawing twenty times bigger, analysed cold (first sight of it), as the editor meets a pasted graph
-        JsonNode huge = chain(10_000);
-        List<Double> hugeTimes = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            long t0 = System.nanoTime();
-            inference.analyze(huge);
-            hugeTimes.add((System.nanoTime() - t0) / 1e6);
+    private static String send(HttpClient http, String url, byte[] body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
         }
-        System.out.printf("10,000 layers, first analysis     : %7.1f ms, median of 5 %7.1f ms   target ≤ 1000 ms (%.0f× the %d-layer p50)%n",
-                hugeTimes.get(0), Bench.pct(hugeTimes, 50), Bench.pct(hugeTimes, 50) / ours, layers);
+        return r.body();
     }
 
     /** Input [16, 32, 32] → (Conv2d 3×3 → BatchNorm2d → ReLU) × n → Output. */

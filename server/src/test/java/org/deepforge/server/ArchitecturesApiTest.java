@@ -93,6 +93,56 @@ class ArchitecturesApiTest {
         assertThat(a.at("/errors/0/message").asText()).contains("MaxPool2d \"pool1\"").contains("1×1");
     }
 
+    /** CONVNET without its Output layer, or with a Linear that lacks out_features, saved as a2. */
+    static String projectWith(java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit) throws Exception {
+        String p = project();
+        var arch = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(CONVNET);
+        edit.accept(arch);
+        var r = server.post("/api/v1/projects/" + p + "/branches/main/changes",
+                "{\"patch\":[{\"op\":\"add\",\"path\":\"/architectures/a2\",\"value\":" + Json.compact(arch) + "}]}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return p;
+    }
+
+    @Test
+    void codeOfAnArchitectureWithoutAnOutputLayerIsRefusedWith422AndSaysWhatToAdd() throws Exception {
+        String p = projectWith(a -> {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) a.get("layers")).remove("out");
+            ((com.fasterxml.jackson.databind.node.ObjectNode) a.get("connections")).remove("k6");
+        });
+        var code = server.get("/api/v1/projects/" + p + "/architectures/a2/code");
+        assertThat(code.status()).as(code.body()).isEqualTo(422);
+        assertThat(code.json().get("error").asText()).contains("The architecture has no Output layer");
+        // the ONNX export would fail in its job for the same reason: refused before an execution starts
+        var onnx = server.post("/api/v1/projects/" + p + "/architectures/a2/onnx?branch=main", "{}");
+        assertThat(onnx.status()).as(onnx.body()).isEqualTo(422);
+        assertThat(onnx.json().get("error").asText()).contains("no Output layer");
+    }
+
+    @Test
+    void anArchitectureWithErrorsHasNoTotalOnlyAPartialSumAndItsCodeIs422() throws Exception {
+        String p = projectWith(a -> ((com.fasterxml.jackson.databind.node.ObjectNode) a.at("/layers/fc/arguments")).remove("out_features"));
+        JsonNode saved = server.get("/api/v1/projects/" + p + "/architectures/a2/analysis").json();
+        assertThat(saved.get("errors")).hasSize(1);
+        assertThat(saved.get("parameters").isNull()).as(saved.toString()).isTrue();
+        assertThat(saved.get("partialParameters").asLong()).isEqualTo(80);
+
+        JsonNode unsaved = server.post("/api/v1/projects/" + p + "/analysis/architecture",
+                Json.compact(server.get("/api/v1/projects/" + p + "/model").json().at("/model/architectures/a2"))).json();
+        assertThat(unsaved.get("parameters").isNull()).isTrue();
+        assertThat(unsaved.get("partialParameters").asLong()).isEqualTo(80);
+        assertThat(unsaved.at("/errors/0/message").asText()).isEqualTo("Linear \"fc\": needs out_features");
+
+        var code = server.get("/api/v1/projects/" + p + "/architectures/a2/code");
+        assertThat(code.status()).isEqualTo(422);
+        assertThat(code.json().get("error").asText()).isEqualTo("the architecture has errors; fix them first: Linear \"fc\": needs out_features");
+
+        // without errors: a total, and no partial sum beside it
+        JsonNode fine = server.get("/api/v1/projects/" + p + "/architectures/a1/analysis").json();
+        assertThat(fine.get("parameters").asLong()).isEqualTo(80 + 13530);
+        assertThat(fine.has("partialParameters")).isFalse();
+    }
+
     @Test
     void aJobReceivesTheGeneratedModuleThroughItsReference() throws Exception {
         String p = project();

@@ -1,23 +1,36 @@
 package org.deepforge.nn.shapes;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import org.deepforge.model.Json;
 
 /**
  * The result of shape inference: the shape on every connection (by connection id, {@code null} for
- * the batch dimension), per-layer details, the total trainable parameters and the errors.
+ * the batch dimension), per-layer details, the trainable parameters of the layers that could be
+ * analysed and the errors. Only an analysis without errors has a total ({@link #parameters()}): with
+ * errors, the sum covers only the layers before them and must not be read as the network's size.
  */
 public record ArchitectureAnalysis(Map<String, List<Integer>> shapes, Map<String, LayerInfo> layers,
-                                   long parameters, List<LayerError> errors) {
+                                   long partialParameters, List<LayerError> errors) {
     public ArchitectureAnalysis {
         shapes = Collections.unmodifiableMap(new LinkedHashMap<>(shapes));
         layers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
         errors = List.copyOf(errors);
+    }
+
+    /** The network's trainable parameters; empty while the analysis has errors (see {@link #partialParameters()}). */
+    public OptionalLong parameters() {
+        return errors.isEmpty() ? OptionalLong.of(partialParameters) : OptionalLong.empty();
     }
 
     /** The errors about one layer. */
@@ -27,39 +40,83 @@ public record ArchitectureAnalysis(Map<String, List<Integer>> shapes, Map<String
 
     /** The analysis as the API returns it (docs/architectures.md). */
     public ObjectNode toJson() {
-        JsonNodeFactory f = JsonNodeFactory.instance;
-        ObjectNode root = f.objectNode();
-        ObjectNode shapesJson = root.putObject("shapes");
-        shapes.forEach((id, shape) -> shapesJson.set(id, shapeJson(shape)));
-        ObjectNode layersJson = root.putObject("layers");
-        layers.forEach((id, info) -> {
-            ObjectNode l = layersJson.putObject(id);
-            l.set("output", shapeJson(info.output()));
-            ArrayNode outs = l.putArray("outputs");
-            info.outputs().forEach(s -> outs.add(shapeJson(s)));
-            l.put("parameters", info.parameters());
-            ObjectNode inferred = l.putObject("inferred");
-            info.inferred().forEach(inferred::set);
-        });
-        root.put("parameters", parameters);
-        ArrayNode errorsJson = root.putArray("errors");
-        for (LayerError e : errors) {
-            ObjectNode o = errorsJson.addObject();
-            e.layer().ifPresent(layer -> o.put("layer", layer));
-            o.put("message", e.message());
+        try (TokenBuffer buffer = new TokenBuffer(Json.MAPPER, false)) {
+            write(buffer);
+            return Json.MAPPER.readTree(buffer.asParser());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return root;
     }
 
-    private static ArrayNode shapeJson(List<Integer> shape) {
-        ArrayNode a = JsonNodeFactory.instance.arrayNode();
-        shape.forEach(d -> {
-            if (d == null) {
-                a.addNull();
-            } else {
-                a.add(d);
+    /** {@link #toJson()} as compact UTF-8, written straight from the analysis (what the server sends). */
+    public byte[] toJsonBytes() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + 128 * layers.size());
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private void write(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeObjectFieldStart("shapes");
+        for (Map.Entry<String, List<Integer>> e : shapes.entrySet()) {
+            g.writeFieldName(e.getKey());
+            writeShape(g, e.getValue());
+        }
+        g.writeEndObject();
+        g.writeObjectFieldStart("layers");
+        for (Map.Entry<String, LayerInfo> e : layers.entrySet()) {
+            LayerInfo info = e.getValue();
+            g.writeObjectFieldStart(e.getKey());
+            g.writeFieldName("output");
+            writeShape(g, info.output());
+            g.writeArrayFieldStart("outputs");
+            for (List<Integer> shape : info.outputs()) {
+                writeShape(g, shape);
             }
-        });
-        return a;
+            g.writeEndArray();
+            g.writeNumberField("parameters", info.parameters());
+            g.writeObjectFieldStart("inferred");
+            for (Map.Entry<String, JsonNode> inferred : info.inferred().entrySet()) {
+                g.writeFieldName(inferred.getKey());
+                g.writeTree(inferred.getValue());
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+        // with errors the sum is partial: null where a total is shown, so it cannot be mistaken for one
+        if (errors.isEmpty()) {
+            g.writeNumberField("parameters", partialParameters);
+        } else {
+            g.writeNullField("parameters");
+            g.writeNumberField("partialParameters", partialParameters);
+        }
+        g.writeArrayFieldStart("errors");
+        for (LayerError e : errors) {
+            g.writeStartObject();
+            if (e.layer().isPresent()) {
+                g.writeStringField("layer", e.layer().get());
+            }
+            g.writeStringField("message", e.message());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void writeShape(JsonGenerator g, List<Integer> shape) throws IOException {
+        g.writeStartArray();
+        for (Integer d : shape) {
+            if (d == null) {
+                g.writeNull();
+            } else {
+                g.writeNumber(d);
+            }
+        }
+        g.writeEndArray();
     }
 }

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.deepforge.nn.Architecture;
 import org.deepforge.nn.Connection;
@@ -28,6 +29,9 @@ public final class ShapeInference {
     private final LayerCatalog catalog;
     private final Rules rules = Rules.all();
     private final FallbackShapes fallback;
+    /** Rule and fallback answers by type, arguments and input shapes: an edit reworks only what it changed. */
+    private final LayerMemo memo = new LayerMemo(MEMO_CAPACITY);
+    static final int MEMO_CAPACITY = 20_000;
 
     /** Shape inference with the catalog bundled in the jar. */
     public ShapeInference() {
@@ -122,9 +126,20 @@ public final class ShapeInference {
                     inferred = Map.of();
                 } else {
                     Rule rule = rules.find(layer.type()).orElseThrow(() -> new ShapeException(unknownType(layer.type())));
-                    Args args = new Args(layer.type(), layer.arguments(), catalog, rule.defaults());
-                    result = rule.body().apply(new Call(layer.type(), args, inputs(layer, rule)));
-                    inferred = args.inferred();
+                    List<Shape> in = inputs(layer, rule);
+                    LayerMemo.Key key = LayerMemo.key(layer.type(), layer.arguments(), in);
+                    LayerMemo.Answer answer = memo.get(key).orElse(null);
+                    if (answer == null) {
+                        Args args = new Args(layer.type(), layer.arguments(), catalog, rule.defaults());
+                        try {
+                            answer = LayerMemo.Answer.of(rule.body().apply(new Call(layer.type(), args, in)), args.inferred());
+                        } catch (ShapeException e) {
+                            answer = LayerMemo.Answer.failed(e.getMessage());
+                        }
+                        memo.put(key, answer);
+                    }
+                    result = answer.resultOrThrow();
+                    inferred = answer.inferred();
                     checkEarlyShares(id, inferred);
                 }
                 outputs.put(id, result.outputs());
@@ -148,22 +163,42 @@ public final class ShapeInference {
                 }
                 shapes.add(from.get(c.output()).toList());
             }
+            // the fallback is a round trip to another process: a layer it answered before is not asked again
+            List<Shape> in = new ArrayList<>();
+            for (List<Integer> shape : shapes) {
+                in.add(shapeOf(shape));
+            }
+            LayerMemo.Key key = LayerMemo.key(layer.type(), layer.arguments(), in);
+            Optional<LayerMemo.Answer> known = memo.get(key);
+            if (known.isPresent()) {
+                return known.get().resultOrThrow();
+            }
             FallbackShapes.Outputs out;
             try {
-                out = fallback.outputs(layer.type(), layer.arguments(), shapes)
-                        .orElseThrow(() -> new ShapeException(unknownType(layer.type())));
+                Optional<FallbackShapes.Outputs> answered = fallback.outputs(layer.type(), layer.arguments(), shapes);
+                if (answered.isEmpty()) {
+                    throw new ShapeException(unknownType(layer.type())); // not remembered: the fallback may answer later
+                }
+                out = answered.get();
             } catch (IllegalArgumentException e) {
+                memo.put(key, LayerMemo.Answer.failed(e.getMessage()));
                 throw new ShapeException(e.getMessage());
             }
             List<Shape> result = new ArrayList<>();
             for (List<Integer> shape : out.shapes()) {
-                int[] dims = new int[shape.size()];
-                for (int i = 0; i < dims.length; i++) {
-                    dims[i] = shape.get(i) == null ? Shape.N : shape.get(i);
-                }
-                result.add(Shape.of(dims));
+                result.add(shapeOf(shape));
             }
-            return new Result(result, out.parameters());
+            Result r = new Result(result, out.parameters());
+            memo.put(key, LayerMemo.Answer.of(r, Map.of()));
+            return r;
+        }
+
+        private static Shape shapeOf(List<Integer> shape) {
+            int[] dims = new int[shape.size()];
+            for (int i = 0; i < dims.length; i++) {
+                dims[i] = shape.get(i) == null ? Shape.N : shape.get(i);
+            }
+            return Shape.of(dims);
         }
 
         private void fail(String id, String message) {

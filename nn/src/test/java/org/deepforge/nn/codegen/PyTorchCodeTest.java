@@ -106,9 +106,12 @@ class PyTorchCodeTest {
         assertThat(result.shapes()).containsExactly(List.of(2, 24, 8, 8));
         assertThat(result.parameters()).isEqualTo(136 + 68 + 296 + 34 + 204 + 68);
 
-        assertThat(code).contains(
-                "        mixed = torch.cat([branch1x1, branch3x3, branch5x5, pool_proj], dim=1)\n",
-                "        return mixed\n");
+        // every intermediate is let go right after its last use (training reuses the memory); the input and
+        // what forward returns are kept
+        assertThat(code).contains("        branch3x3 = self.branch3x3(reduce3x3)\n        del reduce3x3\n",
+                "        mixed = torch.cat([branch1x1, branch3x3, branch5x5, pool_proj], dim=1)\n"
+                        + "        del branch1x1, branch3x3, branch5x5, pool_proj\n        return mixed\n");
+        assertThat(code).doesNotContain("del x", "del mixed");
         // each branch is written out before the next one starts
         assertThat(code).containsSubsequence(
                 "self.reduce3x3 = nn.Conv2d(16, 4, kernel_size=1)\n        self.branch3x3 = nn.Conv2d(4, 8",

@@ -49,6 +49,23 @@ class AnalysisJsonTest {
     }
 
     @Test
+    void withErrorsThereIsNoTotalOnlyAPartialSumThatSaysSo() throws Exception {
+        JsonNode arch = Arch.named("x").input("x", 8).then("fc", "Linear", "out_features", 4)
+                .then("bad", "Linear").json();
+        ArchitectureAnalysis analysis = new ShapeInference().analyze(arch);
+        assertThat(analysis.errors()).isNotEmpty();
+        assertThat(analysis.parameters()).isEmpty();
+        assertThat(analysis.partialParameters()).isEqualTo(8 * 4 + 4);
+        JsonNode json = analysis.toJson();
+        assertThat(json.get("parameters").isNull()).as(json.toString()).isTrue();
+        assertThat(json.get("partialParameters").asLong()).isEqualTo(36);
+
+        JsonNode fine = new ShapeInference().analyze(Arch.named("x").input("x", 8).then("fc", "Linear", "out_features", 4).json()).toJson();
+        assertThat(fine.get("parameters").asLong()).isEqualTo(36);
+        assertThat(fine.has("partialParameters")).isFalse();
+    }
+
+    @Test
     void catalogDefaultsApplyWhenTheUserLeavesAnArgumentOut() throws Exception {
         JsonNode catalog = Json.MAPPER.readTree("""
                 {"layers": [{"name": "Conv2d", "arguments": [

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.deepforge.model.Ids;
 import org.deepforge.model.Json;
+import org.deepforge.nn.codegen.CodeGenerationException;
 import org.deepforge.nn.codegen.PyTorchCode;
 import org.deepforge.nn.shapes.ArchitectureAnalysis;
 import org.deepforge.nn.shapes.ShapeInference;
@@ -53,10 +54,7 @@ public final class ArchitecturesApi {
         if (architecture == null) {
             throw StoreException.notFound("there is no architecture " + id + " on " + branch);
         }
-        ArchitectureAnalysis result = shapes.analyze(architecture);
-        if (!result.errors().isEmpty()) {
-            throw StoreException.badRequest("the architecture has errors; fix them first: " + result.errors().get(0).message());
-        }
+        code(shapes, architecture); // refuses (422) what the job would fail on: errors, no Output layer
         java.util.List<String> examples = new java.util.ArrayList<>();
         java.util.List<String> inputs = new java.util.ArrayList<>();
         new java.util.TreeMap<String, JsonNode>(toMap(architecture.path("layers"))).forEach((layerId, layer) -> {
@@ -112,27 +110,35 @@ public final class ArchitecturesApi {
     }
 
     public void analysis(Context ctx) throws Exception {
-        ctx.json(shapes.analyze(architecture(ctx)).toJson());
+        ctx.contentType("application/json").result(shapes.analyze(architecture(ctx)).toJsonBytes());
     }
 
-    /** Analysis of an architecture that is not saved yet (the editor asks while the user types). */
+    /**
+     * Analysis of an architecture that is not saved yet (the editor asks while the user types): written
+     * straight from the analysis; layers that did not change since an earlier analysis are not reworked.
+     */
     public void analyzeUnsaved(Context ctx) {
         ObjectNode body = Bodies.object(ctx);
-        ctx.json(shapes.analyze(body).toJson());
+        ctx.contentType("application/json").result(shapes.analyze(body).toJsonBytes());
     }
 
     public void code(Context ctx) throws Exception {
         JsonNode architecture = architecture(ctx);
+        String code = code(shapes, architecture);
         ctx.contentType("text/x-python; charset=utf-8");
         ctx.header("Content-Disposition", "inline; filename=\"" + PyTorchCode.className(architecture).toLowerCase() + ".py\"");
-        ctx.result(code(shapes, architecture));
+        ctx.result(code);
     }
 
-    /** The generated module with every inferred argument written out. */
+    /**
+     * The generated module with every inferred argument written out; an architecture that cannot become
+     * code throws {@link CodeGenerationException} (422) saying what to fix.
+     */
     public static String code(ShapeInference shapes, JsonNode architecture) {
         ArchitectureAnalysis result = shapes.analyze(architecture);
         if (!result.errors().isEmpty()) {
-            throw StoreException.badRequest("the architecture has errors; fix them first: " + result.errors().get(0).message());
+            throw new CodeGenerationException("the architecture has errors; fix them first: " + result.errors().get(0).message()
+                    + (result.errors().size() > 1 ? " (and " + (result.errors().size() - 1) + " more)" : ""));
         }
         Map<String, Map<String, JsonNode>> inferred = new HashMap<>();
         result.layers().forEach((id, info) -> inferred.put(id, info.inferred()));

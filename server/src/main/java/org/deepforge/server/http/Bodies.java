@@ -107,6 +107,35 @@ public final class Bodies {
 
     /** Refuses lone surrogates anywhere in a body (keys and strings): they are not text and cannot be stored as UTF-8. */
     private static void checkText(JsonNode node, String path) {
+        // spelling out every node's path cost as much as parsing the body: only for the message
+        if (!textIsValid(node)) {
+            checkTextAt(node, path);
+        }
+    }
+
+    private static boolean textIsValid(JsonNode node) {
+        if (node.isTextual()) {
+            return !Names.hasLoneSurrogate(node.textValue());
+        }
+        if (node.isObject()) {
+            for (var it = node.fields(); it.hasNext(); ) {
+                var field = it.next();
+                if (Names.hasLoneSurrogate(field.getKey()) || !textIsValid(field.getValue())) {
+                    return false;
+                }
+            }
+        } else if (node.isArray()) {
+            for (JsonNode child : node) {
+                if (!textIsValid(child)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Finds the bad text and says where; walks with the path spelled out, so only once a check failed. */
+    private static void checkTextAt(JsonNode node, String path) {
         if (node.isTextual()) {
             if (Names.hasLoneSurrogate(node.asText())) {
                 throw new BadRequest("the string at " + (path.isEmpty() ? "/" : path) + " holds a lone UTF-16 surrogate (an escape like "
@@ -125,7 +154,7 @@ public final class Bodies {
                 } else {
                     key = String.valueOf(index++);
                 }
-                checkText(child, path + "/" + key.replace("~", "~0").replace("/", "~1"));
+                checkTextAt(child, path + "/" + key.replace("~", "~0").replace("/", "~1"));
             }
         }
     }

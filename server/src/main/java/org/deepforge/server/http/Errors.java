@@ -32,6 +32,9 @@ public final class Errors {
                 }
             });
             write(ctx, status, body);
+        } else if (e instanceof org.deepforge.nn.ArchitectureException || e instanceof org.deepforge.nn.codegen.CodeGenerationException) {
+            // the request was well formed; the architecture in it (or named by it) cannot be used as it is
+            write(ctx, 422, body(e.getMessage()));
         } else if (e instanceof BadRequest b) {
             write(ctx, b.status(), body(b.getMessage()));
         } else if (e instanceof AuthException a) {
