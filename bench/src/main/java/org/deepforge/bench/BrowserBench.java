@@ -102,6 +102,9 @@ final class BrowserBench {
             options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--disable-dev-shm-usage", "--window-size=1280,800", "--user-data-dir=" + profile);
+            org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
+            logs.enable(org.openqa.selenium.logging.LogType.BROWSER, Level.ALL);
+            options.setCapability("goog:loggingPrefs", logs);
             java.util.logging.Logger.getLogger("org.openqa.selenium.devtools").setLevel(Level.SEVERE);
             driver = new ChromeDriver(service, options);
             driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
@@ -227,7 +230,19 @@ final class BrowserBench {
         return new Result(c, drawn, interactive, counts.get(0).intValue(), panFps, zoomFps, worst[0], counts.get(1).intValue());
     }
 
-    static double waitDrawn(ChromeDriver driver) {
+    static double waitDrawn(ChromeDriver driver) throws Exception {
+        try {
+            return drawn(driver);
+        } catch (org.openqa.selenium.ScriptTimeoutException e) {
+            Path png = Path.of("bench", "target", "browser-failed.png");
+            Files.createDirectories(png.getParent());
+            Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), png, StandardCopyOption.REPLACE_EXISTING);
+            driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().forEach(l -> System.out.println("console: " + l.getMessage()));
+            throw new IllegalStateException("nothing drawn at " + driver.getCurrentUrl() + "; screenshot " + png, e);
+        }
+    }
+
+    static double drawn(ChromeDriver driver) {
         return ((Number) driver.executeAsyncScript("""
                 const done = arguments[arguments.length - 1];
                 const wait = () => window.__bench && window.__bench.drawn !== null ? done(window.__bench.drawn) : setTimeout(wait, 5);
