@@ -7,6 +7,8 @@ export interface Viewport { x: number; y: number; zoom: number }
 
 /** Below this zoom a node's text (12–13 px) is smaller than about 8 px on screen. */
 export const MIN_READABLE_ZOOM = 0.6;
+/** How far out the editors go on their own to bring a new layer into view (types still readable, far view). */
+export const OVERVIEW_ZOOM = 0.25;
 
 /** The box around nodes at these top-left positions, each `size` big (or its own size). */
 export function boundsOf(positions: Iterable<Position & { width?: number; height?: number }>, size: { width: number; height: number }): Box | null {

@@ -34,13 +34,19 @@ let noWorker = false;
 /** Top-left positions of every node, ranks top to bottom (autoLayout), computed in the layout worker. */
 export function layoutInWorker(nodes: LayoutNode[], edges: LayoutEdge[], opts: LayoutRequest['opts'] = {}): Promise<Record<string, Position>> {
   const req: LayoutRequest = { id: ++next, nodes, edges, opts };
+  // performance marks for bench/run browser (and the browser's own profiler): when a layout was asked for and came back
+  performance.mark('graph-layout-start', { detail: { nodes: nodes.length } });
+  const done = (p: Record<string, Position>) => {
+    performance.mark('graph-layout-end', { detail: { nodes: nodes.length } });
+    return p;
+  };
   const w = noWorker ? null : theWorker();
   if (!w) {
     const r = answer(req);
-    return r.positions ? Promise.resolve(r.positions) : Promise.reject(new Error(r.error));
+    return r.positions ? Promise.resolve(done(r.positions)) : Promise.reject(new Error(r.error));
   }
   return new Promise((resolve, reject) => {
-    waiting.set(req.id, { resolve, reject });
+    waiting.set(req.id, { resolve: (p) => resolve(done(p)), reject });
     w.postMessage(req);
   });
 }

@@ -17,7 +17,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } fro
 import { api, errorMessage, type ModelView } from '../../api';
 import { ARCH_LAYOUT_OPTIONS, LAYER_SIZE } from '../../arch/layout';
 import { BIG_GRAPH, collapse, mergeBlocks, type Block } from '../../graph/blocks';
-import { boundsOf, fitViewport } from '../../graph/fit';
+import { boundsOf, fitViewport, MIN_READABLE_ZOOM, OVERVIEW_ZOOM } from '../../graph/fit';
 import { layoutInWorker } from '../../graph/layoutClient';
 import { BlockNodeView, sharedName, summariseKinds, type BlockFlowNode } from '../BlockNodeView';
 import {
@@ -219,7 +219,8 @@ function Editor({ project, archId, model, head, wb }: Props) {
     (prev: ArchNode[]): ArchNode[] => {
       if (!layout) return [];
       const before = new Map(prev.map((n) => [n.id, n]));
-      const select = selectNext.current && selectNext.current in arch.layers ? selectNext.current : undefined;
+      // a new layer is selected once it is drawn (after the layout has placed it)
+      const select = selectNext.current && selectNext.current in arch.layers && (moved.current[selectNext.current] ?? layout[selectNext.current]) ? selectNext.current : undefined;
       if (select) selectNext.current = undefined;
       const out: ArchNode[] = [];
       for (const id of shown.nodes) {
@@ -290,11 +291,11 @@ function Editor({ project, archId, model, head, wb }: Props) {
 
   // ---- zoom to fit: the whole graph when it is readable, else its width from the top (scroll for the rest)
   const zoomToFit = useCallback(
-    (duration = 200) => {
+    (duration = 200, minZoom = MIN_READABLE_ZOOM) => {
       const box = canvasRef.current?.getBoundingClientRect();
       const bounds = boundsOf(rf.getNodes().map((n) => n.position), LAYER_SIZE);
       if (!box || !bounds) return;
-      void rf.setViewport(fitViewport(bounds, box.width, box.height), { duration });
+      void rf.setViewport(fitViewport(bounds, box.width, box.height, { minZoom }), { duration });
     },
     [rf],
   );
@@ -307,11 +308,12 @@ function Editor({ project, archId, model, head, wb }: Props) {
   }, [nodes, zoomToFit]);
 
   // after a structure change, bring the layers back into view when some fell outside it
+  // (once the layout worker has placed every layer of the new structure)
   const lastKey = useRef(skey);
   useEffect(() => {
-    if (lastKey.current === skey) return;
-    lastKey.current = skey;
+    if (lastKey.current === skey || laying || nodes.length !== shown.nodes.length) return;
     const t = setTimeout(() => {
+      lastKey.current = skey; // here, not before: a render within the delay cancels this and schedules it again
       const box = canvasRef.current?.getBoundingClientRect();
       if (!box) return;
       const vp = rf.getViewport();
@@ -320,10 +322,11 @@ function Editor({ project, archId, model, head, wb }: Props) {
         const y = n.position.y * vp.zoom + vp.y;
         return x < 0 || y < 0 || x + LAYER_SIZE.width * vp.zoom > box.width || y + LAYER_SIZE.height * vp.zoom > box.height;
       });
-      if (outside) zoomToFit(150);
+      // a layer just added or connected comes into view; a small graph shows whole, as far out as an overview goes
+      if (outside) zoomToFit(150, OVERVIEW_ZOOM);
     }, 30);
     return () => clearTimeout(t);
-  }, [skey, layout, rf, zoomToFit]);
+  }, [skey, laying, nodes, shown, rf, zoomToFit]);
 
   const onNodesChange = useCallback((changes: NodeChange<ArchNode>[]) => {
     setNodes((nds) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), nds));

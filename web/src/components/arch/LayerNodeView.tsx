@@ -21,7 +21,7 @@ export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
 const spread = (i: number, n: number) => `${((i + 1) / (n + 1)) * 100}%`;
 
 /** Below this zoom the canvas shows less (level of detail): a layer's type only, connections without shapes. */
-export const FAR_ZOOM = 0.45;
+export const FAR_ZOOM = 0.35;
 /** True while the canvas is zoomed out past FAR_ZOOM; a component re-renders only when that flips. */
 export const useFar = () => useStore((s) => s.transform[2] < FAR_ZOOM);
 

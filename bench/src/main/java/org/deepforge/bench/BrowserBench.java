@@ -223,6 +223,16 @@ final class BrowserBench {
                 }
                 return [document.querySelectorAll('.react-flow__node').length, overlaps];""");
         if (screenshot) {
+            // where the time went (the last run): page, the model's arrival, the layout worker (marks the UI sets, if any)
+            System.out.println("  " + c.name() + ": " + js.executeScript("""
+                    const nav = performance.getEntriesByType('navigation')[0];
+                    const at = (t) => t === undefined ? '–' : Math.round(t) + ' ms';
+                    const res = (part) => performance.getEntriesByType('resource').find(r => r.name.includes(part));
+                    const mark = (name) => performance.getEntriesByName(name)[0];
+                    const model = res('/model'), layoutStart = mark('graph-layout-start'), layoutEnd = mark('graph-layout-end');
+                    return `DOMContentLoaded ${at(nav.domContentLoadedEventEnd)}, model received ${at(model && model.responseEnd)}`
+                      + ` (${model ? Math.round(model.decodedBodySize / 1024) : '–'} KiB), layout asked ${at(layoutStart && layoutStart.startTime)}`
+                      + ` done ${at(layoutEnd && layoutEnd.startTime)}`;"""));
             Path png = Path.of("bench", "target", "browser-" + c.name().replaceAll("[^A-Za-z0-9]+", "-") + ".png");
             Files.createDirectories(png.getParent());
             Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), png, StandardCopyOption.REPLACE_EXISTING);
