@@ -31,6 +31,9 @@ function theWorker(): Worker | null {
 }
 let noWorker = false;
 
+// start the worker as soon as an editor's code loads, so its script is loaded while the model and catalog arrive
+theWorker();
+
 /** Top-left positions of every node, ranks top to bottom (autoLayout), computed in the layout worker. */
 export function layoutInWorker(nodes: LayoutNode[], edges: LayoutEdge[], opts: LayoutRequest['opts'] = {}): Promise<Record<string, Position>> {
   const req: LayoutRequest = { id: ++next, nodes, edges, opts };
