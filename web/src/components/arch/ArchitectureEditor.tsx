@@ -15,7 +15,11 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { api, errorMessage, type ModelView } from '../../api';
-import { LAYER_SIZE, layoutArchitecture } from '../../arch/layout';
+import { ARCH_LAYOUT_OPTIONS, LAYER_SIZE } from '../../arch/layout';
+import { BIG_GRAPH, collapse, mergeBlocks, type Block } from '../../graph/blocks';
+import { boundsOf, fitViewport, MIN_READABLE_ZOOM, OVERVIEW_ZOOM } from '../../graph/fit';
+import { layoutInWorker } from '../../graph/layoutClient';
+import { BlockNodeView, sharedName, summariseKinds, type BlockFlowNode } from '../BlockNodeView';
 import {
   addLayerPatch,
   argumentPatch,
@@ -59,7 +63,8 @@ interface Props {
   wb: WorkbenchModel;
 }
 
-const NODE_TYPES = { layer: LayerNodeView };
+const NODE_TYPES = { layer: LayerNodeView, block: BlockNodeView };
+type ArchNode = LayerFlowNode | BlockFlowNode;
 const EDGE_TYPES = { arch: ArchEdgeView };
 const MERGES = new Set(['Concatenate', 'Add', 'Multiply', 'Mean']);
 
@@ -110,7 +115,7 @@ function Editor({ project, archId, model, head, wb }: Props) {
   const arch = useMemo(() => readArchitecture(entry), [entry]);
   const readOnly = wb.readOnly;
   const { applyChange } = wb;
-  const rf = useReactFlow<LayerFlowNode, ArchFlowEdge>();
+  const rf = useReactFlow<ArchNode, ArchFlowEdge>();
   const canvasRef = useRef<HTMLDivElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const archRef = useRef(arch);
@@ -174,22 +179,71 @@ function Editor({ project, archId, model, head, wb }: Props) {
     return m;
   }, [analysis]);
 
-  // ---- layout: once per structure change (or when asked), never per render
+  // ---- blocks (residual blocks, inception modules): a big architecture opens with them collapsed
   const skey = useMemo(() => structureKey(arch), [arch]);
-  const [layoutRun, setLayoutRun] = useState(0);
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const layout = useMemo(() => layoutArchitecture(archRef.current), [skey, layoutRun]);
+  const structure = useMemo(() => {
+    const a = archRef.current;
+    return { nodes: Object.keys(a.layers), edges: Object.values(a.connections).map((c) => ({ source: c.from.layer, target: c.to.layer })) };
+  }, [skey]);
+  const blocks = useMemo(() => mergeBlocks(structure.nodes, structure.edges), [structure]);
+  const blockById = useMemo(() => new Map(blocks.map((b) => [b.id, b])), [blocks]);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set(structure.nodes.length > BIG_GRAPH ? blocks.map((b) => b.id) : []));
+  const shown = useMemo(() => collapse(structure.nodes, structure.edges, blocks, collapsed), [structure, blocks, collapsed]);
+  const blockOf = useMemo(() => {
+    const m = new Map<string, Block>();
+    for (const b of blocks) for (const l of b.members) m.set(l, b);
+    return m;
+  }, [blocks]);
+  const expand = useCallback((id: string) => setCollapsed((c) => new Set([...c].filter((x) => x !== id))), []);
+
+  // ---- layout: in the layout worker, once per structure or folding change (or when asked), never per render
+  const [layoutRun, setLayoutRun] = useState(0);
+  const [layout, setLayout] = useState<Record<string, Position> | null>(null);
+  const [laying, setLaying] = useState(false);
+  useEffect(() => {
+    let stale = false;
+    setLaying(true);
+    layoutInWorker(shown.nodes.map((id) => ({ id, ...LAYER_SIZE })), shown.edges, ARCH_LAYOUT_OPTIONS).then(
+      (p) => {
+        if (stale) return;
+        setLayout(p);
+        setLaying(false);
+      },
+      (e) => !stale && toast(`Could not lay the architecture out: ${errorMessage(e)}`, 'error'),
+    );
+    return () => {
+      stale = true;
+    };
+  }, [shown, layoutRun]);
   /** Where the user dragged (or dropped) layers; kept until the next auto layout. */
   const moved = useRef<Record<string, Position>>({});
 
   // ---- canvas state follows the model
   const selectNext = useRef<string | undefined>(undefined);
   const build = useCallback(
-    (prev: LayerFlowNode[]): LayerFlowNode[] => {
+    (prev: ArchNode[]): ArchNode[] => {
+      if (!layout) return [];
       const before = new Map(prev.map((n) => [n.id, n]));
-      const select = selectNext.current && selectNext.current in arch.layers ? selectNext.current : undefined;
+      // a new layer is selected once it is drawn (after the layout has placed it)
+      const select = selectNext.current && selectNext.current in arch.layers && (moved.current[selectNext.current] ?? layout[selectNext.current]) ? selectNext.current : undefined;
       if (select) selectNext.current = undefined;
-      return Object.entries(arch.layers).map(([id, l]) => {
+      const out: ArchNode[] = [];
+      for (const id of shown.nodes) {
+        // a layer the layout has not placed yet (just added) waits for it rather than flashing at 0, 0
+        const position = moved.current[id] ?? layout[id];
+        if (!position) continue;
+        const old = before.get(id);
+        const block = blockById.get(id);
+        if (block) {
+          const data = blockData(block, arch, errorsByLayer, expand);
+          if (old && old.type === 'block' && old.position.x === position.x && old.position.y === position.y && old.data.summary === data.summary && old.data.error === data.error)
+            out.push(old);
+          else out.push({ ...(old ?? {}), id, type: 'block', position, data, selected: old?.selected ?? false, width: LAYER_SIZE.width, height: LAYER_SIZE.height } as BlockFlowNode);
+          continue;
+        }
+        const l = arch.layers[id];
+        if (!l) continue;
         const spec: LayerSpec | undefined = specs.get(l.type);
         const la = analysis?.layers?.[id];
         const data: LayerNodeData = {
@@ -203,40 +257,69 @@ function Editor({ project, archId, model, head, wb }: Props) {
           inputNames: spec?.inputNames ?? [],
           kind: nodeKind(l.type),
         };
-        const position = moved.current[id] ?? layout[id] ?? { x: 0, y: 0 };
-        const old = before.get(id);
         const selected = select ? id === select : (old?.selected ?? false);
-        if (old && sameData(old.data, data) && old.position.x === position.x && old.position.y === position.y && old.selected === selected) return old;
-        return { ...(old ?? {}), id, type: 'layer', position, data, selected, width: LAYER_SIZE.width, height: LAYER_SIZE.height };
-      });
+        if (old && old.type === 'layer' && sameData(old.data, data) && old.position.x === position.x && old.position.y === position.y && old.selected === selected) out.push(old);
+        else out.push({ ...(old ?? {}), id, type: 'layer', position, data, selected, width: LAYER_SIZE.width, height: LAYER_SIZE.height } as LayerFlowNode);
+      }
+      return out;
     },
-    [arch, specs, analysis, errorsByLayer, layout],
+    [arch, specs, analysis, errorsByLayer, layout, shown, blockById, expand],
   );
-  const [nodes, setNodes] = useState<LayerFlowNode[]>(() => build([]));
+  const [nodes, setNodes] = useState<ArchNode[]>(() => build([]));
   useEffect(() => setNodes(build), [build]);
 
   const [edges, setEdges] = useState<ArchFlowEdge[]>([]);
   useEffect(() => {
     setEdges((prev) => {
       const before = new Map(prev.map((e) => [e.id, e]));
-      return Object.entries(arch.connections).map(([id, c]) => {
-        const shape = analysis && id in (analysis.shapes ?? {}) ? formatShape(analysis.shapes[id]) : '';
-        const sourceHandle = `out-${c.from.output ?? 0}`;
-        const targetHandle = `in-${c.to.input ?? 0}`;
+      const out: ArchFlowEdge[] = [];
+      const folded = new Set<string>();
+      for (const [cid, c] of Object.entries(arch.connections)) {
+        const source = shown.shownAs(c.from.layer);
+        const target = shown.shownAs(c.to.layer);
+        if (source === target) continue; // inside a collapsed block
+        const intoBlock = target !== c.to.layer;
+        const outOfBlock = source !== c.from.layer;
+        // a connection to or from a collapsed block is drawn once per pair of nodes
+        const id = intoBlock || outOfBlock ? `${source}->${target}` : cid;
+        if (folded.has(id)) continue;
+        if (id !== cid) folded.add(id);
+        const shape = analysis && cid in (analysis.shapes ?? {}) ? formatShape(analysis.shapes[cid]) : '';
+        const sourceHandle = outOfBlock ? 'out' : `out-${c.from.output ?? 0}`;
+        const targetHandle = intoBlock ? 'in' : `in-${c.to.input ?? 0}`;
         const old = before.get(id);
-        if (old && old.source === c.from.layer && old.target === c.to.layer && old.sourceHandle === sourceHandle && old.targetHandle === targetHandle && old.data?.shape === shape)
-          return old;
-        return { ...(old ?? {}), id, type: 'arch', source: c.from.layer, target: c.to.layer, sourceHandle, targetHandle, data: { shape } };
-      });
+        if (old && old.source === source && old.target === target && old.sourceHandle === sourceHandle && old.targetHandle === targetHandle && old.data?.shape === shape) out.push(old);
+        else out.push({ ...(old ?? {}), id, type: 'arch', source, target, sourceHandle, targetHandle, data: { shape } });
+      }
+      return out;
     });
-  }, [arch, analysis]);
+  }, [arch, analysis, shown]);
+
+  // ---- zoom to fit: the whole graph when it is readable, else its width from the top (scroll for the rest)
+  const zoomToFit = useCallback(
+    (duration = 200, minZoom = MIN_READABLE_ZOOM) => {
+      const box = canvasRef.current?.getBoundingClientRect();
+      const bounds = boundsOf(rf.getNodes().map((n) => n.position), LAYER_SIZE);
+      if (!box || !bounds) return;
+      void rf.setViewport(fitViewport(bounds, box.width, box.height, { minZoom }), { duration });
+    },
+    [rf],
+  );
+  // fit once, when the first layout is drawn
+  const fitted = useRef(false);
+  useEffect(() => {
+    if (fitted.current || nodes.length === 0) return;
+    fitted.current = true;
+    zoomToFit(0);
+  }, [nodes, zoomToFit]);
 
   // after a structure change, bring the layers back into view when some fell outside it
+  // (once the layout worker has placed every layer of the new structure)
   const lastKey = useRef(skey);
   useEffect(() => {
-    if (lastKey.current === skey) return;
-    lastKey.current = skey;
+    if (lastKey.current === skey || laying || nodes.length !== shown.nodes.length) return;
     const t = setTimeout(() => {
+      lastKey.current = skey; // here, not before: a render within the delay cancels this and schedules it again
       const box = canvasRef.current?.getBoundingClientRect();
       if (!box) return;
       const vp = rf.getViewport();
@@ -245,12 +328,13 @@ function Editor({ project, archId, model, head, wb }: Props) {
         const y = n.position.y * vp.zoom + vp.y;
         return x < 0 || y < 0 || x + LAYER_SIZE.width * vp.zoom > box.width || y + LAYER_SIZE.height * vp.zoom > box.height;
       });
-      if (outside) void rf.fitView({ padding: 0.15, maxZoom: 1.1, duration: 150 });
+      // a layer just added or connected comes into view; a small graph shows whole, as far out as an overview goes
+      if (outside) zoomToFit(150, OVERVIEW_ZOOM);
     }, 30);
     return () => clearTimeout(t);
-  }, [skey, layout, rf]);
+  }, [skey, laying, nodes, shown, rf, zoomToFit]);
 
-  const onNodesChange = useCallback((changes: NodeChange<LayerFlowNode>[]) => {
+  const onNodesChange = useCallback((changes: NodeChange<ArchNode>[]) => {
     setNodes((nds) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), nds));
   }, []);
   const onEdgesChange = useCallback((changes: EdgeChange<ArchFlowEdge>[]) => {
@@ -327,26 +411,36 @@ function Editor({ project, archId, model, head, wb }: Props) {
     },
     [edit, archId, specs],
   );
-  const onNodeDragStop = useCallback((_: unknown, _node: LayerFlowNode, dragged: LayerFlowNode[]) => {
+  const onNodeDragStop = useCallback((_: unknown, _node: ArchNode, dragged: ArchNode[]) => {
     for (const n of dragged) moved.current[n.id] = { x: Math.round(n.position.x), y: Math.round(n.position.y) };
   }, []);
 
   const layoutAll = () => {
     moved.current = {};
     setLayoutRun((r) => r + 1);
-    setTimeout(() => void rf.fitView({ padding: 0.1, duration: 200 }), 60);
+    setTimeout(() => zoomToFit(), 60);
   };
+  const [showNext, setShowNext] = useState<string | null>(null);
   const showLayer = (id: string) => {
+    const b = blockOf.get(id);
+    if (b && collapsed.has(b.id)) expand(b.id); // a layer inside a collapsed block: open the block first
+    setShowNext(id);
+  };
+  useEffect(() => {
+    if (!showNext || !nodes.some((n) => n.id === showNext)) return;
+    const id = showNext;
+    setShowNext(null);
     setNodes((nds) => nds.map((n) => (n.selected === (n.id === id) ? n : { ...n, selected: n.id === id })));
     void rf.fitView({ nodes: [{ id }], maxZoom: 1.2, duration: 200 });
-  };
+  }, [showNext, nodes, rf]);
 
   // ---- keyboard: Delete, undo/redo, / searches the palette, Escape leaves insert mode
   useCanvasKeys({ undo, redo, deleteSelection, onEscape: () => setInsertOn(null) }, canvasRef, searchRef);
 
   // ---- inspector edits
   const selectedNodes = nodes.filter((n) => n.selected);
-  const one = selectedNodes.length === 1 ? selectedNodes[0].id : undefined;
+  const one = selectedNodes.length === 1 && selectedNodes[0].type === 'layer' ? selectedNodes[0].id : undefined;
+  const selectedBlock = selectedNodes.length === 1 ? blockOf.get(selectedNodes[0].id) : undefined;
   const selectedEdges = edges.filter((e) => e.selected);
   const oneEdge = selectedEdges.length === 1 && selectedNodes.length === 0 ? selectedEdges[0].id : undefined;
 
@@ -399,9 +493,30 @@ function Editor({ project, archId, model, head, wb }: Props) {
           <button className="secondary small" data-testid="arch-auto-layout" disabled={nodes.length === 0} onClick={layoutAll} title="Lay the layers out top-down again">
             Auto layout
           </button>
-          <button className="secondary small" data-testid="arch-zoom-fit" onClick={() => void rf.fitView({ padding: 0.1, duration: 200 })}>
+          <button className="secondary small" data-testid="arch-zoom-fit" onClick={() => zoomToFit()} title="Fit the width of the architecture at a readable size">
             Zoom to fit
           </button>
+          {blocks.length > 0 && (
+            <button
+              className="secondary small"
+              data-testid="arch-blocks-toggle"
+              data-collapsed={collapsed.size}
+              onClick={() => setCollapsed(collapsed.size > 0 ? new Set() : new Set(blocks.map((b) => b.id)))}
+              title="Residual blocks, inception modules and other blocks that end in a merge"
+            >
+              {collapsed.size > 0 ? `Expand all blocks (${collapsed.size})` : `Collapse blocks (${blocks.length})`}
+            </button>
+          )}
+          {selectedBlock && !collapsed.has(selectedBlock.id) && (
+            <button
+              className="secondary small"
+              data-testid="arch-block-collapse"
+              onClick={() => setCollapsed((c) => new Set([...c, selectedBlock.id]))}
+              title={`Fold the ${selectedBlock.members.length} layers of this block into one node`}
+            >
+              Collapse block
+            </button>
+          )}
           <button
             className="secondary small"
             data-testid="insert-layer"
@@ -422,8 +537,17 @@ function Editor({ project, archId, model, head, wb }: Props) {
           <span className="muted small-text">{arch.name ?? archId}</span>
           <ParameterTotal analysis={analysis} />
         </div>
-        <div className="canvas" data-testid="arch-canvas" ref={canvasRef} onDragOver={onDragOver} onDrop={onDrop}>
-          <ReactFlow<LayerFlowNode, ArchFlowEdge>
+        <div
+          className="canvas"
+          data-testid="arch-canvas"
+          data-graph-ready={layout && !laying ? 'true' : 'false'}
+          data-shown-nodes={nodes.length}
+          ref={canvasRef}
+          onDragOver={onDragOver}
+          onDrop={onDrop}
+        >
+          {!layout && <p className="canvas-hint muted" data-testid="arch-laying-out">Laying out {structure.nodes.length} layers…</p>}
+          <ReactFlow<ArchNode, ArchFlowEdge>
             nodes={nodes}
             edges={edges}
             nodeTypes={NODE_TYPES}
@@ -439,8 +563,7 @@ function Editor({ project, archId, model, head, wb }: Props) {
             nodesConnectable={!readOnly}
             edgesReconnectable={false}
             onlyRenderVisibleElements
-            fitView
-            fitViewOptions={{ padding: 0.1, maxZoom: 1.1 }}
+            panOnScroll
             minZoom={0.02}
             colorMode="system"
           >
@@ -500,4 +623,16 @@ function Editor({ project, archId, model, head, wb }: Props) {
 function describeConnection(a: Architecture, id: string, label: (id: string) => string): string {
   const c = a.connections[id];
   return c ? `${label(c.from.layer)} → ${label(c.to.layer)}` : id;
+}
+
+function blockData(b: Block, a: Architecture, errors: Map<string, string[]>, onExpand: (id: string) => void) {
+  const layers = b.members.map((m) => a.layers[m]).filter(Boolean);
+  const exit = a.layers[b.exit];
+  return {
+    label: sharedName(layers.map((l) => l.name ?? ''), exit?.name ?? exit?.type ?? b.exit),
+    count: `${b.members.length} layers`,
+    summary: summariseKinds(layers.map((l) => l.type)),
+    error: b.members.flatMap((m) => errors.get(m) ?? []).join('\n'),
+    onExpand,
+  };
 }

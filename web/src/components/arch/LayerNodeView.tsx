@@ -1,4 +1,4 @@
-import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { Handle, Position, useStore, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { formatCount } from '../../arch/model';
 
@@ -20,12 +20,18 @@ export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
 
 const spread = (i: number, n: number) => `${((i + 1) / (n + 1)) * 100}%`;
 
+/** Below this zoom the canvas shows less (level of detail): a layer's type only, connections without shapes. */
+export const FAR_ZOOM = 0.35;
+/** True while the canvas is zoomed out past FAR_ZOOM; a component re-renders only when that flips. */
+export const useFar = () => useStore((s) => s.transform[2] < FAR_ZOOM);
+
 /** One layer: type and name, output shape and parameters; inputs on top, outputs at the bottom. */
 export const LayerNodeView = memo(function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
   const { inputs, outputs, error } = data;
+  const far = useFar();
   return (
     <div
-      className={`arch-node arch-node-${data.kind}${selected ? ' selected' : ''}${error ? ' has-error' : ''}`}
+      className={`arch-node arch-node-${data.kind}${selected ? ' selected' : ''}${error ? ' has-error' : ''}${far ? ' far' : ''}`}
       data-testid="layer-node"
       data-layer-id={id}
       data-type={data.type}
@@ -46,10 +52,10 @@ export const LayerNodeView = memo(function LayerNodeView({ id, data, selected }:
       ))}
       <div className="arch-node-title">
         <span className="arch-node-type">{data.type}</span>
-        {data.name && <span className="arch-node-name"> {data.name}</span>}
+        {data.name && !far && <span className="arch-node-name"> {data.name}</span>}
       </div>
-      <div className="arch-node-id muted">{id}</div>
-      <div className="arch-node-meta">
+      {!far && <div className="arch-node-id muted">{id}</div>}
+      {!far && <div className="arch-node-meta">
         <span className="arch-node-shape" data-testid="layer-shape">
           {data.shape}
         </span>
@@ -58,8 +64,8 @@ export const LayerNodeView = memo(function LayerNodeView({ id, data, selected }:
             {compact(data.parameters)}
           </span>
         )}
-      </div>
-      {error && (
+      </div>}
+      {error && !far && (
         <div className="arch-node-error" data-testid="layer-error" role="alert">
           {error}
         </div>

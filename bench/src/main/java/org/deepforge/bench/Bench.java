@@ -68,6 +68,10 @@ public final class Bench {
             CrashBench.main(args);
             System.exit(0);
         }
+        if (args.length > 0 && args[0].equals("browser")) {
+            BrowserBench.main(args);
+            System.exit(0);
+        }
         if (args.length > 0 && args[0].equals("parse")) {
             ParseBench.main(args);
             System.exit(0);

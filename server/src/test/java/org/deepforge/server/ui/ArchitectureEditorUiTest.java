@@ -103,8 +103,9 @@ class ArchitectureEditorUiTest extends UiTestBase {
         }
         assertThat(architecture(project, arch).path("connections").size()).isEqualTo(5);
 
-        // the shapes on the connections and nodes
-        ui.click("arch-zoom-fit");
+        // the shapes on the connections and nodes, all in view (the canvas's own "fit view" control shows
+        // everything; "Zoom to fit" stays readable and would leave some below)
+        ui.clickSelector(".react-flow__controls-fitview");
         ui.until("the shapes on the connections", d -> Browser.texts(d, "edge-shape")
                 .containsAll(List.of("[N, 1, 28, 28]", "[N, 8, 26, 26]", "[N, 8, 13, 13]", "[N, 1352]", "[N, 10]")));
         ui.until("the Conv2d output shape on its node", d -> shapeOf(ui, conv).equals("[N, 8, 26, 26]"));
@@ -162,17 +163,22 @@ class ArchitectureEditorUiTest extends UiTestBase {
         ui.click("arch-import-submit");
         ui.until("the imported architecture open", Duration.ofSeconds(180), d -> d.findElements(testId("arch-import-dialog")).isEmpty()
                 && ui.path().matches(".*/architectures/[^/]+$"));
-        ui.until("60+ layer nodes", Duration.ofSeconds(30), d -> ui.rows("layer-node").size() >= 60);
+        // laid out: 60+ layers placed (the canvas draws those in view)
+        ui.until("60+ layers laid out", Duration.ofSeconds(30), d -> "true".equals(ui.attributeOf("[data-testid='arch-canvas']", "data-graph-ready"))
+                && Integer.parseInt(ui.attributeOf("[data-testid='arch-canvas']", "data-shown-nodes")) >= 60);
         ui.until("the total parameters of resnet18", Duration.ofSeconds(60),
                 d -> d.findElement(testId("arch-total-params")).getText().contains("11,689,512"));
         ui.click("arch-zoom-fit");
-        Thread.sleep(400);
+        // zoom to fit keeps the layers readable: the width fits, the rest is a scroll away
+        ui.until("a readable zoom", d -> Double.parseDouble(((String) ((JavascriptExecutor) ui.driver).executeScript(
+                "return document.querySelector('.react-flow__viewport').style.transform;")).replaceAll(".*scale\\(([^)]+)\\).*", "$1")) >= 0.6);
+        ui.until("layers in view", d -> ui.rows("layer-node").size() >= 3);
         // laid out: no two nodes overlap (the first 30 against all; sub-pixel boxes, as drawn at this zoom)
         @SuppressWarnings("unchecked")
         List<List<Number>> boxes = (List<List<Number>>) ((JavascriptExecutor) ui.driver).executeScript(
                 "return [...document.querySelectorAll(\"[data-testid='layer-node']\")].map(n => {"
                         + " const r = n.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; });");
-        assertThat(boxes.size()).isGreaterThanOrEqualTo(60);
+        assertThat(boxes.size()).isGreaterThanOrEqualTo(3);
         for (int i = 0; i < Math.min(boxes.size(), 30); i++) {
             for (int j = i + 1; j < boxes.size(); j++) {
                 double[] a = box(boxes.get(i));
@@ -182,7 +188,7 @@ class ArchitectureEditorUiTest extends UiTestBase {
             }
         }
         assertThat(boxes.get(0).get(2).doubleValue()).isGreaterThan(0);
-        assertThat(ui.rows("arch-edge").size()).isGreaterThanOrEqualTo(60);
+        assertThat(ui.rows("arch-edge").size()).isGreaterThanOrEqualTo(2);
     }
 
     static double[] box(List<Number> r) {
