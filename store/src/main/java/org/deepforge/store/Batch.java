@@ -38,11 +38,11 @@ final class Batch implements AutoCloseable {
         this.packDir = objects.getPackDirectory().toPath();
     }
 
-    /** Writes a commit whose tree is {@code baseTree} (null: empty) with {@code changes}; returns (commit, tree). */
-    ObjectId[] commit(List<ObjectId> parents, ObjectId baseTree, Map<String, byte[]> changes, Author author, String message)
-            throws IOException {
+    /** Writes a commit whose tree is {@code baseTree} (null: empty) with {@code changes}, dated {@code when}; returns (commit, tree). */
+    ObjectId[] commit(List<ObjectId> parents, ObjectId baseTree, Map<String, byte[]> changes, Author author, String message,
+                      java.time.Instant when) throws IOException {
         ObjectId tree = trees.write(reader, inserter, baseTree, changes);
-        PersonIdent who = new PersonIdent(author.name(), author.email());
+        PersonIdent who = new PersonIdent(author.name(), author.email(), when, java.time.ZoneOffset.UTC);
         CommitBuilder commit = new CommitBuilder();
         commit.setTreeId(tree);
         commit.setParentIds(parents);

@@ -30,6 +30,7 @@ import org.deepforge.model.InvalidModelException;
 import org.deepforge.model.Json;
 import org.deepforge.model.ModelView;
 import org.deepforge.store.merge.Conflict;
+import org.deepforge.store.history.CommitMessages;
 import org.deepforge.store.merge.ModelMerger;
 import org.deepforge.store.tree.TreeCodec;
 import org.eclipse.jgit.lib.Constants;
@@ -54,6 +55,8 @@ public final class ProjectStore implements AutoCloseable {
     private final Map<String, ProjectRepo> open = new ConcurrentHashMap<>();
     private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
     private volatile ModelHook hook = ModelHook.NONE;
+    /** Dates commits; a test or a replay tool may set another (history groups edits by these dates). */
+    private volatile java.time.Clock clock = java.time.Clock.systemUTC();
     /** Background housekeeping (packing loose objects), one task at a time. */
     private volatile boolean closing;
     private final ExecutorService maintenance = Executors.newSingleThreadExecutor(r -> {
@@ -74,6 +77,11 @@ public final class ProjectStore implements AutoCloseable {
     /** Installs the domain rules run on every model before it is committed (one hook; set at wiring time). */
     public void setHook(ModelHook hook) {
         this.hook = hook;
+    }
+
+    /** Sets the clock that dates new commits (set at wiring time, or by tests that script a session). */
+    public void setClock(java.time.Clock clock) {
+        this.clock = clock;
     }
 
     public void addListener(StoreListener listener) {
@@ -104,7 +112,7 @@ public final class ProjectStore implements AutoCloseable {
         ObjectId commit;
         try (Batch writer = repo.batch()) {
             commit = writer.commit(List.of(), null, TreeCodec.files(model), author,
-                    "Create project " + model.path("project").path("name").asText())[0];
+                    "Create project " + model.path("project").path("name").asText(), clock.instant())[0];
             writer.flushDurably();
         }
         repo.updateRef(Constants.R_HEADS + DEFAULT_BRANCH, Optional.empty(), commit, "create project", false);
@@ -228,7 +236,8 @@ public final class ProjectStore implements AutoCloseable {
     }
 
     /** One staged commit of a batch: who asked, and what it changed. */
-    private record Staged(Pending pending, ObjectId parent, ObjectId commit, JsonNode before, JsonNode after, boolean rebased) {}
+    private record Staged(Pending pending, ObjectId parent, ObjectId commit, JsonNode before, JsonNode after, boolean rebased,
+                          String message) {}
 
     /** Commits a batch of change sets in order on {@code branch}; caller holds the branch lock. */
     private void writeBatch(ProjectRepo repo, String branch, List<Pending> batch) throws IOException {
@@ -253,9 +262,10 @@ public final class ProjectStore implements AutoCloseable {
                         p.result.complete(new ChangeResult(head.name(), rebased, false));
                         continue;
                     }
+                    String message = CommitMessages.forEdit(p.message, headModel, result);
                     ObjectId[] written = writer.commit(List.of(head), tree, TreeCodec.changedFiles(headModel, result),
-                            p.change.author(), p.message);
-                    staged.add(new Staged(p, head, written[0], headModel, result, rebased));
+                            p.change.author(), message, clock.instant());
+                    staged.add(new Staged(p, head, written[0], headModel, result, rebased, message));
                     head = written[0];
                     tree = written[1];
                     headModel = result;
@@ -277,7 +287,7 @@ public final class ProjectStore implements AutoCloseable {
         for (Staged s : staged) {
             repo.remember(s.commit(), s.after());
             s.pending().result.complete(new ChangeResult(s.commit().name(), s.rebased(), true));
-            announce(repo.id, branch, s.parent(), s.commit(), s.before(), s.after(), s.pending().change.author(), s.pending().message);
+            announce(repo.id, branch, s.parent(), s.commit(), s.before(), s.after(), s.pending().change.author(), s.message());
         }
     }
 
@@ -294,7 +304,7 @@ public final class ProjectStore implements AutoCloseable {
         ModelMerger.Result merge = ModelMerger.merge(baseModel, headModel, edited, hook::derived);
         if (!merge.clean()) {
             Conflict first = merge.conflicts().get(0);
-            throw conflictAt(first.path(), first.ours(), first.path()
+            throw conflictAt(first.path(), first.ours(), new org.deepforge.store.history.ModelNames(headModel, edited).label(first.path())
                     + " was changed by someone else since your version; reload it and reapply your edit");
         }
         PatchApplier.checkTestsAgainst(headModel, ops);
@@ -312,7 +322,8 @@ public final class ProjectStore implements AutoCloseable {
         ObjectId commit;
         repo.maintenance().readLock().lock();
         try (Batch writer = repo.batch()) {
-            commit = writer.commit(parents, repo.parseCommit(head).getTree(), TreeCodec.changedFiles(before, after), author, message)[0];
+            commit = writer.commit(parents, repo.parseCommit(head).getTree(), TreeCodec.changedFiles(before, after), author, message,
+                    clock.instant())[0];
             writer.flushDurably();
             repo.updateRef(Constants.R_HEADS + branch, Optional.of(head), commit, "deepforge: " + firstLine(message), false);
         } finally {

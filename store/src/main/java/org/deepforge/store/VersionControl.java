@@ -14,6 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.deepforge.model.Json;
 import org.deepforge.model.ModelView;
+import org.deepforge.store.history.ChangeDescriber;
+import org.deepforge.store.history.CodeDiff;
+import org.deepforge.store.history.ModelNames;
 import org.deepforge.store.merge.Conflict;
 import org.deepforge.store.merge.ModelMerger;
 import org.eclipse.jgit.lib.Constants;
@@ -170,7 +173,7 @@ public final class VersionControl {
         return new Page(List.copyOf(commits), Optional.empty());
     }
 
-    private static CommitInfo info(ProjectRepo repo, RevCommit c) throws IOException {
+    static CommitInfo info(ProjectRepo repo, RevCommit c) throws IOException {
         List<String> parents = new ArrayList<>();
         for (RevCommit p : c.getParents()) {
             parents.add(p.name());
@@ -252,13 +255,51 @@ public final class VersionControl {
             };
             changes.add(new ModelDiff.FieldChange(kind, path, before, op.path("value")));
         }
-        return new ModelDiff(a.commit(), b.commit(), List.copyOf(entities), List.copyOf(changes));
+        List<ChangeDescriber.Change> named = new ArrayList<>();
+        for (ChangeDescriber.Change c : ChangeDescriber.describe(a.model(), b.model())) {
+            if (!c.kind().equals("code")) {
+                named.add(c);
+            }
+        }
+        List<ModelDiff.Code> code = new ArrayList<>();
+        for (String kind : List.of(ModelView.OPERATIONS, ModelView.UTILS)) {
+            java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+            a.model().path(kind).fieldNames().forEachRemaining(keys::add);
+            b.model().path(kind).fieldNames().forEachRemaining(keys::add);
+            for (String k : keys) {
+                JsonNode x = a.model().path(kind).path(k).path("code");
+                JsonNode y = b.model().path(kind).path(k).path("code");
+                if (x.equals(y)) {
+                    continue;
+                }
+                CodeDiff.Result d = CodeDiff.of(x.asText(""), y.asText(""));
+                String status = x.isMissingNode() ? "added" : y.isMissingNode() ? "removed" : "modified";
+                code.add(new ModelDiff.Code("/" + kind + "/" + ModelMerger.escape(k) + "/code",
+                        kind.equals(ModelView.UTILS) ? "utils/" + k : k, status, d.added(), d.removed(), d.hunks()));
+            }
+        }
+        return new ModelDiff(a.commit(), b.commit(), List.copyOf(entities), List.copyOf(changes), List.copyOf(named), List.copyOf(code));
     }
 
     // ---- merge and revert -----------------------------------------------------------------------
 
+    /**
+     * A person's choice for one conflicting field of a merge: take one side ({@code take} is "ours" — the branch
+     * merged into — or "theirs" — the branch merged from) or give the value itself (e.g. code merged line by line).
+     */
+    public record Resolution(String path, Optional<String> take, Optional<JsonNode> value) {}
+
     /** Merges branch {@code from} into branch {@code into} with a merge commit; nothing is written on conflict. */
     public Outcome merge(String project, String from, String into, Author author, String message) throws IOException {
+        return merge(project, from, into, author, message, List.of());
+    }
+
+    /**
+     * Like {@link #merge(String, String, String, Author, String)}, with the person's choices for conflicting
+     * fields; conflicts still unresolved are a 409 listing them, and nothing is written.
+     */
+    public Outcome merge(String project, String from, String into, Author author, String message, List<Resolution> resolutions)
+            throws IOException {
         ProjectRepo repo = store.repo(project);
         ObjectId source = repo.requireBranch(from);
         ReentrantLock lock = repo.branchLock(into);
@@ -280,13 +321,44 @@ public final class VersionControl {
                 return new Outcome(head.name(), true);
             }
             JsonNode ours = repo.modelAt(head).model();
-            ModelMerger.Result result = ModelMerger.merge(repo.modelAt(base).model(), ours, repo.modelAt(source).model(),
-                    store.hook()::derived);
+            JsonNode baseModel = repo.modelAt(base).model();
+            JsonNode theirs = repo.modelAt(source).model();
+            ModelMerger.Result first = ModelMerger.merge(baseModel, ours, theirs, store.hook()::derived);
+            java.util.Map<String, JsonNode> chosen = new java.util.LinkedHashMap<>();
+            List<String> notes = new ArrayList<>();
+            ModelNames names = new ModelNames(ours, theirs);
+            for (Conflict c : first.conflicts()) {
+                for (Resolution r : resolutions) {
+                    if (!r.path().equals(c.path())) {
+                        continue;
+                    }
+                    JsonNode value;
+                    String how;
+                    if (r.value().isPresent()) {
+                        value = r.value().get();
+                        how = "merged by hand";
+                    } else if (r.take().filter("ours"::equals).isPresent()) {
+                        value = c.ours();
+                        how = "kept " + into + "'s " + ChangeDescriber.show(c.ours());
+                    } else if (r.take().filter("theirs"::equals).isPresent()) {
+                        value = c.theirs();
+                        how = "took " + from + "'s " + ChangeDescriber.show(c.theirs());
+                    } else {
+                        throw StoreException.badRequest("the resolution of " + names.label(c.path())
+                                + " needs \"take\": \"ours\" or \"theirs\", or a \"value\"");
+                    }
+                    chosen.put(c.path(), value);
+                    notes.add(names.label(c.path()) + ": " + how);
+                }
+            }
+            ModelMerger.Result result = chosen.isEmpty() ? first
+                    : ModelMerger.merge(baseModel, ours, theirs, store.hook()::derived, chosen);
             if (!result.clean()) {
-                throw conflicts("merging \"" + from + "\" into \"" + into + "\"", result.conflicts());
+                throw conflicts("merging \"" + from + "\" into \"" + into + "\"", result.conflicts(), ours, theirs, into, from);
             }
             ProjectStore.validate(result.merged());
-            String text = ProjectStore.message(message, "Merge branch '" + from + "' into " + into);
+            String text = ProjectStore.message(message, "Merge branch '" + from + "' into " + into
+                    + (notes.isEmpty() ? "" : "\n\nResolved conflicts:\n- " + String.join("\n- ", notes)));
             ObjectId commit = store.commit(repo, into, head, List.of(head, source), ours, result.merged(), author, text);
             return new Outcome(commit.name(), false);
         } finally {
@@ -309,7 +381,8 @@ public final class VersionControl {
             ModelMerger.Result result = ModelMerger.merge(repo.modelAt(target).model(), ours,
                     repo.modelAt(target.getParent(0)).model(), store.hook()::derived);
             if (!result.clean()) {
-                throw conflicts("reverting " + target.abbreviate(8).name(), result.conflicts());
+                throw conflicts("reverting " + target.abbreviate(8).name(), result.conflicts(), ours,
+                        repo.modelAt(target.getParent(0)).model(), branch, "before " + target.abbreviate(8).name());
             }
             if (result.merged().equals(ours)) {
                 return new Outcome(head.name(), true);
@@ -323,12 +396,42 @@ public final class VersionControl {
         }
     }
 
-    private static StoreException conflicts(String what, List<Conflict> conflicts) {
+    /**
+     * A 409 whose detail lists each conflict with its label in users' names ("Train and score ▸ Train ▸
+     * epochs"), the operation and field it is about, which side is which, and code conflicts line by line.
+     */
+    private static StoreException conflicts(String what, List<Conflict> conflicts, JsonNode ours, JsonNode theirs,
+                                            String oursName, String theirsName) {
+        ModelNames names = new ModelNames(ours, theirs);
         var detail = Json.MAPPER.createObjectNode();
+        detail.put("ours", oursName).put("theirs", theirsName);
         var list = detail.putArray("conflicts");
-        conflicts.forEach(c -> list.add(c.toJson()));
+        for (Conflict c : conflicts) {
+            var o = c.toJson();
+            o.put("label", names.label(c.path()));
+            List<String> t = ModelNames.tokens(c.path());
+            o.put("field", t.isEmpty() ? "" : t.get(t.size() - 1));
+            if (t.size() >= 4 && t.get(0).equals(ModelView.PIPELINES) && t.get(2).equals("nodes")) {
+                JsonNode node = ours.path(ModelView.PIPELINES).path(t.get(1)).path("nodes").path(t.get(3));
+                if (node.isMissingNode()) {
+                    node = theirs.path(ModelView.PIPELINES).path(t.get(1)).path("nodes").path(t.get(3));
+                }
+                if (node.has("operation")) {
+                    o.put("operation", node.path("operation").asText());
+                }
+                o.put("pipeline", names.pipeline(t.get(1)));
+            } else if (t.size() >= 2 && (t.get(0).equals(ModelView.OPERATIONS))) {
+                o.put("operation", t.get(1));
+            }
+            boolean text = (c.ours().isTextual() || c.ours().isMissingNode()) && (c.theirs().isTextual() || c.theirs().isMissingNode())
+                    && (c.ours().asText("").contains("\n") || c.theirs().asText("").contains("\n"));
+            if (text) {
+                o.set("chunks", ModelMerger.lineChunks(c.base().asText(""), c.ours().asText(""), c.theirs().asText("")));
+            }
+            list.add(o);
+        }
         return new StoreException(StoreException.Kind.CONFLICT, what + " conflicts at " + conflicts.size()
-                + (conflicts.size() == 1 ? " place" : " places") + " (first: " + conflicts.get(0).path()
+                + (conflicts.size() == 1 ? " place" : " places") + " (first: " + names.label(conflicts.get(0).path())
                 + "); nothing was changed", detail);
     }
 

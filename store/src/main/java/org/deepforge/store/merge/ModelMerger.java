@@ -46,13 +46,24 @@ public final class ModelMerger {
      * conflict (ours is kept): they are recomputed from the merged model afterwards.
      */
     public static Result merge(JsonNode base, JsonNode ours, JsonNode theirs, Predicate<String> derived) {
+        return merge(base, ours, theirs, derived, java.util.Map.of());
+    }
+
+    /**
+     * Like {@link #merge(JsonNode, JsonNode, JsonNode, Predicate)}, with the user's choice for conflicting
+     * fields: where a conflict's path is a key of {@code resolved}, its value is taken (a missing node removes
+     * the field) and the conflict is gone. Choices for paths that do not conflict are not used.
+     */
+    public static Result merge(JsonNode base, JsonNode ours, JsonNode theirs, Predicate<String> derived,
+                               java.util.Map<String, JsonNode> resolved) {
         List<Conflict> conflicts = new ArrayList<>();
-        JsonNode merged = merge("", orMissing(base), orMissing(ours), orMissing(theirs), conflicts, derived);
+        JsonNode merged = merge("", orMissing(base), orMissing(ours), orMissing(theirs), conflicts,
+                path -> derived.test(path), resolved);
         return new Result(conflicts.isEmpty() ? merged : MissingNode.getInstance(), List.copyOf(conflicts));
     }
 
     private static JsonNode merge(String path, JsonNode base, JsonNode ours, JsonNode theirs, List<Conflict> conflicts,
-                                  Predicate<String> derived) {
+                                  Predicate<String> derived, java.util.Map<String, JsonNode> resolved) {
         if (Objects.equals(ours, theirs)) {
             return ours;
         }
@@ -68,7 +79,8 @@ public final class ModelMerger {
             ours.fieldNames().forEachRemaining(keys::add);
             theirs.fieldNames().forEachRemaining(keys::add);
             for (String key : keys) {
-                JsonNode value = merge(path + "/" + escape(key), base.path(key), ours.path(key), theirs.path(key), conflicts, derived);
+                JsonNode value = merge(path + "/" + escape(key), base.path(key), ours.path(key), theirs.path(key), conflicts, derived,
+                        resolved);
                 if (!value.isMissingNode()) {
                     out.set(key, value);
                 }
@@ -81,6 +93,9 @@ public final class ModelMerger {
             if (text != null) {
                 return TextNode.valueOf(text);
             }
+        }
+        if (resolved.containsKey(path)) {
+            return resolved.get(path);
         }
         if (!derived.test(path)) {
             conflicts.add(new Conflict(path, base, ours, theirs));
@@ -102,6 +117,43 @@ public final class ModelMerger {
             throw new UncheckedIOException(e);
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The line-level picture of a text conflict, for a person to resolve line by line: runs of lines both
+     * sides agree on ({@code {"same": [...]}}) and conflicting runs ({@code {"base": [...], "ours": [...],
+     * "theirs": [...]}}). Each line keeps its newline, so joining the chosen lines gives the text back.
+     */
+    public static com.fasterxml.jackson.databind.node.ArrayNode lineChunks(String base, String ours, String theirs) {
+        RawText[] texts = {text(base), text(ours), text(theirs)};
+        MergeResult<RawText> result = new MergeAlgorithm().merge(RawTextComparator.DEFAULT, texts[0], texts[1], texts[2]);
+        var out = Json.MAPPER.createArrayNode();
+        ObjectNode current = null;
+        for (org.eclipse.jgit.merge.MergeChunk chunk : result) {
+            RawText seq = texts[chunk.getSequenceIndex()];
+            var lines = Json.MAPPER.createArrayNode();
+            for (int i = chunk.getBegin(); i < chunk.getEnd(); i++) {
+                lines.add(seq.getString(i, i + 1, false));
+            }
+            if (chunk.getConflictState() == org.eclipse.jgit.merge.MergeChunk.ConflictState.NO_CONFLICT) {
+                current = null;
+                out.addObject().set("same", lines);
+                continue;
+            }
+            if (chunk.getConflictState() == org.eclipse.jgit.merge.MergeChunk.ConflictState.FIRST_CONFLICTING_RANGE || current == null) {
+                current = out.addObject();
+                current.putArray("base");
+                current.putArray("ours");
+                current.putArray("theirs");
+            }
+            String side = switch (chunk.getSequenceIndex()) {
+                case 0 -> "base";
+                case 1 -> "ours";
+                default -> "theirs";
+            };
+            ((com.fasterxml.jackson.databind.node.ArrayNode) current.get(side)).addAll(lines);
+        }
+        return out;
     }
 
     private static RawText text(String s) {
