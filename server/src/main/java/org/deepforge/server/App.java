@@ -193,7 +193,7 @@ public final class App implements AutoCloseable {
                 return Optional.empty();
             }
         });
-        routes = Routes.table(new ProjectsApi(store, bundles, authz, builtins, artifactData), new ModelApi(store), new HistoryApi(vc),
+        routes = Routes.table(new ProjectsApi(store, bundles, authz, builtins, artifactData), new ModelApi(store), new HistoryApi(vc, new org.deepforge.store.Notebook(store)),
                 new AccountApi(authz, audit, new LoginLimiter(java.time.Clock.systemUTC()), config.signup()),
                 new AdminApi(authz, audit), new MembersApi(authz, audit), new OperationsApi(operations, builtins), executionsApi, artifactsApi,
                 architecturesApi, examplesApi, new SecretsApi(secrets));
@@ -305,6 +305,11 @@ public final class App implements AutoCloseable {
 
     public CollabHub hub() {
         return hub;
+    }
+
+    /** The project store (embedding and tests, e.g. to date commits with a scripted clock). */
+    public ProjectStore store() {
+        return store;
     }
 
     @Override

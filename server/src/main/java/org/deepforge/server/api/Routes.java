@@ -65,6 +65,8 @@ public final class Routes {
                 new Route(POST, p + "/tags", PROJECT_WRITE, history::createTag),
                 new Route(DELETE, p + "/tags/{tag}", PROJECT_WRITE, history::deleteTag),
                 new Route(GET, p + "/commits", PROJECT_READ, history::commits),
+                new Route(GET, p + "/history", PROJECT_READ, history::history),
+                new Route(POST, p + "/branches/{branch}/checkpoint", PROJECT_WRITE, history::checkpoint),
                 new Route(GET, p + "/diff", PROJECT_READ, history::diff),
                 new Route(POST, p + "/merge", PROJECT_WRITE, history::merge),
                 new Route(POST, p + "/revert", PROJECT_WRITE, history::revert),
@@ -101,6 +103,7 @@ public final class Routes {
                 new Route(GET, "/api/v1/executions/{execution}/jobs/{job}/plots", PROJECT_READ, executions::plots, executions::projectOf),
                 new Route(POST, "/api/v1/executions/{execution}/cancel", PROJECT_WRITE, executions::cancel, executions::projectOf),
                 new Route(POST, "/api/v1/executions/{execution}/rerun", PROJECT_WRITE, executions::rerun, executions::projectOf),
+                new Route(GET, "/api/v1/executions/{execution}/since", PROJECT_READ, executions::since, executions::projectOf),
 
                 new Route(GET, p + "/artifacts", PROJECT_READ, artifacts::list),
                 new Route(POST, p + "/branches/{branch}/artifacts", PROJECT_WRITE, artifacts::upload),

@@ -231,6 +231,8 @@ class AuthorisationMatrixTest {
         put(m, "DELETE /api/v1/projects/{project}/tags/{tag}", pp + "/tags/nosuchtag");
         put(m, "GET /api/v1/projects/{project}/commits", pp + "/commits");
         put(m, "GET /api/v1/projects/{project}/diff", pp + "/diff");
+        put(m, "GET /api/v1/projects/{project}/history", pp + "/history");
+        put(m, "POST /api/v1/projects/{project}/branches/{branch}/checkpoint", pp + "/branches/main/checkpoint");
         put(m, "POST /api/v1/projects/{project}/merge", pp + "/merge");
         put(m, "POST /api/v1/projects/{project}/revert", pp + "/revert");
         put(m, "GET /api/v1/catalog/operations", "/api/v1/catalog/operations");
@@ -265,6 +267,7 @@ class AuthorisationMatrixTest {
         put(m, "GET /api/v1/executions/{execution}/jobs/{job}/plots", e + "/jobs/make/plots");
         put(m, "POST /api/v1/executions/{execution}/cancel", e + "/cancel");
         put(m, "POST /api/v1/executions/{execution}/rerun", e + "/rerun");
+        put(m, "GET /api/v1/executions/{execution}/since", e + "/since");
         put(m, "GET /api/v1/projects/{project}/artifacts", pp + "/artifacts");
         put(m, "POST /api/v1/projects/{project}/branches/{branch}/artifacts", pp + "/branches/main/artifacts");
         put(m, "DELETE /api/v1/projects/{project}/branches/{branch}/artifacts/{artifact}", pp + "/branches/main/artifacts/nosuchartifact");
