@@ -52,10 +52,54 @@ export interface ModelView {
   [extra: string]: Json;
 }
 export interface ModelResponse { ref: string; commit: string; model: ModelView }
-export interface DiffEntity { kind: string; id: string; status: 'added' | 'removed' | 'modified' }
+export interface DiffEntity { kind: string; id: string; status: 'added' | 'removed' | 'modified'; name?: string }
 export interface DiffChange { op: 'add' | 'remove' | 'replace'; path: string; from?: Json; to?: Json }
-export interface Diff { from: string; to: string; entities: DiffEntity[]; changes: DiffChange[] }
-export interface Conflict { path: string; base?: Json; ours?: Json; theirs?: Json }
+/** One change said in users' names ("Train and score ▸ Train ▸ epochs: 10 → 12"). */
+export interface NamedChange { kind: 'add' | 'remove' | 'change' | 'move'; path: string; label: string; text: string; from?: Json; to?: Json }
+export interface CodeLine { type: ' ' | '+' | '-'; text: string; old?: number; new?: number }
+export interface CodeHunk { oldStart: number; oldCount: number; newStart: number; newCount: number; lines: CodeLine[] }
+/** The code of an operation or utility module, as changed lines. */
+export interface CodeChange { path: string; label: string; status: 'added' | 'removed' | 'modified'; added: number; removed: number; hunks: CodeHunk[] }
+export interface Diff { from: string; to: string; entities: DiffEntity[]; changes: DiffChange[]; named?: NamedChange[]; code?: CodeChange[] }
+/** A run of lines of a code conflict: agreed on (`same`), or differing (`ours`/`theirs`, each line with its newline). */
+export interface ConflictChunk { same?: string[]; base?: string[]; ours?: string[]; theirs?: string[] }
+export interface Conflict {
+  path: string;
+  base?: Json;
+  ours?: Json;
+  theirs?: Json;
+  /** Where, in users' names: "Train and score ▸ Train ▸ epochs". */
+  label?: string;
+  field?: string;
+  operation?: string;
+  pipeline?: string;
+  /** Code conflicts, line by line. */
+  chunks?: ConflictChunk[];
+}
+/** A person's choice for one conflict of a merge. */
+export type Resolution = { path: string; take: 'ours' | 'theirs' } | { path: string; value: Json };
+/** One entry of the notebook history: a person's consecutive edits, a checkpoint, a merge, … */
+export interface HistoryEntry {
+  kind: 'edits' | 'checkpoint' | 'merge' | 'revert' | 'created';
+  title: string;
+  changes: string[];
+  moreChanges: number;
+  author: { name: string; email: string };
+  start: string;
+  end: string;
+  from: string | null;
+  to: string;
+  commits: Commit[];
+}
+export interface HistoryPage { entries: HistoryEntry[]; next: string | null }
+/** A commit an execution can run again with. */
+export interface RunVersion { commit: string; short: string; message?: string; author?: string; time?: string; branch?: string }
+/** GET /executions/{id}/since: the recorded and current versions and what changed in between. */
+export interface ExecutionSince {
+  recorded: RunVersion;
+  current: RunVersion | null;
+  changed: { kind: 'operation' | 'pipeline' | 'utils'; name: string; summary: string; changes: string[] }[];
+}
 export interface ChangeResult { commit: string; rebased: boolean }
 
 /** One parameter of an operation's interface (docs/operations.md). */
@@ -156,6 +200,8 @@ export class ApiError extends Error {
   readonly current?: Json;
   /** 409 on merge/revert. */
   readonly conflicts?: Conflict[];
+  /** 409 on merge/revert: what "ours" and "theirs" are (branch names). */
+  readonly sides?: { ours: string; theirs: string };
   /** 400 on a run: the pipeline's problems (top level or inside `detail`). */
   readonly problems?: Problem[];
 
@@ -172,6 +218,7 @@ export class ApiError extends Error {
     if ('current' in body) this.current = body.current;
     else if ('current' in detail) this.current = detail.current;
     if (Array.isArray(body.conflicts)) this.conflicts = body.conflicts as unknown as Conflict[];
+    if (this.conflicts && typeof body.ours === 'string' && typeof body.theirs === 'string') this.sides = { ours: body.ours, theirs: body.theirs };
     const problems = Array.isArray(body.problems) ? body.problems : Array.isArray(detail.problems) ? detail.problems : undefined;
     if (problems) this.problems = problems as unknown as Problem[];
   }
@@ -316,10 +363,14 @@ export const api = {
     call<CommitPage>('GET', `${p(project)}/commits${query(opts)}`),
   getModel: (project: string, ref?: string) => call<ModelResponse>('GET', `${p(project)}/model${query({ ref })}`),
   diff: (project: string, from: string, to: string) => call<Diff>('GET', `${p(project)}/diff${query({ from, to })}`),
-  merge: (project: string, from: string, into: string, message?: string) =>
-    call<{ commit: string; fastForward: boolean }>('POST', `${p(project)}/merge`, {
-      body: message ? { from, into, message } : { from, into },
+  merge: (project: string, from: string, into: string, message?: string, resolutions?: Resolution[]) =>
+    call<{ commit: string; fastForward: boolean; upToDate?: boolean }>('POST', `${p(project)}/merge`, {
+      body: { from, into, ...(message ? { message } : {}), ...(resolutions?.length ? { resolutions: resolutions as unknown as Json } : {}) },
     }),
+  history: (project: string, opts: { ref?: string; limit?: number; after?: string | null } = {}) =>
+    call<HistoryPage>('GET', `${p(project)}/history${query(opts)}`),
+  checkpoint: (project: string, branch: string, message: string) =>
+    call<{ commit: string }>('POST', `${p(project)}/branches/${enc(branch)}/checkpoint`, { body: { message } }),
   revert: (project: string, commit: string, branch: string) =>
     call<{ commit: string }>('POST', `${p(project)}/revert`, { body: { commit, branch } }),
 
@@ -365,8 +416,9 @@ export const api = {
   jobMetrics: (execution: string, job: string) => request<Metrics>('GET', `/executions/${enc(execution)}/jobs/${enc(job)}/metrics`),
   jobPlots: (execution: string, job: string) => request<Plot[]>('GET', `/executions/${enc(execution)}/jobs/${enc(job)}/plots`),
   cancelExecution: (execution: string) => call<Execution>('POST', `/executions/${enc(execution)}/cancel`),
-  rerunExecution: (execution: string, body: { ignoreCache?: boolean } = {}) =>
+  rerunExecution: (execution: string, body: { ignoreCache?: boolean; code?: 'recorded' | 'current' } = {}) =>
     call<Execution>('POST', `/executions/${enc(execution)}/rerun`, { body }),
+  executionSince: (execution: string) => call<ExecutionSince>('GET', `/executions/${enc(execution)}/since`),
 
   layerCatalog: () => request<ArchCatalog>('GET', '/catalog/layers'),
   architectureAnalysis: (project: string, architecture: string, ref?: string) =>

@@ -24,6 +24,7 @@ export function CommitRow({ project, commit, branch, readOnly, onOpen, onChanged
   const [showDiff, setShowDiff] = useState(false);
   const [branching, setBranching] = useState(false);
   const [conflicts, setConflicts] = useState<Conflict[] | null>(null);
+  const [sides, setSides] = useState<{ ours: string; theirs: string } | undefined>(undefined);
   const parent = commit.parents[0];
   const paths = commit.paths ?? [];
 
@@ -49,8 +50,10 @@ export function CommitRow({ project, commit, branch, readOnly, onOpen, onChanged
       toast(`Reverted ${shortId(commit.id)} as ${shortId(r.commit)}`, 'success');
       onChanged();
     } catch (e) {
-      if (e instanceof ApiError && e.status === 409 && e.conflicts) setConflicts(e.conflicts);
-      else toast(errorMessage(e), 'error');
+      if (e instanceof ApiError && e.status === 409 && e.conflicts) {
+        setConflicts(e.conflicts);
+        setSides(e.sides);
+      } else toast(errorMessage(e), 'error');
     }
   };
 
@@ -114,7 +117,7 @@ export function CommitRow({ project, commit, branch, readOnly, onOpen, onChanged
           onCancel={() => setBranching(false)}
         />
       )}
-      {conflicts && <ConflictList conflicts={conflicts} testId="revert-conflicts" />}
+      {conflicts && <ConflictList conflicts={conflicts} sides={sides} testId="revert-conflicts" />}
       {showDiff && parent && <DiffView project={project} from={parent} to={commit.id} />}
     </li>
   );

@@ -1,8 +1,16 @@
 import { useEffect, useState } from 'react';
-import { api, errorMessage, type Diff } from '../api';
-import { brief } from '../format';
+import { api, errorMessage, type CodeChange, type Diff } from '../api';
 
-/** Entities and field changes between two commits. */
+const SINGULAR: Record<string, string> = {
+  pipelines: 'pipeline',
+  operations: 'operation',
+  architectures: 'architecture',
+  artifacts: 'artifact',
+  utils: 'module',
+  project: 'project',
+};
+
+/** What changed between two commits: things added/removed, fields by name, and code as changed lines. */
 export function DiffView({ project, from, to }: { project: string; from: string; to: string }) {
   const [diff, setDiff] = useState<Diff | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -22,37 +30,80 @@ export function DiffView({ project, from, to }: { project: string; from: string;
 
   if (error) return <p className="form-error" data-testid="diff-error">{error}</p>;
   if (!diff) return <p className="muted">Loading diff…</p>;
+  const named = diff.named ?? [];
+  const code = diff.code ?? [];
   return (
     <div className="diff" data-testid="diff-view">
       {diff.entities.length === 0 && diff.changes.length === 0 && <p className="muted">No changes.</p>}
       {diff.entities.length > 0 && (
         <ul className="diff-entities">
           {diff.entities.map((e) => (
-            <li key={`${e.kind}/${e.id}`} data-testid="diff-entity" data-status={e.status} className={`status-${e.status}`}>
-              <span className="badge">{e.status}</span> {e.kind} <code>{e.id}</code>
+            <li
+              key={`${e.kind}/${e.id}`}
+              data-testid="diff-entity"
+              data-status={e.status}
+              data-id={e.id}
+              className={`status-${e.status}`}
+              title={`${e.kind}/${e.id}`}
+            >
+              <span className="badge">{e.status}</span> {SINGULAR[e.kind] ?? e.kind} <strong>{e.name ?? e.id}</strong>
             </li>
           ))}
         </ul>
       )}
-      {diff.changes.length > 0 && (
-        <table className="table compact">
+      {named.length > 0 && (
+        <ul className="diff-named" data-testid="diff-named">
+          {named.map((c, i) => (
+            <li key={i} data-testid="diff-named-change" data-kind={c.kind} data-path={c.path} title={c.path}>
+              {c.text}
+            </li>
+          ))}
+        </ul>
+      )}
+      {code.map((c) => (
+        <CodeDiffView key={c.path} change={c} />
+      ))}
+    </div>
+  );
+}
+
+/** One piece of code as unified-diff hunks: removed lines red, added green, a little context around them. */
+export function CodeDiffView({ change }: { change: CodeChange }) {
+  return (
+    <div className="code-diff" data-testid="diff-code" data-label={change.label} data-path={change.path}>
+      <div className="code-diff-title">
+        <strong>{change.label}</strong> code <span className="muted">{change.status}</span>{' '}
+        <span className="diff-added">+{change.added}</span> <span className="diff-removed">−{change.removed}</span>
+      </div>
+      {change.hunks.map((h, i) => (
+        <table className="code-diff-hunk" key={i}>
+          <thead>
+            <tr>
+              <td colSpan={3} className="muted hunk-header">
+                @@ −{h.oldStart},{h.oldCount} +{h.newStart},{h.newCount} @@
+              </td>
+            </tr>
+          </thead>
           <tbody>
-            {diff.changes.map((c, i) => (
-              <tr key={i} data-testid="diff-change" data-op={c.op}>
-                <td className={`op op-${c.op}`}>{c.op}</td>
+            {h.lines.map((l, j) => (
+              <tr
+                key={j}
+                data-testid="diff-line"
+                data-type={l.type === '+' ? 'added' : l.type === '-' ? 'removed' : 'context'}
+                className={l.type === '+' ? 'line-added' : l.type === '-' ? 'line-removed' : 'line-context'}
+              >
+                <td className="line-no">{l.old ?? ''}</td>
+                <td className="line-no">{l.new ?? ''}</td>
                 <td>
-                  <code>{c.path}</code>
-                </td>
-                <td>
-                  {c.op !== 'add' && <del title={JSON.stringify(c.from)}>{brief(c.from, 60)}</del>}
-                  {c.op === 'replace' && ' → '}
-                  {c.op !== 'remove' && <ins title={JSON.stringify(c.to)}>{brief(c.to, 60)}</ins>}
+                  <code>
+                    {l.type === ' ' ? ' ' : l.type} {l.text}
+                  </code>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
-      )}
+      ))}
     </div>
   );
 }

@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, errorMessage, type Branch, type Commit } from '../api';
+import { api, errorMessage, type Branch, type Commit, type HistoryEntry } from '../api';
+import { shortId } from '../format';
+import { toast } from '../notify';
 import { CommitRow } from './CommitRow';
+import { HistoryEntryRow } from './HistoryEntryRow';
 import { MergePanel } from './MergePanel';
 
 interface Props {
@@ -16,22 +19,38 @@ interface Props {
 }
 
 const PAGE = 50;
+const ENTRY_PAGE = 30;
 
-/** Commits newest first, paged, with open / diff / branch / revert per commit and Merge…. */
+type Mode = 'notebook' | 'commits';
+
+/**
+ * The history as a lab notebook (a person's consecutive edits grouped, checkpoints titling their work) or
+ * commit by commit; a checkpoint form writes the user's own message; Merge… merges another branch in.
+ */
 export function HistoryPlace(props: Props) {
   const { project, head } = props;
+  const [mode, setMode] = useState<Mode>('notebook');
   const [commits, setCommits] = useState<Commit[]>([]);
+  const [entries, setEntries] = useState<HistoryEntry[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState('');
+  const [saving, setSaving] = useState(false);
 
   const load = useCallback(
     async (after: string | null) => {
       setLoading(true);
       try {
-        const page = await api.listCommits(project, { ref: head, limit: PAGE, after });
-        setCommits((old) => (after ? [...old, ...page.commits] : page.commits));
-        setNext(page.next);
+        if (mode === 'commits') {
+          const page = await api.listCommits(project, { ref: head, limit: PAGE, after });
+          setCommits((old) => (after ? [...old, ...page.commits] : page.commits));
+          setNext(page.next);
+        } else {
+          const page = await api.history(project, { ref: head, limit: ENTRY_PAGE, after });
+          setEntries((old) => (after ? [...old, ...page.entries] : page.entries));
+          setNext(page.next);
+        }
         setError(null);
       } catch (e) {
         setError(errorMessage(e));
@@ -39,17 +58,59 @@ export function HistoryPlace(props: Props) {
         setLoading(false);
       }
     },
-    [project, head],
+    [project, head, mode],
   );
 
   useEffect(() => {
     void load(null);
   }, [load]);
 
+  const checkpoint = async () => {
+    if (!props.branch || !message.trim()) return;
+    setSaving(true);
+    try {
+      const r = await api.checkpoint(project, props.branch, message.trim());
+      toast(`Checkpoint ${shortId(r.commit)}: ${message.trim()}`, 'success');
+      setMessage('');
+      props.onChanged();
+    } catch (e) {
+      toast(errorMessage(e), 'error');
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const rowProps = {
+    project,
+    branch: props.branch,
+    readOnly: props.readOnly,
+    onOpen: props.onOpenCommit,
+    onChanged: props.onChanged,
+    onBranchCreated: props.onBranchesChanged,
+  };
+
   return (
     <section className="place history" data-testid="place-history">
       <header className="place-header">
         <h2>History</h2>
+        <div className="segmented" role="group" aria-label="Show the history">
+          <button
+            className={mode === 'notebook' ? 'small' : 'secondary small'}
+            data-testid="history-mode-notebook"
+            aria-pressed={mode === 'notebook'}
+            onClick={() => setMode('notebook')}
+          >
+            Notebook
+          </button>
+          <button
+            className={mode === 'commits' ? 'small' : 'secondary small'}
+            data-testid="history-mode-commits"
+            aria-pressed={mode === 'commits'}
+            onClick={() => setMode('commits')}
+          >
+            Every commit
+          </button>
+        </div>
         {props.branch && (
           <MergePanel
             project={project}
@@ -60,25 +121,45 @@ export function HistoryPlace(props: Props) {
           />
         )}
       </header>
+      {props.branch && !props.readOnly && (
+        <form
+          className="checkpoint-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void checkpoint();
+          }}
+        >
+          <input
+            data-testid="checkpoint-message"
+            placeholder="Checkpoint: say what the work so far does, e.g. “lr 0.01 converges”"
+            value={message}
+            maxLength={2000}
+            onChange={(e) => setMessage(e.target.value)}
+            aria-label="Checkpoint message"
+          />
+          <button data-testid="checkpoint-save" disabled={!message.trim() || saving}>
+            Write checkpoint
+          </button>
+        </form>
+      )}
       {error && (
         <p className="form-error" role="alert">
           {error}
         </p>
       )}
-      <ul className="commit-list" data-testid="commit-list">
-        {commits.map((c) => (
-          <CommitRow
-            key={c.id}
-            project={project}
-            commit={c}
-            branch={props.branch}
-            readOnly={props.readOnly}
-            onOpen={props.onOpenCommit}
-            onChanged={props.onChanged}
-            onBranchCreated={props.onBranchesChanged}
-          />
-        ))}
-      </ul>
+      {mode === 'notebook' ? (
+        <ul className="commit-list" data-testid="history-entries">
+          {entries.map((e) => (
+            <HistoryEntryRow key={e.to} entry={e} {...rowProps} />
+          ))}
+        </ul>
+      ) : (
+        <ul className="commit-list" data-testid="commit-list">
+          {commits.map((c) => (
+            <CommitRow key={c.id} commit={c} {...rowProps} />
+          ))}
+        </ul>
+      )}
       {loading && <p className="muted">Loading…</p>}
       {next && !loading && (
         <button className="secondary" data-testid="history-load-more" onClick={() => void load(next)}>

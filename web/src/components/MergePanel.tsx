@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, ApiError, errorMessage, type Branch, type Conflict } from '../api';
+import { api, ApiError, errorMessage, type Branch, type Conflict, type Resolution } from '../api';
 import { shortId } from '../format';
 import { toast } from '../notify';
 import { ConflictList } from './ConflictList';
@@ -18,24 +18,32 @@ export function MergePanel({ project, branch, branches, disabled, onMerged }: Pr
   const [source, setSource] = useState('');
   const [pending, setPending] = useState(false);
   const [conflicts, setConflicts] = useState<Conflict[] | null>(null);
+  const [sides, setSides] = useState<{ ours: string; theirs: string } | undefined>(undefined);
   const sources = branches.filter((b) => b.name !== branch);
 
-  const merge = async () => {
+  const merge = async (resolutions?: Resolution[]) => {
     if (!source) return;
     setPending(true);
-    setConflicts(null);
+    if (!resolutions) setConflicts(null);
     try {
-      const r = await api.merge(project, source, branch);
+      const r = await api.merge(project, source, branch, undefined, resolutions);
       toast(
-        r.fastForward ? `Fast-forwarded ${branch} to ${source}` : `Merged ${source} into ${branch} (${shortId(r.commit)})`,
+        r.upToDate
+          ? `${branch} already has everything from ${source}`
+          : r.fastForward
+            ? `Fast-forwarded ${branch} to ${source}`
+            : `Merged ${source} into ${branch} (${shortId(r.commit)})`,
         'success',
       );
       setOpen(false);
       setSource('');
+      setConflicts(null);
       onMerged();
     } catch (e) {
-      if (e instanceof ApiError && e.status === 409 && e.conflicts) setConflicts(e.conflicts);
-      else toast(errorMessage(e), 'error');
+      if (e instanceof ApiError && e.status === 409 && e.conflicts) {
+        setConflicts(e.conflicts);
+        setSides(e.sides ?? { ours: branch, theirs: source });
+      } else toast(errorMessage(e), 'error');
     } finally {
       setPending(false);
     }
@@ -52,7 +60,7 @@ export function MergePanel({ project, branch, branches, disabled, onMerged }: Pr
     <div className="merge-panel" data-testid="merge-panel">
       <label>
         Merge branch{' '}
-        <select data-testid="merge-source" value={source} onChange={(e) => setSource(e.target.value)}>
+        <select data-testid="merge-source" value={source} onChange={(e) => (setSource(e.target.value), setConflicts(null))}>
           <option value="">Choose a branch…</option>
           {sources.map((b) => (
             <option key={b.name} value={b.name} data-testid="merge-source-option">
@@ -68,7 +76,15 @@ export function MergePanel({ project, branch, branches, disabled, onMerged }: Pr
       <button className="secondary" data-testid="merge-cancel" onClick={() => (setOpen(false), setConflicts(null))}>
         Cancel
       </button>
-      {conflicts && <ConflictList conflicts={conflicts} testId="merge-conflicts" />}
+      {conflicts && (
+        <ConflictList
+          key={conflicts.map((c) => c.path).join('|')}
+          conflicts={conflicts}
+          sides={sides}
+          testId="merge-conflicts"
+          onResolve={disabled ? undefined : (resolutions) => merge(resolutions)}
+        />
+      )}
     </div>
   );
 }

@@ -33,6 +33,28 @@ beforeEach(() => {
     if (path === '/api/v1/projects/demo/branches/main/changes') return server.change?.(c);
     if (path === '/api/v1/projects/demo/commits')
       return { body: { commits: [{ id: 'c1', parents: [], author: { name: 'Ada' }, time: new Date().toISOString(), message: 'Create project', paths: ['/project'] }], next: null } };
+    if (path === '/api/v1/projects/demo/history')
+      return {
+        body: {
+          entries: [
+            {
+              kind: 'edits', title: 'Train and score ▸ Train ▸ epochs: 10 → 12', changes: ['Train and score ▸ Train ▸ epochs: 10 → 12', 'Edit Train code (+1 −1 lines)'],
+              moreChanges: 0, author: { name: 'Ada', email: 'ada@x' }, start: new Date().toISOString(), end: new Date().toISOString(), from: 'c1', to: 'c3',
+              commits: [
+                { id: 'c3', parents: ['c2'], author: { name: 'Ada', email: 'ada@x' }, time: new Date().toISOString(), message: 'Edit Train code (+1 −1 lines)', paths: [] },
+                { id: 'c2', parents: ['c1'], author: { name: 'Ada', email: 'ada@x' }, time: new Date().toISOString(), message: 'Train and score ▸ Train ▸ epochs: 10 → 12', paths: [] },
+              ],
+            },
+            {
+              kind: 'created', title: 'Create project Demo', changes: [], moreChanges: 0, author: { name: 'Ada', email: 'ada@x' },
+              start: new Date().toISOString(), end: new Date().toISOString(), from: null, to: 'c1',
+              commits: [{ id: 'c1', parents: [], author: { name: 'Ada', email: 'ada@x' }, time: new Date().toISOString(), message: 'Create project Demo', paths: [] }],
+            },
+          ],
+          next: null,
+        },
+      };
+    if (path === '/api/v1/projects/demo/branches/main/checkpoint') return { status: 201, body: { commit: 'c4abcdef' } };
   }).calls;
 });
 afterEach(() => {
@@ -135,8 +157,28 @@ describe('Workbench', () => {
     expect(sockets).toHaveLength(0);
   });
 
+  it('shows the history as notebook entries with what each changed, and writes checkpoints', async () => {
+    show('/p/demo/main/history');
+    const entries = await screen.findAllByTestId('history-entry');
+    expect(entries.map((e) => e.getAttribute('data-kind'))).toEqual(['edits', 'created']);
+    expect(entries[0].getAttribute('data-commits')).toBe('2');
+    expect(screen.getAllByTestId('history-entry-change').map((c) => c.textContent)).toEqual([
+      'Train and score ▸ Train ▸ epochs: 10 → 12',
+      'Edit Train code (+1 −1 lines)',
+    ]);
+    expect(calls.find((c) => c.url.includes('/history'))?.url).toBe('/api/v1/projects/demo/history?ref=c1&limit=30');
+    fireEvent.click(screen.getAllByTestId('history-entry-commits')[0]);
+    expect(screen.getAllByTestId('commit-row')).toHaveLength(2);
+
+    fireEvent.change(screen.getByTestId('checkpoint-message'), { target: { value: 'Baseline trains' } });
+    await act(async () => fireEvent.click(screen.getByTestId('checkpoint-save')));
+    const sent = calls.find((c) => c.url.endsWith('/branches/main/checkpoint'));
+    expect(sent?.body).toEqual({ message: 'Baseline trains' });
+  });
+
   it('lists history pages of 50', async () => {
     show('/p/demo/main/history');
+    fireEvent.click(await screen.findByTestId('history-mode-commits'));
     const row = await screen.findByTestId('commit-row');
     expect(row.getAttribute('data-commit')).toBe('c1');
     expect(row.textContent).toContain('Ada');

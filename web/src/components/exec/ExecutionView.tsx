@@ -2,7 +2,7 @@ import type { Json } from '../../patch';
 import '@xyflow/react/dist/style.css';
 import { Background, Controls, ReactFlow, useNodesState, type Edge, type Node } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, errorMessage, type Execution, type JobInfo, type ModelView } from '../../api';
+import { api, errorMessage, type Execution, type ExecutionSince, type JobInfo, type ModelView, type RunVersion } from '../../api';
 import { durationBetween, formatTime, isActive } from '../../exec/status';
 import { toast } from '../../notify';
 import { nodeKind, nodePosition, nodeTitle, readPipeline, type Pipeline } from '../../pipeline/model';
@@ -38,6 +38,7 @@ export default function ExecutionView({ project, branch, executionId, ws }: Prop
   const [model, setModel] = useState<ModelView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selectedJob, setSelectedJob] = useState<string | null>(null);
+  const [since, setSince] = useState<ExecutionSince | null>(null);
   const [, tick] = useState(0);
   const commitRef = useRef<string | null>(null);
 
@@ -73,6 +74,18 @@ export default function ExecutionView({ project, branch, executionId, ws }: Prop
   );
 
   const active = execution ? isActive(execution.status) : false;
+  // which commits "run again" would use, and what changed since this run (refreshed when the run ends)
+  useEffect(() => {
+    if (active) return;
+    let live = true;
+    api.executionSince(executionId).then(
+      (s) => live && setSince(s),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [executionId, active]);
   useEffect(() => {
     if (!active) return;
     const t = setInterval(() => {
@@ -135,9 +148,9 @@ export default function ExecutionView({ project, branch, executionId, ws }: Prop
       toast(errorMessage(e), 'error');
     }
   };
-  const rerun = async () => {
+  const rerun = async (code: 'recorded' | 'current') => {
     try {
-      const next = await api.rerunExecution(executionId);
+      const next = await api.rerunExecution(executionId, { code });
       navigate(buildPath({ page: 'workbench', project, branch: branch ?? next.branch, place: 'executions', id: next.id }));
     } catch (e) {
       toast(errorMessage(e), 'error');
@@ -166,17 +179,64 @@ export default function ExecutionView({ project, branch, executionId, ws }: Prop
         <h2>{execution.name || execution.id}</h2>
         <StatusChip status={execution.status} testid="execution-status" />
         <span className="muted small-text" title={execution.created}>
-          {formatTime(execution.created)} · {durationBetween(execution.created, execution.finished)} · {execution.user} · <span data-testid="execution-placement">{placement(execution.compute, execution.storage)}</span> · commit{' '}
-          <code>{execution.commit.slice(0, 7)}</code>
+          {formatTime(execution.created)} · {durationBetween(execution.created, execution.finished)} · {execution.user} · <span data-testid="execution-placement">{placement(execution.compute, execution.storage)}</span> ·{' '}
+          <span data-testid="execution-commit" title={execution.commit}>
+            ran commit <code>{execution.commit.slice(0, 7)}</code>
+            {since?.recorded.message && <> “{since.recorded.message}”</>}
+          </span>
         </span>
         <span className="spacer" />
         <button className="secondary small danger-text" data-testid="cancel-execution" disabled={!active} onClick={() => void cancel()}>
           ■ Cancel
         </button>
-        <button className="secondary small" data-testid="rerun-execution" disabled={active} onClick={() => void rerun()}>
-          ↻ Rerun
+        <button
+          className="small"
+          data-testid="rerun-current"
+          disabled={active || (since !== null && since.current === null)}
+          title={since?.current ? `Runs ${since.current.branch ?? ''} as it is now: ${versionText(since.current)}` : 'The branch this ran on is gone'}
+          onClick={() => void rerun('current')}
+        >
+          ↻ Run again with the current code
+          {since?.current && (
+            <span className="button-note" data-testid="rerun-current-commit">
+              {versionText(since.current)}
+            </span>
+          )}
+        </button>
+        <button
+          className="secondary small"
+          data-testid="rerun-execution"
+          disabled={active}
+          title={`Runs exactly what this execution ran: ${since ? versionText(since.recorded) : execution.commit.slice(0, 7)}`}
+          onClick={() => void rerun('recorded')}
+        >
+          ↻ Rerun exactly
+          <span className="button-note" data-testid="rerun-exact-commit">
+            {since ? versionText(since.recorded) : execution.commit.slice(0, 7)}
+          </span>
         </button>
       </div>
+      {since && since.changed.length > 0 && (
+        <div
+          className={execution.status === 'failed' ? 'notice warning' : 'notice'}
+          role={execution.status === 'failed' ? 'alert' : 'status'}
+          data-testid="execution-changed-since"
+        >
+          {since.changed.map((c) => (
+            <details key={`${c.kind}/${c.name}`} data-testid="changed-since-item" data-name={c.name}>
+              <summary>
+                <strong>{c.summary.charAt(0).toUpperCase() + c.summary.slice(1)}</strong>
+                {execution.status === 'failed' && c.kind === 'operation' && ' — “Rerun exactly” runs the old version; “Run again with the current code” runs the new one.'}
+              </summary>
+              <ul>
+                {c.changes.map((line, i) => (
+                  <li key={i}>{line}</li>
+                ))}
+              </ul>
+            </details>
+          ))}
+        </div>
+      )}
       <div className="execution-dag canvas">
         {canDraw ? (
           <ReactFlow<JobFlowNode, Edge>
@@ -222,6 +282,12 @@ export default function ExecutionView({ project, branch, executionId, ws }: Prop
       )}
     </div>
   );
+}
+
+/** "1a2b3c4 “Edit Train code (+1 −1 lines)”": a commit as the rerun buttons name it. */
+function versionText(v: RunVersion): string {
+  const message = v.message ? ` “${v.message.length > 60 ? v.message.slice(0, 59) + '…' : v.message}”` : '';
+  return `${v.short}${message}`;
 }
 
 /** "on slurm (partition gpu), data in s3 (bucket lab)": where an execution ran and kept its artifacts. */

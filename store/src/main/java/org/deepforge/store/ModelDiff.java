@@ -12,8 +12,8 @@ import org.deepforge.store.history.CodeDiff;
  */
 public record ModelDiff(String from, String to, List<Entity> entities, List<FieldChange> changes,
                         List<ChangeDescriber.Change> named, List<Code> code) {
-    /** A pipeline, operation, … that was added, removed or modified. */
-    public record Entity(String kind, String id, String status) {}
+    /** A pipeline, operation, … that was added, removed or modified; {@code name} is what users call it. */
+    public record Entity(String kind, String id, String status, String name) {}
 
     /** One changed field; {@code from}/{@code to} are missing nodes where the field did not exist. */
     public record FieldChange(String op, String path, JsonNode from, JsonNode to) {}

@@ -223,22 +223,23 @@ public final class VersionControl {
         ModelAt a = repo.modelAt(repo.resolve(from));
         ModelAt b = repo.modelAt(repo.resolve(to));
         List<ModelDiff.Entity> entities = new ArrayList<>();
+        ModelNames names = new ModelNames(b.model(), a.model());
         if (!a.model().path(ModelView.PROJECT).equals(b.model().path(ModelView.PROJECT))) {
-            entities.add(new ModelDiff.Entity(ModelView.PROJECT, "project", "modified"));
+            entities.add(new ModelDiff.Entity(ModelView.PROJECT, "project", "modified", b.model().path(ModelView.PROJECT).path("name").asText("project")));
         }
         for (String kind : ModelView.COLLECTIONS) {
             JsonNode x = a.model().path(kind);
             JsonNode y = b.model().path(kind);
             x.fieldNames().forEachRemaining(k -> {
                 if (!y.has(k)) {
-                    entities.add(new ModelDiff.Entity(kind, k, "removed"));
+                    entities.add(new ModelDiff.Entity(kind, k, "removed", entityName(names, kind, k)));
                 } else if (!x.get(k).equals(y.get(k))) {
-                    entities.add(new ModelDiff.Entity(kind, k, "modified"));
+                    entities.add(new ModelDiff.Entity(kind, k, "modified", entityName(names, kind, k)));
                 }
             });
             y.fieldNames().forEachRemaining(k -> {
                 if (!x.has(k)) {
-                    entities.add(new ModelDiff.Entity(kind, k, "added"));
+                    entities.add(new ModelDiff.Entity(kind, k, "added", entityName(names, kind, k)));
                 }
             });
         }
@@ -279,6 +280,15 @@ public final class VersionControl {
             }
         }
         return new ModelDiff(a.commit(), b.commit(), List.copyOf(entities), List.copyOf(changes), List.copyOf(named), List.copyOf(code));
+    }
+
+    private static String entityName(ModelNames names, String kind, String id) {
+        return switch (kind) {
+            case ModelView.PIPELINES -> names.pipeline(id);
+            case ModelView.ARCHITECTURES -> names.architecture(id);
+            case ModelView.ARTIFACTS -> names.artifact(id);
+            default -> id;
+        };
     }
 
     // ---- merge and revert -----------------------------------------------------------------------

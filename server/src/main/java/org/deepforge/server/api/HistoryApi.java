@@ -138,7 +138,7 @@ public final class HistoryApi {
         out.put("from", d.from());
         out.put("to", d.to());
         ArrayNode entities = out.putArray("entities");
-        d.entities().forEach(e -> entities.addObject().put("kind", e.kind()).put("id", e.id()).put("status", e.status()));
+        d.entities().forEach(e -> entities.addObject().put("kind", e.kind()).put("id", e.id()).put("status", e.status()).put("name", e.name()));
         ArrayNode changes = out.putArray("changes");
         for (ModelDiff.FieldChange c : d.changes()) {
             ObjectNode o = changes.addObject().put("op", c.op()).put("path", c.path());
