@@ -22,6 +22,16 @@ const PAGE = 50;
 const ENTRY_PAGE = 30;
 
 type Mode = 'notebook' | 'commits';
+const MODE_KEY = 'deepforge.historyMode';
+
+/** The view the person chose last time (notebook unless they switched to every commit). */
+function savedMode(): Mode {
+  try {
+    return localStorage.getItem(MODE_KEY) === 'commits' ? 'commits' : 'notebook';
+  } catch {
+    return 'notebook';
+  }
+}
 
 /**
  * The history as a lab notebook (a person's consecutive edits grouped, checkpoints titling their work) or
@@ -29,7 +39,15 @@ type Mode = 'notebook' | 'commits';
  */
 export function HistoryPlace(props: Props) {
   const { project, head } = props;
-  const [mode, setMode] = useState<Mode>('notebook');
+  const [mode, setModeState] = useState<Mode>(savedMode);
+  const setMode = (m: Mode) => {
+    setModeState(m);
+    try {
+      localStorage.setItem(MODE_KEY, m);
+    } catch {
+      // storage unavailable: the choice lasts as long as this view
+    }
+  };
   const [commits, setCommits] = useState<Commit[]>([]);
   const [entries, setEntries] = useState<HistoryEntry[]>([]);
   const [next, setNext] = useState<string | null>(null);

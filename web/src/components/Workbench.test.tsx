@@ -59,6 +59,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   cleanup();
+  localStorage.clear();
   ws.close();
   vi.unstubAllGlobals();
 });

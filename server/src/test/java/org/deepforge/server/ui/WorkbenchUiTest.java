@@ -212,6 +212,9 @@ class WorkbenchUiTest extends UiTestBase {
 
         ui.click("rail-history");
         ui.waitFor("place-history");
+        // the notebook groups the two quick edits into one entry; every commit is one click away
+        ui.until("two notebook entries", d -> d.findElements(testId("history-entry")).size() == 2);
+        ui.click("history-mode-commits");
         ui.until("three commits", d -> d.findElements(testId("commit-row")).size() == 3);
         assertThat(ui.texts("commit-row").get(0)).contains("Add pipeline Beta pipeline");
         assertThat(ui.texts("commit-row").get(1)).contains("Add pipeline Alpha pipeline");
@@ -221,7 +224,8 @@ class WorkbenchUiTest extends UiTestBase {
         WebElement entity = ui.until("the diff", d -> ui.findRow("commit-row", "Add pipeline Beta")
                 .findElements(testId("diff-entity")).stream().findFirst().orElse(null));
         assertThat(entity.getDomAttribute("data-status")).isEqualTo("added");
-        assertThat(entity.getText()).contains(betaId);
+        assertThat(entity.getDomAttribute("data-id")).isEqualTo(betaId);
+        assertThat(entity.getText()).contains("pipeline Beta pipeline");
 
         // Branch from here: the switcher lists the new branch
         ui.clickIn("commit-row", "Add pipeline Beta", "commit-branch");
