@@ -189,6 +189,8 @@ export default function ExecutionView({ project, branch, executionId, ws }: Prop
         <button className="secondary small danger-text" data-testid="cancel-execution" disabled={!active} onClick={() => void cancel()}>
           ■ Cancel
         </button>
+      </div>
+      <div className="rerun-bar">
         <button
           className="small"
           data-testid="rerun-current"
