@@ -92,7 +92,8 @@ export interface OperationInterface {
 }
 /** One edit of POST …/operations/{name}/interface, e.g. {action: 'add_input', name: 'x'}. */
 export interface InterfaceEdit { action: string; [field: string]: Json }
-export interface Problem { node: string; port?: string; kind: string; message: string; line?: number }
+/** A pipeline problem; a `warning` (undefined name, unresolved import, with the code `line`) does not block a run. */
+export interface Problem { node: string; port?: string; kind: string; message: string; line?: number; severity?: 'error' | 'warning' }
 export interface Requirements { missing: string[]; found: Record<string, string> }
 
 export type ExecStatus = 'pending' | 'queued' | 'running' | 'success' | 'failed' | 'cancelled' | 'skipped' | 'cached';

@@ -202,7 +202,8 @@ export function pythonEditing(options: PythonEditingOptions = {}): Extension[] {
     syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
     bracketMatching(),
     closeBrackets(),
-    autocompletion(),
+    // Enter ends the line unless a completion was picked with the arrow keys (typing code line by line stays typing)
+    autocompletion({ selectOnOpen: false }),
     rectangularSelection(),
     crosshairCursor(),
     highlightActiveLine(),
