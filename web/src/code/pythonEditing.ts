@@ -26,6 +26,7 @@ import {
   crosshairCursor,
   drawSelection,
   dropCursor,
+  EditorView,
   highlightActiveLine,
   highlightActiveLineGutter,
   highlightSpecialChars,
@@ -233,6 +234,16 @@ export function pythonEditing(options: PythonEditingOptions = {}): Extension[] {
       indentWithTab,
     ]),
     lintGutter(),
+    // CodeMirror arms its tab focus mode on an Escape no command took; an Escape that only collapsed a
+    // selection or closed a panel must arm it too, or Escape-then-Tab indents instead of leaving
+    Prec.highest(
+      EditorView.domEventHandlers({
+        keydown(event, view) {
+          if (event.key === 'Escape') view.setTabFocusMode(2000);
+          return false;
+        },
+      }),
+    ),
   ];
   const analyse = options.analyse;
   if (analyse) {
