@@ -12,7 +12,6 @@ import {
   defaultHighlightStyle,
   foldGutter,
   foldKeymap,
-  getIndentUnit,
   indentOnInput,
   indentService,
   indentUnit,
@@ -261,9 +260,4 @@ export function pythonEditing(options: PythonEditingOptions = {}): Extension[] {
     );
   }
   return extensions;
-}
-
-/** The indentation unit in effect, in columns (for tests and the status line). */
-export function indentColumns(state: EditorState): number {
-  return getIndentUnit(state);
 }
