@@ -418,7 +418,7 @@ def _choose_class(tree, name, errors):
 
 def _empty_interface():
     return {"class": None, "docstring": None, "line": None, "attributes": [], "references": [],
-            "inputs": [], "outputs": [], "errors": [], "syntaxError": None}
+            "inputs": [], "outputs": [], "errors": [], "syntaxError": None, "lint": []}
 
 
 def _syntax_error(src, exc):
@@ -450,6 +450,7 @@ class Parsed:
             self.interface["syntaxError"] = _syntax_error(self.src, e)
             return
         self._analyse(name)
+        self.interface["lint"] = lint(self.tree, self.src)
 
     def pos(self, node):
         return {"line": node.lineno, "col": self.src.col(node.lineno, node.col_offset)}
@@ -492,6 +493,7 @@ class Parsed:
             if first is None:
                 first = (ret, names)
                 itf["outputs"] = [dict(name=n, **self.pos(e)) for n, e in elems]
+                _output_types(self.execute, itf["inputs"], elems, itf["outputs"])
             elif names != first[1]:
                 errors.append("line %d: return gives (%s) but the return on line %d gives (%s); "
                               "every return must give the same outputs"
@@ -530,6 +532,256 @@ class Parsed:
                 errors.append("line %d: the default of %s (%s) does not match its type %s"
                               % (default.lineno, arg.arg, json.dumps(value), t))
         return attr
+
+
+# --------------------------------------------------------------------------------------------
+# Output types
+
+def _type_text(ann):
+    """An annotation as the type text ports carry (as inputs report it), or None."""
+    if ann is None:
+        return None
+    if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
+        return ann.value.strip() or None
+    return ast.unparse(ann)
+
+
+_DOC_SECTION = re.compile(r"^\s*(Returns|Yields)\s*:?\s*$")
+_DOC_NUMPY_RULE = re.compile(r"^\s*-{3,}\s*$")
+_DOC_GOOGLE_ITEM = re.compile(r"^(?:(\w+)\s*\(([^)]+)\)|([\w\[\], .|]+?))\s*:(?:\s.*)?$")
+_DOC_NUMPY_ITEM = re.compile(r"^(?:(\w+)\s*:\s*)?([\w\[\], .|]+?)$")
+
+
+def _docstring_returns(doc):
+    """[(name or None, type)] from a Google-style (``Returns:`` then ``name (type): text`` or
+    ``type: text``) or NumPy-style (``Returns``, a rule, then ``name : type`` or ``type``) section."""
+    lines = (doc or "").expandtabs().splitlines()
+    for i, line in enumerate(lines):
+        if not _DOC_SECTION.match(line):
+            continue
+        base = len(line) - len(line.lstrip())
+        body = lines[i + 1:]
+        numpy = bool(body) and _DOC_NUMPY_RULE.match(body[0]) is not None
+        if numpy:
+            body = body[1:]
+        out = []
+        item_indent = None
+        for k, text in enumerate(body):
+            if not text.strip():
+                continue
+            indent = len(text) - len(text.lstrip())
+            if indent < base or (not numpy and indent == base):
+                break  # the section ended
+            if numpy and k + 1 < len(body) and _DOC_NUMPY_RULE.match(body[k + 1]):
+                break  # the next section's title
+            item_indent = indent if item_indent is None else item_indent
+            if indent > item_indent:
+                continue  # a description line
+            m = (_DOC_NUMPY_ITEM if numpy else _DOC_GOOGLE_ITEM).match(text.strip())
+            if not m:
+                continue
+            if numpy:
+                out.append((m.group(1), m.group(2).strip()))
+            elif m.group(1):
+                out.append((m.group(1), m.group(2).strip()))
+            else:
+                out.append((None, m.group(3).strip()))
+        return out
+    return []
+
+
+def _output_types(fn, inputs, elems, outputs):
+    """Sets ``type`` (and ``typeFrom``) of outputs where the code says: the return annotation of
+    ``execute``, its docstring's Returns section, an annotated local or input that is returned, or
+    a returned literal. Outputs with no known type stay untyped (any)."""
+    n = len(outputs)
+    if n == 0:
+        return
+    found = [None] * n
+    ann = fn.returns
+    if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
+        try:
+            ann = ast.parse(ann.value.strip(), mode="eval").body
+        except SyntaxError:
+            ann = None
+    if ann is not None and not (isinstance(ann, ast.Constant) and ann.value is None):
+        head = _last(_dotted(ann.value)) if isinstance(ann, ast.Subscript) else None
+        if n > 1 and head in ("Tuple", "tuple"):
+            elts = ann.slice.elts if isinstance(ann.slice, ast.Tuple) else [ann.slice]
+            if len(elts) == n and not any(isinstance(e, ast.Constant) and e.value is Ellipsis for e in elts):
+                found = [(_type_text(e), "annotation") for e in elts]
+        elif n == 1:
+            found = [(_type_text(ann), "annotation")]
+    doc = _docstring_returns(ast.get_docstring(fn))
+    if doc:
+        named = {k: t for k, t in doc if k}
+        for i, out in enumerate(outputs):
+            if found[i] is not None:
+                continue
+            if out["name"] in named:
+                found[i] = (named[out["name"]], "docstring")
+            elif len(doc) == n and doc[i][0] is None:
+                found[i] = (doc[i][1], "docstring")
+    locals_ = {}
+    for node in _walk_scope(fn.body):
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            locals_.setdefault(node.target.id, _type_text(node.annotation))
+    params = {p["name"]: p.get("type") for p in inputs}
+    for i, (name, node) in enumerate(elems):
+        if found[i] is not None:
+            continue
+        if isinstance(node, ast.Name):
+            t = locals_.get(node.id) or params.get(node.id)
+            if t:
+                found[i] = (t, "annotation")
+        elif isinstance(node, ast.Constant) and type(node.value) in (int, float, str, bool):
+            found[i] = (type(node.value).__name__, "literal")
+    for out, f in zip(outputs, found):
+        if f is not None and f[0]:
+            out["type"] = f[0]
+            out["typeFrom"] = f[1]
+
+
+# --------------------------------------------------------------------------------------------
+# Lint: undefined names (pyflakes) and unresolved imports
+
+try:  # Debian python3-pyflakes; without it the analysis still works, minus undefined names
+    from pyflakes import checker as _pyflakes_checker
+    from pyflakes import messages as _pyflakes_messages
+    PYFLAKES = True
+except ImportError:  # pragma: no cover - depends on the machine
+    PYFLAKES = False
+
+# Imports of the project's own modules (utils/<module>.py) are provided by the job bundle.
+PROJECT_PACKAGES = ("utils",)
+
+
+def _undefined_names(tree, src):
+    if not PYFLAKES:
+        return []
+    kinds = (_pyflakes_messages.UndefinedName, _pyflakes_messages.UndefinedLocal,
+             _pyflakes_messages.UndefinedExport)
+    # a string annotation names a type for ports ("numpy.ndarray"), not code that runs
+    strings = set()
+    for node in ast.walk(tree):
+        anns = []
+        if isinstance(node, ast.arg):
+            anns = [node.annotation]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            anns = [node.returns]
+        elif isinstance(node, ast.AnnAssign):
+            anns = [node.annotation]
+        for a in anns:
+            for c in ast.walk(a) if a is not None else ():
+                if isinstance(c, ast.Constant) and isinstance(c.value, str):
+                    strings.add((c.lineno, c.col_offset))
+    out = []
+    for m in _pyflakes_checker.Checker(tree, filename="<operation>").messages:
+        if not isinstance(m, kinds) or (m.lineno, m.col) in strings:
+            continue
+        line = m.lineno
+        col = src.col(line, m.col) if line <= len(src.starts) else m.col
+        name = m.message_args[0] if m.message_args else ""
+        item = {"line": line, "col": col, "severity": "error", "kind": "undefined-name",
+                "message": m.message % m.message_args}
+        text = src.line(line) if line <= len(src.starts) else ""
+        if isinstance(name, str) and text[col:col + len(name)] == name:
+            item["endCol"] = col + len(name)
+        out.append(item)
+    return out
+
+
+def _guarded(parents, node):
+    """Whether an import sits in ``try`` with an ``except`` that catches ImportError."""
+    child = node
+    p = parents.get(id(node))
+    while p is not None:
+        if isinstance(p, ast.Try) and child in p.body:
+            for h in p.handlers:
+                names = [h.type] if not isinstance(h.type, ast.Tuple) else h.type.elts
+                if h.type is None or any(_last(_dotted(t)) in ("ImportError", "ModuleNotFoundError",
+                                                                   "Exception", "BaseException")
+                                         for t in names):
+                    return True
+        child = p
+        p = parents.get(id(p))
+    return False
+
+
+def module_found(name):
+    """Whether the interpreter can import module ``name``, found without importing it (only the
+    packages above a submodule are looked at, through their search path, not imported)."""
+    import importlib.machinery
+    import importlib.util
+
+    parts = name.split(".")
+    try:
+        spec = importlib.util.find_spec(parts[0])
+    except (ImportError, ValueError):
+        return False
+    except Exception:  # noqa: BLE001 - a broken finder: do not blame the user's code
+        return True
+    if spec is None:
+        return False
+    prefix = parts[0]
+    for part in parts[1:]:
+        prefix += "." + part
+        if prefix in sys.modules:
+            spec = getattr(sys.modules[prefix], "__spec__", None)
+            if spec is None:
+                return True
+            continue
+        locations = spec.submodule_search_locations
+        if locations is None:
+            return True  # a module, not a package (e.g. os.path): cannot tell without importing
+        try:
+            sub = importlib.machinery.PathFinder.find_spec(prefix, list(locations))
+        except Exception:  # noqa: BLE001
+            return True
+        if sub is None:
+            return False
+        spec = sub
+    return True
+
+
+def _unresolved_imports(tree, src):
+    parents = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            mods = [(a.name, a) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            mods = [(node.module, node)]
+        else:
+            continue
+        for mod, at in mods:
+            if mod.split(".")[0] in PROJECT_PACKAGES or module_found(mod):
+                continue
+            if _guarded(parents, node):
+                continue
+            line = node.lineno
+            text = src.line(line)
+            col = src.col(line, node.col_offset)
+            k = text.find(mod, col)
+            item = {"line": line, "col": k if k >= 0 else col, "severity": "error",
+                    "kind": "unresolved-import",
+                    "message": "no module named %r for the jobs' Python (%s)" % (
+                        mod, sys.executable)}
+            if k >= 0:
+                item["endCol"] = k + len(mod)
+            out.append(item)
+    return out
+
+
+def lint(tree, src):
+    """Problems in parsed code that would stop it at run time: undefined names and unresolved
+    imports, each ``{line, col, endCol?, severity, kind, message}`` (col 0-based, in characters)."""
+    out = _undefined_names(tree, src) + _unresolved_imports(tree, src)
+    out.sort(key=lambda d: (d["line"], d["col"]))
+    return out
 
 
 def parse(code, name=None):

@@ -116,7 +116,10 @@ export interface IfaceAttribute {
   col?: number;
 }
 export interface IfaceReference { name: string; type: string; line?: number; col?: number }
-export interface IfacePort { name: string; type?: string | null; line?: number; col?: number }
+/** `typeFrom`: where an output's type was read (return annotation, docstring, a returned literal). */
+export interface IfacePort { name: string; type?: string | null; typeFrom?: 'annotation' | 'docstring' | 'literal'; line?: number; col?: number }
+/** A problem the analysis found in code that parses: an undefined name or an import the jobs' Python lacks. */
+export interface LintItem { line: number; col: number; endCol?: number; severity: string; kind: string; message: string }
 export interface SyntaxErrorInfo { message: string; line: number; col: number }
 /** `operations.<Name>.interface`, derived by the server from the code. */
 export interface OperationInterface {
@@ -129,10 +132,12 @@ export interface OperationInterface {
   outputs: IfacePort[];
   errors: (string | { message: string; line?: number; col?: number })[];
   syntaxError: SyntaxErrorInfo | null;
+  lint?: LintItem[];
 }
 /** One edit of POST …/operations/{name}/interface, e.g. {action: 'add_input', name: 'x'}. */
 export interface InterfaceEdit { action: string; [field: string]: Json }
-export interface Problem { node: string; port?: string; kind: string; message: string }
+/** A pipeline problem; a `warning` (undefined name, unresolved import, with the code `line`) does not block a run. */
+export interface Problem { node: string; port?: string; kind: string; message: string; line?: number; severity?: 'error' | 'warning' }
 export interface Requirements { missing: string[]; found: Record<string, string> }
 
 export type ExecStatus = 'pending' | 'queued' | 'running' | 'success' | 'failed' | 'cancelled' | 'skipped' | 'cached';

@@ -1,23 +1,11 @@
 // Connection rules the client can check before asking the server (which stays authoritative).
 import type { IfacePort } from '../api';
 import { nodePorts, type ModelParts, type Pipeline, type PipelineConnection } from './model';
+import { typesCompatible } from './types';
 
-const ANY = new Set(['object', 'Any', 'typing.Any', 'any']);
-
-/** Strips quotes a string annotation carries: "'torch.Tensor'" and 'torch.Tensor' are the same type. */
-function normaliseType(t: string | null | undefined): string | null {
-  if (t === null || t === undefined) return null;
-  const s = t.trim().replace(/^(['"])(.*)\1$/, '$2').trim();
-  return s === '' ? null : s;
-}
-
-/** Equal types, either side untyped, or an input that takes `object`/`Any` connect. */
+/** Whether an output type may feed an input type, by the server's rules (./types.ts). */
 export function portsCompatible(outType: string | null | undefined, inType: string | null | undefined): boolean {
-  const o = normaliseType(outType);
-  const i = normaliseType(inType);
-  if (o === null || i === null) return true;
-  if (ANY.has(i)) return true;
-  return o === i;
+  return typesCompatible(outType, inType);
 }
 
 /**
@@ -77,7 +65,7 @@ export function connectionProblem(pipeline: Pipeline, model: ModelParts, c: Pipe
     }
   }
   if (!portsCompatible(out.type, inp.type))
-    return `Types do not match: output "${c.from.port}" is ${out.type}, input "${c.to.port}" takes ${inp.type}`;
+    return `Types do not match: output "${c.from.port}" is ${out.type}, input "${c.to.port}" takes ${inp.type} (change one of the two types, or annotate the input Any)`;
   const cycle = findCycle(pipeline.connections, c.from.node, c.to.node);
   if (cycle) return `This connection would make a cycle: ${formatCycle(cycle)}`;
   return null;

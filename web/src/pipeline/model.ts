@@ -27,7 +27,8 @@ export interface Pipeline {
 export type NodeKind = 'operation' | 'input' | 'output' | 'pipeline';
 
 /** The parts of the model view a pipeline needs to know its ports. */
-export interface ModelParts { operations: EntryMap; pipelines: EntryMap }
+/** `artifacts` gives Input nodes their artifact's type (optional: without it they are untyped). */
+export interface ModelParts { operations: EntryMap; pipelines: EntryMap; artifacts?: EntryMap }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -90,8 +91,11 @@ function inputPortName(id: string, node: PipelineNode): string {
 /** The ports of a node: operation interface, Input/Output's `data`, or a sub-pipeline's Input/Output nodes. */
 export function nodePorts(node: PipelineNode, model: ModelParts): Ports {
   switch (nodeKind(node)) {
-    case 'input':
-      return { inputs: [], outputs: [{ name: 'data', type: null }] };
+    case 'input': {
+      const artifact = model.artifacts?.[node.input?.artifact as string];
+      const type = isObj(artifact) && typeof artifact.type === 'string' && artifact.type !== 'pickle' ? artifact.type : null;
+      return { inputs: [], outputs: [{ name: 'data', type }] };
+    }
     case 'output':
       return { inputs: [{ name: 'data', type: null }], outputs: [] };
     case 'pipeline': {

@@ -1,8 +1,7 @@
-import { python } from '@codemirror/lang-python';
 import { Annotation, Compartment, EditorState, Prec, StateEffect, StateField, type Extension } from '@codemirror/state';
 import { Decoration, EditorView, keymap, type DecorationSet } from '@codemirror/view';
-import { basicSetup } from 'codemirror';
 import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
+import { pythonEditing, type Analyse } from '../../code/pythonEditing';
 import { minimalChange } from '../../textChange';
 
 /** What the operation editor asks of the code editor. */
@@ -21,6 +20,8 @@ interface Props {
   onChange: (text: string) => void;
   onSave: () => void;
   handle: Ref<CodeEditorHandle>;
+  /** Analyses the text for lint markers (syntax errors, undefined names, unresolved imports). */
+  analyse?: Analyse;
 }
 
 /** Marks text set from outside, so it is not reported back as typing. */
@@ -44,18 +45,17 @@ const errorLineField = StateField.define<DecorationSet>({
   provide: (f) => EditorView.decorations.from(f),
 });
 
-/** CodeMirror 6 with Python highlighting; Ctrl/Cmd-S saves. */
-export function CodeEditor({ initial, readOnly, errorLine, onChange, onSave, handle }: Props) {
+/** CodeMirror 6 with Python editing (src/code/pythonEditing.ts); Ctrl/Cmd-S saves. */
+export function CodeEditor({ initial, readOnly, errorLine, onChange, onSave, handle, analyse }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const editable = useRef(new Compartment());
-  const callbacks = useRef({ onChange, onSave });
-  callbacks.current = { onChange, onSave };
+  const callbacks = useRef({ onChange, onSave, analyse });
+  callbacks.current = { onChange, onSave, analyse };
 
   useEffect(() => {
     const extensions: Extension[] = [
-      basicSetup,
-      python(),
+      pythonEditing({ analyse: () => callbacks.current.analyse }),
       Prec.highest(
         keymap.of([
           {

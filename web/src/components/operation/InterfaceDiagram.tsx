@@ -5,6 +5,7 @@ import { parseDefault } from '../../pipeline/attrs';
 import { IfaceForm, type IfaceField } from './IfaceForm';
 
 type Part = 'input' | 'output' | 'attribute' | 'reference';
+const TYPE_FROM: Record<string, string> = { annotation: 'annotation', docstring: 'docstring', literal: 'returned value' };
 
 interface Props {
   name: string;
@@ -129,7 +130,11 @@ export function InterfaceDiagram({ name, iface, readOnly, onEdit }: Props) {
         </div>
       </div>
       <div className="iface-ports iface-ports-out">
-        <ul>{iface.outputs.map((p) => item('output', p.name, p.name, 'output'))}</ul>
+        <ul>
+          {iface.outputs.map((p) =>
+            item('output', p.name, p.type ? `${p.name}: ${p.type}` : p.name, p.type ? `output; type from the ${TYPE_FROM[p.typeFrom ?? 'annotation']}` : 'output (untyped: connects to anything)'),
+          )}
+        </ul>
         {adder('output')}
       </div>
       {iface.errors.length > 0 && (

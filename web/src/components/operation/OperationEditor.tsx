@@ -250,7 +250,15 @@ export default function OperationEditor({ project, branch, name, model, head, wb
             </button>
           </div>
         )}
-        <CodeEditor initial={code} readOnly={readOnly} errorLine={syntaxError?.line ?? null} onChange={onChange} onSave={() => void saveNow()} handle={editor} />
+        <CodeEditor
+          initial={code}
+          readOnly={readOnly}
+          errorLine={syntaxError?.line ?? null}
+          onChange={onChange}
+          onSave={() => void saveNow()}
+          handle={editor}
+          analyse={(source) => api.parseOperation(project, source, name)}
+        />
         {syntaxError && (
           <div className="op-syntax-error" data-testid="op-syntax-error" role="status">
             Syntax error at line {syntaxError.line}, column {syntaxError.col + 1}: {syntaxError.message}

@@ -70,7 +70,10 @@ export default function PipelineEditor(props: Props) {
 function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
   const entry = model.pipelines?.[pipelineId];
   const pipeline = useMemo(() => readPipeline(entry), [entry]);
-  const parts = useMemo(() => ({ operations: model.operations ?? {}, pipelines: model.pipelines ?? {} }), [model.operations, model.pipelines]);
+  const parts = useMemo(
+    () => ({ operations: model.operations ?? {}, pipelines: model.pipelines ?? {}, artifacts: model.artifacts ?? {} }),
+    [model.operations, model.pipelines, model.artifacts],
+  );
   const readOnly = wb.readOnly;
   const { applyChange } = wb;
   const rf = useReactFlow<FlowNode, Edge>();

@@ -60,6 +60,10 @@ class ArtifactsApiTest {
     }
 
     static TestServer.Reply upload(String project, String query, byte[] body) throws Exception {
+        return uploadTo(server, project, query, body);
+    }
+
+    static TestServer.Reply uploadTo(TestServer server, String project, String query, byte[] body) throws Exception {
         HttpResponse<String> r = server.http.send(HttpRequest.newBuilder(URI.create(server.url("/api/v1/projects/" + project + "/branches/main/artifacts?" + query)))
                 .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 HttpResponse.BodyHandlers.ofString());

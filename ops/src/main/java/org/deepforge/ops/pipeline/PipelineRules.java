@@ -44,7 +44,10 @@ public final class PipelineRules {
         return out;
     }
 
-    /** Everything that keeps the pipeline from running: violations plus unconnected inputs, missing values. */
+    /**
+     * Everything that keeps the pipeline from running (violations plus unconnected inputs, missing values,
+     * syntax errors), and as warnings what the code analysis found (undefined names, unresolved imports).
+     */
     public static List<Issue> problems(JsonNode model, String pipelineId) {
         List<Issue> out = new ArrayList<>(violations(model, pipelineId));
         JsonNode pipeline = model.path("pipelines").path(pipelineId);
@@ -63,7 +66,11 @@ public final class PipelineRules {
                 JsonNode syntax = iface.path("syntaxError");
                 if (syntax.isObject()) {
                     out.add(new Issue(id, null, "code", label(id, node) + ": the operation's code has a syntax error at line "
-                            + syntax.path("line").asInt() + ": " + syntax.path("message").asText()));
+                            + syntax.path("line").asInt() + ": " + syntax.path("message").asText(), syntax.path("line").asInt(), false));
+                } else {
+                    iface.path("lint").forEach(l -> out.add(new Issue(id, null, l.path("kind").asText("lint"),
+                            label(id, node) + ": line " + l.path("line").asInt() + ": " + l.path("message").asText(),
+                            l.path("line").asInt(), true)));
                 }
                 iface.path("errors").forEach(err -> out.add(new Issue(id, null, "code", label(id, node) + ": " + err.asText())));
                 iface.path("attributes").forEach(a -> {
@@ -201,7 +208,9 @@ public final class PipelineRules {
         }
         if (!Ports.compatible(a.outputs().get(fromPort), b.inputs().get(toPort))) {
             out.add(new Issue(to, toPort, "type", "cannot connect " + label(from, nodes.get(from)) + "." + fromPort + " ("
-                    + a.outputs().get(fromPort) + ") to " + label(to, nodes.get(to)) + "." + toPort + " (" + b.inputs().get(toPort) + ")"));
+                    + a.outputs().get(fromPort) + ") to " + label(to, nodes.get(to)) + "." + toPort + " (" + b.inputs().get(toPort)
+                    + "): a " + a.outputs().get(fromPort) + " is not a " + b.inputs().get(toPort)
+                    + "; change one of the two types, or annotate the input Any to take anything"));
             return;
         }
         String key = to + "\u0000" + toPort;

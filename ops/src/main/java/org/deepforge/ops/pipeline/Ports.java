@@ -2,6 +2,7 @@ package org.deepforge.ops.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,7 +24,7 @@ public record Ports(Map<String, String> inputs, Map<String, String> outputs) {
             iface.path("inputs").forEach(p -> in.put(p.path("name").asText(), text(p.get("type"))));
             iface.path("outputs").forEach(p -> out.put(p.path("name").asText(), text(p.get("type"))));
         } else if (node.has("input")) {
-            out.put("data", null);
+            out.put("data", artifactType(model, node));
         } else if (node.has("output")) {
             in.put("data", null);
         } else if (node.has("pipeline")) {
@@ -61,28 +62,37 @@ public record Ports(Map<String, String> inputs, Map<String, String> outputs) {
         return n == null || n.isNull() || n.asText().isBlank() ? null : n.asText();
     }
 
-    /** Whether a value of type {@code from} may flow into a port of type {@code to}. */
+    /** The type an Input node feeds: its artifact's type; none (untyped) for pickled or unknown artifacts. */
+    static String artifactType(JsonNode model, JsonNode inputNode) {
+        String artifact = inputNode.path("input").path("artifact").asText("");
+        String type = text(model.path("artifacts").path(artifact).get("type"));
+        return type == null || type.equals("pickle") ? null : type;
+    }
+
+    /**
+     * Whether a value of type {@code from} may flow into a port of type {@code to}. Untyped ports,
+     * {@code Any} and {@code object} take anything; {@code Optional[X]} and {@code X | None} are {@code X};
+     * a union fits when one of its members does; generics compare by their container ({@code List[int]}
+     * is a {@code list}); {@code bool} fits {@code int} and both fit {@code float}. Two different types
+     * are refused only when both are types this check knows ({@link TypeNames#KNOWN}: builtins, arrays,
+     * tensors, modules, files, data frames); a class it does not know may be a subclass, so it fits.
+     */
     public static boolean compatible(String from, String to) {
         if (from == null || to == null) {
             return true;
         }
-        String a = normalise(from);
-        String b = normalise(to);
-        return a.equals(b) || b.equals("object") || b.equals("Any") || a.equals("Any");
-    }
-
-    private static String normalise(String type) {
-        String t = type.strip();
-        if ((t.startsWith("\"") && t.endsWith("\"")) || (t.startsWith("'") && t.endsWith("'"))) {
-            t = t.substring(1, t.length() - 1).strip();
+        List<String> as = TypeNames.alternatives(from);
+        List<String> bs = TypeNames.alternatives(to);
+        if (as.isEmpty() || bs.isEmpty()) {
+            return true;
         }
-        t = t.replace(" ", "");
-        if (t.startsWith("typing.")) {
-            t = t.substring(7);
+        for (String a : as) {
+            for (String b : bs) {
+                if (TypeNames.fits(a, b)) {
+                    return true;
+                }
+            }
         }
-        if (t.startsWith("np.")) {
-            t = "numpy." + t.substring(3);
-        }
-        return t;
+        return false;
     }
 }

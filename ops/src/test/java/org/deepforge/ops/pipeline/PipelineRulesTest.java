@@ -102,6 +102,57 @@ class PipelineRulesTest {
     }
 
     @Test
+    void typesTheCheckKnowsMustAgreeAndUnknownClassesMayBeSubclasses() {
+        assertThat(Ports.compatible("file", "float")).isFalse();
+        assertThat(Ports.compatible("numpy.ndarray", "torch.Tensor")).isFalse();
+        assertThat(Ports.compatible("List[int]", "list")).isTrue();
+        assertThat(Ports.compatible("typing.List[int]", "tuple")).isFalse();
+        assertThat(Ports.compatible("int", "float")).isTrue();
+        assertThat(Ports.compatible("bool", "int")).isTrue();
+        assertThat(Ports.compatible("float", "int")).isFalse();
+        assertThat(Ports.compatible("float", "Optional[float]")).isTrue();
+        assertThat(Ports.compatible("float", "int | None")).isFalse();
+        assertThat(Ports.compatible("str", "Union[int, str]")).isTrue();
+        assertThat(Ports.compatible("Optional[Any]", "int")).isTrue();
+        assertThat(Ports.compatible("'nn.Module'", "torch.nn.Module")).isTrue();
+        assertThat(Ports.compatible("MyNet", "torch.nn.Module")).isTrue();
+        assertThat(Ports.compatible("torch.utils.data.Dataset", "Dataset")).isTrue();
+        assertThat(Ports.compatible("Annotated[float, Range(0, 1)]", "float")).isTrue();
+        assertThat(Ports.compatible("Sequence[int]", "list")).isTrue();
+    }
+
+    @Test
+    void anInputNodeFeedsItsArtifactsType() throws Exception {
+        ObjectNode m = model();
+        ((ObjectNode) m.get("artifacts")).putObject("f1").put("name", "notes.txt").put("type", "file");
+        ((ObjectNode) m.get("artifacts")).putObject("k1").put("name", "blob").put("type", "pickle");
+        ObjectNode nodes = (ObjectNode) pipeline(m, "p1").get("nodes");
+        nodes.putObject("i1").putObject("input").put("artifact", "f1");
+        nodes.putObject("i2").putObject("input").put("artifact", "k1");
+        nodes.putObject("n5").put("operation", "Text");
+        connect(m, "p1", "c2", "i1", "data", "n3", "text");
+        connect(m, "p1", "c3", "i2", "data", "n5", "text"); // pickled: whatever it holds may fit
+        assertThat(messages(m, "p1")).containsExactly("cannot connect Input (i1).data (file) to Text (n3).text (str): a file is not a str; "
+                + "change one of the two types, or annotate the input Any to take anything");
+    }
+
+    @Test
+    void analysisLintIsAWarningAtTheNodeAndLine() throws Exception {
+        ObjectNode m = model();
+        ObjectNode iface = (ObjectNode) m.get("operations").get("Text").get("interface");
+        iface.putArray("lint").addObject().put("line", 7).put("col", 15).put("kind", "undefined-name")
+                .put("severity", "error").put("message", "undefined name 'factr'");
+        connect(m, "p1", "c2", "n1", "data", "n2", "labels");
+        Issue lint = PipelineRules.problems(m, "p1").stream().filter(i -> i.kind().equals("undefined-name")).findFirst().orElseThrow();
+        assertThat(lint.node()).isEqualTo("n3");
+        assertThat(lint.line()).isEqualTo(7);
+        assertThat(lint.message()).isEqualTo("Text (n3): line 7: undefined name 'factr'");
+        assertThat(lint.blocksRun()).isFalse();
+        assertThat(lint.toJson().path("severity").asText()).isEqualTo("warning");
+        assertThat(lint.toJson().path("line").asInt()).isEqualTo(7);
+    }
+
+    @Test
     void anInputTakesOneSource() throws Exception {
         ObjectNode m = model();
         ((ObjectNode) pipeline(m, "p1").get("nodes")).putObject("n0").put("operation", "Load");

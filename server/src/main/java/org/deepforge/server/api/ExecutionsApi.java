@@ -52,7 +52,7 @@ public final class ExecutionsApi {
         if (p.isMissingNode()) {
             throw StoreException.notFound("branch " + branch + " has no pipeline " + pipeline);
         }
-        List<Issue> problems = operations.problems(project, at.commit(), pipeline);
+        List<Issue> problems = operations.problems(project, at.commit(), pipeline).stream().filter(Issue::blocksRun).toList();
         if (!problems.isEmpty()) {
             ObjectNode detail = Json.MAPPER.createObjectNode();
             ArrayNode list = detail.putArray("problems");
