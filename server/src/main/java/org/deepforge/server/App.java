@@ -310,6 +310,7 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         javalin.stop();
+        hub.close(); // commits text still being typed before the store closes
         try {
             executions.close();
         } catch (java.sql.SQLException e) {
