@@ -463,7 +463,7 @@ public final class CodeDocs implements AutoCloseable {
             }
             if (theirs.isEmpty()) {
                 live.conflict = envelope("doc-conflict", live.key).put("ours", live.doc.text()).putNull("theirs")
-                        .put("reason", live.key.operation() + " was deleted by " + event.author() + " while it was being edited");
+                        .put("reason", live.key.operation() + " was deleted by " + nameOf(event.author()) + " while it was being edited");
                 String text = Json.compact(live.conflict);
                 live.peers.forEach(p -> p.send(text));
                 return;
@@ -475,7 +475,7 @@ public final class CodeDocs implements AutoCloseable {
                 live.committed = code;
                 Optional<CodeDoc.Update> u = live.doc.replaceBy(code, event.author());
                 u.ifPresent(x -> broadcast(live, live.doc.version() - 1, List.of(x)));
-                String text = Json.compact(envelope("doc-resolved", live.key).put("by", event.author()));
+                String text = Json.compact(envelope("doc-resolved", live.key).put("by", nameOf(event.author())));
                 live.peers.forEach(p -> p.send(text));
                 return;
             }
@@ -495,11 +495,20 @@ public final class CodeDocs implements AutoCloseable {
             } else {
                 // the same lines changed here and there: keep both until a person merges them
                 live.conflict = envelope("doc-conflict", live.key).put("ours", live.doc.text()).put("theirs", code)
-                        .put("reason", event.author() + " changed the same lines of " + live.key.operation() + " in a commit ("
+                        .put("reason", nameOf(event.author()) + " changed the same lines of " + live.key.operation() + " in a commit ("
                                 + event.message().lines().findFirst().orElse("") + ")");
                 String text = Json.compact(live.conflict);
                 live.peers.forEach(p -> p.send(text));
             }
+        }
+    }
+
+    /** The name a user gave themselves, for messages (ids mean nothing to people). */
+    private String nameOf(String userId) {
+        try {
+            return authz.accounts().user(userId).map(org.deepforge.server.auth.User::name).orElse(userId);
+        } catch (java.sql.SQLException | RuntimeException e) {
+            return userId;
         }
     }
 

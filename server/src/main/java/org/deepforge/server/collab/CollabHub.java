@@ -216,26 +216,12 @@ public final class CollabHub implements StoreListener, RunListener {
     }
 
     /**
-     * Whether a socket may change anything (co-editing): not with a read-only token, and not from a page of
-     * another site that rode on the user's cookie (cross-site WebSocket hijacking; browsers always send Origin).
+     * Whether a socket may change anything (co-editing): not with a read-only token. (Pages of other sites
+     * never get this far: {@code Guard} refuses cross-origin upgrades that ride on a cookie.)
      */
     private boolean mayWrite(WsContext ctx) throws java.sql.SQLException {
         Optional<org.deepforge.server.auth.Caller> caller = authz.identify(ctx::header);
-        if (caller.isPresent() && caller.get().scope().map(s -> s == org.deepforge.server.auth.TokenScope.READ).orElse(false)) {
-            return false;
-        }
-        String origin = ctx.header("Origin");
-        String host = ctx.header("Host");
-        if (origin == null || caller.map(c -> c.via() == org.deepforge.server.auth.Caller.Via.TOKEN).orElse(false)) {
-            return true;
-        }
-        try {
-            java.net.URI o = java.net.URI.create(origin);
-            String authority = o.getPort() >= 0 ? o.getHost() + ":" + o.getPort() : o.getHost();
-            return host != null && (host.equalsIgnoreCase(authority) || host.equalsIgnoreCase(o.getHost()));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return caller.flatMap(org.deepforge.server.auth.Caller::scope).map(s -> s != org.deepforge.server.auth.TokenScope.READ).orElse(true);
     }
 
     private void handle(Client client, String text) {
