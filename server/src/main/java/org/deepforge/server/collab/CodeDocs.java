@@ -159,7 +159,8 @@ public final class CodeDocs implements AutoCloseable {
                 }
                 live.peers.add(peer);
                 ObjectNode out = envelope("doc", key).put("epoch", live.epoch).put("version", live.doc.version())
-                        .put("text", live.doc.text()).put("writable", writable(peer, key));
+                        .put("text", live.doc.text()).put("writable", writable(peer, key))
+                        .put("saved", live.doc.text().equals(live.committed));
                 if (msg.path("epoch").asText("").equals(live.epoch) && msg.path("version").canConvertToInt()) {
                     Optional<List<CodeDoc.Update>> missed = live.doc.since(msg.get("version").asInt());
                     if (missed.isPresent()) {
