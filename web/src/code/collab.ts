@@ -157,6 +157,8 @@ const CURSOR_THROTTLE_MS = 80;
 export class CodeCollab {
   private readonly compartment = new Compartment();
   private epoch: string | null = null;
+  /** Whether the collab extension is in the view's state (not while it is being swapped for a new document). */
+  private configured = false;
   /** The server's text at our synced version: what every received update applies to. */
   private serverDoc: Text | null = null;
   private inFlight = false;
@@ -202,7 +204,7 @@ export class CodeCollab {
 
   /** Local edits the server has not accepted yet. */
   pending(): number {
-    return this.epoch === null ? 0 : sendableUpdates(this.view.state).length;
+    return this.configured ? sendableUpdates(this.view.state).length : 0;
   }
 
   /** Replaces the whole text by `text` as an ordinary local edit (a merge the user made). */
@@ -233,7 +235,7 @@ export class CodeCollab {
     return ViewPlugin.fromClass(
       class {
         update(u: ViewUpdate) {
-          if (self.epoch === null) return;
+          if (!self.configured) return;
           if (u.docChanged) {
             self.push();
             self.status();
@@ -246,7 +248,7 @@ export class CodeCollab {
 
   private join(): void {
     if (this.destroyed) return;
-    const resume = this.epoch !== null ? { epoch: this.epoch, version: getSyncedVersion(this.view.state) } : {};
+    const resume = this.configured ? { epoch: this.epoch, version: getSyncedVersion(this.view.state) } : {};
     this.ws.sendDoc({ type: 'doc-join', ...this.target, ...resume });
   }
 
@@ -306,16 +308,18 @@ export class CodeCollab {
       this.updates(m.since, updates);
       return;
     }
-    const local = this.epoch !== null ? sendableUpdates(this.view.state) : [];
+    const local = this.configured ? sendableUpdates(this.view.state) : [];
     const before = this.serverDoc;
     this.epoch = String(m.epoch);
     this.serverDoc = Text.of(text.split('\n'));
     this.inFlight = false;
     // a fresh document: the server's text replaces ours and the collab state starts at its version
+    this.configured = false;
     this.view.dispatch({ effects: this.compartment.reconfigure([]) });
     const change = minimalChange(this.view.state.doc.toString(), text);
     if (change) this.view.dispatch({ changes: change });
     this.view.dispatch({ effects: this.compartment.reconfigure(collab({ startVersion: version, clientID: this.clientID })) });
+    this.configured = true;
     if (local.length > 0) {
       if (before !== null && before.toString() === text) {
         // the server restarted from exactly the text our edits were based on: they still apply
@@ -334,7 +338,7 @@ export class CodeCollab {
   }
 
   private updates(base: number, wire: WireUpdate[]): void {
-    if (this.epoch === null || !this.serverDoc) return;
+    if (!this.configured || !this.serverDoc) return;
     const synced = getSyncedVersion(this.view.state);
     if (base > synced) {
       // we missed some: join again from our version
@@ -360,7 +364,7 @@ export class CodeCollab {
   }
 
   private push(): void {
-    if (this.inFlight || this.epoch === null || !this.writable || this.destroyed) return;
+    if (this.inFlight || !this.configured || !this.writable || this.destroyed) return;
     const state: EditorState = this.view.state;
     const updates = sendableUpdates(state);
     if (updates.length === 0) return;
@@ -374,10 +378,10 @@ export class CodeCollab {
   }
 
   private scheduleCursor(): void {
-    if (this.cursorTimer || this.epoch === null) return;
+    if (this.cursorTimer || !this.configured) return;
     this.cursorTimer = setTimeout(() => {
       this.cursorTimer = null;
-      if (this.destroyed) return;
+      if (this.destroyed || !this.configured) return;
       const sel = this.view.state.selection;
       this.ws.sendDoc({
         type: 'doc-cursor',
@@ -391,7 +395,7 @@ export class CodeCollab {
   private status(): void {
     let s: CollabStatus;
     if (!this.ws.isOpen()) s = 'offline';
-    else if (this.epoch === null) s = 'connecting';
+    else if (!this.configured) s = 'connecting';
     else if (this.pending() > 0 || this.savedVersion < getSyncedVersion(this.view.state)) s = 'saving';
     else s = 'saved';
     this.callbacks.onStatus?.(s);
