@@ -342,7 +342,16 @@ class CoEditingTest {
         String p = project("Presence");
         Socket one = new Socket(olivia, p);
         Socket two = new Socket(olivia, p);
+        java.util.concurrent.ScheduledExecutorService heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         try (Socket watcher = new Socket(walt, p)) {
+            // like a browser, every open socket says every few seconds that it is still there
+            heartbeat.scheduleWithFixedDelay(() -> {
+                for (Socket s : List.of(one, two, watcher)) {
+                    if (!s.ws.isOutputClosed()) {
+                        s.ws.sendText("{\"type\":\"ping\"}", true);
+                    }
+                }
+            }, 0, 2, TimeUnit.SECONDS);
             for (Socket s : List.of(one, two, watcher)) {
                 s.send(Json.MAPPER.createObjectNode().put("type", "subscribe").put("project", p).put("branch", "main"));
                 s.next("subscribed");
@@ -359,8 +368,30 @@ class CoEditingTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> lastPresence(watcher), u -> u != null && u.size() == 1);
             assertThat(lastPresence(watcher).get(0).get("name").asText()).isEqualTo("walt");
         } finally {
+            heartbeat.shutdownNow();
             one.close();
             two.close();
+        }
+    }
+
+    @Test
+    void aWindowThatGoesSilentLosesItsAvatarWithinTheExpiry() throws Exception {
+        String p = project("Silent");
+        try (Socket silent = new Socket(rita, p); Socket watcher = new Socket(walt, p)) {
+            for (Socket s : List.of(silent, watcher)) {
+                s.send(Json.MAPPER.createObjectNode().put("type", "subscribe").put("project", p).put("branch", "main"));
+                s.next("subscribed");
+                s.send(Json.MAPPER.createObjectNode().put("type", "presence").put("project", p).put("branch", "main"));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> lastPresence(watcher), u -> u != null && u.size() == 2);
+            // rita's socket stays open but sends nothing (a frozen browser); walt keeps sending his heartbeat
+            await().atMost(Duration.ofMillis(org.deepforge.server.collab.CollabHub.PRESENCE_TTL_MS + 10_000))
+                    .pollInterval(Duration.ofSeconds(2))
+                    .until(() -> {
+                        watcher.send(Json.MAPPER.createObjectNode().put("type", "ping"));
+                        JsonNode u = lastPresence(watcher);
+                        return u != null && u.size() == 1 && u.get(0).get("name").asText().equals("walt");
+                    });
         }
     }
 
