@@ -260,6 +260,10 @@ export class CodeCollab {
         break;
       case 'doc-updates':
         this.updates(m.version as number, m.updates as WireUpdate[]);
+        if (m.saved === true && this.configured) {
+          this.savedVersion = Math.max(this.savedVersion, (m.version as number) + (m.updates as WireUpdate[]).length);
+          this.status();
+        }
         break;
       case 'doc-rejected':
         // based on an old version: the updates we lack are on their way; we rebase and push when they arrive

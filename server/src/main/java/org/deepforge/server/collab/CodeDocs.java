@@ -262,6 +262,9 @@ public final class CodeDocs implements AutoCloseable {
 
     private static void broadcast(Live live, int base, List<CodeDoc.Update> updates) {
         ObjectNode out = envelope("doc-updates", live.key).put("version", base);
+        if (live.doc.text().equals(live.committed)) {
+            out.put("saved", true); // e.g. a commit made elsewhere, folded in: git already has this text
+        }
         ArrayNode list = out.putArray("updates");
         updates.forEach(u -> list.add(u.toJson()));
         String text = Json.compact(out);
@@ -486,7 +489,7 @@ public final class CodeDocs implements AutoCloseable {
             }
             ModelMerger.Result merge = ModelMerger.merge(Json.MAPPER.createObjectNode().put("c", live.committed),
                     Json.MAPPER.createObjectNode().put("c", live.doc.text()), Json.MAPPER.createObjectNode().put("c", code));
-            live.committed = code;
+            live.committed = code; // before broadcasting: the updates say whether git has the result
             if (merge.clean()) {
                 Optional<CodeDoc.Update> u = live.doc.replaceBy(merge.merged().get("c").asText(), event.author());
                 u.ifPresent(x -> broadcast(live, live.doc.version() - 1, List.of(x)));
