@@ -225,7 +225,10 @@ export function useWorkbench(
       if (!c || !mine || !branch || L.head === null) return;
       // the user's edit again, now on top of what they have seen (the reloaded head)
       try {
-        const r = await api.applyChanges(project, branch, { base: L.head, message: c.message, patch: c.patch });
+        // the user chose their value over the one now saved: the checks that stood for "unchanged meanwhile" go
+        const related = (p: string) => p === c.path || p.startsWith(`${c.path}/`) || c.path.startsWith(`${p}/`);
+        const patch = c.patch.filter((op) => !(op.op === 'test' && related(op.path)));
+        const r = await api.applyChanges(project, branch, { base: L.head, message: c.message, patch });
         L.own.add(r.commit);
         await reload();
       } catch (e) {

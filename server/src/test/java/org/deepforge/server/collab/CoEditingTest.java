@@ -109,7 +109,8 @@ class CoEditingTest {
             return null;
         }
 
-        void send(ObjectNode msg) throws Exception {
+        /** One send at a time: the JDK's WebSocket refuses a send while another is pending. */
+        synchronized void send(ObjectNode msg) throws Exception {
             ws.sendText(Json.compact(msg), true).get(10, TimeUnit.SECONDS);
         }
 
@@ -347,8 +348,12 @@ class CoEditingTest {
             // like a browser, every open socket says every few seconds that it is still there
             heartbeat.scheduleWithFixedDelay(() -> {
                 for (Socket s : List.of(one, two, watcher)) {
-                    if (!s.ws.isOutputClosed()) {
-                        s.ws.sendText("{\"type\":\"ping\"}", true);
+                    try {
+                        if (!s.ws.isOutputClosed()) {
+                            s.send(Json.MAPPER.createObjectNode().put("type", "ping"));
+                        }
+                    } catch (Exception e) {
+                        // closed meanwhile
                     }
                 }
             }, 0, 2, TimeUnit.SECONDS);
@@ -361,10 +366,14 @@ class CoEditingTest {
             JsonNode users = lastPresence(watcher);
             assertThat(users.findValuesAsText("name")).containsExactlyInAnyOrder("olivia", "walt");
             assertThat(users.findValuesAsText("windows")).containsExactlyInAnyOrder("2", "1");
-            one.ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+            synchronized (one) {
+                one.ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+            }
             await().atMost(Duration.ofSeconds(10)).until(() -> lastPresence(watcher), u -> u != null && u.size() == 2
                     && u.findValues("windows").stream().allMatch(w -> w.asInt() == 1));
-            two.ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+            synchronized (two) {
+                two.ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+            }
             await().atMost(Duration.ofSeconds(10)).until(() -> lastPresence(watcher), u -> u != null && u.size() == 1);
             assertThat(lastPresence(watcher).get(0).get("name").asText()).isEqualTo("walt");
         } finally {
