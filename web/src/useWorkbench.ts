@@ -190,7 +190,8 @@ export function useWorkbench(
           // never drop the user's value: show both and let them choose (FieldConflictDialog)
           let yours: Json | undefined;
           try {
-            yours = getAt(applyPatch(L.model as unknown as Json, patch), e.path);
+            // the checks of the patch (test ops) are what failed: the user's value is what the rest writes
+            yours = getAt(applyPatch(L.model as unknown as Json, patch.filter((op) => op.op !== 'test')), e.path);
           } catch {
             yours = undefined;
           }
