@@ -4,7 +4,8 @@ import { api, ApiError, errorMessage, type ModelView } from './api';
 import { brief } from './format';
 import { decideCommit } from './live';
 import { toast } from './notify';
-import { applyPatch, type PatchOp } from './patch';
+import { applyPatch, getAt, type Json, type PatchOp } from './patch';
+import { describePointer, type FieldConflict } from './components/FieldConflictDialog';
 import type { PresenceUser, ServerMessage, WsClient } from './ws';
 
 export interface WorkbenchModel {
@@ -18,6 +19,10 @@ export interface WorkbenchModel {
   reload: () => Promise<void>;
   /** The commit the model is at right now (state may lag a render behind). */
   currentHead: () => string | null;
+  /** A field-level conflict waiting for the user's choice (FieldConflictDialog), or null. */
+  fieldConflict?: FieldConflict | null;
+  /** Takes the user's choice: mine re-applies their edit on the current head; theirs keeps what is saved. */
+  resolveFieldConflict?: (mine: boolean) => Promise<void>;
 }
 
 export interface ChangeOptions {
@@ -60,6 +65,7 @@ export function useWorkbench(
   const [view, setView] = useState<{ model: ModelView | null; head: string | null }>({ model: null, head: null });
   const [error, setError] = useState<string | null>(null);
   const [users, setUsers] = useState<PresenceUser[]>([]);
+  const [fieldConflict, setFieldConflict] = useState<(FieldConflict & { patch: PatchOp[] }) | null>(null);
 
   const setLocal = useCallback((L: Live, model: ModelView, head: string) => {
     if (L !== live.current) return;
@@ -180,9 +186,26 @@ export function useWorkbench(
         if (e instanceof ApiError && e.status === 409 && opts?.onConflict) {
           opts.onConflict(e);
           await reload();
+        } else if (e instanceof ApiError && e.status === 409 && e.path) {
+          // never drop the user's value: show both and let them choose (FieldConflictDialog)
+          let yours: Json | undefined;
+          try {
+            // the checks of the patch (test ops) are what failed: the user's value is what the rest writes
+            yours = getAt(applyPatch(L.model as unknown as Json, patch.filter((op) => op.op !== 'test')), e.path);
+          } catch {
+            yours = undefined;
+          }
+          setFieldConflict({
+            path: e.path,
+            label: describePointer(L.model as unknown as Record<string, unknown>, e.path),
+            theirs: e.current,
+            yours,
+            message,
+            patch,
+          });
+          await reload();
         } else if (e instanceof ApiError && e.status === 409) {
-          const where = e.path ?? 'a field you edited';
-          toast(`Conflict: ${where} was changed by someone else; current value: ${brief(e.current)}`, 'error');
+          toast(`Conflict: ${errorMessage(e)}; current value: ${brief(e.current)}`, 'error');
           await reload();
         } else {
           toast(errorMessage(e), 'error');
@@ -195,5 +218,27 @@ export function useWorkbench(
 
   const currentHead = useCallback(() => live.current.head, []);
 
-  return { model: view.model, head: view.head, error, users, readOnly, applyChange, reload, currentHead };
+  const resolveFieldConflict = useCallback(
+    async (mine: boolean) => {
+      const c = fieldConflict;
+      setFieldConflict(null);
+      const L = live.current;
+      if (!c || !mine || !branch || L.head === null) return;
+      // the user's edit again, now on top of what they have seen (the reloaded head)
+      try {
+        // the user chose their value over the one now saved: the checks that stood for "unchanged meanwhile" go
+        const related = (p: string) => p === c.path || p.startsWith(`${c.path}/`) || c.path.startsWith(`${p}/`);
+        const patch = c.patch.filter((op) => !(op.op === 'test' && related(op.path)));
+        const r = await api.applyChanges(project, branch, { base: L.head, message: c.message, patch });
+        L.own.add(r.commit);
+        await reload();
+      } catch (e) {
+        toast(errorMessage(e), 'error');
+        await reload();
+      }
+    },
+    [fieldConflict, project, branch, reload],
+  );
+
+  return { model: view.model, head: view.head, error, users, readOnly, applyChange, reload, currentHead, fieldConflict, resolveFieldConflict };
 }

@@ -2,7 +2,7 @@
 // last commit seen on each and, after a reconnect, re-subscribes with `since` so missed commits replay.
 import type { PatchOp } from './patch';
 
-export interface PresenceUser { session: string; user: string; name: string; node?: string | null }
+export interface PresenceUser { session: string; user: string; name: string; node?: string | null; windows?: number }
 
 export type ServerMessage =
   | { type: 'subscribed'; project: string; branch: string; head: string | null }
@@ -32,6 +32,10 @@ export type ExecutionMessage =
   | { type: 'progress'; execution: string; job: string; done: number; total: number; label: string }
   | { type: 'artifact'; execution: string; job: string; name: string; valueType: string; sha256: string; size: number }
   | { type: 'execution'; execution: string; status: string };
+
+/** A co-editing message about one operation's code (docs/collaboration.md); `type` starts with `doc`. */
+export interface DocMessage { type: string; project: string; branch: string; operation: string; [field: string]: unknown }
+export type DocListener = (msg: DocMessage) => void;
 
 export type Listener = (msg: ServerMessage) => void;
 export type ExecutionListener = (msg: ExecutionMessage) => void;
@@ -73,7 +77,10 @@ export interface WsOptions {
 }
 
 const OPEN = 1;
+/** How often an open socket says it is still there, so the server can expire the presence of silent windows. */
+export const HEARTBEAT_MS = 5_000;
 const key = (project: string, branch: string) => `${project}\u0000${branch}`;
+const docKey = (project: string, branch: string, operation: string) => `${project}\u0000${branch}\u0000${operation}`;
 
 function defaultUrl(): string {
   const { protocol, host } = window.location;
@@ -87,6 +94,8 @@ export class WsClient {
   private readonly presenceNode = new Map<string, string | null>();
   private readonly globalListeners = new Set<(connected: boolean) => void>();
   private readonly watches = new Map<string, Set<ExecutionListener>>();
+  private readonly docs = new Map<string, Set<DocListener>>();
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
@@ -161,6 +170,29 @@ export class WsClient {
     if (this.isOpen()) this.send({ type: 'unwatch', execution });
   }
 
+  /**
+   * Receives the co-editing messages of one operation's code (docs/collaboration.md). The caller sends
+   * `doc-join` itself, also after each reconnect (see onConnectionChange). Returns the function that stops.
+   */
+  onDoc(project: string, branch: string, operation: string, listener: DocListener): () => void {
+    const k = docKey(project, branch, operation);
+    let set = this.docs.get(k);
+    if (!set) this.docs.set(k, (set = new Set()));
+    set.add(listener);
+    if (!this.isOpen()) this.connect();
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.docs.delete(k);
+    };
+  }
+
+  /** Sends a co-editing message now; false when the socket is not open (the caller retries after reconnecting). */
+  sendDoc(msg: DocMessage): boolean {
+    if (!this.isOpen()) return false;
+    this.send(msg);
+    return true;
+  }
+
   /** The executions watched now. */
   watched(): string[] {
     return [...this.watches.keys()];
@@ -195,6 +227,8 @@ export class WsClient {
   /** Closes for good (tests, page unload). */
   close(): void {
     this.closed = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.socket?.close();
@@ -217,6 +251,10 @@ export class WsClient {
         if (this.presenceNode.has(k)) this.sendPresence(k);
       }
       for (const execution of this.watches.keys()) this.send({ type: 'watch', execution });
+      if (this.heartbeat) clearInterval(this.heartbeat);
+      this.heartbeat = setInterval(() => {
+        if (this.socket === socket && this.isOpen()) this.send({ type: 'ping' });
+      }, HEARTBEAT_MS);
       for (const l of this.globalListeners) l(true);
     };
     socket.onmessage = (ev) => this.receive(ev.data);
@@ -226,6 +264,8 @@ export class WsClient {
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = null;
+      if (this.heartbeat) clearInterval(this.heartbeat);
+      this.heartbeat = null;
       for (const l of this.globalListeners) l(false);
       this.scheduleReconnect();
     };
@@ -241,7 +281,7 @@ export class WsClient {
   }
 
   private wanted(): boolean {
-    return this.subs.size > 0 || this.watches.size > 0;
+    return this.subs.size > 0 || this.watches.size > 0 || this.docs.size > 0;
   }
 
   private receive(data: unknown): void {
@@ -264,6 +304,14 @@ export class WsClient {
       if (set) for (const l of [...set]) l(em);
       return;
     }
+    const type = (msg as { type: string }).type;
+    if (typeof type === 'string' && type.startsWith('doc')) {
+      const dm = msg as unknown as DocMessage;
+      const set = this.docs.get(docKey(dm.project, dm.branch, dm.operation));
+      if (set) for (const l of [...set]) l(dm);
+      return;
+    }
+    if (type === 'pong') return;
     if (msg.type === 'error') {
       for (const sub of this.subs.values()) for (const l of [...sub.listeners]) l(msg);
       return;

@@ -1,16 +1,18 @@
 import { initials, userHue } from '../format';
 import type { PresenceUser } from '../ws';
 
-/** Who else is on this branch, and what they look at. */
+/** Who is on this branch (one avatar per person, however many windows), and what they look at. */
 export function PresenceAvatars({ users }: { users: PresenceUser[] }) {
-  if (users.length === 0) return null;
+  // the server sends one entry per person; an older server sent one per window: show each person once
+  const people = [...new Map(users.map((u) => [u.user, u])).values()];
+  if (people.length === 0) return null;
   return (
     <ul className="presence" aria-label="People on this branch" data-testid="presence">
-      {users.map((u) => {
+      {people.map((u) => {
         const label = u.node ? `${u.name} — viewing ${u.node}` : `${u.name} — on this branch`;
         return (
           <li
-            key={u.session}
+            key={u.user}
             className="avatar"
             data-testid="presence-avatar"
             data-user={u.user}

@@ -128,8 +128,22 @@ describe('Workbench', () => {
     expect(modelFetches()).toBe(2); // reloaded after the conflict
     fireEvent.click(screen.getByTestId('rename-cancel'));
     expect(screen.getByTestId('entry-open').textContent).toBe('Theirs');
-    const toast = screen.getAllByTestId('toast').map((t) => t.textContent).join('\n');
-    expect(toast).toContain('Conflict: /pipelines/p1/name was changed by someone else; current value: "Theirs"');
+    // both values are shown, named as the user named things; nothing is lost until the user chooses
+    expect(screen.getByTestId('field-conflict-label').textContent).toBe('Train2 ▸ name');
+    expect(screen.getByTestId('field-conflict-theirs').textContent).toBe('Theirs');
+    expect(screen.getByTestId('field-conflict-yours').textContent).toBe('Mine');
+    let resent: { base: string; patch: unknown } | null = null;
+    server.change = (c) => {
+      resent = c.body as { base: string; patch: unknown };
+      server.head = 'c4';
+      server.pipelines = { p1: { name: 'Mine' } };
+      return { body: { commit: 'c4', rebased: false } };
+    };
+    await act(async () => fireEvent.click(screen.getByTestId('field-conflict-mine')));
+    expect(resent!.base).toBe('c3');
+    expect(JSON.stringify(resent!.patch)).toContain('Mine');
+    await waitFor(() => expect(screen.getByTestId('entry-open').textContent).toBe('Mine'));
+    expect(screen.queryByTestId('field-conflict')).toBeNull();
   });
 
   it('toasts when the server rebased an edit', async () => {

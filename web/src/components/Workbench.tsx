@@ -1,3 +1,4 @@
+import { FieldConflictDialog } from './FieldConflictDialog';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type Branch, type Project } from '../api';
 import { presenceNode } from '../live';
@@ -173,6 +174,7 @@ export function Workbench({ route, ws = wsClient() }: { route: WorkbenchRoute; w
         <Rail route={route} />
         <main className="centre">{centre}</main>
       </div>
+      {wb.fieldConflict && wb.resolveFieldConflict && <FieldConflictDialog conflict={wb.fieldConflict} onChoose={(mine) => void wb.resolveFieldConflict?.(mine)} />}
     </div>
   );
 }

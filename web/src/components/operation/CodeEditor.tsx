@@ -10,6 +10,8 @@ export interface CodeEditorHandle {
   setText: (text: string) => void;
   getText: () => string;
   focus: () => void;
+  /** The CodeMirror view, for extensions added from outside (co-editing: code/collab.ts). */
+  view: () => EditorView | null;
 }
 
 interface Props {
@@ -104,6 +106,7 @@ export function CodeEditor({ initial, readOnly, errorLine, onChange, onSave, han
       },
       getText: () => view.current?.state.doc.toString() ?? '',
       focus: () => view.current?.focus(),
+      view: () => view.current,
     }),
     [],
   );

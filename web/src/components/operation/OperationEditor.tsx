@@ -3,6 +3,9 @@ import { api, errorMessage, type InterfaceEdit, type ModelView, type OperationIn
 import { toast } from '../../notify';
 import { pointer } from '../../patch';
 import type { WorkbenchModel } from '../../useWorkbench';
+import { wsClient } from '../../ws';
+import { CodeCollab, type CollabStatus, type DocConflict } from '../../code/collab';
+import { CodeConflictDialog } from './CodeConflictDialog';
 import { CodeEditor, type CodeEditorHandle } from './CodeEditor';
 import { InterfaceDiagram } from './InterfaceDiagram';
 import { RequirementsEditor } from './RequirementsEditor';
@@ -21,6 +24,7 @@ export const SAVE_IDLE_MS = 1500;
 
 type SaveState = 'saved' | 'saving' | 'unsaved';
 const SAVE_LABEL: Record<SaveState, string> = { saved: 'Saved', saving: 'Saving…', unsaved: 'Unsaved' };
+const LIVE_LABEL: Record<CollabStatus, string> = { connecting: 'Connecting…', saved: 'Saved', saving: 'Saving…', offline: 'Offline — your edits are kept here' };
 
 function storedInterface(entry: Record<string, unknown> | undefined): OperationInterface | null {
   const i = entry?.interface;
@@ -60,6 +64,11 @@ export default function OperationEditor({ project, branch, name, model, head, wb
   const [conflict, setConflict] = useState(false);
   const [iface, setIface] = useState<OperationInterface | null>(() => storedInterface(entry));
   const [syntaxError, setSyntaxError] = useState<SyntaxErrorInfo | null>(() => storedInterface(entry)?.syntaxError ?? null);
+  /** Co-editing (code/collab.ts): while it runs, the server's document is the text and the server commits it. */
+  const collab = useRef<CodeCollab | null>(null);
+  const [liveStatus, setLiveStatus] = useState<CollabStatus | null>(null);
+  const [docConflict, setDocConflict] = useState<DocConflict | null>(null);
+  const live = () => collab.current !== null;
 
   // ---- live interface preview
   const parse = useCallback(
@@ -87,6 +96,7 @@ export default function OperationEditor({ project, branch, name, model, head, wb
     if (saveTimer.current) clearTimeout(saveTimer.current);
     saveTimer.current = null;
     const run = async (): Promise<boolean> => {
+      if (live()) return true; // the server commits the shared text
       const t = text.current;
       if (t === base.current) {
         setSaveState('saved');
@@ -126,6 +136,10 @@ export default function OperationEditor({ project, branch, name, model, head, wb
 
   const onChange = (t: string) => {
     text.current = t;
+    if (live()) {
+      scheduleParse();
+      return;
+    }
     setSaveState(t === base.current ? 'saved' : 'unsaved');
     scheduleParse();
     if (!conflict) scheduleSave();
@@ -145,8 +159,29 @@ export default function OperationEditor({ project, branch, name, model, head, wb
     [],
   );
 
+  // ---- editing together: join the server's document for this operation
+  useEffect(() => {
+    const view = editor.current?.view();
+    if (!branch || !view) return;
+    const c = new CodeCollab(wsClient(), { project, branch, operation: name }, view, {
+      onStatus: setLiveStatus,
+      onConflict: setDocConflict,
+      onError: (m) => toast(m, 'error'),
+    });
+    collab.current = c;
+    return () => {
+      c.destroy();
+      collab.current = null;
+    };
+  }, [project, branch, name]);
+
   // ---- code changed in the model (another user, an interface edit, a merge)
   useEffect(() => {
+    if (live()) {
+      // the server folds commits made elsewhere into the shared text; they arrive as updates
+      base.current = code;
+      return;
+    }
     if (code === base.current) return;
     if (code === text.current || code === inFlight.current) {
       base.current = code;
@@ -163,6 +198,19 @@ export default function OperationEditor({ project, branch, name, model, head, wb
     setConflict(true);
   }, [code, scheduleParse]);
 
+  const resolveDocConflict = async (merged: string) => {
+    const c = collab.current;
+    if (!docConflict || !c) return;
+    if (docConflict.theirs === null) {
+      // the operation was deleted: bring it back with the merged text (the server then resumes with it)
+      const ok = await applyChange([{ op: 'add', path: pointer('operations', name), value: { code: merged } }], `Restore operation ${name}`);
+      if (ok) setDocConflict(null);
+      return;
+    }
+    c.resolveWith(merged);
+    setDocConflict(null);
+  };
+
   // the stored interface follows commits while the text is the saved one
   useEffect(() => {
     const stored = storedInterface(entry);
@@ -178,15 +226,10 @@ export default function OperationEditor({ project, branch, name, model, head, wb
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const takeTheirs = () => {
-    editor.current?.setText(code);
-    text.current = code;
-    base.current = code;
-    setConflict(false);
-    setSaveState('saved');
-    scheduleParse();
-  };
-  const keepMine = () => {
+  /** Without co-editing (no connection), a save that met someone else's change merges here, losing neither. */
+  const saveMerged = (merged: string) => {
+    editor.current?.setText(merged);
+    text.current = merged;
     base.current = code;
     setConflict(false);
     void saveNow();
@@ -202,9 +245,12 @@ export default function OperationEditor({ project, branch, name, model, head, wb
     if (!(await saveNow())) return false;
     try {
       const r = await api.editInterface(project, branch, name, edit, currentHead() ?? head);
-      base.current = r.code;
-      text.current = r.code;
-      editor.current?.setText(r.code);
+      if (!live()) {
+        // with co-editing the server folds the rewritten code into the shared text itself
+        base.current = r.code;
+        text.current = r.code;
+        editor.current?.setText(r.code);
+      }
       setSaveState('saved');
       if (r.interface) {
         setIface(storedInterface({ interface: r.interface }));
@@ -230,25 +276,40 @@ export default function OperationEditor({ project, branch, name, model, head, wb
       <section className="op-code">
         <header className="op-code-header">
           <h2>{name}</h2>
-          <span className={`op-save-state save-${saveState}`} data-testid="op-save-state" aria-live="polite">
-            {SAVE_LABEL[saveState]}
-          </span>
-          {!readOnly && (
+          {liveStatus ? (
+            <span className={`op-save-state save-${liveStatus === 'saving' ? 'saving' : liveStatus === 'saved' ? 'saved' : 'unsaved'}`} data-testid="op-save-state" data-live={liveStatus} aria-live="polite">
+              {LIVE_LABEL[liveStatus]}
+            </span>
+          ) : (
+            <span className={`op-save-state save-${saveState}`} data-testid="op-save-state" aria-live="polite">
+              {SAVE_LABEL[saveState]}
+            </span>
+          )}
+          {!readOnly && !liveStatus && (
             <button className="secondary small" data-testid="op-save" disabled={saveState !== 'unsaved' || conflict} onClick={() => void saveNow()} title="Save (Ctrl/Cmd-S)">
               Save
             </button>
           )}
         </header>
-        {conflict && (
-          <div className="op-conflict" data-testid="op-conflict" role="alert">
-            Someone else changed {name} while you were editing.
-            <button className="small" data-testid="op-reload" onClick={takeTheirs}>
-              Reload theirs
-            </button>
-            <button className="secondary small" data-testid="op-overwrite" onClick={keepMine}>
-              Save mine over it
-            </button>
-          </div>
+        {conflict && !liveStatus && (
+          <CodeConflictDialog
+            name={name}
+            ours={text.current}
+            theirs={code}
+            reason={`Someone else changed ${name} while you were editing. Merge the two versions; nothing is saved until you choose.`}
+            action="Save the merged text"
+            onResolve={saveMerged}
+          />
+        )}
+        {docConflict && (
+          <CodeConflictDialog
+            name={name}
+            ours={docConflict.ours}
+            theirs={docConflict.theirs}
+            reason={docConflict.reason}
+            action={docConflict.theirs === null ? `Restore ${name} with this text` : 'Use this text'}
+            onResolve={(m) => void resolveDocConflict(m)}
+          />
         )}
         <CodeEditor
           initial={code}

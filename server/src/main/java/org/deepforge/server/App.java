@@ -235,6 +235,8 @@ public final class App implements AutoCloseable {
             // the upgrade request is authenticated like any other: no credentials, no socket
             cfg.jetty.modifyServletContextHandler(h -> h.addFilter(guard.upgradeFilter(), "/api/v1/ws",
                     EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
+            // a co-editing update may carry a pasted file (code up to 1,000,000 characters, JSON-escaped)
+            cfg.jetty.modifyWebSocketServletFactory(f -> f.setMaxTextMessageSize(8L * 1024 * 1024));
             cfg.routes.ws("/api/v1/ws", hub::configure);
             cfg.routes.exception(Exception.class, Errors::handle);
             cfg.routes.error(404, ctx -> {
@@ -315,6 +317,7 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         javalin.stop();
+        hub.close(); // commits text still being typed before the store closes
         try {
             executions.close();
         } catch (java.sql.SQLException e) {

@@ -37,23 +37,46 @@ public final class CollabHub implements StoreListener, RunListener {
 
     private record Key(String project, String branch) {}
 
-    private record Presence(String session, String user, String name, String node) {}
+    /** One window's presence; {@code updated} orders the windows of one person (the latest one's node wins). */
+    private record Presence(String session, String user, String name, String node, long updated) {}
+
+    /** A window that sent nothing (not even its heartbeat) for this long has left, even if its socket lingers. */
+    static final long PRESENCE_TTL_MS = 15_000;
 
     /** One connected browser or script. */
-    private static final class Client {
+    private static final class Client implements CodeDocs.Peer {
         final WsContext ctx;
         final Principal principal;
         /** The credentials of the upgrade request, to check again when rights change (sign-out, unsharing). */
         final Map<String, String> credentials;
         final Set<Key> subscriptions = ConcurrentHashMap.newKeySet();
+        final boolean mayWrite;
+        volatile long lastSeen = System.currentTimeMillis();
 
-        Client(WsContext ctx, Principal principal, Map<String, String> credentials) {
+        Client(WsContext ctx, Principal principal, Map<String, String> credentials, boolean mayWrite) {
             this.ctx = ctx;
             this.principal = principal;
             this.credentials = credentials;
+            this.mayWrite = mayWrite;
         }
 
-        void send(String text) {
+        @Override
+        public String id() {
+            return ctx.sessionId();
+        }
+
+        @Override
+        public Principal principal() {
+            return principal;
+        }
+
+        @Override
+        public boolean mayWrite() {
+            return mayWrite;
+        }
+
+        @Override
+        public void send(String text) {
             if (ctx.session.isOpen()) {
                 ctx.session.sendText(text, Callback.from(() -> { }, t -> LOG.debug("send to {} failed: {}", ctx.sessionId(), t.toString())));
             }
@@ -72,12 +95,49 @@ public final class CollabHub implements StoreListener, RunListener {
     private final Map<Key, Channel> channels = new ConcurrentHashMap<>();
     private final Map<String, Set<Client>> watchers = new ConcurrentHashMap<>();
     private volatile Function<String, Optional<String>> projectOfExecution = id -> Optional.empty();
+    private final CodeDocs docs;
+    private final java.util.concurrent.ScheduledExecutorService sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "presence-sweeper");
+        t.setDaemon(true);
+        return t;
+    });
 
     public CollabHub(ProjectStore store, VersionControl vc, Authz authz) {
         this.store = store;
         this.vc = vc;
         this.authz = authz;
+        this.docs = new CodeDocs(store, authz);
         authz.onChange(this::revalidate);
+        sweeper.scheduleWithFixedDelay(this::expirePresence, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** The co-editing authority for operation code. */
+    public CodeDocs docs() {
+        return docs;
+    }
+
+    /** Commits what is still being typed and stops; call before the store closes. */
+    public void close() {
+        sweeper.shutdownNow();
+        docs.close();
+    }
+
+    /** Drops the presence of windows that went silent (a crashed browser, a socket the network lost). */
+    private void expirePresence() {
+        try {
+            long cutoff = System.currentTimeMillis() - PRESENCE_TTL_MS;
+            channels.forEach((key, channel) -> {
+                boolean changed = channel.presence.values().removeIf(p -> {
+                    Client c = clients.get(p.session());
+                    return c == null || c.lastSeen < cutoff;
+                });
+                if (changed) {
+                    sendPresence(key, channel);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("expiring presence failed", e);
+        }
     }
 
     /**
@@ -99,6 +159,7 @@ public final class CollabHub implements StoreListener, RunListener {
                     disconnect(client.ctx.sessionId());
                     continue;
                 }
+                docs.revalidate(client);
                 for (Key key : List.copyOf(client.subscriptions)) {
                     if (!authz.canRead(client.principal, key.project())) {
                         unsubscribe(client, key);
@@ -142,7 +203,7 @@ public final class CollabHub implements StoreListener, RunListener {
                     credentials.put(h, v);
                 }
             }
-            clients.put(ctx.sessionId(), new Client(ctx, who.get(), Map.copyOf(credentials)));
+            clients.put(ctx.sessionId(), new Client(ctx, who.get(), Map.copyOf(credentials), mayWrite(ctx)));
         });
         ws.onMessage(ctx -> {
             Client client = clients.get(ctx.sessionId());
@@ -154,7 +215,17 @@ public final class CollabHub implements StoreListener, RunListener {
         ws.onError(ctx -> disconnect(ctx.sessionId()));
     }
 
+    /**
+     * Whether a socket may change anything (co-editing): not with a read-only token. (Pages of other sites
+     * never get this far: {@code Guard} refuses cross-origin upgrades that ride on a cookie.)
+     */
+    private boolean mayWrite(WsContext ctx) throws java.sql.SQLException {
+        Optional<org.deepforge.server.auth.Caller> caller = authz.identify(ctx::header);
+        return caller.flatMap(org.deepforge.server.auth.Caller::scope).map(s -> s != org.deepforge.server.auth.TokenScope.READ).orElse(true);
+    }
+
     private void handle(Client client, String text) {
+        client.lastSeen = System.currentTimeMillis();
         JsonNode msg;
         try {
             msg = Json.MAPPER.readTree(text);
@@ -174,6 +245,7 @@ public final class CollabHub implements StoreListener, RunListener {
                 case "unsubscribe" -> unsubscribe(client, key(msg));
                 case "presence" -> presence(client, key(msg), msg.path("node").isTextual() ? msg.get("node").asText() : null);
                 case "ping" -> client.send("{\"type\":\"pong\"}");
+                case "doc-join", "doc-push", "doc-cursor", "doc-resolve", "doc-leave" -> docs.handle(client, type, msg);
                 case "watch" -> watch(client, msg.path("execution").asText(""));
                 case "unwatch" -> {
                     Set<Client> set = watchers.get(msg.path("execution").asText(""));
@@ -181,9 +253,10 @@ public final class CollabHub implements StoreListener, RunListener {
                         set.remove(client);
                     }
                 }
-                default -> error(client, "unknown message type \"" + type + "\"; use subscribe, unsubscribe, presence or watch");
+                default -> error(client, "unknown message type \"" + type
+                        + "\"; use subscribe, unsubscribe, presence, watch or doc-join/doc-push/doc-cursor/doc-resolve/doc-leave");
             }
-        } catch (StoreException | AuthException e) {
+        } catch (StoreException | AuthException | CollabException e) {
             error(client, e.getMessage());
         } catch (Exception e) {
             LOG.error("websocket message failed", e);
@@ -311,7 +384,7 @@ public final class CollabHub implements StoreListener, RunListener {
             return;
         }
         channel.presence.put(client.ctx.sessionId(), new Presence(client.ctx.sessionId(), client.principal.id(),
-                client.principal.name(), node));
+                client.principal.name(), node, System.nanoTime()));
         sendPresence(key, channel);
     }
 
@@ -323,6 +396,7 @@ public final class CollabHub implements StoreListener, RunListener {
         for (Key key : client.subscriptions) {
             unsubscribe(client, key);
         }
+        docs.leaveAll(client);
         watchers.values().forEach(set -> set.remove(client));
     }
 
@@ -330,8 +404,13 @@ public final class CollabHub implements StoreListener, RunListener {
         ObjectNode msg = Json.MAPPER.createObjectNode().put("type", "presence")
                 .put("project", key.project()).put("branch", key.branch());
         ArrayNode users = msg.putArray("users");
-        channel.presence.values().forEach(p -> {
-            ObjectNode u = users.addObject().put("session", p.session()).put("user", p.user()).put("name", p.name());
+        // one entry per person, however many windows they have open; the window they used last says where they are
+        Map<String, List<Presence>> byUser = new java.util.TreeMap<>();
+        channel.presence.values().forEach(p -> byUser.computeIfAbsent(p.user(), u -> new java.util.ArrayList<>()).add(p));
+        byUser.forEach((user, windows) -> {
+            Presence p = windows.stream().max(java.util.Comparator.comparingLong(Presence::updated)).orElseThrow();
+            ObjectNode u = users.addObject().put("session", p.session()).put("user", p.user()).put("name", p.name())
+                    .put("windows", windows.size());
             if (p.node() != null) {
                 u.put("node", p.node());
             } else {
@@ -358,6 +437,7 @@ public final class CollabHub implements StoreListener, RunListener {
     /** Called under the branch lock, in commit order, after the commit is durable. */
     @Override
     public void onCommit(CommitEvent event) {
+        docs.onCommit(event);
         Channel channel = channels.get(new Key(event.project(), event.branch()));
         if (channel == null || channel.subscribers.isEmpty()) {
             return;
