@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EntryMap } from '../api';
 import { applyPatch, type Json, type PatchOp } from '../patch';
-import { coerceAttribute, defaultText, fieldText, parseDefault } from './attrs';
+import { coerceAttribute, defaultEdit, defaultText, fieldText, parseDefault } from './attrs';
 import { duplicatePipeline, newNode, nextNodeId, nodeFieldPatch, positionsPatch, removalPatch } from './edits';
 import { connectionProblem, findCycle, formatCycle, portsCompatible } from './graph';
 import { autoLayout } from './layout';
@@ -220,6 +220,12 @@ describe('attribute values', () => {
     expect(parseDefault("'adam'")).toBe('adam');
     expect(parseDefault('adam')).toBe('adam');
     expect(parseDefault('[1, 2]')).toEqual([1, 2]);
+    // numbers keep the text typed: "3.0" must not be written back as 3
+    expect(defaultEdit('3.0')).toEqual({ literal: '3.0' });
+    expect(defaultEdit(' 1e-3 ')).toEqual({ literal: '1e-3' });
+    expect(defaultEdit('-2')).toEqual({ literal: '-2' });
+    expect(defaultEdit('adam')).toEqual({ default: 'adam' });
+    expect(defaultEdit('[1.0, 2]')).toEqual({ default: [1, 2] });
   });
 });
 
