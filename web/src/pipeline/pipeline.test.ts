@@ -4,7 +4,7 @@ import { applyPatch, type Json, type PatchOp } from '../patch';
 import { coerceAttribute, defaultEdit, defaultText, fieldText, parseDefault } from './attrs';
 import { duplicatePipeline, newNode, nextNodeId, nodeFieldPatch, positionsPatch, removalPatch } from './edits';
 import { connectionProblem, findCycle, formatCycle, portsCompatible } from './graph';
-import { autoLayout } from './layout';
+import { autoLayout, DEFAULT_NODE_SIZE, freeSpot } from './layout';
 import { nodePorts, readPipeline, type ModelParts } from './model';
 import { thumbnail, thumbnailSvg } from './thumbnail';
 import { invertPatch, UndoHistory } from './undo';
@@ -160,6 +160,20 @@ describe('layout', () => {
       expect(Number.isInteger(p.x)).toBe(true);
       expect(Number.isInteger(p.y)).toBe(true);
     }
+  });
+});
+
+describe('adding at the centre', () => {
+  it('puts each new node in a free place below the last, never on top of one', () => {
+    const taken = [];
+    for (let i = 0; i < 12; i++) taken.push(freeSpot({ x: 100, y: 100 }, taken));
+    const { width, height } = DEFAULT_NODE_SIZE;
+    for (let i = 0; i < taken.length; i++)
+      for (let j = i + 1; j < taken.length; j++)
+        expect(Math.abs(taken[i].x - taken[j].x) >= width || Math.abs(taken[i].y - taken[j].y) >= height, `${i} and ${j} overlap`).toBe(true);
+    expect(taken[0]).toEqual({ x: 100, y: 100 });
+    expect(taken[1].x).toBe(100);
+    expect(taken[1].y).toBeGreaterThan(100 + height);
   });
 });
 

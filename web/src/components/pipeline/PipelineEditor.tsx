@@ -22,7 +22,7 @@ import { toast } from '../../notify';
 import { pointer, type Json, type PatchOp } from '../../patch';
 import { newNode, nextConnectionId, nextNodeId, positionsPatch, removalPatch, type PaletteItem } from '../../pipeline/edits';
 import { connectionProblem } from '../../pipeline/graph';
-import { autoLayout, DEFAULT_NODE_SIZE } from '../../pipeline/layout';
+import { autoLayout, DEFAULT_NODE_SIZE, freeSpot } from '../../pipeline/layout';
 import { nodeTitle, readPipeline, type Position } from '../../pipeline/model';
 import type { WorkbenchModel } from '../../useWorkbench';
 import { Inspector } from '../Inspector';
@@ -245,11 +245,9 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
   const centreOfView = useCallback((): Position => {
     const box = canvasRef.current?.getBoundingClientRect();
     const c = box ? rf.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 }) : { x: 0, y: 0 };
-    let at = { x: c.x - DEFAULT_NODE_SIZE.width / 2, y: c.y - DEFAULT_NODE_SIZE.height / 2 };
-    // do not stack a second node exactly on the first
+    // never on top of another node: the first free place in a column below the centre
     const taken = Object.values(pipelineRef.current.nodes).map((n) => n.position).filter(Boolean) as Position[];
-    while (taken.some((p) => Math.abs(p.x - at.x) < 12 && Math.abs(p.y - at.y) < 12)) at = { x: at.x + 30, y: at.y + 30 };
-    return at;
+    return freeSpot({ x: c.x - DEFAULT_NODE_SIZE.width / 2, y: c.y - DEFAULT_NODE_SIZE.height / 2 }, taken);
   }, [rf]);
 
   const onDragOver = (e: DragEvent) => {

@@ -159,7 +159,7 @@ class WorkbenchUiTest extends UiTestBase {
 
         Browser ui = browser().open("/p/" + project + "/main/pipelines/p1");
         ui.waitForRow("entry-row", "Original name");
-        ui.until("the inspector", d -> d.findElement(testId("inspector-json")).getText().contains("Original name"));
+        ui.until("the inspector", d -> d.findElement(testId("inspector-summary")).getText().contains("Original name"));
 
         // the user starts renaming ...
         ui.clickIn("entry-row", "Original name", "entry-rename");
@@ -169,7 +169,7 @@ class WorkbenchUiTest extends UiTestBase {
                 "[{'op':'replace','path':'/pipelines/p1/name','value':'Renamed over REST'}]");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         ui.until("the inspector to show the other rename",
-                d -> d.findElement(testId("inspector-json")).getText().contains("Renamed over REST"));
+                d -> d.findElement(testId("inspector-summary")).getText().contains("Renamed over REST"));
 
         // ... then the user saves: told about the conflict, not silently overwriting
         ui.click("rename-save");
@@ -325,7 +325,7 @@ class WorkbenchUiTest extends UiTestBase {
         ui.open(pipelines + "/deep");
         ui.waitFor("place-pipelines");
         ui.until("the inspector on the linked pipeline",
-                d -> d.findElement(testId("inspector-json")).getText().contains("Deep pipeline"));
+                d -> d.findElement(testId("inspector-summary")).getText().contains("Deep pipeline"));
         ui.open(pipelines);
         ui.reload();
         ui.waitFor("place-pipelines");
