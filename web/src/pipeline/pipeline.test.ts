@@ -165,7 +165,7 @@ describe('layout', () => {
 
 describe('adding at the centre', () => {
   it('puts each new node in a free place below the last, never on top of one', () => {
-    const taken = [];
+    const taken: { x: number; y: number }[] = [];
     for (let i = 0; i < 12; i++) taken.push(freeSpot({ x: 100, y: 100 }, taken));
     const { width, height } = DEFAULT_NODE_SIZE;
     for (let i = 0; i < taken.length; i++)
