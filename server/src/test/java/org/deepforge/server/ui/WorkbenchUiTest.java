@@ -34,6 +34,11 @@ class WorkbenchUiTest extends UiTestBase {
 
         ui.type("new-project-name", "Lifecycle project");
         ui.click("new-project-create");
+        // a new project opens at once
+        ui.waitFor("place-pipelines");
+        ui.until("the new project's name in the top bar",
+                d -> d.findElement(testId("project-name")).getText().equals("Lifecycle project"));
+        ui.click("home-link");
         WebElement row = ui.waitForRow("project-row", "Lifecycle project");
         String id = row.getDomAttribute("data-project-id");
         assertThat(id).isNotBlank();
