@@ -377,7 +377,7 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
             Export as Python
           </a>
           <span className="spacer" />
-          <span className="muted small-text">{pipeline.name ?? pipelineId}</span>
+          <span className="muted small-text toolbar-title" title={pipeline.name ?? pipelineId}>{pipeline.name ?? pipelineId}</span>
         </div>
         <div
           className="canvas"
