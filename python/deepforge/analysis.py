@@ -992,6 +992,31 @@ def _literal_text(value):
     raise EditError("default must be a JSON value")
 
 
+def _default_text(edit):
+    """The default of an edit as Python source: ``literal`` (the text the user typed, kept as
+    typed so that ``3.0`` stays a float) or ``default`` (a JSON value)."""
+    if "literal" in edit:
+        text = edit["literal"]
+        if not isinstance(text, str) or not text.strip():
+            raise EditError("literal must be the default's Python text, e.g. 3.0 or 'adam'")
+        text = text.strip()
+        if len(text) > 10000:
+            raise EditError("literal is longer than 10,000 characters; load big values from a file")
+        try:
+            value = ast.literal_eval(ast.parse(text, mode="eval").body)
+        except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
+            raise EditError("default %s is not a Python literal (a number, string, True/False/None, "
+                            "or a list/tuple/dict of them)" % _brief(text))
+        if isinstance(value, float) and not math.isfinite(value):
+            raise EditError("default must be a finite number")
+        return text
+    return _literal_text(edit["default"])
+
+
+def _brief(text, n=40):
+    return repr(text if len(text) <= n else text[:n] + "...")
+
+
 def _insert_statement(src, after_node, body, text):
     """Edits adding the statement `text` after `after_node` (a statement of `body`)."""
     first = body[0]
@@ -1436,12 +1461,12 @@ def act_add_attribute(p, edit):
             if _reference_type(ast.parse(typ, mode="eval").body):
                 raise EditError("%s is a reference type; use add_reference" % typ)
             ann = typ
-    has_default = "default" in edit
+    has_default = "default" in edit or "literal" in edit
     text = name
     if ann:
         text += ": " + ann
     if has_default:
-        text += (" = " if ann else "=") + _literal_text(edit["default"])
+        text += (" = " if ann else "=") + _default_text(edit)
     code = _add_init_param(p, name, text, has_default)
     return _apply(code, extra) if extra else code
 
@@ -1478,9 +1503,9 @@ def act_rename_attribute(p, edit):
 
 def act_set_default(p, edit):
     name = _need(edit, "name")
-    if "default" not in edit:
-        raise EditError("edit needs 'default'")
-    value = _literal_text(edit["default"])
+    if "default" not in edit and "literal" not in edit:
+        raise EditError("edit needs 'default' (a JSON value) or 'literal' (Python text)")
+    value = _default_text(edit)
     sig, k = _need_init_param(p, name, False)
     item = sig.items[k]
     src = p.src

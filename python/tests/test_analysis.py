@@ -807,6 +807,19 @@ def test_set_default():
     assert "epochs=None" in new and by_name(itf["attributes"], "epochs")["type"] == "any"
 
 
+def test_set_default_keeps_the_literal_as_typed():
+    # the UI sends what the user typed: "3.0" must stay a float, not become 3
+    new, itf = E(SIMPLE, {"action": "set_default", "name": "rate", "literal": "3.0"})
+    assert "rate=3.0)" in new and by_name(itf["attributes"], "rate")["default"] == 3.0
+    assert isinstance(by_name(itf["attributes"], "rate")["default"], float)
+    new, itf = E(SIMPLE, {"action": "add_attribute", "name": "lr", "type": "float", "literal": "1e-3"})
+    assert "lr: float = 1e-3" in new
+    for bad in ("os.system('x')", "", "[1, 2", "float('inf')", "1e999"):
+        with pytest.raises(A.EditError) as e:
+            A.edit(SIMPLE, {"action": "set_default", "name": "rate", "literal": bad}, None)
+        assert "literal" in str(e.value) or "finite" in str(e.value)
+
+
 def test_set_default_on_required_and_kwonly():
     code = "class A:\n    def __init__(self, a, b: int, *, c):\n        pass\n    def execute(self): pass\n"
     new, itf = E(code, {"action": "set_default", "name": "b", "default": 3})

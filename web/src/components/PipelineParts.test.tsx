@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OperationInterface } from '../api';
 import { InterfaceDiagram } from './operation/InterfaceDiagram';
 import { AttrField, ATTR_DEBOUNCE_MS } from './pipeline/AttrField';
+import { nodeWidth } from './pipeline/PipelineNodeView';
 
 afterEach(() => {
   cleanup();
@@ -40,7 +41,7 @@ describe('InterfaceDiagram', () => {
     fireEvent.change(screen.getByTestId('iface-add-attribute-name'), { target: { value: 'lr' } });
     fireEvent.change(screen.getByTestId('iface-add-attribute-default'), { target: { value: '0.01' } });
     await act(async () => fireEvent.click(screen.getByTestId('iface-add-attribute-submit')));
-    expect(onEdit).toHaveBeenLastCalledWith({ action: 'add_attribute', name: 'lr', default: 0.01 });
+    expect(onEdit).toHaveBeenLastCalledWith({ action: 'add_attribute', name: 'lr', literal: '0.01' });
 
     const output = screen.getByTestId('iface-output');
     fireEvent.click(output.querySelector('[data-testid="iface-rename"]')!);
@@ -49,9 +50,9 @@ describe('InterfaceDiagram', () => {
     expect(onEdit).toHaveBeenLastCalledWith({ action: 'rename_output', name: 'net', to: 'model' });
 
     fireEvent.click(screen.getByTestId('iface-set-default'));
-    fireEvent.change(screen.getByTestId('iface-default-value'), { target: { value: '20' } });
+    fireEvent.change(screen.getByTestId('iface-default-value'), { target: { value: '3.0' } });
     await act(async () => fireEvent.click(screen.getByTestId('iface-default-submit')));
-    expect(onEdit).toHaveBeenLastCalledWith({ action: 'set_default', name: 'epochs', default: 20 });
+    expect(onEdit).toHaveBeenLastCalledWith({ action: 'set_default', name: 'epochs', literal: '3.0' });
 
     await act(async () => fireEvent.click(screen.getByTestId('iface-reference').querySelector('[data-testid="iface-remove"]')!));
     expect(onEdit).toHaveBeenLastCalledWith({ action: 'remove_reference', name: 'model' });
@@ -61,6 +62,17 @@ describe('InterfaceDiagram', () => {
     render(<InterfaceDiagram name="Train" iface={iface} readOnly onEdit={vi.fn()} />);
     expect(screen.queryByTestId('iface-add-input')).toBeNull();
     expect(screen.queryByTestId('iface-remove')).toBeNull();
+  });
+});
+
+describe('pipeline node width', () => {
+  it('leaves room for every port label side by side', () => {
+    const ports = (...names: string[]) => names.map((name) => ({ name, type: null }));
+    expect(nodeWidth([], [])).toBe(160);
+    // "training_data" and "testing_data" used to run into each other as "training_datatesting_data"
+    const w = nodeWidth(ports('training_data', 'testing_data'), ports('model'));
+    expect(w / 3).toBeGreaterThan('training_data'.length * 6);
+    expect(nodeWidth(ports(...Array.from({ length: 30 }, (_, i) => `a_very_long_input_name_${i}`)), [])).toBe(480);
   });
 });
 

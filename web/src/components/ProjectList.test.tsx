@@ -36,7 +36,8 @@ describe('project list', () => {
     await screen.findByTestId('projects-empty');
     fireEvent.change(screen.getByTestId('new-project-name'), { target: { value: 'New one' } });
     fireEvent.click(screen.getByTestId('new-project-create'));
-    await screen.findByTestId('project-row');
+    // the new project opens
+    await waitFor(() => expect(window.location.pathname).toBe('/p/new-one/main/pipelines'));
     expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ name: 'New one' });
     expect(screen.getAllByTestId('toast')[0].textContent).toContain('Created project New one');
   });
@@ -56,7 +57,7 @@ describe('project list', () => {
     const example = await screen.findByTestId('example');
     expect(example.textContent).toContain('Digits classifier');
     fireEvent.click(screen.getByTestId('example-create'));
-    await screen.findByTestId('project-row');
+    await waitFor(() => expect(window.location.pathname).toBe('/p/d1/main/pipelines'));
     expect(calls.some((c) => c.method === 'POST' && c.url === '/api/v1/examples/digits')).toBe(true);
   });
 

@@ -6,6 +6,7 @@ import { ImportProjectForm } from './ImportProjectForm';
 import { NewProjectForm } from './NewProjectForm';
 import { ProjectRow } from './ProjectRow';
 import { useAccounts } from '../session';
+import { branchPath, navigate } from '../router';
 
 /** The start page: every project, with create, import, rename, delete, export and open. */
 export function ProjectList() {
@@ -26,9 +27,10 @@ export function ProjectList() {
     void load();
   }, [load]);
 
-  const added = (p: Project, verb: string) => {
+  /** A project just made is where its maker wants to be: open it. */
+  const opened = (p: Project, verb: string) => {
     toast(`${verb} project ${p.name}`, 'success');
-    void load();
+    navigate(branchPath(p.id, p.defaultBranch || 'main'));
   };
 
   return (
@@ -40,7 +42,7 @@ export function ProjectList() {
       </header>
       <section className="card">
         <h2>New project</h2>
-        <NewProjectForm onCreated={(p) => added(p, 'Created')} />
+        <NewProjectForm onCreated={(p) => opened(p, 'Created')} />
       </section>
       <section className="card">
         <h2>Your projects</h2>
@@ -76,11 +78,11 @@ export function ProjectList() {
       </section>
       <section className="card">
         <h2>Examples</h2>
-        <ExamplesPanel onCreated={(p) => added(p, 'Created example')} />
+        <ExamplesPanel onCreated={(p) => opened(p, 'Created example')} />
       </section>
       <section className="card">
         <h2>Import a project</h2>
-        <ImportProjectForm onImported={(p) => added(p, 'Imported')} />
+        <ImportProjectForm onImported={(p) => opened(p, 'Imported')} />
       </section>
     </main>
   );

@@ -92,3 +92,14 @@ export function parseDefault(text: string): Json {
     return quoted ? quoted[1] : t;
   }
 }
+
+const PY_NUMBER = /^[+-]?(\d[\d_]*\.?[\d_]*|\.\d[\d_]*)([eE][+-]?\d+)?$/;
+
+/**
+ * A default as an interface edit sends it: a number goes as the Python text the user typed (`literal`),
+ * so "3.0" stays a float and "1e-3" stays as written; anything else as a JSON value (parseDefault).
+ */
+export function defaultEdit(text: string): { literal: string } | { default: Json } {
+  const t = text.trim();
+  return PY_NUMBER.test(t) ? { literal: t } : { default: parseDefault(t) };
+}

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { EntryMap } from '../api';
 import { applyPatch, type Json, type PatchOp } from '../patch';
-import { coerceAttribute, defaultText, fieldText, parseDefault } from './attrs';
+import { coerceAttribute, defaultEdit, defaultText, fieldText, parseDefault } from './attrs';
 import { duplicatePipeline, newNode, nextNodeId, nodeFieldPatch, positionsPatch, removalPatch } from './edits';
 import { connectionProblem, findCycle, formatCycle, portsCompatible } from './graph';
-import { autoLayout } from './layout';
+import { autoLayout, DEFAULT_NODE_SIZE, freeSpot } from './layout';
 import { nodePorts, readPipeline, type ModelParts } from './model';
 import { thumbnail, thumbnailSvg } from './thumbnail';
 import { invertPatch, UndoHistory } from './undo';
@@ -164,6 +164,20 @@ describe('layout', () => {
   });
 });
 
+describe('adding at the centre', () => {
+  it('puts each new node in a free place below the last, never on top of one', () => {
+    const taken: { x: number; y: number }[] = [];
+    for (let i = 0; i < 12; i++) taken.push(freeSpot({ x: 100, y: 100 }, taken));
+    const { width, height } = DEFAULT_NODE_SIZE;
+    for (let i = 0; i < taken.length; i++)
+      for (let j = i + 1; j < taken.length; j++)
+        expect(Math.abs(taken[i].x - taken[j].x) >= width || Math.abs(taken[i].y - taken[j].y) >= height, `${i} and ${j} overlap`).toBe(true);
+    expect(taken[0]).toEqual({ x: 100, y: 100 });
+    expect(taken[1].x).toBe(100);
+    expect(taken[1].y).toBeGreaterThan(100 + height);
+  });
+});
+
 describe('thumbnail', () => {
   it('fits node boxes and connections into the picture', () => {
     const t = thumbnail(chain(), 100, 60);
@@ -221,6 +235,12 @@ describe('attribute values', () => {
     expect(parseDefault("'adam'")).toBe('adam');
     expect(parseDefault('adam')).toBe('adam');
     expect(parseDefault('[1, 2]')).toEqual([1, 2]);
+    // numbers keep the text typed: "3.0" must not be written back as 3
+    expect(defaultEdit('3.0')).toEqual({ literal: '3.0' });
+    expect(defaultEdit(' 1e-3 ')).toEqual({ literal: '1e-3' });
+    expect(defaultEdit('-2')).toEqual({ literal: '-2' });
+    expect(defaultEdit('adam')).toEqual({ default: 'adam' });
+    expect(defaultEdit('[1.0, 2]')).toEqual({ default: [1, 2] });
   });
 });
 

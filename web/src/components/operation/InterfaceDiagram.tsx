@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { IfaceAttribute, InterfaceEdit, OperationInterface } from '../../api';
 import { brief } from '../../format';
-import { parseDefault } from '../../pipeline/attrs';
+import { defaultEdit } from '../../pipeline/attrs';
 import { IfaceForm, type IfaceField } from './IfaceForm';
 
 type Part = 'input' | 'output' | 'attribute' | 'reference';
@@ -48,7 +48,7 @@ export function InterfaceDiagram({ name, iface, readOnly, onEdit }: Props) {
   const add = (part: Part) => async (v: Record<string, string>) => {
     const edit: InterfaceEdit = { action: `add_${part}`, name: v.name };
     if (part === 'input' && v.type) edit.type = v.type;
-    if (part === 'attribute' && v.default) edit.default = parseDefault(v.default);
+    if (part === 'attribute' && v.default) Object.assign(edit, defaultEdit(v.default));
     if (part === 'reference') edit.type = 'Architecture';
     return onEdit(edit);
   };
@@ -70,7 +70,7 @@ export function InterfaceDiagram({ name, iface, readOnly, onEdit }: Props) {
             fields={[{ key: 'default', placeholder: `default of ${itemName}`, testId: 'iface-default-value' }]}
             submitTestId="iface-default-submit"
             submitLabel="Set"
-            onSubmit={(v) => onEdit({ action: 'set_default', name: itemName, default: parseDefault(v.default) })}
+            onSubmit={(v) => onEdit({ action: 'set_default', name: itemName, ...defaultEdit(v.default) })}
             onCancel={close}
           />
         ) : (

@@ -22,8 +22,8 @@ import { toast } from '../../notify';
 import { pointer, type Json, type PatchOp } from '../../patch';
 import { newNode, nextConnectionId, nextNodeId, positionsPatch, removalPatch, type PaletteItem } from '../../pipeline/edits';
 import { connectionProblem } from '../../pipeline/graph';
-import { autoLayout, DEFAULT_NODE_SIZE } from '../../pipeline/layout';
-import { nodeTitle, readPipeline, type Position } from '../../pipeline/model';
+import { DEFAULT_NODE_SIZE, freeSpot } from '../../pipeline/layout';
+import { nodePorts, nodeTitle, readPipeline, type Position } from '../../pipeline/model';
 import type { WorkbenchModel } from '../../useWorkbench';
 import { Inspector } from '../Inspector';
 import { buildEdges, buildNodes } from './buildFlow';
@@ -33,7 +33,8 @@ import { PipelineNodeView, type PipelineFlowNode } from './PipelineNodeView';
 import { ProblemsDrawer } from './ProblemsDrawer';
 import { BIG_GRAPH, chainBlocks, collapse, type Block } from '../../graph/blocks';
 import { boundsOf, fitViewport } from '../../graph/fit';
-import { layoutInWorker } from '../../graph/layoutClient';
+import { layoutInWorker, portLayoutInWorker } from '../../graph/layoutClient';
+import { PORT_LAYOUT_MAX_NODES } from '../../pipeline/portLayout';
 import { BlockNodeView, summariseKinds, type BlockFlowNode } from '../BlockNodeView';
 
 interface Props {
@@ -248,11 +249,9 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
   const centreOfView = useCallback((): Position => {
     const box = canvasRef.current?.getBoundingClientRect();
     const c = box ? rf.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 }) : { x: 0, y: 0 };
-    let at = { x: c.x - DEFAULT_NODE_SIZE.width / 2, y: c.y - DEFAULT_NODE_SIZE.height / 2 };
-    // do not stack a second node exactly on the first
+    // never on top of another node: the first free place in a column below the centre
     const taken = Object.values(pipelineRef.current.nodes).map((n) => n.position).filter(Boolean) as Position[];
-    while (taken.some((p) => Math.abs(p.x - at.x) < 12 && Math.abs(p.y - at.y) < 12)) at = { x: at.x + 30, y: at.y + 30 };
-    return at;
+    return freeSpot({ x: c.x - DEFAULT_NODE_SIZE.width / 2, y: c.y - DEFAULT_NODE_SIZE.height / 2 }, taken);
   }, [rf]);
 
   const onDragOver = (e: DragEvent) => {
@@ -316,16 +315,34 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
 
   const layoutAll = () => {
     const p = pipelineRef.current;
-    const laid = autoLayout(
-      rf.getNodes().filter((n) => n.type === 'df').map((n) => ({ id: n.id, width: n.measured?.width ?? DEFAULT_NODE_SIZE.width, height: n.measured?.height ?? DEFAULT_NODE_SIZE.height })),
-      Object.values(p.connections).map((c) => ({ source: c.from.node, target: c.to.node })),
+    const flow = rf.getNodes().filter((n) => n.type === 'df');
+    const size = (n: FlowNode) => ({ width: n.measured?.width ?? DEFAULT_NODE_SIZE.width, height: n.measured?.height ?? DEFAULT_NODE_SIZE.height });
+    const conns = Object.values(p.connections).filter((c) => c?.from?.node && c?.to?.node);
+    // port-aware (ELK) where it is quick; dagre for big pipelines
+    const laying =
+      flow.length <= PORT_LAYOUT_MAX_NODES
+        ? portLayoutInWorker(
+            flow.map((n) => {
+              const ports = p.nodes[n.id] ? nodePorts(p.nodes[n.id], parts) : { inputs: [], outputs: [] };
+              return { id: n.id, ...size(n), inputs: ports.inputs.map((x) => x.name), outputs: ports.outputs.map((x) => x.name) };
+            }),
+            conns.map((c) => ({ source: c.from.node, sourcePort: c.from.port, target: c.to.node, targetPort: c.to.port })),
+          )
+        : layoutInWorker(
+            flow.map((n) => ({ id: n.id, ...size(n) })),
+            conns.map((c) => ({ source: c.from.node, target: c.to.node })),
+          );
+    laying.then(
+      (laid) => {
+        const patch = positionsPatch(pipelineId, pipelineRef.current, laid);
+        if (patch.length === 0) {
+          toast('The pipeline is laid out already', 'info');
+          return;
+        }
+        void edit(patch, `Auto layout of ${pipelineRef.current.name ?? pipelineId}`).then((ok) => ok && setTimeout(() => zoomToFit(), 60));
+      },
+      (e) => toast(`Could not lay the pipeline out: ${e instanceof Error ? e.message : String(e)}`, 'error'),
     );
-    const patch = positionsPatch(pipelineId, p, laid);
-    if (patch.length === 0) {
-      toast('The pipeline is laid out already', 'info');
-      return;
-    }
-    void edit(patch, 'Auto layout').then((ok) => ok && setTimeout(() => zoomToFit(), 60));
   };
 
   const showNode = (id: string) => {
@@ -382,7 +399,7 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
             Export as Python
           </a>
           <span className="spacer" />
-          <span className="muted small-text">{pipeline.name ?? pipelineId}</span>
+          <span className="muted small-text toolbar-title" title={pipeline.name ?? pipelineId}>{pipeline.name ?? pipelineId}</span>
         </div>
         <div
           className="canvas"

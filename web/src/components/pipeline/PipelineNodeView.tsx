@@ -18,6 +18,13 @@ export type PipelineFlowNode = Node<NodeViewData, 'df'>;
 const portTitle = (p: IfacePort) => `${p.name}: ${p.type ?? 'any type'}`;
 /** Spreads n handles evenly across the node's width. */
 const spread = (i: number, n: number) => `${((i + 1) / (n + 1)) * 100}%`;
+/** A port label never runs into its neighbour: at most the distance between two handles, then an ellipsis. */
+const labelStyle = (i: number, n: number) => ({ left: spread(i, n), maxWidth: `calc(${100 / (n + 1)}% - 6px)` });
+/** Wide enough for every port label at 10 px (about 6 px a character), between 160 and 480 px. */
+export function nodeWidth(inputs: IfacePort[], outputs: IfacePort[]): number {
+  const need = (ports: IfacePort[]) => (ports.length + 1) * Math.max(0, ...ports.map((p) => p.name.length * 6 + 12));
+  return Math.min(480, Math.max(160, need(inputs), need(outputs)));
+}
 
 /** One pipeline node: inputs on top, outputs at the bottom, problems as a red badge. */
 export function PipelineNodeView({ id, data, selected }: NodeProps<PipelineFlowNode>) {
@@ -29,6 +36,7 @@ export function PipelineNodeView({ id, data, selected }: NodeProps<PipelineFlowN
       data-node-id={id}
       data-operation={data.operation ?? ''}
       data-kind={data.kind}
+      style={{ minWidth: nodeWidth(inputs, outputs), maxWidth: Math.max(240, nodeWidth(inputs, outputs)) }}
     >
       {inputs.map((p, i) => (
         <Handle
@@ -45,7 +53,7 @@ export function PipelineNodeView({ id, data, selected }: NodeProps<PipelineFlowN
       {inputs.length > 0 && (
         <div className="df-ports df-ports-in">
           {inputs.map((p, i) => (
-            <span key={p.name} style={{ left: spread(i, inputs.length) }} title={portTitle(p)}>
+            <span key={p.name} style={labelStyle(i, inputs.length)} title={portTitle(p)}>
               {p.name}
             </span>
           ))}
@@ -61,7 +69,7 @@ export function PipelineNodeView({ id, data, selected }: NodeProps<PipelineFlowN
       {outputs.length > 0 && (
         <div className="df-ports df-ports-out">
           {outputs.map((p, i) => (
-            <span key={p.name} style={{ left: spread(i, outputs.length) }} title={portTitle(p)}>
+            <span key={p.name} style={labelStyle(i, outputs.length)} title={portTitle(p)}>
               {p.name}
             </span>
           ))}

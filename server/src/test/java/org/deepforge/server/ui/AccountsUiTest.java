@@ -45,6 +45,8 @@ class AccountsUiTest extends UiTestBase {
         // olivia creates a project: she is its owner
         olivia.type("new-project-name", "Shared work");
         olivia.click("new-project-create");
+        olivia.waitFor("place-pipelines"); // a new project opens at once
+        olivia.click("home-link");
         WebElement row = olivia.waitForRow("project-row", "Shared work");
         String id = row.getDomAttribute("data-project-id");
         By thisRow = By.cssSelector("[data-testid='project-row'][data-project-id='" + id + "']");

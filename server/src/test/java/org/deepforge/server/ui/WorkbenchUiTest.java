@@ -35,6 +35,11 @@ class WorkbenchUiTest extends UiTestBase {
 
         ui.type("new-project-name", "Lifecycle project");
         ui.click("new-project-create");
+        // a new project opens at once
+        ui.waitFor("place-pipelines");
+        ui.until("the new project's name in the top bar",
+                d -> d.findElement(testId("project-name")).getText().equals("Lifecycle project"));
+        ui.click("home-link");
         WebElement row = ui.waitForRow("project-row", "Lifecycle project");
         String id = row.getDomAttribute("data-project-id");
         assertThat(id).isNotBlank();
@@ -160,7 +165,7 @@ class WorkbenchUiTest extends UiTestBase {
 
         Browser ui = browser().open("/p/" + project + "/main/pipelines/p1");
         ui.waitForRow("entry-row", "Original name");
-        ui.until("the inspector", d -> d.findElement(testId("inspector-json")).getText().contains("Original name"));
+        ui.until("the inspector", d -> d.findElement(testId("inspector-summary")).getText().contains("Original name"));
 
         // the user starts renaming ...
         ui.clickIn("entry-row", "Original name", "entry-rename");
@@ -170,7 +175,7 @@ class WorkbenchUiTest extends UiTestBase {
                 "[{'op':'replace','path':'/pipelines/p1/name','value':'Renamed over REST'}]");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         ui.until("the inspector to show the other rename",
-                d -> d.findElement(testId("inspector-json")).getText().contains("Renamed over REST"));
+                d -> d.findElement(testId("inspector-summary")).getText().contains("Renamed over REST"));
 
         // ... then the user saves: both names are shown and nothing is lost until the user chooses
         ui.click("rename-save");
@@ -336,7 +341,7 @@ class WorkbenchUiTest extends UiTestBase {
         ui.open(pipelines + "/deep");
         ui.waitFor("place-pipelines");
         ui.until("the inspector on the linked pipeline",
-                d -> d.findElement(testId("inspector-json")).getText().contains("Deep pipeline"));
+                d -> d.findElement(testId("inspector-summary")).getText().contains("Deep pipeline"));
         ui.open(pipelines);
         ui.reload();
         ui.waitFor("place-pipelines");
