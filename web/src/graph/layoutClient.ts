@@ -1,7 +1,6 @@
 // Layout requests to the layout worker; where the page has no workers (jsdom), the same code runs in place.
 import type { LayoutEdge, LayoutNode } from '../pipeline/layout';
 import type { Position } from '../pipeline/model';
-import type { PortEdge, PortNode } from '../pipeline/portLayout';
 import { answer, type LayoutReply, type LayoutRequest } from './layoutWorker';
 
 let worker: Worker | null = null;
@@ -36,17 +35,8 @@ let noWorker = false;
 theWorker();
 
 /** Top-left positions of every node, ranks top to bottom (autoLayout), computed in the layout worker. */
-export function layoutInWorker(nodes: LayoutNode[], edges: LayoutEdge[], opts: { nodesep?: number; ranksep?: number } = {}): Promise<Record<string, Position>> {
-  return ask({ id: ++next, nodes, edges, opts });
-}
-
-/** Top-left positions of every node, port-aware (portLayout, ELK), computed in the layout worker. */
-export function portLayoutInWorker(nodes: PortNode[], edges: PortEdge[]): Promise<Record<string, Position>> {
-  return ask({ id: ++next, kind: 'ports', nodes, edges });
-}
-
-function ask(req: LayoutRequest): Promise<Record<string, Position>> {
-  const nodes = req.nodes;
+export function layoutInWorker(nodes: LayoutNode[], edges: LayoutEdge[], opts: LayoutRequest['opts'] = {}): Promise<Record<string, Position>> {
+  const req: LayoutRequest = { id: ++next, nodes, edges, opts };
   // performance marks for bench/run browser (and the browser's own profiler): when a layout was asked for and came back
   performance.mark('graph-layout-start', { detail: { nodes: nodes.length } });
   const done = (p: Record<string, Position>) => {
@@ -54,7 +44,10 @@ function ask(req: LayoutRequest): Promise<Record<string, Position>> {
     return p;
   };
   const w = noWorker ? null : theWorker();
-  if (!w) return answer(req).then((r) => (r.positions ? done(r.positions) : Promise.reject(new Error(r.error))));
+  if (!w) {
+    const r = answer(req);
+    return r.positions ? Promise.resolve(done(r.positions)) : Promise.reject(new Error(r.error));
+  }
   return new Promise((resolve, reject) => {
     waiting.set(req.id, { resolve: (p) => resolve(done(p)), reject });
     w.postMessage(req);

@@ -22,8 +22,8 @@ import { toast } from '../../notify';
 import { pointer, type Json, type PatchOp } from '../../patch';
 import { newNode, nextConnectionId, nextNodeId, positionsPatch, removalPatch, type PaletteItem } from '../../pipeline/edits';
 import { connectionProblem } from '../../pipeline/graph';
-import { DEFAULT_NODE_SIZE, freeSpot } from '../../pipeline/layout';
-import { nodePorts, nodeTitle, readPipeline, type Position } from '../../pipeline/model';
+import { autoLayout, DEFAULT_NODE_SIZE, freeSpot } from '../../pipeline/layout';
+import { nodeTitle, readPipeline, type Position } from '../../pipeline/model';
 import type { WorkbenchModel } from '../../useWorkbench';
 import { Inspector } from '../Inspector';
 import { buildEdges, buildNodes } from './buildFlow';
@@ -33,8 +33,7 @@ import { PipelineNodeView, type PipelineFlowNode } from './PipelineNodeView';
 import { ProblemsDrawer } from './ProblemsDrawer';
 import { BIG_GRAPH, chainBlocks, collapse, type Block } from '../../graph/blocks';
 import { boundsOf, fitViewport } from '../../graph/fit';
-import { layoutInWorker, portLayoutInWorker } from '../../graph/layoutClient';
-import { PORT_LAYOUT_MAX_NODES } from '../../pipeline/portLayout';
+import { layoutInWorker } from '../../graph/layoutClient';
 import { BlockNodeView, summariseKinds, type BlockFlowNode } from '../BlockNodeView';
 
 interface Props {
@@ -315,34 +314,16 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
 
   const layoutAll = () => {
     const p = pipelineRef.current;
-    const flow = rf.getNodes().filter((n) => n.type === 'df');
-    const size = (n: FlowNode) => ({ width: n.measured?.width ?? DEFAULT_NODE_SIZE.width, height: n.measured?.height ?? DEFAULT_NODE_SIZE.height });
-    const conns = Object.values(p.connections).filter((c) => c?.from?.node && c?.to?.node);
-    // port-aware (ELK) where it is quick; dagre for big pipelines
-    const laying =
-      flow.length <= PORT_LAYOUT_MAX_NODES
-        ? portLayoutInWorker(
-            flow.map((n) => {
-              const ports = p.nodes[n.id] ? nodePorts(p.nodes[n.id], parts) : { inputs: [], outputs: [] };
-              return { id: n.id, ...size(n), inputs: ports.inputs.map((x) => x.name), outputs: ports.outputs.map((x) => x.name) };
-            }),
-            conns.map((c) => ({ source: c.from.node, sourcePort: c.from.port, target: c.to.node, targetPort: c.to.port })),
-          )
-        : layoutInWorker(
-            flow.map((n) => ({ id: n.id, ...size(n) })),
-            conns.map((c) => ({ source: c.from.node, target: c.to.node })),
-          );
-    laying.then(
-      (laid) => {
-        const patch = positionsPatch(pipelineId, pipelineRef.current, laid);
-        if (patch.length === 0) {
-          toast('The pipeline is laid out already', 'info');
-          return;
-        }
-        void edit(patch, `Auto layout of ${pipelineRef.current.name ?? pipelineId}`).then((ok) => ok && setTimeout(() => zoomToFit(), 60));
-      },
-      (e) => toast(`Could not lay the pipeline out: ${e instanceof Error ? e.message : String(e)}`, 'error'),
+    const laid = autoLayout(
+      rf.getNodes().filter((n) => n.type === 'df').map((n) => ({ id: n.id, width: n.measured?.width ?? DEFAULT_NODE_SIZE.width, height: n.measured?.height ?? DEFAULT_NODE_SIZE.height })),
+      Object.values(p.connections).map((c) => ({ source: c.from.node, target: c.to.node })),
     );
+    const patch = positionsPatch(pipelineId, p, laid);
+    if (patch.length === 0) {
+      toast('The pipeline is laid out already', 'info');
+      return;
+    }
+    void edit(patch, 'Auto layout').then((ok) => ok && setTimeout(() => zoomToFit(), 60));
   };
 
   const showNode = (id: string) => {
