@@ -71,6 +71,14 @@ final class S3Failures {
                 + ": " + e.getMessage(), e);
     }
 
+    /**
+     * True when S3 gave no answer to read and the network is not the cause: typically the server refused the
+     * request (wrong key, no bucket) and closed the connection while the body was still being written.
+     */
+    boolean unexplained(Throwable e) {
+        return !(e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException) && networkCause(e).isEmpty();
+    }
+
     String refusedCredentials() {
         return "S3 at " + endpoint + " refused the credentials for bucket " + bucket
                 + ": check the access key id and secret of the stored secret";

@@ -330,7 +330,18 @@ public final class S3Storage implements StorageAdapter, AutoCloseable {
         try {
             s3.putObject(b -> b.bucket(settings.bucket()).key(key).contentLength((long) length), body(bytes, length));
         } catch (SdkException e) {
-            throw failures.map("upload", Optional.of(key), e);
+            StorageException failed = failures.map("upload", Optional.of(key), e);
+            if (failures.unexplained(e)) {
+                // S3 may have refused the upload and closed the connection before reading the body, so the
+                // client saw only a broken write: ask the bucket why, and report that if it says
+                try {
+                    check();
+                } catch (StorageException why) {
+                    why.addSuppressed(failed);
+                    throw why;
+                }
+            }
+            throw failed;
         }
     }
 
