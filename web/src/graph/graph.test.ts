@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { layoutArchitecture, layoutInput, ARCH_LAYOUT_OPTIONS, LAYER_SIZE } from '../arch/layout';
-import { readArchitecture } from '../arch/model';
-import type { Json } from '../patch';
+import { chainArchitecture } from '../arch/fixtures';
 import { chainBlocks, collapse, mergeBlocks, type GraphEdge } from './blocks';
 import { fitViewport, MIN_READABLE_ZOOM } from './fit';
 import { answer, type LayoutReply, type LayoutRequest } from './layoutWorker';
@@ -148,18 +147,6 @@ describe('zoom to fit', () => {
     expect(v.y + box.y * v.zoom).toBeCloseTo(24); // from the top
   });
 });
-
-/** A chain of `n` layers with a skip connection into every tenth (an Add), as layout.bench.ts draws. */
-function chainArchitecture(n: number) {
-  const layers: Record<string, Json> = {};
-  const connections: Record<string, Json> = {};
-  for (let i = 0; i < n; i++) {
-    layers[`l${i}`] = { type: i % 10 === 0 ? 'Add' : 'Conv2d', arguments: {} };
-    if (i > 0) connections[`k${i}`] = { from: { layer: `l${i - 1}` }, to: { layer: `l${i}`, input: 0 } };
-    if (i % 10 === 0 && i >= 10) connections[`s${i}`] = { from: { layer: `l${i - 9}` }, to: { layer: `l${i}`, input: 1 } };
-  }
-  return readArchitecture({ layers, connections });
-}
 
 describe('layout in the worker', () => {
   const arch = chainArchitecture(120);
