@@ -22,6 +22,9 @@ import java.util.zip.ZipOutputStream;
 import org.deepforge.exec.bundle.ArchitectureModules;
 import org.deepforge.exec.bundle.PythonLiterals;
 import org.deepforge.model.Json;
+import org.deepforge.model.domain.Node;
+import org.deepforge.model.domain.Pipeline;
+import org.deepforge.model.domain.PipelineJson;
 
 /**
  * A pipeline as a zip of plain Python: {@code main.py} calls each operation in topological order, passing
@@ -41,24 +44,21 @@ public final class PipelineExport {
     /** {@code inputData}: artifact id → its bytes, for Input nodes whose data is bundled (empty: not bundled). */
     public void write(JsonNode model, String pipelineId, String origin, Function<String, Optional<InputStream>> inputData,
                       OutputStream out) throws IOException {
-        JsonNode pipeline = model.path("pipelines").path(pipelineId);
-        if (pipeline.isMissingNode()) {
-            throw new IllegalArgumentException("there is no pipeline " + pipelineId);
-        }
+        JsonNode pipelineJson = model.path("pipelines").path(pipelineId);
+        Pipeline pipeline = PipelineJson.read(model, pipelineId);
         List<String> order = order(pipeline);
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
             Map<String, String> archClasses = new TreeMap<>();
             for (String node : order) {
-                JsonNode n = pipeline.path("nodes").path(node);
-                if (n.has("pipeline")) {
+                Node n = pipeline.nodes().get(node);
+                if (n instanceof Node.SubPipeline) {
                     throw new IllegalArgumentException("node " + node + " is a sub-pipeline; export the inner pipeline on its own");
                 }
-                if (n.has("operation")) {
-                    String op = n.path("operation").asText();
-                    put(zip, "operations/" + op + ".py", model.path("operations").path(op).path("code").asText());
-                    n.path("references").forEach(r -> {
-                        if (r.isTextual() && !r.asText().isEmpty() && !archClasses.containsKey(r.asText())) {
-                            archClasses.put(r.asText(), null);
+                if (n instanceof Node.Operation o) {
+                    put(zip, "operations/" + o.operation() + ".py", model.path("operations").path(o.operation()).path("code").asText());
+                    o.references().values().forEach(architecture -> {
+                        if (!architecture.isEmpty() && !archClasses.containsKey(architecture)) {
+                            archClasses.put(architecture, null);
                         }
                     });
                 }
@@ -95,9 +95,8 @@ public final class PipelineExport {
             }
             List<String> bundled = new ArrayList<>();
             for (String node : order) {
-                JsonNode n = pipeline.path("nodes").path(node);
-                if (n.has("input")) {
-                    String artifact = n.path("input").path("artifact").asText("");
+                if (pipeline.nodes().get(node) instanceof Node.Input input) {
+                    String artifact = input.artifact();
                     Optional<InputStream> data = inputData.apply(artifact);
                     if (data.isPresent()) {
                         try (InputStream in = data.get()) {
@@ -113,28 +112,24 @@ public final class PipelineExport {
                     }
                 }
             }
-            put(zip, "pipelines/" + pipelineId + ".json", new String(Json.fileBytes(pipeline), StandardCharsets.UTF_8));
+            put(zip, "pipelines/" + pipelineId + ".json", new String(Json.fileBytes(pipelineJson), StandardCharsets.UTF_8));
             copyRuntime(zip);
-            put(zip, "main.py", mainPy(model, pipelineId, order, archClasses, origin));
+            put(zip, "main.py", mainPy(model, pipeline, order, archClasses, origin));
             put(zip, "README.md", readme(model, pipeline, bundled, origin));
         }
     }
 
     /** Node ids in an order where every node comes after the nodes it reads from (ties by id). */
-    static List<String> order(JsonNode pipeline) {
+    static List<String> order(Pipeline pipeline) {
         Map<String, List<String>> next = new TreeMap<>();
         Map<String, Integer> indegree = new TreeMap<>();
-        pipeline.path("nodes").fieldNames().forEachRemaining(n -> {
+        pipeline.nodes().keySet().forEach(n -> {
             next.put(n, new ArrayList<>());
             indegree.put(n, 0);
         });
-        pipeline.path("connections").forEach(c -> {
-            String from = c.path("from").path("node").asText();
-            String to = c.path("to").path("node").asText();
-            if (next.containsKey(from) && indegree.containsKey(to)) {
-                next.get(from).add(to);
-                indegree.merge(to, 1, Integer::sum);
-            }
+        pipeline.connections().forEach(c -> {
+            next.get(c.from().node()).add(c.to().node());
+            indegree.merge(c.to().node(), 1, Integer::sum);
         });
         Deque<String> ready = new ArrayDeque<>();
         indegree.forEach((n, d) -> {
@@ -158,17 +153,15 @@ public final class PipelineExport {
         return order;
     }
 
-    static String mainPy(JsonNode model, String pipelineId, List<String> order, Map<String, String> archClasses, String origin) {
-        JsonNode pipeline = model.path("pipelines").path(pipelineId);
+    static String mainPy(JsonNode model, Pipeline pipeline, List<String> order, Map<String, String> archClasses, String origin) {
         Map<String, String> variables = new HashMap<>(); // "node\0port" → variable
         Map<String, Integer> used = new HashMap<>();
         StringBuilder imports = new StringBuilder();
         StringBuilder body = new StringBuilder();
         java.util.Set<String> importedOps = new java.util.TreeSet<>();
         order.forEach(node -> {
-            JsonNode n = pipeline.path("nodes").path(node);
-            if (n.has("operation")) {
-                importedOps.add(n.path("operation").asText());
+            if (pipeline.nodes().get(node) instanceof Node.Operation o) {
+                importedOps.add(o.operation());
             }
         });
         imports.append("import os\n\nfrom deepforge import serialization\n");
@@ -178,35 +171,35 @@ public final class PipelineExport {
             imports.append("from operations.").append(op).append(" import ").append(cls).append("\n");
         }
         for (String node : order) {
-            JsonNode n = pipeline.path("nodes").path(node);
-            if (n.has("input")) {
+            Node n = pipeline.nodes().get(node);
+            if (n instanceof Node.Input) {
                 String v = variable("input_" + node, used);
                 variables.put(node + "\u0000data", v);
                 body.append("    ").append(v).append(" = serialization.load(os.path.join(HERE, \"inputs\", ")
                         .append(PythonLiterals.string(node)).append("))\n");
                 continue;
             }
-            if (n.has("output")) {
+            if (n instanceof Node.Output output) {
                 String source = incoming(pipeline, node, "data").map(variables::get).orElse("None");
-                String name = n.path("output").path("saveName").asText(node);
+                String name = output.saveName().isEmpty() ? node : output.saveName();
                 body.append("    serialization.save(").append(source).append(", os.path.join(HERE, \"outputs\", ")
                         .append(PythonLiterals.string(name)).append("))\n");
                 continue;
             }
-            String op = n.path("operation").asText();
+            Node.Operation operation = (Node.Operation) n; // sub-pipelines were refused above
+            String op = operation.operation();
             JsonNode iface = model.path("operations").path(op).path("interface");
             String cls = iface.path("class").asText(op);
             List<String> args = new ArrayList<>();
             for (JsonNode r : iface.path("references")) {
                 String name = r.path("name").asText();
-                JsonNode value = n.path("references").path(name);
-                args.add(name + "=" + (value.isTextual() && archClasses.containsKey(value.asText())
-                        ? archClasses.get(value.asText()) + "()" : "None"));
+                String value = operation.references().get(name);
+                args.add(name + "=" + (value != null && archClasses.containsKey(value) ? archClasses.get(value) + "()" : "None"));
             }
             for (JsonNode a : iface.path("attributes")) {
                 String name = a.path("name").asText();
-                if (n.path("attributes").has(name)) {
-                    args.add(name + "=" + PythonLiterals.of(n.path("attributes").get(name)));
+                if (operation.attributes().has(name)) {
+                    args.add(name + "=" + PythonLiterals.of(operation.attributes().get(name)));
                 }
             }
             List<String> inputs = new ArrayList<>();
@@ -223,20 +216,15 @@ public final class PipelineExport {
             String call = cls + "(" + String.join(", ", args) + ").execute(" + String.join(", ", inputs) + ")";
             body.append("    ").append(outs.isEmpty() ? "" : String.join(", ", outs) + " = ").append(call).append("\n");
         }
-        String title = pipeline.path("name").asText(pipelineId);
+        String title = pipeline.name().isEmpty() ? pipeline.id() : pipeline.name();
         return "\"\"\"Pipeline \"" + title.replace("\"", "'") + "\", exported from DeepForge (" + origin.replace("\"", "'") + ").\n\n"
                 + "Run it with `python main.py`; results are saved in outputs/ (see README.md).\n\"\"\"\n"
                 + imports + "\nHERE = os.path.dirname(os.path.abspath(__file__))\n\n\ndef main():\n" + body
                 + "\n\nif __name__ == \"__main__\":\n    main()\n";
     }
 
-    private static java.util.Optional<String> incoming(JsonNode pipeline, String node, String port) {
-        for (JsonNode c : pipeline.path("connections")) {
-            if (c.path("to").path("node").asText().equals(node) && c.path("to").path("port").asText().equals(port)) {
-                return java.util.Optional.of(c.path("from").path("node").asText() + "\u0000" + c.path("from").path("port").asText());
-            }
-        }
-        return java.util.Optional.empty();
+    private static Optional<String> incoming(Pipeline pipeline, String node, String port) {
+        return pipeline.source(node, port).map(from -> from.node() + "\u0000" + from.port());
     }
 
     private static String variable(String base, Map<String, Integer> used) {
@@ -248,13 +236,16 @@ public final class PipelineExport {
         return n == 1 ? clean : clean + "_" + n;
     }
 
-    private static String readme(JsonNode model, JsonNode pipeline, List<String> bundled, String origin) {
+    private static String readme(JsonNode model, Pipeline pipeline, List<String> bundled, String origin) {
         StringBuilder requirements = new StringBuilder();
         java.util.Set<String> req = new java.util.TreeSet<>();
-        pipeline.path("nodes").forEach(n -> model.path("operations").path(n.path("operation").asText()).path("requirements")
-                .forEach(r -> req.add(r.asText())));
+        pipeline.nodes().values().forEach(n -> {
+            if (n instanceof Node.Operation o) {
+                model.path("operations").path(o.operation()).path("requirements").forEach(r -> req.add(r.asText()));
+            }
+        });
         req.forEach(r -> requirements.append("- ").append(r).append("\n"));
-        return "# " + pipeline.path("name").asText("Pipeline") + "\n\nExported from DeepForge (" + origin + ").\n\n"
+        return "# " + (pipeline.name().isEmpty() ? "Pipeline" : pipeline.name()) + "\n\nExported from DeepForge (" + origin + ").\n\n"
                 + "## Run it\n\n```bash\npython main.py\n```\n\n"
                 + "`main.py` calls each operation in order (their code is in `operations/`, shared modules in `utils/`, "
                 + "networks in `architectures/`) and saves what the pipeline's Output nodes save into `outputs/<name>/` "

@@ -19,6 +19,10 @@ import org.deepforge.exec.events.JobEvent;
 import org.deepforge.exec.events.JobEvents;
 import org.deepforge.exec.storage.StorageAdapter;
 import org.deepforge.model.Json;
+import org.deepforge.model.domain.Connection;
+import org.deepforge.model.domain.Node;
+import org.deepforge.model.domain.Pipeline;
+import org.deepforge.model.domain.PipelineJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,9 +90,9 @@ public final class Engine implements AutoCloseable {
     /** One job of a run. */
     static final class Job {
         final String node;
-        final String kind; // operation, input, output
-        JsonNode environment;
-        final List<String[]> reads = new ArrayList<>(); // {from node, from port, to port}
+        final Node kind;
+        /** The connections into this job's node: where its inputs come from. */
+        final List<Connection> reads = new ArrayList<>();
         JobStatus status = JobStatus.PENDING;
         ComputeAdapter.Handle handle;
         long consoleOffset;
@@ -100,7 +104,7 @@ public final class Engine implements AutoCloseable {
         /** Being prepared and submitted off the scheduler thread (counts against the slots). */
         boolean starting;
 
-        Job(String node, String kind) {
+        Job(String node, Node kind) {
             this.node = node;
             this.kind = kind;
         }
@@ -111,6 +115,8 @@ public final class Engine implements AutoCloseable {
         final String id;
         final JsonNode model;
         final String pipeline;
+        /** The pipeline, typed: read once when the run starts. */
+        final Pipeline graph;
         String commit;
         /** Cache entries are shared only within a scope (a project): no results leak between projects. */
         String scope = "";
@@ -122,10 +128,11 @@ public final class Engine implements AutoCloseable {
         boolean cancelled;
         boolean done;
 
-        Run(String id, JsonNode model, String pipeline, Placement placement) {
+        Run(String id, JsonNode model, Pipeline graph, Placement placement) {
             this.id = id;
             this.model = model;
-            this.pipeline = pipeline;
+            this.pipeline = graph.id();
+            this.graph = graph;
             this.placement = placement;
         }
     }
@@ -156,27 +163,20 @@ public final class Engine implements AutoCloseable {
 
     /** Starts an execution whose jobs run and whose artifacts are kept where {@code placement} says. */
     public List<String> start(String execution, JsonNode model, String pipeline, String commit, Placement placement) {
-        JsonNode p = model.path("pipelines").path(pipeline);
-        if (p.isMissingNode()) {
-            throw new IllegalArgumentException("there is no pipeline " + pipeline);
-        }
-        Run run = new Run(execution, model, pipeline, placement);
+        Run run = new Run(execution, model, PipelineJson.read(model, pipeline), placement);
         run.commit = commit;
         watch(placement.compute());
-        p.path("nodes").fields().forEachRemaining(e -> {
-            JsonNode n = e.getValue();
-            String kind = n.has("operation") ? "operation" : n.has("input") ? "input" : n.has("output") ? "output" : "pipeline";
-            if (kind.equals("pipeline")) {
-                throw new IllegalArgumentException("node " + e.getKey() + " is a sub-pipeline, which this version cannot run yet; "
+        for (Node n : run.graph.nodes().values()) {
+            if (n instanceof Node.SubPipeline) {
+                throw new IllegalArgumentException("node " + n.id() + " is a sub-pipeline, which this version cannot run yet; "
                         + "run the inner pipeline on its own");
             }
-            if (!kind.equals("operation") && run.placement.storage() == null) {
-                throw new IllegalArgumentException("node " + e.getKey() + " needs artifact storage, which this engine has none of");
+            if (!(n instanceof Node.Operation) && run.placement.storage() == null) {
+                throw new IllegalArgumentException("node " + n.id() + " needs artifact storage, which this engine has none of");
             }
-            run.jobs.put(e.getKey(), new Job(e.getKey(), kind));
-        });
-        p.path("connections").forEach(c -> run.jobs.get(c.path("to").path("node").asText()).reads.add(new String[] {
-            c.path("from").path("node").asText(), c.path("from").path("port").asText(), c.path("to").path("port").asText()}));
+            run.jobs.put(n.id(), new Job(n.id(), n));
+        }
+        run.graph.connections().forEach(c -> run.jobs.get(c.to().node()).reads.add(c));
         synchronized (this) {
             runs.put(execution, run);
         }
@@ -346,8 +346,8 @@ public final class Engine implements AutoCloseable {
             }
             boolean blocked = false;
             boolean ready = true;
-            for (String[] read : j.reads) {
-                JobStatus s = run.jobs.get(read[0]).status;
+            for (Connection read : j.reads) {
+                JobStatus s = run.jobs.get(read.from().node()).status;
                 blocked |= s == JobStatus.FAILED || s == JobStatus.CANCELLED || s == JobStatus.SKIPPED;
                 ready &= s == JobStatus.SUCCESS || s == JobStatus.CACHED;
             }
@@ -365,7 +365,7 @@ public final class Engine implements AutoCloseable {
             if (running >= limit) {
                 break;
             }
-            if (j.status == JobStatus.QUEUED && !j.kind.equals("operation")) {
+            if (j.status == JobStatus.QUEUED && !(j.kind instanceof Node.Operation)) {
                 runLocally(run, j);
                 continue;
             }
@@ -388,10 +388,10 @@ public final class Engine implements AutoCloseable {
         boolean cached = false;
         try {
             bundles.write(new BundleWriter.Job(run.id, j.node, run.model, run.pipeline, j.node), bundle);
-            for (String[] read : j.reads) {
-                linkTree(workDir.resolve(run.id).resolve(read[0]).resolve("outputs").resolve(read[1]),
-                        bundle.resolve("inputs").resolve(read[2]));
-                RemoteInputs.link(run.placement, bundle.resolve("inputs").resolve(read[2]), FETCH_TTL);
+            for (Connection read : j.reads) {
+                linkTree(workDir.resolve(run.id).resolve(read.from().node()).resolve("outputs").resolve(read.from().port()),
+                        bundle.resolve("inputs").resolve(read.to().port()));
+                RemoteInputs.link(run.placement, bundle.resolve("inputs").resolve(read.to().port()), FETCH_TTL);
             }
             j.cacheKey = CacheKey.of(run, j, bundle);
             boolean useCache = !run.ignoreCache && !run.ignoreCacheJobs.contains(j.node);
@@ -438,11 +438,11 @@ public final class Engine implements AutoCloseable {
 
     /** Whether a job needs nothing but numpy and the standard library (judged from its code and the utils). */
     static boolean light(Run run, Job j) {
-        JsonNode node = run.model.path("pipelines").path(run.pipeline).path("nodes").path(j.node);
-        if (node.path("references").size() > 0) {
+        Node.Operation node = (Node.Operation) j.kind;
+        if (!node.references().isEmpty()) {
             return false;
         }
-        String code = run.model.path("operations").path(node.path("operation").asText()).path("code").asText("");
+        String code = run.model.path("operations").path(node.operation()).path("code").asText("");
         StringBuilder all = new StringBuilder(code);
         run.model.path("utils").forEach(u -> all.append('\n').append(u.path("code").asText("")));
         return !HEAVY.matcher(all).find();
@@ -472,11 +472,10 @@ public final class Engine implements AutoCloseable {
 
     /** Input nodes fetch their artifact; Output nodes store what flows in and record the artifact. No process needed. */
     private void runLocally(Run run, Job j) {
-        JsonNode node = run.model.path("pipelines").path(run.pipeline).path("nodes").path(j.node);
         Path dir = workDir.resolve(run.id).resolve(j.node);
         try {
-            if (j.kind.equals("input")) {
-                String artifactId = node.path("input").path("artifact").asText("");
+            if (j.kind instanceof Node.Input input) {
+                String artifactId = input.artifact();
                 JsonNode artifact = run.model.path("artifacts").path(artifactId);
                 if (artifact.isMissingNode()) {
                     throw new IOException("artifact " + artifactId + " does not exist");
@@ -489,8 +488,9 @@ public final class Engine implements AutoCloseable {
                 Files.write(out.resolve("meta.json"), Json.fileBytes(meta));
                 set(run, j, JobStatus.SUCCESS, "read artifact " + artifactId);
             } else {
-                String[] read = j.reads.get(0);
-                Path source = workDir.resolve(run.id).resolve(read[0]).resolve("outputs").resolve(read[1]);
+                Node.Output output = (Node.Output) j.kind;
+                Connection read = j.reads.get(0);
+                Path source = workDir.resolve(run.id).resolve(read.from().node()).resolve("outputs").resolve(read.from().port());
                 JsonNode meta = Json.MAPPER.readTree(source.resolve("meta.json").toFile());
                 StorageAdapter.Stored stored;
                 if (Files.exists(source.resolve("data"))) {
@@ -503,13 +503,13 @@ public final class Engine implements AutoCloseable {
                 if (meta.has("sha256") && !meta.path("sha256").asText().equals(stored.sha256())) {
                     throw new IOException("the output changed while it was being saved (sha256 differs)");
                 }
-                String saveName = node.path("output").path("saveName").asText(j.node);
+                String saveName = output.saveName().isEmpty() ? j.node : output.saveName();
                 String id = sink.save(run.id, j.node, saveName, stored, run.placement.storage().location(), meta.path("type").asText("pickle"),
-                        Provenance.of(run, read[0], read[1], workDir));
+                        Provenance.of(run, read.from().node(), read.from().port(), workDir));
                 set(run, j, JobStatus.SUCCESS, "saved as artifact " + id);
             }
         } catch (Exception e) {
-            set(run, j, JobStatus.FAILED, (j.kind.equals("input") ? "could not read the input: " : "could not save the output: ") + e.getMessage());
+            set(run, j, JobStatus.FAILED, (j.kind instanceof Node.Input ? "could not read the input: " : "could not save the output: ") + e.getMessage());
         }
     }
 

@@ -12,6 +12,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import org.deepforge.model.Json;
+import org.deepforge.model.domain.Connection;
+import org.deepforge.model.domain.Node;
 
 /**
  * How an output was made, recursively: the job's operation (code and its hash), attribute values,
@@ -32,24 +34,25 @@ final class Provenance {
     }
 
     private static ObjectNode describe(Engine.Run run, String node, Path workDir) throws IOException {
-        JsonNode n = run.model.path("pipelines").path(run.pipeline).path("nodes").path(node);
+        Node n = run.graph.nodes().get(node);
         ObjectNode out = Json.MAPPER.createObjectNode();
-        if (n.has("input")) {
-            String id = n.path("input").path("artifact").asText();
+        if (n instanceof Node.Input in) {
+            String id = in.artifact();
             JsonNode artifact = run.model.path("artifacts").path(id);
             out.put("kind", "artifact").put("artifact", id).put("name", artifact.path("name").asText(id))
                     .put("sha256", artifact.path("storage").path("sha256").asText());
             return out;
         }
-        String operation = n.path("operation").asText();
+        Node.Operation op = (Node.Operation) n; // the engine runs no sub-pipelines; an Output node is never read from
+        String operation = op.operation();
         String code = run.model.path("operations").path(operation).path("code").asText("");
         out.put("kind", "job").put("execution", run.id).put("job", node).put("operation", operation);
         out.put("code", code).put("codeSha256", sha256(code));
-        out.set("attributes", n.path("attributes").isObject() ? n.get("attributes") : Json.MAPPER.createObjectNode());
+        out.set("attributes", op.attributes().deepCopy());
         ObjectNode references = out.putObject("references");
-        n.path("references").fields().forEachRemaining(r -> {
-            JsonNode arch = run.model.path("architectures").path(r.getValue().asText());
-            var ref = references.putObject(r.getKey()).put("architecture", r.getValue().asText())
+        op.references().entrySet().forEach(r -> {
+            JsonNode arch = run.model.path("architectures").path(r.getValue());
+            var ref = references.putObject(r.getKey()).put("architecture", r.getValue())
                     .put("sha256", arch.isMissingNode() ? null : sha256(Json.compact(Json.sorted(arch))));
             if (!arch.isMissingNode()) {
                 ref.set("snapshot", arch); // the architecture as it was, so the artifact can be rebuilt after edits
@@ -64,14 +67,14 @@ final class Provenance {
         out.put("compute", "local");
         ArrayNode inputs = out.putArray("inputs");
         Engine.Job job = run.jobs.get(node);
-        for (String[] read : job.reads) {
-            ObjectNode input = inputs.addObject().put("port", read[2]);
-            Path meta = bundle.resolve("inputs").resolve(read[2]).resolve("meta.json");
+        for (Connection read : job.reads) {
+            ObjectNode input = inputs.addObject().put("port", read.to().port());
+            Path meta = bundle.resolve("inputs").resolve(read.to().port()).resolve("meta.json");
             if (Files.exists(meta)) {
                 input.put("sha256", Json.MAPPER.readTree(meta.toFile()).path("sha256").asText());
             }
-            input.put("fromPort", read[1]);
-            input.set("from", describe(run, read[0], workDir));
+            input.put("fromPort", read.from().port());
+            input.set("from", describe(run, read.from().node(), workDir));
         }
         return out;
     }

@@ -1,6 +1,8 @@
 package org.deepforge.model.domain;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -18,7 +20,7 @@ public sealed interface Node permits Node.Operation, Node.Input, Node.Output, No
     record Operation(String id, String operation, JsonNode attributes, Map<String, String> references) implements Node {
         public Operation {
             attributes = attributes.deepCopy();
-            references = Map.copyOf(references);
+            references = Collections.unmodifiableMap(new LinkedHashMap<>(references));
         }
     }
 

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * A pipeline of the model view, typed: its nodes (in the order the model lists them) and its
- * connections. Read from JSON by {@link PipelineJson}; every connection joins two of its nodes.
+ * connections. Read from JSON by {@link PipelineJson}; every connection joins two of its nodes; {@code name}
+ * is empty when the model gives none.
  */
 public record Pipeline(String id, String name, Map<String, Node> nodes, List<Connection> connections) {
     public Pipeline {

@@ -55,7 +55,7 @@ public final class PipelineJson {
             connections.add(c);
         }
         JsonNode name = pipeline.path("name");
-        return new Pipeline(id, name.isTextual() ? name.asText() : id, nodes, connections);
+        return new Pipeline(id, name.isTextual() ? name.asText() : "", nodes, connections);
     }
 
     /** One node, {@code path} its JSON Pointer (for the message when it is malformed). */

@@ -49,7 +49,7 @@ class PipelineJsonTest {
         assertThat(in.portName()).isEqualTo("i1");
         assertThat(((Node.Output) p.nodes().get("o1")).portName()).isEqualTo("o1");
         assertThat(((Node.Operation) p.nodes().get("n")).attributes().isObject()).isTrue();
-        assertThat(p.name()).isEqualTo("p");
+        assertThat(p.name()).isEmpty();
         assertThat(p.connections()).isEmpty();
     }
 

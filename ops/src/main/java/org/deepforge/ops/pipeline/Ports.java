@@ -5,6 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.deepforge.model.InvalidModelException;
+import org.deepforge.model.domain.Node;
+import org.deepforge.model.domain.PipelineJson;
 
 /**
  * The ports of a pipeline node: an operation's interface inputs and outputs, {@code data} for Input and
@@ -12,50 +15,51 @@ import java.util.Optional;
  * node. Port types are Python type expressions; {@code null} means untyped.
  */
 public record Ports(Map<String, String> inputs, Map<String, String> outputs) {
+    /** The ports of a node as the model view writes it; empty when the node is malformed (its rules report that). */
     public static Optional<Ports> of(JsonNode model, JsonNode node) {
+        try {
+            return of(model, PipelineJson.node("", node, ""));
+        } catch (InvalidModelException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The ports of {@code node}; empty when it uses an operation or pipeline that does not exist. */
+    public static Optional<Ports> of(JsonNode model, Node node) {
         Map<String, String> in = new LinkedHashMap<>();
         Map<String, String> out = new LinkedHashMap<>();
-        if (node.has("operation")) {
-            JsonNode op = model.path("operations").path(node.path("operation").asText());
+        if (node instanceof Node.Operation o) {
+            JsonNode op = model.path("operations").path(o.operation());
             if (op.isMissingNode()) {
                 return Optional.empty();
             }
             JsonNode iface = op.path("interface");
             iface.path("inputs").forEach(p -> in.put(p.path("name").asText(), text(p.get("type"))));
             iface.path("outputs").forEach(p -> out.put(p.path("name").asText(), text(p.get("type"))));
-        } else if (node.has("input")) {
-            out.put("data", artifactType(model, node));
-        } else if (node.has("output")) {
+        } else if (node instanceof Node.Input i) {
+            out.put("data", artifactType(model, i));
+        } else if (node instanceof Node.Output) {
             in.put("data", null);
-        } else if (node.has("pipeline")) {
-            JsonNode inner = model.path("pipelines").path(node.path("pipeline").asText());
+        } else if (node instanceof Node.SubPipeline s) {
+            JsonNode inner = model.path("pipelines").path(s.pipeline());
             if (inner.isMissingNode()) {
                 return Optional.empty();
             }
             inner.path("nodes").fields().forEachRemaining(e -> {
-                JsonNode n = e.getValue();
-                if (n.has("input")) {
-                    in.put(subInputName(e.getKey(), n), null);
-                } else if (n.has("output")) {
-                    out.put(subOutputName(e.getKey(), n), null);
+                Node n;
+                try {
+                    n = PipelineJson.node(e.getKey(), e.getValue(), "");
+                } catch (InvalidModelException bad) {
+                    return; // reported by the inner pipeline's own rules
+                }
+                if (n instanceof Node.Input i) {
+                    in.put(i.portName(), null);
+                } else if (n instanceof Node.Output o) {
+                    out.put(o.portName(), null);
                 }
             });
-        } else {
-            return Optional.empty();
         }
         return Optional.of(new Ports(in, out));
-    }
-
-    /** The port a sub-pipeline node shows for an inner Input node: its {@code name}, else its id. */
-    public static String subInputName(String id, JsonNode inputNode) {
-        String name = inputNode.path("input").path("name").asText("");
-        return name.isBlank() ? id : name;
-    }
-
-    /** The port a sub-pipeline node shows for an inner Output node: its save name, else its id. */
-    public static String subOutputName(String id, JsonNode outputNode) {
-        String name = outputNode.path("output").path("saveName").asText("");
-        return name.isBlank() ? id : name;
     }
 
     private static String text(JsonNode n) {
@@ -63,9 +67,8 @@ public record Ports(Map<String, String> inputs, Map<String, String> outputs) {
     }
 
     /** The type an Input node feeds: its artifact's type; none (untyped) for pickled or unknown artifacts. */
-    static String artifactType(JsonNode model, JsonNode inputNode) {
-        String artifact = inputNode.path("input").path("artifact").asText("");
-        String type = text(model.path("artifacts").path(artifact).get("type"));
+    static String artifactType(JsonNode model, Node.Input input) {
+        String type = text(model.path("artifacts").path(input.artifact()).get("type"));
         return type == null || type.equals("pickle") ? null : type;
     }
 
