@@ -15,10 +15,10 @@ import org.deepforge.model.domain.Node;
 final class CacheKey {
     private CacheKey() {}
 
-    static String of(Engine.Run run, Engine.Job job, Path bundle) throws IOException {
+    static String of(Run run, Job job, Path bundle) throws IOException {
         Node.Operation node = (Node.Operation) job.kind;
         var key = Json.MAPPER.createObjectNode();
-        key.put("runtime", Engine.RUNTIME_VERSION);
+        key.put("runtime", Launcher.RUNTIME_VERSION);
         key.put("scope", run.scope);
         key.put("operation", node.operation());
         key.put("code", Provenance.sha256(run.model.path("operations").path(node.operation()).path("code").asText("")));

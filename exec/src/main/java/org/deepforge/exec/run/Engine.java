@@ -1,60 +1,48 @@
 package org.deepforge.exec.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.deepforge.exec.bundle.BundleWriter;
 import org.deepforge.exec.compute.ComputeAdapter;
-import org.deepforge.exec.events.JobEvent;
-import org.deepforge.exec.events.JobEvents;
 import org.deepforge.exec.storage.StorageAdapter;
 import org.deepforge.model.Json;
-import org.deepforge.model.domain.Connection;
 import org.deepforge.model.domain.Node;
-import org.deepforge.model.domain.Pipeline;
 import org.deepforge.model.domain.PipelineJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a pipeline as a DAG of jobs on a compute adapter: one job per operation node, a job starts when
- * every job it reads from succeeded, up to {@code slots} at a time; a failed or cancelled job skips its
- * dependents. Outputs reach dependents as hard links, so large data is not copied. One scheduler thread
- * polls the adapter and follows each job's console file.
+ * Runs a pipeline as a DAG of jobs on a compute adapter: the scheduler. It reads the pipeline once
+ * ({@link PipelineJson}), plans its {@link JobGraph}, and from one thread asks the graph which jobs are
+ * ready or skipped, starts up to {@code slots} at a time through the {@link Launcher} (off the thread),
+ * runs Input and Output nodes itself ({@link ArtifactNodes}), polls the adapter for each submitted job
+ * and follows its output ({@link JobOutput}). Every status change goes to the {@link RunListener}.
  */
 public final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-    /** A console line longer than this is left out (with a note), so one endless line cannot stall the reader. */
-    static final int MAX_CONSOLE_LINE = 1 << 20;
-    /** At most this many notes a look about dropped events, then a count. */
-    static final int MAX_DROP_NOTES = 5;
 
-    private final BundleWriter bundles;
     /** Where runs go unless they say otherwise (tests, benchmarks). */
     private final Placement defaults;
-    private final java.util.Set<ComputeAdapter> watched = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<ComputeAdapter> watched = ConcurrentHashMap.newKeySet();
     private final Path workDir;
     private final int slots;
     private final RunListener listener;
-    private final ArtifactSink sink;
-    /** How long a job's presigned links to its inputs stay valid. */
-    static final java.time.Duration FETCH_TTL = java.time.Duration.ofHours(6);
-    private volatile JobCache cache = JobCache.NONE;
-    /** Part of every cache key: results made by another runtime version are not reused. */
-    static final String RUNTIME_VERSION = "deepforge-runtime-1";
+    private final Launcher launcher;
+    private final ArtifactNodes artifactNodes;
+    private final JobOutput output;
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private final Thread loop;
-    private final java.util.concurrent.ExecutorService starter = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    private final ExecutorService starter = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "deepforge-job-start");
         t.setDaemon(true);
         return t;
@@ -76,78 +64,28 @@ public final class Engine implements AutoCloseable {
     /** Runs go to {@code defaults} unless started with a placement of their own. */
     public Engine(BundleWriter bundles, Placement defaults, ArtifactSink sink, Path workDir, int slots, RunListener listener) {
         this.defaults = defaults;
-        this.sink = sink;
-        this.bundles = bundles;
         this.workDir = workDir;
         this.slots = slots;
         this.listener = listener;
+        this.launcher = new Launcher(bundles, workDir);
+        this.artifactNodes = new ArtifactNodes(workDir, sink);
+        this.output = new JobOutput(listener);
         watch(defaults.compute());
         loop = new Thread(this::loop, "deepforge-engine");
         loop.setDaemon(true);
         loop.start();
     }
 
-    /** One job of a run. */
-    static final class Job {
-        final String node;
-        final Node kind;
-        /** The connections into this job's node: where its inputs come from. */
-        final List<Connection> reads = new ArrayList<>();
-        JobStatus status = JobStatus.PENDING;
-        ComputeAdapter.Handle handle;
-        long consoleOffset;
-        long eventsOffset;
-        LineTail console;
-        LineTail events;
-        String message;
-        String cacheKey;
-        /** Being prepared and submitted off the scheduler thread (counts against the slots). */
-        boolean starting;
-
-        Job(String node, Node kind) {
-            this.node = node;
-            this.kind = kind;
-        }
-    }
-
-    /** One execution being run. */
-    static final class Run {
-        final String id;
-        final JsonNode model;
-        final String pipeline;
-        /** The pipeline, typed: read once when the run starts. */
-        final Pipeline graph;
-        String commit;
-        /** Cache entries are shared only within a scope (a project): no results leak between projects. */
-        String scope = "";
-        boolean ignoreCache;
-        java.util.Set<String> ignoreCacheJobs = java.util.Set.of();
-        final Map<String, Job> jobs = new LinkedHashMap<>();
-        /** Where it runs and keeps its artifacts. */
-        final Placement placement;
-        boolean cancelled;
-        boolean done;
-
-        Run(String id, JsonNode model, Pipeline graph, Placement placement) {
-            this.id = id;
-            this.model = model;
-            this.pipeline = graph.id();
-            this.graph = graph;
-            this.placement = placement;
-        }
-    }
-
     public void useCache(JobCache cache) {
-        this.cache = cache;
+        launcher.useCache(cache);
     }
 
     /** Turns caching off for this execution, or for some of its jobs. Call right after start. */
-    public synchronized void ignoreCache(String execution, String scope, boolean all, java.util.Set<String> jobs) {
+    public synchronized void ignoreCache(String execution, String scope, boolean all, Set<String> jobs) {
         Run run = runs.get(execution);
         if (run != null) {
             run.scope = scope;
-            run.ignoreCache = all;
-            run.ignoreCacheJobs = java.util.Set.copyOf(jobs);
+            run.graph.ignoreCache(all, jobs);
         }
     }
 
@@ -166,22 +104,11 @@ public final class Engine implements AutoCloseable {
         Run run = new Run(execution, model, PipelineJson.read(model, pipeline), placement);
         run.commit = commit;
         watch(placement.compute());
-        for (Node n : run.graph.nodes().values()) {
-            if (n instanceof Node.SubPipeline) {
-                throw new IllegalArgumentException("node " + n.id() + " is a sub-pipeline, which this version cannot run yet; "
-                        + "run the inner pipeline on its own");
-            }
-            if (!(n instanceof Node.Operation) && run.placement.storage() == null) {
-                throw new IllegalArgumentException("node " + n.id() + " needs artifact storage, which this engine has none of");
-            }
-            run.jobs.put(n.id(), new Job(n.id(), n));
-        }
-        run.graph.connections().forEach(c -> run.jobs.get(c.to().node()).reads.add(c));
         synchronized (this) {
             runs.put(execution, run);
         }
         wake();
-        return List.copyOf(run.jobs.keySet());
+        return List.copyOf(run.graph.ids());
     }
 
     /** What the run database knows of a job, to pick an execution up again after a restart. */
@@ -202,12 +129,12 @@ public final class Engine implements AutoCloseable {
         start(execution, model, pipeline, commit, placement);
         Run run = runs.get(execution);
         run.scope = scope;
-        for (Job j : run.jobs.values()) {
+        for (Job j : run.graph.jobs()) {
             Known k = known.get(j.node);
             if (k == null) {
                 continue;
             }
-            Path bundle = workDir.resolve(run.id).resolve(j.node);
+            Path bundle = launcher.bundle(run, j.node);
             if ((k.status() == JobStatus.RUNNING || k.status() == JobStatus.QUEUED) && k.handle() != null && !k.handle().isEmpty()) {
                 j.status = k.status();
                 j.message = k.message();
@@ -220,7 +147,7 @@ public final class Engine implements AutoCloseable {
                 j.handle = new ComputeAdapter.Handle("done", "", bundle);
             }
         }
-        LOG.info("resumed execution {} ({} jobs)", execution, run.jobs.size());
+        LOG.info("resumed execution {} ({} jobs)", execution, run.graph.ids().size());
     }
 
     /** Stops every job of the execution; pending and queued jobs become cancelled. */
@@ -232,8 +159,8 @@ public final class Engine implements AutoCloseable {
         List<Job> running = new ArrayList<>();
         synchronized (this) {
             run.cancelled = true;
-            for (Job j : run.jobs.values()) {
-                if (submitted(j)) {
+            for (Job j : run.graph.jobs()) {
+                if (j.submitted()) {
                     running.add(j);
                 } else if (!j.status.finished()) {
                     set(run, j, JobStatus.CANCELLED, "cancelled before it started");
@@ -241,12 +168,12 @@ public final class Engine implements AutoCloseable {
             }
         }
         // all at once: a cluster's cancel waits for each job to be gone, and an execution may have hundreds
-        java.util.concurrent.CompletableFuture.allOf(running.stream()
-                .map(j -> java.util.concurrent.CompletableFuture.runAsync(() -> run.placement.compute().cancel(j.handle), starter))
-                .toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+        CompletableFuture.allOf(running.stream()
+                .map(j -> CompletableFuture.runAsync(() -> run.placement.compute().cancel(j.handle), starter))
+                .toArray(CompletableFuture[]::new)).join();
         synchronized (this) {
             for (Job j : running) {
-                follow(run, j);
+                output.follow(run, j);
                 if (!j.status.finished()) { // the scheduler thread may have seen it end already
                     set(run, j, JobStatus.CANCELLED, "cancelled while running");
                 }
@@ -257,7 +184,7 @@ public final class Engine implements AutoCloseable {
 
     public Optional<JobStatus> status(String execution, String job) {
         Run run = runs.get(execution);
-        return run == null || !run.jobs.containsKey(job) ? Optional.empty() : Optional.of(run.jobs.get(job).status);
+        return run == null ? Optional.empty() : run.graph.job(job).map(j -> j.status);
     }
 
     /** Schedules promptly: right after a job ends (when the adapter says so) and every 2 ms while jobs run. */
@@ -301,11 +228,6 @@ public final class Engine implements AutoCloseable {
         return busy;
     }
 
-    /** Whether the adapter has the job: running, or waiting in a scheduler's queue. */
-    private static boolean submitted(Job j) {
-        return j.status == JobStatus.RUNNING || (j.status == JobStatus.QUEUED && j.handle != null);
-    }
-
     private void watch(ComputeAdapter compute) {
         if (watched.add(compute)) {
             compute.onChange(this::wake);
@@ -313,60 +235,23 @@ public final class Engine implements AutoCloseable {
     }
 
     private void advance(Run run) {
-        for (Job j : run.jobs.values()) {
-            if (submitted(j)) {
-                follow(run, j);
-                ComputeAdapter.State state = run.placement.compute().state(j.handle);
-                if (state instanceof ComputeAdapter.State.Waiting waiting) {
-                    String why = "waiting for the scheduler: " + waiting.reason();
-                    if (j.status != JobStatus.QUEUED || !why.equals(j.message)) {
-                        set(run, j, JobStatus.QUEUED, why);
-                    }
-                } else if (state instanceof ComputeAdapter.State.Running) {
-                    if (j.status != JobStatus.RUNNING) {
-                        set(run, j, JobStatus.RUNNING, null);
-                    }
-                } else if (state instanceof ComputeAdapter.State.Exited exited) {
-                    follow(run, j);
-                    if (run.cancelled) {
-                        set(run, j, JobStatus.CANCELLED, "cancelled while running");
-                    } else {
-                        finishJob(run, j, exited.code(), exited.reason());
-                    }
-                } else if (state instanceof ComputeAdapter.State.Lost lost) {
-                    follow(run, j);
-                    set(run, j, run.cancelled ? JobStatus.CANCELLED : JobStatus.FAILED,
-                            run.cancelled ? "cancelled while running" : "the job was lost: " + lost.why());
-                }
+        for (Job j : run.graph.jobs()) {
+            if (j.submitted()) {
+                poll(run, j);
             }
         }
-        for (Job j : run.jobs.values()) {
-            if (j.status != JobStatus.PENDING || run.cancelled) {
-                continue;
-            }
-            boolean blocked = false;
-            boolean ready = true;
-            for (Connection read : j.reads) {
-                JobStatus s = run.jobs.get(read.from().node()).status;
-                blocked |= s == JobStatus.FAILED || s == JobStatus.CANCELLED || s == JobStatus.SKIPPED;
-                ready &= s == JobStatus.SUCCESS || s == JobStatus.CACHED;
-            }
-            if (blocked) {
-                set(run, j, JobStatus.SKIPPED, "skipped: a job it reads from did not succeed");
-            } else if (ready) {
-                set(run, j, JobStatus.QUEUED, null);
-            }
-        }
+        run.graph.promote(run.cancelled).forEach(t -> apply(run, t));
         // a cluster adapter queues many jobs itself; this machine's adapters take as many as there are slots
-        int limit = run.placement.compute().maxSubmitted(run.placement.computeConfig()) > 0 ? run.placement.compute().maxSubmitted(run.placement.computeConfig()) : slots;
-        long running = runs.values().stream().filter(r -> r.placement.compute() == run.placement.compute()).flatMap(r -> r.jobs.values().stream())
-                .filter(j -> submitted(j) || j.starting).count();
-        for (Job j : run.jobs.values()) {
+        int maxSubmitted = run.placement.compute().maxSubmitted(run.placement.computeConfig());
+        int limit = maxSubmitted > 0 ? maxSubmitted : slots;
+        long running = runs.values().stream().filter(r -> r.placement.compute() == run.placement.compute())
+                .mapToLong(r -> r.graph.inFlight()).sum();
+        for (Job j : run.graph.jobs()) {
             if (running >= limit) {
                 break;
             }
             if (j.status == JobStatus.QUEUED && !(j.kind instanceof Node.Operation)) {
-                runLocally(run, j);
+                apply(run, artifactNodes.run(run, j));
                 continue;
             }
             if (j.status == JobStatus.QUEUED && !j.starting && j.handle == null) {
@@ -380,28 +265,50 @@ public final class Engine implements AutoCloseable {
         finishIfDone(run);
     }
 
+    /** Asks the adapter how a submitted job is doing and follows its output. */
+    private void poll(Run run, Job j) {
+        output.follow(run, j);
+        ComputeAdapter.State state = run.placement.compute().state(j.handle);
+        if (state instanceof ComputeAdapter.State.Waiting waiting) {
+            String why = "waiting for the scheduler: " + waiting.reason();
+            if (j.status != JobStatus.QUEUED || !why.equals(j.message)) {
+                set(run, j, JobStatus.QUEUED, why);
+            }
+        } else if (state instanceof ComputeAdapter.State.Running) {
+            if (j.status != JobStatus.RUNNING) {
+                set(run, j, JobStatus.RUNNING, null);
+            }
+        } else if (state instanceof ComputeAdapter.State.Exited exited) {
+            output.follow(run, j);
+            if (run.cancelled) {
+                set(run, j, JobStatus.CANCELLED, "cancelled while running");
+            } else {
+                apply(run, launcher.exited(run, j, exited.code(), exited.reason()));
+            }
+        } else if (state instanceof ComputeAdapter.State.Lost lost) {
+            output.follow(run, j);
+            set(run, j, run.cancelled ? JobStatus.CANCELLED : JobStatus.FAILED,
+                    run.cancelled ? "cancelled while running" : "the job was lost: " + lost.why());
+        }
+    }
+
     /** Prepares and submits one job (off the scheduler thread); records the outcome under the engine's lock. */
     private void startJob(Run run, Job j) {
-        Path bundle = workDir.resolve(run.id).resolve(j.node);
         ComputeAdapter.Handle handle = null;
         String failure = null;
         boolean cached = false;
         try {
-            bundles.write(new BundleWriter.Job(run.id, j.node, run.model, run.pipeline, j.node), bundle);
-            for (Connection read : j.reads) {
-                linkTree(workDir.resolve(run.id).resolve(read.from().node()).resolve("outputs").resolve(read.from().port()),
-                        bundle.resolve("inputs").resolve(read.to().port()));
-                RemoteInputs.link(run.placement, bundle.resolve("inputs").resolve(read.to().port()), FETCH_TTL);
-            }
-            j.cacheKey = CacheKey.of(run, j, bundle);
-            boolean useCache = !run.ignoreCache && !run.ignoreCacheJobs.contains(j.node);
+            launcher.prepare(run, j);
+            boolean useCache = run.graph.mayReuse(j);
             synchronized (this) {
-                cached = useCache && !run.cancelled && reuse(run, j, bundle);
+                if (useCache && !run.cancelled) {
+                    Optional<JobGraph.Transition> hit = launcher.reuse(run, j);
+                    hit.ifPresent(t -> apply(run, t));
+                    cached = hit.isPresent();
+                }
             }
             if (!cached) {
-                ObjectNode config = run.placement.computeConfig().deepCopy();
-                config.put("light", light(run, j));
-                handle = run.placement.compute().submit(bundle, Map.of(), config);
+                handle = launcher.submit(run, j);
             }
         } catch (IOException | RuntimeException e) {
             failure = "could not start the job: " + e.getMessage();
@@ -432,196 +339,22 @@ public final class Engine implements AutoCloseable {
         wake();
     }
 
-    /** Libraries whose import makes a job "heavy": it is forked from the warm Python that preloaded them. */
-    private static final java.util.regex.Pattern HEAVY = java.util.regex.Pattern.compile(
-            "\\b(torch|matplotlib|pyplot|sklearn|astropy|scipy|pandas|tensorflow)\\b");
-
-    /** Whether a job needs nothing but numpy and the standard library (judged from its code and the utils). */
-    static boolean light(Run run, Job j) {
-        Node.Operation node = (Node.Operation) j.kind;
-        if (!node.references().isEmpty()) {
-            return false;
-        }
-        String code = run.model.path("operations").path(node.operation()).path("code").asText("");
-        StringBuilder all = new StringBuilder(code);
-        run.model.path("utils").forEach(u -> all.append('\n').append(u.path("code").asText("")));
-        return !HEAVY.matcher(all).find();
-    }
-
-    /** A cache hit: the outputs (and results) of the earlier job are linked in; returns whether it was a hit. */
-    private boolean reuse(Run run, Job j, Path bundle) {
-        Optional<String[]> hit = cache.lookup(j.cacheKey);
-        if (hit.isEmpty()) {
-            return false;
-        }
-        Path earlier = workDir.resolve(hit.get()[0]).resolve(hit.get()[1]);
-        if (!Files.isDirectory(earlier.resolve("outputs")) || !Files.exists(earlier.resolve("results.json"))) {
-            return false;
-        }
-        try {
-            linkTree(earlier.resolve("outputs"), bundle.resolve("outputs"));
-            Files.copy(earlier.resolve("results.json"), bundle.resolve("results.json"), StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            LOG.warn("cache entry of {} unusable: {}", j.node, e.toString());
-            return false;
-        }
-        j.handle = new ComputeAdapter.Handle("cache", hit.get()[0] + "/" + hit.get()[1], bundle);
-        set(run, j, JobStatus.CACHED, "reused the outputs of job " + hit.get()[1] + " of execution " + hit.get()[0]);
-        return true;
-    }
-
-    /** Input nodes fetch their artifact; Output nodes store what flows in and record the artifact. No process needed. */
-    private void runLocally(Run run, Job j) {
-        Path dir = workDir.resolve(run.id).resolve(j.node);
-        try {
-            if (j.kind instanceof Node.Input input) {
-                String artifactId = input.artifact();
-                JsonNode artifact = run.model.path("artifacts").path(artifactId);
-                if (artifact.isMissingNode()) {
-                    throw new IOException("artifact " + artifactId + " does not exist");
-                }
-                Path out = Files.createDirectories(dir.resolve("outputs").resolve("data"));
-                ObjectNode meta = Json.MAPPER.createObjectNode()
-                        .put("type", artifact.path("type").asText("pickle")).put("sha256", artifact.path("storage").path("sha256").asText())
-                        .put("size", artifact.path("storage").path("size").asLong());
-                RemoteInputs.place(run.placement, artifact, artifactId, out, meta);
-                Files.write(out.resolve("meta.json"), Json.fileBytes(meta));
-                set(run, j, JobStatus.SUCCESS, "read artifact " + artifactId);
-            } else {
-                Node.Output output = (Node.Output) j.kind;
-                Connection read = j.reads.get(0);
-                Path source = workDir.resolve(run.id).resolve(read.from().node()).resolve("outputs").resolve(read.from().port());
-                JsonNode meta = Json.MAPPER.readTree(source.resolve("meta.json").toFile());
-                StorageAdapter.Stored stored;
-                if (Files.exists(source.resolve("data"))) {
-                    stored = run.placement.storage().putFile(source.resolve("data"), n -> { });
-                } else {
-                    try (var in = RemoteInputs.open(run.placement, source, meta)) {
-                        stored = run.placement.storage().put(in, n -> { });
-                    }
-                }
-                if (meta.has("sha256") && !meta.path("sha256").asText().equals(stored.sha256())) {
-                    throw new IOException("the output changed while it was being saved (sha256 differs)");
-                }
-                String saveName = output.saveName().isEmpty() ? j.node : output.saveName();
-                String id = sink.save(run.id, j.node, saveName, stored, run.placement.storage().location(), meta.path("type").asText("pickle"),
-                        Provenance.of(run, read.from().node(), read.from().port(), workDir));
-                set(run, j, JobStatus.SUCCESS, "saved as artifact " + id);
-            }
-        } catch (Exception e) {
-            set(run, j, JobStatus.FAILED, (j.kind instanceof Node.Input ? "could not read the input: " : "could not save the output: ") + e.getMessage());
-        }
-    }
-
-    private void finishJob(Run run, Job j, int code, String reason) {
-        Path results = j.handle.bundle().resolve("results.json");
-        try {
-            JsonNode r = Files.exists(results) ? Json.MAPPER.readTree(results.toFile()) : null;
-            if (code == 0 && r != null && r.path("status").asText().equals("success")) {
-                if (j.cacheKey != null) {
-                    cache.record(j.cacheKey, run.id, j.node);
-                }
-                set(run, j, JobStatus.SUCCESS, null);
-            } else if (r != null && r.path("error").isTextual()) {
-                set(run, j, JobStatus.FAILED, r.path("error").asText());
-            } else if (reason != null) {
-                set(run, j, JobStatus.FAILED, reason);
-            } else if (code > 128) {
-                set(run, j, JobStatus.FAILED, "the job was killed by signal " + (code - 128));
-            } else {
-                set(run, j, JobStatus.FAILED, "the job exited with code " + code + " without reporting a result");
-            }
-        } catch (IOException e) {
-            set(run, j, JobStatus.FAILED, "results.json is unreadable: " + e.getMessage());
-        }
-    }
-
     private void finishIfDone(Run run) {
-        if (run.done || !run.jobs.values().stream().allMatch(j -> j.status.finished())) {
+        if (run.done || !run.graph.finished()) {
             return;
         }
         run.done = true;
-        JobStatus overall = run.cancelled ? JobStatus.CANCELLED
-                : run.jobs.values().stream().anyMatch(j -> j.status == JobStatus.FAILED) ? JobStatus.FAILED : JobStatus.SUCCESS;
-        listener.finished(run.id, overall);
+        listener.finished(run.id, run.graph.overall(run.cancelled));
     }
 
-    /** Passes on what the job wrote since the last look: console lines, then events. */
-    private void follow(Run run, Job j) {
-        long console = j.consoleOffset;
-        long events = j.eventsOffset;
-        followFiles(run, j);
-        if (console != j.consoleOffset || events != j.eventsOffset) {
-            listener.position(run.id, j.node, j.handle.ref(), j.consoleOffset, j.eventsOffset);
-        }
-    }
-
-    private void followFiles(Run run, Job j) {
-        if (j.console == null || j.console.offset() != j.consoleOffset) {
-            j.console = new LineTail(j.consoleOffset, MAX_CONSOLE_LINE);
-        }
-        if (j.events == null || j.events.offset() != j.eventsOffset) {
-            j.events = new LineTail(j.eventsOffset, JobEvents.MAX_LINE);
-        }
-        List<String> lines = new ArrayList<>();
-        int cut = j.console.read(j.handle.bundle().resolve("console.log"), lines);
-        j.consoleOffset = j.console.offset();
-        if (cut > 0) {
-            lines.add("deepforge: " + cut + " console line(s) longer than " + MAX_CONSOLE_LINE + " bytes left out");
-        }
-        List<String> raw = new ArrayList<>();
-        int oversized = j.events.read(j.handle.bundle().resolve("events.jsonl"), raw);
-        j.eventsOffset = j.events.offset();
-        List<JobEvent> events = new ArrayList<>();
-        List<String> dropped = new ArrayList<>();
-        if (oversized > 0) {
-            dropped.add(oversized + " event line(s) longer than " + JobEvents.MAX_LINE + " bytes");
-        }
-        for (String line : raw) {
-            JobEvents.Parsed parsed = JobEvents.parse(line);
-            if (parsed instanceof JobEvents.Parsed.Accepted a) {
-                events.add(a.event());
-            } else if (parsed instanceof JobEvents.Parsed.Dropped d) {
-                dropped.add(d.reason());
-            }
-        }
-        // a dropped event is told in the job's own console, where its author looks, and never passed on
-        dropped.stream().limit(MAX_DROP_NOTES).forEach(reason -> lines.add("deepforge: dropped " + reason));
-        if (dropped.size() > MAX_DROP_NOTES) {
-            lines.add("deepforge: dropped " + (dropped.size() - MAX_DROP_NOTES) + " more malformed event line(s)");
-        }
-        if (!lines.isEmpty()) {
-            listener.console(run.id, j.node, lines);
-        }
-        if (!events.isEmpty()) {
-            listener.events(run.id, j.node, events);
-        }
+    private void apply(Run run, JobGraph.Transition t) {
+        set(run, run.graph.job(t.job()).orElseThrow(), t.status(), t.message());
     }
 
     private void set(Run run, Job j, JobStatus status, String message) {
         j.status = status;
         j.message = message;
         listener.status(run.id, j.node, status, message);
-    }
-
-    private static void linkTree(Path from, Path to) throws IOException {
-        if (!Files.isDirectory(from)) {
-            throw new IOException("the upstream job wrote no output at " + from.getFileName());
-        }
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : files.toList()) {
-                Path dest = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dest);
-                } else {
-                    try {
-                        Files.createLink(dest, p);
-                    } catch (IOException | UnsupportedOperationException e) {
-                        Files.copy(p, dest, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-            }
-        }
     }
 
     @Override

@@ -44,9 +44,9 @@ public final class Executions implements RunListener, AutoCloseable {
         this.engine = new Engine(bundles, placements.resolve(local), artifacts, workDir, slots, this);
         this.engine.useCache(new JobCache() {
             @Override
-            public Optional<String[]> lookup(String key) {
+            public Optional<JobCache.Entry> lookup(String key) {
                 try {
-                    return db.cached(key);
+                    return db.cached(key).map(hit -> new JobCache.Entry(hit[0], hit[1]));
                 } catch (SQLException e) {
                     LOG.warn("cache lookup failed: {}", e.toString());
                     return Optional.empty();

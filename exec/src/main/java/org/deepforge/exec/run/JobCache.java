@@ -4,14 +4,17 @@ import java.util.Optional;
 
 /** Where finished jobs are found by their content key. */
 public interface JobCache {
-    /** The (execution, job) that produced outputs for this key, if any. */
-    Optional<String[]> lookup(String key);
+    /** The job that produced outputs for a content key. */
+    record Entry(String execution, String job) {}
+
+    /** The job that produced outputs for this key, if any. */
+    Optional<Entry> lookup(String key);
 
     void record(String key, String execution, String job);
 
     JobCache NONE = new JobCache() {
         @Override
-        public Optional<String[]> lookup(String key) {
+        public Optional<Entry> lookup(String key) {
             return Optional.empty();
         }
 

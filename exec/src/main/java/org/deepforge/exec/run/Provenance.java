@@ -24,7 +24,7 @@ import org.deepforge.model.domain.Node;
 final class Provenance {
     private Provenance() {}
 
-    static ObjectNode of(Engine.Run run, String node, String port, Path workDir) throws IOException {
+    static ObjectNode of(Run run, String node, String port, Path workDir) throws IOException {
         ObjectNode p = describe(run, node, workDir);
         p.put("port", port);
         p.put("pipeline", run.pipeline);
@@ -33,8 +33,8 @@ final class Provenance {
         return p;
     }
 
-    private static ObjectNode describe(Engine.Run run, String node, Path workDir) throws IOException {
-        Node n = run.graph.nodes().get(node);
+    private static ObjectNode describe(Run run, String node, Path workDir) throws IOException {
+        Node n = run.graph.job(node).orElseThrow().kind;
         ObjectNode out = Json.MAPPER.createObjectNode();
         if (n instanceof Node.Input in) {
             String id = in.artifact();
@@ -66,7 +66,7 @@ final class Provenance {
         }
         out.put("compute", "local");
         ArrayNode inputs = out.putArray("inputs");
-        Engine.Job job = run.jobs.get(node);
+        Job job = run.graph.job(node).orElseThrow();
         for (Connection read : job.reads) {
             ObjectNode input = inputs.addObject().put("port", read.to().port());
             Path meta = bundle.resolve("inputs").resolve(read.to().port()).resolve("meta.json");
