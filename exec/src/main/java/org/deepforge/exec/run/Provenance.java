@@ -50,9 +50,9 @@ final class Provenance {
         out.put("code", code).put("codeSha256", sha256(code));
         out.set("attributes", op.attributes().deepCopy());
         ObjectNode references = out.putObject("references");
-        op.references().entrySet().forEach(r -> {
-            JsonNode arch = run.model.path("architectures").path(r.getValue());
-            var ref = references.putObject(r.getKey()).put("architecture", r.getValue())
+        op.references().forEach((name, architecture) -> {
+            JsonNode arch = run.model.path("architectures").path(architecture);
+            var ref = references.putObject(name).put("architecture", architecture)
                     .put("sha256", arch.isMissingNode() ? null : sha256(Json.compact(Json.sorted(arch))));
             if (!arch.isMissingNode()) {
                 ref.set("snapshot", arch); // the architecture as it was, so the artifact can be rebuilt after edits
