@@ -135,7 +135,11 @@ public final class RunService {
             throw new RunException(RunException.Kind.BAD_REQUEST, "the storage cannot be used: " + e.getMessage());
         }
         RunSpec tagged = tag ? run.withTag(tag(run)) : run;
-        executions.start(tagged, model, placement);
+        try {
+            executions.start(tagged, model, placement);
+        } catch (IllegalArgumentException e) { // what the engine cannot run, e.g. a sub-pipeline node
+            throw new RunException(RunException.Kind.BAD_REQUEST, e.getMessage());
+        }
         return get(run.id());
     }
 

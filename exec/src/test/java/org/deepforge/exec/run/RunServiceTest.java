@@ -209,6 +209,17 @@ class RunServiceTest {
     }
 
     @Test
+    void aPipelineTheEngineCannotRunIsRefusedWithTheEnginesReason() throws Exception {
+        var patch = Json.MAPPER.createArrayNode();
+        patch.addObject().put("op", "add").put("path", "/pipelines/outer").set("value", Json.MAPPER.readTree(
+                "{\"name\": \"Outer\", \"nodes\": {\"inner\": {\"pipeline\": \"p\"}}, \"connections\": {}}"));
+        store.apply(project, "main", new ChangeSet(Optional.empty(), "add outer", patch, ADA));
+        assertThatThrownBy(() -> runs.run(request("outer", RunSpec.local())))
+                .isInstanceOfSatisfying(RunException.class, x -> assertThat(x.kind()).isEqualTo(RunException.Kind.BAD_REQUEST))
+                .hasMessageContaining("sub-pipeline");
+    }
+
+    @Test
     void anExecutionThatDoesNotExistIsNotFound() {
         assertThatThrownBy(() -> runs.get("enothere"))
                 .isInstanceOfSatisfying(RunException.class, x -> assertThat(x.kind()).isEqualTo(RunException.Kind.NOT_FOUND));
