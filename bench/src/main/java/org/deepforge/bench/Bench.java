@@ -96,7 +96,7 @@ public final class Bench {
         System.out.printf("data dir %s (fsync on for objects and refs)%n%n", data);
 
         double bare = bareStoreCommits(data.resolve("bare"), edits);
-        app = App.start(new ServerConfig("127.0.0.1", 0, data.resolve("server")));
+        app = App.start(ServerConfig.builder(data.resolve("server")).build());
         base = "http://127.0.0.1:" + app.port() + "/api/v1";
         try {
             String project = post("/projects", "{\"name\":\"bench\"}").get("id").asText();

@@ -85,7 +85,7 @@ final class BrowserBench {
 
     void run(int runs) throws Exception {
         Path data = Files.createTempDirectory("deepforge-browser-bench");
-        App app = App.start(new ServerConfig("127.0.0.1", 0, data));
+        App app = App.start(ServerConfig.builder(data).build());
         String base = "http://127.0.0.1:" + app.port();
         api = base + "/api/v1";
         ChromeDriver driver = null;

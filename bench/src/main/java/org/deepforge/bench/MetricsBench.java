@@ -9,7 +9,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
-import org.deepforge.exec.run.RunDatabase;
+import org.deepforge.exec.run.SqliteRunStore;
 
 /**
  * Metric ingestion: event lines as a job writes them → parsed → stored in the run database, in batches
@@ -31,7 +31,7 @@ final class MetricsBench {
                 Runtime.getRuntime().availableProcessors(), n, batch);
         for (int round = 0; round < 2; round++) { // round 0 warms up the JIT
             double ours;
-            try (RunDatabase db = new RunDatabase(dir.resolve("runs-" + round + ".db"))) {
+            try (SqliteRunStore db = new SqliteRunStore(dir.resolve("runs-" + round + ".db"))) {
                 long t0 = System.nanoTime();
                 for (int from = 0; from < n; from += batch) {
                     List<JobEvent> events = new ArrayList<>(batch);

@@ -52,7 +52,7 @@ final class ShapesBench {
         ShapeInference inference = new ShapeInference();
         Path data = Files.createTempDirectory("deepforge-shapes-bench");
         List<Figures> figures = new ArrayList<>();
-        try (App app = App.start(new ServerConfig("127.0.0.1", 0, data.resolve("server"), python, false))) {
+        try (App app = App.start(ServerConfig.builder(data.resolve("server")).python(python).build())) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String base = "http://127.0.0.1:" + app.port();
             String project = Json.MAPPER.readTree(send(http, base + "/api/v1/projects",

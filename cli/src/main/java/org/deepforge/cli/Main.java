@@ -67,9 +67,11 @@ public final class Main implements Runnable {
         public Integer call() throws Exception {
             App app;
             try {
-                ServerConfig config = new ServerConfig(host, port, dataDir, python, !noWarmStart, true, accounts, signup)
-                        .withIsolation(new ServerConfig.Isolation(!unsafeNoSandbox, !noJobNetwork,
-                                java.time.Duration.ofSeconds(importTimeout), importMemory << 20));
+                ServerConfig config = ServerConfig.builder(dataDir).host(host).port(port).python(python).warmStart(!noWarmStart)
+                        .examples(true).accounts(accounts).signup(signup)
+                        .isolation(new ServerConfig.Isolation(!unsafeNoSandbox, !noJobNetwork,
+                                java.time.Duration.ofSeconds(importTimeout), importMemory << 20))
+                        .build();
                 app = App.start(config);
             } catch (IllegalArgumentException e) {
                 System.err.println("deepforge: " + e.getMessage());

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
+import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.List;
 import org.eclipse.jetty.http.UriCompliance;
@@ -27,12 +28,11 @@ import org.deepforge.server.api.ArchitecturesApi;
 import org.deepforge.server.api.ExamplesApi;
 import org.deepforge.server.artifacts.ArtifactData;
 import org.deepforge.server.artifacts.DataOwners;
+import org.deepforge.server.artifacts.ProjectArtifacts;
+import org.deepforge.server.nnimport.MetaDeviceShapes;
 import org.deepforge.exec.export.PipelineExport;
 import org.deepforge.nn.shapes.ShapeInference;
-import org.deepforge.nn.shapes.FallbackShapes;
 import org.deepforge.nn.LayerCatalog;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.deepforge.nn.codegen.PyTorchCode;
 import org.deepforge.exec.bundle.ArchitectureModules;
 import org.deepforge.exec.storage.LocalStorage;
@@ -43,7 +43,9 @@ import org.deepforge.exec.sandbox.JobIsolation;
 import org.deepforge.exec.sandbox.Sandbox;
 import org.deepforge.server.nnimport.ModelImporter;
 import org.deepforge.exec.run.Executions;
-import org.deepforge.exec.run.RunDatabase;
+import org.deepforge.exec.run.RunService;
+import org.deepforge.exec.run.RunStore;
+import org.deepforge.exec.run.SqliteRunStore;
 import org.deepforge.ops.Builtins;
 import org.deepforge.ops.OperationRules;
 import org.deepforge.ops.Operations;
@@ -112,31 +114,21 @@ public final class App implements AutoCloseable {
         Authz authz = new Authz(accounts, !accountsMode);
         Audit audit = new Audit(db);
         Guard guard = new Guard(authz, audit);
-        hub = new CollabHub(store, vc, authz);
-        store.addListener(hub);
-        int cores = Runtime.getRuntime().availableProcessors();
-        LocalStorage storage = new LocalStorage(config.dataDir().resolve("artifacts"));
-        ShapeInference shapeInference = new ShapeInference(LayerCatalog.bundled(), (type, arguments, inputs) -> {
-            // layers without a Java rule: the analysis process runs them on PyTorch's meta device
-            ObjectNode request = Json.MAPPER.createObjectNode().put("type", "layer_shapes").put("layer", type);
-            request.set("arguments", arguments);
-            request.set("inputs", Json.MAPPER.valueToTree(inputs));
+        // executions are recorded apart from projects; the hub authorises watching one by its project
+        RunStore runs = new SqliteRunStore(config.dataDir().resolve("runs.db"));
+        hub = new CollabHub(store, vc, authz, id -> {
             try {
-                JsonNode result = analysis.request(request);
-                List<List<Integer>> shapes = new java.util.ArrayList<>();
-                result.path("outputs").forEach(o -> {
-                    List<Integer> dims = new java.util.ArrayList<>();
-                    o.forEach(d -> dims.add(d.isNull() ? null : d.asInt()));
-                    shapes.add(dims);
-                });
-                return Optional.of(new FallbackShapes.Outputs(shapes, result.path("parameters").asLong()));
-            } catch (org.deepforge.ops.analysis.AnalysisException e) {
-                if (e.userError()) {
-                    throw new IllegalArgumentException(e.getMessage());
-                }
+                return runs.execution(id).map(e -> e.path("project").asText());
+            } catch (SQLException e) {
+                LOG.warn("cannot read execution {}: {}", id, e.toString());
                 return Optional.empty();
             }
         });
+        store.addListener(hub);
+        int cores = Runtime.getRuntime().availableProcessors();
+        LocalStorage storage = new LocalStorage(config.dataDir().resolve("artifacts"));
+        // layers without a Java rule: the analysis process runs them on PyTorch's meta device
+        ShapeInference shapeInference = new ShapeInference(LayerCatalog.bundled(), new MetaDeviceShapes(analysis));
         // what a job's reference to an architecture receives: the generated module with inferred arguments written out
         ArchitectureModules modules = architecture -> new ArchitectureModules.Module(
                 PyTorchCode.className(architecture), ArchitecturesApi.code(shapeInference, architecture));
@@ -158,20 +150,22 @@ public final class App implements AutoCloseable {
                 ? Optional.of(new WarmPython(config.python(), runtime.root(), java.util.Map.of(), WarmPython.LIGHT, sandbox, jobsRoot).start())
                 : Optional.empty();
         SecretStore secrets = new SecretStore(db, config.dataDir().resolve("secrets.key"));
+        // artifact data belongs to the projects that stored it; Input nodes read only what their project owns
+        DataOwners owners = new DataOwners(db);
         // a Slurm cluster is reached with this server's SLURM_CONF, or over SSH to a login node named in the run dialog
         Placements placements = new Placements(new LocalCompute(config.python(), 1, warm, warmLight, isolation), storage)
                 .compute(new org.deepforge.exec.compute.SlurmCompute(slurmClient()))
-                .storage("s3", new org.deepforge.server.run.S3Storages(secrets).kind());
-        // artifact data belongs to the projects that stored it; Input nodes read only what their project owns
-        ArtifactData artifactData = new ArtifactData(new DataOwners(db), store, placements, authz);
-        placements.readCheck(artifactData::readable);
+                .storage("s3", new org.deepforge.server.run.S3Storages(secrets).kind())
+                .readCheck(owners::readable);
+        ArtifactData artifactData = new ArtifactData(owners, store, placements, authz);
         artifactData.backfill();
-        ArtifactsApi artifactsApi = new ArtifactsApi(store, placements, artifactData);
-        executions = new Executions(new RunDatabase(config.dataDir().resolve("runs.db")), config.dataDir().resolve("runs"),
-                new BundleWriter(runtime.root(), true, modules), placements, artifactsApi, cores, hub);
-        artifactsApi.executions(executions);
+        ProjectArtifacts projectArtifacts = new ProjectArtifacts(store, placements, artifactData, runs);
+        executions = new Executions(runs, config.dataDir().resolve("runs"), new BundleWriter(runtime.root(), true, modules), placements,
+                projectArtifacts, cores, hub);
+        RunService runService = new RunService(store, vc, operations, executions, placements);
+        ArtifactsApi artifactsApi = new ArtifactsApi(store, placements, artifactData, projectArtifacts);
         ArchitecturesApi architecturesApi = new ArchitecturesApi(store, shapeInference, analysis, new ModelImporter(config.python(),
-                runtime.root(), isolation, config.isolation().importTimeout(), config.isolation().importMemory()));
+                runtime.root(), isolation, config.isolation().importTimeout(), config.isolation().importMemory()), runService);
         boolean fresh = store.list().isEmpty() && !Files.exists(config.dataDir().resolve(".examples-created"));
         ExamplesApi examplesApi = new ExamplesApi(store, authz, runtime.root().resolve("examples"),
                 new PipelineExport(runtime.root(), modules), storage, artifactData);
@@ -180,19 +174,11 @@ public final class App implements AutoCloseable {
             examplesApi.createAll(new org.deepforge.store.Author(Authz.LOCAL.id(), Authz.LOCAL.name(), Authz.LOCAL.email()));
             Files.writeString(config.dataDir().resolve(".examples-created"), "examples created on first start\n");
         }
-        architecturesApi.executions(executions);
-        int resumed = executions.recover((project, commit) -> store.model(project, commit).model());
+        int resumed = runService.recover();
         if (resumed > 0) {
             LOG.info("took up {} execution(s) that were running when the server stopped", resumed);
         }
-        ExecutionsApi executionsApi = new ExecutionsApi(store, vc, operations, executions, placements);
-        hub.resolveExecutions(id -> {
-            try {
-                return executions.get(id).map(e -> e.path("project").asText());
-            } catch (java.sql.SQLException e) {
-                return Optional.empty();
-            }
-        });
+        ExecutionsApi executionsApi = new ExecutionsApi(runService, placements);
         routes = Routes.table(new ProjectsApi(store, bundles, authz, builtins, artifactData), new ModelApi(store), new HistoryApi(vc, new org.deepforge.store.Notebook(store)),
                 new AccountApi(authz, audit, new LoginLimiter(java.time.Clock.systemUTC()), config.signup()),
                 new AdminApi(authz, audit), new MembersApi(authz, audit), new OperationsApi(operations, builtins), executionsApi, artifactsApi,
@@ -320,7 +306,7 @@ public final class App implements AutoCloseable {
         hub.close(); // commits text still being typed before the store closes
         try {
             executions.close();
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             LOG.warn("closing the run database: {}", e.toString());
         }
         store.close();

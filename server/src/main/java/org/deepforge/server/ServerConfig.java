@@ -1,11 +1,12 @@
 package org.deepforge.server;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Where and how the server runs. Port 0 picks a free port (tests). {@code accounts}: users sign in
  * (always so when bound beyond loopback); {@code signup}: anyone who reaches the server may create an
- * account (off by default: accounts can run code on this machine).
+ * account (off by default: accounts can run code on this machine). Made with {@link #builder}.
  */
 public record ServerConfig(String host, int port, Path dataDir, String python, boolean warmStart, boolean examples,
                            boolean accounts, boolean signup, Isolation isolation) {
@@ -15,18 +16,8 @@ public record ServerConfig(String host, int port, Path dataDir, String python, b
      * may use the network at all ({@code --no-job-network}); a model import may run {@code importTimeout} and use
      * {@code importMemory} bytes of address space.
      */
-    public record Isolation(boolean sandbox, boolean jobNetwork, java.time.Duration importTimeout, long importMemory) {
-        public static final Isolation DEFAULT = new Isolation(true, true, java.time.Duration.ofSeconds(120), 4L << 30);
-    }
-
-    public ServerConfig(String host, int port, Path dataDir, String python, boolean warmStart, boolean examples,
-                        boolean accounts, boolean signup) {
-        this(host, port, dataDir, python, warmStart, examples, accounts, signup, Isolation.DEFAULT);
-    }
-
-    /** The same with users' code confined as {@code isolation} says. */
-    public ServerConfig withIsolation(Isolation isolation) {
-        return new ServerConfig(host, port, dataDir, python, warmStart, examples, accounts, signup, isolation);
+    public record Isolation(boolean sandbox, boolean jobNetwork, Duration importTimeout, long importMemory) {
+        public static final Isolation DEFAULT = new Isolation(true, true, Duration.ofSeconds(120), 4L << 30);
     }
 
     public static final int DEFAULT_PORT = 8888;
@@ -34,23 +25,88 @@ public record ServerConfig(String host, int port, Path dataDir, String python, b
     /** Debian's interpreter, which has the python3-torch stack; the python3 first on PATH may not. */
     public static final String DEFAULT_PYTHON = "/usr/bin/python3";
 
-    /** For embedding and tests: jobs start as fresh processes (no warm-start interpreter kept running). */
-    public ServerConfig(String host, int port, Path dataDir) {
-        this(host, port, dataDir, System.getenv().getOrDefault("DEEPFORGE_PYTHON", DEFAULT_PYTHON), false, false);
+    /**
+     * A server keeping its data in {@code dataDir}, set up for embedding and tests until told otherwise: loopback on a
+     * free port, the interpreter {@code $DEEPFORGE_PYTHON} (else {@link #DEFAULT_PYTHON}), jobs started as fresh
+     * processes (no warm-start interpreter), no example projects, no accounts, users' code sandboxed.
+     */
+    public static Builder builder(Path dataDir) {
+        return new Builder(dataDir);
     }
 
-    /** Without example projects in a fresh data directory (embedding, tests). */
-    public ServerConfig(String host, int port, Path dataDir, String python, boolean warmStart) {
-        this(host, port, dataDir, python, warmStart, false);
-    }
+    /** Builds a {@link ServerConfig}; every setting has the default {@link #builder} names. */
+    public static final class Builder {
+        private final Path dataDir;
+        private String host = DEFAULT_HOST;
+        private int port = 0;
+        private String python = System.getenv().getOrDefault("DEEPFORGE_PYTHON", DEFAULT_PYTHON);
+        private boolean warmStart;
+        private boolean examples;
+        private boolean accounts;
+        private boolean signup;
+        private Isolation isolation = Isolation.DEFAULT;
 
-    /** Local mode on loopback (no accounts) unless the host is another address. */
-    public ServerConfig(String host, int port, Path dataDir, String python, boolean warmStart, boolean examples) {
-        this(host, port, dataDir, python, warmStart, examples, false, false);
-    }
+        private Builder(Path dataDir) {
+            this.dataDir = dataDir;
+        }
 
-    /** The same, with users signing in; {@code signup} lets visitors create accounts themselves. */
-    public ServerConfig withAccounts(boolean signup) {
-        return new ServerConfig(host, port, dataDir, python, warmStart, examples, true, signup, isolation);
+        /** The address to listen on; one beyond loopback turns accounts mode on. */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** The port to listen on; 0 picks a free one. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** The Python interpreter for jobs and the analysis process. */
+        public Builder python(String python) {
+            this.python = python;
+            return this;
+        }
+
+        /** Whether jobs fork from a pre-started interpreter with torch, numpy and matplotlib imported. */
+        public Builder warmStart(boolean warmStart) {
+            this.warmStart = warmStart;
+            return this;
+        }
+
+        /** Whether the example projects are created in a fresh data directory. */
+        public Builder examples(boolean examples) {
+            this.examples = examples;
+            return this;
+        }
+
+        /** Whether users sign in. */
+        public Builder accounts(boolean accounts) {
+            this.accounts = accounts;
+            return this;
+        }
+
+        /** Users sign in, and {@code signup} says whether visitors may create accounts themselves. */
+        public Builder accounts(boolean accounts, boolean signup) {
+            this.accounts = accounts;
+            this.signup = signup;
+            return this;
+        }
+
+        /** Whether, in accounts mode, anyone who reaches the server may create an account. */
+        public Builder signup(boolean signup) {
+            this.signup = signup;
+            return this;
+        }
+
+        /** How users' code is confined. */
+        public Builder isolation(Isolation isolation) {
+            this.isolation = isolation;
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(host, port, dataDir, python, warmStart, examples, accounts, signup, isolation);
+        }
     }
 }

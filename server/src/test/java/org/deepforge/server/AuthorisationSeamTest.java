@@ -57,7 +57,7 @@ class AuthorisationSeamTest {
 
     @Test
     void refusesToListenBeyondLoopbackWithoutAnAdministrator() {
-        assertThatThrownBy(() -> App.start(new ServerConfig("0.0.0.0", 0, Files.createTempDirectory("nl"))))
+        assertThatThrownBy(() -> App.start(ServerConfig.builder(Files.createTempDirectory("nl")).host("0.0.0.0").build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("127.0.0.1")
                 .hasMessageContaining("./deepforge users add --admin NAME --data-dir");
     }

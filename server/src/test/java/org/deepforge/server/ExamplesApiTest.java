@@ -122,10 +122,10 @@ class ExamplesApiTest {
     @Test
     void aFreshDataDirectoryStartsWithTheExamples() throws Exception {
         Path data = Files.createTempDirectory("fresh");
-        try (TestServer fresh = new TestServer(new ServerConfig("127.0.0.1", 0, data, "/usr/bin/python3", false, true))) {
+        try (TestServer fresh = new TestServer(ServerConfig.builder(data).python("/usr/bin/python3").examples(true).build())) {
             assertThat(fresh.get("/api/v1/projects").json().findValuesAsText("name")).contains("Digits classifier", "Photometric redshift");
         }
-        try (TestServer again = new TestServer(new ServerConfig("127.0.0.1", 0, data, "/usr/bin/python3", false, true))) {
+        try (TestServer again = new TestServer(ServerConfig.builder(data).python("/usr/bin/python3").examples(true).build())) {
             long digits = again.get("/api/v1/projects").json().findValuesAsText("name").stream().filter("Digits classifier"::equals).count();
             assertThat(digits).as("examples are created once, not on every start").isEqualTo(1);
         }

@@ -244,7 +244,7 @@ class ExecutionsApiTest {
     @Test
     void withWarmStartJobsAreForkedFromAPreStartedPython() throws Exception {
         java.nio.file.Path data = java.nio.file.Files.createTempDirectory("warm");
-        try (TestServer warm = new TestServer(new ServerConfig("127.0.0.1", 0, data, "/usr/bin/python3", true))) {
+        try (TestServer warm = new TestServer(ServerConfig.builder(data).python("/usr/bin/python3").warmStart(true).build())) {
             TestServer saved = server;
             server = warm;
             try {

@@ -22,7 +22,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     public TestServer(Path dataDir) throws Exception {
-        this(new ServerConfig("127.0.0.1", 0, dataDir));
+        this(ServerConfig.builder(dataDir).build());
     }
 
     public TestServer(ServerConfig config) throws Exception {

@@ -1,6 +1,7 @@
 package org.deepforge.exec.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -8,45 +9,35 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.deepforge.exec.bundle.BundleWriter;
-import org.deepforge.exec.compute.ComputeAdapter;
-import org.deepforge.exec.storage.LocalStorage;
-import org.deepforge.model.Ids;
+import org.deepforge.exec.events.JobEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Executions as the server sees them: started from a pipeline at a commit, run by the {@link Engine},
- * and recorded in the {@link RunDatabase} (never in the project) before each change is passed on.
+ * Executions as they run: started from a pipeline at a commit, run by the {@link Engine}, and recorded in the
+ * {@link RunStore} (never in the project) before each change is passed on. {@link RunService} decides what runs.
  */
 public final class Executions implements RunListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Executions.class);
 
-    private final RunDatabase db;
+    private final RunStore db;
     private final Engine engine;
     private final RunListener downstream;
     private final Placement.Resolver placements;
 
-    /** Every execution runs on {@code compute} and keeps its artifacts in {@code storage}. */
-    public Executions(RunDatabase db, Path workDir, BundleWriter bundles, ComputeAdapter compute, LocalStorage storage,
-                      ArtifactSink artifacts, int slots, RunListener downstream) {
-        this(db, workDir, bundles, e -> new Placement(compute, e.path("compute"), storage), artifacts, slots, downstream);
-    }
-
     /** Each execution runs and keeps its artifacts where {@code placements} resolves its compute and storage choices. */
-    public Executions(RunDatabase db, Path workDir, BundleWriter bundles, Placement.Resolver placements,
+    public Executions(RunStore db, Path workDir, BundleWriter bundles, Placement.Resolver placements,
                       ArtifactSink artifacts, int slots, RunListener downstream) {
         this.db = db;
         this.downstream = downstream;
         this.placements = placements;
-        ObjectNode local = org.deepforge.model.Json.MAPPER.createObjectNode();
-        local.putObject("compute").put("adapter", "local");
-        local.putObject("storage").put("adapter", "local");
-        this.engine = new Engine(bundles, placements.resolve(local), artifacts, workDir, slots, this);
+        RunSpec defaults = new RunSpec("", "", "", "", "", Optional.empty(), "", "local", null, null, null);
+        this.engine = new Engine(bundles, placements.resolve(defaults.toJson()), artifacts, workDir, slots, this);
         this.engine.useCache(new JobCache() {
             @Override
             public Optional<JobCache.Entry> lookup(String key) {
                 try {
-                    return db.cached(key).map(hit -> new JobCache.Entry(hit[0], hit[1]));
+                    return db.cached(key).map(hit -> new JobCache.Entry(hit.execution(), hit.job()));
                 } catch (SQLException e) {
                     LOG.warn("cache lookup failed: {}", e.toString());
                     return Optional.empty();
@@ -64,31 +55,17 @@ public final class Executions implements RunListener, AutoCloseable {
         });
     }
 
-    /**
-     * Records and starts an execution. {@code meta} holds project, pipeline, branch, commit, tag, name,
-     * user, compute and storage; the id is assigned here and returned.
-     */
-    public String start(ObjectNode meta, JsonNode model) throws SQLException {
-        String id = meta.hasNonNull("id") ? meta.get("id").asText() : newId();
-        meta.put("id", id);
-        Placement placement = placements.resolve(meta); // before anything is recorded: a bad choice leaves nothing behind
-        JsonNode nodes = model.path("pipelines").path(meta.path("pipeline").asText()).path("nodes");
-        List<String[]> jobs = new ArrayList<>();
-        nodes.fields().forEachRemaining(e -> jobs.add(new String[] {e.getKey(), e.getValue().path("operation").asText(null)}));
-        db.create(meta, jobs);
-        jobs.forEach(j -> downstream.status(id, j[0], JobStatus.PENDING, null));
-        java.util.Set<String> ignore = new java.util.HashSet<>();
-        meta.path("ignoreCacheJobs").forEach(j -> ignore.add(j.asText()));
+    /** Records {@code run} with its jobs (the nodes of its pipeline in {@code model}) and starts it where {@code placement} says. */
+    public void start(RunSpec run, JsonNode model, Placement placement) throws SQLException {
+        JsonNode nodes = model.path("pipelines").path(run.pipeline()).path("nodes");
+        List<RunStore.NewJob> jobs = new ArrayList<>();
+        nodes.fields().forEachRemaining(e -> jobs.add(new RunStore.NewJob(e.getKey(), Optional.ofNullable(e.getValue().path("operation").textValue()))));
+        db.create(run, jobs);
+        jobs.forEach(j -> downstream.status(run.id(), j.id(), JobStatus.PENDING, null));
         synchronized (engine) {
-            engine.start(id, model, meta.path("pipeline").asText(), meta.path("commit").asText(null), placement);
-            engine.ignoreCache(id, meta.path("project").asText(""), meta.path("ignoreCache").asBoolean(false), ignore);
+            engine.start(run.id(), model, run.pipeline(), run.commit(), placement);
+            engine.ignoreCache(run.id(), run.project(), run.cache().ignoreAll(), run.cache().ignoreJobs());
         }
-        return id;
-    }
-
-    /** A fresh execution id. */
-    public static String newId() {
-        return "e" + Ids.newId(9);
     }
 
     public Optional<ObjectNode> get(String id) throws SQLException {
@@ -128,7 +105,7 @@ public final class Executions implements RunListener, AutoCloseable {
     }
 
     @Override
-    public void events(String execution, String job, List<org.deepforge.exec.events.JobEvent> events) {
+    public void events(String execution, String job, List<JobEvent> events) {
         try {
             db.addEvents(execution, job, events);
         } catch (SQLException e) {
@@ -141,7 +118,7 @@ public final class Executions implements RunListener, AutoCloseable {
         return db.metrics(execution, job);
     }
 
-    public com.fasterxml.jackson.databind.node.ArrayNode plots(String execution, String job) throws SQLException {
+    public ArrayNode plots(String execution, String job) throws SQLException {
         return db.plots(execution, job);
     }
 

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.deepforge.exec.run.RunService;
 import org.deepforge.model.Ids;
 import org.deepforge.model.Json;
 import org.deepforge.nn.codegen.CodeGenerationException;
@@ -28,17 +29,14 @@ public final class ArchitecturesApi {
     private final ShapeInference shapes;
     private final Analysis analysis;
     private final ModelImporter importer;
-    private org.deepforge.exec.run.Executions executions;
+    private final RunService runs;
 
-    public ArchitecturesApi(ProjectStore store, ShapeInference shapes, Analysis analysis, ModelImporter importer) {
+    public ArchitecturesApi(ProjectStore store, ShapeInference shapes, Analysis analysis, ModelImporter importer, RunService runs) {
         this.analysis = analysis;
         this.store = store;
         this.shapes = shapes;
         this.importer = importer;
-    }
-
-    public void executions(org.deepforge.exec.run.Executions executions) {
-        this.executions = executions;
+        this.runs = runs;
     }
 
     /**
@@ -84,14 +82,7 @@ public final class ArchitecturesApi {
         ObjectNode c = p.putObject("connections").putObject("c");
         c.putObject("from").put("node", "export").put("port", "onnx");
         c.putObject("to").put("node", "save").put("port", "data");
-        String execution = org.deepforge.exec.run.Executions.newId();
-        ObjectNode meta = Json.MAPPER.createObjectNode().put("id", execution).put("project", project).put("pipeline", pipeline)
-                .put("branch", branch).put("commit", at.commit()).put("name", p.path("name").asText())
-                .put("user", Requests.principal(ctx).id());
-        meta.putObject("compute").put("adapter", "local");
-        meta.putObject("storage").put("adapter", "local");
-        executions.start(meta, model);
-        ctx.status(201).json(executions.get(execution).orElseThrow());
+        ctx.status(201).json(runs.runGenerated(project, branch, at.commit(), pipeline, p.path("name").asText(), Requests.principal(ctx).id(), model));
     }
 
     private static Map<String, JsonNode> toMap(JsonNode object) {

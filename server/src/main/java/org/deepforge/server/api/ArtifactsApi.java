@@ -5,19 +5,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.InputStream;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
-import org.deepforge.exec.run.ArtifactSink;
-import org.deepforge.exec.run.Executions;
 import org.deepforge.server.run.Placements;
 import org.deepforge.exec.storage.StorageAdapter;
-import org.deepforge.model.Ids;
 import org.deepforge.model.Json;
 import org.deepforge.server.artifacts.ArtifactData;
+import org.deepforge.server.artifacts.ProjectArtifacts;
 import org.deepforge.server.http.BadRequest;
-import org.deepforge.store.Author;
 import org.deepforge.store.ChangeResult;
 import org.deepforge.store.ChangeSet;
 import org.deepforge.store.ModelAt;
@@ -26,22 +22,23 @@ import org.deepforge.store.StoreException;
 
 /**
  * Artifacts: metadata versioned in the project ({@code artifacts/<id>.json}), data in storage. Upload
- * (streamed), download, delete (optionally with the data), lineage; and the sink through which Output
- * nodes of executions save theirs.
+ * (streamed), download, delete (optionally with the data), import from a bucket, lineage. Records are
+ * committed by {@link ProjectArtifacts}, as are those of executions' Output nodes.
  */
-public final class ArtifactsApi implements ArtifactSink {
+public final class ArtifactsApi {
     /** Largest upload accepted (bytes). */
     static final long MAX_UPLOAD = 64L << 30;
 
     private final ProjectStore store;
     private final Placements placements;
     private final ArtifactData data;
-    private Executions executions;
+    private final ProjectArtifacts artifacts;
 
-    public ArtifactsApi(ProjectStore store, Placements placements, ArtifactData data) {
+    public ArtifactsApi(ProjectStore store, Placements placements, ArtifactData data, ProjectArtifacts artifacts) {
         this.store = store;
         this.placements = placements;
         this.data = data;
+        this.artifacts = artifacts;
     }
 
     /** The storage a request chooses ({@code ?storage=} a JSON choice as in the run dialog; this server's disk if absent). */
@@ -56,39 +53,6 @@ public final class ArtifactsApi implements ArtifactSink {
 
     private StorageAdapter holding(Context ctx, JsonNode artifact) {
         return chosen(ctx, artifact.path("storage"));
-    }
-
-    public void executions(Executions executions) {
-        this.executions = executions;
-    }
-
-    /** An Output node saved {@code stored}: one commit on the branch the execution ran from, authored by who ran it. */
-    @Override
-    public String save(String execution, String outputNode, String saveName, StorageAdapter.Stored stored, JsonNode location, String type,
-                       JsonNode provenance) throws Exception {
-        ObjectNode meta = executions.get(execution).orElseThrow();
-        String user = meta.path("user").asText("local");
-        Author author = new Author(user, user.equals("local") ? "Local user" : user, user + "@localhost");
-        String id = Ids.newId(10);
-        ObjectNode artifact = artifact(saveName, type, stored, location);
-        artifact.set("provenance", provenance);
-        var patch = Json.MAPPER.createArrayNode();
-        patch.addObject().put("op", "add").put("path", "/artifacts/" + id).set("value", artifact);
-        String project = meta.path("project").asText();
-        data.record(project, artifact.get("storage"), placements.storage(artifact.get("storage"), user),
-                () -> store.apply(project, meta.path("branch").asText(), ChangeSet.byServer(Optional.empty(),
-                        "Save artifact " + saveName + " from execution " + execution, patch, author)));
-        return id;
-    }
-
-    static ObjectNode artifact(String name, String type, StorageAdapter.Stored stored, JsonNode location) {
-        ObjectNode a = Json.MAPPER.createObjectNode().put("name", name).put("type", type).put("created", Instant.now().toString());
-        ObjectNode record = a.putObject("storage");
-        if (location != null && location.isObject()) {
-            record.setAll((ObjectNode) location.deepCopy());
-        }
-        record.put("adapter", stored.adapter()).put("key", stored.key()).put("sha256", stored.sha256()).put("size", stored.size());
-        return a;
     }
 
     public void list(Context ctx) throws Exception {
@@ -130,13 +94,8 @@ public final class ArtifactsApi implements ArtifactSink {
         try (InputStream in = new LimitedInputStream(ctx.bodyInputStream(), MAX_UPLOAD)) {
             stored = storage.put(in, n -> { });
         }
-        String id = Ids.newId(10);
-        var patch = Json.MAPPER.createArrayNode();
-        ObjectNode artifact = artifact(name, type, stored, storage.location());
-        patch.addObject().put("op", "add").put("path", "/artifacts/" + id).set("value", artifact);
-        ChangeResult r = data.record(project, artifact.get("storage"), storage, () -> store.apply(project, branch,
-                ChangeSet.byServer(Optional.empty(), "Upload artifact " + name, patch, Requests.author(ctx))));
-        ObjectNode out = Json.MAPPER.createObjectNode().put("id", id).put("commit", r.commit()).put("name", name)
+        ProjectArtifacts.Recorded r = artifacts.add(project, branch, name, type, storage, stored, "Upload artifact " + name, Requests.author(ctx));
+        ObjectNode out = Json.MAPPER.createObjectNode().put("id", r.id()).put("commit", r.change().commit()).put("name", name)
                 .put("sha256", stored.sha256()).put("size", stored.size());
         ctx.status(201).json(out);
     }
@@ -213,13 +172,9 @@ public final class ArtifactsApi implements ArtifactSink {
         } catch (org.deepforge.exec.storage.StorageException e) {
             throw new BadRequest(e.getMessage());
         }
-        String id = Ids.newId(10);
-        var patch = Json.MAPPER.createArrayNode();
-        ObjectNode artifact = artifact(name, type, stored, storage.location());
-        patch.addObject().put("op", "add").put("path", "/artifacts/" + id).set("value", artifact);
-        ChangeResult r = data.record(project, artifact.get("storage"), storage, () -> store.apply(project, branch,
-                ChangeSet.byServer(Optional.empty(), "Import artifact " + name + " from " + storage.name(), patch, Requests.author(ctx))));
-        ctx.status(201).json(Json.MAPPER.createObjectNode().put("id", id).put("commit", r.commit()).put("name", name)
+        ProjectArtifacts.Recorded r = artifacts.add(project, branch, name, type, storage, stored,
+                "Import artifact " + name + " from " + storage.name(), Requests.author(ctx));
+        ctx.status(201).json(Json.MAPPER.createObjectNode().put("id", r.id()).put("commit", r.change().commit()).put("name", name)
                 .put("key", stored.key()).put("sha256", stored.sha256()).put("size", stored.size()));
     }
 

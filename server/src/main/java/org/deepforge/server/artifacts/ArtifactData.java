@@ -90,8 +90,7 @@ public final class ArtifactData {
 
     /** Whether {@code project} may read the data an artifact's storage record names. */
     public boolean readable(String project, JsonNode storage) throws SQLException {
-        Optional<Data> data = Data.of(storage);
-        return data.isPresent() && owners.owns(data.get(), project);
+        return owners.readable(project, storage);
     }
 
     /**

@@ -60,6 +60,12 @@ public final class DataOwners {
         }
     }
 
+    /** Whether {@code project} may read the data an artifact's storage record names: it owns it. */
+    public boolean readable(String project, JsonNode storage) throws SQLException {
+        Optional<Data> data = Data.of(storage);
+        return data.isPresent() && owns(data.get(), project);
+    }
+
     public boolean owns(Data data, String project) throws SQLException {
         try (Connection c = db.connect();
              PreparedStatement s = c.prepareStatement("SELECT 1 FROM artifact_data_owners WHERE location = ? AND key = ? AND project = ?")) {

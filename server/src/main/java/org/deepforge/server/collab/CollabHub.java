@@ -94,7 +94,7 @@ public final class CollabHub implements StoreListener, RunListener {
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
     private final Map<Key, Channel> channels = new ConcurrentHashMap<>();
     private final Map<String, Set<Client>> watchers = new ConcurrentHashMap<>();
-    private volatile Function<String, Optional<String>> projectOfExecution = id -> Optional.empty();
+    private final Function<String, Optional<String>> projectOfExecution;
     private final CodeDocs docs;
     private final java.util.concurrent.ScheduledExecutorService sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "presence-sweeper");
@@ -102,10 +102,12 @@ public final class CollabHub implements StoreListener, RunListener {
         return t;
     });
 
-    public CollabHub(ProjectStore store, VersionControl vc, Authz authz) {
+    /** {@code projectOfExecution} finds the project of an execution (for authorising {@code watch}); empty if there is none. */
+    public CollabHub(ProjectStore store, VersionControl vc, Authz authz, Function<String, Optional<String>> projectOfExecution) {
         this.store = store;
         this.vc = vc;
         this.authz = authz;
+        this.projectOfExecution = projectOfExecution;
         this.docs = new CodeDocs(store, authz);
         authz.onChange(this::revalidate);
         sweeper.scheduleWithFixedDelay(this::expirePresence, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
@@ -181,11 +183,6 @@ public final class CollabHub implements StoreListener, RunListener {
                 disconnect(client.ctx.sessionId());
             }
         }
-    }
-
-    /** How to find the project of an execution (for authorising {@code watch}). */
-    public void resolveExecutions(Function<String, Optional<String>> projectOf) {
-        this.projectOfExecution = projectOf;
     }
 
     public void configure(WsConfig ws) {

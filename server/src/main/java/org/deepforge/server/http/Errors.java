@@ -1,9 +1,12 @@
 package org.deepforge.server.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.util.Optional;
 import java.util.UUID;
+import org.deepforge.exec.run.RunException;
 import org.deepforge.model.Json;
 import org.deepforge.server.auth.AuthException;
 import org.deepforge.store.StoreException;
@@ -24,14 +27,14 @@ public final class Errors {
                 case TOO_LARGE -> 413;
                 case BAD_REQUEST -> 400;
             };
-            ObjectNode body = body(s.getMessage());
-            s.detail().ifPresent(d -> {
-                body.set("detail", d);
-                if (d.isObject()) {
-                    d.fields().forEachRemaining(f -> body.set(f.getKey(), f.getValue()));
-                }
-            });
-            write(ctx, status, body);
+            write(ctx, status, body(s.getMessage(), s.detail()));
+        } else if (e instanceof RunException r) {
+            int status = switch (r.kind()) {
+                case NOT_FOUND -> 404;
+                case CONFLICT -> 409;
+                case BAD_REQUEST -> 400;
+            };
+            write(ctx, status, body(r.getMessage(), r.detail()));
         } else if (e instanceof org.deepforge.nn.ArchitectureException || e instanceof org.deepforge.nn.codegen.CodeGenerationException) {
             // the request was well formed; the architecture in it (or named by it) cannot be used as it is
             write(ctx, 422, body(e.getMessage()));
@@ -54,6 +57,18 @@ public final class Errors {
 
     public static ObjectNode body(String message) {
         return Json.MAPPER.createObjectNode().put("error", message);
+    }
+
+    /** The body with what the UI can show beside the message: under {@code detail}, and its fields at the top level too. */
+    private static ObjectNode body(String message, Optional<JsonNode> detail) {
+        ObjectNode body = body(message);
+        detail.ifPresent(d -> {
+            body.set("detail", d);
+            if (d.isObject()) {
+                d.fields().forEachRemaining(f -> body.set(f.getKey(), f.getValue()));
+            }
+        });
+        return body;
     }
 
     private static void write(Context ctx, int status, ObjectNode body) {

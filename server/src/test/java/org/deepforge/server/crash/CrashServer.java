@@ -9,7 +9,7 @@ public final class CrashServer {
     private CrashServer() {}
 
     public static void main(String[] args) throws Exception {
-        App app = App.start(new ServerConfig("127.0.0.1", 0, Path.of(args[0])));
+        App app = App.start(ServerConfig.builder(Path.of(args[0])).build());
         System.out.println("PORT " + app.port());
         System.out.flush();
         Thread.currentThread().join(); // until killed

@@ -25,8 +25,8 @@ class ModelImportSandboxTest {
     static void start() throws Exception {
         Path data = Files.createTempDirectory("import-sandbox");
         // limits lowered so the test does not wait two minutes for a loop
-        server = new TestServer(new ServerConfig("127.0.0.1", 0, data).withIsolation(
-                new ServerConfig.Isolation(true, true, Duration.ofSeconds(30), 2L << 30)));
+        server = new TestServer(ServerConfig.builder(data)
+                .isolation(new ServerConfig.Isolation(true, true, Duration.ofSeconds(30), 2L << 30)).build());
         project = server.post("/api/v1/projects", "{\"name\":\"Imports\",\"empty\":true}").json().get("id").asText();
     }
 

@@ -128,7 +128,7 @@ class AccountsApiTest {
     void signUpCanBeSwitchedOffAndLocalModeHasNoLogin() throws Exception {
         Path dir = Files.createTempDirectory("closed");
         new Accounts(new Database(dir.resolve("deepforge.db"))).create("boss", "", PW, true);
-        try (TestServer closed = new TestServer(new ServerConfig("127.0.0.1", 0, dir).withAccounts(false))) {
+        try (TestServer closed = new TestServer(ServerConfig.builder(dir).accounts(true, false).build())) {
             var r = Agent.anonymous(closed).post("/api/v1/auth/signup", "{\"name\":\"x\",\"password\":\"" + PW + "\"}");
             assertThat(r.status()).isEqualTo(403);
             assertThat(r.error()).contains("sign-up is disabled");
@@ -151,7 +151,7 @@ class AccountsApiTest {
     void beyondLoopbackTheServerStartsInAccountsModeOnceAnAdministratorExists() throws Exception {
         Path dir = Files.createTempDirectory("wide");
         new Accounts(new Database(dir.resolve("deepforge.db"))).create("admin", "", PW, true);
-        try (TestServer wide = new TestServer(new ServerConfig("0.0.0.0", 0, dir))) {
+        try (TestServer wide = new TestServer(ServerConfig.builder(dir).host("0.0.0.0").build())) {
             assertThat(wide.get("/api/v1/me").status()).isEqualTo(401);
             assertThat(wide.get("/api/v1/auth/options").json().get("mode").asText()).isEqualTo("accounts");
             assertThat(wide.get("/api/v1/health").status()).isEqualTo(200);

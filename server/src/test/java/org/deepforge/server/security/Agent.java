@@ -228,7 +228,7 @@ public final class Agent {
         org.deepforge.server.auth.Accounts accounts = new org.deepforge.server.auth.Accounts(
                 new org.deepforge.server.db.Database(dir.resolve("deepforge.db")));
         accounts.create(admin, "", adminPassword, true);
-        return new TestServer(new org.deepforge.server.ServerConfig("127.0.0.1", 0, dir).withAccounts(signup));
+        return new TestServer(org.deepforge.server.ServerConfig.builder(dir).accounts(true, signup).build());
     }
 
     static HttpClient client() {

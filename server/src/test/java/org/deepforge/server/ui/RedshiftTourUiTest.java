@@ -43,7 +43,7 @@ class RedshiftTourUiTest {
     void start() throws Exception {
         Files.createDirectories(TOUR);
         Path data = Files.createTempDirectory("deepforge-tour");
-        server = new TestServer(new ServerConfig("127.0.0.1", 0, data, "/usr/bin/python3", false, true));
+        server = new TestServer(ServerConfig.builder(data).python("/usr/bin/python3").examples(true).build());
         ui = new Browser(server.url("/"));
         // roomier than the default 1280×800: the job panel takes 42% of the height, and a whole figure should fit in it
         ui.driver.manage().window().setSize(new Dimension(1600, 1300));

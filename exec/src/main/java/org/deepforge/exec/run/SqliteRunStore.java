@@ -19,11 +19,11 @@ import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
-/** The run database (SQLite, migrated by Flyway): executions, jobs, console lines, metrics, plots. */
-public final class RunDatabase implements AutoCloseable {
+/** The run database in one SQLite file (migrated by Flyway): the embedded {@link RunStore}. */
+public final class SqliteRunStore implements RunStore {
     private final Connection db;
 
-    public RunDatabase(Path file) {
+    public SqliteRunStore(Path file) {
         SQLiteConfig config = new SQLiteConfig();
         config.enforceForeignKeys(true);
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -39,30 +39,30 @@ public final class RunDatabase implements AutoCloseable {
         }
     }
 
-    /** A new execution and its pending jobs ({@code jobs}: id → operation). */
-    public synchronized void create(ObjectNode execution, List<String[]> jobs) throws SQLException {
+    @Override
+    public synchronized void create(RunSpec run, List<NewJob> jobs) throws SQLException {
         transaction(() -> {
             try (PreparedStatement e = db.prepareStatement("INSERT INTO executions(id, project, pipeline, branch, commit_id, tag, name, "
                     + "status, user_id, compute, storage, created) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
                  PreparedStatement j = db.prepareStatement("INSERT INTO jobs(execution, id, operation, status) VALUES (?,?,?,?)")) {
-                String id = execution.path("id").asText();
+                String id = run.id();
                 e.setString(1, id);
-                e.setString(2, execution.path("project").asText());
-                e.setString(3, execution.path("pipeline").asText());
-                e.setString(4, execution.path("branch").asText());
-                e.setString(5, execution.path("commit").asText());
-                e.setString(6, execution.path("tag").asText(null));
-                e.setString(7, execution.path("name").asText());
+                e.setString(2, run.project());
+                e.setString(3, run.pipeline());
+                e.setString(4, run.branch());
+                e.setString(5, run.commit());
+                e.setString(6, run.tag().orElse(null));
+                e.setString(7, run.name());
                 e.setString(8, JobStatus.PENDING.id());
-                e.setString(9, execution.path("user").asText());
-                e.setString(10, Json.compact(execution.path("compute")));
-                e.setString(11, Json.compact(execution.path("storage")));
+                e.setString(9, run.user());
+                e.setString(10, Json.compact(run.compute()));
+                e.setString(11, Json.compact(run.storage()));
                 e.setString(12, Instant.now().toString());
                 e.executeUpdate();
-                for (String[] job : jobs) {
+                for (NewJob job : jobs) {
                     j.setString(1, id);
-                    j.setString(2, job[0]);
-                    j.setString(3, job[1]);
+                    j.setString(2, job.id());
+                    j.setString(3, job.operation().orElse(null));
                     j.setString(4, JobStatus.PENDING.id());
                     j.addBatch();
                 }
@@ -71,6 +71,7 @@ public final class RunDatabase implements AutoCloseable {
         });
     }
 
+    @Override
     public synchronized void jobStatus(String execution, String job, JobStatus status, String message) throws SQLException {
         String column = status == JobStatus.RUNNING ? ", started = ?" : status.finished() ? ", finished = ?" : "";
         try (PreparedStatement s = db.prepareStatement("UPDATE jobs SET status = ?, message = ?" + column + " WHERE execution = ? AND id = ?")) {
@@ -92,6 +93,7 @@ public final class RunDatabase implements AutoCloseable {
         }
     }
 
+    @Override
     public synchronized void position(String execution, String job, String handle, long console, long events) throws SQLException {
         try (PreparedStatement s = db.prepareStatement("UPDATE jobs SET handle = ?, console_offset = ?, events_offset = ? WHERE execution = ? AND id = ?")) {
             s.setString(1, handle);
@@ -104,6 +106,7 @@ public final class RunDatabase implements AutoCloseable {
     }
 
     /** Executions that had not finished: what a restarted server must take up again. */
+    @Override
     public synchronized List<ObjectNode> unfinished() throws SQLException {
         List<ObjectNode> out = new ArrayList<>();
         for (ObjectNode e : executions("WHERE status IN ('pending', 'running') AND ? = ?", "x")) {
@@ -113,6 +116,7 @@ public final class RunDatabase implements AutoCloseable {
     }
 
     /** Per job: status, handle, offsets, message. */
+    @Override
     public synchronized java.util.Map<String, Engine.Known> known(String execution) throws SQLException {
         java.util.Map<String, Engine.Known> out = new java.util.HashMap<>();
         try (PreparedStatement s = db.prepareStatement("SELECT id, status, handle, console_offset, events_offset, message FROM jobs WHERE execution = ?")) {
@@ -127,6 +131,7 @@ public final class RunDatabase implements AutoCloseable {
         return out;
     }
 
+    @Override
     public synchronized void executionStatus(String execution, JobStatus status) throws SQLException {
         try (PreparedStatement s = db.prepareStatement("UPDATE executions SET status = ?, finished = ? WHERE id = ?")) {
             s.setString(1, status.id());
@@ -137,6 +142,7 @@ public final class RunDatabase implements AutoCloseable {
     }
 
     /** Appends console lines; returns the sequence number of the first. */
+    @Override
     public synchronized long appendLog(String execution, String job, List<String> lines) throws SQLException {
         long next;
         try (PreparedStatement s = db.prepareStatement("SELECT COALESCE(MAX(seq) + 1, 0) FROM logs WHERE execution = ? AND job = ?")) {
@@ -163,6 +169,7 @@ public final class RunDatabase implements AutoCloseable {
     }
 
     /** Stores metric points and the latest state of each plot (other kinds are not kept). */
+    @Override
     public synchronized void addEvents(String execution, String job, List<JobEvent> events) throws SQLException {
         transaction(() -> {
             try (PreparedStatement m = db.prepareStatement("INSERT INTO metrics(execution, job, name, step, value, time) VALUES (?,?,?,?,?,?)");
@@ -199,6 +206,7 @@ public final class RunDatabase implements AutoCloseable {
     }
 
     /** Every metric series of a job: {@code {"<name>": [[step, value, time], ...]}}. */
+    @Override
     public synchronized ObjectNode metrics(String execution, String job) throws SQLException {
         ObjectNode out = Json.MAPPER.createObjectNode();
         try (PreparedStatement s = db.prepareStatement("SELECT name, step, value, time FROM metrics WHERE execution = ? AND job = ? ORDER BY rowid")) {
@@ -222,6 +230,7 @@ public final class RunDatabase implements AutoCloseable {
     }
 
     /** The latest state of every plot of a job. */
+    @Override
     public synchronized ArrayNode plots(String execution, String job) throws SQLException {
         ArrayNode out = Json.MAPPER.createArrayNode();
         try (PreparedStatement s = db.prepareStatement("SELECT plot, title, svg, updated, data FROM plots WHERE execution = ? AND job = ? ORDER BY plot")) {
@@ -245,15 +254,17 @@ public final class RunDatabase implements AutoCloseable {
         return out;
     }
 
-    public synchronized Optional<String[]> cached(String key) throws SQLException {
+    @Override
+    public synchronized Optional<CacheHit> cached(String key) throws SQLException {
         try (PreparedStatement s = db.prepareStatement("SELECT execution, job FROM cache WHERE key = ?")) {
             s.setString(1, key);
             try (ResultSet r = s.executeQuery()) {
-                return r.next() ? Optional.of(new String[] {r.getString(1), r.getString(2)}) : Optional.empty();
+                return r.next() ? Optional.of(new CacheHit(r.getString(1), r.getString(2))) : Optional.empty();
             }
         }
     }
 
+    @Override
     public synchronized void cache(String key, String execution, String job) throws SQLException {
         try (PreparedStatement s = db.prepareStatement("INSERT INTO cache(key, execution, job, created) VALUES (?,?,?,?) "
                 + "ON CONFLICT(key) DO UPDATE SET execution = excluded.execution, job = excluded.job, created = excluded.created")) {
@@ -266,6 +277,7 @@ public final class RunDatabase implements AutoCloseable {
     }
 
     /** Console lines from {@code from} on: {@code {"from", "next", "lines": [...]}}. */
+    @Override
     public synchronized ObjectNode log(String execution, String job, long from, int limit) throws SQLException {
         ObjectNode out = Json.MAPPER.createObjectNode().put("from", from);
         ArrayNode lines = out.putArray("lines");
@@ -286,6 +298,7 @@ public final class RunDatabase implements AutoCloseable {
         return out;
     }
 
+    @Override
     public synchronized Optional<ObjectNode> execution(String id) throws SQLException {
         List<ObjectNode> found = executions("WHERE id = ?", id);
         if (found.isEmpty()) {
@@ -305,6 +318,7 @@ public final class RunDatabase implements AutoCloseable {
         return Optional.of(e);
     }
 
+    @Override
     public synchronized List<ObjectNode> list(String project) throws SQLException {
         return executions("WHERE project = ? ORDER BY created DESC", project);
     }

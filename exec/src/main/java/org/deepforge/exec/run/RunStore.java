@@ -1,0 +1,70 @@
+package org.deepforge.exec.run;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.deepforge.exec.events.JobEvent;
+
+/**
+ * Where executions are recorded (never in the project): executions, jobs, console lines, metrics, plots and the
+ * job cache. {@link SqliteRunStore} is the embedded implementation; a server database (PostgreSQL) implements the
+ * same methods, and callers know only this interface.
+ */
+public interface RunStore extends AutoCloseable {
+    /** A job of a new execution: the pipeline node's id and its operation (none for Input and Output nodes). */
+    record NewJob(String id, Optional<String> operation) {}
+
+    /** A finished job whose outputs a job with the same cache key reuses. */
+    record CacheHit(String execution, String job) {}
+
+    /** Records a new execution and its jobs, all pending, in one transaction. */
+    void create(RunSpec run, List<NewJob> jobs) throws SQLException;
+
+    /** A job's new status (and message); the execution turns running with its first running job. */
+    void jobStatus(String execution, String job, JobStatus status, String message) throws SQLException;
+
+    /** Where a running job can be found again, and how far its console and events have been read. */
+    void position(String execution, String job, String handle, long console, long events) throws SQLException;
+
+    /** Executions that had not finished: what a restarted server must take up again. */
+    List<ObjectNode> unfinished() throws SQLException;
+
+    /** Per job: status, handle, offsets, message. */
+    Map<String, Engine.Known> known(String execution) throws SQLException;
+
+    /** The execution as a whole reached {@code status}. */
+    void executionStatus(String execution, JobStatus status) throws SQLException;
+
+    /** Appends console lines; returns the sequence number of the first. */
+    long appendLog(String execution, String job, List<String> lines) throws SQLException;
+
+    /** Stores metric points and the latest state of each plot (other kinds are not kept). */
+    void addEvents(String execution, String job, List<JobEvent> events) throws SQLException;
+
+    /** Every metric series of a job: {@code {"<name>": [[step, value, time], ...]}}. */
+    ObjectNode metrics(String execution, String job) throws SQLException;
+
+    /** The latest state of every plot of a job. */
+    ArrayNode plots(String execution, String job) throws SQLException;
+
+    /** The job that last finished with this cache key. */
+    Optional<CacheHit> cached(String key) throws SQLException;
+
+    /** Records that {@code job} of {@code execution} produced the outputs for this cache key. */
+    void cache(String key, String execution, String job) throws SQLException;
+
+    /** Console lines from {@code from} on: {@code {"from", "next", "lines": [...]}}. */
+    ObjectNode log(String execution, String job, long from, int limit) throws SQLException;
+
+    /** An execution with its jobs, as the REST API shows it. */
+    Optional<ObjectNode> execution(String id) throws SQLException;
+
+    /** A project's executions, newest first (without their jobs). */
+    List<ObjectNode> list(String project) throws SQLException;
+
+    @Override
+    void close() throws SQLException;
+}
