@@ -15,8 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.deepforge.exec.bundle.BundleWriter;
 import org.deepforge.exec.compute.ComputeAdapter;
-import org.deepforge.exec.events.JobEvent;
-import org.deepforge.exec.events.JobEvents;
 import org.deepforge.exec.storage.StorageAdapter;
 import org.deepforge.model.Json;
 import org.slf4j.Logger;
@@ -26,14 +24,10 @@ import org.slf4j.LoggerFactory;
  * Runs a pipeline as a DAG of jobs on a compute adapter: one job per operation node, a job starts when
  * every job it reads from succeeded, up to {@code slots} at a time; a failed or cancelled job skips its
  * dependents. Outputs reach dependents as hard links, so large data is not copied. One scheduler thread
- * polls the adapter and follows each job's console file.
+ * polls the adapter and follows each job's output through it ({@link JobOutputFollower}).
  */
 public final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-    /** A console line longer than this is left out (with a note), so one endless line cannot stall the reader. */
-    static final int MAX_CONSOLE_LINE = 1 << 20;
-    /** At most this many notes a look about dropped events, then a count. */
-    static final int MAX_DROP_NOTES = 5;
 
     private final BundleWriter bundles;
     /** Where runs go unless they say otherwise (tests, benchmarks). */
@@ -93,8 +87,8 @@ public final class Engine implements AutoCloseable {
         ComputeAdapter.Handle handle;
         long consoleOffset;
         long eventsOffset;
-        LineTail console;
-        LineTail events;
+        /** Reads what the job writes, through its adapter (made when the job is first followed). */
+        JobOutputFollower output;
         String message;
         String cacheKey;
         /** Being prepared and submitted off the scheduler thread (counts against the slots). */
@@ -399,9 +393,7 @@ public final class Engine implements AutoCloseable {
                 cached = useCache && !run.cancelled && reuse(run, j, bundle);
             }
             if (!cached) {
-                ObjectNode config = run.placement.computeConfig().deepCopy();
-                config.put("light", light(run, j));
-                handle = run.placement.compute().submit(bundle, Map.of(), config);
+                handle = run.placement.compute().submit(bundle, Map.of(), run.placement.computeConfig());
             }
         } catch (IOException | RuntimeException e) {
             failure = "could not start the job: " + e.getMessage();
@@ -430,22 +422,6 @@ public final class Engine implements AutoCloseable {
             }
         }
         wake();
-    }
-
-    /** Libraries whose import makes a job "heavy": it is forked from the warm Python that preloaded them. */
-    private static final java.util.regex.Pattern HEAVY = java.util.regex.Pattern.compile(
-            "\\b(torch|matplotlib|pyplot|sklearn|astropy|scipy|pandas|tensorflow)\\b");
-
-    /** Whether a job needs nothing but numpy and the standard library (judged from its code and the utils). */
-    static boolean light(Run run, Job j) {
-        JsonNode node = run.model.path("pipelines").path(run.pipeline).path("nodes").path(j.node);
-        if (node.path("references").size() > 0) {
-            return false;
-        }
-        String code = run.model.path("operations").path(node.path("operation").asText()).path("code").asText("");
-        StringBuilder all = new StringBuilder(code);
-        run.model.path("utils").forEach(u -> all.append('\n').append(u.path("code").asText("")));
-        return !HEAVY.matcher(all).find();
     }
 
     /** A cache hit: the outputs (and results) of the earlier job are linked in; returns whether it was a hit. */
@@ -514,9 +490,8 @@ public final class Engine implements AutoCloseable {
     }
 
     private void finishJob(Run run, Job j, int code, String reason) {
-        Path results = j.handle.bundle().resolve("results.json");
         try {
-            JsonNode r = Files.exists(results) ? Json.MAPPER.readTree(results.toFile()) : null;
+            JsonNode r = JobOutputFollower.finish(run.placement.compute(), j.handle);
             if (code == 0 && r != null && r.path("status").asText().equals("success")) {
                 if (j.cacheKey != null) {
                     cache.record(j.cacheKey, run.id, j.node);
@@ -532,7 +507,7 @@ public final class Engine implements AutoCloseable {
                 set(run, j, JobStatus.FAILED, "the job exited with code " + code + " without reporting a result");
             }
         } catch (IOException e) {
-            set(run, j, JobStatus.FAILED, "results.json is unreadable: " + e.getMessage());
+            set(run, j, JobStatus.FAILED, "the job's results or outputs could not be read: " + e.getMessage());
         }
     }
 
@@ -548,53 +523,20 @@ public final class Engine implements AutoCloseable {
 
     /** Passes on what the job wrote since the last look: console lines, then events. */
     private void follow(Run run, Job j) {
-        long console = j.consoleOffset;
-        long events = j.eventsOffset;
-        followFiles(run, j);
-        if (console != j.consoleOffset || events != j.eventsOffset) {
+        if (j.output == null) {
+            j.output = new JobOutputFollower(run.placement.compute(), j.handle, j.consoleOffset, j.eventsOffset);
+        }
+        JobOutputFollower.Batch batch = j.output.read();
+        if (!batch.console().isEmpty()) {
+            listener.console(run.id, j.node, batch.console());
+        }
+        if (!batch.events().isEmpty()) {
+            listener.events(run.id, j.node, batch.events());
+        }
+        if (j.consoleOffset != j.output.consoleOffset() || j.eventsOffset != j.output.eventsOffset()) {
+            j.consoleOffset = j.output.consoleOffset();
+            j.eventsOffset = j.output.eventsOffset();
             listener.position(run.id, j.node, j.handle.ref(), j.consoleOffset, j.eventsOffset);
-        }
-    }
-
-    private void followFiles(Run run, Job j) {
-        if (j.console == null || j.console.offset() != j.consoleOffset) {
-            j.console = new LineTail(j.consoleOffset, MAX_CONSOLE_LINE);
-        }
-        if (j.events == null || j.events.offset() != j.eventsOffset) {
-            j.events = new LineTail(j.eventsOffset, JobEvents.MAX_LINE);
-        }
-        List<String> lines = new ArrayList<>();
-        int cut = j.console.read(j.handle.bundle().resolve("console.log"), lines);
-        j.consoleOffset = j.console.offset();
-        if (cut > 0) {
-            lines.add("deepforge: " + cut + " console line(s) longer than " + MAX_CONSOLE_LINE + " bytes left out");
-        }
-        List<String> raw = new ArrayList<>();
-        int oversized = j.events.read(j.handle.bundle().resolve("events.jsonl"), raw);
-        j.eventsOffset = j.events.offset();
-        List<JobEvent> events = new ArrayList<>();
-        List<String> dropped = new ArrayList<>();
-        if (oversized > 0) {
-            dropped.add(oversized + " event line(s) longer than " + JobEvents.MAX_LINE + " bytes");
-        }
-        for (String line : raw) {
-            JobEvents.Parsed parsed = JobEvents.parse(line);
-            if (parsed instanceof JobEvents.Parsed.Accepted a) {
-                events.add(a.event());
-            } else if (parsed instanceof JobEvents.Parsed.Dropped d) {
-                dropped.add(d.reason());
-            }
-        }
-        // a dropped event is told in the job's own console, where its author looks, and never passed on
-        dropped.stream().limit(MAX_DROP_NOTES).forEach(reason -> lines.add("deepforge: dropped " + reason));
-        if (dropped.size() > MAX_DROP_NOTES) {
-            lines.add("deepforge: dropped " + (dropped.size() - MAX_DROP_NOTES) + " more malformed event line(s)");
-        }
-        if (!lines.isEmpty()) {
-            listener.console(run.id, j.node, lines);
-        }
-        if (!events.isEmpty()) {
-            listener.events(run.id, j.node, events);
         }
     }
 
