@@ -160,7 +160,7 @@ public final class App implements AutoCloseable {
         SecretStore secrets = new SecretStore(db, config.dataDir().resolve("secrets.key"));
         // a Slurm cluster is reached with this server's SLURM_CONF, or over SSH to a login node named in the run dialog
         Placements placements = new Placements(new LocalCompute(config.python(), 1, warm, warmLight, isolation), storage)
-                .compute(new org.deepforge.exec.compute.SlurmCompute(slurmClient()))
+                .compute(new org.deepforge.exec.compute.SlurmCompute(slurmClient(config)))
                 .storage("s3", new org.deepforge.server.run.S3Storages(secrets).kind());
         // artifact data belongs to the projects that stored it; Input nodes read only what their project owns
         ArtifactData artifactData = new ArtifactData(new DataOwners(db), store, placements, authz);
@@ -265,10 +265,9 @@ public final class App implements AutoCloseable {
         }
     }
 
-    /** The Slurm client's settings: the server's own SLURM_CONF, unless {@code -Ddeepforge.slurm.conf} names another. */
-    private static java.util.Map<String, String> slurmClient() {
-        String conf = System.getProperty("deepforge.slurm.conf");
-        return conf == null || conf.isBlank() ? java.util.Map.of() : java.util.Map.of("SLURM_CONF", conf);
+    /** The Slurm client's settings: the server's own SLURM_CONF, unless {@code --slurm-conf} names another. */
+    private static java.util.Map<String, String> slurmClient(ServerConfig config) {
+        return config.slurmConf() == null ? java.util.Map.of() : java.util.Map.of("SLURM_CONF", config.slurmConf().toAbsolutePath().toString());
     }
 
     static boolean isLoopback(String host) {

@@ -5,10 +5,11 @@ import java.nio.file.Path;
 /**
  * Where and how the server runs. Port 0 picks a free port (tests). {@code accounts}: users sign in
  * (always so when bound beyond loopback); {@code signup}: anyone who reaches the server may create an
- * account (off by default: accounts can run code on this machine).
+ * account (off by default: accounts can run code on this machine). {@code slurmConf}: the Slurm client's
+ * configuration file ({@code --slurm-conf}); null: the server's own {@code SLURM_CONF} or Slurm's default.
  */
 public record ServerConfig(String host, int port, Path dataDir, String python, boolean warmStart, boolean examples,
-                           boolean accounts, boolean signup, Isolation isolation) {
+                           boolean accounts, boolean signup, Isolation isolation, Path slurmConf) {
     /**
      * How users' code is confined (docs/security.md, "Isolation of users' code"). {@code sandbox}: false only with
      * {@code --unsafe-no-sandbox} (development on a machine used by one person); {@code jobNetwork}: whether local jobs
@@ -21,12 +22,17 @@ public record ServerConfig(String host, int port, Path dataDir, String python, b
 
     public ServerConfig(String host, int port, Path dataDir, String python, boolean warmStart, boolean examples,
                         boolean accounts, boolean signup) {
-        this(host, port, dataDir, python, warmStart, examples, accounts, signup, Isolation.DEFAULT);
+        this(host, port, dataDir, python, warmStart, examples, accounts, signup, Isolation.DEFAULT, null);
     }
 
     /** The same with users' code confined as {@code isolation} says. */
     public ServerConfig withIsolation(Isolation isolation) {
-        return new ServerConfig(host, port, dataDir, python, warmStart, examples, accounts, signup, isolation);
+        return new ServerConfig(host, port, dataDir, python, warmStart, examples, accounts, signup, isolation, slurmConf);
+    }
+
+    /** The same with the Slurm client reading {@code slurmConf} (null: the server's own SLURM_CONF). */
+    public ServerConfig withSlurmConf(Path slurmConf) {
+        return new ServerConfig(host, port, dataDir, python, warmStart, examples, accounts, signup, isolation, slurmConf);
     }
 
     public static final int DEFAULT_PORT = 8888;
@@ -51,6 +57,6 @@ public record ServerConfig(String host, int port, Path dataDir, String python, b
 
     /** The same, with users signing in; {@code signup} lets visitors create accounts themselves. */
     public ServerConfig withAccounts(boolean signup) {
-        return new ServerConfig(host, port, dataDir, python, warmStart, examples, true, signup, isolation);
+        return new ServerConfig(host, port, dataDir, python, warmStart, examples, true, signup, isolation, slurmConf);
     }
 }

@@ -26,8 +26,8 @@ class SlurmExecutionsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        System.setProperty("deepforge.slurm.conf", SlurmCluster.clientEnv().get("SLURM_CONF"));
-        server = new TestServer();
+        server = new TestServer(new ServerConfig("127.0.0.1", 0, Files.createTempDirectory("deepforge-test"))
+                .withSlurmConf(Path.of(SlurmCluster.clientEnv().get("SLURM_CONF"))));
     }
 
     @AfterAll
