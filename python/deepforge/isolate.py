@@ -5,13 +5,14 @@ whole jobs directory writable, keeping CAP_SYS_ADMIN and CAP_SETPCAP (in its own
 when the server is not root). A job forked from it must see far less, so before any of its code
 runs:
 
-* the waiter (``enter``) leaves the zygote's mount namespace (and network namespace when the job
-  has no network) and prepares the PID namespace its next child will start: its bundle is bound
-  aside, fresh tmpfs cover /tmp, /dev/shm, the jobs directory and the zygote's socket directory,
-  and the bundle is moved back to its own path -- so no other bundle and no socket is reachable;
-* its child (``become_init``) is PID 1 of the new PID namespace: it mounts a /proc of that
-  namespace, forwards TERM/INT/HUP to the job, and exits with the job's status (which ends every
-  process left in the namespace);
+* the zygote forks the job's first process into a new PID namespace
+  (``next_child_in_new_pid_namespace``, then ``children_in_pid_namespace`` to return), where it is PID 1;
+* that process (``enter``) leaves the zygote's mount namespace (and network namespace when the job
+  has no network): its bundle is bound aside, fresh tmpfs cover /tmp, /dev/shm, the jobs directory and
+  the zygote's socket directory, and the bundle is moved back to its own path -- so no other bundle and
+  no socket is reachable; then (``become_init``) it mounts a /proc of that namespace, forks the job,
+  forwards TERM/INT/HUP to it, records its exit code and exits with its status (which ends every process
+  left in the namespace);
 * the job (``drop_privileges``) gives up every capability (bounding set, ambient, effective,
   permitted, inheritable) and sets no_new_privs before main.py runs.
 """
@@ -48,6 +49,7 @@ STAGE = "/.deepforge-stage"
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 _libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
 _libc.unshare.argtypes = [ctypes.c_int]
+_libc.setns.argtypes = [ctypes.c_int, ctypes.c_int]
 _libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
 
 
@@ -75,11 +77,26 @@ def _covered(path, roots):
     return any(path.startswith(os.path.join(r, "")) for r in roots)
 
 
+def own_pid_namespace():
+    """A descriptor of this process's PID namespace, to return to after forking into a new one."""
+    return os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+
+
+def next_child_in_new_pid_namespace():
+    """The next child this process forks is PID 1 of a new PID namespace (this process stays where it is)."""
+    _check(_libc.unshare(CLONE_NEWPID), "unshare(CLONE_NEWPID)")
+
+
+def children_in_pid_namespace(fd):
+    """Children forked from now on start in the namespace ``fd`` names again (see ``own_pid_namespace``)."""
+    _check(_libc.setns(fd, CLONE_NEWPID), "setns(CLONE_NEWPID)")
+
+
 def enter(bundle, jobs_root, hide=(), keep=(), network=True):
-    """In the waiter: new mount (and network) namespace showing this bundle only; the next fork starts a PID namespace.
+    """In PID 1 of the job's new PID namespace: new mount (and network) namespace showing this bundle only.
 
     ``keep``: read-only paths (the runtime) that stay visible even if /tmp or the jobs directory covered them."""
-    flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC
+    flags = CLONE_NEWNS | CLONE_NEWIPC
     if not network:
         flags |= CLONE_NEWNET
     _check(_libc.unshare(flags), "unshare")
@@ -114,8 +131,9 @@ def enter(bundle, jobs_root, hide=(), keep=(), network=True):
     os.chdir(bundle)
 
 
-def become_init(job_pid):
-    """PID 1 of the job's namespace: forwards signals, reaps, exits with the job's status (never returns)."""
+def become_init(job_pid, record=None):
+    """PID 1 of the job's namespace: forwards signals, reaps, exits with the job's status (never returns);
+    ``record(code)`` is called with it first."""
     def forward(sig, _frame):
         try:
             os.kill(job_pid, sig)
@@ -136,6 +154,8 @@ def become_init(job_pid):
         if pid == job_pid:
             code = 128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
             break
+    if record is not None:
+        record(code)
     os._exit(code)  # the kernel ends whatever else still runs in this namespace
 
 
