@@ -5,8 +5,8 @@ whole jobs directory writable, keeping CAP_SYS_ADMIN and CAP_SETPCAP (in its own
 when the server is not root). A job forked from it must see far less, so before any of its code
 runs:
 
-* the zygote forks the job's first process into a new PID namespace
-  (``next_child_in_new_pid_namespace``, then ``children_in_pid_namespace`` to return), where it is PID 1;
+* the zygote forks the job's first process into a new PID namespace (``fork_into_new_pid_namespace``),
+  where it is PID 1;
 * that process (``enter``) leaves the zygote's mount namespace (and network namespace when the job
   has no network): its bundle is bound aside, fresh tmpfs cover /tmp, /dev/shm, the jobs directory and
   the zygote's socket directory, and the bundle is moved back to its own path -- so no other bundle and
@@ -49,7 +49,6 @@ STAGE = "/.deepforge-stage"
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 _libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
 _libc.unshare.argtypes = [ctypes.c_int]
-_libc.setns.argtypes = [ctypes.c_int, ctypes.c_int]
 _libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
 
 
@@ -77,19 +76,25 @@ def _covered(path, roots):
     return any(path.startswith(os.path.join(r, "")) for r in roots)
 
 
-def own_pid_namespace():
-    """A descriptor of this process's PID namespace, to return to after forking into a new one."""
-    return os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+#: clone(2)'s system call number where its first argument is the flags (the others are all 0 here)
+_CLONE = {"x86_64": 56, "aarch64": 220, "riscv64": 220, "ppc64le": 120}.get(os.uname().machine)
+#: calls through this keep the GIL held, so the child of a raw clone returns holding it, as its parent does
+_python = ctypes.PyDLL(None, use_errno=True)
+_python.syscall.restype = ctypes.c_long
+_python.syscall.argtypes = [ctypes.c_long, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
 
 
-def next_child_in_new_pid_namespace():
-    """The next child this process forks is PID 1 of a new PID namespace (this process stays where it is)."""
-    _check(_libc.unshare(CLONE_NEWPID), "unshare(CLONE_NEWPID)")
+def fork_into_new_pid_namespace():
+    """Like ``os.fork()``, except that the child is PID 1 of a new PID namespace; returns the child's pid, 0 in the child.
 
-
-def children_in_pid_namespace(fd):
-    """Children forked from now on start in the namespace ``fd`` names again (see ``own_pid_namespace``)."""
-    _check(_libc.setns(fd, CLONE_NEWPID), "setns(CLONE_NEWPID)")
+    A raw clone(2): the interpreter's fork hooks do not run in the child, so it is only for a single-threaded caller
+    whose child runs nothing but trusted set-up code and forks again (with ``os.fork``) before any job code runs."""
+    if _CLONE is None:
+        raise IsolationError(errno.ENOSYS, "no clone(2) system call number known for %s" % os.uname().machine)
+    pid = _python.syscall(_CLONE, CLONE_NEWPID | signal.SIGCHLD, None, None, None, None)
+    if pid < 0:
+        _check(-1, "clone(CLONE_NEWPID)")
+    return pid
 
 
 def enter(bundle, jobs_root, hide=(), keep=(), network=True):

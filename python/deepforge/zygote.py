@@ -19,8 +19,8 @@ at the cost of one process creation (two when each job is isolated):
   writes it: the zygote records it when the job ends (it looks before it reaps, so ``exitcode`` exists
   before the process is gone), and a job that ends normally records it itself too (so it is there even
   when the zygote went away meanwhile, e.g. with a restarted server);
-* with ``--isolate`` the zygote forks the child into a new PID namespace (``unshare`` before the fork,
-  back to its own namespace after it), where it is PID 1: it enters the job's other namespaces
+* with ``--isolate`` the zygote forks the child into a new PID namespace (a raw ``clone``), where it
+  is PID 1: it enters the job's other namespaces
   (see ``deepforge.isolate``), forks the job, stays as its init and records its exit code;
 * the job sends fd 1 and 2 to ``console.log`` (unbuffered, like ``-u``), reads
   fd 0 from /dev/null, rebuilds ``sys.path`` the way ``python main.py`` would (bundle first, the
@@ -171,8 +171,6 @@ class Zygote:
         self.coerced = _coerced_ctype()
         #: pid -> bundle of the jobs forked directly (not isolated), whose exit codes the zygote records
         self.jobs = {}
-        #: the zygote's own PID namespace, to return to after forking a job into a new one
-        self.pid_namespace = None
 
     # ---------------------------------------------------------------- the zygote
 
@@ -182,9 +180,7 @@ class Zygote:
         preload(STDLIB_PRELOAD)
         preload(RUNTIME_PRELOAD)
         if self.isolate:
-            from deepforge import isolate  # fails here, not in every job, if ctypes cannot load libc
-
-            self.pid_namespace = isolate.own_pid_namespace()
+            from deepforge import isolate  # noqa: F401 - fails here, not in every job, if ctypes cannot load libc
         runtime = sys.modules.get("deepforge.runtime")
         if runtime is not None:
             runtime.environment()  # package versions looked up here once, not in every forked job
@@ -325,16 +321,12 @@ class Zygote:
         go_r, go_w = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = -1
         if self.isolate:
             from deepforge import isolate
 
-            isolate.next_child_in_new_pid_namespace()
-        try:
+            pid = isolate.fork_into_new_pid_namespace()
+        else:
             pid = os.fork()
-        finally:
-            if pid != 0 and self.isolate:
-                isolate.children_in_pid_namespace(self.pid_namespace)
         if pid == 0:
             return self._child_setup(conn, request, status_r, status_w, go_r, go_w)
         os.close(status_w)
@@ -383,8 +375,6 @@ class Zygote:
             self.selector.close()
             self.listener.close()
             conn.close()
-            if self.pid_namespace is not None:
-                os.close(self.pid_namespace)
             null = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2):
                 os.dup2(null, fd)
