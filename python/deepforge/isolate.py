@@ -5,13 +5,14 @@ whole jobs directory writable, keeping CAP_SYS_ADMIN and CAP_SETPCAP (in its own
 when the server is not root). A job forked from it must see far less, so before any of its code
 runs:
 
-* the waiter (``enter``) leaves the zygote's mount namespace (and network namespace when the job
-  has no network) and prepares the PID namespace its next child will start: its bundle is bound
-  aside, fresh tmpfs cover /tmp, /dev/shm, the jobs directory and the zygote's socket directory,
-  and the bundle is moved back to its own path -- so no other bundle and no socket is reachable;
-* its child (``become_init``) is PID 1 of the new PID namespace: it mounts a /proc of that
-  namespace, forwards TERM/INT/HUP to the job, and exits with the job's status (which ends every
-  process left in the namespace);
+* the zygote forks the job's first process into a new PID namespace (``fork_into_new_pid_namespace``),
+  where it is PID 1;
+* that process (``enter``) leaves the zygote's mount namespace (and network namespace when the job
+  has no network): its bundle is bound aside, fresh tmpfs cover /tmp, /dev/shm, the jobs directory and
+  the zygote's socket directory, and the bundle is moved back to its own path -- so no other bundle and
+  no socket is reachable; then (``become_init``) it mounts a /proc of that namespace, forks the job,
+  forwards TERM/INT/HUP to it, records its exit code and exits with its status (which ends every process
+  left in the namespace);
 * the job (``drop_privileges``) gives up every capability (bounding set, ambient, effective,
   permitted, inheritable) and sets no_new_privs before main.py runs.
 """
@@ -75,11 +76,32 @@ def _covered(path, roots):
     return any(path.startswith(os.path.join(r, "")) for r in roots)
 
 
+#: clone(2)'s system call number where its first argument is the flags (the others are all 0 here)
+_CLONE = {"x86_64": 56, "aarch64": 220, "riscv64": 220, "ppc64le": 120}.get(os.uname().machine)
+#: calls through this keep the GIL held, so the child of a raw clone returns holding it, as its parent does
+_python = ctypes.PyDLL(None, use_errno=True)
+_python.syscall.restype = ctypes.c_long
+_python.syscall.argtypes = [ctypes.c_long, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+
+
+def fork_into_new_pid_namespace():
+    """Like ``os.fork()``, except that the child is PID 1 of a new PID namespace; returns the child's pid, 0 in the child.
+
+    A raw clone(2): the interpreter's fork hooks do not run in the child, so it is only for a single-threaded caller
+    whose child runs nothing but trusted set-up code and forks again (with ``os.fork``) before any job code runs."""
+    if _CLONE is None:
+        raise IsolationError(errno.ENOSYS, "no clone(2) system call number known for %s" % os.uname().machine)
+    pid = _python.syscall(_CLONE, CLONE_NEWPID | signal.SIGCHLD, None, None, None, None)
+    if pid < 0:
+        _check(-1, "clone(CLONE_NEWPID)")
+    return pid
+
+
 def enter(bundle, jobs_root, hide=(), keep=(), network=True):
-    """In the waiter: new mount (and network) namespace showing this bundle only; the next fork starts a PID namespace.
+    """In PID 1 of the job's new PID namespace: new mount (and network) namespace showing this bundle only.
 
     ``keep``: read-only paths (the runtime) that stay visible even if /tmp or the jobs directory covered them."""
-    flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC
+    flags = CLONE_NEWNS | CLONE_NEWIPC
     if not network:
         flags |= CLONE_NEWNET
     _check(_libc.unshare(flags), "unshare")
@@ -114,8 +136,9 @@ def enter(bundle, jobs_root, hide=(), keep=(), network=True):
     os.chdir(bundle)
 
 
-def become_init(job_pid):
-    """PID 1 of the job's namespace: forwards signals, reaps, exits with the job's status (never returns)."""
+def become_init(job_pid, record=None):
+    """PID 1 of the job's namespace: forwards signals, reaps, exits with the job's status (never returns);
+    ``record(code)`` is called with it first."""
     def forward(sig, _frame):
         try:
             os.kill(job_pid, sig)
@@ -136,6 +159,8 @@ def become_init(job_pid):
         if pid == job_pid:
             code = 128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
             break
+    if record is not None:
+        record(code)
     os._exit(code)  # the kernel ends whatever else still runs in this namespace
 
 

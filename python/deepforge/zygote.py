@@ -10,13 +10,19 @@ and gets one JSON line back: ``{"ok": true, "pid": <pgid>}`` or ``{"ok": false, 
 ``{"ping": true}`` answers ``{"ok": true, "pid": <zygote pid>, "preloaded": [...], "threads": n}``.
 
 A forked job is equivalent to the cold path of the local adapter
-(``setsid sh -c '"$0" -u main.py > console.log 2>&1; echo $? > exitcode.tmp && mv exitcode.tmp exitcode'``):
+(``setsid sh -c '"$0" -u main.py > console.log 2>&1; echo $? > exitcode.tmp && mv exitcode.tmp exitcode'``),
+at the cost of one process creation (two when each job is isolated):
 
-* the first child (the *waiter*) calls ``setsid()`` (so its pid is the job's process group id),
-  changes into the bundle, takes exactly the given environment and default signal handlers, forks
-  the job, waits for it and records its exit code (128 + n when killed by signal n) in ``exitcode``
-  via ``exitcode.tmp``, as the shell wrapper does;
-* the grandchild (the *job*) sends fd 1 and 2 to ``console.log`` (unbuffered, like ``-u``), reads
+* the child calls ``setsid()`` (so its pid is the job's process group id), changes into the bundle,
+  takes exactly the given environment and default signal handlers, and becomes the job. Its exit code
+  (128 + n when killed by signal n) lands in ``exitcode`` via ``exitcode.tmp``, as the shell wrapper
+  writes it: the zygote records it when the job ends (it looks before it reaps, so ``exitcode`` exists
+  before the process is gone), and a job that ends normally records it itself too (so it is there even
+  when the zygote went away meanwhile, e.g. with a restarted server);
+* with ``--isolate`` the zygote forks the child into a new PID namespace (a raw ``clone``), where it
+  is PID 1: it enters the job's other namespaces
+  (see ``deepforge.isolate``), forks the job, stays as its init and records its exit code;
+* the job sends fd 1 and 2 to ``console.log`` (unbuffered, like ``-u``), reads
   fd 0 from /dev/null, rebuilds ``sys.path`` the way ``python main.py`` would (bundle first, the
   job's PYTHONPATH, then the interpreter's own entries), forgets the modules the zygote loaded from
   its own PYTHONPATH (so ``deepforge`` is the bundle's copy), sets ``sys.argv = ["main.py"]``, the
@@ -139,19 +145,8 @@ def job_environment(env, coerced):
     return env
 
 
-def _reap(*_):
-    """Collects every exited child (the waiters); the zygote never waits for anything else."""
-    while True:
-        try:
-            pid, _status = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
-
-
 class Job:
-    """What the forked waiter carries up to ``main`` once it is released."""
+    """What the forked child carries up to ``main`` once it is released."""
 
     def __init__(self, bundle, env, isolated=False):
         self.bundle = bundle
@@ -174,6 +169,8 @@ class Zygote:
         self.preloaded = []
         self.frozen = {}
         self.coerced = _coerced_ctype()
+        #: pid -> bundle of the jobs forked directly (not isolated), whose exit codes the zygote records
+        self.jobs = {}
 
     # ---------------------------------------------------------------- the zygote
 
@@ -206,7 +203,7 @@ class Zygote:
         self.selector.register(listener, selectors.EVENT_READ, "accept")
         if self.watch_stdin:
             self.selector.register(0, selectors.EVENT_READ, "stdin")
-        signal.signal(signal.SIGCHLD, _reap)
+        signal.signal(signal.SIGCHLD, self._reap)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         signal.signal(signal.SIGHUP, lambda *_: sys.exit(0))
         sys.stdout.write(json.dumps({"ready": True, "pid": self.pid, "socket": self.path,
@@ -229,7 +226,26 @@ class Zygote:
                 job = self.handle(conn)
                 if job is not None:
                     return job
-            _reap()
+            self._reap()
+
+    def _reap(self, *_):
+        """Collects every ended child; records the exit code of a job forked directly before it is reaped."""
+        while True:
+            try:
+                info = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+            except ChildProcessError:
+                return
+            except InterruptedError:
+                continue
+            if info is None:
+                return
+            bundle = self.jobs.pop(info.si_pid, None)
+            if bundle is not None:
+                _record(info.si_status if info.si_code == os.CLD_EXITED else 128 + info.si_status, bundle)
+            try:
+                os.waitpid(info.si_pid, 0)
+            except ChildProcessError:
+                pass
 
     def close(self):
         if os.getpid() != self.pid:
@@ -305,9 +321,14 @@ class Zygote:
         go_r, go_w = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
+        if self.isolate:
+            from deepforge import isolate
+
+            pid = isolate.fork_into_new_pid_namespace()
+        else:
+            pid = os.fork()
         if pid == 0:
-            return self._waiter_setup(conn, request, status_r, status_w, go_r, go_w)
+            return self._child_setup(conn, request, status_r, status_w, go_r, go_w)
         os.close(status_w)
         os.close(go_r)
         try:
@@ -326,7 +347,14 @@ class Zygote:
                     go = False
                 if not go:
                     return None  # closing go_w drops the job before it ran anything
-            os.write(go_w, b"g")
+            # a released job is known as a job before its end can be reaped: only then is its exit code recorded
+            signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGCHLD])
+            try:
+                os.write(go_w, b"g")
+                if not self.isolate:
+                    self.jobs[pid] = os.path.realpath(request["bundle"])
+            finally:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGCHLD])
             return None
         except OSError as e:
             _log("job %d dropped: %s" % (pid, e))
@@ -334,9 +362,9 @@ class Zygote:
         finally:
             os.close(go_w)
 
-    # ---------------------------------------------------------------- the waiter (first child)
+    # ---------------------------------------------------------------- the child (the job, or its init)
 
-    def _waiter_setup(self, conn, request, status_r, status_w, go_r, go_w):
+    def _child_setup(self, conn, request, status_r, status_w, go_r, go_w):
         try:
             for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGPIPE,
                         signal.SIGXFSZ, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM):
@@ -377,35 +405,7 @@ class Zygote:
         return Job(bundle, env, bool(self.isolate))
 
 
-def run_waiter(isolated=False):
-    """In the waiter: forks the job, waits for it, records its exit code, never returns."""
-    try:
-        pid = os.fork()
-    except OSError:
-        _record(127)
-        os._exit(0)
-    if pid == 0:
-        if isolated:
-            _become_init()
-        return  # the job: main() goes on to run_job
-    while True:
-        try:
-            _, status = os.waitpid(pid, 0)
-            break
-        except ChildProcessError:
-            status = None
-            break
-    if status is None:
-        code = 127
-    elif os.WIFSIGNALED(status):
-        code = 128 + os.WTERMSIG(status)
-    else:
-        code = os.WEXITSTATUS(status)
-    _record(code)
-    os._exit(0)
-
-
-def _become_init():
+def run_init():
     """In PID 1 of the job's namespace: forks the job (which returns) and stays as its init (which does not)."""
     from deepforge import isolate
 
@@ -414,23 +414,31 @@ def _become_init():
         pid = os.fork()
     except OSError as e:
         _log("cannot start the job: %s" % e)
+        _record(127)
         os._exit(127)
     if pid == 0:
         isolate.drop_privileges()
         return
-    isolate.become_init(pid)
+    isolate.become_init(pid, _record)
 
 
-def _record(code):
+def _record(code, directory="."):
+    """Writes ``exitcode`` in ``directory`` through ``exitcode.tmp``, never following a link a job left there."""
+    tmp = os.path.join(directory, "exitcode.tmp")
     try:
-        with open("exitcode.tmp", "w") as f:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+        with os.fdopen(fd, "w") as f:
             f.write("%d\n" % code)
-        os.replace("exitcode.tmp", "exitcode")
+        os.replace(tmp, os.path.join(directory, "exitcode"))
     except OSError:
         pass
 
 
-# -------------------------------------------------------------------- the job (grandchild)
+# -------------------------------------------------------------------- the job
 
 
 def _set_streams():
@@ -590,7 +598,8 @@ def main(argv=None):
         zygote.close()
     if job is None:
         return 0
-    run_waiter(job.isolated)
+    if job.isolated:
+        run_init()
     try:
         run_job(job, zygote_path_entries, base_path)
         code = 0
@@ -600,10 +609,10 @@ def main(argv=None):
         else:
             print(e.code, file=sys.stderr)  # what the interpreter does with sys.exit("message")
             code = 1
-    _fast_exit(code)
+    _fast_exit(code, None if job.isolated else job.bundle)
 
 
-def _fast_exit(code):
+def _fast_exit(code, record=None):
     """Ends the job as the interpreter would -- non-daemon threads joined, exit handlers run, output
     flushed -- but without tearing down the modules the zygote preloaded (torch, numpy,
     matplotlib), which costs a forked job over 100 ms and changes nothing it wrote."""
@@ -624,6 +633,8 @@ def _fast_exit(code):
             stream.flush()
         except BaseException:  # noqa: B902
             pass
+    if record:
+        _record(code & 0xFF, record)  # as its status will read; the zygote, if still there, records it again
     os._exit(code)
 
 

@@ -142,7 +142,7 @@ def test_killed_by_sigkill_records_137(zygote, tmp_path):
     pgid = zygote.fork(d)
     assert _wait(lambda: (d / "job.pid").exists() and (d / "job.pid").read_text())
     job = int((d / "job.pid").read_text())
-    assert job != pgid and os.getpgid(job) == pgid
+    assert job == pgid, "one process a job: the job leads its own process group"
     os.kill(job, signal.SIGKILL)
     assert exitcode(d) == "137\n"
     assert (d / "console.log").read_text() == "ready\n"
@@ -219,7 +219,18 @@ def test_process_group_isolation(zygote, tmp_path):
     assert zygote.request({"ping": True})["ok"]
 
 
-def test_waiters_are_reaped(zygote, tmp_path):
+def test_a_job_that_ends_normally_records_its_exit_code_even_without_the_zygote(tmp_path):
+    (tmp_path / "z").mkdir()
+    own = Zygote(tmp_path / "z")
+    d = bundle(tmp_path, "import os, sys\nprint('started')\nwhile not os.path.exists('go'):\n    pass\nsys.exit(4)\n")
+    own.fork(d)
+    assert _wait(lambda: (d / "console.log").exists() and (d / "console.log").read_text() == "started\n")
+    own.stop()  # the zygote goes away (as with a restarted server); the job runs on
+    (d / "go").write_text("")
+    assert exitcode(d) == "4\n"
+
+
+def test_ended_jobs_are_reaped(zygote, tmp_path):
     dirs = [bundle(tmp_path, "pass\n", "j%d" % i) for i in range(5)]
     pids = [zygote.fork(d) for d in dirs]
     for d in dirs:

@@ -59,6 +59,10 @@ public final class Main implements Runnable {
         @Option(names = "--import-memory", description = "MiB of memory a model import may use (default: ${DEFAULT-VALUE})")
         long importMemory = 4096;
 
+        @Option(names = "--slurm-conf", paramLabel = "FILE", description = "the Slurm configuration the Slurm adapter's "
+                + "commands read (default: this server's SLURM_CONF, else Slurm's own default)")
+        Path slurmConf;
+
         @Option(names = "--unsafe-no-sandbox", description = "DEVELOPMENT ONLY: run jobs and model imports without the "
                 + "bubblewrap sandbox, as this server's user, seeing all it sees; never on a server others use")
         boolean unsafeNoSandbox;
@@ -71,6 +75,7 @@ public final class Main implements Runnable {
                         .examples(true).accounts(accounts).signup(signup)
                         .isolation(new ServerConfig.Isolation(!unsafeNoSandbox, !noJobNetwork,
                                 java.time.Duration.ofSeconds(importTimeout), importMemory << 20))
+                        .slurmConf(slurmConf)
                         .build();
                 app = App.start(config);
             } catch (IllegalArgumentException e) {

@@ -154,7 +154,7 @@ public final class App implements AutoCloseable {
         DataOwners owners = new DataOwners(db);
         // a Slurm cluster is reached with this server's SLURM_CONF, or over SSH to a login node named in the run dialog
         Placements placements = new Placements(new LocalCompute(config.python(), 1, warm, warmLight, isolation), storage)
-                .compute(new org.deepforge.exec.compute.SlurmCompute(slurmClient()))
+                .compute(new org.deepforge.exec.compute.SlurmCompute(slurmClient(config)))
                 .storage("s3", new org.deepforge.server.run.S3Storages(secrets).kind())
                 .readCheck(owners::readable);
         ArtifactData artifactData = new ArtifactData(owners, store, placements, authz);
@@ -251,10 +251,9 @@ public final class App implements AutoCloseable {
         }
     }
 
-    /** The Slurm client's settings: the server's own SLURM_CONF, unless {@code -Ddeepforge.slurm.conf} names another. */
-    private static java.util.Map<String, String> slurmClient() {
-        String conf = System.getProperty("deepforge.slurm.conf");
-        return conf == null || conf.isBlank() ? java.util.Map.of() : java.util.Map.of("SLURM_CONF", conf);
+    /** The Slurm client's settings: the server's own SLURM_CONF, unless {@code --slurm-conf} names another. */
+    private static java.util.Map<String, String> slurmClient(ServerConfig config) {
+        return config.slurmConf() == null ? java.util.Map.of() : java.util.Map.of("SLURM_CONF", config.slurmConf().toAbsolutePath().toString());
     }
 
     static boolean isLoopback(String host) {

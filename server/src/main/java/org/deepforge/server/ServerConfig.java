@@ -6,10 +6,12 @@ import java.time.Duration;
 /**
  * Where and how the server runs. Port 0 picks a free port (tests). {@code accounts}: users sign in
  * (always so when bound beyond loopback); {@code signup}: anyone who reaches the server may create an
- * account (off by default: accounts can run code on this machine). Made with {@link #builder}.
+ * account (off by default: accounts can run code on this machine). {@code slurmConf}: the Slurm client's
+ * configuration file ({@code --slurm-conf}); null: the server's own {@code SLURM_CONF} or Slurm's default.
+ * Made with {@link #builder}.
  */
 public record ServerConfig(String host, int port, Path dataDir, String python, boolean warmStart, boolean examples,
-                           boolean accounts, boolean signup, Isolation isolation) {
+                           boolean accounts, boolean signup, Isolation isolation, Path slurmConf) {
     /**
      * How users' code is confined (docs/security.md, "Isolation of users' code"). {@code sandbox}: false only with
      * {@code --unsafe-no-sandbox} (development on a machine used by one person); {@code jobNetwork}: whether local jobs
@@ -45,6 +47,7 @@ public record ServerConfig(String host, int port, Path dataDir, String python, b
         private boolean accounts;
         private boolean signup;
         private Isolation isolation = Isolation.DEFAULT;
+        private Path slurmConf;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -105,8 +108,14 @@ public record ServerConfig(String host, int port, Path dataDir, String python, b
             return this;
         }
 
+        /** The Slurm client's configuration file; null: the server's own SLURM_CONF or Slurm's default. */
+        public Builder slurmConf(Path slurmConf) {
+            this.slurmConf = slurmConf;
+            return this;
+        }
+
         public ServerConfig build() {
-            return new ServerConfig(host, port, dataDir, python, warmStart, examples, accounts, signup, isolation);
+            return new ServerConfig(host, port, dataDir, python, warmStart, examples, accounts, signup, isolation, slurmConf);
         }
     }
 }

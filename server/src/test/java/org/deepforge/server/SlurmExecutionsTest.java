@@ -26,8 +26,12 @@ class SlurmExecutionsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        System.setProperty("deepforge.slurm.conf", SlurmCluster.clientEnv().get("SLURM_CONF"));
-        server = new TestServer();
+        server = slurmServer(Files.createTempDirectory("deepforge-test"));
+    }
+
+    /** A server whose Slurm adapter talks to the test cluster (deepforge serve --slurm-conf). */
+    static TestServer slurmServer(Path data) throws Exception {
+        return new TestServer(ServerConfig.builder(data).slurmConf(Path.of(SlurmCluster.clientEnv().get("SLURM_CONF"))).build());
     }
 
     @AfterAll
@@ -86,7 +90,7 @@ class SlurmExecutionsTest {
     void aRestartedServerFindsItsSlurmJobAgainWithTheCompleteLog() throws Exception {
         Path data = Files.createTempDirectory("slurm-restart");
         String id;
-        try (TestServer first = new TestServer(data)) {
+        try (TestServer first = slurmServer(data)) {
             String p = first.post("/api/v1/projects", "{\"name\":\"Restart\",\"empty\":true}").json().get("id").asText();
             String code = Json.MAPPER.writeValueAsString("import time\n\nclass Slow:\n    def execute(self):\n"
                     + "        for i in range(8):\n            print('tick', i, flush=True)\n            time.sleep(0.5)\n"
@@ -96,7 +100,7 @@ class SlurmExecutionsTest {
             id = first.post("/api/v1/projects/" + p + "/pipelines/s/executions", "{\"compute\":" + SLURM + "}").json().get("id").asText();
             await().atMost(Duration.ofSeconds(60)).until(() -> lines(first, id, "j").contains("tick 1"));
         }
-        try (TestServer second = new TestServer(data)) {
+        try (TestServer second = slurmServer(data)) {
             JsonNode done = ExecutionsApiTest.waitFor(second, id);
             assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("success");
             assertThat(lines(second, id, "j")).containsExactly("tick 0", "tick 1", "tick 2", "tick 3", "tick 4", "tick 5", "tick 6", "tick 7");

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.deepforge.exec.sandbox.JobIsolation;
 import org.deepforge.exec.sandbox.Sandbox;
 import org.deepforge.model.Json;
@@ -53,8 +55,8 @@ public final class LocalCompute implements ComputeAdapter {
     }
 
     /**
-     * Also with a {@code light} warm Python (numpy only), which forks much faster: jobs submitted with
-     * {@code {"light": true}} in their config (operations that use neither torch nor matplotlib) go there.
+     * Also with a {@code light} warm Python (numpy only), which forks much faster: jobs whose code needs neither
+     * torch nor matplotlib nor another heavy library ({@link #light(Path)}) go there.
      */
     public LocalCompute(String python, int threadsPerJob, Optional<WarmPython> warm, Optional<WarmPython> light) {
         this(python, threadsPerJob, warm, light, JobIsolation.detect(true));
@@ -118,7 +120,7 @@ public final class LocalCompute implements ComputeAdapter {
         Files.deleteIfExists(bundle.resolve("exitcode"));
         Map<String, String> environment = environment(bundle, env);
         boolean network = network(config);
-        Optional<WarmPython> zygote = config.path("light").asBoolean(false) && light.isPresent() ? light : warm;
+        Optional<WarmPython> zygote = light.isPresent() && light(bundle) ? light : warm;
         if (isolation instanceof JobIsolation.Sandboxed) {
             zygote = zygote.filter(WarmPython::isolates); // a zygote that does not confine its jobs is never used then
         }
@@ -132,6 +134,36 @@ public final class LocalCompute implements ComputeAdapter {
             }
         }
         return watched(cold(bundle, environment, network));
+    }
+
+    /** Libraries whose import makes a job "heavy": it is forked from the warm Python that preloaded them. */
+    private static final Pattern HEAVY = Pattern.compile("\\b(torch|matplotlib|pyplot|sklearn|astropy|scipy|pandas|tensorflow)\\b");
+
+    /**
+     * Whether the job in {@code bundle} needs nothing but numpy and the standard library: it references no
+     * architecture (those are torch modules) and neither its operation nor the utils name a heavy library.
+     */
+    static boolean light(Path bundle) {
+        try {
+            JsonNode job = Json.MAPPER.readTree(bundle.resolve("job.json").toFile());
+            for (JsonNode reference : job.path("references")) {
+                if (reference.path("id").isTextual()) {
+                    return false;
+                }
+            }
+            for (String dir : List.of("operations", "utils")) {
+                try (Stream<Path> files = Files.list(bundle.resolve(dir))) {
+                    for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".py")).toList()) {
+                        if (HEAVY.matcher(Files.readString(f)).find()) {
+                            return false;
+                        }
+                    }
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false; // the full warm Python runs anything
+        }
     }
 
     @Override

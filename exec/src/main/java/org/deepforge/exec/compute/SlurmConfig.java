@@ -25,9 +25,8 @@ record SlurmConfig(Optional<String> partition, int cpus, Optional<String> memory
 
     private static final Set<String> KEYS = Set.of("partition", "cpus", "memory", "gpus", "timeLimit", "account", "extraSbatch",
             "python", "activate", "sharedDir", "ssh", "maxQueued",
-            // the adapter's own name (the run request names it), and what the engine sets for the local
-            // adapter's warm start: both mean nothing to sbatch
-            "adapter", "light");
+            // the adapter's own name (the run request names it): it means nothing to sbatch
+            "adapter");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.,+-]{1,128}");
     private static final Pattern MEMORY = Pattern.compile("[0-9]{1,9}[KMGT]?");
     // minutes | minutes:seconds | hours:minutes:seconds | days-hours[:minutes[:seconds]]
@@ -84,7 +83,7 @@ record SlurmConfig(Optional<String> partition, int cpus, Optional<String> memory
             String key = it.next();
             if (!KEYS.contains(key)) {
                 throw new IllegalArgumentException("Slurm config has an unknown key \"" + key + "\"; known keys: "
-                        + String.join(", ", KEYS.stream().filter(k -> !k.equals("light") && !k.equals("adapter")).sorted().toList()));
+                        + String.join(", ", KEYS.stream().filter(k -> !k.equals("adapter")).sorted().toList()));
             }
         }
         Optional<String> partition = name(config, "partition");

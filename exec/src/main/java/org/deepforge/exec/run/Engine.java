@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * ({@link PipelineJson}), plans its {@link JobGraph}, and from one thread asks the graph which jobs are
  * ready or skipped, starts up to {@code slots} at a time through the {@link Launcher} (off the thread),
  * runs Input and Output nodes itself ({@link ArtifactNodes}), polls the adapter for each submitted job
- * and follows its output ({@link JobOutput}). Every status change goes to the {@link RunListener}.
+ * and follows its output through the adapter ({@link JobOutput}), so no job output is read from a shared disk. Every status change goes to the {@link RunListener}.
  */
 public final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);

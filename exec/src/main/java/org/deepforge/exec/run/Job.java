@@ -16,8 +16,8 @@ final class Job {
     ComputeAdapter.Handle handle;
     long consoleOffset;
     long eventsOffset;
-    LineTail console;
-    LineTail events;
+    /** Reads what the job writes, through its adapter (made when the job is first followed). */
+    JobOutputFollower output;
     String message;
     String cacheKey;
     /** Being prepared and submitted off the scheduler thread (counts against the slots). */

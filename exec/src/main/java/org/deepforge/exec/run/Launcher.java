@@ -1,7 +1,5 @@
 package org.deepforge.exec.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +7,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.deepforge.exec.bundle.BundleWriter;
 import org.deepforge.exec.compute.ComputeAdapter;
@@ -91,39 +88,24 @@ final class Launcher {
 
     /** Hands the prepared bundle to the run's compute adapter. */
     ComputeAdapter.Handle submit(Run run, Job j) throws IOException {
-        ObjectNode config = run.placement.computeConfig().deepCopy();
-        config.put("light", light(run, j));
-        return run.placement.compute().submit(bundle(run, j.node), Map.of(), config);
+        return run.placement.compute().submit(bundle(run, j.node), Map.of(), run.placement.computeConfig());
     }
 
-    /** What the exited process means (from its {@code results.json}); a success is recorded in the cache. */
+    /**
+     * What the exited process means (from the results it reported, read through its adapter, which also brings its
+     * outputs back); a success is recorded in the cache.
+     */
     JobGraph.Transition exited(Run run, Job j, int code, String reason) {
-        Path results = j.handle.bundle().resolve("results.json");
         JobGraph.Transition t;
         try {
-            t = JobGraph.exited(j.node, code, Files.exists(results) ? Optional.of(Json.MAPPER.readTree(results.toFile())) : Optional.empty(), reason);
+            t = JobGraph.exited(j.node, code, Optional.ofNullable(JobOutputFollower.finish(run.placement.compute(), j.handle)), reason);
         } catch (IOException e) {
-            return new JobGraph.Transition(j.node, JobStatus.FAILED, "results.json is unreadable: " + e.getMessage());
+            return new JobGraph.Transition(j.node, JobStatus.FAILED, "the job's results or outputs could not be read: " + e.getMessage());
         }
         if (t.status() == JobStatus.SUCCESS && j.cacheKey != null) {
             cache.record(j.cacheKey, run.id, j.node);
         }
         return t;
-    }
-
-    /** Libraries whose import makes a job "heavy": it is forked from the warm Python that preloaded them. */
-    private static final Pattern HEAVY = Pattern.compile("\\b(torch|matplotlib|pyplot|sklearn|astropy|scipy|pandas|tensorflow)\\b");
-
-    /** Whether a job needs nothing but numpy and the standard library (judged from its code and the utils). */
-    static boolean light(Run run, Job j) {
-        Node.Operation node = (Node.Operation) j.kind;
-        if (!node.references().isEmpty()) {
-            return false;
-        }
-        String code = run.model.path("operations").path(node.operation()).path("code").asText("");
-        StringBuilder all = new StringBuilder(code);
-        run.model.path("utils").forEach(u -> all.append('\n').append(u.path("code").asText("")));
-        return !HEAVY.matcher(all).find();
     }
 
     /** Links every file under {@code from} into {@code to} (copies where links cannot be made). */

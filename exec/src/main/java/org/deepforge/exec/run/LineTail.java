@@ -1,14 +1,13 @@
 package org.deepforge.exec.run;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Follows a file a job appends lines to (its console, its event channel): each read returns the complete
+ * Follows a stream a job appends lines to (its console, its event channel): each read returns the complete
  * lines written since the last one. A line longer than the limit is skipped and counted, never waited
  * on, so a job cannot stall its execution's reader by writing one endless line.
  */
@@ -18,6 +17,12 @@ final class LineTail {
     private long offset;
     private boolean skipping;
 
+    /** Where the lines come from: what was written from a byte offset on (its compute adapter's {@code read}). */
+    @FunctionalInterface
+    interface Source {
+        InputStream open(long offset) throws IOException;
+    }
+
     LineTail(long offset, int maxLine) {
         if (maxLine >= CHUNK) {
             throw new IllegalArgumentException("a line limit must be below the read size " + CHUNK);
@@ -26,23 +31,22 @@ final class LineTail {
         this.maxLine = maxLine;
     }
 
-    /** How far the file has been read (complete lines and skipped ones). */
+    /** How far the stream has been read (complete lines and skipped ones). */
     long offset() {
         return offset;
     }
 
     /** Adds the complete lines since the last read to {@code into}; returns how many over-long lines were skipped. */
-    int read(Path file, List<String> into) {
-        if (!Files.exists(file)) {
-            return 0;
-        }
+    int read(Source source, List<String> into) {
         int skipped = 0;
-        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
-            long length = in.length();
-            while (length > offset) {
-                byte[] bytes = new byte[(int) Math.min(length - offset, CHUNK)];
-                in.seek(offset);
-                in.readFully(bytes);
+        try (InputStream in = source.open(offset)) {
+            byte[] carry = new byte[0]; // the start of a line read but not ended yet (offset points at it)
+            while (true) {
+                byte[] fresh = in.readNBytes(CHUNK);
+                if (fresh.length == 0) {
+                    return skipped;
+                }
+                byte[] bytes = carry.length == 0 ? fresh : concat(carry, fresh);
                 int start = 0;
                 for (int i = 0; i < bytes.length; i++) {
                     if (bytes[i] != '\n') {
@@ -61,14 +65,24 @@ final class LineTail {
                 if (skipping || bytes.length - start > maxLine) {
                     skipping = true; // inside a line that is already too long: drop what there is of it
                     offset += bytes.length;
+                    carry = new byte[0];
                 } else {
-                    offset += start; // a partial last line waits for the next read
-                    return skipped;
+                    offset += start; // a partial last line waits for its end
+                    carry = Arrays.copyOfRange(bytes, start, bytes.length);
+                }
+                if (fresh.length < CHUNK) {
+                    return skipped; // the end of what there is
                 }
             }
         } catch (IOException e) {
-            // the file is being replaced or is gone: the next look tries again
+            // the stream is being replaced or is gone: the next look tries again
         }
         return skipped;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 }

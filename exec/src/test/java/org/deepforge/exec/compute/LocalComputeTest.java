@@ -87,6 +87,27 @@ class LocalComputeTest {
                       open("info.json", "w"))
             """;
 
+    /** A bundle as BundleWriter lays it out: the operation, the utils, job.json with its references. */
+    Path jobBundle(String name, String operation, String util, String reference) throws IOException {
+        Path b = bundle(name, "pass\n");
+        Files.createDirectories(b.resolve("operations"));
+        Files.createDirectories(b.resolve("utils"));
+        Files.writeString(b.resolve("operations/Op.py"), operation);
+        Files.writeString(b.resolve("utils/helpers.py"), util);
+        Files.writeString(b.resolve("job.json"), "{\"references\": {\"model\": {\"kind\": \"architecture\", \"id\": "
+                + (reference == null ? "null" : "\"" + reference + "\"") + "}}}");
+        return b;
+    }
+
+    @Test
+    void theAdapterChoosesTheLightWarmPythonForJobsThatNeedNoHeavyLibrary() throws Exception {
+        assertThat(LocalCompute.light(jobBundle("plain", "import numpy as np\nclass Op: pass\n", "", null))).isTrue();
+        assertThat(LocalCompute.light(jobBundle("torch", "import torch\nclass Op: pass\n", "", null))).isFalse();
+        assertThat(LocalCompute.light(jobBundle("util", "class Op: pass\n", "from matplotlib import pyplot\n", null))).isFalse();
+        assertThat(LocalCompute.light(jobBundle("arch", "class Op: pass\n", "", "a1"))).as("an architecture is a torch module").isFalse();
+        assertThat(LocalCompute.light(bundle("bare", "pass\n"))).as("unknown: the full warm Python").isFalse();
+    }
+
     @Test
     void coldAndWarmRunAPlainMainPyToExitedZero() throws Exception {
         for (var c : List.of(Map.entry("cold", cold), Map.entry("warm", warmCompute))) {
@@ -99,10 +120,12 @@ class LocalComputeTest {
             assertThat(Files.readString(b.resolve("console.log")))
                     .isEqualTo("hello from " + c.getKey() + "\nto stderr\n");
             var info = Json.MAPPER.readTree(b.resolve("info.json").toFile());
-            // the job is in the handle's process group, but its leader is outside the job's PID namespace
+            // the job is in the handle's process group, whose leader is outside the job's PID namespace (cold: the
+            // shell that records the exit code) or its init (warm: forked by the zygote into the new namespace)
+            long leader = c.getKey().equals("warm") ? 1 : 0;
             assertThat(info.path("pid").asLong()).as("the job under its namespace's init").isEqualTo(2);
-            assertThat(info.path("pgid").asLong()).as("the group leader is not visible").isEqualTo(0);
-            assertThat(info.path("sid").asLong()).isEqualTo(0);
+            assertThat(info.path("pgid").asLong()).as("the group leader").isEqualTo(leader);
+            assertThat(info.path("sid").asLong()).isEqualTo(leader);
             assertThat(info.path("argv").get(0).asText()).isEqualTo("main.py");
             assertThat(info.path("env").path("EXTRA").asText()).isEqualTo("x y");
             assertThat(info.path("env").path("OMP_NUM_THREADS").asText()).isEqualTo("1");

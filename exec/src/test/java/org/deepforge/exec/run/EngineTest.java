@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.deepforge.exec.bundle.BundleWriter;
+import org.deepforge.exec.compute.ComputeAdapter;
 import org.deepforge.exec.compute.LocalCompute;
+import org.deepforge.exec.events.JobEvent;
 import org.deepforge.model.Json;
 import org.deepforge.ops.OperationRules;
 import org.deepforge.ops.analysis.Analysis;
@@ -22,7 +24,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Pipelines run as real Python processes on the local adapter. */
+/**
+ * Pipelines run as real Python processes on the local adapter. The same cases run through other adapters in
+ * subclasses that override {@link #compute()} (e.g. {@link PrivateTreeEngineTest}: jobs without a shared disk).
+ */
 class EngineTest {
     @TempDir
     Path dir;
@@ -32,11 +37,17 @@ class EngineTest {
     final Map<String, String> messages = new ConcurrentHashMap<>();
     final List<String> console = new CopyOnWriteArrayList<>();
     final Map<String, JobStatus> finished = new ConcurrentHashMap<>();
+    final List<String> events = new CopyOnWriteArrayList<>();
+
+    /** Where the jobs run. */
+    ComputeAdapter compute() {
+        return new LocalCompute("/usr/bin/python3", 1);
+    }
 
     @BeforeEach
     void setUp() {
         runtime = PythonRuntime.unpack(dir.resolve("runtime"));
-        engine = new Engine(new BundleWriter(runtime.root()), new LocalCompute("/usr/bin/python3", 1), dir.resolve("runs"), 2,
+        engine = new Engine(new BundleWriter(runtime.root()), compute(), dir.resolve("runs"), 2,
                 new RunListener() {
                     @Override
                     public void status(String execution, String job, JobStatus status, String message) {
@@ -49,6 +60,11 @@ class EngineTest {
                     @Override
                     public void console(String execution, String job, List<String> lines) {
                         lines.forEach(l -> console.add(job + ": " + l));
+                    }
+
+                    @Override
+                    public void events(String execution, String job, List<JobEvent> list) {
+                        list.forEach(e -> events.add(job + ": " + e.type() + (e instanceof JobEvent.Metric m ? " " + m.name() + "=" + m.value().orElse(Double.NaN) : "")));
                     }
 
                     @Override
@@ -111,6 +127,16 @@ class EngineTest {
         assertThat(finished.get("e1")).isEqualTo(JobStatus.SUCCESS);
         assertThat(statuses).containsEntry("make", JobStatus.SUCCESS).containsEntry("scale", JobStatus.SUCCESS).containsEntry("sum", JobStatus.SUCCESS);
         assertThat(console).contains("make: made [0, 1, 2, 3]", "scale: scaling [0, 1, 2, 3]", "sum: total 60");
+    }
+
+    @Test
+    void theEventsAJobWritesReachTheListenerAndItsResultsTheDependents() throws Exception {
+        engine.start("e6", model("        from deepforge import log_metric\\n        for step in range(3):\\n            log_metric('loss', 1.0 / (step + 1), step=step)\\n"
+                + "        values = [1, 2]\\n        return values\\n"), "p");
+        await().atMost(Duration.ofSeconds(60)).until(() -> finished.containsKey("e6"));
+        assertThat(finished.get("e6")).isEqualTo(JobStatus.SUCCESS);
+        assertThat(events).containsSubsequence("make: metric loss=1.0", "make: metric loss=0.5");
+        assertThat(console).contains("sum: total 30");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.deepforge.exec.compute.ComputeAdapter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 class LineTailTest {
     @TempDir
     Path dir;
+
+    /** The file as the shared-disk default of the compute contract reads it. */
+    static LineTail.Source file(Path f) {
+        return offset -> ComputeAdapter.readFile(f, offset);
+    }
 
     void append(Path f, String s) throws Exception {
         Files.writeString(f, s, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -24,12 +30,12 @@ class LineTailTest {
         Path f = dir.resolve("console.log");
         LineTail tail = new LineTail(0, 100);
         List<String> lines = new ArrayList<>();
-        assertThat(tail.read(f, lines)).isZero();
+        assertThat(tail.read(file(f), lines)).isZero();
         append(f, "one\ntw");
-        tail.read(f, lines);
+        tail.read(file(f), lines);
         assertThat(lines).containsExactly("one");
         append(f, "o\nthree\n");
-        tail.read(f, lines);
+        tail.read(file(f), lines);
         assertThat(lines).containsExactly("one", "two", "three");
         assertThat(tail.offset()).isEqualTo(Files.size(f));
     }
@@ -40,13 +46,13 @@ class LineTailTest {
         LineTail tail = new LineTail(0, 10);
         List<String> lines = new ArrayList<>();
         append(f, "ok\n" + "x".repeat(50));
-        assertThat(tail.read(f, lines)).isZero();
+        assertThat(tail.read(file(f), lines)).isZero();
         assertThat(lines).containsExactly("ok");
         assertThat(tail.offset()).as("the reader moved past the long line's start").isEqualTo(Files.size(f));
         append(f, "y".repeat(50));
-        assertThat(tail.read(f, lines)).isZero();
+        assertThat(tail.read(file(f), lines)).isZero();
         append(f, "zz\nafter\n");
-        assertThat(tail.read(f, lines)).isEqualTo(1);
+        assertThat(tail.read(file(f), lines)).isEqualTo(1);
         assertThat(lines).containsExactly("ok", "after");
     }
 
@@ -55,7 +61,7 @@ class LineTailTest {
         Path f = dir.resolve("events.jsonl");
         append(f, "a\n" + "x".repeat(20) + "\nb\n");
         List<String> lines = new ArrayList<>();
-        assertThat(new LineTail(0, 10).read(f, lines)).isEqualTo(1);
+        assertThat(new LineTail(0, 10).read(file(f), lines)).isEqualTo(1);
         assertThat(lines).containsExactly("a", "b");
     }
 }

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.deepforge.exec.compute.SlurmCluster;
 import org.deepforge.exec.storage.S3TestServer;
+import org.deepforge.server.ServerConfig;
+import org.deepforge.server.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,8 +31,8 @@ class AdaptersUiTest extends UiTestBase {
     /** Hides UiTestBase's: the server must know the test cluster before it starts. */
     @BeforeAll
     static void start() throws Exception {
-        System.setProperty("deepforge.slurm.conf", SlurmCluster.clientEnv().get("SLURM_CONF"));
-        server = new org.deepforge.server.TestServer();
+        server = new TestServer(ServerConfig.builder(Files.createTempDirectory("deepforge-test"))
+                .slurmConf(Path.of(SlurmCluster.clientEnv().get("SLURM_CONF"))).build());
     }
 
     @AfterAll
