@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.deepforge.exec.adapter.AdapterKind;
 import org.deepforge.exec.sandbox.JobIsolation;
 import org.deepforge.exec.sandbox.Sandbox;
 import org.deepforge.model.Json;
@@ -77,6 +78,11 @@ public final class LocalCompute implements ComputeAdapter {
     /** How this adapter confines jobs. */
     public JobIsolation isolation() {
         return isolation;
+    }
+
+    /** The declaration of this adapter: its options' schema, checked by the schema and then by {@link #validate}. */
+    public AdapterKind<ComputeAdapter> kind() {
+        return AdapterKind.compute(this, "This machine");
     }
 
     @Override
