@@ -49,7 +49,7 @@ public final class OptionSchema {
 
     /**
      * Checks {@code config} against the schema; throws IllegalArgumentException naming each wrong option,
-     * e.g. {@code S3 bucket: "bucket" is missing (Bucket)}, prefixed with {@code what} (the adapter's title).
+     * e.g. {@code Slurm cluster: "cpus": must have a minimum value of 1 (CPUs for the job …)}, prefixed with {@code what} (the adapter's title).
      */
     public void check(String what, JsonNode config) {
         List<Error> errors = schema.validate(config);
@@ -66,7 +66,7 @@ public final class OptionSchema {
                 String field = path.isEmpty() ? e.getProperty() : path + "." + e.getProperty();
                 problems.add("\"" + field + "\" is not an option here; remove it" + known(path));
             } else {
-                problems.add("\"" + (path.isEmpty() ? "(the options)" : path) + "\" " + e.getMessage() + about(path));
+                problems.add((path.isEmpty() ? "the options" : "\"" + path + "\"") + ": " + e.getMessage() + about(path));
             }
         }
         throw new IllegalArgumentException(what + ": " + String.join("; ", problems));

@@ -39,11 +39,18 @@ public record SecretKind(String kind, String title, List<Field> fields) {
         return fields.stream().allMatch(f -> f.env().isPresent());
     }
 
-    /** For the secret form: the kind, its title and its fields (never values). */
+    /**
+     * For the secret form and the run dialog: the kind, its title, its fields (never values) and, when {@code "env"}
+     * may be chosen instead of a stored secret, the names of the server's variables it reads.
+     */
     public ObjectNode toJson() {
         ObjectNode o = Json.MAPPER.createObjectNode().put("kind", kind).put("title", title);
         var list = o.putArray("fields");
         fields.forEach(f -> list.addObject().put("name", f.name()).put("label", f.label()).put("secret", f.secret()));
+        if (fromEnvironment()) {
+            var variables = o.putArray("environment");
+            fields.forEach(f -> variables.add(f.env().orElseThrow()));
+        }
         return o;
     }
 }
