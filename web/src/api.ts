@@ -167,7 +167,15 @@ export interface Execution {
   jobs?: JobInfo[];
 }
 /** A compute or storage adapter the server offers, with the JSON Schema of its configuration. */
-export interface AdapterInfo { name: string; title: string; schema: import('./components/exec/SchemaForm').Schema }
+/** A kind of stored credentials, declared by the adapters that need it: what the secret form asks for (GET /secret-kinds). */
+export interface SecretKindInfo {
+  kind: string;
+  title: string;
+  fields: { name: string; label: string; secret: boolean }[];
+  /** The server's variables read when "env" is chosen instead of a stored secret; absent if it cannot be. */
+  environment?: string[];
+}
+export interface AdapterInfo { name: string; title: string; schema: import('./components/exec/SchemaForm').Schema; secret?: SecretKindInfo }
 /** One of the caller's stored credentials; values are never sent back. */
 export interface SecretInfo { name: string; kind: string; fields: string[]; created: string; updated: string }
 export interface RunRequest {
@@ -412,6 +420,7 @@ export const api = {
   storageAdapters: () => request<AdapterInfo[]>('GET', '/storage/adapters'),
   computeStatus: (adapter: string) => call<Record<string, Json>>('GET', `/compute/${enc(adapter)}/status`),
   listSecrets: () => request<SecretInfo[]>('GET', '/secrets'),
+  secretKinds: () => request<SecretKindInfo[]>('GET', '/secret-kinds'),
   putSecret: (name: string, fields: Record<string, string>) => call<{ name: string }>('PUT', `/secrets/${enc(name)}`, { body: fields }),
   deleteSecret: (name: string) => call<void>('DELETE', `/secrets/${enc(name)}`),
   listExecutions: (project: string) => request<Execution[]>('GET', `${p(project)}/executions`),

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, errorMessage, type AdapterInfo, type Problem, type SecretInfo } from '../../api';
 import { navigate, buildPath } from '../../router';
-import { SchemaForm, type Values } from './SchemaForm';
+import { SchemaForm, secretOption, type Values } from './SchemaForm';
 import { SecretForm } from './SecretForm';
 import { ClusterStatus } from './ClusterStatus';
 
@@ -63,6 +63,8 @@ export function RunDialog({ project, branch, pipelineId, pipelineName, onClose }
   }, []);
   const computeInfo = computes.find((a) => a.name === compute);
   const storageInfo = storages.find((a) => a.name === storage);
+  // the kinds of credentials come with the adapters that declare them
+  const secretKinds = [...computes, ...storages].flatMap((a) => (a.secret ? [a.secret] : []));
   const [ignoreCache, setIgnoreCache] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -128,7 +130,7 @@ export function RunDialog({ project, branch, pipelineId, pipelineName, onClose }
         </div>
         {showStatus && <ClusterStatus adapter={compute} />}
         {computeInfo && (
-          <SchemaForm schema={computeInfo.schema} values={computeValues} onChange={setComputeValues} secrets={secrets}
+          <SchemaForm schema={computeInfo.schema} values={computeValues} onChange={setComputeValues} secrets={secrets} secretKinds={secretKinds}
             onAddSecret={setAddingSecret} prefix="run-compute" />
         )}
         <div className="field">
@@ -142,14 +144,18 @@ export function RunDialog({ project, branch, pipelineId, pipelineName, onClose }
           </select>
         </div>
         {storageInfo && (
-          <SchemaForm schema={storageInfo.schema} values={storageValues} onChange={setStorageValues} secrets={secrets}
+          <SchemaForm schema={storageInfo.schema} values={storageValues} onChange={setStorageValues} secrets={secrets} secretKinds={secretKinds}
             onAddSecret={setAddingSecret} prefix="run-storage" />
         )}
         {addingSecret && (
           <SecretForm kind={addingSecret} onCancel={() => setAddingSecret(null)} onSaved={(name) => {
             setAddingSecret(null);
             api.listSecrets().then(setSecrets).catch(() => undefined);
-            setStorageValues({ ...storageValues, credentials: name });
+            // the new secret fills the option that asked for it
+            const inCompute = secretOption(computeInfo?.schema, addingSecret);
+            const inStorage = secretOption(storageInfo?.schema, addingSecret);
+            if (inStorage) setStorageValues({ ...storageValues, [inStorage]: name });
+            else if (inCompute) setComputeValues({ ...computeValues, [inCompute]: name });
           }} />
         )}
         <div className="field">

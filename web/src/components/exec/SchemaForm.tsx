@@ -1,5 +1,5 @@
 import type { Json } from '../../patch';
-import type { SecretInfo } from '../../api';
+import type { SecretInfo, SecretKindInfo } from '../../api';
 
 /** The part of JSON Schema the adapters use to describe their configuration. */
 export interface Schema {
@@ -26,17 +26,24 @@ export function humanize(name: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** The option of {@code schema} that names a stored secret of {@code kind}, if it has one. */
+export function secretOption(schema: Schema | undefined, kind: string): string | undefined {
+  return Object.entries(schema?.properties ?? {}).find(([, field]) => field['x-secret-kind'] === kind)?.[0];
+}
+
 interface Props {
   schema: Schema;
   values: Values;
   onChange: (values: Values) => void;
   secrets: SecretInfo[];
+  /** The kinds of credentials the adapters declare: whether "env" may be chosen, and which variables it reads. */
+  secretKinds?: SecretKindInfo[];
   onAddSecret?: (kind: string) => void;
   prefix: string;
 }
 
 /** A form for an adapter's configuration, generated from its JSON Schema (text, numbers, switches, lists, secrets). */
-export function SchemaForm({ schema, values, onChange, secrets, onAddSecret, prefix }: Props) {
+export function SchemaForm({ schema, values, onChange, secrets, secretKinds, onAddSecret, prefix }: Props) {
   const props = schema.properties ?? {};
   const names = Object.keys(props);
   if (names.length === 0) return null;
@@ -59,6 +66,7 @@ export function SchemaForm({ schema, values, onChange, secrets, onAddSecret, pre
         if (field['x-secret-kind']) {
           const kind = field['x-secret-kind'];
           const mine = secrets.filter((s) => s.kind === kind);
+          const environment = secretKinds?.find((k) => k.kind === kind)?.environment;
           return (
             <div className="field" key={name}>
               <label htmlFor={id}>{label}{required && ' *'}</label>
@@ -66,7 +74,7 @@ export function SchemaForm({ schema, values, onChange, secrets, onAddSecret, pre
                 <select id={id} data-testid={id} value={typeof value === 'string' ? value : ''} onChange={(e) => set(name, e.target.value)}>
                   <option value="">{mine.length ? 'choose stored credentials…' : 'no stored credentials yet'}</option>
                   {mine.map((s) => <option key={s.name} value={s.name}>{s.name}</option>)}
-                  <option value="env">the server's environment (AWS_ACCESS_KEY_ID, …)</option>
+                  {environment && <option value="env">the server's environment ({environment.join(', ')})</option>}
                 </select>
                 {onAddSecret && (
                   <button type="button" className="secondary" data-testid={`${id}-add`} onClick={() => onAddSecret(kind)}>
@@ -90,7 +98,7 @@ export function SchemaForm({ schema, values, onChange, secrets, onAddSecret, pre
         }
         if (field.type === 'object' && field.properties) {
           return (
-            <SchemaForm key={name} schema={{ ...field, title: label }} prefix={id} secrets={secrets} onAddSecret={onAddSecret}
+            <SchemaForm key={name} schema={{ ...field, title: label }} prefix={id} secrets={secrets} secretKinds={secretKinds} onAddSecret={onAddSecret}
               values={(value && typeof value === 'object' && !Array.isArray(value) ? value : {}) as Values}
               onChange={(v) => set(name, Object.keys(v).length ? v : undefined)} />
           );

@@ -1,12 +1,5 @@
-import { useState } from 'react';
-import { api, errorMessage } from '../../api';
-
-const FIELDS: Record<string, { name: string; label: string; secret: boolean }[]> = {
-  s3: [
-    { name: 'accessKeyId', label: 'Access key id', secret: false },
-    { name: 'secretAccessKey', label: 'Secret access key', secret: true },
-  ],
-};
+import { useEffect, useState } from 'react';
+import { api, errorMessage, type SecretKindInfo } from '../../api';
 
 interface Props {
   kind: string;
@@ -14,12 +7,27 @@ interface Props {
   onCancel: () => void;
 }
 
-/** Stores credentials in the server's sealed secret store; they are never shown again, only their name. */
+/**
+ * Stores credentials in the server's sealed secret store; they are never shown again, only their name.
+ * The fields are those the server's adapters declare for this kind of secret (GET /secret-kinds).
+ */
 export function SecretForm({ kind, onSaved, onCancel }: Props) {
   const [name, setName] = useState('');
   const [values, setValues] = useState<Record<string, string>>({});
+  const [info, setInfo] = useState<SecretKindInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const fields = FIELDS[kind] ?? [];
+  useEffect(() => {
+    let live = true;
+    api.secretKinds().then((kinds) => {
+      if (!live) return;
+      const found = kinds.find((k) => k.kind === kind);
+      if (found) setInfo(found);
+      else setError(`this server keeps no credentials of kind "${kind}"; known kinds: ${kinds.map((k) => k.kind).join(', ') || 'none'}`);
+    }).catch((e) => live && setError(errorMessage(e)));
+    return () => {
+      live = false;
+    };
+  }, [kind]);
   const save = async () => {
     setError(null);
     try {
@@ -31,12 +39,12 @@ export function SecretForm({ kind, onSaved, onCancel }: Props) {
   };
   return (
     <fieldset className="schema-form secret-form" data-testid="secret-form">
-      <legend>New {kind.toUpperCase()} credentials</legend>
+      <legend>New {info?.title ?? `${kind} credentials`}</legend>
       <div className="field">
         <label htmlFor="secret-name">Name</label>
         <input id="secret-name" data-testid="secret-name" value={name} placeholder="e.g. lab-bucket" onChange={(e) => setName(e.target.value)} />
       </div>
-      {fields.map((f) => (
+      {(info?.fields ?? []).map((f) => (
         <div className="field" key={f.name}>
           <label htmlFor={`secret-${f.name}`}>{f.label}</label>
           <input id={`secret-${f.name}`} data-testid={`secret-${f.name}`} type={f.secret ? 'password' : 'text'} autoComplete="off"
@@ -47,7 +55,7 @@ export function SecretForm({ kind, onSaved, onCancel }: Props) {
       {error && <p className="form-error" role="alert">{error}</p>}
       <div className="modal-actions">
         <button type="button" className="secondary" onClick={onCancel}>Cancel</button>
-        <button type="button" data-testid="secret-save" onClick={() => void save()}>Save credentials</button>
+        <button type="button" data-testid="secret-save" disabled={!info} onClick={() => void save()}>Save credentials</button>
       </div>
     </fieldset>
   );

@@ -35,7 +35,10 @@ import org.deepforge.nn.shapes.ShapeInference;
 import org.deepforge.nn.LayerCatalog;
 import org.deepforge.nn.codegen.PyTorchCode;
 import org.deepforge.exec.bundle.ArchitectureModules;
+import org.deepforge.exec.adapter.Adapters;
+import org.deepforge.exec.storage.DirectoryStorage;
 import org.deepforge.exec.storage.LocalStorage;
+import org.deepforge.exec.storage.S3Storage;
 import org.deepforge.exec.bundle.BundleWriter;
 import org.deepforge.exec.compute.LocalCompute;
 import org.deepforge.exec.compute.WarmPython;
@@ -149,14 +152,18 @@ public final class App implements AutoCloseable {
         warmLight = warmStart
                 ? Optional.of(new WarmPython(config.python(), runtime.root(), java.util.Map.of(), WarmPython.LIGHT, sandbox, jobsRoot).start())
                 : Optional.empty();
-        SecretStore secrets = new SecretStore(db, config.dataDir().resolve("secrets.key"));
+        // every adapter is declared once (name, title, option schema, credentials, factory) and registered here
+        Adapters adapters = new Adapters()
+                .compute(new LocalCompute(config.python(), 1, warm, warmLight, isolation).kind())
+                // a Slurm cluster is reached with this server's SLURM_CONF, or over SSH to a login node named in the run dialog
+                .compute(new org.deepforge.exec.compute.SlurmCompute(slurmClient(config)).kind())
+                .storage(storage.kind())
+                .storage(S3Storage.kind())
+                .storage(DirectoryStorage.kind(config.dataDir()));
+        SecretStore secrets = new SecretStore(db, config.dataDir().resolve("secrets.key"), adapters.secretKinds());
         // artifact data belongs to the projects that stored it; Input nodes read only what their project owns
         DataOwners owners = new DataOwners(db);
-        // a Slurm cluster is reached with this server's SLURM_CONF, or over SSH to a login node named in the run dialog
-        Placements placements = new Placements(new LocalCompute(config.python(), 1, warm, warmLight, isolation), storage)
-                .compute(new org.deepforge.exec.compute.SlurmCompute(slurmClient(config)))
-                .storage("s3", new org.deepforge.server.run.S3Storages(secrets).kind())
-                .readCheck(owners::readable);
+        Placements placements = new Placements(adapters, secrets).readCheck(owners::readable);
         ArtifactData artifactData = new ArtifactData(owners, store, placements, authz);
         artifactData.backfill();
         ProjectArtifacts projectArtifacts = new ProjectArtifacts(store, placements, artifactData, runs);

@@ -2,6 +2,7 @@ package org.deepforge.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -92,5 +93,23 @@ class SecretsApiTest {
         assertThat(compute.json().findValuesAsText("name")).contains("local");
         TestServer.Reply storage = send("GET", "/api/v1/storage/adapters", null);
         assertThat(storage.json().findValuesAsText("name")).contains("local");
+    }
+
+    @Test
+    void theSecretFormsFieldsComeFromTheAdaptersDeclarations() throws Exception {
+        TestServer.Reply kinds = send("GET", "/api/v1/secret-kinds", null);
+        assertThat(kinds.status()).isEqualTo(200);
+        assertThat(kinds.json().findValuesAsText("kind")).containsExactly("s3");
+        JsonNode s3 = kinds.json().get(0);
+        assertThat(s3.get("title").asText()).isEqualTo("S3 credentials");
+        assertThat(s3.get("fields").findValuesAsText("name")).containsExactly("accessKeyId", "secretAccessKey");
+        assertThat(s3.get("fields").findValuesAsText("label")).containsExactly("Access key id", "Secret access key");
+        assertThat(s3.at("/fields/0/secret").asBoolean()).isFalse();
+        assertThat(s3.at("/fields/1/secret").asBoolean()).isTrue();
+        // the storage listing carries the same kind beside the option that names it
+        TestServer.Reply storage = send("GET", "/api/v1/storage/adapters", null);
+        JsonNode bucket = storage.json().findParents("name").stream().filter(a -> a.get("name").asText().equals("s3")).findFirst().orElseThrow();
+        assertThat(bucket.at("/schema/properties/credentials/x-secret-kind").asText()).isEqualTo("s3");
+        assertThat(bucket.get("secret")).isEqualTo(s3);
     }
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.deepforge.exec.adapter.AdapterKind;
 import org.deepforge.exec.sandbox.JobIsolation;
 import org.deepforge.exec.sandbox.Sandbox;
 import org.deepforge.model.Json;
@@ -79,6 +80,11 @@ public final class LocalCompute implements ComputeAdapter {
     /** How this adapter confines jobs. */
     public JobIsolation isolation() {
         return isolation;
+    }
+
+    /** The declaration of this adapter: its options' schema, checked by the schema and then by {@link #validate}. */
+    public AdapterKind<ComputeAdapter> kind() {
+        return AdapterKind.compute(this, "This machine");
     }
 
     @Override

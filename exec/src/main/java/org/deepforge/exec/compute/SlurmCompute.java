@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
+import org.deepforge.exec.adapter.AdapterKind;
 import org.deepforge.model.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,11 @@ public final class SlurmCompute implements ComputeAdapter {
     @Override
     public String name() {
         return "slurm";
+    }
+
+    /** The declaration of this adapter: its options' schema, checked by the schema and then by {@link #validate}. */
+    public AdapterKind<ComputeAdapter> kind() {
+        return AdapterKind.compute(this, "Slurm cluster");
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.deepforge.exec.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,6 +18,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
+import org.deepforge.exec.adapter.AdapterKind;
 import org.deepforge.model.Json;
 
 /**
@@ -27,20 +29,42 @@ import org.deepforge.model.Json;
 public final class LocalStorage implements StorageAdapter {
     private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}");
     private final Path root;
+    private final String name;
+    private final JsonNode location;
 
+    /** This server's own artifact store. */
     public LocalStorage(Path root) throws IOException {
+        this(root, "local", Json.MAPPER.createObjectNode());
+    }
+
+    /** A store in {@code root} that names itself {@code name} and records {@code location} beside each artifact. */
+    LocalStorage(Path root, String name, JsonNode location) throws IOException {
         this.root = Files.createDirectories(root);
+        this.name = name;
+        this.location = location.deepCopy();
         Files.createDirectories(root.resolve("tmp"));
+    }
+
+    /** The declaration of this server's disk as storage: no options, always this store. */
+    public AdapterKind<StorageAdapter> kind() {
+        ObjectNode schema = Json.MAPPER.createObjectNode().put("type", "object").put("title", "This server's disk");
+        schema.putObject("properties");
+        return AdapterKind.storage("local", "This server's disk (content-addressed)", schema, (options, credentials) -> this);
     }
 
     @Override
     public String name() {
-        return "local";
+        return name;
     }
 
     @Override
-    public JsonNode configSchema() {
-        return Json.MAPPER.createObjectNode().put("type", "object").put("title", "This server's disk").putObject("properties");
+    public JsonNode location() {
+        return location.deepCopy();
+    }
+
+    @Override
+    public String toString() {
+        return name + " storage in " + root;
     }
 
     @Override

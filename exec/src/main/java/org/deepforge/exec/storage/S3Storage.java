@@ -13,12 +13,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
+import org.deepforge.exec.adapter.AdapterKind;
+import org.deepforge.exec.adapter.OptionSchema;
+import org.deepforge.exec.adapter.SecretKind;
 import org.deepforge.model.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +79,7 @@ public final class S3Storage implements StorageAdapter, AutoCloseable {
             }
         }
 
-        /** Reads the adapter's configuration as {@link #configSchema()} describes it ({@code credentials} is ignored here). */
+        /** Reads the adapter's configuration as {@link #schema()} describes it ({@code credentials} is ignored here). */
         public static Settings fromJson(JsonNode config) throws StorageException {
             String endpoint = config.path("endpoint").asText("").strip();
             Optional<URI> uri = Optional.empty();
@@ -175,7 +180,7 @@ public final class S3Storage implements StorageAdapter, AutoCloseable {
         this.presigner = presign.build();
     }
 
-    /** An adapter from its configuration (see {@link #configSchema()}) and the credentials its stored secret names. */
+    /** An adapter from its configuration (see {@link #schema()}) and the credentials its stored secret names. */
     public static S3Storage create(JsonNode config, Credentials credentials) throws StorageException {
         return new S3Storage(Settings.fromJson(config), credentials);
     }
@@ -189,22 +194,111 @@ public final class S3Storage implements StorageAdapter, AutoCloseable {
         return "s3";
     }
 
-    @Override
-    public JsonNode configSchema() {
+    /** The kind of credentials an S3 bucket needs; {@code "env"} reads them from the server's AWS_* variables. */
+    public static final SecretKind CREDENTIALS = new SecretKind("s3", "S3 credentials", List.of(
+            new SecretKind.Field("accessKeyId", "Access key id", false).fromEnvironment("AWS_ACCESS_KEY_ID"),
+            new SecretKind.Field("secretAccessKey", "Secret access key", true).fromEnvironment("AWS_SECRET_ACCESS_KEY")));
+
+    /** What the run dialog asks for; {@code credentials} picks one of the user's stored S3 secrets. */
+    static ObjectNode schema() {
         ObjectNode schema = Json.MAPPER.createObjectNode().put("type", "object").put("title", "S3 bucket");
+        schema.putArray("required").add("bucket").add("credentials");
         ObjectNode p = schema.putObject("properties");
-        p.putObject("endpoint").put("type", "string").put("format", "uri").put("title", "Endpoint")
+        p.putObject("endpoint").put("type", "string").put("title", "Endpoint")
                 .put("description", "URL of the S3 service, e.g. https://s3.example.org; leave empty for AWS");
         p.putObject("region").put("type", "string").put("title", "Region").put("default", "us-east-1");
         p.putObject("bucket").put("type", "string").put("title", "Bucket").put("minLength", 1);
         p.putObject("prefix").put("type", "string").put("title", "Key prefix").put("default", "")
-                .put("description", "objects go under <prefix>objects/");
-        p.putObject("pathStyle").put("type", "boolean").put("title", "Path-style URLs").put("default", false)
-                .put("description", "http://host/bucket/key instead of http://bucket.host/key (most S3-compatible servers)");
-        p.putObject("credentials").put("type", "string").put("title", "Credentials")
-                .put("description", "name of a stored secret holding the access key id and secret access key");
-        schema.putArray("required").add("bucket").add("credentials");
+                .put("description", "e.g. deepforge/ (optional); objects go under <prefix>objects/");
+        p.putObject("pathStyle").put("type", "boolean").put("title", "Path-style addressing").put("default", false)
+                .put("description", "needed by most S3-compatible servers (MinIO, Ceph, S3Proxy)");
+        p.putObject("credentials").put("type", "string").put("title", "Credentials").put(OptionSchema.SECRET_KIND, CREDENTIALS.kind())
+                .put("description", "stored encrypted on the server for your account; jobs only get short-lived links");
         return schema;
+    }
+
+    /**
+     * The declaration of S3 buckets as storage. A choice names the bucket and the user's stored credentials
+     * ({@code "credentials": "<secret name>"}, or {@code "env"}); what a project records beside an artifact
+     * ({@link StorageAdapter#location()}) is the bucket and the secret's name, never a key. Clients are
+     * reused per bucket and key pair; changed credentials open a new one.
+     */
+    public static AdapterKind<StorageAdapter> kind() {
+        Map<ClientKey, S3Storage> open = new ConcurrentHashMap<>();
+        return AdapterKind.storage("s3", "S3 bucket", schema(), CREDENTIALS, (options, credentials) -> {
+            Settings settings;
+            try {
+                settings = Settings.fromJson(options);
+            } catch (StorageException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            Credentials keys = new Credentials(credentials.get("accessKeyId"), credentials.get("secretAccessKey"));
+            S3Storage s3 = open.computeIfAbsent(new ClientKey(settings, keys), k -> new S3Storage(settings, keys));
+            ObjectNode location = settings.toJson();
+            location.put("credentials", options.path("credentials").asText("").strip());
+            return new Located(s3, location);
+        });
+    }
+
+    /** What an open client is for. */
+    private record ClientKey(Settings settings, Credentials credentials) {}
+
+    /** An S3 storage that records where it is (bucket and credentials' name) beside each artifact, and gives jobs presigned links. */
+    private record Located(S3Storage s3, ObjectNode where) implements StorageAdapter {
+        @Override
+        public String name() {
+            return s3.name();
+        }
+
+        @Override
+        public Stored put(InputStream in, LongConsumer onProgress) throws IOException {
+            return s3.put(in, onProgress);
+        }
+
+        @Override
+        public Stored putFile(java.nio.file.Path file, LongConsumer onProgress) throws IOException {
+            return s3.putFile(file, onProgress);
+        }
+
+        @Override
+        public InputStream get(String key) throws IOException {
+            return s3.get(key);
+        }
+
+        @Override
+        public Optional<Stored> stat(String key) throws IOException {
+            return s3.stat(key);
+        }
+
+        @Override
+        public void delete(String key) throws IOException {
+            s3.delete(key);
+        }
+
+        @Override
+        public Stored importExisting(String key) throws IOException {
+            return s3.importExisting(key);
+        }
+
+        @Override
+        public void check() throws IOException {
+            s3.check();
+        }
+
+        @Override
+        public JsonNode location() {
+            return where.deepCopy();
+        }
+
+        @Override
+        public Optional<URI> jobLink(String key, Duration ttl) throws IOException {
+            return Optional.of(s3.presignGet(key, ttl));
+        }
+
+        @Override
+        public String toString() {
+            return "S3 storage " + where;
+        }
     }
 
     /** Checks that the bucket is reachable with these credentials. */

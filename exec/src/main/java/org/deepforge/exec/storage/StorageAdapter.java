@@ -10,9 +10,8 @@ public interface StorageAdapter {
     /** A stored object: what the project records in {@code artifacts/<id>.json} under {@code storage}. */
     record Stored(String adapter, String key, String sha256, long size) {}
 
+    /** The name of its kind ({@link org.deepforge.exec.adapter.AdapterKind}), recorded beside each artifact. */
     String name();
-
-    JsonNode configSchema();
 
     /** Streams {@code in} into storage; {@code onProgress} hears the bytes written so far. */
     Stored put(InputStream in, java.util.function.LongConsumer onProgress) throws IOException;

@@ -380,7 +380,7 @@ class S3StorageTest {
             assertThat(s.settings()).isEqualTo(new S3Storage.Settings(Optional.of(endpoint), "us-east-1", BUCKET, "team/", true));
             s.check();
             assertThat(s.settings().toJson().has("credentials")).isFalse();
-            JsonNode schema = s.configSchema();
+            JsonNode schema = S3Storage.kind().options().json();
             assertThat(schema.get("title").asText()).isEqualTo("S3 bucket");
             assertThat(schema.get("properties").fieldNames()).toIterable()
                     .containsExactly("endpoint", "region", "bucket", "prefix", "pathStyle", "credentials");

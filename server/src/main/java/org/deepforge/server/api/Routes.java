@@ -85,6 +85,7 @@ public final class Routes {
                 new Route(GET, "/api/v1/storage/adapters", USER, executions::storageAdapters),
                 new Route(GET, "/api/v1/compute/{adapter}/status", USER, executions::computeStatus),
                 new Route(GET, "/api/v1/secrets", USER, secrets::list),
+                new Route(GET, "/api/v1/secret-kinds", USER, secrets::kinds),
                 new Route(PUT, "/api/v1/secrets/{name}", USER, secrets::put),
                 new Route(DELETE, "/api/v1/secrets/{name}", USER, secrets::delete),
                 new Route(POST, p + "/branches/{branch}/operations", PROJECT_WRITE, operations::create),

@@ -19,6 +19,11 @@ public final class SecretsApi {
         ctx.json(secrets.list(Requests.principal(ctx).id()));
     }
 
+    /** For the secret form: every kind of credentials the adapters need, with its fields (name, label, hidden or not). */
+    public void kinds(Context ctx) {
+        ctx.json(secrets.kinds());
+    }
+
     public void put(Context ctx) throws Exception {
         ObjectNode body = Bodies.object(ctx);
         String name = ctx.pathParam("name");

@@ -18,12 +18,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.deepforge.exec.adapter.SecretKind;
 import org.deepforge.model.Json;
 import org.deepforge.server.db.Database;
 
@@ -34,18 +37,25 @@ import org.deepforge.server.db.Database;
  * Values leave this class only towards an adapter; the API lists names, kinds and field names.
  */
 public final class SecretStore {
-    /** What each kind of secret holds; every field is required. */
-    public static final Map<String, java.util.List<String>> KINDS = Map.of(
-            "s3", java.util.List.of("accessKeyId", "secretAccessKey"));
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final int NONCE = 12;
     private final Database db;
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
+    /** What each kind of secret holds (declared by the adapters that need it); every field is required. */
+    private final Map<String, SecretKind> kinds = new LinkedHashMap<>();
 
-    public SecretStore(Database db, Path keyFile) throws IOException {
+    public SecretStore(Database db, Path keyFile, List<SecretKind> kinds) throws IOException {
         this.db = db;
         this.key = new SecretKeySpec(loadOrCreateKey(keyFile), "AES");
+        kinds.forEach(k -> this.kinds.put(k.kind(), k));
+    }
+
+    /** For the secret form: every kind of secret with its fields. */
+    public ArrayNode kinds() {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        kinds.values().forEach(k -> out.add(k.toJson()));
+        return out;
     }
 
     private byte[] loadOrCreateKey(Path file) throws IOException {
@@ -70,15 +80,15 @@ public final class SecretStore {
     }
 
     /** Checks a secret's name, kind and fields; throws with what to fix. */
-    public static void validate(String name, String kind, JsonNode fields) {
+    public void validate(String name, String kind, JsonNode fields) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("a secret's name is 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
-        java.util.List<String> wanted = KINDS.get(kind);
+        SecretKind wanted = kinds.get(kind);
         if (wanted == null) {
-            throw new IllegalArgumentException("unknown kind of secret \"" + kind + "\"; known kinds: " + String.join(", ", KINDS.keySet()));
+            throw new IllegalArgumentException("unknown kind of secret \"" + kind + "\"; known kinds: " + String.join(", ", kinds.keySet()));
         }
-        for (String f : wanted) {
+        for (String f : wanted.fieldNames()) {
             if (!fields.path(f).isTextual() || fields.path(f).asText().isBlank()) {
                 throw new IllegalArgumentException("a secret of kind " + kind + " needs \"" + f + "\" (text)");
             }
@@ -92,7 +102,7 @@ public final class SecretStore {
     public void put(String user, String name, String kind, JsonNode fields) throws SQLException {
         validate(name, kind, fields);
         ObjectNode kept = Json.MAPPER.createObjectNode();
-        KINDS.get(kind).forEach(f -> kept.put(f, fields.path(f).asText()));
+        kinds.get(kind).fieldNames().forEach(f -> kept.put(f, fields.path(f).asText()));
         byte[] sealed = seal(user, name, Json.compact(kept).getBytes(StandardCharsets.UTF_8));
         String now = Instant.now().toString();
         try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
@@ -140,7 +150,7 @@ public final class SecretStore {
                     ObjectNode o = out.addObject().put("name", r.getString(1)).put("kind", r.getString(2))
                             .put("created", r.getString(3)).put("updated", r.getString(4));
                     ArrayNode f = o.putArray("fields");
-                    KINDS.getOrDefault(r.getString(2), java.util.List.of()).forEach(f::add);
+                    Optional.ofNullable(kinds.get(r.getString(2))).map(SecretKind::fieldNames).orElse(List.of()).forEach(f::add);
                 }
             }
         }

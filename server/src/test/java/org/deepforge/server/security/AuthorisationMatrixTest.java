@@ -249,6 +249,7 @@ class AuthorisationMatrixTest {
         put(m, "GET /api/v1/storage/adapters", "/api/v1/storage/adapters");
         put(m, "GET /api/v1/compute/{adapter}/status", "/api/v1/compute/local/status");
         put(m, "GET /api/v1/secrets", "/api/v1/secrets");
+        put(m, "GET /api/v1/secret-kinds", "/api/v1/secret-kinds");
         put(m, "PUT /api/v1/secrets/{name}", "/api/v1/secrets/matrix-secret");
         put(m, "DELETE /api/v1/secrets/{name}", "/api/v1/secrets/nosuchsecret");
         put(m, "POST /api/v1/projects/{project}/branches/{branch}/artifacts/import", pp + "/branches/main/artifacts/import");
