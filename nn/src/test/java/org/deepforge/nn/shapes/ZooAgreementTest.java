@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every classification model of the installed torchvision, imported by {@code python/deepforge/nnimport.py}
+ * Every classification model of the installed torchvision, imported by {@code python/deepforge/nnimport/}
  * (on the meta device: no memory for weights): the Java rules give torch's output shapes at every layer, each
  * layer's parameters and the model's total; a refused model gets a message of at most 300 characters, as the
  * server sends it, that lists the unsupported operations.
