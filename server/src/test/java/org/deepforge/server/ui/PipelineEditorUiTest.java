@@ -1,6 +1,7 @@
 package org.deepforge.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.deepforge.server.ui.Browser.testId;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.core.ConditionTimeoutException;
 import org.deepforge.model.Json;
 import org.deepforge.server.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -329,17 +331,12 @@ class PipelineEditorUiTest extends UiTestBase {
         int before = ui.driver.findElements(testId("edge")).size();
         for (int attempt = 0; attempt < 3; attempt++) {
             drag(ui, fromNode, fromPort, toNode, toPort);
-            long deadline = System.currentTimeMillis() + 3000;
-            while (System.currentTimeMillis() < deadline) {
-                if (ui.driver.findElements(testId("edge")).size() > before) {
-                    return;
-                }
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            try {
+                await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> ui.driver.findElements(testId("edge")).size() > before);
+                return;
+            } catch (ConditionTimeoutException e) {
+                // the drop was missed: drag again
             }
         }
     }
