@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -108,7 +109,7 @@ class ZooAgreementTest {
             assertThat(compared).isGreaterThan(10);
             assertThat(analysis.parameters()).as("total parameters").hasValue(torch.get("parameters").asLong());
             // and code generation writes it (one statement per layer but the Inputs and Outputs)
-            Map<String, Map<String, JsonNode>> inferred = new java.util.HashMap<>();
+            Map<String, Map<String, JsonNode>> inferred = new HashMap<>();
             analysis.layers().forEach((id, info) -> inferred.put(id, info.inferred()));
             String code = new PyTorchCode().generate(model.get("architecture"), inferred);
             assertThat(code).contains("class " + PyTorchCode.className(model.get("architecture")) + "(nn.Module):");

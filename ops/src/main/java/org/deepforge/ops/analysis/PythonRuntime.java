@@ -3,6 +3,7 @@ package org.deepforge.ops.analysis;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.FileSystem;
@@ -10,6 +11,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -36,7 +38,7 @@ public final class PythonRuntime {
             Files.createDirectories(fresh);
             if (marker.getProtocol().equals("jar")) {
                 String uri = marker.toString();
-                try (FileSystem jar = FileSystems.newFileSystem(java.net.URI.create(uri.substring(0, uri.indexOf("!/"))), Map.of())) {
+                try (FileSystem jar = FileSystems.newFileSystem(URI.create(uri.substring(0, uri.indexOf("!/"))), Map.of())) {
                     copy(jar.getPath("/python"), fresh);
                 }
             } else {
@@ -86,7 +88,7 @@ public final class PythonRuntime {
 
     private static void delete(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }

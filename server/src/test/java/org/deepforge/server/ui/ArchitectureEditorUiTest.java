@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.deepforge.server.ui.Browser.testId;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ class ArchitectureEditorUiTest extends UiTestBase {
         try {
             return server.get("/api/v1/projects/" + project + "/model?ref=main").json().path("model").path("architectures").path(id);
         } catch (Exception e) {
-            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            return MissingNode.getInstance();
         }
     }
 
