@@ -24,12 +24,21 @@ import java.util.concurrent.TimeUnit;
  * then rounds alternate between the jars (so a busy moment of the machine hits both alike), and the median
  * of each is reported.
  *
- * <pre>bench/run start [--jar PATH]... [--rounds N] [--projects N] [-- JVM-OPTIONS...]</pre>
+ * <pre>bench/run start [--jar PATH]... [--rounds N] [--projects N] [--cds] [-- JVM-OPTIONS...]</pre>
  * Without {@code --jar}: {@code cli/target/deepforge.jar}. Another build to compare with is a second {@code --jar}
- * (e.g. the landed main's, built in a worktree of its own).
+ * (e.g. the landed main's, built in a worktree of its own). {@code --cds} also measures each jar as the
+ * {@code deepforge} launcher starts it: with a class-data-sharing archive of the classes a start loads, written
+ * by one start with {@code -XX:ArchiveClassesAtExit} beforehand. Beside the wall time, the CPU time the server's
+ * JVM used until then (all its threads), which a busy machine disturbs less.
  */
 final class StartBench {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** A way to start the server: a jar, and the JVM options it gets. */
+    private record Variant(String name, Path jar, List<String> jvm, Path data) {}
+
+    /** One start: wall seconds to a healthy /health, and the JVM's CPU seconds by then. */
+    private record Start(double seconds, double cpu) {}
 
     private StartBench() {
     }
@@ -39,17 +48,19 @@ final class StartBench {
         List<String> jvm = new ArrayList<>();
         int rounds = 5;
         int projects = 5;
+        boolean cds = false;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--jar" -> jars.add(Path.of(args[++i]).toAbsolutePath());
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--projects" -> projects = Integer.parseInt(args[++i]);
+                case "--cds" -> cds = true;
                 case "--" -> {
                     jvm.addAll(List.of(args).subList(i + 1, args.length));
                     i = args.length;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --jar PATH (repeatable), --rounds N, --projects N, -- JVM-OPTIONS");
+                        + "; use --jar PATH (repeatable), --rounds N, --projects N, --cds, -- JVM-OPTIONS");
             }
         }
         if (jars.isEmpty()) {
@@ -66,29 +77,40 @@ final class StartBench {
         if (!jvm.isEmpty()) {
             System.out.println("JVM options: " + String.join(" ", jvm));
         }
-        Map<Path, Path> dataDirs = new LinkedHashMap<>();
+        List<Variant> variants = new ArrayList<>();
         for (int j = 0; j < jars.size(); j++) {
             Path data = work.resolve("data-" + j);
             prepare(jars.get(j), jvm, data, projects, work.resolve("prepare-" + j + ".log"));
-            dataDirs.put(jars.get(j), data);
+            variants.add(new Variant(jars.get(j).toString(), jars.get(j), jvm, data));
+            if (cds) {
+                Path archive = work.resolve("classes-" + j + ".jsa");
+                List<String> dump = new ArrayList<>(jvm);
+                dump.add("-XX:ArchiveClassesAtExit=" + archive);
+                startOnce(jars.get(j), dump, data, work.resolve("archive-" + j + ".log"));
+                if (!Files.isRegularFile(archive)) {
+                    throw new IllegalStateException("no CDS archive written: " + Files.readString(work.resolve("archive-" + j + ".log")));
+                }
+                List<String> use = new ArrayList<>(jvm);
+                use.add("-XX:SharedArchiveFile=" + archive);
+                variants.add(new Variant(jars.get(j) + " +CDS", jars.get(j), use, data));
+            }
         }
-        Map<Path, double[]> times = new LinkedHashMap<>();
-        for (Path jar : jars) {
-            times.put(jar, new double[rounds]);
-        }
+        Map<Variant, List<Start>> times = new LinkedHashMap<>();
+        variants.forEach(v -> times.put(v, new ArrayList<>()));
         for (int r = 0; r < rounds; r++) {
-            for (Path jar : jars) {
-                double seconds = startOnce(jar, jvm, dataDirs.get(jar), work.resolve("round-" + r + "-" + jars.indexOf(jar) + ".log"));
-                times.get(jar)[r] = seconds;
-                System.out.printf("round %d  %-60s %6.2f s%n", r + 1, jar, seconds);
+            for (Variant v : variants) {
+                Start start = startOnce(v.jar(), v.jvm(), v.data(), work.resolve("round-" + r + "-" + variants.indexOf(v) + ".log"));
+                times.get(v).add(start);
+                System.out.printf("round %d  %-66s %6.2f s  (CPU %5.2f s)%n", r + 1, v.name(), start.seconds(), start.cpu());
             }
         }
         System.out.println();
-        System.out.printf("%-60s %8s %8s %8s%n", "jar", "median", "min", "max");
-        for (Map.Entry<Path, double[]> e : times.entrySet()) {
-            double[] t = e.getValue();
-            System.out.printf("%-60s %7.2fs %7.2fs %7.2fs%n", e.getKey(), DagBench.median(t),
-                    Arrays.stream(t).min().orElse(0), Arrays.stream(t).max().orElse(0));
+        System.out.printf("%-66s %8s %8s %8s %10s%n", "server", "median", "min", "max", "CPU median");
+        for (Map.Entry<Variant, List<Start>> e : times.entrySet()) {
+            double[] t = e.getValue().stream().mapToDouble(Start::seconds).toArray();
+            double[] cpu = e.getValue().stream().mapToDouble(Start::cpu).toArray();
+            System.out.printf("%-66s %7.2fs %7.2fs %7.2fs %9.2fs%n", e.getKey().name(), DagBench.median(t),
+                    Arrays.stream(t).min().orElse(0), Arrays.stream(t).max().orElse(0), DagBench.median(cpu));
         }
         System.out.println("target: a median of at most 2 s (issue 17); logs of every start in " + work);
     }
@@ -113,14 +135,16 @@ final class StartBench {
         }
     }
 
-    /** Seconds from starting the process to the first 200 of {@code /health}. */
-    private static double startOnce(Path jar, List<String> jvm, Path data, Path log) throws Exception {
+    /** From starting the process to the first 200 of {@code /health}. */
+    private static Start startOnce(Path jar, List<String> jvm, Path data, Path log) throws Exception {
         int port = freePort();
         long t0 = System.nanoTime();
         Process server = start(jar, jvm, data, port, log);
         try {
             awaitHealthy(server, port, log, Duration.ofMinutes(2));
-            return (System.nanoTime() - t0) / 1e9;
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double cpu = server.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+            return new Start(seconds, cpu);
         } finally {
             stop(server);
         }
