@@ -1,4 +1,4 @@
-"""Tests of the analysis process (python/deepforge/analysis.py): parsing, edits, protocol."""
+"""Tests of the analysis process (the deepforge.analysis package): parsing, edits, protocol."""
 
 import ast
 import difflib

@@ -12,6 +12,7 @@ if PYTHON_DIR not in sys.path:
     sys.path.insert(0, PYTHON_DIR)
 
 from deepforge import analysis as A  # noqa: E402
+from deepforge.analysis import linting  # noqa: E402
 
 
 def lint(code):
@@ -22,7 +23,7 @@ def outputs(code):
     return [(o["name"], o.get("type"), o.get("typeFrom")) for o in A.parse(code)["outputs"]]
 
 
-needs_pyflakes = pytest.mark.skipif(not A.PYFLAKES, reason="python3-pyflakes is not installed")
+needs_pyflakes = pytest.mark.skipif(not linting.PYFLAKES, reason="python3-pyflakes is not installed")
 
 
 @needs_pyflakes
@@ -79,7 +80,7 @@ def test_a_syntax_error_has_no_lint():
 
 
 def test_lint_degrades_without_pyflakes(monkeypatch):
-    monkeypatch.setattr(A, "PYFLAKES", False)
+    monkeypatch.setattr(linting, "PYFLAKES", False)
     code = "import no_such_module_df13\nclass Op:\n    def execute(self):\n        return nope\n"
     assert [i["kind"] for i in lint(code)] == ["unresolved-import"]
 

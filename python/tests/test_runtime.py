@@ -725,3 +725,20 @@ def test_events_outside_a_job_are_not_littered_into_the_current_directory(tmp_pa
     assert process.returncode == 0, process.stderr
     assert not (tmp_path / "events.jsonl").exists()
     assert json.loads((job / "events.jsonl").read_text())["name"] == "loss"
+
+
+def test_events_of_a_script_run_at_the_repository_root_have_no_file_there_and_go_to_the_bundle(tmp_path):
+    """The event file is found from the job's bundle, never from the current directory: a script run at the
+    repository root outside a job has none, and with $DEEPFORGE_BUNDLE it is the bundle's events.jsonl."""
+    repository = PYTHON_DIR.parent
+    ask = [PYTHON, "-c", "from deepforge import events; print(events.events_path())"]
+    env = {k: v for k, v in _env(PYTHONPATH=PYTHON_DIR).items() if k not in ("DEEPFORGE_EVENTS", "DEEPFORGE_BUNDLE")}
+    outside = subprocess.run(ask, cwd=repository, capture_output=True, text=True, timeout=60, env=env)
+    assert outside.returncode == 0, outside.stderr
+    assert outside.stdout.strip() == "None"
+
+    inside = subprocess.run(ask, cwd=repository, capture_output=True, text=True, timeout=60,
+                            env=dict(env, DEEPFORGE_BUNDLE=str(tmp_path)))
+    assert inside.returncode == 0, inside.stderr
+    assert inside.stdout.strip() == str(tmp_path / "events.jsonl")
+    assert not (repository / "events.jsonl").exists()

@@ -21,6 +21,7 @@ if PYTHON_DIR not in sys.path:
     sys.path.insert(0, PYTHON_DIR)
 
 from deepforge import nnimport  # noqa: E402
+from deepforge.nnimport.tracing import _MetaWeights  # noqa: E402
 
 from archinterp import Interpreted, flat  # noqa: E402
 from test_nnimport import assert_valid  # noqa: E402
@@ -44,7 +45,7 @@ HEAD = "the model uses operations that have no architecture node: "
 
 
 def on_meta(build):
-    with nnimport._MetaWeights():
+    with _MetaWeights():
         module = build()
     return module.to("meta").eval()
 

@@ -72,6 +72,10 @@ public final class Bench {
             BrowserBench.main(args);
             System.exit(0);
         }
+        if (args.length > 0 && args[0].equals("start")) {
+            StartBench.main(args);
+            System.exit(0);
+        }
         if (args.length > 0 && args[0].equals("parse")) {
             ParseBench.main(args);
             System.exit(0);

@@ -3,6 +3,7 @@ package org.deepforge.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.deepforge.ops.analysis.Analysis;
@@ -22,7 +23,7 @@ final class ParseBench {
         PythonRuntime runtime = PythonRuntime.unpack(Files.createTempDirectory("deepforge-parse-bench").resolve("python"));
         String code = operation(300);
         System.out.printf("Interface parse round trip — %s, %d cores, %s, operation of %d lines%n%n",
-                java.time.Instant.now(), Runtime.getRuntime().availableProcessors(), python, code.split("\n").length);
+                Instant.now(), Runtime.getRuntime().availableProcessors(), python, code.split("\n").length);
         try (Analysis analysis = new Analysis(python, runtime.root(), Duration.ofSeconds(30))) {
             for (int i = 0; i < 300; i++) { // warm-up: JIT, Python imports
                 analysis.parse(code + "# warm " + i + "\n", "Big");

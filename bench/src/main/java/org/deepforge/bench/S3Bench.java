@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -59,7 +60,7 @@ final class S3Bench {
             Thread.sleep(10);
         }
         URI endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
-        System.out.printf("S3 storage throughput — %s, %d cores, Java %s%n", java.time.Instant.now(),
+        System.out.printf("S3 storage throughput — %s, %d cores, Java %s%n", Instant.now(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         System.out.printf("%d MiB file, S3Proxy 4.1.0 (filesystem-nio2) at %s, data under %s, %d rounds%n%n", megabytes, endpoint, dir, rounds);
         List<Double> basePut = new ArrayList<>();

@@ -1,18 +1,32 @@
 package org.deepforge.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.deepforge.exec.bundle.BundleWriter;
 import org.deepforge.exec.compute.ComputeAdapter;
 import org.deepforge.exec.compute.SlurmCompute;
+import org.deepforge.exec.run.ArtifactSink;
+import org.deepforge.exec.run.Engine;
+import org.deepforge.exec.run.JobStatus;
+import org.deepforge.exec.run.Placement;
+import org.deepforge.exec.run.RunListener;
 import org.deepforge.model.Json;
+import org.deepforge.ops.analysis.PythonRuntime;
 
 /**
  * Submission rate of the Slurm adapter: 200 trivial jobs submitted through {@link SlurmCompute} from a pool of
@@ -28,10 +42,10 @@ final class SlurmBench {
         int n = Bench.intArg(args, "--jobs", 200);
         int threads = Bench.intArg(args, "--threads", 16);
         // --run: submit without --hold, so the jobs run (and compete for the cores) while the rest is submitted
-        boolean hold = !java.util.Arrays.asList(args).contains("--run");
+        boolean hold = !Arrays.asList(args).contains("--run");
         String held = hold ? " --hold" : "";
         Map<String, String> env = slurmEnv();
-        System.out.printf("Slurm submission rate, %d trivial jobs — %s, %d cores, SLURM_CONF=%s%n%n", n, java.time.Instant.now(),
+        System.out.printf("Slurm submission rate, %d trivial jobs — %s, %d cores, SLURM_CONF=%s%n%n", n, Instant.now(),
                 Runtime.getRuntime().availableProcessors(), env.get("SLURM_CONF"));
         Path dir = Files.createTempDirectory("deepforge-slurm-bench");
 
@@ -104,16 +118,16 @@ final class SlurmBench {
      */
     static double engineDag(int n, SlurmCompute slurm, ObjectNode config, Path dir) throws Exception {
         String python = System.getenv().getOrDefault("DEEPFORGE_PYTHON", "/usr/bin/python3");
-        org.deepforge.ops.analysis.PythonRuntime runtime = org.deepforge.ops.analysis.PythonRuntime.unpack(dir.resolve("runtime"));
-        com.fasterxml.jackson.databind.JsonNode model = DagBench.model(n, python, runtime);
-        java.util.concurrent.CountDownLatch submitted = new java.util.concurrent.CountDownLatch(n);
-        java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        try (org.deepforge.exec.run.Engine engine = new org.deepforge.exec.run.Engine(new org.deepforge.exec.bundle.BundleWriter(runtime.root(), true),
-                new org.deepforge.exec.run.Placement(slurm, config, null), org.deepforge.exec.run.ArtifactSink.NONE, dir.resolve("engine"), 2,
-                new org.deepforge.exec.run.RunListener() {
+        PythonRuntime runtime = PythonRuntime.unpack(dir.resolve("runtime"));
+        JsonNode model = DagBench.model(n, python, runtime);
+        CountDownLatch submitted = new CountDownLatch(n);
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        try (Engine engine = new Engine(new BundleWriter(runtime.root(), true),
+                new Placement(slurm, config, null), ArtifactSink.NONE, dir.resolve("engine"), 2,
+                new RunListener() {
                     @Override
-                    public void status(String execution, String job, org.deepforge.exec.run.JobStatus status, String message) {
-                        if (status == org.deepforge.exec.run.JobStatus.FAILED) {
+                    public void status(String execution, String job, JobStatus status, String message) {
+                        if (status == JobStatus.FAILED) {
                             System.err.println(job + " failed: " + message);
                         }
                     }
@@ -129,11 +143,11 @@ final class SlurmBench {
                     }
 
                     @Override
-                    public void finished(String execution, org.deepforge.exec.run.JobStatus status) {}
+                    public void finished(String execution, JobStatus status) {}
                 })) {
             long t0 = System.nanoTime();
             engine.start("slurm-bench", model, "p");
-            if (!submitted.await(300, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!submitted.await(300, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("only " + (n - submitted.getCount()) + " of " + n + " jobs were submitted");
             }
             double seconds = (System.nanoTime() - t0) / 1e9;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,7 +48,7 @@ final class TrainParityBench {
         }
         JsonNode r = Json.MAPPER.readTree(out.substring(out.lastIndexOf('{')));
         System.out.printf("Training parity, redshift network (%d layers, %,d parameters) — %s, %d cores, torch %s, %d thread(s), CPU%n",
-                architecture.path("layers").size(), r.path("parameters").asLong(), java.time.Instant.now(),
+                architecture.path("layers").size(), r.path("parameters").asLong(), Instant.now(),
                 Runtime.getRuntime().availableProcessors(), r.path("torch").asText(), r.path("threads").asInt());
         System.out.printf("batch %d, %d rounds × %d SGD steps each, alternating (round 0 untimed); generated code in %s%n%n",
                 r.path("batch").asInt(), r.path("rounds").asInt(), r.path("steps_per_round").asInt(), dir.resolve("generated.py"));

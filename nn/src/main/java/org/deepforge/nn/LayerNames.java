@@ -1,9 +1,11 @@
 package org.deepforge.nn;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -20,7 +22,7 @@ public final class LayerNames {
         String s = type.replace("ReLU", "Relu").replace("SiLU", "Silu");
         s = ACRONYM_THEN_WORD.matcher(s).replaceAll("$1_$2");
         s = LOWER_THEN_UPPER.matcher(s).replaceAll("$1_$2");
-        return s.toLowerCase(java.util.Locale.ROOT);
+        return s.toLowerCase(Locale.ROOT);
     }
 
     /** Every layer's name; unnamed layers are numbered per type in {@code order}, skipping names already taken. */
@@ -30,7 +32,7 @@ public final class LayerNames {
         Map<String, Integer> counters = new HashMap<>();
         Map<String, String> names = new LinkedHashMap<>();
         Set<String> ordered = new HashSet<>(order);
-        List<String> sequence = new java.util.ArrayList<>(order);
+        List<String> sequence = new ArrayList<>(order);
         layers.keySet().stream().filter(id -> !ordered.contains(id)).forEach(sequence::add);
         for (String id : sequence) {
             Layer layer = layers.get(id);

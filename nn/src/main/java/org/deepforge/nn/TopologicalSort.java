@@ -3,6 +3,7 @@ package org.deepforge.nn;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -66,7 +67,7 @@ final class TopologicalSort {
             }
             if (position.containsKey(at)) {
                 List<String> loop = new ArrayList<>(walk.subList(position.get(at), walk.size()));
-                java.util.Collections.reverse(loop);
+                Collections.reverse(loop);
                 cycles.add(rotateToFirst(loop, ids));
             }
             done.addAll(walk);

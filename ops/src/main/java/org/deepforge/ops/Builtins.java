@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.deepforge.model.Json;
@@ -47,7 +48,7 @@ public final class Builtins {
 
     /** The catalog: name, description, category and requirements of each built-in operation. */
     public List<JsonNode> catalog() {
-        List<JsonNode> out = new java.util.ArrayList<>();
+        List<JsonNode> out = new ArrayList<>();
         operations.fields().forEachRemaining(e -> {
             ObjectNode o = Json.MAPPER.createObjectNode().put("name", e.getKey());
             o.put("description", e.getValue().path("description").asText(""));

@@ -2,12 +2,14 @@ package org.deepforge.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.deepforge.model.Ids;
 import org.deepforge.model.Json;
+import org.deepforge.model.ModelView;
 import org.deepforge.store.ModelAt;
 import org.deepforge.model.PythonNames;
 import org.deepforge.ops.analysis.Analysis;
@@ -57,7 +59,7 @@ public final class Operations {
             if (source == null) {
                 throw StoreException.notFound("there is no operation " + from.get() + " to duplicate");
             }
-            value = ((com.fasterxml.jackson.databind.node.ObjectNode) source).deepCopy();
+            value = ((ObjectNode) source).deepCopy();
             value.remove("interface");
             value.put("code", rewrite(source.path("code").asText(), from.get(), rename(name)).path("code").asText());
         } else {
@@ -80,7 +82,7 @@ public final class Operations {
         if (head.model().path("operations").has(to)) {
             throw StoreException.conflict("an operation named " + to + " already exists; pick another name");
         }
-        var value = ((com.fasterxml.jackson.databind.node.ObjectNode) op).deepCopy();
+        var value = ((ObjectNode) op).deepCopy();
         value.remove("interface");
         value.put("code", rewrite(op.path("code").asText(), name, rename(to)).path("code").asText());
         ArrayNode patch = Json.MAPPER.createArrayNode();
@@ -150,9 +152,9 @@ public final class Operations {
 
     /** Parses unsaved code (live preview in the editor). */
     public JsonNode parse(String code, String name) {
-        if (code.length() > org.deepforge.model.ModelView.MAX_CODE_CHARS) {
+        if (code.length() > ModelView.MAX_CODE_CHARS) {
             throw new StoreException(StoreException.Kind.TOO_LARGE, "the code is " + code.length() + " characters; the limit is "
-                    + org.deepforge.model.ModelView.MAX_CODE_CHARS);
+                    + ModelView.MAX_CODE_CHARS);
         }
         try {
             return analysis.parse(code, name);

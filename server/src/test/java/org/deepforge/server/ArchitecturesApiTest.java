@@ -3,6 +3,14 @@ package org.deepforge.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
 import org.deepforge.model.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,8 +93,8 @@ class ArchitecturesApiTest {
     void poolingA1x1InputIsAnErrorOnThatLayer() throws Exception {
         String p = project();
         JsonNode arch = Json.MAPPER.readTree(CONVNET);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) arch.at("/layers/in/arguments")).putArray("shape").add(64).add(1).add(1);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) arch.at("/layers/c1/arguments")).put("kernel_size", 1);
+        ((ObjectNode) arch.at("/layers/in/arguments")).putArray("shape").add(64).add(1).add(1);
+        ((ObjectNode) arch.at("/layers/c1/arguments")).put("kernel_size", 1);
         JsonNode a = server.post("/api/v1/projects/" + p + "/analysis/architecture", Json.compact(arch)).json();
         assertThat(a.get("errors")).isNotEmpty();
         assertThat(a.at("/errors/0/layer").asText()).isEqualTo("p1");
@@ -94,9 +102,9 @@ class ArchitecturesApiTest {
     }
 
     /** CONVNET without its Output layer, or with a Linear that lacks out_features, saved as a2. */
-    static String projectWith(java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit) throws Exception {
+    static String projectWith(Consumer<ObjectNode> edit) throws Exception {
         String p = project();
-        var arch = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(CONVNET);
+        var arch = (ObjectNode) Json.MAPPER.readTree(CONVNET);
         edit.accept(arch);
         var r = server.post("/api/v1/projects/" + p + "/branches/main/changes",
                 "{\"patch\":[{\"op\":\"add\",\"path\":\"/architectures/a2\",\"value\":" + Json.compact(arch) + "}]}");
@@ -107,8 +115,8 @@ class ArchitecturesApiTest {
     @Test
     void codeOfAnArchitectureWithoutAnOutputLayerIsRefusedWith422AndSaysWhatToAdd() throws Exception {
         String p = projectWith(a -> {
-            ((com.fasterxml.jackson.databind.node.ObjectNode) a.get("layers")).remove("out");
-            ((com.fasterxml.jackson.databind.node.ObjectNode) a.get("connections")).remove("k6");
+            ((ObjectNode) a.get("layers")).remove("out");
+            ((ObjectNode) a.get("connections")).remove("k6");
         });
         var code = server.get("/api/v1/projects/" + p + "/architectures/a2/code");
         assertThat(code.status()).as(code.body()).isEqualTo(422);
@@ -121,7 +129,7 @@ class ArchitecturesApiTest {
 
     @Test
     void anArchitectureWithErrorsHasNoTotalOnlyAPartialSumAndItsCodeIs422() throws Exception {
-        String p = projectWith(a -> ((com.fasterxml.jackson.databind.node.ObjectNode) a.at("/layers/fc/arguments")).remove("out_features"));
+        String p = projectWith(a -> ((ObjectNode) a.at("/layers/fc/arguments")).remove("out_features"));
         JsonNode saved = server.get("/api/v1/projects/" + p + "/architectures/a2/analysis").json();
         assertThat(saved.get("errors")).hasSize(1);
         assertThat(saved.get("parameters").isNull()).as(saved.toString()).isTrue();
@@ -178,10 +186,10 @@ class ArchitecturesApiTest {
         }
         assertThat(onnx).as(artifacts.toString()).isNotNull();
         assertThat(onnx.get("type").asText()).isEqualTo("file");
-        var bytes = server.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url("/api/v1/projects/" + p
-                + "/artifacts/" + onnx.get("id").asText() + "/data"))).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body();
+        var bytes = server.http.send(HttpRequest.newBuilder(URI.create(server.url("/api/v1/projects/" + p
+                + "/artifacts/" + onnx.get("id").asText() + "/data"))).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
         assertThat(bytes.length).isGreaterThan(10_000);
-        assertThat(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)).contains("pytorch").contains("Conv");
+        assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).contains("pytorch").contains("Conv");
     }
 
     @Test
@@ -196,8 +204,8 @@ class ArchitecturesApiTest {
         assertThat(a.get("parameters").asLong()).isEqualTo(11_689_512L);
 
         // every layer's shape equals what torch's real forward gives for that module (first call)
-        java.nio.file.Path script = java.nio.file.Files.createTempFile("resnet-shapes", ".py");
-        java.nio.file.Files.writeString(script, String.join("\n",
+        Path script = Files.createTempFile("resnet-shapes", ".py");
+        Files.writeString(script, String.join("\n",
                 "import json, torch, torchvision",
                 "m = torchvision.models.resnet18().eval()",
                 "seen = {}",

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,8 +116,8 @@ class S3ExecutionsTest {
         assertThat(scaled.get("bucket").asText()).isEqualTo(BUCKET);
         assertThat(scaled.get("credentials").asText()).isEqualTo("lab");
         assertThat(plain.headObject(b -> b.bucket(BUCKET).key(scaled.get("key").asText())).contentLength()).isEqualTo(scaled.get("size").asLong());
-        var download = server.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                server.url("/api/v1/projects/" + p + "/artifacts/" + made + "/data"))).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        var download = server.http.send(HttpRequest.newBuilder(URI.create(
+                server.url("/api/v1/projects/" + p + "/artifacts/" + made + "/data"))).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(ArtifactsApiTest.sha256(download.body())).isEqualTo(scaled.get("sha256").asText());
         record(server.get("/api/v1/executions/" + id + "/jobs/s/log"));

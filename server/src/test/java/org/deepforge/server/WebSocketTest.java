@@ -3,6 +3,7 @@ package org.deepforge.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.flipkart.zjsonpatch.JsonPatch;
 import java.net.URI;
 import java.net.http.WebSocket;
@@ -79,15 +80,15 @@ class WebSocketTest {
             while (true) {
                 JsonNode m = next("job-event");
                 if (m.path("event").path("type").asText().equals(kind)) {
-                    return ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("event").deepCopy())
+                    return ((ObjectNode) m.get("event").deepCopy())
                             .put("execution", m.get("execution").asText()).put("job", m.get("job").asText());
                 }
             }
         }
 
         /** Every message received so far and within {@code millis} more, without waiting for any one kind. */
-        java.util.List<JsonNode> drain(long millis) throws Exception {
-            java.util.List<JsonNode> all = new java.util.ArrayList<>();
+        List<JsonNode> drain(long millis) throws Exception {
+            List<JsonNode> all = new ArrayList<>();
             long end = System.nanoTime() + millis * 1_000_000;
             for (JsonNode m; (m = inbox.poll(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) != null; ) {
                 all.add(m);

@@ -3,6 +3,8 @@ package org.deepforge.store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +42,9 @@ final class Batch implements AutoCloseable {
 
     /** Writes a commit whose tree is {@code baseTree} (null: empty) with {@code changes}, dated {@code when}; returns (commit, tree). */
     ObjectId[] commit(List<ObjectId> parents, ObjectId baseTree, Map<String, byte[]> changes, Author author, String message,
-                      java.time.Instant when) throws IOException {
+                      Instant when) throws IOException {
         ObjectId tree = trees.write(reader, inserter, baseTree, changes);
-        PersonIdent who = new PersonIdent(author.name(), author.email(), when, java.time.ZoneOffset.UTC);
+        PersonIdent who = new PersonIdent(author.name(), author.email(), when, ZoneOffset.UTC);
         CommitBuilder commit = new CommitBuilder();
         commit.setTreeId(tree);
         commit.setParentIds(parents);

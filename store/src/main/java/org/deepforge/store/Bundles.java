@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import org.deepforge.model.Ids;
@@ -48,7 +49,7 @@ public final class Bundles {
         Path dir = store.root().resolve(id + ".git");
         boolean ok = false;
         try {
-            Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             ProjectRepo repo = ProjectRepo.init(id, dir.toFile(), ProjectStore.DEFAULT_BRANCH);
             try (Git git = Git.wrap(repo.repo)) {
                 git.fetch().setRemote(tmp.toUri().toString())

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.TreeMap;
 import org.eclipse.jgit.internal.storage.file.ObjectDirectory;
 import org.eclipse.jgit.internal.storage.file.Pack;
 import org.eclipse.jgit.internal.storage.file.PackIndex;
@@ -109,7 +110,7 @@ final class Packs {
 
     /** The packs of the smallest size class that holds at least {@link #PER_CLASS} packs (empty if none). */
     private static List<Pack> crowdedClass(ObjectDirectory objects) {
-        java.util.TreeMap<Integer, List<Pack>> classes = new java.util.TreeMap<>();
+        TreeMap<Integer, List<Pack>> classes = new TreeMap<>();
         for (Pack pack : objects.getPacks()) {
             long count;
             try {

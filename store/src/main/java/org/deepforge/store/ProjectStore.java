@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,12 +24,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.deepforge.model.Ids;
 import org.deepforge.model.InvalidModelException;
 import org.deepforge.model.Json;
 import org.deepforge.model.ModelView;
+import org.deepforge.store.history.ModelNames;
 import org.deepforge.store.merge.Conflict;
 import org.deepforge.store.history.CommitMessages;
 import org.deepforge.store.merge.ModelMerger;
@@ -56,7 +59,7 @@ public final class ProjectStore implements AutoCloseable {
     private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
     private volatile ModelHook hook = ModelHook.NONE;
     /** Dates commits; a test or a replay tool may set another (history groups edits by these dates). */
-    private volatile java.time.Clock clock = java.time.Clock.systemUTC();
+    private volatile Clock clock = Clock.systemUTC();
     /** Background housekeeping (packing loose objects), one task at a time. */
     private volatile boolean closing;
     private final ExecutorService maintenance = Executors.newSingleThreadExecutor(r -> {
@@ -80,7 +83,7 @@ public final class ProjectStore implements AutoCloseable {
     }
 
     /** Sets the clock that dates new commits (set at wiring time, or by tests that script a session). */
-    public void setClock(java.time.Clock clock) {
+    public void setClock(Clock clock) {
         this.clock = clock;
     }
 
@@ -304,7 +307,7 @@ public final class ProjectStore implements AutoCloseable {
         ModelMerger.Result merge = ModelMerger.merge(baseModel, headModel, edited, hook::derived);
         if (!merge.clean()) {
             Conflict first = merge.conflicts().get(0);
-            throw conflictAt(first.path(), first.ours(), new org.deepforge.store.history.ModelNames(headModel, edited).label(first.path())
+            throw conflictAt(first.path(), first.ours(), new ModelNames(headModel, edited).label(first.path())
                     + " was changed by someone else since your version; reload it and reapply your edit");
         }
         PatchApplier.checkTestsAgainst(headModel, ops);
@@ -462,7 +465,7 @@ public final class ProjectStore implements AutoCloseable {
         closing = true;
         maintenance.shutdown();
         try {
-            if (!maintenance.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!maintenance.awaitTermination(60, TimeUnit.SECONDS)) {
                 LOG.warn("pack folding did not finish within 60 s of closing");
             }
         } catch (InterruptedException e) {

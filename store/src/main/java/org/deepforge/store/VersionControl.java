@@ -9,11 +9,15 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import org.deepforge.model.Json;
 import org.deepforge.model.ModelView;
+import org.deepforge.model.Names;
 import org.deepforge.store.history.ChangeDescriber;
 import org.deepforge.store.history.CodeDiff;
 import org.deepforge.store.history.ModelNames;
@@ -132,7 +136,7 @@ public final class VersionControl {
         if (name.length() > MAX_NAME) {
             throw StoreException.badRequest("the " + what + " name is " + name.length() + " characters long; use at most " + MAX_NAME);
         }
-        org.deepforge.model.Names.problem(name).ifPresent(problem -> {
+        Names.problem(name).ifPresent(problem -> {
             throw StoreException.badRequest("the " + what + " name " + problem);
         });
         if (name.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
@@ -264,7 +268,7 @@ public final class VersionControl {
         }
         List<ModelDiff.Code> code = new ArrayList<>();
         for (String kind : List.of(ModelView.OPERATIONS, ModelView.UTILS)) {
-            java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+            TreeSet<String> keys = new TreeSet<>();
             a.model().path(kind).fieldNames().forEachRemaining(keys::add);
             b.model().path(kind).fieldNames().forEachRemaining(keys::add);
             for (String k : keys) {
@@ -334,7 +338,7 @@ public final class VersionControl {
             JsonNode baseModel = repo.modelAt(base).model();
             JsonNode theirs = repo.modelAt(source).model();
             ModelMerger.Result first = ModelMerger.merge(baseModel, ours, theirs, store.hook()::derived);
-            java.util.Map<String, JsonNode> chosen = new java.util.LinkedHashMap<>();
+            Map<String, JsonNode> chosen = new LinkedHashMap<>();
             List<String> notes = new ArrayList<>();
             ModelNames names = new ModelNames(ours, theirs);
             for (Conflict c : first.conflicts()) {

@@ -2,12 +2,14 @@ package org.deepforge.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -91,10 +93,11 @@ class ProjectStoreTest {
             commits.add(edit(head("main"), "[{'op':'add','path':'/pipelines/p" + i + "','value':{'name':'P" + i + "'}}]", ADA).commit());
         }
         Path packs = dir.resolve("projects").resolve(project + ".git").resolve("objects/pack");
-        Thread.sleep(500); // folding runs in the background after a batch
-        try (var files = Files.list(packs)) {
-            assertThat(files.filter(f -> f.toString().endsWith(".pack")).count()).isLessThan(40);
-        }
+        await("folding, which runs in the background after a batch").atMost(Duration.ofSeconds(60)).until(() -> {
+            try (var files = Files.list(packs)) {
+                return files.filter(f -> f.toString().endsWith(".pack")).count() < 40;
+            }
+        });
         ProjectStore fresh = new ProjectStore(dir);
         try {
             for (int i = 0; i < commits.size(); i += 37) {

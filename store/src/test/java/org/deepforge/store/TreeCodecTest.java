@@ -3,6 +3,7 @@ package org.deepforge.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.deepforge.model.Json;
@@ -41,8 +42,8 @@ class TreeCodecTest {
     void changedFilesTouchOnlyChangedEntries() throws Exception {
         JsonNode before = Json.MAPPER.readTree(MODEL);
         var after = before.deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) after.get("pipelines").get("p1")).put("name", "Train 2");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) after.get("utils")).remove("helpers");
+        ((ObjectNode) after.get("pipelines").get("p1")).put("name", "Train 2");
+        ((ObjectNode) after.get("utils")).remove("helpers");
         Map<String, byte[]> changes = TreeCodec.changedFiles(before, after);
         assertThat(changes).containsOnlyKeys("pipelines/p1.json", "utils/helpers.py", "utils/helpers.json");
         assertThat(changes.get("utils/helpers.py")).isNull();

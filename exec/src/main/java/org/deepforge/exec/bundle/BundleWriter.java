@@ -221,7 +221,7 @@ public final class BundleWriter {
         try (Stream<Path> files = Files.walk(source)) {
             for (Path p : files.toList()) {
                 String rel = source.relativize(p).toString();
-                if (rel.contains("__pycache__") || rel.equals("analysis.py")) {
+                if (rel.contains("__pycache__") || source.relativize(p).startsWith("analysis")) { // the analysis package is the server's
                     continue;
                 }
                 Path dest = target.resolve(rel);

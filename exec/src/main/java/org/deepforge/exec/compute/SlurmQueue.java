@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.deepforge.exec.compute.ComputeAdapter.State;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,9 +38,17 @@ final class SlurmQueue {
     private final Object refreshing = new Object();
     private volatile Snapshot snapshot = new Snapshot(Long.MIN_VALUE / 4, Map.of(), Optional.empty()); // never asked (no overflow in now - askedAt)
 
+    private final LongSupplier nanoClock;
+
     SlurmQueue(SlurmTransport transport, Runnable changed) {
+        this(transport, changed, System::nanoTime);
+    }
+
+    /** With the clock answers' freshness is measured by (tests move it instead of waiting). */
+    SlurmQueue(SlurmTransport transport, Runnable changed, LongSupplier nanoClock) {
         this.transport = transport;
         this.changed = changed;
+        this.nanoClock = nanoClock;
     }
 
     /** Follows a job just submitted: until the next poll it reads as waiting, without asking Slurm. */
@@ -183,7 +192,7 @@ final class SlurmQueue {
         }
     }
 
-    private static long now() {
-        return System.nanoTime();
+    private long now() {
+        return nanoClock.getAsLong();
     }
 }

@@ -261,7 +261,8 @@ public final class PipelineExport {
         try (Stream<Path> files = Files.walk(source)) {
             for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
                 String rel = source.relativize(p).toString();
-                if (rel.contains("__pycache__") || rel.equals("analysis.py") || rel.equals("zygote.py") || rel.equals("nnimport.py") || rel.equals("isolate.py")) {
+                if (rel.contains("__pycache__") || source.relativize(p).startsWith("analysis") || rel.equals("zygote.py")
+                        || source.relativize(p).startsWith("nnimport") || rel.equals("isolate.py")) {
                     continue;
                 }
                 zip.putNextEntry(new ZipEntry("deepforge/" + rel));

@@ -13,9 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.deepforge.exec.db.Migrations;
 import org.deepforge.exec.events.JobEvent;
 import org.deepforge.model.Json;
-import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -31,7 +31,7 @@ public final class SqliteRunStore implements RunStore {
         config.setBusyTimeout(10_000);
         SQLiteDataSource source = new SQLiteDataSource(config);
         source.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-        Flyway.configure().dataSource(source).locations("classpath:db/runs").load().migrate();
+        Migrations.migrate(source, "db/runs");
         try {
             db = source.getConnection();
         } catch (SQLException e) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.deepforge.exec.compute.ComputeAdapter.State;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +33,8 @@ class SlurmQueueTest {
     @Test
     void twoHundredJobsArePolledWithOneSqueuePerCycle() throws Exception {
         Counting cluster = new Counting();
-        SlurmQueue queue = new SlurmQueue(cluster, () -> {});
+        AtomicLong clock = new AtomicLong();
+        SlurmQueue queue = new SlurmQueue(cluster, () -> {}, clock::get);
         for (int i = 1; i <= 100; i++) {
             queue.submitted(Integer.toString(i));
         }
@@ -45,7 +47,7 @@ class SlurmQueueTest {
         assertThat(queue.state("150", false)).isEqualTo(new State.Waiting("PENDING (submitted)"));
         assertThat(queue.state("2", false)).isEqualTo(new State.Running());
         assertThat(cluster.calls.get()).isEqualTo(1);
-        Thread.sleep(SlurmQueue.FRESH_MILLIS + 50);
+        clock.addAndGet((SlurmQueue.FRESH_MILLIS + 50) * 1_000_000); // the answer is stale now
         for (int round = 0; round < 3; round++) {
             for (int i = 1; i <= 200; i++) {
                 assertThat(queue.state(Integer.toString(i), false)).isEqualTo(new State.Running());
@@ -53,7 +55,7 @@ class SlurmQueueTest {
         }
         assertThat(cluster.calls.get()).isEqualTo(2);
         assertThat(cluster.commands.get(0).get(0)).isEqualTo("squeue");
-        Thread.sleep(SlurmQueue.FRESH_MILLIS + 50);
+        clock.addAndGet((SlurmQueue.FRESH_MILLIS + 50) * 1_000_000); // the answer is stale now
         queue.state("1", false);
         assertThat(cluster.calls.get()).isEqualTo(3);
         assertThat(cluster.commands.get(2).get(cluster.commands.get(2).indexOf("-j") + 1).split(",")).hasSize(200);
@@ -63,11 +65,12 @@ class SlurmQueueTest {
     void listenersHearOfChangesSeenByAPoll() throws Exception {
         Counting cluster = new Counting();
         AtomicInteger heard = new AtomicInteger();
-        SlurmQueue queue = new SlurmQueue(cluster, heard::incrementAndGet);
+        AtomicLong clock = new AtomicLong();
+        SlurmQueue queue = new SlurmQueue(cluster, heard::incrementAndGet, clock::get);
         queue.submitted("1");
         queue.state("1", false);
         assertThat(heard.get()).isEqualTo(1);
-        Thread.sleep(SlurmQueue.FRESH_MILLIS + 50);
+        clock.addAndGet((SlurmQueue.FRESH_MILLIS + 50) * 1_000_000); // the answer is stale now
         queue.state("1", false);
         assertThat(heard.get()).as("nothing changed").isEqualTo(1);
     }

@@ -2,6 +2,7 @@ package org.deepforge.exec.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
@@ -201,8 +202,8 @@ class S3StorageTest {
         assertThat(http.send(HttpRequest.newBuilder(foreign).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
 
         URI shortLived = storage.presignGet(stored.key(), Duration.ofSeconds(1));
-        Thread.sleep(2100);
-        assertThat(http.send(HttpRequest.newBuilder(shortLived).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+        await("the one-second URL to expire").atMost(Duration.ofSeconds(30))
+                .until(() -> http.send(HttpRequest.newBuilder(shortLived).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 403);
 
         URI upload = storage.presignPut("runs/outputs/model.pt", Duration.ofMinutes(5));
         HttpResponse<String> put = http.send(HttpRequest.newBuilder(upload).PUT(HttpRequest.BodyPublishers.ofString("trained")).build(),

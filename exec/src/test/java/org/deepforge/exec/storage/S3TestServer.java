@@ -1,8 +1,11 @@
 package org.deepforge.exec.storage;
 
+import static org.awaitility.Awaitility.await;
+
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
@@ -28,10 +31,7 @@ public final class S3TestServer implements AutoCloseable {
         proxy = S3Proxy.builder().blobStore(new FilesystemNio2BlobStore(base.toString()))
                 .endpoint(URI.create("http://127.0.0.1:0")).awsAuthentication(AuthenticationType.AWS_V2_OR_V4, access, secret).build();
         proxy.start();
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!"STARTED".equals(proxy.getState()) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> "STARTED".equals(proxy.getState()));
         endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
     }
 

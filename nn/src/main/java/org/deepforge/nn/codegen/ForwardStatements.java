@@ -2,9 +2,13 @@ package org.deepforge.nn.codegen;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.deepforge.nn.codegen.ArchitectureGraph.Layer;
 import org.deepforge.nn.codegen.ArchitectureGraph.Port;
 
@@ -56,8 +60,8 @@ final class ForwardStatements {
      * bench/run train-parity). Inputs of {@code forward} and what it returns are kept.
      */
     private Map<String, List<String>> lastUses() {
-        Map<Port, String> last = new java.util.LinkedHashMap<>();
-        java.util.Set<Port> kept = new java.util.HashSet<>();
+        Map<Port, String> last = new LinkedHashMap<>();
+        Set<Port> kept = new HashSet<>();
         for (Layer layer : graph.order()) {
             for (Port port : graph.inputs(layer.id()).values()) {
                 boolean parameter = graph.layer(port.layer()).map(l -> l.type().equals(LayerKinds.INPUT)).orElse(true);
@@ -68,7 +72,7 @@ final class ForwardStatements {
                 }
             }
         }
-        Map<String, List<String>> freed = new java.util.HashMap<>();
+        Map<String, List<String>> freed = new HashMap<>();
         last.forEach((port, layer) -> {
             if (!kept.contains(port)) {
                 names.tensor(port).ifPresent(v -> {

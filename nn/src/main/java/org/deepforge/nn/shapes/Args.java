@@ -2,8 +2,10 @@ package org.deepforge.nn.shapes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -93,7 +95,7 @@ final class Args {
 
     String text(String name, String... allowed) {
         JsonNode v = required(name);
-        if (!v.isTextual() || (allowed.length > 0 && !java.util.List.of(allowed).contains(v.asText()))) {
+        if (!v.isTextual() || (allowed.length > 0 && !List.of(allowed).contains(v.asText()))) {
             throw wrongType(name, allowed.length == 0 ? "text" : "one of '" + String.join("', '", allowed) + "'", v);
         }
         return v.asText();
@@ -104,7 +106,7 @@ final class Args {
         JsonNode v = required(name);
         int[] out = new int[n];
         if (isInt(v)) {
-            java.util.Arrays.fill(out, v.asInt());
+            Arrays.fill(out, v.asInt());
             return out;
         }
         if (v.isArray() && v.size() == n) {

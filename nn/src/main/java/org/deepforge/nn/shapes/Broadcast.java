@@ -1,16 +1,18 @@
 package org.deepforge.nn.shapes;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /** Torch's broadcasting of element-wise operations over input shapes. */
 final class Broadcast {
     private Broadcast() {}
 
     /** The broadcast shape of all inputs, or empty if two do not fit. */
-    static java.util.Optional<Shape> of(List<Shape> shapes) {
+    static Optional<Shape> of(List<Shape> shapes) {
         int rank = shapes.stream().mapToInt(Shape::rank).max().orElse(0);
         int[] out = new int[rank];
-        java.util.Arrays.fill(out, 1);
+        Arrays.fill(out, 1);
         for (Shape s : shapes) {
             int offset = rank - s.rank();
             for (int i = 0; i < s.rank(); i++) {
@@ -22,11 +24,11 @@ final class Broadcast {
                 if (a == 1) {
                     out[offset + i] = b;
                 } else {
-                    return java.util.Optional.empty();
+                    return Optional.empty();
                 }
             }
         }
-        return java.util.Optional.of(Shape.of(out));
+        return Optional.of(Shape.of(out));
     }
 
     /** The broadcast shape, or a failure listing the shapes and what {@code verb} could not be done. */

@@ -1,6 +1,7 @@
 package org.deepforge.nn.shapes;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -69,7 +70,7 @@ final class LanguageRules {
             if (target[i] == -1 && free < 0) {
                 free = i;
             } else if (target[i] < 1) {
-                throw new ShapeException("shape may hold sizes ≥ 1 and one -1, not " + java.util.Arrays.toString(target));
+                throw new ShapeException("shape may hold sizes ≥ 1 and one -1, not " + Arrays.toString(target));
             } else {
                 known *= target[i];
             }
@@ -117,7 +118,7 @@ final class LanguageRules {
                 outs.add(in.with(dim, s));
             }
             if (sum != size) {
-                throw new ShapeException("sections " + java.util.Arrays.toString(sections) + " add up to " + sum
+                throw new ShapeException("sections " + Arrays.toString(sections) + " add up to " + sum
                         + ", but dim " + dim + " of " + in + " has " + size);
             }
         }

@@ -1,6 +1,8 @@
 package org.deepforge.nn.shapes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,7 +13,7 @@ import java.util.Map;
 public record LayerInfo(List<List<Integer>> outputs, long parameters, Map<String, JsonNode> inferred) {
     public LayerInfo {
         outputs = List.copyOf(outputs);
-        inferred = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inferred));
+        inferred = Collections.unmodifiableMap(new LinkedHashMap<>(inferred));
     }
 
     /** The shape of output 0. */

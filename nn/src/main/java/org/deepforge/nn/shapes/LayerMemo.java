@@ -1,6 +1,7 @@
 package org.deepforge.nn.shapes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ final class LayerMemo {
     /** A rule's outputs and inferred arguments, or the message of the error it raised. */
     record Answer(Result result, Map<String, JsonNode> inferred, String error) {
         static Answer of(Result result, Map<String, JsonNode> inferred) {
-            return new Answer(result, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inferred)), null);
+            return new Answer(result, Collections.unmodifiableMap(new LinkedHashMap<>(inferred)), null);
         }
 
         static Answer failed(String message) {

@@ -1,6 +1,7 @@
 package org.deepforge.nn.shapes;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.Arrays;
 
 /** Batch, instance, layer, group and local response normalisation. */
 final class NormalizationRules {
@@ -59,7 +60,7 @@ final class NormalizationRules {
             fits = normalized[i] >= 1 && in.dim(in.rank() - normalized.length + i) == normalized[i];
         }
         if (!fits) {
-            throw new ShapeException("normalises the last dimensions " + java.util.Arrays.toString(normalized)
+            throw new ShapeException("normalises the last dimensions " + Arrays.toString(normalized)
                     + " but gets " + in + " (set normalized_shape to match the end of the input, or leave it out to infer it)");
         }
         return Result.of(in, a.flag("elementwise_affine") ? 2 * ConvolutionRules.product(normalized) : 0);

@@ -1,6 +1,7 @@
 package org.deepforge.nn.shapes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Arrays;
 import java.util.List;
 
 /** Max, average, power-average, fractional and adaptive pooling in 1–3 d, and max unpooling. */
@@ -63,7 +64,7 @@ final class PoolingRules {
             throw new ShapeException("divisor_override must not be 0");
         }
         int[] ones = new int[d];
-        java.util.Arrays.fill(ones, 1);
+        Arrays.fill(ones, 1);
         return Result.of(in.head(in.rank() - d, Windows.slide(in, k, stride, pad, ones, a.flag("ceil_mode"))));
     }
 
@@ -75,7 +76,7 @@ final class PoolingRules {
         int[] stride = stride(a, d, k);
         int[] zeros = new int[d];
         int[] ones = new int[d];
-        java.util.Arrays.fill(ones, 1);
+        Arrays.fill(ones, 1);
         return Result.of(in.head(in.rank() - d, Windows.slide(in, k, stride, zeros, ones, a.flag("ceil_mode"))));
     }
 
@@ -84,7 +85,7 @@ final class PoolingRules {
         JsonNode v = c.args().required("output_size");
         int[] size = in.tail(d);
         if (v.isIntegralNumber()) {
-            java.util.Arrays.fill(size, c.args().integer("output_size", 1));
+            Arrays.fill(size, c.args().integer("output_size", 1));
         } else if (v.isArray() && v.size() == d) {
             for (int i = 0; i < d; i++) {
                 JsonNode e = v.get(i);
@@ -156,7 +157,7 @@ final class PoolingRules {
         }
         if (!a.isNone("output_size")) {
             int[] wanted = a.intList("output_size");
-            int[] spatial = java.util.Arrays.copyOfRange(wanted, Math.max(0, wanted.length - d), wanted.length);
+            int[] spatial = Arrays.copyOfRange(wanted, Math.max(0, wanted.length - d), wanted.length);
             for (int i = 0; i < d && spatial.length == d; i++) {
                 if (spatial[i] < size[i] || spatial[i] > size[i] + stride[i] - 1) {
                     throw new ShapeException("output_size " + Shape.extent(spatial) + " must lie between "

@@ -1,5 +1,7 @@
 package org.deepforge.nn.shapes;
 
+import java.util.Arrays;
+
 /** Flatten and Unflatten. */
 final class ReshapeRules {
     private ReshapeRules() {}
@@ -35,7 +37,7 @@ final class ReshapeRules {
             if (sizes[i] == -1 && free < 0) {
                 free = i;
             } else if (sizes[i] < 1) {
-                throw new ShapeException("unflattened_size may hold sizes ≥ 1 and one -1, not " + java.util.Arrays.toString(sizes));
+                throw new ShapeException("unflattened_size may hold sizes ≥ 1 and one -1, not " + Arrays.toString(sizes));
             } else {
                 known *= sizes[i];
             }
@@ -43,7 +45,7 @@ final class ReshapeRules {
         if (size != Shape.N) {
             if (free >= 0 ? size % known != 0 : size != known) {
                 throw new ShapeException("cannot unflatten dim " + dim + " of " + in + " (size " + size + ") into "
-                        + java.util.Arrays.toString(sizes));
+                        + Arrays.toString(sizes));
             }
             if (free >= 0) {
                 sizes[free] = (int) (size / known);

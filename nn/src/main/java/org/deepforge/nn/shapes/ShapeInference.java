@@ -3,10 +3,12 @@ package org.deepforge.nn.shapes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -281,10 +283,10 @@ public final class ShapeInference {
     }
 
     private String closest(String type) {
-        String lower = type.toLowerCase(java.util.Locale.ROOT);
+        String lower = type.toLowerCase(Locale.ROOT);
         return rules.types().stream()
-                .filter(t -> editDistance(lower, t.toLowerCase(java.util.Locale.ROOT)) < 3)
-                .min(java.util.Comparator.comparingInt((String t) -> editDistance(lower, t.toLowerCase(java.util.Locale.ROOT)))
+                .filter(t -> editDistance(lower, t.toLowerCase(Locale.ROOT)) < 3)
+                .min(Comparator.comparingInt((String t) -> editDistance(lower, t.toLowerCase(Locale.ROOT)))
                         .thenComparing(t -> t))
                 .orElse("");
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -399,9 +400,9 @@ class PyTorchCodeTest {
         Result result = PythonRunner.run(dir, code, "Literals", List.of(Input.of(3, 8, 8)), true);
         assertThat(result.shapes()).containsExactly(List.of(2, 4, 1, 16));
         assertThat(result.parameters()).isEqualTo(40 + 16);
-        assertThat(PythonLiteral.number(new java.math.BigDecimal("0.0001"))).isEqualTo("0.0001");
-        assertThat(PythonLiteral.number(new java.math.BigDecimal("1E+20"))).isEqualTo("1e+20");
-        assertThat(PythonLiteral.number(new java.math.BigDecimal("3"))).isEqualTo("3.0");
+        assertThat(PythonLiteral.number(new BigDecimal("0.0001"))).isEqualTo("0.0001");
+        assertThat(PythonLiteral.number(new BigDecimal("1E+20"))).isEqualTo("1e+20");
+        assertThat(PythonLiteral.number(new BigDecimal("3"))).isEqualTo("3.0");
         assertThat(PythonLiteral.string("it's a \\ path")).isEqualTo("'it\\'s a \\\\ path'");
     }
 

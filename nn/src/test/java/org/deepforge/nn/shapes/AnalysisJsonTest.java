@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.deepforge.model.Json;
 import org.deepforge.nn.LayerCatalog;
+import org.deepforge.nn.PythonLiteral;
 import org.junit.jupiter.api.Test;
 
 /** The documented result JSON, inferred arguments, and defaults from the catalog. */
@@ -82,10 +83,10 @@ class AnalysisJsonTest {
 
     @Test
     void pythonLiteralsAsDefaults() {
-        assertThat(org.deepforge.nn.PythonLiteral.parse("(1, (2, 3))").map(Json::compact)).contains("[1,[2,3]]");
-        assertThat(org.deepforge.nn.PythonLiteral.parse("'zeros'").map(Json::compact)).contains("\"zeros\"");
-        assertThat(org.deepforge.nn.PythonLiteral.parse("None").map(Json::compact)).contains("null");
-        assertThat(org.deepforge.nn.PythonLiteral.parse("1e-05").map(JsonNode::asDouble)).contains(1e-05);
-        assertThat(org.deepforge.nn.PythonLiteral.parse("<built-in function relu>")).isEmpty();
+        assertThat(PythonLiteral.parse("(1, (2, 3))").map(Json::compact)).contains("[1,[2,3]]");
+        assertThat(PythonLiteral.parse("'zeros'").map(Json::compact)).contains("\"zeros\"");
+        assertThat(PythonLiteral.parse("None").map(Json::compact)).contains("null");
+        assertThat(PythonLiteral.parse("1e-05").map(JsonNode::asDouble)).contains(1e-05);
+        assertThat(PythonLiteral.parse("<built-in function relu>")).isEmpty();
     }
 }

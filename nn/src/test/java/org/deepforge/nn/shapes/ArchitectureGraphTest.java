@@ -3,6 +3,8 @@ package org.deepforge.nn.shapes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.deepforge.model.Json;
 import org.deepforge.nn.Architecture;
 import org.deepforge.nn.ArchitectureException;
@@ -23,7 +25,7 @@ class ArchitectureGraphTest {
         assertThat(analysis.layers()).containsOnlyKeys("x");
         Architecture a = Architecture.parse(arch);
         assertThat(a.order().order()).containsExactly("x");
-        assertThat(a.order().cycles()).containsExactly(java.util.List.of("add", "a", "b"));
+        assertThat(a.order().cycles()).containsExactly(List.of("add", "a", "b"));
     }
 
     @Test
@@ -56,7 +58,7 @@ class ArchitectureGraphTest {
                 "connection k3 comes from layer \"ghost\", which does not exist");
         ArchitectureAnalysis analysis = inference.analyze(arch);
         assertThat(analysis.layers()).doesNotContainKey("cat");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Architecture.parseStrict(arch))
+        Assertions.assertThatThrownBy(() -> Architecture.parseStrict(arch))
                 .isInstanceOf(ArchitectureException.class).hasMessageContaining("ghost");
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -99,7 +100,7 @@ class IncrementalAnalysisTest {
         ShapeInference inference = new ShapeInference();
         for (JsonNode arch : List.of(convnet(8, 3, 10), convnet(8, 40, 10))) {
             ArchitectureAnalysis analysis = inference.analyze(arch);
-            assertThat(new String(analysis.toJsonBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(Json.compact(analysis.toJson()));
+            assertThat(new String(analysis.toJsonBytes(), StandardCharsets.UTF_8)).isEqualTo(Json.compact(analysis.toJson()));
         }
     }
 }

@@ -3,7 +3,9 @@ package org.deepforge.nn.shapes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import org.deepforge.nn.Architecture;
 import org.junit.jupiter.api.Test;
 
 /** Errors in the user's words, on the right layer, and silence after them. */
@@ -159,11 +161,11 @@ class ShapeErrorsTest {
     @Test
     void unnamedLayersAreCalledByTypeAndNumber() {
         JsonNode arch = Arch.named("x").input("x", 3).then("l2", "ReLU").then("l3", "ReLU").then("l4", "Linear").json();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) arch.get("layers").get("l2")).remove("name");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) arch.get("layers").get("l3")).remove("name");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) arch.get("layers").get("l4")).remove("name");
+        ((ObjectNode) arch.get("layers").get("l2")).remove("name");
+        ((ObjectNode) arch.get("layers").get("l3")).remove("name");
+        ((ObjectNode) arch.get("layers").get("l4")).remove("name");
         assertThat(messages(arch)).containsExactly("Linear \"linear_1\": needs out_features");
-        assertThat(org.deepforge.nn.Architecture.parse(arch).name("l3")).isEqualTo("relu_2");
+        assertThat(Architecture.parse(arch).name("l3")).isEqualTo("relu_2");
     }
 
     @Test

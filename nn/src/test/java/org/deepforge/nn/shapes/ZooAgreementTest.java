@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every classification model of the installed torchvision, imported by {@code python/deepforge/nnimport.py}
+ * Every classification model of the installed torchvision, imported by {@code python/deepforge/nnimport/}
  * (on the meta device: no memory for weights): the Java rules give torch's output shapes at every layer, each
  * layer's parameters and the model's total; a refused model gets a message of at most 300 characters, as the
  * server sends it, that lists the unsupported operations.
@@ -108,7 +109,7 @@ class ZooAgreementTest {
             assertThat(compared).isGreaterThan(10);
             assertThat(analysis.parameters()).as("total parameters").hasValue(torch.get("parameters").asLong());
             // and code generation writes it (one statement per layer but the Inputs and Outputs)
-            Map<String, Map<String, JsonNode>> inferred = new java.util.HashMap<>();
+            Map<String, Map<String, JsonNode>> inferred = new HashMap<>();
             analysis.layers().forEach((id, info) -> inferred.put(id, info.inferred()));
             String code = new PyTorchCode().generate(model.get("architecture"), inferred);
             assertThat(code).contains("class " + PyTorchCode.className(model.get("architecture")) + "(nn.Module):");

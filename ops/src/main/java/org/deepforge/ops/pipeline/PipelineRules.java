@@ -3,9 +3,11 @@ package org.deepforge.ops.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -231,7 +233,7 @@ public final class PipelineRules {
                 continue;
             }
             Deque<String> stack = new ArrayDeque<>();
-            Deque<java.util.Iterator<String>> its = new ArrayDeque<>();
+            Deque<Iterator<String>> its = new ArrayDeque<>();
             stack.push(start);
             its.push(edges.getOrDefault(start, List.of()).iterator());
             state.put(start, 1);
@@ -247,7 +249,7 @@ public final class PipelineRules {
                     } else if (s == 1) {
                         List<String> path = new ArrayList<>();
                         List<String> onStack = new ArrayList<>(stack);
-                        java.util.Collections.reverse(onStack);
+                        Collections.reverse(onStack);
                         path.addAll(onStack.subList(onStack.indexOf(next), onStack.size()));
                         path.add(next);
                         return Optional.of(path);

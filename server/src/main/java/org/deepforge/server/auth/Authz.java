@@ -1,7 +1,9 @@
 package org.deepforge.server.auth;
 
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
@@ -27,7 +29,7 @@ public final class Authz {
         }
     }
 
-    private final java.util.List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
     /** Runs {@code listener} whenever rights or credentials change (see {@link #changed()}). */
     public void onChange(Runnable listener) {

@@ -3,6 +3,7 @@ package org.deepforge.server.auth;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +30,7 @@ public final class LoginLimiter {
     public Optional<Duration> blocked(String account, String address) {
         Instant now = clock.instant();
         Duration wait = Duration.ZERO;
-        for (String key : new String[] {"a:" + account.toLowerCase(java.util.Locale.ROOT), "i:" + address}) {
+        for (String key : new String[] {"a:" + account.toLowerCase(Locale.ROOT), "i:" + address}) {
             State s = states.get(key);
             if (s != null && s.lockedUntil().isAfter(now)) {
                 Duration d = Duration.between(now, s.lockedUntil());
@@ -40,12 +41,12 @@ public final class LoginLimiter {
     }
 
     public void failed(String account, String address) {
-        bump("a:" + account.toLowerCase(java.util.Locale.ROOT), ACCOUNT_FREE);
+        bump("a:" + account.toLowerCase(Locale.ROOT), ACCOUNT_FREE);
         bump("i:" + address, ADDRESS_FREE);
     }
 
     public void succeeded(String account, String address) {
-        states.remove("a:" + account.toLowerCase(java.util.Locale.ROOT));
+        states.remove("a:" + account.toLowerCase(Locale.ROOT));
         states.remove("i:" + address);
     }
 

@@ -8,8 +8,11 @@ public final class Passwords {
     public static final int MAX_LENGTH = 256;
 
     private final Argon2PasswordEncoder encoder = Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8();
-    /** Compared against when a user does not exist, so that a wrong name costs as long as a wrong password. */
-    private final String dummy = encoder.encode("not a real password, only for timing");
+    /**
+     * Compared against when a user does not exist, so that a wrong name costs as long as a wrong password; hashed on
+     * first use, not at every server start (a server without accounts never needs it).
+     */
+    private volatile String dummy;
 
     public String hash(String password) {
         return encoder.encode(password);
@@ -17,10 +20,24 @@ public final class Passwords {
 
     public boolean matches(String password, String hash) {
         if (hash == null) {
-            encoder.matches(password, dummy);
+            encoder.matches(password, dummy());
             return false;
         }
         return encoder.matches(password, hash);
+    }
+
+    private String dummy() {
+        String d = dummy;
+        if (d == null) {
+            synchronized (this) {
+                d = dummy;
+                if (d == null) {
+                    d = encoder.encode("not a real password, only for timing");
+                    dummy = d;
+                }
+            }
+        }
+        return d;
     }
 
     /** Why a new password is not acceptable, or null. */

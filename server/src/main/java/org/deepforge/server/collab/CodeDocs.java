@@ -3,6 +3,7 @@ package org.deepforge.server.collab;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.deepforge.server.auth.Access;
 import org.deepforge.server.auth.AuthException;
 import org.deepforge.server.auth.Authz;
 import org.deepforge.server.auth.Principal;
+import org.deepforge.server.auth.User;
 import org.deepforge.store.Author;
 import org.deepforge.store.ChangeSet;
 import org.deepforge.store.CommitEvent;
@@ -185,7 +187,7 @@ public final class CodeDocs implements AutoCloseable {
         try {
             authz.check(Optional.of(peer.principal()), Access.PROJECT_WRITE, Optional.of(key.project()));
             return true;
-        } catch (AuthException | java.sql.SQLException e) {
+        } catch (AuthException | SQLException e) {
             return false;
         }
     }
@@ -220,7 +222,7 @@ public final class CodeDocs implements AutoCloseable {
     }
 
     /** Rights changed: peers that may no longer read a document leave it. */
-    public void revalidate(Peer peer) throws java.sql.SQLException {
+    public void revalidate(Peer peer) throws SQLException {
         for (Live live : docs.values()) {
             if (live.peers.contains(peer) && !authz.canRead(peer.principal(), live.key.project())) {
                 leave(peer, live.key);
@@ -510,8 +512,8 @@ public final class CodeDocs implements AutoCloseable {
     /** The name a user gave themselves, for messages (ids mean nothing to people). */
     private String nameOf(String userId) {
         try {
-            return authz.accounts().user(userId).map(org.deepforge.server.auth.User::name).orElse(userId);
-        } catch (java.sql.SQLException | RuntimeException e) {
+            return authz.accounts().user(userId).map(User::name).orElse(userId);
+        } catch (SQLException | RuntimeException e) {
             return userId;
         }
     }

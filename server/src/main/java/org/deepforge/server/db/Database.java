@@ -3,11 +3,11 @@ package org.deepforge.server.db;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import org.flywaydb.core.Flyway;
+import org.deepforge.exec.db.Migrations;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
-/** The server's SQLite database (users, roles; later runs), migrated by Flyway on open. */
+/** The server's SQLite database (users, roles; later runs), migrated by Flyway on open when a migration is pending. */
 public final class Database {
     private final SQLiteDataSource dataSource;
 
@@ -19,7 +19,7 @@ public final class Database {
         config.setBusyTimeout(10_000);
         dataSource = new SQLiteDataSource(config);
         dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Migrations.migrate(dataSource, "db/migration");
     }
 
     public Connection connect() throws SQLException {

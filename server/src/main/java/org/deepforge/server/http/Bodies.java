@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Optional;
 import org.deepforge.model.Json;
 import org.deepforge.model.Names;
@@ -36,13 +37,13 @@ public final class Bodies {
             throw new BadRequest(415, "the request body needs \"Content-Type: application/json\"");
         }
         String[] parts = type.split(";");
-        String media = parts[0].strip().toLowerCase(java.util.Locale.ROOT);
+        String media = parts[0].strip().toLowerCase(Locale.ROOT);
         if (!media.equals("application/json")) {
             throw new BadRequest(415, "this route reads JSON: send the body as \"Content-Type: application/json\", not \""
                     + clip(type) + "\"");
         }
         for (int i = 1; i < parts.length; i++) {
-            String param = parts[i].strip().toLowerCase(java.util.Locale.ROOT).replace("\"", "");
+            String param = parts[i].strip().toLowerCase(Locale.ROOT).replace("\"", "");
             if (param.startsWith("charset=") && !param.equals("charset=utf-8")) {
                 throw new BadRequest(415, "JSON bodies are UTF-8: send \"Content-Type: application/json\" (or charset=utf-8), not \""
                         + clip(type) + "\"");

@@ -9,11 +9,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.deepforge.model.Json;
 import org.deepforge.server.TestServer;
@@ -295,7 +298,7 @@ class CoEditingTest {
             assertThat(token.nextError()).contains("may only read");
         }
         // a page of another site riding on olivia's cookie does not even get a socket
-        assertThatThrownBy(() -> new Socket(olivia, p, "http://evil.example")).hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class);
+        assertThatThrownBy(() -> new Socket(olivia, p, "http://evil.example")).hasCauseInstanceOf(WebSocketHandshakeException.class);
         try (Socket same = new Socket(olivia, p, server.url("").replaceAll("/$", ""))) {
             assertThat(same.join().get("writable").asBoolean()).isTrue();
         }
@@ -343,7 +346,7 @@ class CoEditingTest {
         String p = project("Presence");
         Socket one = new Socket(olivia, p);
         Socket two = new Socket(olivia, p);
-        java.util.concurrent.ScheduledExecutorService heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
         try (Socket watcher = new Socket(walt, p)) {
             // like a browser, every open socket says every few seconds that it is still there
             heartbeat.scheduleWithFixedDelay(() -> {
@@ -394,7 +397,7 @@ class CoEditingTest {
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> lastPresence(watcher), u -> u != null && u.size() == 2);
             // rita's socket stays open but sends nothing (a frozen browser); walt keeps sending his heartbeat
-            await().atMost(Duration.ofMillis(org.deepforge.server.collab.CollabHub.PRESENCE_TTL_MS + 10_000))
+            await().atMost(Duration.ofMillis(CollabHub.PRESENCE_TTL_MS + 10_000))
                     .pollInterval(Duration.ofSeconds(2))
                     .until(() -> {
                         watcher.send(Json.MAPPER.createObjectNode().put("type", "ping"));

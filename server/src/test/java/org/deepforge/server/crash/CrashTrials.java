@@ -1,5 +1,7 @@
 package org.deepforge.server.crash;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,14 +16,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.deepforge.model.Json;
 
 /**
@@ -35,6 +40,8 @@ import org.deepforge.model.Json;
 public final class CrashTrials {
     public static final List<String> BRANCHES = List.of("main", "b1", "b2", "b3");
     public static final int WRITERS = 8;
+    /** A trial's server is killed after 1 to this many acknowledged edits of the trial. */
+    static final int KILL_AFTER_EDITS = 120;
 
     /** What the trials found; {@link #ok()} when nothing was lost, no branch stayed stuck and fsck was clean. */
     public record Report(int trials, long acknowledged, long lost, int locksPlanted, int locksFoundAfterKill,
@@ -83,7 +90,7 @@ public final class CrashTrials {
         try {
             for (int trial = 0; trial < trials; trial++) {
                 long before = total();
-                writeThenKill(trial, 150 + random.nextInt(1200));
+                writeThenKill(trial, 1 + random.nextInt(KILL_AFTER_EDITS));
                 // odd trials (and a single trial) leave a branch's lock behind, as a crash inside a ref update does
                 if (trial % 2 == 1 || trials == 1) {
                     String branch = BRANCHES.get(random.nextInt(BRANCHES.size()));
@@ -125,9 +132,13 @@ public final class CrashTrials {
         return acknowledged.values().stream().mapToLong(Set::size).sum();
     }
 
-    private void writeThenKill(int trial, int killAfterMs) throws Exception {
+    /**
+     * Writers edit until the server has acknowledged {@code killAfterEdits} edits of this trial, then it is killed: a
+     * point in the stream of writes drawn at random, independent of how fast the machine is.
+     */
+    private void writeThenKill(int trial, int killAfterEdits) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch firstAck = new CountDownLatch(1);
+        AtomicInteger acks = new AtomicInteger();
         List<Thread> writers = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
             String branch = BRANCHES.get(w % BRANCHES.size());
@@ -141,7 +152,7 @@ public final class CrashTrials {
                         HttpResponse<String> r = send("POST", "/api/v1/projects/" + project + "/branches/" + branch + "/changes", body);
                         if (r.statusCode() / 100 == 2) {
                             acknowledged.get(branch).add(id);
-                            firstAck.countDown();
+                            acks.incrementAndGet();
                         } else {
                             problems.add("trial " + trial + ": an edit to " + branch + " got " + r.statusCode() + ": " + r.body()
                                     + " (server log " + starts + ")");
@@ -157,10 +168,12 @@ public final class CrashTrials {
             writer.start();
             writers.add(writer);
         }
-        if (!firstAck.await(120, TimeUnit.SECONDS)) {
-            problems.add("trial " + trial + ": no edit was acknowledged within 120 s");
+        try {
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> acks.get() >= killAfterEdits || writers.stream().noneMatch(Thread::isAlive));
+        } catch (ConditionTimeoutException e) {
+            problems.add("trial " + trial + ": " + acks.get() + " of " + killAfterEdits + " edits acknowledged within 120 s");
         }
-        Thread.sleep(killAfterMs);
         server.destroyForcibly();
         server.waitFor(60, TimeUnit.SECONDS);
         stop.set(true);
@@ -205,22 +218,26 @@ public final class CrashTrials {
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", classpath, CrashServer.class.getName(), dataDir.toString())
                 .redirectErrorStream(true).redirectOutput(out.toFile());
         server = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(out)) {
-                for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-                    if (line.startsWith("PORT ")) {
-                        port = Integer.parseInt(line.substring(5).trim());
-                        return;
-                    }
-                }
-            }
-            if (!server.isAlive()) {
-                throw new IllegalStateException("the server exited with " + server.exitValue() + ":\n" + Files.readString(out));
-            }
-            Thread.sleep(100);
+        try {
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> portIn(out).isPresent() || !server.isAlive());
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("the server did not start within 180 s:\n" + Files.readString(out));
         }
-        throw new IllegalStateException("the server did not start within 180 s:\n" + Files.readString(out));
+        Optional<Integer> announced = portIn(out);
+        if (announced.isEmpty()) {
+            throw new IllegalStateException("the server exited with " + server.exitValue() + ":\n" + Files.readString(out));
+        }
+        port = announced.get();
+    }
+
+    /** The port the server's log announces ({@code PORT n}), once it does. */
+    private static Optional<Integer> portIn(Path log) throws IOException {
+        if (!Files.exists(log)) {
+            return Optional.empty();
+        }
+        return Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith("PORT "))
+                .map(l -> Integer.parseInt(l.substring(5).trim())).findFirst();
     }
 
     private void stop() throws InterruptedException {
@@ -265,16 +282,23 @@ public final class CrashTrials {
 
     /**
      * fsck of the repository of a running server: it folds small packs in the background after edits, and a fsck
-     * that lists a pack the fold then deletes reports it ("index not opened"). So a complaint is looked at again
-     * after a pause, up to five times; damage stays, a fold in flight does not.
+     * that lists a pack the fold then deletes reports it ("index not opened"). So a complaint is looked at again,
+     * every 2 s for up to 10 s, until fsck is clean; damage stays, a fold in flight does not.
      */
     static String fsckWhenIdle(Path gitDir) throws IOException, InterruptedException {
-        String complaint = fsck(gitDir);
-        for (int i = 0; i < 4 && !complaint.isEmpty(); i++) {
-            Thread.sleep(2000);
-            complaint = fsck(gitDir);
+        AtomicReference<String> complaint = new AtomicReference<>(fsck(gitDir));
+        if (!complaint.get().isEmpty()) {
+            try {
+                await().pollDelay(Duration.ofSeconds(2)).pollInterval(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                        .until(() -> {
+                            complaint.set(fsck(gitDir));
+                            return complaint.get().isEmpty();
+                        });
+            } catch (ConditionTimeoutException e) {
+                // the complaint stays: damage, not a fold in flight
+            }
         }
-        return complaint;
+        return complaint.get();
     }
 
     /** {@code git fsck --full}'s complaints (empty: clean; dangling objects of unacknowledged edits are fine). */

@@ -1,9 +1,11 @@
 package org.deepforge.server.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.deepforge.server.ServerConfig;
 import org.deepforge.server.TestServer;
 import org.deepforge.server.auth.Accounts;
@@ -77,13 +79,18 @@ class AccountsApiTest {
             assertThat(ws.next("commit")).isNotNull();
             assertThat(fay.send("DELETE", "/api/v1/projects/" + p + "/members/gus", null).status()).isEqualTo(204);
             assertThat(ws.next("error").path("error").asText()).contains("no longer subscribed");
-            fay.send("PATCH", "/api/v1/projects/" + p, "{\"description\":\"two: not for gus\"}");
-            Thread.sleep(500);
-            assertThat(ws.inbox).noneMatch(m -> m.toString().contains("not for gus"));
+            try (Agent.WsClient watcher = fay.websocket().orElseThrow()) {
+                watcher.send("{'type':'subscribe','project':'" + p + "','branch':'main'}");
+                assertThat(watcher.next("subscribed")).isNotNull();
+                fay.send("PATCH", "/api/v1/projects/" + p, "{\"description\":\"two: not for gus\"}");
+                assertThat(watcher.next("commit")).as("the commit went out to the subscribers").isNotNull();
+                await("gus's socket to stay without the commit").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(10))
+                        .until(() -> ws.inbox.stream().noneMatch(m -> m.toString().contains("not for gus")));
+            }
         }
         try (Agent.WsClient ws = gus.websocket().orElseThrow()) {
             assertThat(gus.post("/api/v1/auth/logout", null).status()).isEqualTo(204);
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> ws.closed());
+            await().atMost(Duration.ofSeconds(10)).until(() -> ws.closed());
         }
     }
 

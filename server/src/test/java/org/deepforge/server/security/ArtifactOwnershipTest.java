@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -337,7 +339,7 @@ class ArtifactOwnershipTest {
         String p = project(alice, "Durable");
         String text = unique("durable");
         upload(alice, p, "main", "d.txt", text);
-        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + server.dataDir.resolve("deepforge.db"));
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir.resolve("deepforge.db"));
              var s = c.prepareStatement("SELECT project FROM artifact_data_owners WHERE location = 'local' AND key = ?")) {
             s.setString(1, sha256(text));
             try (var r = s.executeQuery()) {
@@ -357,7 +359,7 @@ class ArtifactOwnershipTest {
         String id;
         try (TestServer local = new TestServer(dir)) {
             p = local.post("/api/v1/projects", "{\"name\":\"Old\",\"empty\":true}").json().get("id").asText();
-            id = Json.MAPPER.readTree(local.http.send(HttpRequest.newBuilder(java.net.URI.create(local.url("/api/v1/projects/" + p
+            id = Json.MAPPER.readTree(local.http.send(HttpRequest.newBuilder(URI.create(local.url("/api/v1/projects/" + p
                     + "/branches/main/artifacts?name=old.txt"))).POST(HttpRequest.BodyPublishers.ofString(text)).build(),
                     HttpResponse.BodyHandlers.ofString()).body()).get("id").asText();
         }
@@ -365,7 +367,7 @@ class ArtifactOwnershipTest {
             assertThat(again.get("/api/v1/projects/" + p + "/artifacts/" + id + "/data").body()).isEqualTo(text);
         }
         // a data directory from before ownership was recorded: the first start records the owners from the projects
-        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("deepforge.db"));
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("deepforge.db"));
              var s = c.createStatement()) {
             s.executeUpdate("DELETE FROM artifact_data_owners");
             s.executeUpdate("DELETE FROM server_state");

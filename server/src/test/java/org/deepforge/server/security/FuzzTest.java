@@ -13,10 +13,16 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -204,7 +210,7 @@ class FuzzTest {
 
     static <T> List<T> pick(List<T> from, int n, Random random) {
         List<T> copy = new ArrayList<>(from);
-        java.util.Collections.shuffle(copy, random);
+        Collections.shuffle(copy, random);
         return copy.subList(0, Math.min(n, copy.size()));
     }
 
@@ -365,27 +371,27 @@ class FuzzTest {
         List<Path> roots = new ArrayList<>(List.of(Path.of(System.getProperty("java.io.tmpdir")), Path.of("").toAbsolutePath(),
                 dataDir.getParent()));
         for (Path root : roots) {
-            Files.walkFileTree(root, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), 4, new java.nio.file.SimpleFileVisitor<>() {
+            Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), 4, new SimpleFileVisitor<>() {
                 @Override
-                public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes attrs) {
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                     if (dir.toAbsolutePath().startsWith(dataDir.toAbsolutePath())) {
-                        return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                        return FileVisitResult.SKIP_SUBTREE;
                     }
                     visitFile(dir, attrs);
-                    return java.nio.file.FileVisitResult.CONTINUE;
+                    return FileVisitResult.CONTINUE;
                 }
 
                 @Override
-                public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                     if (file.getFileName() != null && file.getFileName().toString().contains(MARK)) {
                         stray.add(file);
                     }
-                    return java.nio.file.FileVisitResult.CONTINUE;
+                    return FileVisitResult.CONTINUE;
                 }
 
                 @Override
-                public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
-                    return java.nio.file.FileVisitResult.CONTINUE; // unreadable, or another process's file that came and went
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE; // unreadable, or another process's file that came and went
                 }
             });
         }

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -195,7 +196,7 @@ class SecurityAttackTest {
         Agent.Reply r;
         try {
             r = who.post(path, body);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return;
         }
         assertThat(r.status()).as(path).isEqualTo(413);

@@ -1,9 +1,11 @@
 package org.deepforge.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.deepforge.server.ui.Browser.testId;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.deepforge.server.ServerConfig;
 import org.deepforge.server.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +41,7 @@ class ArchitectureEditorUiTest extends UiTestBase {
         try {
             return server.get("/api/v1/projects/" + project + "/model?ref=main").json().path("model").path("architectures").path(id);
         } catch (Exception e) {
-            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            return MissingNode.getInstance();
         }
     }
 
@@ -281,17 +284,12 @@ class ArchitectureEditorUiTest extends UiTestBase {
             new Actions(ui.driver).moveToElement(out).clickAndHold().pause(Duration.ofMillis(50)).moveByOffset(0, 20)
                     .pause(Duration.ofMillis(50)).moveToElement(in, 0, 2).pause(Duration.ofMillis(150)).moveToElement(in)
                     .pause(Duration.ofMillis(50)).release().perform();
-            long deadline = System.currentTimeMillis() + 3000;
-            while (System.currentTimeMillis() < deadline) {
-                if (architecture(project, arch).path("connections").size() >= expected) {
-                    return;
-                }
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            try {
+                await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> architecture(project, arch).path("connections").size() >= expected);
+                return;
+            } catch (ConditionTimeoutException e) {
+                // the drop was missed: drag again
             }
         }
         throw new AssertionError("could not connect " + from + " to " + to);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.deepforge.model.Json;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -24,7 +25,7 @@ class BigGraphUiTest extends UiTestBase {
         ObjectNode conns = arch.putObject("connections");
         int[] n = {0};
         int[] k = {0};
-        java.util.function.BiFunction<String, String[], String> layer = (spec, inputs) -> {
+        BiFunction<String, String[], String> layer = (spec, inputs) -> {
             String id = "l" + (++n[0]);
             String[] typeName = spec.split(":");
             ObjectNode l = layers.putObject(id).put("type", typeName[0]).put("name", typeName[1]);

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.openqa.selenium.By;
 import org.openqa.selenium.ElementClickInterceptedException;
 import org.openqa.selenium.JavascriptExecutor;
@@ -39,7 +40,7 @@ public final class Browser implements AutoCloseable {
     private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
 
     /** Kept so the setting sticks: Selenium's "no CDP implementation matching <version>" warning is noise here. */
-    private static final java.util.logging.Logger CDP_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
+    private static final Logger CDP_LOG = Logger.getLogger("org.openqa.selenium.devtools");
 
     static {
         CDP_LOG.setLevel(Level.SEVERE);

@@ -6,6 +6,7 @@ import static org.deepforge.server.ui.Browser.testId;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -59,7 +60,7 @@ class CoEditingUiTest extends UiTestBase {
         ui.open("/p/" + project + "/main/operations/Scale");
         ui.waitFor("op-editor");
         // joined: "saved", or "saving" when others are typing and the latest keystrokes are not in git yet
-        ui.until("the shared document", d -> java.util.Set.of("saved", "saving").contains(ui.attributeOf("[data-testid='op-save-state']", "data-live")));
+        ui.until("the shared document", d -> Set.of("saved", "saving").contains(ui.attributeOf("[data-testid='op-save-state']", "data-live")));
     }
 
     /** Puts the cursor at the end of the line that holds {@code fragment}. */

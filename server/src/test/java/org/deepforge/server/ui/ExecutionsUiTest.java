@@ -9,12 +9,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import org.deepforge.model.Json;
 import org.deepforge.server.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * Running pipelines from the browser against a real server whose jobs run real Python: the run dialog,
@@ -233,12 +236,12 @@ class ExecutionsUiTest extends UiTestBase {
     void anUploadedArtifactCanBeDownloadedRenamedAndDeletedWithItsData() throws Exception {
         String p = server.post("/api/v1/projects", "{\"name\":\"Uploads\",\"empty\":true}").json().get("id").asText();
         byte[] bytes = new byte[3 * 1024 * 1024];
-        new java.util.Random(7).nextBytes(bytes);
-        Path file = java.nio.file.Files.createTempDirectory("upload").resolve("readings.bin");
-        java.nio.file.Files.write(file, bytes);
+        new Random(7).nextBytes(bytes);
+        Path file = Files.createTempDirectory("upload").resolve("readings.bin");
+        Files.write(file, bytes);
         Browser ui = browser().open("/p/" + p + "/main/artifacts");
         ui.waitFor("place-artifacts");
-        new org.openqa.selenium.support.ui.Select(ui.driver.findElement(testId("artifact-upload-type"))).selectByValue("file");
+        new Select(ui.driver.findElement(testId("artifact-upload-type"))).selectByValue("file");
         ui.driver.findElement(testId("artifact-upload")).sendKeys(file.toAbsolutePath().toString());
         WebElement row = ui.waitForRow("artifact-row", "readings.bin");
         ui.waitGone("upload-progress");

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.deepforge.model.Json;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -102,7 +103,7 @@ class NotebookUiTest extends UiTestBase {
         assertThat(merge.get("message").asText()).contains("Train and score ▸ Train ▸ epochs: took tuning's 12");
 
         // the notebook shows the merge as an entry of its own
-        ui.until("the merge entry", d -> d.findElements(org.openqa.selenium.By.cssSelector("[data-testid='history-entry'][data-kind='merge']")).size() == 1);
+        ui.until("the merge entry", d -> d.findElements(By.cssSelector("[data-testid='history-entry'][data-kind='merge']")).size() == 1);
         assertThat(ui.errorToasts()).isEmpty();
     }
 

@@ -1,15 +1,18 @@
 package org.deepforge.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.deepforge.server.ui.Browser.testId;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.core.ConditionTimeoutException;
 import org.deepforge.model.Json;
 import org.deepforge.server.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -21,8 +24,11 @@ import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The operation editor (CodeMirror + live interface diagram) and the pipeline editor (xyflow canvas)
@@ -240,7 +246,7 @@ class PipelineEditorUiTest extends UiTestBase {
         try {
             return model(project);
         } catch (Exception e) {
-            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            return MissingNode.getInstance();
         }
     }
 
@@ -265,10 +271,10 @@ class PipelineEditorUiTest extends UiTestBase {
                 .release().perform();
         boolean dropped;
         try {
-            new org.openqa.selenium.support.ui.WebDriverWait(ui.driver, Duration.ofSeconds(2))
+            new WebDriverWait(ui.driver, Duration.ofSeconds(2))
                     .until(d -> nodeIds(ui).size() > before.size());
             dropped = true;
-        } catch (org.openqa.selenium.TimeoutException e) {
+        } catch (TimeoutException e) {
             dropped = false;
         }
         if (!dropped) {
@@ -299,7 +305,7 @@ class PipelineEditorUiTest extends UiTestBase {
         for (WebElement n : ui.driver.findElements(testId("pipeline-node"))) {
             try {
                 ids.add(n.getDomAttribute("data-node-id"));
-            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            } catch (StaleElementReferenceException e) {
                 // re-rendered meanwhile; the caller waits and asks again
             }
         }
@@ -329,17 +335,12 @@ class PipelineEditorUiTest extends UiTestBase {
         int before = ui.driver.findElements(testId("edge")).size();
         for (int attempt = 0; attempt < 3; attempt++) {
             drag(ui, fromNode, fromPort, toNode, toPort);
-            long deadline = System.currentTimeMillis() + 3000;
-            while (System.currentTimeMillis() < deadline) {
-                if (ui.driver.findElements(testId("edge")).size() > before) {
-                    return;
-                }
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            try {
+                await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> ui.driver.findElements(testId("edge")).size() > before);
+                return;
+            } catch (ConditionTimeoutException e) {
+                // the drop was missed: drag again
             }
         }
     }

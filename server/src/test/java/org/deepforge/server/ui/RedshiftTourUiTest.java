@@ -1,6 +1,7 @@
 package org.deepforge.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.deepforge.server.ui.Browser.testId;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 import org.deepforge.server.ServerConfig;
 import org.deepforge.server.TestServer;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -109,9 +114,19 @@ class RedshiftTourUiTest {
     }
 
     /** Fits the execution DAG into what the job panel leaves of the canvas (the canvas' own fit-view control). */
-    void fitDag() throws InterruptedException {
+    void fitDag() {
         ui.clickSelector("[data-testid='execution-view'] .react-flow__controls-fitview");
-        Thread.sleep(400);
+        awaitSettled("[data-testid='execution-view'] .react-flow__viewport");
+    }
+
+    /** Waits until a canvas' fit (animated) is over: its viewport's transform is the same at two polls in a row. */
+    void awaitSettled(String viewport) {
+        AtomicReference<String> last = new AtomicReference<>();
+        await("the canvas to settle").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ofMillis(100)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    String now = ui.attributeOf(viewport, "style");
+                    return now != null && now.equals(last.getAndSet(now));
+                });
     }
 
     /** Clicks a job in the execution DAG and waits for its panel. */
@@ -119,7 +134,7 @@ class RedshiftTourUiTest {
         fitDag();
         try {
             clickJob(id);
-        } catch (org.openqa.selenium.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new AssertionError("job " + id + " not opened; the DAG: " + dag(), e);
         }
         fitDag(); // the panel took part of the canvas
@@ -142,38 +157,34 @@ class RedshiftTourUiTest {
      * leaves the DAG blank. While the execution runs the next poll redraws it; once it has finished, only
      * reloading the page (as a user would) brings the jobs back.
      */
-    void clickJob(String id) throws InterruptedException {
+    void clickJob(String id) {
         By node = By.cssSelector("[data-testid='job-node'][data-job='" + id + "']");
         By panel = By.cssSelector("[data-testid='job-panel'][data-job='" + id + "']");
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        long hiddenSince = -1;
-        while (System.nanoTime() < deadline) {
-            try {
-                List<WebElement> found = ui.driver.findElements(node);
-                if (!found.isEmpty() && found.get(0).isDisplayed()) {
-                    hiddenSince = -1;
-                    found.get(0).click();
-                    Thread.sleep(300);
-                    if (!ui.driver.findElements(panel).isEmpty()) {
-                        return;
-                    }
-                } else if (hiddenSince < 0) {
-                    hiddenSince = System.nanoTime();
-                } else if (System.nanoTime() - hiddenSince > Duration.ofSeconds(3).toNanos()
-                        && !"running".equals(executionStatus(ui)) && !"pending".equals(executionStatus(ui))) {
-                    System.err.println("RedshiftTourUiTest: the job DAG stayed blank (" + dag() + "); reloading the page");
-                    ui.reload();
-                    ui.waitFor("execution-view");
-                    Thread.sleep(1500);
-                    hiddenSince = -1;
-                    continue;
-                }
-            } catch (StaleElementReferenceException e) {
-                // re-rendered meanwhile: look again
-            }
-            Thread.sleep(200);
+        AtomicLong hiddenSince = new AtomicLong(-1);
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(400)).ignoreException(StaleElementReferenceException.class)
+                    .until(() -> {
+                        if (!ui.driver.findElements(panel).isEmpty()) {
+                            return true;
+                        }
+                        List<WebElement> found = ui.driver.findElements(node);
+                        if (!found.isEmpty() && found.get(0).isDisplayed()) {
+                            hiddenSince.set(-1);
+                            found.get(0).click(); // the panel is looked for at the next poll
+                        } else if (hiddenSince.get() < 0) {
+                            hiddenSince.set(System.nanoTime());
+                        } else if (System.nanoTime() - hiddenSince.get() > Duration.ofSeconds(3).toNanos()
+                                && !"running".equals(executionStatus(ui)) && !"pending".equals(executionStatus(ui))) {
+                            System.err.println("RedshiftTourUiTest: the job DAG stayed blank (" + dag() + "); reloading the page");
+                            ui.reload();
+                            ui.waitFor("execution-view");
+                            hiddenSince.set(-1);
+                        }
+                        return false;
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new TimeoutException("job " + id + " not clickable", e);
         }
-        throw new org.openqa.selenium.TimeoutException("job " + id + " not clickable");
     }
 
     /**
@@ -223,7 +234,7 @@ class RedshiftTourUiTest {
             assertThat(ui.findRow("pipeline-node", operation)).as(operation).isNotNull();
         }
         ui.click("zoom-fit");
-        Thread.sleep(400); // the fit is animated (200 ms)
+        awaitSettled(".react-flow__viewport"); // the fit is animated (200 ms)
         shot("02-pipeline.png");
 
         // 3. the small setting, through the inspector: 300 galaxies, 2 epochs

@@ -6,6 +6,7 @@ import static org.deepforge.server.ui.Browser.testId;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.deepforge.server.TestServer;
@@ -188,7 +189,7 @@ class WorkbenchUiTest extends UiTestBase {
         // the user keeps theirs: it is saved over the other rename, knowingly
         ui.click("field-conflict-mine");
         ui.waitGone("field-conflict");
-        await().atMost(java.time.Duration.ofSeconds(15)).until(() -> server.get("/api/v1/projects/" + project + "/model?ref=main")
+        await().atMost(Duration.ofSeconds(15)).until(() -> server.get("/api/v1/projects/" + project + "/model?ref=main")
                 .json().at("/model/pipelines/p1/name").asText(), "Renamed in the UI"::equals);
         assertThat(server.get("/api/v1/projects/" + project + "/model?ref=main").json().at("/model/pipelines").size())
                 .isEqualTo(1);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.deepforge.model.Json;
 import org.deepforge.model.ModelView;
 import org.deepforge.store.merge.ModelMerger;
@@ -256,8 +257,8 @@ public final class ChangeDescriber {
         }
     }
 
-    private void connections(String path, JsonNode c0, JsonNode c1, String owner, java.util.function.Function<String, String> now,
-                             java.util.function.Function<String, String> then) {
+    private void connections(String path, JsonNode c0, JsonNode c1, String owner, Function<String, String> now,
+                             Function<String, String> then) {
         for (String cid : keys(c0, c1)) {
             JsonNode x = c0.path(cid);
             JsonNode y = c1.path(cid);

@@ -1,6 +1,7 @@
 package org.deepforge.store.merge;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -18,6 +20,7 @@ import org.deepforge.model.Json;
 import org.eclipse.jgit.diff.RawText;
 import org.eclipse.jgit.diff.RawTextComparator;
 import org.eclipse.jgit.merge.MergeAlgorithm;
+import org.eclipse.jgit.merge.MergeChunk;
 import org.eclipse.jgit.merge.MergeFormatter;
 import org.eclipse.jgit.merge.MergeResult;
 
@@ -46,7 +49,7 @@ public final class ModelMerger {
      * conflict (ours is kept): they are recomputed from the merged model afterwards.
      */
     public static Result merge(JsonNode base, JsonNode ours, JsonNode theirs, Predicate<String> derived) {
-        return merge(base, ours, theirs, derived, java.util.Map.of());
+        return merge(base, ours, theirs, derived, Map.of());
     }
 
     /**
@@ -55,7 +58,7 @@ public final class ModelMerger {
      * the field) and the conflict is gone. Choices for paths that do not conflict are not used.
      */
     public static Result merge(JsonNode base, JsonNode ours, JsonNode theirs, Predicate<String> derived,
-                               java.util.Map<String, JsonNode> resolved) {
+                               Map<String, JsonNode> resolved) {
         List<Conflict> conflicts = new ArrayList<>();
         JsonNode merged = merge("", orMissing(base), orMissing(ours), orMissing(theirs), conflicts,
                 path -> derived.test(path), resolved);
@@ -63,7 +66,7 @@ public final class ModelMerger {
     }
 
     private static JsonNode merge(String path, JsonNode base, JsonNode ours, JsonNode theirs, List<Conflict> conflicts,
-                                  Predicate<String> derived, java.util.Map<String, JsonNode> resolved) {
+                                  Predicate<String> derived, Map<String, JsonNode> resolved) {
         if (Objects.equals(ours, theirs)) {
             return ours;
         }
@@ -124,23 +127,23 @@ public final class ModelMerger {
      * sides agree on ({@code {"same": [...]}}) and conflicting runs ({@code {"base": [...], "ours": [...],
      * "theirs": [...]}}). Each line keeps its newline, so joining the chosen lines gives the text back.
      */
-    public static com.fasterxml.jackson.databind.node.ArrayNode lineChunks(String base, String ours, String theirs) {
+    public static ArrayNode lineChunks(String base, String ours, String theirs) {
         RawText[] texts = {text(base), text(ours), text(theirs)};
         MergeResult<RawText> result = new MergeAlgorithm().merge(RawTextComparator.DEFAULT, texts[0], texts[1], texts[2]);
         var out = Json.MAPPER.createArrayNode();
         ObjectNode current = null;
-        for (org.eclipse.jgit.merge.MergeChunk chunk : result) {
+        for (MergeChunk chunk : result) {
             RawText seq = texts[chunk.getSequenceIndex()];
             var lines = Json.MAPPER.createArrayNode();
             for (int i = chunk.getBegin(); i < chunk.getEnd(); i++) {
                 lines.add(seq.getString(i, i + 1, false));
             }
-            if (chunk.getConflictState() == org.eclipse.jgit.merge.MergeChunk.ConflictState.NO_CONFLICT) {
+            if (chunk.getConflictState() == MergeChunk.ConflictState.NO_CONFLICT) {
                 current = null;
                 out.addObject().set("same", lines);
                 continue;
             }
-            if (chunk.getConflictState() == org.eclipse.jgit.merge.MergeChunk.ConflictState.FIRST_CONFLICTING_RANGE || current == null) {
+            if (chunk.getConflictState() == MergeChunk.ConflictState.FIRST_CONFLICTING_RANGE || current == null) {
                 current = out.addObject();
                 current.putArray("base");
                 current.putArray("ours");
@@ -151,7 +154,7 @@ public final class ModelMerger {
                 case 1 -> "ours";
                 default -> "theirs";
             };
-            ((com.fasterxml.jackson.databind.node.ArrayNode) current.get(side)).addAll(lines);
+            ((ArrayNode) current.get(side)).addAll(lines);
         }
         return out;
     }
