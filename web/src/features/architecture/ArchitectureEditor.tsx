@@ -1,25 +1,19 @@
-import { useCanvasKeys } from '../../shared/keys';
-import '@xyflow/react/dist/style.css';
-import { useUndoableEdits } from '../../shared/useUndoableEdits';
-import {
-  applyEdgeChanges,
-  applyNodeChanges,
-  Background,
-  Controls,
-  ReactFlow,
-  ReactFlowProvider,
-  useReactFlow,
-  type Connection as FlowConnection,
-  type EdgeChange,
-  type NodeChange,
-} from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import type { Connection as FlowConnection } from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, errorMessage, type ModelView } from '../../shared/api';
-import { ARCH_LAYOUT_OPTIONS, LAYER_SIZE } from './layout';
-import { BIG_GRAPH, collapse, mergeBlocks, type Block } from '../../shared/graph/blocks';
-import { boundsOf, fitViewport, MIN_READABLE_ZOOM, OVERVIEW_ZOOM } from '../../shared/graph/fit';
-import { layoutInWorker } from '../../shared/graph/layoutClient';
+import { mergeBlocks, type Block } from '../../shared/graph/blocks';
 import { BlockNodeView, sharedName, summariseKinds, type BlockFlowNode } from '../../shared/graph/BlockNodeView';
+import { OVERVIEW_ZOOM } from '../../shared/graph/fit';
+import { GraphCanvas, GraphEditorFrame, useFolding, useGraphCanvas } from '../../shared/graph/GraphCanvas';
+import { FoldingButtons, UndoRedoButtons } from '../../shared/graph/GraphToolbar';
+import { layoutInWorker } from '../../shared/graph/layoutClient';
+import type { Position } from '../../shared/graph/layout';
+import { toast } from '../../shared/notify';
+import { pointer, type Json, type PatchOp } from '../../shared/patch';
+import { useUndoableEdits } from '../../shared/useUndoableEdits';
+import type { WorkbenchModel } from '../workbench/useWorkbench';
+import { Inspector } from '../workbench/Inspector';
+import { ARCH_LAYOUT_OPTIONS, LAYER_SIZE } from './layout';
 import {
   addLayerPatch,
   argumentPatch,
@@ -42,11 +36,6 @@ import {
   type Catalog,
   type LayerSpec,
 } from './model';
-import { toast } from '../../shared/notify';
-import { pointer, type Json, type PatchOp } from '../../shared/patch';
-import type { Position } from '../pipeline/model';
-import type { WorkbenchModel } from '../workbench/useWorkbench';
-import { Inspector } from '../workbench/Inspector';
 import { ArchEdgeView, type ArchFlowEdge } from './ArchEdgeView';
 import { CodePanel } from './CodePanel';
 import { LayerInspector } from './LayerInspector';
@@ -80,13 +69,10 @@ function loadCatalog(): Promise<Catalog> {
 
 /** The architecture editor: layer palette, canvas with shapes, problems, inspector, generated code. */
 export default function ArchitectureEditor(props: Props) {
-  if (typeof ResizeObserver === 'undefined') {
-    return <p className="muted loading editor-loading">The architecture canvas needs a browser with ResizeObserver.</p>;
-  }
   return (
-    <ReactFlowProvider>
+    <GraphEditorFrame fallback={<p className="muted loading editor-loading">The architecture canvas needs a browser with ResizeObserver.</p>}>
       <Editor {...props} />
-    </ReactFlowProvider>
+    </GraphEditorFrame>
   );
 }
 
@@ -115,9 +101,6 @@ function Editor({ project, archId, model, head, wb }: Props) {
   const arch = useMemo(() => readArchitecture(entry), [entry]);
   const readOnly = wb.readOnly;
   const { applyChange } = wb;
-  const rf = useReactFlow<ArchNode, ArchFlowEdge>();
-  const canvasRef = useRef<HTMLDivElement>(null);
-  const searchRef = useRef<HTMLInputElement>(null);
   const archRef = useRef(arch);
   archRef.current = arch;
   const entryRef = useRef(entry);
@@ -186,16 +169,9 @@ function Editor({ project, archId, model, head, wb }: Props) {
     const a = archRef.current;
     return { nodes: Object.keys(a.layers), edges: Object.values(a.connections).map((c) => ({ source: c.from.layer, target: c.to.layer })) };
   }, [skey]);
-  const blocks = useMemo(() => mergeBlocks(structure.nodes, structure.edges), [structure]);
-  const blockById = useMemo(() => new Map(blocks.map((b) => [b.id, b])), [blocks]);
-  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set(structure.nodes.length > BIG_GRAPH ? blocks.map((b) => b.id) : []));
-  const shown = useMemo(() => collapse(structure.nodes, structure.edges, blocks, collapsed), [structure, blocks, collapsed]);
-  const blockOf = useMemo(() => {
-    const m = new Map<string, Block>();
-    for (const b of blocks) for (const l of b.members) m.set(l, b);
-    return m;
-  }, [blocks]);
-  const expand = useCallback((id: string) => setCollapsed((c) => new Set([...c].filter((x) => x !== id))), []);
+  const merges = useMemo(() => mergeBlocks(structure.nodes, structure.edges), [structure]);
+  const folding = useFolding(structure.nodes, structure.edges, merges);
+  const { collapsed, shown, blockById, blockOf, expand } = folding;
 
   // ---- layout: in the layout worker, once per structure or folding change (or when asked), never per render
   const [layoutRun, setLayoutRun] = useState(0);
@@ -265,10 +241,31 @@ function Editor({ project, archId, model, head, wb }: Props) {
     },
     [arch, specs, analysis, errorsByLayer, layout, shown, blockById, expand],
   );
-  const [nodes, setNodes] = useState<ArchNode[]>(() => build([]));
-  useEffect(() => setNodes(build), [build]);
 
-  const [edges, setEdges] = useState<ArchFlowEdge[]>([]);
+  // ---- edits, undo and redo
+  const { edit, undo, redo, history } = useUndoableEdits(applyChange, model, readOnly);
+
+  // ---- the canvas: fitted once, when the first layout is drawn; Escape leaves insert mode
+  const { rf, canvasRef, searchRef, nodes, setNodes, edges, setEdges, zoomToFit, showNode: show, canvas } = useGraphCanvas<ArchNode, ArchFlowEdge>(
+    {
+      readOnly,
+      nodeSize: LAYER_SIZE,
+      fitOnOpen: true,
+      undo,
+      redo,
+      onDeleteSelection: (selectedNodes, selectedEdges) => {
+        const gone = selectedNodes.map((n) => n.id);
+        const cut = selectedEdges.map((e) => e.id);
+        const what = gone.length ? (gone.length === 1 ? label(gone[0]) : `${gone.length} layers`) : `${cut.length} connection${cut.length === 1 ? '' : 's'}`;
+        void edit(removalPatch(archId, archRef.current, gone, cut), `Delete ${what}`);
+      },
+      onEscape: () => setInsertOn(null),
+      drop: { type: LAYER_DRAG_TYPE, onDrop: (type, at) => addLayer(type, { x: Math.round(at.x), y: Math.round(at.y) }) },
+    },
+    () => build([]),
+  );
+  useEffect(() => setNodes(build), [build, setNodes]);
+
   useEffect(() => {
     setEdges((prev) => {
       const before = new Map(prev.map((e) => [e.id, e]));
@@ -295,24 +292,6 @@ function Editor({ project, archId, model, head, wb }: Props) {
     });
   }, [arch, analysis, shown]);
 
-  // ---- zoom to fit: the whole graph when it is readable, else its width from the top (scroll for the rest)
-  const zoomToFit = useCallback(
-    (duration = 200, minZoom = MIN_READABLE_ZOOM) => {
-      const box = canvasRef.current?.getBoundingClientRect();
-      const bounds = boundsOf(rf.getNodes().map((n) => n.position), LAYER_SIZE);
-      if (!box || !bounds) return;
-      void rf.setViewport(fitViewport(bounds, box.width, box.height, { minZoom }), { duration });
-    },
-    [rf],
-  );
-  // fit once, when the first layout is drawn
-  const fitted = useRef(false);
-  useEffect(() => {
-    if (fitted.current || nodes.length === 0) return;
-    fitted.current = true;
-    zoomToFit(0);
-  }, [nodes, zoomToFit]);
-
   // after a structure change, bring the layers back into view when some fell outside it
   // (once the layout worker has placed every layer of the new structure)
   const lastKey = useRef(skey);
@@ -334,29 +313,10 @@ function Editor({ project, archId, model, head, wb }: Props) {
     return () => clearTimeout(t);
   }, [skey, laying, nodes, shown, rf, zoomToFit]);
 
-  const onNodesChange = useCallback((changes: NodeChange<ArchNode>[]) => {
-    setNodes((nds) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), nds));
-  }, []);
-  const onEdgesChange = useCallback((changes: EdgeChange<ArchFlowEdge>[]) => {
-    setEdges((eds) => applyEdgeChanges(changes.filter((c) => c.type !== 'remove'), eds));
-  }, []);
-
-  // ---- edits, undo and redo
-  const { edit, undo, redo, history } = useUndoableEdits(applyChange, model, readOnly);
-
   const label = (id: string, a: Architecture = archRef.current) => {
     const l = a.layers[id];
     return l ? `${l.type}${l.name ? ` "${l.name}"` : ''}` : id;
   };
-
-  const deleteSelection = useCallback(() => {
-    const gone = rf.getNodes().filter((n) => n.selected).map((n) => n.id);
-    const cut = rf.getEdges().filter((e) => e.selected).map((e) => e.id);
-    if (readOnly || (gone.length === 0 && cut.length === 0)) return false;
-    const what = gone.length ? (gone.length === 1 ? label(gone[0]) : `${gone.length} layers`) : `${cut.length} connection${cut.length === 1 ? '' : 's'}`;
-    void edit(removalPatch(archId, archRef.current, gone, cut), `Delete ${what}`);
-    return true;
-  }, [rf, readOnly, edit, archId]);
 
   // ---- adding layers, inserting on a connection
   const [insertOn, setInsertOn] = useState<string | null>(null);
@@ -378,19 +338,6 @@ function Editor({ project, archId, model, head, wb }: Props) {
     },
     [readOnly, insertOn, edit, archId],
   );
-
-  const onDragOver = (e: DragEvent) => {
-    if (readOnly || !Array.from(e.dataTransfer.types).includes(LAYER_DRAG_TYPE)) return;
-    e.preventDefault();
-    e.dataTransfer.dropEffect = 'copy';
-  };
-  const onDrop = (e: DragEvent) => {
-    const type = e.dataTransfer.getData(LAYER_DRAG_TYPE);
-    if (readOnly || !type) return;
-    e.preventDefault();
-    const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-    addLayer(type, { x: Math.round(p.x - LAYER_SIZE.width / 2), y: Math.round(p.y - LAYER_SIZE.height / 2) });
-  };
 
   // ---- connecting, moving
   const onConnect = useCallback(
@@ -420,23 +367,11 @@ function Editor({ project, archId, model, head, wb }: Props) {
     setLayoutRun((r) => r + 1);
     setTimeout(() => zoomToFit(), 60);
   };
-  const [showNext, setShowNext] = useState<string | null>(null);
   const showLayer = (id: string) => {
     const b = blockOf.get(id);
     if (b && collapsed.has(b.id)) expand(b.id); // a layer inside a collapsed block: open the block first
-    setShowNext(id);
+    show(id);
   };
-  useEffect(() => {
-    if (!showNext || !nodes.some((n) => n.id === showNext)) return;
-    const id = showNext;
-    setShowNext(null);
-    setNodes((nds) => nds.map((n) => (n.selected === (n.id === id) ? n : { ...n, selected: n.id === id })));
-    void rf.fitView({ nodes: [{ id }], maxZoom: 1.2, duration: 200 });
-  }, [showNext, nodes, rf]);
-
-  // ---- keyboard: Delete, undo/redo, / searches the palette, Escape leaves insert mode
-  useCanvasKeys({ undo, redo, deleteSelection, onEscape: () => setInsertOn(null) }, canvasRef, searchRef);
-
   // ---- inspector edits
   const selectedNodes = nodes.filter((n) => n.selected);
   const one = selectedNodes.length === 1 && selectedNodes[0].type === 'layer' ? selectedNodes[0].id : undefined;
@@ -484,39 +419,21 @@ function Editor({ project, archId, model, head, wb }: Props) {
       )}
       <div className="canvas-column">
         <div className="canvas-toolbar" role="toolbar" aria-label="Architecture tools">
-          <button className="secondary small" data-testid="arch-undo" disabled={readOnly || !history.canUndo()} onClick={() => void undo()} title="Undo (Ctrl/Cmd-Z)">
-            ↶ Undo
-          </button>
-          <button className="secondary small" data-testid="arch-redo" disabled={readOnly || !history.canRedo()} onClick={() => void redo()} title="Redo (Ctrl-Y, Shift-Ctrl/Cmd-Z)">
-            ↷ Redo
-          </button>
+          <UndoRedoButtons testIdPrefix="arch-" readOnly={readOnly} canUndo={history.canUndo()} canRedo={history.canRedo()} undo={undo} redo={redo} />
           <button className="secondary small" data-testid="arch-auto-layout" disabled={nodes.length === 0} onClick={layoutAll} title="Lay the layers out top-down again">
             Auto layout
           </button>
           <button className="secondary small" data-testid="arch-zoom-fit" onClick={() => zoomToFit()} title="Fit the width of the architecture at a readable size">
             Zoom to fit
           </button>
-          {blocks.length > 0 && (
-            <button
-              className="secondary small"
-              data-testid="arch-blocks-toggle"
-              data-collapsed={collapsed.size}
-              onClick={() => setCollapsed(collapsed.size > 0 ? new Set() : new Set(blocks.map((b) => b.id)))}
-              title="Residual blocks, inception modules and other blocks that end in a merge"
-            >
-              {collapsed.size > 0 ? `Expand all blocks (${collapsed.size})` : `Collapse blocks (${blocks.length})`}
-            </button>
-          )}
-          {selectedBlock && !collapsed.has(selectedBlock.id) && (
-            <button
-              className="secondary small"
-              data-testid="arch-block-collapse"
-              onClick={() => setCollapsed((c) => new Set([...c, selectedBlock.id]))}
-              title={`Fold the ${selectedBlock.members.length} layers of this block into one node`}
-            >
-              Collapse block
-            </button>
-          )}
+          <FoldingButtons
+            testIdPrefix="arch-"
+            folding={folding}
+            selected={selectedBlock}
+            noun="block"
+            title="Residual blocks, inception modules and other blocks that end in a merge"
+            collapseTitle={(b) => `Fold the ${b.members.length} layers of this block into one node`}
+          />
           <button
             className="secondary small"
             data-testid="insert-layer"
@@ -537,40 +454,17 @@ function Editor({ project, archId, model, head, wb }: Props) {
           <span className="muted small-text">{arch.name ?? archId}</span>
           <ParameterTotal analysis={analysis} />
         </div>
-        <div
-          className="canvas"
-          data-testid="arch-canvas"
-          data-graph-ready={layout && !laying ? 'true' : 'false'}
-          data-shown-nodes={nodes.length}
-          ref={canvasRef}
-          onDragOver={onDragOver}
-          onDrop={onDrop}
-        >
-          {!layout && <p className="canvas-hint muted" data-testid="arch-laying-out">Laying out {structure.nodes.length} layers…</p>}
-          <ReactFlow<ArchNode, ArchFlowEdge>
-            nodes={nodes}
-            edges={edges}
-            nodeTypes={NODE_TYPES}
-            edgeTypes={EDGE_TYPES}
-            onNodesChange={onNodesChange}
-            onEdgesChange={onEdgesChange}
-            onConnect={onConnect}
-            onNodeDragStop={onNodeDragStop}
-            deleteKeyCode={null}
-            selectionKeyCode="Shift"
-            multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-            nodesDraggable={!readOnly}
-            nodesConnectable={!readOnly}
-            edgesReconnectable={false}
-            onlyRenderVisibleElements
-            panOnScroll
-            minZoom={0.02}
-            colorMode="system"
-          >
-            <Background />
-            <Controls showInteractive={false} />
-          </ReactFlow>
-        </div>
+        <GraphCanvas<ArchNode, ArchFlowEdge>
+          canvas={canvas}
+          testId="arch-canvas"
+          ready={!!layout && !laying}
+          nodeTypes={NODE_TYPES}
+          edgeTypes={EDGE_TYPES}
+          onConnect={onConnect}
+          onNodeDragStop={onNodeDragStop}
+          minZoom={0.02}
+          hint={!layout && <p className="canvas-hint muted" data-testid="arch-laying-out">Laying out {structure.nodes.length} layers…</p>}
+        />
         <section className="drawer" data-testid="arch-problems" aria-label="Problems">
           <button type="button" className="drawer-header" aria-expanded={problemsOpen} onClick={() => setProblemsOpen((o) => !o)}>
             {problemsOpen ? '▾' : '▸'} Problems{' '}

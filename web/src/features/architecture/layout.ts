@@ -1,6 +1,6 @@
 // Top-down dagre layout of an architecture; layer nodes have one fixed size, so it needs no measuring.
-import type { Position } from '../pipeline/model';
-import { autoLayout, type LayoutEdge, type LayoutNode } from '../pipeline/layout';
+import type { Position } from '../../shared/graph/layout';
+import { autoLayout, type LayoutEdge, type LayoutNode } from '../../shared/graph/layout';
 import type { Architecture } from './model';
 
 export const LAYER_SIZE = { width: 200, height: 78 };

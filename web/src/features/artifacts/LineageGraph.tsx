@@ -2,7 +2,7 @@ import '@xyflow/react/dist/style.css';
 import { ReactFlow, type Edge, type Node, type NodeProps, Handle, Position } from '@xyflow/react';
 import { useMemo } from 'react';
 import type { Lineage, LineageNode } from '../../shared/api';
-import { autoLayout } from '../pipeline/layout';
+import { autoLayout } from '../../shared/graph/layout';
 
 type LNode = Node<{ node: LineageNode }, 'lineage'>;
 const SIZE = { width: 150, height: 44 };

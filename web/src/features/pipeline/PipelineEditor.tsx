@@ -1,40 +1,26 @@
-import { useCanvasKeys } from '../../shared/keys';
-import '@xyflow/react/dist/style.css';
-import { useUndoableEdits } from '../../shared/useUndoableEdits';
-import {
-  applyEdgeChanges,
-  applyNodeChanges,
-  Background,
-  Controls,
-  ReactFlow,
-  ReactFlowProvider,
-  useReactFlow,
-  useUpdateNodeInternals,
-  type Connection,
-  type Edge,
-  type EdgeChange,
-  type NodeChange,
-  type OnDelete,
-} from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useUpdateNodeInternals, type Connection, type Edge, type OnDelete } from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, type ModelView, type Problem } from '../../shared/api';
+import { chainBlocks, type Block } from '../../shared/graph/blocks';
+import { BlockNodeView, summariseKinds, type BlockFlowNode } from '../../shared/graph/BlockNodeView';
+import { GraphCanvas, GraphEditorFrame, useFolding, useGraphCanvas } from '../../shared/graph/GraphCanvas';
+import { FoldingButtons, UndoRedoButtons } from '../../shared/graph/GraphToolbar';
+import { layoutInWorker } from '../../shared/graph/layoutClient';
+import { autoLayout } from '../../shared/graph/layout';
 import { toast } from '../../shared/notify';
 import { pointer, type Json, type PatchOp } from '../../shared/patch';
-import { newNode, nextConnectionId, nextNodeId, positionsPatch, removalPatch, type PaletteItem } from './edits';
-import { connectionProblem } from './graph';
-import { autoLayout, DEFAULT_NODE_SIZE, freeSpot } from './layout';
-import { nodeTitle, readPipeline, type Position } from './model';
+import { useUndoableEdits } from '../../shared/useUndoableEdits';
 import type { WorkbenchModel } from '../workbench/useWorkbench';
 import { Inspector } from '../workbench/Inspector';
 import { buildEdges, buildNodes } from './buildFlow';
+import { newNode, nextConnectionId, nextNodeId, positionsPatch, removalPatch, type PaletteItem } from './edits';
+import { connectionProblem } from './graph';
+import { DEFAULT_NODE_SIZE, freeSpot } from './layout';
+import { nodeTitle, readPipeline, type Position } from './model';
 import { NodeInspector } from './NodeInspector';
 import { DRAG_TYPE, Palette } from './Palette';
 import { PipelineNodeView, type PipelineFlowNode } from './PipelineNodeView';
 import { ProblemsDrawer } from './ProblemsDrawer';
-import { BIG_GRAPH, chainBlocks, collapse, type Block } from '../../shared/graph/blocks';
-import { boundsOf, fitViewport } from '../../shared/graph/fit';
-import { layoutInWorker } from '../../shared/graph/layoutClient';
-import { BlockNodeView, summariseKinds, type BlockFlowNode } from '../../shared/graph/BlockNodeView';
 
 interface Props {
   project: string;
@@ -50,20 +36,17 @@ type FlowNode = PipelineFlowNode | BlockFlowNode;
 
 /** The pipeline editor: palette, canvas, problems drawer and node inspector (loaded lazily). */
 export default function PipelineEditor(props: Props) {
-  if (typeof ResizeObserver === 'undefined') {
-    // jsdom and very old browsers: the canvas cannot measure its nodes
-    const entry = props.model.pipelines?.[props.pipelineId];
-    return (
-      <>
-        <p className="muted loading editor-loading">The pipeline canvas needs a browser with ResizeObserver.</p>
-        <Inspector kind="pipelines" id={props.pipelineId} entry={entry} />
-      </>
-    );
-  }
+  const entry = props.model.pipelines?.[props.pipelineId];
+  const fallback = (
+    <>
+      <p className="muted loading editor-loading">The pipeline canvas needs a browser with ResizeObserver.</p>
+      <Inspector kind="pipelines" id={props.pipelineId} entry={entry} />
+    </>
+  );
   return (
-    <ReactFlowProvider>
+    <GraphEditorFrame fallback={fallback}>
       <Editor {...props} />
-    </ReactFlowProvider>
+    </GraphEditorFrame>
   );
 }
 
@@ -76,10 +59,35 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
   );
   const readOnly = wb.readOnly;
   const { applyChange } = wb;
-  const rf = useReactFlow<FlowNode, Edge>();
   const updateNodeInternals = useUpdateNodeInternals();
-  const canvasRef = useRef<HTMLDivElement>(null);
-  const searchRef = useRef<HTMLInputElement>(null);
+
+  // ---- edits, undo and redo
+  const { edit, undo, redo, history } = useUndoableEdits(applyChange, model, readOnly);
+
+  // ---- the canvas; removals go through the server (onDelete), the model update takes the node away
+  const { rf, canvasRef, searchRef, nodes, setNodes, setEdges, zoomToFit, showNode: show, canvas } = useGraphCanvas<FlowNode, Edge>({
+    readOnly,
+    nodeSize: DEFAULT_NODE_SIZE,
+    measured: true,
+    maxZoom: 1.2,
+    // fit once to what is there at opening; an empty canvas keeps its viewport while nodes arrive
+    fitOnOpen: Object.keys(pipeline.nodes).length > 0,
+    undo,
+    redo,
+    onDeleteSelection: (gone, cut) => void rf.deleteElements({ nodes: gone, edges: cut }),
+    drop: {
+      type: DRAG_TYPE,
+      onDrop: (raw, at) => {
+        let item: PaletteItem;
+        try {
+          item = JSON.parse(raw) as PaletteItem;
+        } catch {
+          return;
+        }
+        addNode(item, at);
+      },
+    },
+  });
 
   // ---- problems, refreshed at every commit
   const [problems, setProblems] = useState<Problem[]>([]);
@@ -110,12 +118,9 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
   }, [pipeline]);
   const skey = structure.key;
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const blocks = useMemo(() => chainBlocks(structure.ids, structure.edges), [skey]);
-  const blockById = useMemo(() => new Map(blocks.map((b) => [b.id, b])), [blocks]);
-  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set(structure.ids.length > BIG_GRAPH ? blocks.map((b) => b.id) : []));
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const shown = useMemo(() => collapse(structure.ids, structure.edges, blocks, collapsed), [skey, blocks, collapsed]);
-  const expand = useCallback((id: string) => setCollapsed((c) => new Set([...c].filter((x) => x !== id))), []);
+  const chains = useMemo(() => chainBlocks(structure.ids, structure.edges), [skey]);
+  const folding = useFolding(structure.ids, structure.edges, chains);
+  const { collapsed, shown, blockById, blockOf, expand } = folding;
 
   // ---- where a node goes: its saved position; nodes without one (made by a script) and collapsed blocks are
   // laid out in the layout worker. A block sits where its first step is saved, if it is.
@@ -170,8 +175,6 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [ready, shown, auto, stored, blockById, parts, expand],
   );
-  const [nodes, setNodes] = useState<FlowNode[]>([]);
-  const [edges, setEdges] = useState<Edge[]>([]);
   useEffect(() => {
     setNodes((prev) => {
       const select = selectNext.current && selectNext.current in pipeline.nodes ? selectNext.current : undefined;
@@ -186,47 +189,6 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
     const frame = requestAnimationFrame(() => updateNodeInternals(ids));
     return () => cancelAnimationFrame(frame);
   }, [pipeline, parts, model, byNode, resync, updateNodeInternals, place, shown]);
-
-  // ---- zoom to fit: the whole pipeline when it is readable, else its width from the top (scroll for the rest)
-  const zoomToFit = useCallback(
-    (duration = 200) => {
-      const box = canvasRef.current?.getBoundingClientRect();
-      const bounds = boundsOf(rf.getNodes().map((n) => ({ ...n.position, width: n.measured?.width, height: n.measured?.height })), DEFAULT_NODE_SIZE);
-      if (!box || !bounds) return;
-      void rf.setViewport(fitViewport(bounds, box.width, box.height, { maxZoom: 1.2 }), { duration });
-    },
-    [rf],
-  );
-  // fit once to what is there at opening; an empty canvas keeps its viewport while nodes arrive
-  const fitted = useRef(Object.keys(pipeline.nodes).length === 0);
-  useEffect(() => {
-    if (fitted.current || nodes.length === 0) return;
-    fitted.current = true;
-    zoomToFit(0);
-  }, [nodes, zoomToFit]);
-
-  const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
-    // removals go through the server (onDelete); the model update takes the node away
-    setNodes((nds) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), nds));
-  }, []);
-  const onEdgesChange = useCallback((changes: EdgeChange<Edge>[]) => {
-    setEdges((eds) => applyEdgeChanges(changes.filter((c) => c.type !== 'remove'), eds));
-  }, []);
-
-  // ---- edits, undo and redo
-  const { edit, undo, redo, history } = useUndoableEdits(applyChange, model, readOnly);
-
-  // Delete acts on the canvas selection while the canvas (or nothing in particular) has focus, not
-  // while the user is in the pipeline list, say
-  const deleteSelection = useCallback(() => {
-    const gone = rf.getNodes().filter((n) => n.selected);
-    const cut = rf.getEdges().filter((x) => x.selected);
-    if (readOnly || (gone.length === 0 && cut.length === 0)) return false;
-    void rf.deleteElements({ nodes: gone, edges: cut });
-    return true;
-  }, [rf, readOnly]);
-
-  useCanvasKeys({ undo, redo, deleteSelection }, canvasRef, searchRef);
 
   // ---- adding nodes
   const addNode = useCallback(
@@ -252,26 +214,6 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
     const taken = Object.values(pipelineRef.current.nodes).map((n) => n.position).filter(Boolean) as Position[];
     return freeSpot({ x: c.x - DEFAULT_NODE_SIZE.width / 2, y: c.y - DEFAULT_NODE_SIZE.height / 2 }, taken);
   }, [rf]);
-
-  const onDragOver = (e: DragEvent) => {
-    if (readOnly || !Array.from(e.dataTransfer.types).includes(DRAG_TYPE)) return;
-    e.preventDefault();
-    e.dataTransfer.dropEffect = 'copy';
-  };
-  const onDrop = (e: DragEvent) => {
-    if (readOnly) return;
-    const raw = e.dataTransfer.getData(DRAG_TYPE);
-    if (!raw) return;
-    e.preventDefault();
-    let item: PaletteItem;
-    try {
-      item = JSON.parse(raw) as PaletteItem;
-    } catch {
-      return;
-    }
-    const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-    addNode(item, { x: p.x - DEFAULT_NODE_SIZE.width / 2, y: p.y - DEFAULT_NODE_SIZE.height / 2 });
-  };
 
   // ---- connecting, moving, deleting
   const onConnect = useCallback(
@@ -327,15 +269,14 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
   };
 
   const showNode = (id: string) => {
-    const b = blocks.find((x) => x.members.includes(id));
-    if (b && collapsed.has(b.id)) expand(b.id);
-    setNodes((nds) => nds.map((n) => ({ ...n, selected: n.id === id })));
-    void rf.fitView({ nodes: [{ id }], maxZoom: 1.2, duration: 200 });
+    const b = blockOf.get(id);
+    if (b && collapsed.has(b.id)) expand(b.id); // a node inside a collapsed chain: open the chain first
+    show(id);
   };
 
   const selected = nodes.filter((n) => n.selected);
   const one = selected.length === 1 && selected[0].type === 'df' ? selected[0].id : undefined;
-  const selectedChain = one ? blocks.find((b) => b.members.includes(one)) : undefined;
+  const selectedChain = one ? blockOf.get(one) : undefined;
   const titles = useMemo(() => Object.fromEntries(Object.entries(pipeline.nodes).map(([id, n]) => [id, `${nodeTitle(n, parts)} (${id})`])), [pipeline, parts]);
 
   return (
@@ -343,34 +284,14 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
       {!readOnly && <Palette operations={parts.operations} pipelines={parts.pipelines} current={pipelineId} disabled={readOnly} searchRef={searchRef} onAdd={(item) => addNode(item, centreOfView())} />}
       <div className="canvas-column">
         <div className="canvas-toolbar" role="toolbar" aria-label="Pipeline tools">
-          <button className="secondary small" data-testid="undo" disabled={readOnly || !history.canUndo()} onClick={() => void undo()} title="Undo (Ctrl/Cmd-Z)">
-            ↶ Undo
-          </button>
-          <button className="secondary small" data-testid="redo" disabled={readOnly || !history.canRedo()} onClick={() => void redo()} title="Redo (Ctrl-Y, Shift-Ctrl/Cmd-Z)">
-            ↷ Redo
-          </button>
+          <UndoRedoButtons testIdPrefix="" readOnly={readOnly} canUndo={history.canUndo()} canRedo={history.canRedo()} undo={undo} redo={redo} />
           <button className="secondary small" data-testid="auto-layout" disabled={readOnly || nodes.length === 0} onClick={layoutAll}>
             Auto layout
           </button>
           <button className="secondary small" data-testid="zoom-fit" onClick={() => zoomToFit()} title="Fit the width of the pipeline at a readable size">
             Zoom to fit
           </button>
-          {blocks.length > 0 && (
-            <button
-              className="secondary small"
-              data-testid="blocks-toggle"
-              data-collapsed={collapsed.size}
-              onClick={() => setCollapsed(collapsed.size > 0 ? new Set() : new Set(blocks.map((b) => b.id)))}
-              title="Chains of steps, one after another"
-            >
-              {collapsed.size > 0 ? `Expand all chains (${collapsed.size})` : `Collapse chains (${blocks.length})`}
-            </button>
-          )}
-          {selectedChain && !collapsed.has(selectedChain.id) && (
-            <button className="secondary small" data-testid="block-collapse" onClick={() => setCollapsed((c) => new Set([...c, selectedChain.id]))}>
-              Collapse chain
-            </button>
-          )}
+          <FoldingButtons testIdPrefix="" folding={folding} selected={selectedChain} noun="chain" title="Chains of steps, one after another" />
           <a
             className="button secondary small"
             data-testid="pipeline-export"
@@ -382,45 +303,23 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
           <span className="spacer" />
           <span className="muted small-text toolbar-title" title={pipeline.name ?? pipelineId}>{pipeline.name ?? pipelineId}</span>
         </div>
-        <div
-          className="canvas"
-          data-testid="pipeline-canvas"
-          data-graph-ready={ready ? 'true' : 'false'}
-          data-shown-nodes={nodes.length}
-          ref={canvasRef}
-          onDragOver={onDragOver}
-          onDrop={onDrop}
+        <GraphCanvas<FlowNode, Edge>
+          canvas={canvas}
+          testId="pipeline-canvas"
+          ready={ready}
+          nodeTypes={NODE_TYPES}
+          onConnect={onConnect}
+          onDelete={onDelete}
+          onNodeDragStop={onNodeDragStop}
+          minZoom={0.05}
+          hint={!ready && <p className="canvas-hint muted">Laying out {structure.ids.length} nodes…</p>}
         >
-          {!ready && <p className="canvas-hint muted">Laying out {structure.ids.length} nodes…</p>}
-          <ReactFlow<FlowNode, Edge>
-            nodes={nodes}
-            edges={edges}
-            nodeTypes={NODE_TYPES}
-            onNodesChange={onNodesChange}
-            onEdgesChange={onEdgesChange}
-            onConnect={onConnect}
-            onDelete={onDelete}
-            onNodeDragStop={onNodeDragStop}
-            deleteKeyCode={null}
-            selectionKeyCode="Shift"
-            multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-            nodesDraggable={!readOnly}
-            nodesConnectable={!readOnly}
-            edgesReconnectable={false}
-            onlyRenderVisibleElements
-            panOnScroll
-            minZoom={0.05}
-            colorMode="system"
-          >
-            <Background />
-            <Controls showInteractive={false} />
-          </ReactFlow>
           {structure.ids.length === 0 && (
             <p className="canvas-hint muted" data-testid="canvas-empty">
               {readOnly ? 'This pipeline has no nodes.' : 'Drag operations from the palette onto the canvas (or click one to add it).'}
             </p>
           )}
-        </div>
+        </GraphCanvas>
         <ProblemsDrawer problems={problems} titles={titles} onShow={showNode} />
       </div>
       {one && pipeline.nodes[one] ? (

@@ -2,8 +2,9 @@
 // ports each kind of node has.
 import type { EntryMap, IfacePort, OperationInterface } from '../../shared/api';
 import type { Json } from '../../shared/patch';
+import type { Position } from '../../shared/graph/layout';
 
-export interface Position { x: number; y: number }
+export type { Position };
 export interface Endpoint { node: string; port: string }
 export interface PipelineConnection { from: Endpoint; to: Endpoint }
 

@@ -1,6 +1,6 @@
 // "Zoom to fit" that keeps text readable: a graph too big for the canvas is fitted to its width (never below
 // a readable zoom) and shown from the top; the rest is a scroll away.
-import type { Position } from '../../features/pipeline/model';
+import type { Position } from './layout';
 
 export interface Box { x: number; y: number; width: number; height: number }
 export interface Viewport { x: number; y: number; zoom: number }

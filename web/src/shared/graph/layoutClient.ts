@@ -1,6 +1,5 @@
 // Layout requests to the layout worker; where the page has no workers (jsdom), the same code runs in place.
-import type { LayoutEdge, LayoutNode } from '../../features/pipeline/layout';
-import type { Position } from '../../features/pipeline/model';
+import type { LayoutEdge, LayoutNode, Position } from './layout';
 import { answer, type LayoutReply, type LayoutRequest } from './layoutWorker';
 
 let worker: Worker | null = null;

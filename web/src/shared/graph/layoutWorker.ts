@@ -1,6 +1,5 @@
 // The layout web worker: dagre off the main thread, so a big graph never freezes the page while it is laid out.
-import { autoLayout, type LayoutEdge, type LayoutNode } from '../../features/pipeline/layout';
-import type { Position } from '../../features/pipeline/model';
+import { autoLayout, type LayoutEdge, type LayoutNode, type Position } from './layout';
 
 export interface LayoutRequest { id: number; nodes: LayoutNode[]; edges: LayoutEdge[]; opts: { nodesep?: number; ranksep?: number } }
 export interface LayoutReply { id: number; positions?: Record<string, Position>; error?: string }
