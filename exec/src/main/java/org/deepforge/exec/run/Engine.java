@@ -99,6 +99,15 @@ public final class Engine implements AutoCloseable {
         return start(execution, model, pipeline, commit, defaults);
     }
 
+    /**
+     * Checks that {@code pipeline} in {@code model} can run where {@code placement} says, without starting anything:
+     * throws {@link IllegalArgumentException} saying what to change (a malformed pipeline, a sub-pipeline node, an
+     * Input or Output node without storage). Callers check before they record a run, so a refused run leaves no trace.
+     */
+    public void check(JsonNode model, String pipeline, Placement placement) {
+        JobGraph.plan(PipelineJson.read(model, pipeline), placement.storage() != null);
+    }
+
     /** Starts an execution whose jobs run and whose artifacts are kept where {@code placement} says. */
     public List<String> start(String execution, JsonNode model, String pipeline, String commit, Placement placement) {
         Run run = new Run(execution, model, PipelineJson.read(model, pipeline), placement);

@@ -55,8 +55,12 @@ public final class Executions implements RunListener, AutoCloseable {
         });
     }
 
-    /** Records {@code run} with its jobs (the nodes of its pipeline in {@code model}) and starts it where {@code placement} says. */
+    /**
+     * Records {@code run} with its jobs (the nodes of its pipeline in {@code model}) and starts it where {@code placement}
+     * says. A pipeline the engine cannot run is refused ({@link IllegalArgumentException}) before anything is recorded.
+     */
     public void start(RunSpec run, JsonNode model, Placement placement) throws SQLException {
+        check(run, model, placement);
         JsonNode nodes = model.path("pipelines").path(run.pipeline()).path("nodes");
         List<RunStore.NewJob> jobs = new ArrayList<>();
         nodes.fields().forEachRemaining(e -> jobs.add(new RunStore.NewJob(e.getKey(), Optional.ofNullable(e.getValue().path("operation").textValue()))));
@@ -66,6 +70,11 @@ public final class Executions implements RunListener, AutoCloseable {
             engine.start(run.id(), model, run.pipeline(), run.commit(), placement);
             engine.ignoreCache(run.id(), run.project(), run.cache().ignoreAll(), run.cache().ignoreJobs());
         }
+    }
+
+    /** Refuses ({@link IllegalArgumentException}, saying what to change) a run the engine cannot run; starts nothing. */
+    public void check(RunSpec run, JsonNode model, Placement placement) {
+        engine.check(model, run.pipeline(), placement);
     }
 
     public Optional<ObjectNode> get(String id) throws SQLException {

@@ -121,7 +121,7 @@ public final class RunService {
 
     /**
      * Resolves where the run goes (a wrong key, a missing bucket or an unreachable endpoint is said now, not by a failed
-     * job later), tags its commit if asked, records it and starts it. The compute and storage choices are resolved once,
+     * job later), checks the engine can run it, tags its commit if asked, records it and starts it. The compute and storage choices are resolved once,
      * here, and the engine is handed the result.
      */
     private ObjectNode start(RunSpec run, JsonNode model, boolean tag) throws SQLException {
@@ -134,12 +134,13 @@ public final class RunService {
         } catch (IOException e) {
             throw new RunException(RunException.Kind.BAD_REQUEST, "the storage cannot be used: " + e.getMessage());
         }
-        RunSpec tagged = tag ? run.withTag(tag(run)) : run;
         try {
-            executions.start(tagged, model, placement);
-        } catch (IllegalArgumentException e) { // what the engine cannot run, e.g. a sub-pipeline node
+            // what the engine cannot run (e.g. a sub-pipeline node) is refused before a tag or a record is made
+            executions.check(run, model, placement);
+        } catch (IllegalArgumentException e) {
             throw new RunException(RunException.Kind.BAD_REQUEST, e.getMessage());
         }
+        executions.start(tag ? run.withTag(tag(run)) : run, model, placement);
         return get(run.id());
     }
 

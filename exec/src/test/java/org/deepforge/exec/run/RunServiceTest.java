@@ -217,6 +217,9 @@ class RunServiceTest {
         assertThatThrownBy(() -> runs.run(request("outer", RunSpec.local())))
                 .isInstanceOfSatisfying(RunException.class, x -> assertThat(x.kind()).isEqualTo(RunException.Kind.BAD_REQUEST))
                 .hasMessageContaining("sub-pipeline");
+        assertThat(runs.list(project)).as("a refused run leaves no execution behind")
+                .noneMatch(e -> e.path("pipeline").asText().equals("outer"));
+        assertThat(vc.tags(project)).as("nor a tag").noneMatch(t -> t.name().startsWith("runs/"));
     }
 
     @Test
