@@ -175,7 +175,14 @@ export interface SecretKindInfo {
   /** The server's variables read when "env" is chosen instead of a stored secret; absent if it cannot be. */
   environment?: string[];
 }
-export interface AdapterInfo { name: string; title: string; schema: import('../features/executions/SchemaForm').Schema; secret?: SecretKindInfo }
+export interface AdapterInfo {
+  name: string;
+  title: string;
+  schema: import('../features/executions/SchemaForm').Schema;
+  secret?: SecretKindInfo;
+  /** Whether data already in this storage can be registered as an artifact (the import dialog lists only these). */
+  imports?: boolean;
+}
 /** One of the caller's stored credentials; values are never sent back. */
 export interface SecretInfo { name: string; kind: string; fields: string[]; created: string; updated: string }
 export interface RunRequest {

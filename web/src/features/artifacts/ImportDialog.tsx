@@ -25,7 +25,7 @@ export function ImportDialog({ project, branch, onClose, onImported }: Props) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     api.storageAdapters().then((list) => {
-      const remote = list.filter((a) => a.name !== 'local');
+      const remote = list.filter((a) => a.imports);
       setStorages(remote);
       if (remote.length) setAdapter(remote[0].name);
     }).catch((e) => setError(errorMessage(e)));

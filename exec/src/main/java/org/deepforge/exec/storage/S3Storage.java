@@ -237,7 +237,7 @@ public final class S3Storage implements StorageAdapter, AutoCloseable {
             ObjectNode location = settings.toJson();
             location.put("credentials", options.path("credentials").asText("").strip());
             return new Located(s3, location);
-        });
+        }).importing();
     }
 
     /** What an open client is for. */

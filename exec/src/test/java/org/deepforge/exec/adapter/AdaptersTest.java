@@ -70,6 +70,8 @@ class AdaptersTest {
         assertThat(s3.at("/secret/fields/1/name").asText()).isEqualTo("secretAccessKey");
         assertThat(s3.at("/secret/fields/1/secret").asBoolean()).isTrue();
         assertThat(s3.at("/secret/fields/0/secret").asBoolean()).isFalse();
+        // only a storage that can register objects already in it is offered by the import dialog
+        assertThat(storages.findParents("imports")).extracting(o -> o.get("name").asText()).containsExactly("s3");
         assertThat(adapters.secretKinds()).extracting(SecretKind::kind).containsExactly("s3");
         assertThat(adapters.secretList().get(0).get("title").asText()).isEqualTo("S3 credentials");
         assertThat(adapters.secretList().get(0).get("environment").toString()).isEqualTo("[\"AWS_ACCESS_KEY_ID\",\"AWS_SECRET_ACCESS_KEY\"]");
