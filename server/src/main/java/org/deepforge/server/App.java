@@ -47,6 +47,7 @@ import org.deepforge.exec.sandbox.Sandbox;
 import org.deepforge.server.nnimport.ModelImporter;
 import org.deepforge.exec.run.Executions;
 import org.deepforge.exec.run.RunService;
+import org.deepforge.exec.run.Execution;
 import org.deepforge.exec.run.RunStore;
 import org.deepforge.exec.run.SqliteRunStore;
 import org.deepforge.ops.Builtins;
@@ -121,7 +122,7 @@ public final class App implements AutoCloseable {
         RunStore runs = new SqliteRunStore(config.dataDir().resolve("runs.db"));
         hub = new CollabHub(store, vc, authz, id -> {
             try {
-                return runs.execution(id).map(e -> e.path("project").asText());
+                return runs.execution(id).map(Execution::project);
             } catch (SQLException e) {
                 LOG.warn("cannot read execution {}: {}", id, e.toString());
                 return Optional.empty();

@@ -77,11 +77,11 @@ public final class Executions implements RunListener, AutoCloseable {
         engine.check(model, run.pipeline(), placement);
     }
 
-    public Optional<ObjectNode> get(String id) throws SQLException {
+    public Optional<Execution> get(String id) throws SQLException {
         return db.execution(id);
     }
 
-    public List<ObjectNode> list(String project) throws SQLException {
+    public List<Execution> list(String project) throws SQLException {
         return db.list(project);
     }
 
@@ -149,12 +149,12 @@ public final class Executions implements RunListener, AutoCloseable {
     /** After a restart: takes up every execution that had not finished; returns how many. */
     public int recover(ModelLoader models) throws SQLException {
         int n = 0;
-        for (ObjectNode e : db.unfinished()) {
-            String id = e.path("id").asText();
+        for (Execution e : db.unfinished()) {
+            RunSpec run = e.run();
+            String id = run.id();
             try {
-                JsonNode model = models.model(e.path("project").asText(), e.path("commit").asText());
-                engine.resume(id, model, e.path("pipeline").asText(), e.path("commit").asText(), e.path("project").asText(), db.known(id),
-                        placements.resolve(e));
+                JsonNode model = models.model(run.project(), run.commit());
+                engine.resume(id, model, run.pipeline(), run.commit(), run.project(), db.known(id), placements.resolve(run.toJson()));
                 n++;
             } catch (Exception ex) {
                 LOG.warn("cannot resume execution {}: {}", id, ex.toString());

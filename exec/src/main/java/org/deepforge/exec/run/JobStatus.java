@@ -10,7 +10,13 @@ public enum JobStatus {
         return this == SUCCESS || this == FAILED || this == CANCELLED || this == SKIPPED || this == CACHED;
     }
 
+    /** As the API and the run database write it: lower case. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The status {@link #id()} names. */
+    public static JobStatus of(String id) {
+        return valueOf(id.toUpperCase(Locale.ROOT));
     }
 }

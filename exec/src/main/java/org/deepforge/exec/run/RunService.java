@@ -57,7 +57,7 @@ public final class RunService {
     }
 
     /** Starts a run of a pipeline of the project; returns the recorded execution. */
-    public ObjectNode run(Request request) throws IOException, SQLException {
+    public Execution run(Request request) throws IOException, SQLException {
         String branch = request.branch().orElse(store.get(request.project()).defaultBranch());
         ModelAt at = store.model(request.project(), branch);
         JsonNode pipeline = at.model().path("pipelines").path(request.pipeline());
@@ -76,8 +76,8 @@ public final class RunService {
      * (finished jobs come from the cache, so it resumes from what failed); {@link Code#CURRENT} runs the branch's
      * head instead, i.e. with the fixes made since. The compute and storage choices are the execution's.
      */
-    public ObjectNode rerun(String execution, Code code, String user, RunSpec.CachePolicy cache) throws IOException, SQLException {
-        RunSpec old = RunSpec.of(recorded(execution));
+    public Execution rerun(String execution, Code code, String user, RunSpec.CachePolicy cache) throws IOException, SQLException {
+        RunSpec old = recorded(execution).run();
         String base = old.name().replaceAll(" \\((rerun|run again with the current code)\\)$", "");
         if (code == Code.RECORDED) {
             ModelAt at = store.model(old.project(), old.commit());
@@ -107,7 +107,7 @@ public final class RunService {
      * project's model at {@code commit} of {@code branch} with the pipeline {@code pipeline} added; it runs on this
      * server's compute and storage, and its commit is not tagged.
      */
-    public ObjectNode runGenerated(String project, String branch, String commit, String pipeline, String name, String user, JsonNode model)
+    public Execution runGenerated(String project, String branch, String commit, String pipeline, String name, String user, JsonNode model)
             throws SQLException {
         RunSpec run = new RunSpec(newId(), project, pipeline, branch, commit, Optional.empty(), name, user, RunSpec.local(), RunSpec.local(),
                 RunSpec.CachePolicy.USE);
@@ -124,7 +124,7 @@ public final class RunService {
      * job later), checks the engine can run it, tags its commit if asked, records it and starts it. The compute and storage choices are resolved once,
      * here, and the engine is handed the result.
      */
-    private ObjectNode start(RunSpec run, JsonNode model, boolean tag) throws SQLException {
+    private Execution start(RunSpec run, JsonNode model, boolean tag) throws SQLException {
         Placement placement;
         try {
             placement = placements.resolve(run.toJson());
@@ -192,16 +192,16 @@ public final class RunService {
 
     /** The project an execution belongs to (empty if there is no such execution). */
     public Optional<String> projectOf(String execution) throws SQLException {
-        return executions.get(execution).map(e -> e.path("project").asText());
+        return executions.get(execution).map(Execution::project);
     }
 
     /** An execution with its jobs. */
-    public ObjectNode get(String execution) throws SQLException {
+    public Execution get(String execution) throws SQLException {
         return recorded(execution);
     }
 
     /** A project's executions, newest first. */
-    public List<ObjectNode> list(String project) throws SQLException {
+    public List<Execution> list(String project) throws SQLException {
         return executions.list(project);
     }
 
@@ -222,7 +222,7 @@ public final class RunService {
     }
 
     /** Cancels an execution's unfinished jobs; returns the execution. */
-    public ObjectNode cancel(String execution) throws SQLException {
+    public Execution cancel(String execution) throws SQLException {
         recorded(execution);
         executions.cancel(execution);
         return get(execution);
@@ -233,19 +233,16 @@ public final class RunService {
      * ("current") — and what changed between them in its pipeline and the operations it uses (see {@link RunChanges}).
      */
     public ObjectNode since(String execution) throws IOException, SQLException {
-        return new RunChanges(store, vc).since(RunSpec.of(recorded(execution)));
+        return new RunChanges(store, vc).since(recorded(execution).run());
     }
 
-    private ObjectNode recorded(String execution) throws SQLException {
+    private Execution recorded(String execution) throws SQLException {
         return executions.get(execution).orElseThrow(() -> new RunException(RunException.Kind.NOT_FOUND, "there is no execution " + execution));
     }
 
     private void requireJob(String execution, String job) throws SQLException {
-        for (JsonNode j : recorded(execution).path("jobs")) {
-            if (j.path("id").asText().equals(job)) {
-                return;
-            }
+        if (!recorded(execution).hasJob(job)) {
+            throw StoreException.notFound("execution " + execution + " has no job " + job);
         }
-        throw StoreException.notFound("execution " + execution + " has no job " + job);
     }
 }

@@ -39,14 +39,6 @@ public record RunSpec(String id, String project, String pipeline, String branch,
         return new RunSpec(id, project, pipeline, branch, commit, tag, name, user, compute, storage, cache);
     }
 
-    /** A recorded execution (as {@link RunStore#execution} gives it) as the run it was; its cache policy is not recorded. */
-    public static RunSpec of(JsonNode recorded) {
-        return new RunSpec(recorded.path("id").asText(), recorded.path("project").asText(), recorded.path("pipeline").asText(),
-                recorded.path("branch").asText(), recorded.path("commit").asText(), Optional.ofNullable(recorded.path("tag").textValue()),
-                recorded.path("name").asText(), recorded.path("user").asText("local"), recorded.path("compute"), recorded.path("storage"),
-                CachePolicy.USE);
-    }
-
     /** The fields a {@link Placement.Resolver} reads (project, user, compute, storage) with the rest of the run. */
     public ObjectNode toJson() {
         ObjectNode o = Json.MAPPER.createObjectNode().put("id", id).put("project", project).put("pipeline", pipeline).put("branch", branch)

@@ -30,7 +30,7 @@ public interface RunStore extends AutoCloseable {
     void position(String execution, String job, String handle, long console, long events) throws SQLException;
 
     /** Executions that had not finished: what a restarted server must take up again. */
-    List<ObjectNode> unfinished() throws SQLException;
+    List<Execution> unfinished() throws SQLException;
 
     /** Per job: status, handle, offsets, message. */
     Map<String, Engine.Known> known(String execution) throws SQLException;
@@ -60,10 +60,10 @@ public interface RunStore extends AutoCloseable {
     ObjectNode log(String execution, String job, long from, int limit) throws SQLException;
 
     /** An execution with its jobs, as the REST API shows it. */
-    Optional<ObjectNode> execution(String id) throws SQLException;
+    Optional<Execution> execution(String id) throws SQLException;
 
     /** A project's executions, newest first (without their jobs). */
-    List<ObjectNode> list(String project) throws SQLException;
+    List<Execution> list(String project) throws SQLException;
 
     @Override
     void close() throws SQLException;

@@ -107,12 +107,8 @@ public final class SqliteRunStore implements RunStore {
 
     /** Executions that had not finished: what a restarted server must take up again. */
     @Override
-    public synchronized List<ObjectNode> unfinished() throws SQLException {
-        List<ObjectNode> out = new ArrayList<>();
-        for (ObjectNode e : executions("WHERE status IN ('pending', 'running') AND ? = ?", "x")) {
-            out.add(e);
-        }
-        return out;
+    public synchronized List<Execution> unfinished() throws SQLException {
+        return executions("WHERE status IN ('pending', 'running') AND ? = ?", "x");
     }
 
     /** Per job: status, handle, offsets, message. */
@@ -299,32 +295,32 @@ public final class SqliteRunStore implements RunStore {
     }
 
     @Override
-    public synchronized Optional<ObjectNode> execution(String id) throws SQLException {
-        List<ObjectNode> found = executions("WHERE id = ?", id);
+    public synchronized Optional<Execution> execution(String id) throws SQLException {
+        List<Execution> found = executions("WHERE id = ?", id);
         if (found.isEmpty()) {
             return Optional.empty();
         }
-        ObjectNode e = found.get(0);
-        ArrayNode jobs = e.putArray("jobs");
+        List<Execution.Job> jobs = new ArrayList<>();
         try (PreparedStatement s = db.prepareStatement("SELECT id, operation, status, message, started, finished FROM jobs WHERE execution = ?")) {
             s.setString(1, id);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    ObjectNode j = jobs.addObject().put("id", r.getString(1)).put("operation", r.getString(2)).put("status", r.getString(3));
-                    j.put("message", r.getString(4)).put("started", r.getString(5)).put("finished", r.getString(6));
+                    jobs.add(new Execution.Job(r.getString(1), Optional.ofNullable(r.getString(2)), JobStatus.of(r.getString(3)),
+                            Optional.ofNullable(r.getString(4)), Optional.ofNullable(r.getString(5)), Optional.ofNullable(r.getString(6))));
                 }
             }
         }
-        return Optional.of(e);
+        Execution e = found.get(0);
+        return Optional.of(new Execution(e.run(), e.status(), e.created(), e.finished(), Optional.of(jobs)));
     }
 
     @Override
-    public synchronized List<ObjectNode> list(String project) throws SQLException {
+    public synchronized List<Execution> list(String project) throws SQLException {
         return executions("WHERE project = ? ORDER BY created DESC", project);
     }
 
-    private List<ObjectNode> executions(String where, String arg) throws SQLException {
-        List<ObjectNode> out = new ArrayList<>();
+    private List<Execution> executions(String where, String arg) throws SQLException {
+        List<Execution> out = new ArrayList<>();
         try (PreparedStatement s = db.prepareStatement("SELECT id, project, pipeline, branch, commit_id, tag, name, status, user_id, "
                 + "compute, storage, created, finished FROM executions " + where)) {
             s.setString(1, arg);
@@ -333,14 +329,10 @@ public final class SqliteRunStore implements RunStore {
             }
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    ObjectNode e = Json.MAPPER.createObjectNode();
-                    e.put("id", r.getString(1)).put("project", r.getString(2)).put("pipeline", r.getString(3))
-                            .put("branch", r.getString(4)).put("commit", r.getString(5)).put("tag", r.getString(6))
-                            .put("name", r.getString(7)).put("status", r.getString(8)).put("user", r.getString(9));
-                    e.set("compute", parse(r.getString(10)));
-                    e.set("storage", parse(r.getString(11)));
-                    e.put("created", r.getString(12)).put("finished", r.getString(13));
-                    out.add(e);
+                    RunSpec run = new RunSpec(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+                            Optional.ofNullable(r.getString(6)), r.getString(7), Optional.ofNullable(r.getString(9)).orElse("local"), parse(r.getString(10)), parse(r.getString(11)),
+                            RunSpec.CachePolicy.USE);
+                    out.add(new Execution(run, JobStatus.of(r.getString(8)), r.getString(12), Optional.ofNullable(r.getString(13)), Optional.empty()));
                 }
             }
         }

@@ -113,13 +113,13 @@ class RunServiceTest {
 
     JsonNode awaitFinished(String id) throws Exception {
         await().atMost(Duration.ofSeconds(60)).until(() -> finished.containsKey(id));
-        return runs.get(id);
+        return runs.get(id).toJson();
     }
 
     @Test
     void aRunIsRecordedAtTheBranchHeadTaggedAndNamedAfterItsPipeline() throws Exception {
         String commit = head();
-        ObjectNode e = runs.run(request("p", RunSpec.local()));
+        ObjectNode e = runs.run(request("p", RunSpec.local())).toJson();
         String id = e.get("id").asText();
         assertThat(e.get("project").asText()).isEqualTo(project);
         assertThat(e.get("branch").asText()).isEqualTo("main");
@@ -131,7 +131,7 @@ class RunServiceTest {
         JsonNode done = awaitFinished(id);
         assertThat(done.get("status").asText()).isEqualTo("success");
         assertThat(runs.log(id, "count", 0, 100).get("lines").toString()).contains("counted 4");
-        assertThat(runs.list(project)).extracting(x -> x.get("id").asText()).containsExactly(id);
+        assertThat(runs.list(project)).extracting(Execution::id).containsExactly(id);
         assertThat(runs.projectOf(id)).contains(project);
     }
 
@@ -164,19 +164,19 @@ class RunServiceTest {
 
     @Test
     void anExactRerunRunsTheRecordedCommitAndARerunWithTheCurrentCodeRunsTheHead() throws Exception {
-        String first = runs.run(request("p", RunSpec.local())).get("id").asText();
+        String first = runs.run(request("p", RunSpec.local())).id();
         awaitFinished(first);
-        JsonNode recorded = runs.get(first);
+        JsonNode recorded = runs.get(first).toJson();
         edit("/pipelines/p/nodes/count/attributes/n", Json.MAPPER.getNodeFactory().numberNode(7));
 
-        ObjectNode exact = runs.rerun(first, RunService.Code.RECORDED, "bob", RunSpec.CachePolicy.USE);
+        ObjectNode exact = runs.rerun(first, RunService.Code.RECORDED, "bob", RunSpec.CachePolicy.USE).toJson();
         assertThat(exact.get("commit").asText()).isEqualTo(recorded.get("commit").asText());
         assertThat(exact.get("tag").asText()).isEqualTo(recorded.get("tag").asText());
         assertThat(exact.get("name").asText()).isEqualTo("Counting (rerun)");
         assertThat(exact.get("user").asText()).isEqualTo("bob");
         awaitFinished(exact.get("id").asText());
 
-        ObjectNode current = runs.rerun(exact.get("id").asText(), RunService.Code.CURRENT, "bob", new RunSpec.CachePolicy(true, java.util.Set.of()));
+        ObjectNode current = runs.rerun(exact.get("id").asText(), RunService.Code.CURRENT, "bob", new RunSpec.CachePolicy(true, java.util.Set.of())).toJson();
         String id = current.get("id").asText();
         assertThat(current.get("commit").asText()).isEqualTo(head());
         assertThat(current.get("tag").asText()).isEqualTo("runs/" + id);
@@ -187,18 +187,18 @@ class RunServiceTest {
 
     @Test
     void sinceNamesTheOperationThatChangedAfterARun() throws Exception {
-        String id = runs.run(request("p", RunSpec.local())).get("id").asText();
+        String id = runs.run(request("p", RunSpec.local())).id();
         awaitFinished(id);
         edit("/operations/Count/code", Json.MAPPER.getNodeFactory().textNode(COUNT.replace("counted", "now counted")));
         ObjectNode since = runs.since(id);
-        assertThat(since.get("recorded").get("commit").asText()).isEqualTo(runs.get(id).get("commit").asText());
+        assertThat(since.get("recorded").get("commit").asText()).isEqualTo(runs.get(id).run().commit());
         assertThat(since.get("current").get("commit").asText()).isEqualTo(head());
         assertThat(since.get("changed").get(0).get("summary").asText()).isEqualTo("Count changed since this run");
     }
 
     @Test
     void rerunningTheCurrentCodeOfAPipelineThatIsGoneIsAConflictThatSaysToRerunExactly() throws Exception {
-        String id = runs.run(request("p", RunSpec.local())).get("id").asText();
+        String id = runs.run(request("p", RunSpec.local())).id();
         awaitFinished(id);
         var patch = Json.MAPPER.createArrayNode();
         patch.addObject().put("op", "remove").put("path", "/pipelines/p");
@@ -218,7 +218,7 @@ class RunServiceTest {
                 .isInstanceOfSatisfying(RunException.class, x -> assertThat(x.kind()).isEqualTo(RunException.Kind.BAD_REQUEST))
                 .hasMessageContaining("sub-pipeline");
         assertThat(runs.list(project)).as("a refused run leaves no execution behind")
-                .noneMatch(e -> e.path("pipeline").asText().equals("outer"));
+                .noneMatch(e -> e.run().pipeline().equals("outer"));
         assertThat(vc.tags(project)).as("nor a tag").noneMatch(t -> t.name().startsWith("runs/"));
     }
 

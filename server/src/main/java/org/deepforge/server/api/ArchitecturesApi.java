@@ -82,7 +82,7 @@ public final class ArchitecturesApi {
         ObjectNode c = p.putObject("connections").putObject("c");
         c.putObject("from").put("node", "export").put("port", "onnx");
         c.putObject("to").put("node", "save").put("port", "data");
-        ctx.status(201).json(runs.runGenerated(project, branch, at.commit(), pipeline, p.path("name").asText(), Requests.principal(ctx).id(), model));
+        ctx.status(201).json(runs.runGenerated(project, branch, at.commit(), pipeline, p.path("name").asText(), Requests.principal(ctx).id(), model).toJson());
     }
 
     private static Map<String, JsonNode> toMap(JsonNode object) {

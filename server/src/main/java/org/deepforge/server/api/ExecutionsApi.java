@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
+import org.deepforge.exec.run.Execution;
 import org.deepforge.exec.run.RunService;
 import org.deepforge.exec.run.RunSpec;
 import org.deepforge.server.http.BadRequest;
@@ -36,7 +37,7 @@ public final class ExecutionsApi {
         }
         ctx.status(201).json(runs.run(new RunService.Request(ctx.pathParam("project"), ctx.pathParam("pipeline"),
                 Bodies.optionalText(body, "branch"), Bodies.optionalText(body, "name"), Requests.principal(ctx).id(), compute, storage,
-                cache(body))));
+                cache(body))).toJson());
     }
 
     /** {@code "ignoreCache": true} runs every job afresh; {@code "ignoreCacheJobs": [node, ...]} only those. */
@@ -66,11 +67,11 @@ public final class ExecutionsApi {
     }
 
     public void list(Context ctx) throws Exception {
-        ctx.json(runs.list(ctx.pathParam("project")));
+        ctx.json(runs.list(ctx.pathParam("project")).stream().map(Execution::toJson).toList());
     }
 
     public void get(Context ctx) throws Exception {
-        ctx.json(runs.get(ctx.pathParam("execution")));
+        ctx.json(runs.get(ctx.pathParam("execution")).toJson());
     }
 
     public void log(Context ctx) throws Exception {
@@ -101,9 +102,9 @@ public final class ExecutionsApi {
             case "recorded" -> RunService.Code.RECORDED;
             case "current" -> RunService.Code.CURRENT;
             default -> throw new BadRequest("\"code\" is \"recorded\" (rerun exactly the commit this execution ran) or \"current\" (run the head of "
-                    + runs.get(execution).path("branch").asText() + "), not \"" + code + "\"");
+                    + runs.get(execution).run().branch() + "), not \"" + code + "\"");
         };
-        ctx.status(201).json(runs.rerun(execution, which, Requests.principal(ctx).id(), cache(body)));
+        ctx.status(201).json(runs.rerun(execution, which, Requests.principal(ctx).id(), cache(body)).toJson());
     }
 
     /** The versions an execution could run again with, and what changed between them (see {@link RunService#since}). */
@@ -112,6 +113,6 @@ public final class ExecutionsApi {
     }
 
     public void cancel(Context ctx) throws Exception {
-        ctx.json(runs.cancel(ctx.pathParam("execution")));
+        ctx.json(runs.cancel(ctx.pathParam("execution")).toJson());
     }
 }

@@ -6,7 +6,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 import org.deepforge.exec.run.ArtifactSink;
+import org.deepforge.exec.run.Execution;
 import org.deepforge.exec.run.RunException;
+import org.deepforge.exec.run.RunSpec;
 import org.deepforge.exec.run.RunStore;
 import org.deepforge.exec.storage.StorageAdapter;
 import org.deepforge.model.Ids;
@@ -48,12 +50,12 @@ public final class ProjectArtifacts implements ArtifactSink {
     @Override
     public String save(String execution, String outputNode, String saveName, StorageAdapter.Stored stored, JsonNode location, String type,
                        JsonNode provenance) throws Exception {
-        ObjectNode run = run(execution);
-        String user = run.path("user").asText("local");
+        RunSpec run = run(execution);
+        String user = run.user();
         Author author = new Author(user, user.equals("local") ? "Local user" : user, user + "@localhost");
         ObjectNode artifact = artifact(saveName, type, stored, location);
         artifact.set("provenance", provenance);
-        return commit(run.path("project").asText(), run.path("branch").asText(), artifact, placements.storage(artifact.get("storage"), user),
+        return commit(run.project(), run.branch(), artifact, placements.storage(artifact.get("storage"), user),
                 "Save artifact " + saveName + " from execution " + execution, author).id();
     }
 
@@ -67,8 +69,8 @@ public final class ProjectArtifacts implements ArtifactSink {
         return new Recorded(id, r);
     }
 
-    private ObjectNode run(String execution) throws SQLException {
-        return runs.execution(execution).orElseThrow(() -> new RunException(RunException.Kind.NOT_FOUND, "there is no execution " + execution));
+    private RunSpec run(String execution) throws SQLException {
+        return runs.execution(execution).map(Execution::run).orElseThrow(() -> new RunException(RunException.Kind.NOT_FOUND, "there is no execution " + execution));
     }
 
     /** An artifact record: name, type, creation time and where the data is ({@code storage}: location, adapter, key, sha256, size). */
