@@ -69,7 +69,7 @@ final class ArtifactNodes {
         }
         String saveName = output.saveName().isEmpty() ? output.id() : output.saveName();
         String id = sink.save(run.id, output.id(), saveName, stored, run.placement.storage().location(), meta.path("type").asText("pickle"),
-                Provenance.of(run, read.from().node(), read.from().port(), workDir));
+                RunProvenance.of(run, read.from().node(), read.from().port(), workDir));
         return new JobGraph.Transition(output.id(), JobStatus.SUCCESS, "saved as artifact " + id);
     }
 }

@@ -21,17 +21,17 @@ final class CacheKey {
         key.put("runtime", Launcher.RUNTIME_VERSION);
         key.put("scope", run.scope);
         key.put("operation", node.operation());
-        key.put("code", Provenance.sha256(run.model.path("operations").path(node.operation()).path("code").asText("")));
+        key.put("code", RunProvenance.sha256(run.model.path("operations").path(node.operation()).path("code").asText("")));
         key.set("attributes", Json.sorted(node.attributes()));
         var refs = key.putObject("references");
         node.references().forEach((name, architecture) -> refs.put(name,
-                Provenance.sha256(Json.compact(Json.sorted(run.model.path("architectures").path(architecture))))));
-        key.put("utils", Provenance.sha256(Json.compact(Json.sorted(run.model.path("utils")))));
+                RunProvenance.sha256(Json.compact(Json.sorted(run.model.path("architectures").path(architecture))))));
+        key.put("utils", RunProvenance.sha256(Json.compact(Json.sorted(run.model.path("utils")))));
         var inputs = key.putObject("inputs");
         for (Connection read : job.reads) {
             Path meta = bundle.resolve("inputs").resolve(read.to().port()).resolve("meta.json");
             inputs.put(read.to().port(), Files.exists(meta) ? Json.MAPPER.readTree(meta.toFile()).path("sha256").asText() : "missing");
         }
-        return Provenance.sha256(Json.compact(Json.sorted(key)));
+        return RunProvenance.sha256(Json.compact(Json.sorted(key)));
     }
 }

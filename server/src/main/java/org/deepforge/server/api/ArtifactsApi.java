@@ -11,6 +11,7 @@ import java.util.Set;
 import org.deepforge.server.run.Placements;
 import org.deepforge.exec.storage.StorageAdapter;
 import org.deepforge.model.Json;
+import org.deepforge.model.domain.Provenance;
 import org.deepforge.server.artifacts.ArtifactData;
 import org.deepforge.server.artifacts.ProjectArtifacts;
 import org.deepforge.server.http.BadRequest;
@@ -63,7 +64,9 @@ public final class ArtifactsApi {
             out.addObject().put("id", e.getKey()).put("name", a.path("name").asText()).put("type", a.path("type").asText())
                     .put("size", a.path("storage").path("size").asLong()).put("created", a.path("created").asText(null))
                     .put("adapter", a.path("storage").path("adapter").asText())
-                    .put("execution", a.path("provenance").path("execution").asText(null));
+                    .put("execution", Provenance.Output.read(a.get("provenance"))
+                            .flatMap(p -> p.source() instanceof Provenance.FromJob job ? Optional.of(job.execution()) : Optional.empty())
+                            .orElse(null));
         });
         ctx.json(out);
     }
@@ -199,35 +202,35 @@ public final class ArtifactsApi {
         JsonNode a = model.path("artifacts").path(id);
         nodes.addObject().put("id", "artifact:" + id).put("kind", "artifact").put("label", a.path("name").asText(id))
                 .put("sha256", a.path("storage").path("sha256").asText());
-        JsonNode p = a.path("provenance");
-        if (p.path("kind").asText().equals("job")) {
-            String job = addJob(model, p, nodes, edges, seen);
-            edges.addObject().put("from", job).put("to", "artifact:" + id).put("port", p.path("port").asText());
-        }
+        Provenance.Output.read(a.get("provenance")).ifPresent(p -> {
+            if (p.source() instanceof Provenance.FromJob job) {
+                String from = addJob(model, job, nodes, edges, seen);
+                edges.addObject().put("from", from).put("to", "artifact:" + id).put("port", p.port());
+            }
+        });
     }
 
-    private static String addJob(JsonNode model, JsonNode p, ArrayNode nodes, ArrayNode edges, Set<String> seen) {
-        String id = "job:" + p.path("execution").asText() + "/" + p.path("job").asText();
+    private static String addJob(JsonNode model, Provenance.FromJob p, ArrayNode nodes, ArrayNode edges, Set<String> seen) {
+        String id = "job:" + p.execution() + "/" + p.job();
         if (!seen.add(id)) {
             return id;
         }
-        ObjectNode n = nodes.addObject().put("id", id).put("kind", "job").put("label", p.path("operation").asText())
-                .put("execution", p.path("execution").asText()).put("codeSha256", p.path("codeSha256").asText());
-        n.set("attributes", p.path("attributes"));
-        n.set("environment", p.path("environment"));
-        for (JsonNode input : p.path("inputs")) {
-            JsonNode from = input.path("from");
+        ObjectNode n = nodes.addObject().put("id", id).put("kind", "job").put("label", p.operation())
+                .put("execution", p.execution()).put("codeSha256", p.codeSha256());
+        n.set("attributes", p.attributes());
+        n.set("environment", p.environment().orElse(Json.MAPPER.missingNode()));
+        for (Provenance.Input input : p.inputs()) {
             String source;
-            if (from.path("kind").asText().equals("artifact")) {
-                addArtifact(model, from.path("artifact").asText(), nodes, edges, seen);
-                source = "artifact:" + from.path("artifact").asText();
-                if (!model.path("artifacts").has(from.path("artifact").asText())) {
-                    nodes.addObject().put("id", source).put("kind", "artifact").put("label", from.path("name").asText()).put("missing", true);
+            if (input.from() instanceof Provenance.FromArtifact from) {
+                addArtifact(model, from.artifact(), nodes, edges, seen);
+                source = "artifact:" + from.artifact();
+                if (!model.path("artifacts").has(from.artifact())) {
+                    nodes.addObject().put("id", source).put("kind", "artifact").put("label", from.name()).put("missing", true);
                 }
             } else {
-                source = addJob(model, from, nodes, edges, seen);
+                source = addJob(model, (Provenance.FromJob) input.from(), nodes, edges, seen);
             }
-            edges.addObject().put("from", source).put("to", id).put("port", input.path("port").asText()).put("sha256", input.path("sha256").asText(null));
+            edges.addObject().put("from", source).put("to", id).put("port", input.port()).put("sha256", input.sha256().orElse(null));
         }
         return id;
     }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Optional;
 import org.deepforge.exec.run.ArtifactSink;
 import org.deepforge.exec.run.Execution;
+import org.deepforge.model.domain.Provenance;
 import org.deepforge.exec.run.RunException;
 import org.deepforge.exec.run.RunSpec;
 import org.deepforge.exec.run.RunStore;
@@ -49,12 +50,12 @@ public final class ProjectArtifacts implements ArtifactSink {
     /** An Output node saved {@code stored}: one commit on the branch the execution ran from, authored by who ran it. */
     @Override
     public String save(String execution, String outputNode, String saveName, StorageAdapter.Stored stored, JsonNode location, String type,
-                       JsonNode provenance) throws Exception {
+                       Provenance.Output provenance) throws Exception {
         RunSpec run = run(execution);
         String user = run.user();
         Author author = new Author(user, user.equals("local") ? "Local user" : user, user + "@localhost");
         ObjectNode artifact = artifact(saveName, type, stored, location);
-        artifact.set("provenance", provenance);
+        artifact.set("provenance", provenance.toJson());
         return commit(run.project(), run.branch(), artifact, placements.storage(artifact.get("storage"), user),
                 "Save artifact " + saveName + " from execution " + execution, author).id();
     }
