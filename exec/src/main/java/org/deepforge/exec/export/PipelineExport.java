@@ -22,6 +22,7 @@ import java.util.zip.ZipOutputStream;
 import org.deepforge.exec.bundle.ArchitectureModules;
 import org.deepforge.exec.bundle.PythonLiterals;
 import org.deepforge.model.Json;
+import org.deepforge.model.domain.Artifact;
 import org.deepforge.model.domain.Node;
 import org.deepforge.model.domain.Pipeline;
 import org.deepforge.model.domain.PipelineJson;
@@ -104,10 +105,7 @@ public final class PipelineExport {
                             in.transferTo(zip);
                             zip.closeEntry();
                         }
-                        JsonNode a = model.path("artifacts").path(artifact);
-                        put(zip, "inputs/" + node + "/meta.json", Json.compact(Json.MAPPER.createObjectNode()
-                                .put("type", a.path("type").asText("pickle")).put("sha256", a.path("storage").path("sha256").asText())
-                                .put("size", a.path("storage").path("size").asLong())) + "\n");
+                        put(zip, "inputs/" + node + "/meta.json", Json.compact(Artifact.read(model, artifact).orElseThrow().inputMeta()) + "\n");
                         bundled.add(node);
                     }
                 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.deepforge.exec.storage.StorageAdapter;
 import org.deepforge.model.Json;
+import org.deepforge.model.domain.Artifact;
 import org.deepforge.model.domain.Connection;
 import org.deepforge.model.domain.Node;
 
@@ -40,15 +41,10 @@ final class ArtifactNodes {
 
     private JobGraph.Transition read(Run run, Node.Input input, Path dir) throws IOException {
         String artifactId = input.artifact();
-        JsonNode artifact = run.model.path("artifacts").path(artifactId);
-        if (artifact.isMissingNode()) {
-            throw new IOException("artifact " + artifactId + " does not exist");
-        }
+        Artifact artifact = Artifact.read(run.model, artifactId).orElseThrow(() -> new IOException("artifact " + artifactId + " does not exist"));
         Path out = Files.createDirectories(dir.resolve("outputs").resolve("data"));
-        ObjectNode meta = Json.MAPPER.createObjectNode()
-                .put("type", artifact.path("type").asText("pickle")).put("sha256", artifact.path("storage").path("sha256").asText())
-                .put("size", artifact.path("storage").path("size").asLong());
-        RemoteInputs.place(run.placement, artifact, artifactId, out, meta);
+        ObjectNode meta = artifact.inputMeta();
+        RemoteInputs.place(run.placement, artifact, out, meta);
         Files.write(out.resolve("meta.json"), Json.fileBytes(meta));
         return new JobGraph.Transition(input.id(), JobStatus.SUCCESS, "read artifact " + artifactId);
     }

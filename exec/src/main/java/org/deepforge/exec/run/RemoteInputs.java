@@ -12,6 +12,7 @@ import java.time.Duration;
 import org.deepforge.exec.storage.LocalStorage;
 import org.deepforge.exec.storage.StorageAdapter;
 import org.deepforge.model.Json;
+import org.deepforge.model.domain.Artifact;
 
 /**
  * How artifact data reaches a job. Data on this server's disk is hard-linked into the job's inputs. Data in
@@ -24,11 +25,11 @@ final class RemoteInputs {
     private RemoteInputs() {}
 
     /** An Input node: places the artifact's data (or where to fetch it) in {@code out}, adding to its {@code meta}. */
-    static void place(Placement placement, JsonNode artifact, String artifactId, Path out, ObjectNode meta) throws IOException {
-        JsonNode record = artifact.path("storage");
-        String key = record.path("key").asText("");
+    static void place(Placement placement, Artifact artifact, Path out, ObjectNode meta) throws IOException {
+        ObjectNode record = artifact.data().record();
+        String key = artifact.data().key();
         StorageAdapter storage = placement.reader().storageOf(record);
-        String name = "\"" + artifact.path("name").asText(artifactId) + "\" (" + key + ")";
+        String name = "\"" + artifact.name() + "\" (" + key + ")";
         if (storage instanceof LocalStorage local) {
             Path data = local.path(key);
             if (!Files.exists(data)) {
@@ -45,7 +46,7 @@ final class RemoteInputs {
             throw new IOException("the data of artifact " + name + " is missing from " + storage.name() + " storage");
         }
         ObjectNode remote = meta.putObject("remote");
-        remote.setAll((ObjectNode) record.deepCopy());
+        remote.setAll(record);
     }
 
     /** A job about to start: every remote input gets a presigned link valid for {@code ttl}. */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.deepforge.model.Json;
+import org.deepforge.model.domain.Artifact;
 import org.deepforge.model.domain.Connection;
 import org.deepforge.model.domain.Node;
 import org.deepforge.model.domain.Provenance;
@@ -34,8 +35,8 @@ final class RunProvenance {
         Node n = run.graph.job(node).orElseThrow().kind;
         if (n instanceof Node.Input in) {
             String id = in.artifact();
-            JsonNode artifact = run.model.path("artifacts").path(id);
-            return new Provenance.FromArtifact(id, artifact.path("name").asText(id), artifact.path("storage").path("sha256").asText());
+            return Artifact.read(run.model, id).map(a -> new Provenance.FromArtifact(id, a.name(), a.data().sha256()))
+                    .orElse(new Provenance.FromArtifact(id, id, ""));
         }
         Node.Operation op = (Node.Operation) n; // the engine runs no sub-pipelines; an Output node is never read from
         String code = run.model.path("operations").path(op.operation()).path("code").asText("");

@@ -11,6 +11,7 @@ import java.util.Set;
 import org.deepforge.server.run.Placements;
 import org.deepforge.exec.storage.StorageAdapter;
 import org.deepforge.model.Json;
+import org.deepforge.model.domain.Artifact;
 import org.deepforge.model.domain.Provenance;
 import org.deepforge.server.artifacts.ArtifactData;
 import org.deepforge.server.artifacts.ProjectArtifacts;
@@ -52,21 +53,17 @@ public final class ArtifactsApi {
         }
     }
 
-    private StorageAdapter holding(Context ctx, JsonNode artifact) {
-        return chosen(ctx, artifact.path("storage"));
+    private StorageAdapter holding(Context ctx, Artifact artifact) {
+        return chosen(ctx, artifact.data().record());
     }
 
     public void list(Context ctx) throws Exception {
         ModelAt at = store.model(ctx.pathParam("project"), Optional.ofNullable(ctx.queryParam("ref")).orElse(""));
         ArrayNode out = Json.MAPPER.createArrayNode();
         at.model().path("artifacts").fields().forEachRemaining(e -> {
-            JsonNode a = e.getValue();
-            out.addObject().put("id", e.getKey()).put("name", a.path("name").asText()).put("type", a.path("type").asText())
-                    .put("size", a.path("storage").path("size").asLong()).put("created", a.path("created").asText(null))
-                    .put("adapter", a.path("storage").path("adapter").asText())
-                    .put("execution", Provenance.Output.read(a.get("provenance"))
-                            .flatMap(p -> p.source() instanceof Provenance.FromJob job ? Optional.of(job.execution()) : Optional.empty())
-                            .orElse(null));
+            Artifact a = Artifact.of(e.getKey(), e.getValue());
+            out.addObject().put("id", a.id()).put("name", a.name()).put("type", a.type()).put("size", a.data().size())
+                    .put("created", a.created().orElse(null)).put("adapter", a.data().adapter()).put("execution", a.execution().orElse(null));
         });
         ctx.json(out);
     }
@@ -104,20 +101,20 @@ public final class ArtifactsApi {
     }
 
     public void download(Context ctx) throws Exception {
-        JsonNode a = artifactAt(ctx);
-        String name = a.path("name").asText("artifact");
-        if (!data.readable(ctx.pathParam("project"), a.path("storage"))) {
+        Artifact a = artifactAt(ctx);
+        String name = a.name();
+        if (!data.readable(ctx.pathParam("project"), a.data().record())) {
             throw StoreException.notFound(notAvailable(name));
         }
         StorageAdapter storage = holding(ctx, a);
-        if (storage.stat(a.path("storage").path("key").asText()).isEmpty()) {
+        if (storage.stat(a.data().key()).isEmpty()) {
             throw new BadRequest(410, "the data of artifact \"" + name + "\" is no longer in storage (it was deleted); "
                     + "its metadata and provenance remain");
         }
         ctx.contentType("application/octet-stream");
         ctx.header("Content-Disposition", "attachment; filename=\"" + name.replaceAll("[^A-Za-z0-9._-]+", "_") + "\"");
-        ctx.header("X-Content-SHA256", a.path("storage").path("sha256").asText());
-        try (InputStream in = storage.get(a.path("storage").path("key").asText())) {
+        ctx.header("X-Content-SHA256", a.data().sha256());
+        try (InputStream in = storage.get(a.data().key())) {
             in.transferTo(ctx.outputStream());
         }
     }
@@ -199,10 +196,10 @@ public final class ArtifactsApi {
         if (!seen.add("artifact:" + id)) {
             return;
         }
-        JsonNode a = model.path("artifacts").path(id);
-        nodes.addObject().put("id", "artifact:" + id).put("kind", "artifact").put("label", a.path("name").asText(id))
-                .put("sha256", a.path("storage").path("sha256").asText());
-        Provenance.Output.read(a.get("provenance")).ifPresent(p -> {
+        Optional<Artifact> a = Artifact.read(model, id);
+        nodes.addObject().put("id", "artifact:" + id).put("kind", "artifact").put("label", a.map(Artifact::name).orElse(id))
+                .put("sha256", a.map(x -> x.data().sha256()).orElse(""));
+        a.flatMap(Artifact::provenance).ifPresent(p -> {
             if (p.source() instanceof Provenance.FromJob job) {
                 String from = addJob(model, job, nodes, edges, seen);
                 edges.addObject().put("from", from).put("to", "artifact:" + id).put("port", p.port());
@@ -235,13 +232,10 @@ public final class ArtifactsApi {
         return id;
     }
 
-    private JsonNode artifactAt(Context ctx) throws Exception {
+    private Artifact artifactAt(Context ctx) throws Exception {
         JsonNode model = store.model(ctx.pathParam("project"), Optional.ofNullable(ctx.queryParam("ref")).orElse("")).model();
-        JsonNode a = model.path("artifacts").get(ctx.pathParam("artifact"));
-        if (a == null) {
-            throw StoreException.notFound("there is no artifact " + ctx.pathParam("artifact"));
-        }
-        return a;
+        return Artifact.read(model, ctx.pathParam("artifact"))
+                .orElseThrow(() -> StoreException.notFound("there is no artifact " + ctx.pathParam("artifact")));
     }
 
     /** Why an artifact's data cannot be read: its key is not owned by the project (e.g. it came in an imported bundle). */
