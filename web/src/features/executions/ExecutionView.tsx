@@ -74,7 +74,16 @@ export default function ExecutionView({ project, branch, executionId, ws }: Prop
   );
 
   const active = execution ? isActive(execution.status) : false;
-  // which commits "run again" would use, and what changed since this run (refreshed when the run ends)
+  // a commit on the branch this ran from changes what "run again with the current code" runs: count them
+  const [branchMoves, setBranchMoves] = useState(0);
+  const runBranch = execution?.branch;
+  useEffect(() => {
+    if (!runBranch) return;
+    return ws.subscribe(project, runBranch, (msg) => {
+      if (msg.type === 'commit' || msg.type === 'resync' || msg.type === 'branch') setBranchMoves((n) => n + 1);
+    });
+  }, [ws, project, runBranch]);
+  // which commits "run again" would use, and what changed since this run: when the run ends and whenever its branch moves
   useEffect(() => {
     if (active) return;
     let live = true;
@@ -85,7 +94,7 @@ export default function ExecutionView({ project, branch, executionId, ws }: Prop
     return () => {
       live = false;
     };
-  }, [executionId, active]);
+  }, [executionId, active, branchMoves]);
   useEffect(() => {
     if (!active) return;
     const t = setInterval(() => {
