@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describePointer } from './FieldConflictDialog';
+import { conflictingFields, describePointer } from './FieldConflictDialog';
 
 const model = {
   pipelines: { F8kVFcUH: { name: 'Train and score', nodes: { n1: { operation: 'Train', attributes: { epochs: 10 } } } } },
@@ -17,5 +17,29 @@ describe('describePointer', () => {
   it('names an operation field and falls back to the path for unknown places', () => {
     expect(describePointer(model, '/operations/Scale/requirements')).toBe('Scale ▸ requirements');
     expect(describePointer(null, '/x/y')).toBe('x ▸ y');
+  });
+});
+
+describe('conflictingFields', () => {
+  const before = { pipelines: { p: { name: 'Train and score', nodes: { n1: { operation: 'Train', attributes: { epochs: 10, lr: 0.1 } } } } } };
+  const edit = [
+    { op: 'test' as const, path: '/pipelines/p/nodes/n1/attributes/epochs', value: 10 },
+    { op: 'replace' as const, path: '/pipelines/p/nodes/n1/attributes/epochs', value: 20 },
+    { op: 'test' as const, path: '/pipelines/p/nodes/n1/attributes/lr', value: 0.1 },
+    { op: 'replace' as const, path: '/pipelines/p/nodes/n1/attributes/lr', value: 0.5 },
+  ];
+  it('lists every field someone else changed meanwhile, not only the one the server refused', () => {
+    const now = { pipelines: { p: { name: 'Train and score', nodes: { n1: { operation: 'Train', attributes: { epochs: 12, lr: 0.01 } } } } } };
+    const fields = conflictingFields(before, now, edit, '/pipelines/p/nodes/n1/attributes/epochs');
+    expect(fields.map((f) => [f.label, f.theirs, f.yours])).toEqual([
+      ['Train and score ▸ Train ▸ epochs', 12, 20],
+      ['Train and score ▸ Train ▸ lr', 0.01, 0.5],
+    ]);
+  });
+  it('leaves out a field whose check still holds', () => {
+    const now = { pipelines: { p: { name: 'Train and score', nodes: { n1: { operation: 'Train', attributes: { epochs: 12, lr: 0.1 } } } } } };
+    expect(conflictingFields(before, now, edit, '/pipelines/p/nodes/n1/attributes/epochs').map((f) => f.path)).toEqual([
+      '/pipelines/p/nodes/n1/attributes/epochs',
+    ]);
   });
 });

@@ -1,12 +1,40 @@
-import type { Json } from '../../shared/patch';
+import { applyPatch, deepEqual, getAt, type Json, type PatchOp } from '../../shared/patch';
 
-/** A field both sides changed: where (named as the user named things), theirs now, and what this user set. */
-export interface FieldConflict {
+/** One field both sides changed: where (named as the user named things), theirs now, and what this user set. */
+export interface ConflictingField {
   path: string;
   label: string;
   theirs: Json | undefined;
   yours: Json | undefined;
+}
+
+/** An edit that met changes made meanwhile: every field of it someone else changed, and the edit's message. */
+export interface FieldConflict {
+  fields: ConflictingField[];
   message: string;
+}
+
+/**
+ * Every field of {@code patch} that someone else changed meanwhile: its checks ({@code test} ops) that no longer hold
+ * against {@code current} (the model as saved now), always including {@code refused} (the one the server named). The
+ * user's value is what the rest of the patch writes over the model they edited ({@code before}).
+ */
+export function conflictingFields(before: Json, current: Json, patch: readonly PatchOp[], refused: string): ConflictingField[] {
+  let mine: Json | undefined;
+  try {
+    mine = applyPatch(before, patch.filter((op) => op.op !== 'test'));
+  } catch {
+    mine = undefined;
+  }
+  const paths = [refused, ...patch.filter((op) => op.op === 'test' && !deepEqual(getAt(current, op.path), op.value)).map((op) => op.path)];
+  // named as the user knew them when editing
+  const model = before && typeof before === 'object' && !Array.isArray(before) ? (before as Record<string, unknown>) : null;
+  return [...new Set(paths)].map((path) => ({
+    path,
+    label: describePointer(model, path),
+    theirs: getAt(current, path),
+    yours: mine === undefined ? undefined : getAt(mine, path),
+  }));
 }
 
 function show(v: Json | undefined): string {
@@ -15,31 +43,36 @@ function show(v: Json | undefined): string {
 }
 
 /**
- * The one conflict a pipeline or architecture edit can meet (someone changed the same field meanwhile): both
- * values side by side; nothing is written until the user chooses, and the choice not taken stays readable here.
+ * An edit that met changes made meanwhile (someone changed the same fields): for every such field both values side by
+ * side; nothing is written until the user chooses, and the choice not taken stays readable here.
  */
 export function FieldConflictDialog({ conflict, onChoose }: { conflict: FieldConflict; onChoose: (mine: boolean) => void }) {
+  const many = conflict.fields.length > 1;
   return (
     <div className="modal-backdrop">
       <div className="modal field-conflict-dialog" role="dialog" aria-label="Conflicting edit" data-testid="field-conflict">
-        <h2>Someone else changed this meanwhile</h2>
-        <p data-testid="field-conflict-label">{conflict.label}</p>
-        <div className="field-conflict-values">
-          <figure>
-            <figcaption>Theirs (now saved)</figcaption>
-            <pre data-testid="field-conflict-theirs">{show(conflict.theirs)}</pre>
-          </figure>
-          <figure>
-            <figcaption>Yours (not saved yet)</figcaption>
-            <pre data-testid="field-conflict-yours">{show(conflict.yours)}</pre>
-          </figure>
-        </div>
+        <h2>Someone else changed {many ? `${conflict.fields.length} of these fields` : 'this'} meanwhile</h2>
+        {conflict.fields.map((f) => (
+          <section key={f.path} data-testid="field-conflict-field" data-path={f.path}>
+            <p data-testid="field-conflict-label">{f.label}</p>
+            <div className="field-conflict-values">
+              <figure>
+                <figcaption>Theirs (now saved)</figcaption>
+                <pre data-testid="field-conflict-theirs">{show(f.theirs)}</pre>
+              </figure>
+              <figure>
+                <figcaption>Yours (not saved yet)</figcaption>
+                <pre data-testid="field-conflict-yours">{show(f.yours)}</pre>
+              </figure>
+            </div>
+          </section>
+        ))}
         <div className="modal-actions">
           <button className="secondary" data-testid="field-conflict-theirs-keep" onClick={() => onChoose(false)}>
             Keep theirs
           </button>
           <button data-testid="field-conflict-mine" onClick={() => onChoose(true)}>
-            Use mine
+            Use mine{many ? ' for all' : ''}
           </button>
         </div>
       </div>

@@ -4,8 +4,8 @@ import { api, ApiError, errorMessage, type ModelView } from '../../shared/api';
 import { brief } from '../../shared/format';
 import { decideCommit } from './live';
 import { toast } from '../../shared/notify';
-import { applyPatch, getAt, type Json, type PatchOp } from '../../shared/patch';
-import { describePointer, type FieldConflict } from './FieldConflictDialog';
+import { applyPatch, type Json, type PatchOp } from '../../shared/patch';
+import { conflictingFields, describePointer, type FieldConflict } from './FieldConflictDialog';
 import type { PresenceUser, ServerMessage, WsClient } from '../../shared/ws';
 
 export interface WorkbenchModel {
@@ -187,23 +187,20 @@ export function useWorkbench(
           opts.onConflict(e);
           await reload();
         } else if (e instanceof ApiError && e.status === 409 && e.path) {
-          // never drop the user's value: show both and let them choose (FieldConflictDialog)
-          let yours: Json | undefined;
-          try {
-            // the checks of the patch (test ops) are what failed: the user's value is what the rest writes
-            yours = getAt(applyPatch(L.model as unknown as Json, patch.filter((op) => op.op !== 'test')), e.path);
-          } catch {
-            yours = undefined;
-          }
+          // never drop the user's value: show every field both changed and let them choose (FieldConflictDialog)
+          const edited = L.model as unknown as Json;
+          const refused = e.path;
+          await reload();
+          const now = (live.current.model ?? null) as unknown as Json;
+          // the server's answer says what the refused field holds now, even if the reload is still on its way
+          const fields = (now === null ? [] : conflictingFields(edited, now, patch, refused)).map((f) =>
+            f.path === refused && e.current !== undefined ? { ...f, theirs: e.current as Json } : f,
+          );
           setFieldConflict({
-            path: e.path,
-            label: describePointer(L.model as unknown as Record<string, unknown>, e.path),
-            theirs: e.current,
-            yours,
+            fields: fields.length ? fields : [{ path: refused, label: describePointer(null, refused), theirs: e.current, yours: undefined }],
             message,
             patch,
           });
-          await reload();
         } else if (e instanceof ApiError && e.status === 409) {
           toast(`Conflict: ${errorMessage(e)}; current value: ${brief(e.current)}`, 'error');
           await reload();
@@ -226,8 +223,8 @@ export function useWorkbench(
       if (!c || !mine || !branch || L.head === null) return;
       // the user's edit again, now on top of what they have seen (the reloaded head)
       try {
-        // the user chose their value over the one now saved: the checks that stood for "unchanged meanwhile" go
-        const related = (p: string) => p === c.path || p.startsWith(`${c.path}/`) || c.path.startsWith(`${p}/`);
+        // the user chose their values over the ones now saved: the checks that stood for "unchanged meanwhile" go
+        const related = (p: string) => c.fields.some((f) => p === f.path || p.startsWith(`${f.path}/`) || f.path.startsWith(`${p}/`));
         const patch = c.patch.filter((op) => !(op.op === 'test' && related(op.path)));
         const r = await api.applyChanges(project, branch, { base: L.head, message: c.message, patch });
         L.own.add(r.commit);
