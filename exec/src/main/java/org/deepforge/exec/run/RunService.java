@@ -89,11 +89,11 @@ public final class RunService {
         try {
             at = store.model(old.project(), old.branch());
         } catch (StoreException e) {
-            throw new RunException(RunException.Kind.CONFLICT, "branch " + old.branch() + " that this execution ran on is gone; "
+            throw new RunException(StoreException.Kind.CONFLICT, "branch " + old.branch() + " that this execution ran on is gone; "
                     + "rerun exactly, or run the pipeline from another branch");
         }
         if (!at.model().path("pipelines").has(old.pipeline())) {
-            throw new RunException(RunException.Kind.CONFLICT, "the pipeline \"" + old.name() + "\" no longer exists on " + old.branch()
+            throw new RunException(StoreException.Kind.CONFLICT, "the pipeline \"" + old.name() + "\" no longer exists on " + old.branch()
                     + "; rerun exactly to run the recorded version");
         }
         checkRunnable(old.project(), at, old.pipeline(), "the current version of the pipeline");
@@ -130,15 +130,15 @@ public final class RunService {
             placement = placements.resolve(run.toJson());
             placement.storage().check();
         } catch (IllegalArgumentException | StorageException e) {
-            throw new RunException(RunException.Kind.BAD_REQUEST, e.getMessage());
+            throw new RunException(StoreException.Kind.BAD_REQUEST, e.getMessage());
         } catch (IOException e) {
-            throw new RunException(RunException.Kind.BAD_REQUEST, "the storage cannot be used: " + e.getMessage());
+            throw new RunException(StoreException.Kind.BAD_REQUEST, "the storage cannot be used: " + e.getMessage());
         }
         try {
             // what the engine cannot run (e.g. a sub-pipeline node) is refused before a tag or a record is made
             executions.check(run, model, placement);
         } catch (IllegalArgumentException e) {
-            throw new RunException(RunException.Kind.BAD_REQUEST, e.getMessage());
+            throw new RunException(StoreException.Kind.BAD_REQUEST, e.getMessage());
         }
         executions.start(tag ? run.withTag(tag(run)) : run, model, placement);
         return get(run.id());
@@ -163,7 +163,7 @@ public final class RunService {
             ObjectNode detail = Json.MAPPER.createObjectNode();
             ArrayNode list = detail.putArray("problems");
             problems.forEach(i -> list.add(i.toJson()));
-            throw new RunException(RunException.Kind.BAD_REQUEST, what + " has " + problems.size()
+            throw new RunException(StoreException.Kind.BAD_REQUEST, what + " has " + problems.size()
                     + (problems.size() == 1 ? " problem" : " problems") + " to fix before it can run; first: " + problems.get(0).message(), detail);
         }
         List<String> missing = new ArrayList<>();
@@ -174,7 +174,7 @@ public final class RunService {
             operations.requirements(project, at.commit(), op).path("missing").forEach(m -> missing.add(op + " needs " + m.asText()));
         }
         if (!missing.isEmpty()) {
-            throw new RunException(RunException.Kind.BAD_REQUEST, "Python packages are missing on this server: " + String.join("; ", missing)
+            throw new RunException(StoreException.Kind.BAD_REQUEST, "Python packages are missing on this server: " + String.join("; ", missing)
                     + " — install them for the job interpreter, or remove them from the operations' requirements");
         }
     }
@@ -237,7 +237,7 @@ public final class RunService {
     }
 
     private Execution recorded(String execution) throws SQLException {
-        return executions.get(execution).orElseThrow(() -> new RunException(RunException.Kind.NOT_FOUND, "there is no execution " + execution));
+        return executions.get(execution).orElseThrow(() -> new RunException(StoreException.Kind.NOT_FOUND, "there is no execution " + execution));
     }
 
     private void requireJob(String execution, String job) throws SQLException {

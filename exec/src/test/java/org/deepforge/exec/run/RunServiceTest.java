@@ -1,6 +1,7 @@
 package org.deepforge.exec.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.deepforge.store.StoreException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
@@ -144,7 +145,7 @@ class RunServiceTest {
     @Test
     void aStorageThatIsNotAvailableIsRefusedBeforeAnythingIsRecordedOrTagged() throws Exception {
         assertThatThrownBy(() -> runs.run(request("p", Json.MAPPER.createObjectNode().put("adapter", "nowhere"))))
-                .isInstanceOfSatisfying(RunException.class, x -> assertThat(x.kind()).isEqualTo(RunException.Kind.BAD_REQUEST))
+                .isInstanceOfSatisfying(RunException.class, x -> assertThat(x.kind()).isEqualTo(StoreException.Kind.BAD_REQUEST))
                 .hasMessageContaining("storage adapter \"nowhere\" is not available");
         assertThat(runs.list(project)).isEmpty();
         assertThat(vc.tags(project)).noneMatch(t -> t.name().startsWith("runs/"));
@@ -155,7 +156,7 @@ class RunServiceTest {
         edit("/operations/Count/code", Json.MAPPER.getNodeFactory().textNode(COUNT.replace("def execute(self):", "def execute(self, data):")));
         assertThatThrownBy(() -> runs.run(request("p", RunSpec.local())))
                 .isInstanceOfSatisfying(RunException.class, x -> {
-                    assertThat(x.kind()).isEqualTo(RunException.Kind.BAD_REQUEST);
+                    assertThat(x.kind()).isEqualTo(StoreException.Kind.BAD_REQUEST);
                     assertThat(x.detail().orElseThrow().path("problems").get(0).path("port").asText()).isEqualTo("data");
                 })
                 .hasMessageContaining("1 problem to fix before it can run");
@@ -204,7 +205,7 @@ class RunServiceTest {
         patch.addObject().put("op", "remove").put("path", "/pipelines/p");
         store.apply(project, "main", new ChangeSet(Optional.empty(), "remove p", patch, ADA));
         assertThatThrownBy(() -> runs.rerun(id, RunService.Code.CURRENT, "ada", RunSpec.CachePolicy.USE))
-                .isInstanceOfSatisfying(RunException.class, x -> assertThat(x.kind()).isEqualTo(RunException.Kind.CONFLICT))
+                .isInstanceOfSatisfying(RunException.class, x -> assertThat(x.kind()).isEqualTo(StoreException.Kind.CONFLICT))
                 .hasMessageContaining("rerun exactly");
     }
 
@@ -215,7 +216,7 @@ class RunServiceTest {
                 "{\"name\": \"Outer\", \"nodes\": {\"inner\": {\"pipeline\": \"p\"}}, \"connections\": {}}"));
         store.apply(project, "main", new ChangeSet(Optional.empty(), "add outer", patch, ADA));
         assertThatThrownBy(() -> runs.run(request("outer", RunSpec.local())))
-                .isInstanceOfSatisfying(RunException.class, x -> assertThat(x.kind()).isEqualTo(RunException.Kind.BAD_REQUEST))
+                .isInstanceOfSatisfying(RunException.class, x -> assertThat(x.kind()).isEqualTo(StoreException.Kind.BAD_REQUEST))
                 .hasMessageContaining("sub-pipeline");
         assertThat(runs.list(project)).as("a refused run leaves no execution behind")
                 .noneMatch(e -> e.run().pipeline().equals("outer"));
@@ -225,6 +226,6 @@ class RunServiceTest {
     @Test
     void anExecutionThatDoesNotExistIsNotFound() {
         assertThatThrownBy(() -> runs.get("enothere"))
-                .isInstanceOfSatisfying(RunException.class, x -> assertThat(x.kind()).isEqualTo(RunException.Kind.NOT_FOUND));
+                .isInstanceOfSatisfying(RunException.class, x -> assertThat(x.kind()).isEqualTo(StoreException.Kind.NOT_FOUND));
     }
 }

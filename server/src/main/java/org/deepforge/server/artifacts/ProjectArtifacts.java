@@ -1,6 +1,7 @@
 package org.deepforge.server.artifacts;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.deepforge.store.StoreException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -71,7 +72,7 @@ public final class ProjectArtifacts implements ArtifactSink {
     }
 
     private RunSpec run(String execution) throws SQLException {
-        return runs.execution(execution).map(Execution::run).orElseThrow(() -> new RunException(RunException.Kind.NOT_FOUND, "there is no execution " + execution));
+        return runs.execution(execution).map(Execution::run).orElseThrow(() -> new RunException(StoreException.Kind.NOT_FOUND, "there is no execution " + execution));
     }
 
     /** An artifact record: name, type, creation time and where the data is ({@code storage}: location, adapter, key, sha256, size). */

@@ -6,7 +6,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.Optional;
 import java.util.UUID;
-import org.deepforge.exec.run.RunException;
 import org.deepforge.model.Json;
 import org.deepforge.server.auth.AuthException;
 import org.deepforge.store.StoreException;
@@ -28,13 +27,6 @@ public final class Errors {
                 case BAD_REQUEST -> 400;
             };
             write(ctx, status, body(s.getMessage(), s.detail()));
-        } else if (e instanceof RunException r) {
-            int status = switch (r.kind()) {
-                case NOT_FOUND -> 404;
-                case CONFLICT -> 409;
-                case BAD_REQUEST -> 400;
-            };
-            write(ctx, status, body(r.getMessage(), r.detail()));
         } else if (e instanceof org.deepforge.nn.ArchitectureException || e instanceof org.deepforge.nn.codegen.CodeGenerationException) {
             // the request was well formed; the architecture in it (or named by it) cannot be used as it is
             write(ctx, 422, body(e.getMessage()));
