@@ -24,7 +24,7 @@ import org.deepforge.store.StoreException;
  * Turns an artifact's recorded provenance back into the pipeline that made it ("reify provenance"): one operation node
  * per job, with the job's node id, its recorded attributes and references; the operation at the code it ran (the
  * project's operation when its code is still the same, else a new operation {@code <Name>_<execution>} holding the
- * recorded code — an existing operation is never changed); referenced architectures at their recorded snapshot (a
+ * recorded code with only its class renamed to match — an existing operation is never changed); referenced architectures at their recorded snapshot (a
  * new architecture when the project's one changed); the artifacts jobs read as Input nodes; an Output node saving
  * the artifact's name. Pure: it reads a model view and gives a JSON Patch that adds what is needed.
  *
@@ -36,12 +36,19 @@ public final class PipelineFromProvenance {
     /** Most jobs one record may describe (a record is a tree; a bigger one is not a pipeline a person made). */
     static final int MAX_JOBS = 500;
 
+    /** Renames the operation class {@code from} in {@code code} to {@code to} (an operation's class is named as the operation). */
+    @FunctionalInterface
+    public interface ClassRenamer {
+        String rename(String code, String from, String to);
+    }
+
     /** What was built: the patch, the new pipeline's id and name, the run's seed, and what was added or reused. */
     public record Result(ArrayNode patch, String pipeline, String name, String execution, OptionalLong seed, String outputNode,
                          List<String> addedOperations, List<String> addedArchitectures) {}
 
     private final JsonNode model;
     private final Artifact artifact;
+    private final ClassRenamer renamer;
     private final ArrayNode patch = Json.MAPPER.createArrayNode();
     private final ObjectNode nodes = Json.MAPPER.createObjectNode();
     private final ObjectNode connections = Json.MAPPER.createObjectNode();
@@ -54,13 +61,14 @@ public final class PipelineFromProvenance {
     private final ObjectNode addedArchs = Json.MAPPER.createObjectNode();
     private String execution = "";
 
-    private PipelineFromProvenance(JsonNode model, Artifact artifact) {
+    private PipelineFromProvenance(JsonNode model, Artifact artifact, ClassRenamer renamer) {
         this.model = model;
         this.artifact = artifact;
+        this.renamer = renamer;
     }
 
     /** The pipeline that made artifact {@code artifactId} of {@code model}, as a patch against {@code model}. */
-    public static Result build(JsonNode model, String artifactId) {
+    public static Result build(JsonNode model, String artifactId, ClassRenamer renamer) {
         if (!Ids.isId(artifactId)) {
             throw StoreException.badRequest("\"" + shorten(artifactId) + "\" is not an artifact id");
         }
@@ -68,7 +76,7 @@ public final class PipelineFromProvenance {
                 .orElseThrow(() -> StoreException.notFound("there is no artifact " + artifactId + " on this branch"));
         Provenance.Output output = artifact.provenance().orElseThrow(() -> StoreException.badRequest("artifact \"" + artifact.name()
                 + "\" was uploaded or imported, not saved by a run, so there is no pipeline to rebuild from it"));
-        return new PipelineFromProvenance(model, artifact).build(output);
+        return new PipelineFromProvenance(model, artifact, renamer).build(output);
     }
 
     private Result build(Provenance.Output output) {
@@ -186,16 +194,19 @@ public final class PipelineFromProvenance {
                 return name;
             }
             // an earlier "open as pipeline" may have added this very version already
+            String base = name + "_" + execution;
             for (var it = model.path("operations").fields(); it.hasNext(); ) {
                 var op = it.next();
-                if (op.getKey().startsWith(name + "_") && op.getValue().path("code").asText("\u0000").equals(job.code())) {
+                if ((op.getKey().equals(base) || op.getKey().startsWith(base + "_"))
+                        && op.getValue().path("code").asText("\u0000").equals(renamer.rename(job.code(), name, op.getKey()))) {
                     return op.getKey();
                 }
             }
-            String version = freshName(name + "_" + execution, n -> model.path("operations").has(n) || addedOps.has(n));
+            String version = freshName(base, n -> model.path("operations").has(n) || addedOps.has(n));
             ObjectNode value = current.isObject() ? ((ObjectNode) current).deepCopy() : Json.MAPPER.createObjectNode();
             value.remove("interface");
-            value.put("code", job.code());
+            // the recorded code, with only its class named as the new operation
+            value.put("code", renamer.rename(job.code(), name, version));
             if (!value.path("requirements").isArray()) {
                 value.putArray("requirements");
             }

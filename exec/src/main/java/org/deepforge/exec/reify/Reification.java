@@ -31,11 +31,13 @@ public final class Reification {
     private final ProjectStore store;
     private final VersionControl vc;
     private final RunService runs;
+    private final org.deepforge.ops.Operations operations;
 
-    public Reification(ProjectStore store, VersionControl vc, RunService runs) {
+    public Reification(ProjectStore store, VersionControl vc, RunService runs, org.deepforge.ops.Operations operations) {
         this.store = store;
         this.vc = vc;
         this.runs = runs;
+        this.operations = operations;
     }
 
     /** A pipeline rebuilt from an artifact, committed on {@code branch}. */
@@ -67,7 +69,7 @@ public final class Reification {
         }
         boolean exists = vc.branches(project).stream().anyMatch(b -> b.name().equals(branch));
         ModelAt at = store.model(project, exists ? branch : store.get(project).defaultBranch());
-        PipelineFromProvenance.Result result = PipelineFromProvenance.build(at.model(), artifact);
+        PipelineFromProvenance.Result result = PipelineFromProvenance.build(at.model(), artifact, operations::renameClass);
         if (!exists) {
             vc.createBranch(project, branch, at.commit());
         }

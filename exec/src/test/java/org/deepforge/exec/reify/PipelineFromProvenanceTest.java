@@ -48,6 +48,13 @@ class PipelineFromProvenanceTest {
         return model;
     }
 
+    /** Renames the class statement only, as the analysis process does for these one-class operations. */
+    static final PipelineFromProvenance.ClassRenamer RENAME = (code, from, to) -> code.replaceFirst("(?m)^class " + from + "\\b", "class " + to);
+
+    static PipelineFromProvenance.Result build(JsonNode model, String artifact) {
+        return PipelineFromProvenance.build(model, artifact, RENAME);
+    }
+
     static JsonNode pipeline(PipelineFromProvenance.Result result) {
         for (JsonNode op : result.patch()) {
             if (op.get("path").asText().equals("/pipelines/" + result.pipeline())) {
@@ -59,7 +66,7 @@ class PipelineFromProvenanceTest {
 
     @Test
     void anUnchangedRecordGivesThePipelineWithTheProjectsOwnOperationsAndTheRunsSeed() {
-        var result = PipelineFromProvenance.build(model(LOAD, PipelineFromProvenance.sha256(LOAD)), "m1");
+        var result = build(model(LOAD, PipelineFromProvenance.sha256(LOAD)), "m1");
         JsonNode p = pipeline(result);
         assertThat(result.seed()).isEqualTo(OptionalLong.of(5));
         assertThat(result.addedOperations()).isEmpty();
@@ -76,33 +83,37 @@ class PipelineFromProvenanceTest {
     void changedCodeBecomesANewOperationVersionAndAChangedArchitectureANewArchitecture() {
         ObjectNode model = model(LOAD + "# edited\n", PipelineFromProvenance.sha256(LOAD));
         ((ObjectNode) model.at("/architectures/arch1")).put("name", "renamed since");
-        var result = PipelineFromProvenance.build(model, "m1");
+        var result = build(model, "m1");
         assertThat(result.addedOperations()).containsExactly("Load_e1");
         assertThat(result.addedArchitectures()).hasSize(1);
         JsonNode p = pipeline(result);
         assertThat(p.at("/nodes/n1/operation").asText()).isEqualTo("Load_e1");
         assertThat(p.at("/nodes/n2/references/model").asText()).isEqualTo(result.addedArchitectures().get(0));
-        assertThat(result.patch().toString()).contains(Json.MAPPER.valueToTree(LOAD).toString());
+        assertThat(result.patch().toString()).contains(Json.MAPPER.valueToTree(LOAD.replace("class Load:", "class Load_e1:")).toString());
+        // opened again: the version added the first time is used
+        ObjectNode after = model.deepCopy();
+        ((ObjectNode) after.get("operations")).putObject("Load_e1").put("code", LOAD.replace("class Load:", "class Load_e1:"));
+        assertThat(build(after, "m1").addedOperations()).isEmpty();
         assertThat(result.patch().findValuesAsText("path")).doesNotContain("/operations/Load", "/architectures/arch1");
     }
 
     @Test
     void aRecordWhoseCodeDoesNotMatchItsHashOrWhoseIdsAreNotIdsIsRefused() {
-        assertThatThrownBy(() -> PipelineFromProvenance.build(model(LOAD, "0".repeat(64)), "m1"))
+        assertThatThrownBy(() -> build(model(LOAD, "0".repeat(64)), "m1"))
                 .isInstanceOf(StoreException.class).hasMessageContaining("does not match its recorded hash");
         ObjectNode hostile = model(LOAD, PipelineFromProvenance.sha256(LOAD));
         ((ObjectNode) hostile.at("/artifacts/m1/provenance")).put("job", "../../etc");
-        assertThatThrownBy(() -> PipelineFromProvenance.build(hostile, "m1")).hasMessageContaining("is not a job id");
+        assertThatThrownBy(() -> build(hostile, "m1")).hasMessageContaining("is not a job id");
         ObjectNode badOp = model(LOAD, PipelineFromProvenance.sha256(LOAD));
         ((ObjectNode) badOp.at("/artifacts/m1/provenance")).put("operation", "os.system");
-        assertThatThrownBy(() -> PipelineFromProvenance.build(badOp, "m1")).hasMessageContaining("cannot name an operation");
-        assertThatThrownBy(() -> PipelineFromProvenance.build(model(LOAD, PipelineFromProvenance.sha256(LOAD)), "d1"))
+        assertThatThrownBy(() -> build(badOp, "m1")).hasMessageContaining("cannot name an operation");
+        assertThatThrownBy(() -> build(model(LOAD, PipelineFromProvenance.sha256(LOAD)), "d1"))
                 .hasMessageContaining("not saved by a run");
-        assertThatThrownBy(() -> PipelineFromProvenance.build(model(LOAD, PipelineFromProvenance.sha256(LOAD)), "nope"))
+        assertThatThrownBy(() -> build(model(LOAD, PipelineFromProvenance.sha256(LOAD)), "nope"))
                 .hasMessageContaining("there is no artifact");
         ObjectNode gone = model(LOAD, PipelineFromProvenance.sha256(LOAD));
         ((ObjectNode) gone.get("artifacts")).remove("d1");
-        assertThatThrownBy(() -> PipelineFromProvenance.build(gone, "m1")).hasMessageContaining("no longer in the project");
+        assertThatThrownBy(() -> build(gone, "m1")).hasMessageContaining("no longer in the project");
     }
 
     @Test
