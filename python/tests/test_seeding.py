@@ -101,3 +101,24 @@ def test_a_job_run_by_the_runtime_is_seeded_from_job_json_and_says_so_in_results
         assert results["nondeterministic"] == []
         hashes.append(results["outputs"]["x"]["sha256"])
     assert hashes[0] == hashes[1]
+
+
+@pytest.mark.skipif(not _has_torch(), reason="torch is not installed for the job interpreter")
+def test_what_torch_cannot_do_deterministically_is_recorded_in_results(tmp_path):
+    (tmp_path / "job.json").write_text(json.dumps({"seed": 3}))
+    (tmp_path / "main.py").write_text(textwrap.dedent("""
+        from deepforge import runtime
+
+        def main():
+            import torch
+            t = torch.zeros(5)
+            t.put_(torch.tensor([0, 0]), torch.tensor([1.0, 2.0]), accumulate=False)  # no deterministic kernel
+            runtime.save_outputs({"t": t})
+
+        if __name__ == "__main__":
+            runtime.run(main)
+    """))
+    _run("import runpy, sys; sys.argv = ['main.py']; runpy.run_path('main.py', run_name='__main__')", cwd=tmp_path)
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["status"] == "success", results
+    assert any("put_ does not have a deterministic implementation" in n for n in results["nondeterministic"])
