@@ -3,6 +3,7 @@ after seeding), deterministic algorithms, and runtime.run seeding a job from job
 
 Each check runs in a fresh /usr/bin/python3 (Debian's torch 1.13), as a job does.
 """
+import functools
 import hashlib
 import json
 import os
@@ -31,6 +32,7 @@ def _run(code, cwd=None):
     return out.stdout
 
 
+@functools.lru_cache(maxsize=None)
 def _has_torch():
     return subprocess.run([PYTHON, "-c", "import torch"], capture_output=True).returncode == 0
 
