@@ -100,6 +100,7 @@ export function ReifyActions({ project, id, name, execution }: Props) {
 
   return (
     <div className="reify" data-testid="reify">
+      <h3>Rebuild</h3>
       <label>
         Branch for the pipeline{' '}
         <input
