@@ -194,7 +194,7 @@ export interface RunRequest {
   name?: string;
   ignoreCache?: boolean;
   ignoreCacheJobs?: string[];
-  /** 0 to 2^32-1; drawn by the server when absent. */
+  /** 0 to 2^32-1; when absent, the pipeline's latest seed (drawn for its first run). */
   seed?: number;
 }
 /** An artifact's pipeline, rebuilt from its provenance and committed on a branch. */

@@ -170,8 +170,8 @@ export function RunDialog({ project, branch, pipelineId, pipelineName, onClose }
         </div>
         <div className="field">
           <label htmlFor="run-seed">Seed (optional)</label>
-          <input id="run-seed" data-testid="run-seed" inputMode="numeric" pattern="[0-9]*" value={seed} placeholder="drawn and recorded"
-            title="Seeds Python's random, numpy and torch in every job (0 to 4294967295); the same seed gives the same results"
+          <input id="run-seed" data-testid="run-seed" inputMode="numeric" pattern="[0-9]*" value={seed} placeholder="the last run's seed"
+            title="Seeds Python's random, numpy and torch in every job (0 to 4294967295); the same seed gives the same results. Empty: the pipeline's last seed (drawn for its first run)"
             onChange={(e) => setSeed(e.target.value)} />
         </div>
         <label className="switch">

@@ -80,9 +80,13 @@ class ReproducibleRunsTest {
     @Test
     void theSameSeedGivesByteIdenticalModelsAndLossesInARunARerunAndTheExport(@TempDir Path tmp) throws Exception {
         String p = digits();
-        JsonNode first = run(p, "{\"seed\": 1234, \"ignoreCache\": true}");
-        JsonNode second = run(p, "{\"seed\": 1234, \"ignoreCache\": true}");
-        assertThat(first.get("seed").asLong()).isEqualTo(1234);
+        // the first run of a pipeline draws its seed and records it
+        JsonNode first = run(p, "{}");
+        assertThat(first.get("seed").isIntegralNumber()).as(first.toString()).isTrue();
+        long seed = first.get("seed").asLong();
+        assertThat(seed).isBetween(0L, 4294967295L);
+        JsonNode second = run(p, "{\"seed\": " + seed + ", \"ignoreCache\": true}");
+        assertThat(second.get("seed").asLong()).isEqualTo(seed);
         String model1 = sha256(p, artifact(p, first.get("id").asText(), "myModel"));
         String model2 = sha256(p, artifact(p, second.get("id").asText(), "myModel"));
         assertThat(model2).as("the trained model's bytes").isEqualTo(model1);
@@ -92,26 +96,27 @@ class ReproducibleRunsTest {
 
         // provenance says which seed made it
         JsonNode provenance = record(p, "main", artifact(p, first.get("id").asText(), "myModel")).path("provenance");
-        assertThat(provenance.path("seed").asLong()).isEqualTo(1234);
+        assertThat(provenance.path("seed").asLong()).isEqualTo(seed);
 
         // a rerun keeps the seed
         var rerun = server.post("/api/v1/executions/" + first.get("id").asText() + "/rerun", "{\"ignoreCache\": true}");
         assertThat(rerun.status()).as(rerun.body()).isEqualTo(201);
-        assertThat(rerun.json().get("seed").asLong()).isEqualTo(1234);
+        assertThat(rerun.json().get("seed").asLong()).isEqualTo(seed);
         JsonNode again = ExecutionsApiTest.waitFor(server, rerun.json().get("id").asText());
         assertThat(again.get("status").asText()).as(again.toString()).isEqualTo("success");
         assertThat(sha256(p, artifact(p, again.get("id").asText(), "myModel"))).isEqualTo(model1);
 
-        // another seed, another model; a run without a seed gets one drawn and recorded
-        JsonNode other = run(p, "{\"seed\": 99, \"ignoreCache\": true}");
+        // another seed, another model; a later run without a seed keeps the pipeline's latest seed, so its jobs are cached
+        long otherSeed = seed == 99 ? 98 : 99;
+        JsonNode other = run(p, "{\"seed\": " + otherSeed + ", \"ignoreCache\": true}");
         assertThat(sha256(p, artifact(p, other.get("id").asText(), "myModel"))).isNotEqualTo(model1);
-        var drawn = server.post("/api/v1/projects/" + p + "/pipelines/train-and-score/executions", "{}");
-        assertThat(drawn.json().get("seed").isIntegralNumber()).as(drawn.body()).isTrue();
-        ExecutionsApiTest.waitFor(server, drawn.json().get("id").asText());
+        JsonNode plain = run(p, "{}");
+        assertThat(plain.get("seed").asLong()).isEqualTo(otherSeed);
+        assertThat(ExecutionsApiTest.job(plain, "n2", "status")).isEqualTo("cached");
 
         // the export with the same seed, run as plain Python, writes the same bytes
         HttpResponse<byte[]> zip = server.http.send(HttpRequest.newBuilder(URI.create(server.url(
-                "/api/v1/projects/" + p + "/pipelines/train-and-score/export?seed=1234"))).build(), HttpResponse.BodyHandlers.ofByteArray());
+                "/api/v1/projects/" + p + "/pipelines/train-and-score/export?seed=" + seed))).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(zip.statusCode()).isEqualTo(200);
         Path dir = tmp.resolve("export");
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.body()))) {

@@ -32,7 +32,7 @@ public final class RunService {
 
     /**
      * A request to run {@code pipeline} at the head of {@code branch} (the project's default branch if empty), seeded
-     * with {@code seed} (a fresh seed, drawn and recorded, if empty).
+     * with {@code seed} (if empty: the seed of the pipeline's latest execution, or one drawn for its first).
      */
     public record Request(String project, String pipeline, Optional<String> branch, Optional<String> name, String user,
                           JsonNode compute, JsonNode storage, RunSpec.CachePolicy cache, java.util.OptionalLong seed) {
@@ -76,8 +76,18 @@ public final class RunService {
         checkRunnable(request.project(), at, request.pipeline(), "the pipeline");
         RunSpec run = new RunSpec(newId(), request.project(), request.pipeline(), branch, at.commit(), Optional.empty(),
                 request.name().orElse(pipeline.path("name").asText(request.pipeline())), request.user(), request.compute(),
-                request.storage(), request.cache(), request.seed().orElseGet(RunSpec::drawSeed));
+                request.storage(), request.cache(), request.seed().isPresent() ? request.seed().getAsLong()
+                : defaultSeed(request.project(), request.pipeline()));
         return start(run, at.model(), true);
+    }
+
+    /**
+     * The seed of a run not given one: the seed of the pipeline's latest execution, so that an unchanged job is still
+     * taken from the cache (the seed is part of its key); drawn afresh for a pipeline's first run.
+     */
+    private long defaultSeed(String project, String pipeline) throws SQLException {
+        return executions.list(project).stream().filter(e -> e.run().pipeline().equals(pipeline)).findFirst()
+                .map(e -> e.run().seed()).orElseGet(RunSpec::drawSeed);
     }
 
     /**

@@ -40,7 +40,10 @@ public final class ExecutionsApi {
                 cache(body), seed(body))).toJson());
     }
 
-    /** {@code "seed"}: a whole number from 0 to 2^32-1 that seeds every job (see docs/jobs.md); drawn and recorded when absent or null. */
+    /**
+     * {@code "seed"}: a whole number from 0 to 2^32-1 that seeds every job (see docs/jobs.md); when absent or null, the
+     * seed of the pipeline's latest execution (drawn for its first).
+     */
     static java.util.OptionalLong seed(ObjectNode body) {
         JsonNode seed = body.get("seed");
         if (seed == null || seed.isNull()) {
