@@ -17,6 +17,10 @@ already); ``run`` does the same if it was not done. Importing the operation insi
 given to ``run`` is recommended: an operation that fails to import (a syntax error) is then
 reported in results.json like any other failure, not only as a traceback on stderr.
 
+When job.json has a ``seed`` (every job DeepForge runs has one), ``run`` seeds ``random``, numpy and
+torch with it and turns on torch's deterministic algorithms before the operation is imported
+(``deepforge.seeding``; docs/jobs.md "Seeds").
+
 The bundle root is ``$DEEPFORGE_BUNDLE`` if set, else the directory of the ``__main__`` script
 when it holds job.json, else the current directory.
 """
@@ -256,6 +260,20 @@ def _finish_events():
     events.flush()
 
 
+def _seed_job():
+    """Seeds the job from job.json's ``seed``; returns the seed (None when job.json has none)."""
+    value = job().get("seed")
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    from deepforge import seeding
+    return seeding.seed(value)
+
+
+def _nondeterministic():
+    seeding = sys.modules.get("deepforge.seeding")
+    return seeding.nondeterministic() if seeding is not None else []
+
+
 def _write_results(results):
     path = os.path.join(bundle_root(), "results.json")
     temporary = path + ".tmp"
@@ -272,7 +290,9 @@ def run(main_function):
     _default_backend()
     start = time.time()
     error = trace = None
+    seed = None
     try:
+        seed = _seed_job()
         import_utils()
         main_function()
     except SystemExit as exit_:
@@ -290,6 +310,8 @@ def run(main_function):
         "traceback": trace,
         "outputs": dict(_outputs),
         "environment": environment(),
+        "seed": seed,
+        "nondeterministic": _nondeterministic(),
         "seconds": round(time.time() - start, 3),
     })
     if error is not None:

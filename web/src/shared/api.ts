@@ -164,6 +164,8 @@ export interface Execution {
   storage: Json;
   created: string;
   finished: string | null;
+  /** Every job is seeded from it (docs/jobs.md "Seeds"). */
+  seed?: number;
   jobs?: JobInfo[];
 }
 /** A compute or storage adapter the server offers, with the JSON Schema of its configuration. */
@@ -192,6 +194,34 @@ export interface RunRequest {
   name?: string;
   ignoreCache?: boolean;
   ignoreCacheJobs?: string[];
+  /** 0 to 2^32-1; when absent, the pipeline's latest seed (drawn for its first run). */
+  seed?: number;
+}
+/** An artifact's pipeline, rebuilt from its provenance and committed on a branch. */
+export interface OpenedPipeline {
+  branch: string;
+  branchCreated: boolean;
+  commit: string;
+  artifact: string;
+  pipeline: string;
+  name: string;
+  execution: string | null;
+  seed: number | null;
+  addedOperations: string[];
+  addedArchitectures: string[];
+}
+/** Whether a reproducing execution saved the same data as the original artifact. */
+export interface Reproduction {
+  execution: string;
+  artifact: string;
+  status: string;
+  verdict: 'running' | 'identical' | 'differs' | 'missing';
+  message?: string;
+  reproduced?: string;
+  sha256?: string;
+  reproducedSha256?: string;
+  firstDivergedJob?: string;
+  firstDivergedOperation?: string;
 }
 export interface LogPage { from: number; next: number; lines: string[] }
 /** name → [[step, value, time], …] */
@@ -466,6 +496,12 @@ export const api = {
   deleteArtifact: (project: string, branch: string, id: string, data: boolean) =>
     call<{ commit: string; dataDeleted: boolean; deleted?: string; data?: string; reason?: string }>('DELETE', `${p(project)}/branches/${enc(branch)}/artifacts/${enc(id)}${data ? '?data=true' : ''}`),
   lineage: (project: string, id: string, ref?: string) => request<Lineage>('GET', `${p(project)}/artifacts/${enc(id)}/lineage${query({ ref })}`),
+  openAsPipeline: (project: string, id: string, branch: string) =>
+    call<OpenedPipeline>('POST', `${p(project)}/artifacts/${enc(id)}/pipeline`, { body: { branch } }),
+  reproduceArtifact: (project: string, id: string, branch: string) =>
+    call<Execution>('POST', `${p(project)}/artifacts/${enc(id)}/reproduce`, { body: { branch } }),
+  reproduction: (project: string, id: string, execution: string) =>
+    request<Reproduction>('GET', `${p(project)}/artifacts/${enc(id)}/reproduction${query({ execution })}`),
 };
 
 /** A message fit for a toast, whatever was thrown. */

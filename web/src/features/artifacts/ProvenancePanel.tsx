@@ -4,6 +4,7 @@ import { formatSize, formatTime } from '../executions/status';
 import type { Json } from '../../shared/patch';
 import { buildPath } from '../../shared/router';
 import { Link } from '../../shared/components/Link';
+import { ReifyActions } from './ReifyActions';
 
 const LineageGraph = lazy(() => import('./LineageGraph'));
 
@@ -73,6 +74,8 @@ export function ProvenancePanel({ project, branch, head, id, artifact }: Props) 
           </dd>
           <dt>Commit</dt>
           <dd><code>{text(prov.commit).slice(0, 10)}</code></dd>
+          <dt>Seed</dt>
+          <dd data-testid="provenance-seed">{prov.seed === undefined || prov.seed === null ? <span className="muted">not recorded</span> : <code>{text(prov.seed)}</code>}</dd>
           <dt>Code hash</dt>
           <dd><code className="hash">{text(prov.codeSha256)}</code></dd>
           <dt>Attributes</dt>
@@ -95,7 +98,22 @@ export function ProvenancePanel({ project, branch, head, id, artifact }: Props) 
               ))}
             </ul>
           </dd>
+          {Array.isArray(prov.nondeterministic) && prov.nondeterministic.length > 0 && (
+            <>
+              <dt>Not deterministic</dt>
+              <dd data-testid="provenance-nondeterministic">
+                <ul className="plain-list">
+                  {prov.nondeterministic.map((n, i) => (
+                    <li key={i}>{text(n)}</li>
+                  ))}
+                </ul>
+              </dd>
+            </>
+          )}
         </dl>
+      )}
+      {hasProv && text(prov.kind) === 'job' && (
+        <ReifyActions project={project} id={id} name={text(artifact.name) || id} execution={execution} />
       )}
       <h3>Lineage</h3>
       {error && <p className="form-error">{error}</p>}

@@ -66,11 +66,16 @@ export function RunDialog({ project, branch, pipelineId, pipelineName, onClose }
   // the kinds of credentials come with the adapters that declare them
   const secretKinds = [...computes, ...storages].flatMap((a) => (a.secret ? [a.secret] : []));
   const [ignoreCache, setIgnoreCache] = useState(false);
+  const [seed, setSeed] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [problems, setProblems] = useState<Problem[]>([]);
 
   const submit = async () => {
+    if (seed.trim() && !(/^[0-9]{1,10}$/.test(seed.trim()) && Number(seed.trim()) <= 4294967295)) {
+      setError('The seed is a whole number from 0 to 4294967295, or empty to draw one');
+      return;
+    }
     setBusy(true);
     setError(null);
     setProblems([]);
@@ -83,6 +88,7 @@ export function RunDialog({ project, branch, pipelineId, pipelineName, onClose }
         storage: { ...storageValues, adapter: storage },
         ...(name.trim() ? { name: name.trim() } : {}),
         ...(ignoreCache ? { ignoreCache: true } : {}),
+        ...(seed.trim() ? { seed: Number(seed.trim()) } : {}),
       });
       onClose();
       navigate(buildPath({ page: 'workbench', project, branch, place: 'executions', id: e.id }));
@@ -161,6 +167,12 @@ export function RunDialog({ project, branch, pipelineId, pipelineName, onClose }
         <div className="field">
           <label htmlFor="run-name">Name (optional)</label>
           <input id="run-name" data-testid="run-name" value={name} placeholder={pipelineName} onChange={(e) => setName(e.target.value)} autoFocus />
+        </div>
+        <div className="field">
+          <label htmlFor="run-seed">Seed (optional)</label>
+          <input id="run-seed" data-testid="run-seed" inputMode="numeric" pattern="[0-9]*" value={seed} placeholder="the last run's seed"
+            title="Seeds Python's random, numpy and torch in every job (0 to 4294967295); the same seed gives the same results. Empty: the pipeline's last seed (drawn for its first run)"
+            onChange={(e) => setSeed(e.target.value)} />
         </div>
         <label className="switch">
           <input type="checkbox" data-testid="run-ignore-cache" checked={ignoreCache} onChange={(e) => setIgnoreCache(e.target.checked)} />

@@ -171,6 +171,11 @@ public final class Operations {
         return PipelineRules.problems(at.model(), pipeline);
     }
 
+    /** {@code code} with its operation class {@code from} renamed {@code to} (Python's own parser finds it), nothing else changed. */
+    public String renameClass(String code, String from, String to) {
+        return rewrite(code, from, rename(to)).path("code").asText();
+    }
+
     private JsonNode rewrite(String code, String name, JsonNode edit) {
         try {
             return analysis.edit(code, name, edit);

@@ -171,7 +171,8 @@ public final class App implements AutoCloseable {
         executions = new Executions(runs, config.dataDir().resolve("runs"), new BundleWriter(runtime.root(), true, modules), placements,
                 projectArtifacts, cores, hub);
         RunService runService = new RunService(store, vc, operations, executions, placements);
-        ArtifactsApi artifactsApi = new ArtifactsApi(store, placements, artifactData, projectArtifacts);
+        ArtifactsApi artifactsApi = new ArtifactsApi(store, placements, artifactData, projectArtifacts,
+                new org.deepforge.exec.reify.Reification(store, vc, runService, operations));
         ArchitecturesApi architecturesApi = new ArchitecturesApi(store, shapeInference, analysis, new ModelImporter(config.python(),
                 runtime.root(), isolation, config.isolation().importTimeout(), config.isolation().importMemory()), runService);
         boolean fresh = store.list().isEmpty() && !Files.exists(config.dataDir().resolve(".examples-created"));

@@ -43,8 +43,16 @@ public final class BundleWriter {
         this.architectures = architectures;
     }
 
-    /** What a job runs: one operation node of a pipeline in a model. */
-    public record Job(String execution, String job, JsonNode model, String pipeline, String node) {
+    /**
+     * What a job runs: one operation node of a pipeline in a model, seeded from the run's {@code seed} (job.json then
+     * carries {@code seed}, the job's own seed, see {@code RunSpec.jobSeed}, and {@code executionSeed}).
+     */
+    public record Job(String execution, String job, JsonNode model, String pipeline, String node, java.util.OptionalLong seed) {
+        /** A job of a run that has no seed: its random numbers are not fixed. */
+        public Job(String execution, String job, JsonNode model, String pipeline, String node) {
+            this(execution, job, model, pipeline, node, java.util.OptionalLong.empty());
+        }
+
         JsonNode nodeJson() {
             return model.path("pipelines").path(pipeline).path("nodes").path(node);
         }
@@ -139,6 +147,7 @@ public final class BundleWriter {
         j.put("execution", job.execution());
         j.put("job", job.job());
         j.put("operation", job.operation());
+        job.seed().ifPresent(seed -> j.put("executionSeed", seed).put("seed", jobSeed(seed, job.node())));
         j.set("attributes", job.nodeJson().path("attributes").isObject() ? job.nodeJson().get("attributes") : Json.MAPPER.createObjectNode());
         var inputs = j.putArray("inputs");
         iface.path("inputs").forEach(i -> inputs.add(i.path("name").asText()));
@@ -156,6 +165,16 @@ public final class BundleWriter {
             }
         });
         return j;
+    }
+
+    /** Same as {@code RunSpec.jobSeed} (exec.run depends on this package, not the other way round). */
+    public static long jobSeed(long seed, String node) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest((seed + ":" + node).getBytes(StandardCharsets.UTF_8));
+            return ((d[0] & 0xFFL) << 24) | ((d[1] & 0xFFL) << 16) | ((d[2] & 0xFFL) << 8) | (d[3] & 0xFFL);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The generated entry point. */

@@ -42,9 +42,18 @@ public final class PipelineExport {
         this.architectures = architectures;
     }
 
-    /** {@code inputData}: artifact id → its bytes, for Input nodes whose data is bundled (empty: not bundled). */
+    /** {@code inputData}: artifact id → its bytes, for Input nodes whose data is bundled (empty: not bundled). Seeded with 0. */
     public void write(JsonNode model, String pipelineId, String origin, Function<String, Optional<InputStream>> inputData,
                       OutputStream out) throws IOException {
+        write(model, pipelineId, origin, inputData, out, 0);
+    }
+
+    /**
+     * Like {@link #write(JsonNode, String, String, Function, OutputStream)}, seeding each operation as a run seeded
+     * with {@code seed} seeds its job (the same per-job seeds, see {@code RunSpec.jobSeed}).
+     */
+    public void write(JsonNode model, String pipelineId, String origin, Function<String, Optional<InputStream>> inputData,
+                      OutputStream out, long seed) throws IOException {
         JsonNode pipelineJson = model.path("pipelines").path(pipelineId);
         Pipeline pipeline = PipelineJson.read(model, pipelineId);
         List<String> order = order(pipeline);
@@ -112,8 +121,8 @@ public final class PipelineExport {
             }
             put(zip, "pipelines/" + pipelineId + ".json", new String(Json.fileBytes(pipelineJson), StandardCharsets.UTF_8));
             copyRuntime(zip);
-            put(zip, "main.py", mainPy(model, pipeline, order, archClasses, origin));
-            put(zip, "README.md", readme(model, pipeline, bundled, origin));
+            put(zip, "main.py", mainPy(model, pipeline, order, archClasses, origin, seed));
+            put(zip, "README.md", readme(model, pipeline, bundled, origin, seed));
         }
     }
 
@@ -152,6 +161,11 @@ public final class PipelineExport {
     }
 
     static String mainPy(JsonNode model, Pipeline pipeline, List<String> order, Map<String, String> archClasses, String origin) {
+        return mainPy(model, pipeline, order, archClasses, origin, 0);
+    }
+
+    static String mainPy(JsonNode model, Pipeline pipeline, List<String> order, Map<String, String> archClasses, String origin,
+                         long seed) {
         Map<String, String> variables = new HashMap<>(); // "node\0port" → variable
         Map<String, Integer> used = new HashMap<>();
         StringBuilder imports = new StringBuilder();
@@ -162,7 +176,7 @@ public final class PipelineExport {
                 importedOps.add(o.operation());
             }
         });
-        imports.append("import os\n\nfrom deepforge import serialization\n");
+        imports.append("import os\n\nfrom deepforge import seeding, serialization\n");
         archClasses.forEach((id, cls) -> imports.append("from architectures.").append(id).append(" import ").append(cls).append("\n"));
         for (String op : importedOps) {
             String cls = model.path("operations").path(op).path("interface").path("class").asText(op);
@@ -211,13 +225,16 @@ public final class PipelineExport {
                 outs.add(v);
             }
             body.append("    # ").append(op).append(" (").append(node).append(")\n");
+            body.append("    seeding.seed(seeding.job_seed(SEED, ").append(PythonLiterals.string(node)).append("))\n");
             String call = cls + "(" + String.join(", ", args) + ").execute(" + String.join(", ", inputs) + ")";
             body.append("    ").append(outs.isEmpty() ? "" : String.join(", ", outs) + " = ").append(call).append("\n");
         }
         String title = pipeline.name().isEmpty() ? pipeline.id() : pipeline.name();
         return "\"\"\"Pipeline \"" + title.replace("\"", "'") + "\", exported from DeepForge (" + origin.replace("\"", "'") + ").\n\n"
                 + "Run it with `python main.py`; results are saved in outputs/ (see README.md).\n\"\"\"\n"
-                + imports + "\nHERE = os.path.dirname(os.path.abspath(__file__))\n\n\ndef main():\n" + body
+                + imports + "\nHERE = os.path.dirname(os.path.abspath(__file__))\n"
+                + "# every operation is seeded from this, as the run in DeepForge seeded its job (deepforge/seeding.py)\n"
+                + "SEED = int(os.environ.get(\"DEEPFORGE_SEED\", \"" + seed + "\"))\n\n\ndef main():\n" + body
                 + "\n\nif __name__ == \"__main__\":\n    main()\n";
     }
 
@@ -234,7 +251,7 @@ public final class PipelineExport {
         return n == 1 ? clean : clean + "_" + n;
     }
 
-    private static String readme(JsonNode model, Pipeline pipeline, List<String> bundled, String origin) {
+    private static String readme(JsonNode model, Pipeline pipeline, List<String> bundled, String origin, long seed) {
         StringBuilder requirements = new StringBuilder();
         java.util.Set<String> req = new java.util.TreeSet<>();
         pipeline.nodes().values().forEach(n -> {
@@ -251,7 +268,10 @@ public final class PipelineExport {
                 + "## Requirements\n\nPython 3 with:\n\n" + (requirements.length() == 0 ? "- (standard library only)\n" : requirements)
                 + "\n## Inputs\n\n" + (bundled.isEmpty() ? "No input data is bundled."
                 : "Bundled under `inputs/`: " + String.join(", ", bundled) + ".")
-                + "\n\nThe pipeline itself, as DeepForge stores it, is in `pipelines/`.\n";
+                + "\n\n## Seed\n\nEvery operation is seeded from " + seed + " (Python's `random`, numpy and torch, with torch's "
+                + "deterministic algorithms on; see `deepforge/seeding.py`), as a DeepForge run with that seed seeds its jobs, so "
+                + "deterministic operations give the same outputs here. Set `DEEPFORGE_SEED` to run with another seed.\n"
+                + "\nThe pipeline itself, as DeepForge stores it, is in `pipelines/`.\n";
     }
 
     private void copyRuntime(ZipOutputStream zip) throws IOException {

@@ -9,7 +9,7 @@ import org.deepforge.model.domain.Node;
 
 /**
  * A job's content key: its operation's code, attribute values, the content of referenced
- * architectures and utils, the hash of every input, and the runtime version. Equal keys mean the job
+ * architectures and utils, the hash of every input, the job's seed, and the runtime version. Equal keys mean the job
  * would compute the same outputs.
  */
 final class CacheKey {
@@ -21,6 +21,9 @@ final class CacheKey {
         key.put("runtime", Launcher.RUNTIME_VERSION);
         key.put("scope", run.scope);
         key.put("operation", node.operation());
+        if (run.seed.isPresent()) { // a job seeded differently may draw different numbers
+            key.put("seed", RunSpec.jobSeed(run.seed.getAsLong(), job.node));
+        }
         key.put("code", RunProvenance.sha256(run.model.path("operations").path(node.operation()).path("code").asText("")));
         key.set("attributes", Json.sorted(node.attributes()));
         var refs = key.putObject("references");

@@ -89,6 +89,14 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** Seeds this execution's jobs from {@code seed} (see {@link RunSpec#jobSeed}). Call right after start. */
+    public synchronized void seed(String execution, long seed) {
+        Run run = runs.get(execution);
+        if (run != null) {
+            run.seed = java.util.OptionalLong.of(seed);
+        }
+    }
+
     /** Plans and starts an execution of {@code pipeline} in {@code model}; returns its job ids (node ids). */
     public List<String> start(String execution, JsonNode model, String pipeline) {
         return start(execution, model, pipeline, null);

@@ -48,7 +48,7 @@ public record Execution(RunSpec run, JobStatus status, String created, Optional<
     public ObjectNode toJson() {
         ObjectNode o = Json.MAPPER.createObjectNode().put("id", run.id()).put("project", run.project()).put("pipeline", run.pipeline())
                 .put("branch", run.branch()).put("commit", run.commit()).put("tag", run.tag().orElse(null)).put("name", run.name())
-                .put("status", status.id()).put("user", run.user());
+                .put("status", status.id()).put("user", run.user()).put("seed", run.seed());
         o.set("compute", run.compute().deepCopy());
         o.set("storage", run.storage().deepCopy());
         o.put("created", created).put("finished", finished.orElse(null));

@@ -31,7 +31,7 @@ public final class Executions implements RunListener, AutoCloseable {
         this.db = db;
         this.downstream = downstream;
         this.placements = placements;
-        RunSpec defaults = new RunSpec("", "", "", "", "", Optional.empty(), "", "local", null, null, null);
+        RunSpec defaults = new RunSpec("", "", "", "", "", Optional.empty(), "", "local", null, null, null, 0);
         this.engine = new Engine(bundles, placements.resolve(defaults.toJson()), artifacts, workDir, slots, this);
         this.engine.useCache(new JobCache() {
             @Override
@@ -69,6 +69,7 @@ public final class Executions implements RunListener, AutoCloseable {
         synchronized (engine) {
             engine.start(run.id(), model, run.pipeline(), run.commit(), placement);
             engine.ignoreCache(run.id(), run.project(), run.cache().ignoreAll(), run.cache().ignoreJobs());
+            engine.seed(run.id(), run.seed());
         }
     }
 
@@ -154,7 +155,10 @@ public final class Executions implements RunListener, AutoCloseable {
             String id = run.id();
             try {
                 JsonNode model = models.model(run.project(), run.commit());
-                engine.resume(id, model, run.pipeline(), run.commit(), run.project(), db.known(id), placements.resolve(run.toJson()));
+                synchronized (engine) {
+                    engine.resume(id, model, run.pipeline(), run.commit(), run.project(), db.known(id), placements.resolve(run.toJson()));
+                    engine.seed(id, run.seed());
+                }
                 n++;
             } catch (Exception ex) {
                 LOG.warn("cannot resume execution {}: {}", id, ex.toString());

@@ -50,7 +50,7 @@ final class Launcher {
     /** Writes the job's bundle, links in its inputs (and presigned links to inputs kept remotely), and computes its content key. */
     void prepare(Run run, Job j) throws IOException {
         Path bundle = bundle(run, j.node);
-        bundles.write(new BundleWriter.Job(run.id, j.node, run.model, run.pipeline, j.node), bundle);
+        bundles.write(new BundleWriter.Job(run.id, j.node, run.model, run.pipeline, j.node, run.seed), bundle);
         for (Connection read : j.reads) {
             linkTree(bundle(run, read.from().node()).resolve("outputs").resolve(read.from().port()),
                     bundle.resolve("inputs").resolve(read.to().port()));

@@ -17,6 +17,8 @@ final class Run {
     String scope = "";
     /** Where it runs and keeps its artifacts. */
     final Placement placement;
+    /** The seed its jobs are seeded from; none for runs started without one (the engine's own tests). */
+    java.util.OptionalLong seed = java.util.OptionalLong.empty();
     boolean cancelled;
     boolean done;
 

@@ -49,9 +49,14 @@ final class RunProvenance {
         });
         Path bundle = workDir.resolve(run.id).resolve(node);
         Path results = bundle.resolve("results.json");
-        Optional<JsonNode> environment = Files.exists(results)
-                ? Optional.of(Json.MAPPER.readTree(results.toFile()).path("environment")).filter(e -> !e.isMissingNode())
-                : Optional.empty();
+        JsonNode result = Files.exists(results) ? Json.MAPPER.readTree(results.toFile()) : Json.MAPPER.createObjectNode();
+        Optional<JsonNode> environment = Optional.of(result.path("environment")).filter(e -> !e.isMissingNode());
+        List<String> nondeterministic = new ArrayList<>();
+        result.path("nondeterministic").forEach(note -> {
+            if (note.isTextual() && nondeterministic.size() < 20) {
+                nondeterministic.add(note.asText().length() > 500 ? note.asText().substring(0, 500) + "…" : note.asText());
+            }
+        });
         List<Provenance.Input> inputs = new ArrayList<>();
         for (Connection read : run.graph.job(node).orElseThrow().reads) {
             Path meta = bundle.resolve("inputs").resolve(read.to().port()).resolve("meta.json");
@@ -59,7 +64,7 @@ final class RunProvenance {
             inputs.add(new Provenance.Input(read.to().port(), sha, read.from().port(), describe(run, read.from().node(), workDir)));
         }
         return new Provenance.FromJob(run.id, node, op.operation(), code, sha256(code), op.attributes(), references, environment,
-                "local", inputs);
+                "local", inputs, run.seed, nondeterministic);
     }
 
     static String sha256(String s) {

@@ -30,9 +30,18 @@ import org.slf4j.LoggerFactory;
 public final class RunService {
     private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
 
-    /** A request to run {@code pipeline} at the head of {@code branch} (the project's default branch if empty). */
+    /**
+     * A request to run {@code pipeline} at the head of {@code branch} (the project's default branch if empty), seeded
+     * with {@code seed} (if empty: the seed of the pipeline's latest execution, or one drawn for its first).
+     */
     public record Request(String project, String pipeline, Optional<String> branch, Optional<String> name, String user,
-                          JsonNode compute, JsonNode storage, RunSpec.CachePolicy cache) {}
+                          JsonNode compute, JsonNode storage, RunSpec.CachePolicy cache, java.util.OptionalLong seed) {
+        /** A request without a seed of its own. */
+        public Request(String project, String pipeline, Optional<String> branch, Optional<String> name, String user,
+                       JsonNode compute, JsonNode storage, RunSpec.CachePolicy cache) {
+            this(project, pipeline, branch, name, user, compute, storage, cache, java.util.OptionalLong.empty());
+        }
+    }
 
     /** Which code a rerun runs: the commit the execution ran, or the head of its branch now. */
     public enum Code { RECORDED, CURRENT }
@@ -67,14 +76,24 @@ public final class RunService {
         checkRunnable(request.project(), at, request.pipeline(), "the pipeline");
         RunSpec run = new RunSpec(newId(), request.project(), request.pipeline(), branch, at.commit(), Optional.empty(),
                 request.name().orElse(pipeline.path("name").asText(request.pipeline())), request.user(), request.compute(),
-                request.storage(), request.cache());
+                request.storage(), request.cache(), request.seed().isPresent() ? request.seed().getAsLong()
+                : defaultSeed(request.project(), request.pipeline()));
         return start(run, at.model(), true);
+    }
+
+    /**
+     * The seed of a run not given one: the seed of the pipeline's latest execution, so that an unchanged job is still
+     * taken from the cache (the seed is part of its key); drawn afresh for a pipeline's first run.
+     */
+    private long defaultSeed(String project, String pipeline) throws SQLException {
+        return executions.list(project).stream().filter(e -> e.run().pipeline().equals(pipeline)).findFirst()
+                .map(e -> e.run().seed()).orElseGet(RunSpec::drawSeed);
     }
 
     /**
      * Runs an execution's pipeline again for {@code user}. {@link Code#RECORDED} reruns exactly the commit it ran
      * (finished jobs come from the cache, so it resumes from what failed); {@link Code#CURRENT} runs the branch's
-     * head instead, i.e. with the fixes made since. The compute and storage choices are the execution's.
+     * head instead, i.e. with the fixes made since. The compute and storage choices and the seed are the execution's.
      */
     public Execution rerun(String execution, Code code, String user, RunSpec.CachePolicy cache) throws IOException, SQLException {
         RunSpec old = recorded(execution).run();
@@ -82,7 +101,7 @@ public final class RunService {
         if (code == Code.RECORDED) {
             ModelAt at = store.model(old.project(), old.commit());
             RunSpec run = new RunSpec(newId(), old.project(), old.pipeline(), old.branch(), at.commit(), old.tag(), base + " (rerun)",
-                    user, old.compute(), old.storage(), cache);
+                    user, old.compute(), old.storage(), cache, old.seed());
             return start(run, at.model(), false);
         }
         ModelAt at;
@@ -98,7 +117,7 @@ public final class RunService {
         }
         checkRunnable(old.project(), at, old.pipeline(), "the current version of the pipeline");
         RunSpec run = new RunSpec(newId(), old.project(), old.pipeline(), old.branch(), at.commit(), Optional.empty(),
-                base + " (run again with the current code)", user, old.compute(), old.storage(), cache);
+                base + " (run again with the current code)", user, old.compute(), old.storage(), cache, old.seed());
         return start(run, at.model(), true);
     }
 
@@ -110,7 +129,7 @@ public final class RunService {
     public Execution runGenerated(String project, String branch, String commit, String pipeline, String name, String user, JsonNode model)
             throws SQLException {
         RunSpec run = new RunSpec(newId(), project, pipeline, branch, commit, Optional.empty(), name, user, RunSpec.local(), RunSpec.local(),
-                RunSpec.CachePolicy.USE);
+                RunSpec.CachePolicy.USE, RunSpec.drawSeed());
         return start(run, model, false);
     }
 

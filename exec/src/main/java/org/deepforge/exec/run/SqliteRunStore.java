@@ -43,7 +43,7 @@ public final class SqliteRunStore implements RunStore {
     public synchronized void create(RunSpec run, List<NewJob> jobs) throws SQLException {
         transaction(() -> {
             try (PreparedStatement e = db.prepareStatement("INSERT INTO executions(id, project, pipeline, branch, commit_id, tag, name, "
-                    + "status, user_id, compute, storage, created) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+                    + "status, user_id, compute, storage, created, seed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
                  PreparedStatement j = db.prepareStatement("INSERT INTO jobs(execution, id, operation, status) VALUES (?,?,?,?)")) {
                 String id = run.id();
                 e.setString(1, id);
@@ -58,6 +58,7 @@ public final class SqliteRunStore implements RunStore {
                 e.setString(10, Json.compact(run.compute()));
                 e.setString(11, Json.compact(run.storage()));
                 e.setString(12, Instant.now().toString());
+                e.setLong(13, run.seed());
                 e.executeUpdate();
                 for (NewJob job : jobs) {
                     j.setString(1, id);
@@ -322,7 +323,7 @@ public final class SqliteRunStore implements RunStore {
     private List<Execution> executions(String where, String arg) throws SQLException {
         List<Execution> out = new ArrayList<>();
         try (PreparedStatement s = db.prepareStatement("SELECT id, project, pipeline, branch, commit_id, tag, name, status, user_id, "
-                + "compute, storage, created, finished FROM executions " + where)) {
+                + "compute, storage, created, finished, seed FROM executions " + where)) {
             s.setString(1, arg);
             if (where.contains("? = ?")) {
                 s.setString(2, arg);
@@ -331,7 +332,7 @@ public final class SqliteRunStore implements RunStore {
                 while (r.next()) {
                     RunSpec run = new RunSpec(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
                             Optional.ofNullable(r.getString(6)), r.getString(7), Optional.ofNullable(r.getString(9)).orElse("local"), parse(r.getString(10)), parse(r.getString(11)),
-                            RunSpec.CachePolicy.USE);
+                            RunSpec.CachePolicy.USE, r.getLong(14));
                     out.add(new Execution(run, JobStatus.of(r.getString(8)), r.getString(12), Optional.ofNullable(r.getString(13)), Optional.empty()));
                 }
             }

@@ -35,14 +35,27 @@ public sealed interface Provenance permits Provenance.FromArtifact, Provenance.F
     /** One input of a job: its port, the hash of what came in, and the port and producer it came from. */
     record Input(String port, Optional<String> sha256, String fromPort, Provenance from) {}
 
-    /** An output of job {@code job} of execution {@code execution}, which ran {@code operation}. */
+    /**
+     * An output of job {@code job} of execution {@code execution}, which ran {@code operation}, seeded from the
+     * execution's {@code seed} (none for runs made before seeds were recorded); {@code nondeterministic} lists what
+     * the job reported it could not do deterministically (torch's warnings under deterministic algorithms).
+     */
     record FromJob(String execution, String job, String operation, String code, String codeSha256, JsonNode attributes,
-                   Map<String, Reference> references, Optional<JsonNode> environment, String compute, List<Input> inputs)
+                   Map<String, Reference> references, Optional<JsonNode> environment, String compute, List<Input> inputs,
+                   java.util.OptionalLong seed, List<String> nondeterministic)
             implements Provenance {
         public FromJob {
             attributes = attributes.deepCopy();
             references = Collections.unmodifiableMap(new LinkedHashMap<>(references));
             inputs = List.copyOf(inputs);
+            nondeterministic = List.copyOf(nondeterministic);
+        }
+
+        /** A job output without a recorded seed. */
+        public FromJob(String execution, String job, String operation, String code, String codeSha256, JsonNode attributes,
+                       Map<String, Reference> references, Optional<JsonNode> environment, String compute, List<Input> inputs) {
+            this(execution, job, operation, code, codeSha256, attributes, references, environment, compute, inputs,
+                    java.util.OptionalLong.empty(), List.of());
         }
 
         @Override
@@ -58,6 +71,11 @@ public sealed interface Provenance permits Provenance.FromArtifact, Provenance.F
             });
             environment.ifPresent(e -> out.set("environment", e));
             out.put("compute", compute);
+            seed.ifPresent(v -> out.put("seed", v));
+            if (!nondeterministic.isEmpty()) {
+                ArrayNode notes = out.putArray("nondeterministic");
+                nondeterministic.forEach(notes::add);
+            }
             ArrayNode array = out.putArray("inputs");
             for (Input in : inputs) {
                 ObjectNode i = array.addObject().put("port", in.port());
@@ -110,6 +128,18 @@ public sealed interface Provenance permits Provenance.FromArtifact, Provenance.F
         return new FromJob(json.path("execution").asText(), json.path("job").asText(), json.path("operation").asText(),
                 json.path("code").asText(), json.path("codeSha256").asText(), attributes, references,
                 environment == null || environment.isNull() || environment.isMissingNode() ? Optional.empty() : Optional.of(environment),
-                json.path("compute").asText("local"), inputs);
+                json.path("compute").asText("local"), inputs,
+                json.path("seed").canConvertToLong() && json.path("seed").isIntegralNumber() ? java.util.OptionalLong.of(json.path("seed").asLong())
+                        : java.util.OptionalLong.empty(), notes(json.path("nondeterministic")));
+    }
+
+    private static List<String> notes(JsonNode array) {
+        List<String> notes = new ArrayList<>();
+        array.forEach(n -> {
+            if (n.isTextual()) {
+                notes.add(n.asText());
+            }
+        });
+        return notes;
     }
 }

@@ -35,12 +35,40 @@ public final class ArtifactsApi {
     private final Placements placements;
     private final ArtifactData data;
     private final ProjectArtifacts artifacts;
+    private final org.deepforge.exec.reify.Reification reification;
 
-    public ArtifactsApi(ProjectStore store, Placements placements, ArtifactData data, ProjectArtifacts artifacts) {
+    public ArtifactsApi(ProjectStore store, Placements placements, ArtifactData data, ProjectArtifacts artifacts,
+                        org.deepforge.exec.reify.Reification reification) {
         this.store = store;
         this.placements = placements;
         this.data = data;
         this.artifacts = artifacts;
+        this.reification = reification;
+    }
+
+    /** POST …/artifacts/{artifact}/pipeline {"branch"} → 201: the pipeline that made the artifact, committed on that branch. */
+    public void openAsPipeline(Context ctx) throws Exception {
+        ObjectNode body = org.deepforge.server.http.Bodies.optionalObject(ctx);
+        String branch = org.deepforge.server.http.Bodies.optionalText(body, "branch").orElse("").strip();
+        ctx.status(201).json(reification.open(ctx.pathParam("project"), ctx.pathParam("artifact"), branch, Requests.author(ctx)).toJson());
+    }
+
+    /**
+     * POST …/artifacts/{artifact}/reproduce {"branch"} → 201: the execution running the rebuilt pipeline with the recorded
+     * seed; GET …/artifacts/{artifact}/reproduction?execution= then says whether its output is identical.
+     */
+    public void reproduce(Context ctx) throws Exception {
+        ObjectNode body = org.deepforge.server.http.Bodies.optionalObject(ctx);
+        String branch = org.deepforge.server.http.Bodies.optionalText(body, "branch").orElse("").strip();
+        ctx.status(201).json(reification.reproduce(ctx.pathParam("project"), ctx.pathParam("artifact"), branch, Requests.author(ctx)).toJson());
+    }
+
+    public void reproduction(Context ctx) throws Exception {
+        String execution = Optional.ofNullable(ctx.queryParam("execution")).orElse("");
+        if (!org.deepforge.model.Ids.isId(execution)) {
+            throw new BadRequest("give ?execution= the id of the execution that reproduces the artifact");
+        }
+        ctx.json(reification.compare(ctx.pathParam("project"), ctx.pathParam("artifact"), execution));
     }
 
     /** The storage a request chooses ({@code ?storage=} a JSON choice as in the run dialog; this server's disk if absent). */

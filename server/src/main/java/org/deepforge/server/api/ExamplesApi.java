@@ -111,7 +111,24 @@ public final class ExamplesApi {
         }
     }
 
-    /** GET …/pipelines/{id}/export?ref=&inputs=true → the pipeline as a zip of plain Python. */
+    /** The {@code seed} query parameter of an export: 0 when absent, else a whole number from 0 to 2^32-1. */
+    static long exportSeed(String value) {
+        if (value == null || value.isEmpty()) {
+            return 0;
+        }
+        try {
+            long seed = Long.parseLong(value);
+            if (seed >= 0 && seed <= org.deepforge.exec.run.RunSpec.MAX_SEED) {
+                return seed;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new org.deepforge.server.http.BadRequest("\"seed\" is a whole number from 0 to " + org.deepforge.exec.run.RunSpec.MAX_SEED
+                + " (the seed of the run to reproduce, shown with the execution), not \"" + value + "\"");
+    }
+
+    /** GET …/pipelines/{id}/export?ref=&inputs=true&seed= → the pipeline as a zip of plain Python. */
     public void exportPipeline(Context ctx) throws Exception {
         String project = ctx.pathParam("project");
         String pipeline = ctx.pathParam("pipeline");
@@ -120,6 +137,7 @@ public final class ExamplesApi {
             throw StoreException.notFound("there is no pipeline " + pipeline);
         }
         boolean withInputs = "true".equals(ctx.queryParam("inputs"));
+        long seed = exportSeed(ctx.queryParam("seed"));
         String name = at.model().path("pipelines").path(pipeline).path("name").asText(pipeline).replaceAll("[^A-Za-z0-9._-]+", "-");
         ctx.contentType("application/zip");
         ctx.header("Content-Disposition", "attachment; filename=\"" + name + ".zip\"");
@@ -141,7 +159,7 @@ public final class ExamplesApi {
                         } catch (IOException | java.sql.SQLException e) {
                             return Optional.empty();
                         }
-                    }, buffer);
+                    }, buffer, seed);
         } catch (IllegalArgumentException e) {
             throw StoreException.badRequest("cannot export: " + e.getMessage());
         }

@@ -37,7 +37,22 @@ public final class ExecutionsApi {
         }
         ctx.status(201).json(runs.run(new RunService.Request(ctx.pathParam("project"), ctx.pathParam("pipeline"),
                 Bodies.optionalText(body, "branch"), Bodies.optionalText(body, "name"), Requests.principal(ctx).id(), compute, storage,
-                cache(body))).toJson());
+                cache(body), seed(body))).toJson());
+    }
+
+    /**
+     * {@code "seed"}: a whole number from 0 to 2^32-1 that seeds every job (see docs/jobs.md); when absent or null, the
+     * seed of the pipeline's latest execution (drawn for its first).
+     */
+    static java.util.OptionalLong seed(ObjectNode body) {
+        JsonNode seed = body.get("seed");
+        if (seed == null || seed.isNull()) {
+            return java.util.OptionalLong.empty();
+        }
+        if (!seed.canConvertToLong() || !seed.isIntegralNumber() || seed.asLong() < 0 || seed.asLong() > RunSpec.MAX_SEED) {
+            throw new BadRequest("\"seed\" is a whole number from 0 to " + RunSpec.MAX_SEED + " (or leave it out to draw one), not " + seed);
+        }
+        return java.util.OptionalLong.of(seed.asLong());
     }
 
     /** {@code "ignoreCache": true} runs every job afresh; {@code "ignoreCacheJobs": [node, ...]} only those. */

@@ -274,6 +274,9 @@ class AuthorisationMatrixTest {
         put(m, "DELETE /api/v1/projects/{project}/branches/{branch}/artifacts/{artifact}", pp + "/branches/main/artifacts/nosuchartifact");
         put(m, "GET /api/v1/projects/{project}/artifacts/{artifact}/data", pp + "/artifacts/" + artifact + "/data");
         put(m, "GET /api/v1/projects/{project}/artifacts/{artifact}/lineage", pp + "/artifacts/" + artifact + "/lineage");
+        put(m, "POST /api/v1/projects/{project}/artifacts/{artifact}/pipeline", pp + "/artifacts/" + artifact + "/pipeline");
+        put(m, "POST /api/v1/projects/{project}/artifacts/{artifact}/reproduce", pp + "/artifacts/" + artifact + "/reproduce");
+        put(m, "GET /api/v1/projects/{project}/artifacts/{artifact}/reproduction", pp + "/artifacts/" + artifact + "/reproduction?execution=enosuch");
         return m;
     }
 
