@@ -203,8 +203,8 @@ public final class WarmPython implements AutoCloseable {
     /** The same; {@code network} false: the job gets a network namespace with nothing in it (an isolating zygote only). */
     public Optional<Long> fork(Path bundle, Map<String, String> env, boolean network) {
         synchronized (this) {
-            if (closed) {
-                return Optional.empty();
+            if (closed || starts == 0) {
+                return Optional.empty(); // not started yet (a server starts it once it answers requests): cold
             }
             if (process == null || !process.isAlive()) {
                 scheduleRestart("it is not running");
