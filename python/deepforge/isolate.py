@@ -10,11 +10,11 @@ runs:
 * that process (``enter``) leaves the zygote's mount namespace (and network namespace when the job
   has no network): its bundle is bound aside, fresh tmpfs cover /tmp, /dev/shm, the jobs directory and
   the zygote's socket directory, and the bundle is moved back to its own path -- so no other bundle and
-  no socket is reachable; then (``become_init``) it mounts a /proc of that namespace, forks the job,
-  forwards TERM/INT/HUP to it, records its exit code and exits with its status (which ends every process
-  left in the namespace);
-* the job (``drop_privileges``) gives up every capability (bounding set, ambient, effective,
-  permitted, inheritable) and sets no_new_privs before main.py runs.
+  no socket is reachable; then it mounts a /proc of that namespace (``mount_proc``), gives up every
+  capability (``drop_privileges``: bounding set, ambient, effective, permitted, inheritable) and sets
+  no_new_privs, and forks the job, which inherits all of that before main.py runs; it stays
+  (``become_init``) to forward TERM/INT/HUP to the job, record its exit code and exit with its status
+  (which ends every process left in the namespace).
 """
 
 import ctypes
@@ -147,7 +147,7 @@ def become_init(job_pid, record=None):
 
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, forward)
-    drop_privileges()
+    drop_privileges()  # nothing to do if the caller did (the job's init drops them before it forks the job)
     code = 127
     while True:
         try:
@@ -181,8 +181,15 @@ class _CapData(ctypes.Structure):
     _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
 
 
+#: whether this process (or the one it was forked from) gave up its privileges: they never come back
+_dropped = False
+
+
 def drop_privileges():
     """Gives up every capability for good and forbids gaining any (setuid binaries, file capabilities)."""
+    global _dropped
+    if _dropped:
+        return
     try:
         with open("/proc/sys/kernel/cap_last_cap") as f:
             last = int(f.read())
@@ -196,3 +203,4 @@ def drop_privileges():
     data = (_CapData * 2)()
     _check(_libc.capset(ctypes.byref(header), data), "capset")
     _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+    _dropped = True

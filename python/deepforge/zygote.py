@@ -9,6 +9,9 @@ connection carries one JSON line::
 and gets one JSON line back: ``{"ok": true, "pid": <pgid>}`` or ``{"ok": false, "error": "..."}``.
 ``{"ping": true}`` answers ``{"ok": true, "pid": <zygote pid>, "preloaded": [...], "threads": n}``.
 
+When a job has ended and its ``exitcode`` is written, the zygote's standard output gets the line
+``{"exited": true}``, so the server need not poll for it.
+
 A forked job is equivalent to the cold path of the local adapter
 (``setsid sh -c '"$0" -u main.py > console.log 2>&1; echo $? > exitcode.tmp && mv exitcode.tmp exitcode'``),
 at the cost of one process creation (two when each job is isolated):
@@ -171,6 +174,8 @@ class Zygote:
         self.coerced = _coerced_ctype()
         #: pid -> bundle of the jobs forked directly (not isolated), whose exit codes the zygote records
         self.jobs = {}
+        #: the zygote's standard output, where a job's end is told (a job's init writes to it too; no job code ever can)
+        self.notify = None
 
     # ---------------------------------------------------------------- the zygote
 
@@ -185,6 +190,9 @@ class Zygote:
         if runtime is not None:
             runtime.environment()  # package versions looked up here once, not in every forked job
         self.frozen = {k: os.environ.get(k) for k in FROZEN_ENV}
+        self.notify = os.dup(1)
+        global _NOTIFY
+        _NOTIFY = self.notify
         gc.collect()
         gc.freeze()  # keep the collector from touching (and so copying) the preloaded objects in every job
         try:
@@ -242,6 +250,7 @@ class Zygote:
             bundle = self.jobs.pop(info.si_pid, None)
             if bundle is not None:
                 _record(info.si_status if info.si_code == os.CLD_EXITED else 128 + info.si_status, bundle)
+                _tell_exited()
             try:
                 os.waitpid(info.si_pid, 0)
             except ChildProcessError:
@@ -372,6 +381,8 @@ class Zygote:
             signal.pthread_sigmask(signal.SIG_SETMASK, [])
             os.close(status_r)
             os.close(go_w)
+            if not self.isolate:
+                _close_notify()
             self.selector.close()
             self.listener.close()
             conn.close()
@@ -411,15 +422,45 @@ def run_init():
 
     try:
         isolate.mount_proc()
+        # once, here: the job inherits the empty capability sets, the emptied bounding set and no_new_privs
+        isolate.drop_privileges()
         pid = os.fork()
     except OSError as e:
         _log("cannot start the job: %s" % e)
-        _record(127)
+        _record_and_tell(127)
         os._exit(127)
     if pid == 0:
-        isolate.drop_privileges()
+        _close_notify()  # the job never writes where the zygote tells the server of ends
         return
-    isolate.become_init(pid, _record)
+    isolate.become_init(pid, _record_and_tell)
+
+
+#: the zygote's standard output (a duplicate), where ends are told; None in a job
+_NOTIFY = None
+
+
+def _close_notify():
+    global _NOTIFY
+    if _NOTIFY is not None:
+        try:
+            os.close(_NOTIFY)
+        except OSError:
+            pass
+        _NOTIFY = None
+
+
+def _tell_exited():
+    """Tells the server that a job ended (its exitcode is written): one line, written at once (atomic in a pipe)."""
+    if _NOTIFY is not None:
+        try:
+            os.write(_NOTIFY, b'{"exited": true}\n')
+        except OSError:
+            pass
+
+
+def _record_and_tell(code):
+    _record(code)
+    _tell_exited()
 
 
 def _record(code, directory="."):

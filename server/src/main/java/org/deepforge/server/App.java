@@ -17,6 +17,7 @@ import java.util.EnumSet;
 import java.util.List;
 import org.eclipse.jetty.http.UriCompliance;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.deepforge.model.Json;
 import org.deepforge.server.api.HistoryApi;
 import org.deepforge.server.api.ModelApi;
@@ -99,6 +100,10 @@ public final class App implements AutoCloseable {
         boolean loopback = isLoopback(config.host());
         boolean accountsMode = config.accounts() || !loopback;
         Files.createDirectories(config.dataDir());
+        // trying the sandbox runs bwrap (tens of milliseconds): meanwhile the databases and the store open
+        CompletableFuture<JobIsolation> sandboxProbe = config.isolation().sandbox()
+                ? CompletableFuture.supplyAsync(() -> JobIsolation.detect(config.isolation().jobNetwork()))
+                : CompletableFuture.completedFuture(new JobIsolation.Unconfined());
         Database db = new Database(config.dataDir().resolve("deepforge.db"));
         Accounts accounts = new Accounts(db);
         if (!loopback && accounts.activeAdmins() == 0) {
@@ -137,8 +142,7 @@ public final class App implements AutoCloseable {
         ArchitectureModules modules = architecture -> new ArchitectureModules.Module(
                 PyTorchCode.className(architecture), ArchitecturesApi.code(shapeInference, architecture));
         // users' code runs only in a sandbox (docs/security.md); without one, local jobs and imports are refused
-        JobIsolation isolation = config.isolation().sandbox() ? JobIsolation.detect(config.isolation().jobNetwork())
-                : new JobIsolation.Unconfined();
+        JobIsolation isolation = sandboxProbe.join();
         if (isolation instanceof JobIsolation.Refused r) {
             LOG.error("{}", r.message());
         } else if (isolation instanceof JobIsolation.Unconfined) {
@@ -146,12 +150,14 @@ public final class App implements AutoCloseable {
         }
         Optional<Sandbox> sandbox = isolation instanceof JobIsolation.Sandboxed s ? Optional.of(s.sandbox()) : Optional.empty();
         Optional<java.nio.file.Path> jobsRoot = sandbox.map(s -> config.dataDir().resolve("runs"));
-        // a pre-started Python with torch/numpy/matplotlib imported forks each job: milliseconds instead of seconds
+        // a pre-started Python with torch/numpy/matplotlib imported forks each job: milliseconds instead of seconds.
+        // They are launched once the server answers (start), so their imports do not slow its start; jobs
+        // submitted before they are ready start cold, as whenever a warm Python cannot take a job
         boolean warmStart = config.warmStart() && !(isolation instanceof JobIsolation.Refused);
         warm = warmStart ? Optional.of(new WarmPython(config.python(), runtime.root(), java.util.Map.of(), WarmPython.HEAVY,
-                sandbox, jobsRoot).start()) : Optional.empty();
+                sandbox, jobsRoot)) : Optional.empty();
         warmLight = warmStart
-                ? Optional.of(new WarmPython(config.python(), runtime.root(), java.util.Map.of(), WarmPython.LIGHT, sandbox, jobsRoot).start())
+                ? Optional.of(new WarmPython(config.python(), runtime.root(), java.util.Map.of(), WarmPython.LIGHT, sandbox, jobsRoot))
                 : Optional.empty();
         // every adapter is declared once (name, title, option schema, credentials, factory) and registered here
         Adapters adapters = new Adapters()
@@ -282,6 +288,14 @@ public final class App implements AutoCloseable {
     public static App start(ServerConfig config) throws Exception {
         App app = new App(config);
         app.javalin.start();
+        // the light one first: it is ready in a fraction of the time and takes most small jobs
+        for (WarmPython w : List.of(app.warmLight, app.warm).stream().flatMap(Optional::stream).toList()) {
+            try {
+                w.start();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot start a warm Python; its jobs start cold: {}", e.toString());
+            }
+        }
         LOG.info("DeepForge serving {} on http://{}:{}/", config.dataDir(), config.host(), app.port());
         return app;
     }

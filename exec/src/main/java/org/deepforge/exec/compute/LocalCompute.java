@@ -70,6 +70,13 @@ public final class LocalCompute implements ComputeAdapter {
         this.threads = threadsPerJob;
         this.warm = warm;
         this.light = light;
+        // a forked job is not this JVM's child: its warm Python says when it ends
+        warm.ifPresent(w -> w.onExit(this::changed));
+        light.ifPresent(w -> w.onExit(this::changed));
+    }
+
+    private void changed() {
+        listeners.forEach(Runnable::run);
     }
 
     @Override
@@ -136,7 +143,7 @@ public final class LocalCompute implements ComputeAdapter {
             forked.put("PWD", bundle.toRealPath().toString());
             Optional<Long> pgid = zygote.get().fork(bundle, forked, network);
             if (pgid.isPresent()) {
-                return watched(new Handle(name(), Long.toString(pgid.get()), bundle));
+                return new Handle(name(), Long.toString(pgid.get()), bundle); // its zygote tells when it ends
             }
         }
         return watched(cold(bundle, environment, network));
@@ -177,9 +184,9 @@ public final class LocalCompute implements ComputeAdapter {
         listeners.add(listener);
     }
 
-    /** Tells the listeners when the job's leading process ends, so the engine need not wait for its next look. */
+    /** Tells the listeners when the job's leading process (this JVM's child) ends, so the engine need not wait for its next look. */
     private Handle watched(Handle handle) {
-        ProcessHandle.of(Long.parseLong(handle.ref())).ifPresent(p -> p.onExit().thenRun(() -> listeners.forEach(Runnable::run)));
+        ProcessHandle.of(Long.parseLong(handle.ref())).ifPresent(p -> p.onExit().thenRun(this::changed));
         return handle;
     }
 

@@ -84,6 +84,7 @@ public final class WarmPython implements AutoCloseable {
     private int starts;
     private volatile boolean ready;
     private final AtomicLong forked = new AtomicLong();
+    private final List<Runnable> exitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<String> preload;
     private final Optional<Sandbox> sandbox;
     private final Optional<Path> jobsRoot;
@@ -180,6 +181,11 @@ public final class WarmPython implements AutoCloseable {
         return process != null && process.isAlive() ? Optional.of(process.pid()) : Optional.empty();
     }
 
+    /** Called whenever a job it forked has ended (its {@code exitcode} is written), so nobody need poll for it. */
+    public void onExit(Runnable listener) {
+        exitListeners.add(listener);
+    }
+
     /** How many jobs were forked (started warm) so far. */
     public long forked() {
         return forked.get();
@@ -203,8 +209,8 @@ public final class WarmPython implements AutoCloseable {
     /** The same; {@code network} false: the job gets a network namespace with nothing in it (an isolating zygote only). */
     public Optional<Long> fork(Path bundle, Map<String, String> env, boolean network) {
         synchronized (this) {
-            if (closed) {
-                return Optional.empty();
+            if (closed || starts == 0) {
+                return Optional.empty(); // not started yet (a server starts it once it answers requests): cold
             }
             if (process == null || !process.isAlive()) {
                 scheduleRestart("it is not running");
@@ -325,7 +331,9 @@ public final class WarmPython implements AutoCloseable {
     private void follow(Process p) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
-                if (line.startsWith("{\"ready\"")) {
+                if (line.equals("{\"exited\": true}")) {
+                    exitListeners.forEach(Runnable::run);
+                } else if (line.startsWith("{\"ready\"")) {
                     LOG.info("warm Python ready: {}", line);
                     synchronized (this) {
                         if (process == p) {

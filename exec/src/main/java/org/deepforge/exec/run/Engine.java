@@ -204,14 +204,20 @@ public final class Engine implements AutoCloseable {
         return run == null ? Optional.empty() : run.graph.job(job).map(j -> j.status);
     }
 
-    /** Schedules promptly: right after a job ends (when the adapter says so) and every 2 ms while jobs run. */
+    /**
+     * How often the scheduler looks at running jobs unasked: to pass on their output, and to notice ends that the
+     * adapter does not announce ({@link ComputeAdapter#onChange}; the local adapter and Slurm do announce them).
+     */
+    private static final long BUSY_POLL_MILLIS = 20;
+
+    /** Schedules promptly: right after a job starts or ends (when the adapter says so), and every 20 ms while jobs run. */
     private void loop() {
         while (!closed) {
             boolean busy = tick();
             synchronized (wake) {
                 if (!woken && !closed) {
                     try {
-                        wake.wait(busy ? 2 : 100);
+                        wake.wait(busy ? BUSY_POLL_MILLIS : 100);
                     } catch (InterruptedException e) {
                         return;
                     }
