@@ -3,15 +3,9 @@ package org.deepforge.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,17 +41,7 @@ class ExamplesApiTest {
         assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("success");
         assertThat(server.get("/api/v1/projects/" + p + "/artifacts").json().findValuesAsText("name")).contains("myModel");
 
-        HttpResponse<byte[]> zip = server.http.send(HttpRequest.newBuilder(URI.create(server.url(
-                "/api/v1/projects/" + p + "/pipelines/train-and-score/export"))).build(), HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(zip.statusCode()).isEqualTo(200);
-        Path dir = tmp.resolve("export");
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.body()))) {
-            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                Path f = dir.resolve(e.getName());
-                Files.createDirectories(f.getParent());
-                Files.copy(in, f);
-            }
-        }
+        Path dir = server.unzip("/api/v1/projects/" + p + "/pipelines/train-and-score/export", tmp.resolve("export"));
         assertThat(dir.resolve("README.md")).exists();
         assertThat(Files.readString(dir.resolve("main.py"))).contains("from operations.Train import Train").contains("def main():");
         ProcessBuilder run = new ProcessBuilder("/usr/bin/python3", "main.py").directory(dir.toFile()).redirectErrorStream(true);
@@ -99,16 +83,7 @@ class ExamplesApiTest {
         assertThat(lineage.get("nodes").findValuesAsText("label")).contains("TrainValidate", "Preprocess", "SyntheticSkySurvey");
 
         // the exported pipeline runs with plain python and writes the same outputs
-        Path dir = Files.createTempDirectory("redshift-export");
-        HttpResponse<byte[]> zip = server.http.send(HttpRequest.newBuilder(URI.create(server.url(
-                "/api/v1/projects/" + p + "/pipelines/redshift/export"))).build(), HttpResponse.BodyHandlers.ofByteArray());
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.body()))) {
-            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                Path f = dir.resolve(e.getName());
-                Files.createDirectories(f.getParent());
-                Files.copy(in, f);
-            }
-        }
+        Path dir = server.unzip("/api/v1/projects/" + p + "/pipelines/redshift/export", Files.createTempDirectory("redshift-export"));
         ProcessBuilder run = new ProcessBuilder("/usr/bin/python3", "main.py").directory(dir.toFile()).redirectErrorStream(true);
         run.environment().put("MPLBACKEND", "Agg");
         Process process = run.start();

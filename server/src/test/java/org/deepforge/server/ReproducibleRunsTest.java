@@ -4,18 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,17 +109,7 @@ class ReproducibleRunsTest {
         assertThat(ExecutionsApiTest.job(plain, "n2", "status")).isEqualTo("cached");
 
         // the export with the same seed, run as plain Python, writes the same bytes
-        HttpResponse<byte[]> zip = server.http.send(HttpRequest.newBuilder(URI.create(server.url(
-                "/api/v1/projects/" + p + "/pipelines/train-and-score/export?seed=" + seed))).build(), HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(zip.statusCode()).isEqualTo(200);
-        Path dir = tmp.resolve("export");
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.body()))) {
-            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                Path f = dir.resolve(e.getName());
-                Files.createDirectories(f.getParent());
-                Files.copy(in, f);
-            }
-        }
+        Path dir = server.unzip("/api/v1/projects/" + p + "/pipelines/train-and-score/export?seed=" + seed, tmp.resolve("export"));
         ProcessBuilder export = new ProcessBuilder("/usr/bin/python3", "main.py").directory(dir.toFile()).redirectErrorStream(true);
         // the environment the server gives its jobs: BLAS settings such as OPENBLAS_CORETYPE pick other kernels, other bits
         export.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME") && !k.equals("LANG"));

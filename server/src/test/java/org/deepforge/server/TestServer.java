@@ -1,6 +1,7 @@
 package org.deepforge.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.deepforge.model.Json;
 
 /** A real server on a free loopback port with a fresh data directory, and a small HTTP client for it. */
@@ -84,6 +87,25 @@ public final class TestServer implements AutoCloseable {
         String body = "{\"base\":" + (base == null ? "null" : "\"" + base + "\"") + ",\"message\":\"test edit\",\"patch\":"
                 + patch.replace('\'', '"') + "}";
         return post("/api/v1/projects/" + project + "/branches/" + branch + "/changes", body);
+    }
+
+    /** Downloads {@code path} (a zip, e.g. a pipeline export) and unpacks it into {@code dir}; fails on a non-200 answer. */
+    public Path unzip(String path, Path dir) throws Exception {
+        HttpResponse<byte[]> zip = http.send(HttpRequest.newBuilder(URI.create(url(path))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (zip.statusCode() != 200) {
+            throw new AssertionError("GET " + path + " answered " + zip.statusCode() + ": " + new String(zip.body()));
+        }
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.body()))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                Path f = dir.resolve(e.getName()).normalize();
+                if (!f.startsWith(dir)) {
+                    throw new AssertionError("the zip names a file outside its folder: " + e.getName());
+                }
+                Files.createDirectories(f.getParent());
+                Files.copy(in, f);
+            }
+        }
+        return dir;
     }
 
     @Override
