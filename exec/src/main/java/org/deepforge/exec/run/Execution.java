@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
-import org.deepforge.model.Json;
 
 /**
  * A recorded execution, as {@link RunStore} reads it back: the run it was ({@link RunSpec}, without the cache policy,
@@ -34,24 +33,14 @@ public record Execution(RunSpec run, JobStatus status, String created, Optional<
         return run.project();
     }
 
-    /** The same execution without its jobs (as listings show it). */
-    public Execution withoutJobs() {
-        return new Execution(run, status, created, finished, Optional.empty());
-    }
-
     /** Whether this execution has a job for the pipeline node {@code job}. */
     public boolean hasJob(String job) {
         return jobs.orElse(List.of()).stream().anyMatch(j -> j.id().equals(job));
     }
 
-    /** The REST API's form: the run's fields, status, created, finished, and {@code jobs} when they were read. */
+    /** The REST API's form: the run's fields ({@link RunSpec#toJson}), status, created, finished, and {@code jobs} when they were read. */
     public ObjectNode toJson() {
-        ObjectNode o = Json.MAPPER.createObjectNode().put("id", run.id()).put("project", run.project()).put("pipeline", run.pipeline())
-                .put("branch", run.branch()).put("commit", run.commit()).put("tag", run.tag().orElse(null)).put("name", run.name())
-                .put("status", status.id()).put("user", run.user()).put("seed", run.seed());
-        o.set("compute", run.compute().deepCopy());
-        o.set("storage", run.storage().deepCopy());
-        o.put("created", created).put("finished", finished.orElse(null));
+        ObjectNode o = run.toJson().put("status", status.id()).put("created", created).put("finished", finished.orElse(null));
         jobs.ifPresent(list -> {
             ArrayNode array = o.putArray("jobs");
             list.forEach(j -> j.toJson(array.addObject()));
