@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.deepforge.exec.compute.ComputeAdapter;
 import org.deepforge.exec.storage.StorageAdapter;
+import org.deepforge.model.Json;
 
 /**
  * Everything the server needs to offer one kind of compute or storage adapter, declared once: its name (what
@@ -76,7 +77,7 @@ public record AdapterKind<A>(String name, String title, OptionSchema options, Op
 
     /** For the REST listing and the dialogs: name, title, option schema, the secret kind's fields, and whether it imports. */
     public ObjectNode toJson() {
-        ObjectNode o = org.deepforge.model.Json.MAPPER.createObjectNode().put("name", name).put("title", title);
+        ObjectNode o = Json.MAPPER.createObjectNode().put("name", name).put("title", title);
         o.set("schema", options.json());
         secret.ifPresent(s -> o.set("secret", s.toJson()));
         if (imports) {

@@ -3,6 +3,7 @@ package org.deepforge.model.domain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
+import org.deepforge.model.Json;
 
 /**
  * An artifact of a project, as the model view keeps it under {@code /artifacts/<id>}: its name, serializer type, when it
@@ -32,7 +33,7 @@ public record Artifact(String id, String name, String type, Optional<String> cre
     /** The artifact {@code id} from its record {@code a}. */
     public static Artifact of(String id, JsonNode a) {
         JsonNode s = a.path("storage");
-        ObjectNode record = s.isObject() ? (ObjectNode) s : org.deepforge.model.Json.MAPPER.createObjectNode();
+        ObjectNode record = s.isObject() ? (ObjectNode) s : Json.MAPPER.createObjectNode();
         Data data = new Data(record, s.path("adapter").asText(), s.path("key").asText(), s.path("sha256").asText(), s.path("size").asLong());
         return new Artifact(id, a.path("name").asText(id), a.path("type").asText(DEFAULT_TYPE), Optional.ofNullable(a.path("created").textValue()),
                 data, Provenance.Output.read(a.get("provenance")));
@@ -40,7 +41,7 @@ public record Artifact(String id, String name, String type, Optional<String> cre
 
     /** What a job is told about this data beside it ({@code inputs/<port>/meta.json}): type, sha256 and size. */
     public ObjectNode inputMeta() {
-        return org.deepforge.model.Json.MAPPER.createObjectNode().put("type", type).put("sha256", data.sha256()).put("size", data.size());
+        return Json.MAPPER.createObjectNode().put("type", type).put("sha256", data.sha256()).put("size", data.size());
     }
 
     /** The execution that saved it, if a run did. */

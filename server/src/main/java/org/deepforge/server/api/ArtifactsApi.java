@@ -21,6 +21,8 @@ import org.deepforge.store.ChangeSet;
 import org.deepforge.store.ModelAt;
 import org.deepforge.store.ProjectStore;
 import org.deepforge.store.StoreException;
+import org.deepforge.server.http.Bodies;
+import org.deepforge.model.Ids;
 
 /**
  * Artifacts: metadata versioned in the project ({@code artifacts/<id>.json}), data in storage. Upload
@@ -48,8 +50,8 @@ public final class ArtifactsApi {
 
     /** POST …/artifacts/{artifact}/pipeline {"branch"} → 201: the pipeline that made the artifact, committed on that branch. */
     public void openAsPipeline(Context ctx) throws Exception {
-        ObjectNode body = org.deepforge.server.http.Bodies.optionalObject(ctx);
-        String branch = org.deepforge.server.http.Bodies.optionalText(body, "branch").orElse("").strip();
+        ObjectNode body = Bodies.optionalObject(ctx);
+        String branch = Bodies.optionalText(body, "branch").orElse("").strip();
         ctx.status(201).json(reification.open(ctx.pathParam("project"), ctx.pathParam("artifact"), branch, Requests.author(ctx)).toJson());
     }
 
@@ -58,14 +60,14 @@ public final class ArtifactsApi {
      * seed; GET …/artifacts/{artifact}/reproduction?execution= then says whether its output is identical.
      */
     public void reproduce(Context ctx) throws Exception {
-        ObjectNode body = org.deepforge.server.http.Bodies.optionalObject(ctx);
-        String branch = org.deepforge.server.http.Bodies.optionalText(body, "branch").orElse("").strip();
+        ObjectNode body = Bodies.optionalObject(ctx);
+        String branch = Bodies.optionalText(body, "branch").orElse("").strip();
         ctx.status(201).json(reification.reproduce(ctx.pathParam("project"), ctx.pathParam("artifact"), branch, Requests.author(ctx)).toJson());
     }
 
     public void reproduction(Context ctx) throws Exception {
         String execution = Optional.ofNullable(ctx.queryParam("execution")).orElse("");
-        if (!org.deepforge.model.Ids.isId(execution)) {
+        if (!Ids.isId(execution)) {
             throw new BadRequest("give ?execution= the id of the execution that reproduces the artifact");
         }
         ctx.json(reification.compare(ctx.pathParam("project"), ctx.pathParam("artifact"), execution));
@@ -179,14 +181,14 @@ public final class ArtifactsApi {
      * "storage": {"adapter": "s3", ...}}}. The object is read once to record its sha256 and size.
      */
     public void importExisting(Context ctx) throws Exception {
-        ObjectNode body = org.deepforge.server.http.Bodies.object(ctx);
-        String name = org.deepforge.server.http.Bodies.requiredText(body, "name").strip();
+        ObjectNode body = Bodies.object(ctx);
+        String name = Bodies.requiredText(body, "name").strip();
         checkName(name);
         String type = body.path("type").asText("file");
         if (!type.matches("[A-Za-z0-9_.]{1,100}")) {
             throw new BadRequest("\"type\" names a serializer, e.g. file, numpy.ndarray or pickle");
         }
-        String key = org.deepforge.server.http.Bodies.requiredText(body, "key");
+        String key = Bodies.requiredText(body, "key");
         if (!body.path("storage").isObject()) {
             throw new BadRequest("\"storage\" names where the object is, e.g. {\"adapter\": \"s3\", \"bucket\": ..., \"credentials\": ...}");
         }
