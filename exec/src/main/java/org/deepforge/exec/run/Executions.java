@@ -24,6 +24,7 @@ public final class Executions implements RunListener, AutoCloseable {
     private final Engine engine;
     private final RunListener downstream;
     private final Placement.Resolver placements;
+    private final Path workDir;
 
     /** Each execution runs and keeps its artifacts where {@code placements} resolves its compute and storage choices. */
     public Executions(RunStore db, Path workDir, BundleWriter bundles, Placement.Resolver placements,
@@ -31,6 +32,7 @@ public final class Executions implements RunListener, AutoCloseable {
         this.db = db;
         this.downstream = downstream;
         this.placements = placements;
+        this.workDir = workDir;
         RunSpec defaults = new RunSpec("", "", "", "", "", Optional.empty(), "", "local", null, null, null, 0);
         this.engine = new Engine(bundles, placements.resolve(defaults.toJson()), artifacts, workDir, slots, this);
         this.engine.useCache(new JobCache() {
@@ -76,6 +78,11 @@ public final class Executions implements RunListener, AutoCloseable {
     /** Refuses ({@link IllegalArgumentException}, saying what to change) a run the engine cannot run; starts nothing. */
     public void check(RunSpec run, JsonNode model, Placement placement) {
         engine.check(model, run.pipeline(), placement);
+    }
+
+    /** Where executions' jobs run and leave their folders: {@code <workDir>/<execution>/<node>/}. */
+    Path workDir() {
+        return workDir;
     }
 
     public Optional<Execution> get(String id) throws SQLException {

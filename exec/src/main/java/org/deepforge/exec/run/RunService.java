@@ -255,6 +255,25 @@ public final class RunService {
         return new RunChanges(store, vc).since(recorded(execution).run());
     }
 
+    /**
+     * Two to {@value RunComparison#MOST} executions of {@code project} (of any of its pipelines) side by side: what differed in
+     * the run, and job by job in code, attributes, inputs, outputs, environment and seed (see {@link RunComparison}).
+     */
+    public ObjectNode compare(String project, List<String> ids) throws IOException, SQLException {
+        List<String> distinct = ids.stream().map(String::trim).filter(id -> !id.isEmpty()).distinct().toList();
+        if (distinct.size() < 2 || distinct.size() > RunComparison.MOST) {
+            throw new RunException(StoreException.Kind.BAD_REQUEST, "pick 2 to " + RunComparison.MOST + " different executions to compare, not "
+                    + distinct.size() + " (give their ids as ?ids=a,b)");
+        }
+        List<RunComparison.Side> sides = new ArrayList<>();
+        for (String id : distinct) {
+            Execution e = executions.get(id).filter(x -> x.project().equals(project))
+                    .orElseThrow(() -> new RunException(StoreException.Kind.NOT_FOUND, "there is no execution " + id + " in this project"));
+            sides.add(RunComparison.side(e, store.model(project, e.run().commit())));
+        }
+        return new RunComparison(executions.workDir()).compare(sides);
+    }
+
     private Execution recorded(String execution) throws SQLException {
         return executions.get(execution).orElseThrow(() -> new RunException(StoreException.Kind.NOT_FOUND, "there is no execution " + execution));
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.deepforge.exec.run.Execution;
@@ -83,6 +84,15 @@ public final class ExecutionsApi {
 
     public void list(Context ctx) throws Exception {
         ctx.json(runs.list(ctx.pathParam("project")).stream().map(Execution::toJson).toList());
+    }
+
+    /** {@code ?ids=a,b,…}: two or more executions of the project side by side (see {@link RunService#compare}). */
+    public void compare(Context ctx) throws Exception {
+        String ids = ctx.queryParam("ids");
+        if (ids == null || ids.isBlank()) {
+            throw new BadRequest("say which executions to compare: ?ids=<execution>,<execution>");
+        }
+        ctx.json(runs.compare(ctx.pathParam("project"), List.of(ids.split(","))));
     }
 
     public void get(Context ctx) throws Exception {

@@ -161,23 +161,8 @@ public final class HistoryApi {
         }
         ArrayNode code = out.putArray("code");
         for (ModelDiff.Code c : d.code()) {
-            ObjectNode o = code.addObject().put("path", c.path()).put("label", c.label()).put("status", c.status())
-                    .put("added", c.added()).put("removed", c.removed());
-            ArrayNode hunks = o.putArray("hunks");
-            for (CodeDiff.Hunk h : c.hunks()) {
-                ObjectNode ho = hunks.addObject().put("oldStart", h.oldStart()).put("oldCount", h.oldCount())
-                        .put("newStart", h.newStart()).put("newCount", h.newCount());
-                ArrayNode lines = ho.putArray("lines");
-                for (CodeDiff.Line l : h.lines()) {
-                    ObjectNode lo = lines.addObject().put("type", String.valueOf(l.type())).put("text", l.text());
-                    if (l.oldNumber() > 0) {
-                        lo.put("old", l.oldNumber());
-                    }
-                    if (l.newNumber() > 0) {
-                        lo.put("new", l.newNumber());
-                    }
-                }
-            }
+            ObjectNode o = code.addObject().put("path", c.path()).put("label", c.label()).put("status", c.status());
+            new CodeDiff.Result(c.hunks(), c.added(), c.removed()).toJson(o);
         }
         ctx.json(out);
     }

@@ -98,6 +98,7 @@ public final class Routes {
 
                 new Route(POST, p + "/pipelines/{pipeline}/executions", PROJECT_WRITE, executions::run),
                 new Route(GET, p + "/executions", PROJECT_READ, executions::list),
+                new Route(GET, p + "/executions/compare", PROJECT_READ, executions::compare),
                 new Route(GET, "/api/v1/executions/{execution}", PROJECT_READ, executions::get, executions::projectOf),
                 new Route(GET, "/api/v1/executions/{execution}/jobs/{job}/log", PROJECT_READ, executions::log, executions::projectOf),
                 new Route(GET, "/api/v1/executions/{execution}/jobs/{job}/metrics", PROJECT_READ, executions::metrics, executions::projectOf),

@@ -262,6 +262,7 @@ class AuthorisationMatrixTest {
         put(m, "GET /api/v1/projects/{project}/pipelines/{pipeline}/problems", pp + "/pipelines/pl/problems");
         put(m, "POST /api/v1/projects/{project}/pipelines/{pipeline}/executions", pp + "/pipelines/nosuchpipeline/executions");
         put(m, "GET /api/v1/projects/{project}/executions", pp + "/executions");
+        put(m, "GET /api/v1/projects/{project}/executions/compare", pp + "/executions/compare?ids=" + execution + ",nosuchexecution");
         put(m, "GET /api/v1/executions/{execution}", e);
         put(m, "GET /api/v1/executions/{execution}/jobs/{job}/log", e + "/jobs/make/log");
         put(m, "GET /api/v1/executions/{execution}/jobs/{job}/metrics", e + "/jobs/make/metrics");

@@ -1,5 +1,7 @@
 package org.deepforge.store.history;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,32 @@ public final class CodeDiff {
     public record Hunk(int oldStart, int oldCount, int newStart, int newCount, List<Line> lines) {}
 
     /** The hunks and how many lines were added and removed. */
-    public record Result(List<Hunk> hunks, int added, int removed) {}
+    public record Result(List<Hunk> hunks, int added, int removed) {
+        /**
+         * The REST API's form, into {@code into}: {@code added}, {@code removed} and {@code hunks}, each with
+         * {@code oldStart/oldCount/newStart/newCount} and {@code lines} of {@code type} (" ", "-", "+"), {@code text} and the
+         * line's {@code old}/{@code new} numbers where it has them.
+         */
+        public ObjectNode toJson(ObjectNode into) {
+            into.put("added", added).put("removed", removed);
+            ArrayNode array = into.putArray("hunks");
+            for (Hunk h : hunks) {
+                ObjectNode ho = array.addObject().put("oldStart", h.oldStart()).put("oldCount", h.oldCount())
+                        .put("newStart", h.newStart()).put("newCount", h.newCount());
+                ArrayNode lines = ho.putArray("lines");
+                for (Line l : h.lines()) {
+                    ObjectNode lo = lines.addObject().put("type", String.valueOf(l.type())).put("text", l.text());
+                    if (l.oldNumber() > 0) {
+                        lo.put("old", l.oldNumber());
+                    }
+                    if (l.newNumber() > 0) {
+                        lo.put("new", l.newNumber());
+                    }
+                }
+            }
+            return into;
+        }
+    }
 
     private CodeDiff() {}
 
