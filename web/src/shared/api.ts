@@ -168,6 +168,31 @@ export interface Execution {
   seed?: number;
   jobs?: JobInfo[];
 }
+/** A named value in each compared execution (null where it has none) and whether they agree. */
+export interface CompareRow { name: string; same: boolean; values: (string | null)[] }
+/** One job (paired across executions) of a comparison (docs/api.md, "Compare executions"). */
+export interface CompareJob {
+  key: string;
+  label: string;
+  present: boolean[];
+  differs: boolean;
+  outputsSame: boolean;
+  status: CompareRow;
+  /** sha256 of the code in each; `diffs[i]` the line diff of execution i against the first that has the job (null: the same or absent). */
+  code: { same: boolean; sha256: (string | null)[]; diffs: ({ added: number; removed: number; hunks: CodeHunk[] } | null)[] };
+  attributes: CompareRow[];
+  inputs: CompareRow[];
+  outputs: CompareRow[];
+  environment: CompareRow[];
+  seed: CompareRow;
+}
+export interface ExecutionComparison {
+  executions: (Execution & { pipelineName: string; shortCommit: string })[];
+  run: CompareRow[];
+  jobs: CompareJob[];
+  /** The first job, in pipeline order, whose outputs differ (null: none did). */
+  firstDiverged: string | null;
+}
 /** A compute or storage adapter the server offers, with the JSON Schema of its configuration. */
 /** A kind of stored credentials, declared by the adapters that need it: what the secret form asks for (GET /secret-kinds). */
 export interface SecretKindInfo {
@@ -461,6 +486,8 @@ export const api = {
   putSecret: (name: string, fields: Record<string, string>) => call<{ name: string }>('PUT', `/secrets/${enc(name)}`, { body: fields }),
   deleteSecret: (name: string) => call<void>('DELETE', `/secrets/${enc(name)}`),
   listExecutions: (project: string) => request<Execution[]>('GET', `${p(project)}/executions`),
+  compareExecutions: (project: string, ids: string[]) =>
+    request<ExecutionComparison>('GET', `${p(project)}/executions/compare${query({ ids: ids.join(',') })}`),
   getExecution: (execution: string) => request<Execution>('GET', `/executions/${enc(execution)}`),
   jobLog: (execution: string, job: string, from = 0) =>
     request<LogPage>('GET', `/executions/${enc(execution)}/jobs/${enc(job)}/log${query({ from })}`),

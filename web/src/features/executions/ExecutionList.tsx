@@ -7,7 +7,7 @@ import { entryLabel } from '../workbench/places';
 import { Link } from '../../shared/components/Link';
 import { StatusChip } from './StatusChip';
 
-const CompareMetrics = lazy(() => import('./CompareMetrics'));
+const CompareExecutions = lazy(() => import('./CompareExecutions'));
 
 interface Props {
   project: string;
@@ -18,7 +18,7 @@ interface Props {
 
 const POLL_MS = 3000;
 
-/** Executions newest first, live while any runs; select several to compare their metrics. */
+/** Executions newest first, live while any runs; select several to compare them (what differed, and their metrics). */
 export function ExecutionList({ project, branch, model, ws }: Props) {
   const [list, setList] = useState<Execution[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -77,12 +77,13 @@ export function ExecutionList({ project, branch, model, ws }: Props) {
         <h2>Executions</h2>
         <button
           className="secondary"
-          data-testid="compare-metrics"
+          data-testid="compare-executions-button"
           disabled={selected.length === 0}
-          onClick={() => setComparing((list ?? []).filter((e) => selected.includes(e.id)))}
-          title="Plot the metrics of the selected executions together"
+          // oldest first: the others are compared with the earliest
+          onClick={() => setComparing((list ?? []).filter((e) => selected.includes(e.id)).sort((a, b) => a.created.localeCompare(b.created)))}
+          title="What differed between the selected executions (code, attributes, inputs, environment, seed), and their metrics together"
         >
-          Compare metrics{selected.length ? ` (${selected.length})` : ''}
+          Compare{selected.length ? ` (${selected.length})` : ''}
         </button>
       </div>
       {error && <p className="form-error" role="alert">{error}</p>}
@@ -129,8 +130,8 @@ export function ExecutionList({ project, branch, model, ws }: Props) {
         </table>
       )}
       {comparing && (
-        <Suspense fallback={<p className="muted">Loading charts…</p>}>
-          <CompareMetrics executions={comparing} onClose={() => setComparing(null)} />
+        <Suspense fallback={<p className="muted">Loading the comparison…</p>}>
+          <CompareExecutions project={project} executions={comparing.slice(0, 8)} onClose={() => setComparing(null)} />
         </Suspense>
       )}
     </section>
