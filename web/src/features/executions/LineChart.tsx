@@ -39,7 +39,6 @@ export function chartData(series: NamedSeries[], smoothing: number): { aligned: 
 export function LineChart({ title, series, smoothing = 0, log = false, testid = 'metric-chart', height = 220 }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const zoomed = useRef(false);
   const { aligned, strokes } = useMemo(() => chartData(series, smoothing), [series, smoothing]);
   const logProblem = useMemo(() => (log ? logScaleProblem(series) : null), [log, series]);
   const logOn = log && !logProblem;
@@ -60,14 +59,11 @@ export function LineChart({ title, series, smoothing = 0, log = false, testid = 
         scales: { x: { time: false }, y: logOn ? { distr: 3 } : {} },
         axes: [{ label: 'step' }, {}],
         cursor: { drag: { x: true, y: false } },
-        hooks: { setSelect: [(u) => void (zoomed.current = u.select.width > 0)] },
         series: [{ label: 'step' }, ...strokes.map((s) => ({ label: s.label, stroke: s.colour, width: s.width, spanGaps: true }))],
       };
       plot.current?.destroy();
-      zoomed.current = false;
       const u = new UPlot(opts, aligned.data as uPlot.AlignedData, el);
       plot.current = u;
-      u.over.addEventListener('dblclick', () => (zoomed.current = false)); // uPlot resets the zoom itself
       if (typeof ResizeObserver !== 'undefined') {
         observer = new ResizeObserver(() => {
           const w = Math.max(240, el.clientWidth);
@@ -86,7 +82,13 @@ export function LineChart({ title, series, smoothing = 0, log = false, testid = 
   }, [shape, height, logOn]);
 
   useEffect(() => {
-    plot.current?.setData(aligned.data as uPlot.AlignedData, !zoomed.current); // a zoomed-in view stays while points arrive
+    const u = plot.current;
+    if (!u) return;
+    // a zoomed-in view (the x scale narrower than the steps drawn so far) stays while points arrive
+    const steps = u.data[0];
+    const { min, max } = u.scales.x;
+    const zoomed = steps.length > 1 && min !== undefined && max !== undefined && (min > steps[0] || max < steps[steps.length - 1]);
+    u.setData(aligned.data as uPlot.AlignedData, !zoomed);
   }, [aligned]);
 
   const points = aligned.data[0].length;

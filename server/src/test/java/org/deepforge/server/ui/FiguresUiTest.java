@@ -129,15 +129,15 @@ class FiguresUiTest extends UiTestBase {
         // the panel maximised: it fills the execution view
         ui.click("job-panel-maximise");
         ui.until("the maximised panel", d -> "true".equals(ui.attributeOf("[data-testid='job-panel']", "data-maximised")));
-        long panelHeight = ui.driver.findElement(testId("job-panel")).getRect().getHeight();
-        long viewHeight = ui.driver.findElement(testId("execution-view")).getRect().getHeight();
+        int panelHeight = ui.driver.findElement(testId("job-panel")).getRect().getHeight();
+        int viewHeight = ui.driver.findElement(testId("execution-view")).getRect().getHeight();
         assertThat(panelHeight).isGreaterThanOrEqualTo(viewHeight - 2);
 
         // the 2-D figure full screen: bigger, at the SVG's own aspect ratio (nothing cropped)
         By loss = By.cssSelector("[data-testid='plot'][data-plot-id='1']");
         double aspect = Double.parseDouble(ui.driver.findElement(loss).getDomAttribute("data-aspect"));
         assertThat(aspect).isCloseTo(8.0 / 3.0, org.assertj.core.data.Offset.offset(0.01));
-        long cardWidth = ui.driver.findElement(loss).findElement(testId("figure-image")).getRect().getWidth();
+        int cardWidth = ui.driver.findElement(loss).findElement(testId("figure-image")).getRect().getWidth();
         ui.clickIn(loss, "figure-fullscreen");
         WebElement dialog = ui.waitFor("figure-dialog");
         WebElement image = dialog.findElement(testId("figure-image"));
