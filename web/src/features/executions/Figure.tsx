@@ -12,19 +12,26 @@ export function svgDataUrl(svg: string): string {
   return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 }
 
-/** The width an element has now, followed as it is resized. */
-function useWidth<T extends HTMLElement>(): [React.RefObject<T | null>, number] {
+/** The size an element has now, followed as it is resized. */
+function useSize<T extends HTMLElement>(): [React.RefObject<T | null>, { width: number; height: number }] {
   const ref = useRef<T>(null);
-  const [width, setWidth] = useState(0);
+  const [size, setSize] = useState({ width: 0, height: 0 });
   useEffect(() => {
     const el = ref.current;
     if (!el || typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
+    const measure = () => setSize((s) => (s.width === el.clientWidth && s.height === el.clientHeight ? s : { width: el.clientWidth, height: el.clientHeight }));
+    const observer = new ResizeObserver(measure);
     observer.observe(el);
-    setWidth(el.clientWidth);
+    measure();
     return () => observer.disconnect();
   }, []);
-  return [ref, width];
+  return [ref, size];
+}
+
+/** The largest box of the figure's aspect ratio inside `room`. */
+export function fit(figure: { width: number; height: number }, room: { width: number; height: number }): { width: number; height: number } {
+  const scale = Math.min(room.width / figure.width, room.height / figure.height);
+  return { width: Math.floor(figure.width * scale), height: Math.floor(figure.height * scale) };
 }
 
 /**
@@ -33,8 +40,10 @@ function useWidth<T extends HTMLElement>(): [React.RefObject<T | null>, number] 
  * `full` draws it as the full-screen dialog's content.
  */
 export function Figure({ plot, full = false, onFullScreen }: { plot: PlotWithData; full?: boolean; onFullScreen?: () => void }) {
-  const [box, width] = useWidth<HTMLDivElement>();
+  const [box, room] = useSize<HTMLDivElement>();
   const size = svgSize(plot.svg);
+  // full screen: as large as the dialog allows; in the list: as wide as the column (height from the ratio)
+  const fitted = full && room.width > 0 && room.height > 0 ? fit(size, room) : null;
   const title = plot.title || `Figure ${plot.id}`;
   const image = (
     <img
@@ -44,7 +53,7 @@ export function Figure({ plot, full = false, onFullScreen }: { plot: PlotWithDat
       data-testid="figure-image"
       width={Math.round(size.width)}
       height={Math.round(size.height)}
-      style={{ aspectRatio: `${size.width} / ${size.height}` }}
+      style={fitted ? { width: fitted.width, height: fitted.height } : { aspectRatio: `${size.width} / ${size.height}` }}
     />
   );
   const png = async () => {
@@ -74,7 +83,7 @@ export function Figure({ plot, full = false, onFullScreen }: { plot: PlotWithDat
         </button>
       </div>
       <div className="plot-body" ref={box}>
-        {isScatter3D(plot.data) ? <Plot3D data={plot.data} image={image} width={width || undefined} /> : image}
+        {isScatter3D(plot.data) ? <Plot3D data={plot.data} image={image} width={(fitted ? Math.min(room.width, (room.height - 40) * 1.2 + 90) : room.width) || undefined} /> : image}
       </div>
     </figure>
   );

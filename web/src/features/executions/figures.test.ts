@@ -143,6 +143,14 @@ describe('figures as files', () => {
   });
 });
 
+describe('full screen', () => {
+  it('fits the largest box of the figure\'s shape into the room', async () => {
+    const { fit } = await import('./Figure');
+    expect(fit({ width: 800, height: 300 }, { width: 1200, height: 700 })).toEqual({ width: 1200, height: 450 });
+    expect(fit({ width: 400, height: 400 }, { width: 1200, height: 700 })).toEqual({ width: 700, height: 700 });
+  });
+});
+
 describe('job panel', () => {
   it('grows when its top edge is dragged up, within the room there is', () => {
     expect(resizedHeight(300, -100, 900)).toBe(400);

@@ -125,6 +125,7 @@ class FiguresUiTest extends UiTestBase {
         assertThat(Double.parseDouble(ticks.get(0))).isEqualTo(Double.parseDouble(bar.getDomAttribute("data-min")), org.assertj.core.data.Offset.offset(1e-3));
         assertThat(Double.parseDouble(ticks.get(ticks.size() - 1))).isEqualTo(Double.parseDouble(bar.getDomAttribute("data-max")), org.assertj.core.data.Offset.offset(1e-3));
         ui.click("plot3d-reset");
+        ui.screenshot(SCREENSHOTS.resolve(testName + "-plots.png"));
 
         // the panel maximised: it fills the execution view
         ui.click("job-panel-maximise");
@@ -146,6 +147,9 @@ class FiguresUiTest extends UiTestBase {
         var shown = image.getRect();
         assertThat((double) shown.getWidth() / shown.getHeight()).isCloseTo(aspect, org.assertj.core.data.Offset.offset(0.02));
         assertThat(shown.getWidth()).isGreaterThan(cardWidth);
+        // as large as the dialog lets it be: it fills the dialog's width or its height
+        var room = dialog.getRect();
+        assertThat(Math.max((double) shown.getWidth() / room.getWidth(), (double) shown.getHeight() / room.getHeight())).isGreaterThan(0.8);
         ui.screenshot(SCREENSHOTS.resolve(testName + "-fullscreen.png"));
 
         // downloaded as SVG: a file that parses as XML with an <svg> root
