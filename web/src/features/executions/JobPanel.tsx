@@ -102,7 +102,7 @@ export function JobPanel({ executionId, jobId, job, title, ws, progress, onClose
         <span className="spacer" />
         <button className="secondary small" data-testid="job-panel-maximise" aria-pressed={maximised} onClick={() => setMaximised((m) => !m)}
           title={maximised ? 'Back to the panel (Esc)' : 'Maximise the panel'} aria-label={maximised ? 'Restore the job panel' : 'Maximise the job panel'}>
-          {maximised ? '🗗' : '🗖'}
+          {maximised ? 'Restore' : 'Maximise'}
         </button>
         <button className="secondary small" data-testid="job-panel-close" onClick={onClose} aria-label="Close the job panel">
           ✕

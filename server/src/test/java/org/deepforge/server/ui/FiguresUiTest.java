@@ -125,7 +125,6 @@ class FiguresUiTest extends UiTestBase {
         assertThat(Double.parseDouble(ticks.get(0))).isEqualTo(Double.parseDouble(bar.getDomAttribute("data-min")), org.assertj.core.data.Offset.offset(1e-3));
         assertThat(Double.parseDouble(ticks.get(ticks.size() - 1))).isEqualTo(Double.parseDouble(bar.getDomAttribute("data-max")), org.assertj.core.data.Offset.offset(1e-3));
         ui.click("plot3d-reset");
-        ui.screenshot(SCREENSHOTS.resolve(testName + "-plots.png"));
 
         // the panel maximised: it fills the execution view
         ui.click("job-panel-maximise");
@@ -133,6 +132,8 @@ class FiguresUiTest extends UiTestBase {
         int panelHeight = ui.driver.findElement(testId("job-panel")).getRect().getHeight();
         int viewHeight = ui.driver.findElement(testId("execution-view")).getRect().getHeight();
         assertThat(panelHeight).isGreaterThanOrEqualTo(viewHeight - 2);
+        ui.driver.executeScript("arguments[0].scrollIntoView({block: 'start'})", ui.driver.findElement(testId("plot3d")));
+        ui.screenshot(SCREENSHOTS.resolve(testName + "-maximised.png"));
 
         // the 2-D figure full screen: bigger, at the SVG's own aspect ratio (nothing cropped)
         By loss = By.cssSelector("[data-testid='plot'][data-plot-id='1']");
