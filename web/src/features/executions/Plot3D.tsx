@@ -290,6 +290,7 @@ export function Scatter3DCanvas({ axes, width = WIDTH, height = HEIGHT }: { axes
       for (const v of niceTicks(r.min, r.max, Math.max(2, Math.min(6, Math.round(unit / 30))))) {
         const p = [...a];
         p[k] = span > 0 ? ((v - r.min) / span) * 2 - 1 : 0;
+        if (Math.abs(p[k]) > 0.85) continue; // the corners are where two axes' labels would collide
         const [tx, ty, ux] = outward(p[0], p[1], p[2], 8);
         const [px, py] = toScreen(p[0], p[1], p[2]);
         ctx.beginPath();
