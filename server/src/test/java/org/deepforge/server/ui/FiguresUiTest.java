@@ -7,6 +7,7 @@ import static org.deepforge.server.ui.ExecutionsUiTest.jobStatus;
 import static org.deepforge.server.ui.ExecutionsUiTest.openJob;
 import static org.deepforge.server.ui.ExecutionsUiTest.runFromDialog;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -160,6 +161,15 @@ class FiguresUiTest extends UiTestBase {
                 && !Files.exists(downloads.resolve("loss.svg.crdownload")));
         assertThat(xmlRoot(svg)).isEqualTo("svg");
         assertThat(Files.readString(svg)).contains("loss");
+
+        // and as PNG, drawn in the browser from the SVG at the figure's aspect ratio
+        dialog.findElement(testId("figure-download-png")).click();
+        Path png = downloads.resolve("loss.png");
+        ui.until("the downloaded PNG", d -> Files.exists(png) && png.toFile().length() > 24
+                && !Files.exists(downloads.resolve("loss.png.crdownload")));
+        ByteBuffer header = ByteBuffer.wrap(Files.readAllBytes(png));
+        assertThat(header.getLong(0)).as("the PNG signature").isEqualTo(0x89504E470D0A1A0AL);
+        assertThat((double) header.getInt(16) / header.getInt(20)).isCloseTo(aspect, org.assertj.core.data.Offset.offset(0.01));
 
         // Esc closes the dialog (and only the dialog: the panel stays maximised)
         ui.driver.findElement(By.tagName("body")).sendKeys(Keys.ESCAPE);
