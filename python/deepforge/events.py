@@ -16,6 +16,12 @@ Metrics are buffered: the buffer is written when it holds ``MAX_BUFFERED`` point
 point is ``FLUSH_INTERVAL`` seconds old (a daemon thread checks, so points never wait longer even
 if no further metric is logged), before any other event (so the file stays in order) and at exit.
 A metric value that is not finite (NaN, inf) is written as ``null``: the channel is strict JSON.
+
+Progress is rate-limited per label: the first report of a label, one that reaches ``total`` and
+one at least ``PROGRESS_INTERVAL`` seconds after the last written are written at once; others
+only replace the label's pending report, which the daemon thread writes once it is
+``PROGRESS_INTERVAL`` old (so the last state is never lost, and a loop over a million batches
+writes a few lines a second, not a million).
 """
 
 import atexit
@@ -30,6 +36,7 @@ __all__ = ["log_metric", "progress", "emit", "flush", "events_path", "job_direct
 
 FLUSH_INTERVAL = 0.5     # seconds a metric may wait in the buffer
 MAX_BUFFERED = 1000      # points that force a flush
+PROGRESS_INTERVAL = 0.2  # seconds between two written progress reports of one label
 _CHUNK = 1 << 20         # a buffered flush is split into writes of about this many bytes
 
 _lock = threading.RLock()
@@ -39,6 +46,8 @@ _fd = None
 _fd_key = None           # (path, pid) the descriptor was opened for
 _flusher = None          # (thread, pid)
 _warned = False
+_progress_sent = {}      # label -> time.monotonic() of its last written report
+_progress_pending = {}   # label -> encoded report held back by the rate limit
 
 
 def job_directory():
@@ -119,9 +128,22 @@ def _flush_locked(extra=None):
         _write(b"".join(chunk))
 
 
+def _take_pending_progress(now=None):
+    """Encoded progress reports held back (all, or those ``PROGRESS_INTERVAL`` old); they count as
+    written now. Called with the lock held."""
+    lines = []
+    for label in list(_progress_pending):
+        if now is None or now - _progress_sent.get(label, 0) >= PROGRESS_INTERVAL:
+            lines.append(_progress_pending.pop(label))
+            _progress_sent[label] = time.monotonic()
+    return lines
+
+
 def flush():
-    """Write the buffered metrics now."""
+    """Write the buffered metrics (and held-back progress) now."""
     with _lock:
+        for line in _take_pending_progress():
+            _buffer.append(line)
         if _buffer:
             _flush_locked()
 
@@ -137,7 +159,12 @@ def _flusher_loop():
     while True:
         time.sleep(FLUSH_INTERVAL / 5)
         with _lock:
-            if _buffer and time.monotonic() - _first_buffered >= FLUSH_INTERVAL:
+            now = time.monotonic()
+            pending = _take_pending_progress(now)
+            if pending:  # written with the metrics before them, in order
+                _buffer.extend(pending)
+                _flush_locked()
+            elif _buffer and now - _first_buffered >= FLUSH_INTERVAL:
                 _flush_locked()
 
 
@@ -188,16 +215,32 @@ def log_metric(name, value, step=None):
 
 
 def progress(done, total, label=""):
-    """Report progress: ``done`` of ``total`` (written at once)."""
-    emit({"type": "progress", "done": _number(done, "progress done"),
-          "total": None if total is None else _number(total, "progress total"),
-          "label": "" if label is None else str(label), "time": time.time()})
+    """Report progress: ``done`` of ``total`` (``total`` None when unknown), rate-limited per
+    ``label`` (see the module docstring)."""
+    event = {"type": "progress", "done": _number(done, "progress done"),
+             "total": None if total is None else _number(total, "progress total"),
+             "label": "" if label is None else str(label), "time": time.time()}
+    line = _encode(event)
+    label = event["label"]
+    finished = event["total"] is not None and event["done"] is not None and event["done"] >= event["total"]
+    with _lock:
+        now = time.monotonic()
+        last = _progress_sent.get(label)
+        if last is None or finished or now - last >= PROGRESS_INTERVAL:
+            _progress_pending.pop(label, None)
+            _progress_sent[label] = now
+            _flush_locked(line)
+        else:
+            _progress_pending[label] = line
+            _ensure_flusher()
 
 
 def _at_fork_child():
     global _lock, _buffer, _first_buffered, _flusher
     _lock = threading.RLock()   # another thread may have held it at the fork
     _buffer, _first_buffered, _flusher = [], None, None  # the parent writes its own points
+    _progress_pending.clear()
+    _progress_sent.clear()
 
 
 if hasattr(os, "register_at_fork"):

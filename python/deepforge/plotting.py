@@ -8,6 +8,8 @@ the environment already chose a backend). It is the Agg backend (so ``savefig`` 
   ``savefig`` each capture the figure: matplotlib's own SVG output (``savefig(format="svg")``),
   so whatever matplotlib draws (subplots, axvline, imshow, pie, 3-D) is what is sent;
 * one id per figure number, so a live figure (``plt.pause`` in a loop) updates in place;
+* a 3-D scatter figure also sends its points as ``data`` (docs/jobs.md), with the colour map of a
+  scatter coloured by values (``colorbar``), so the browser can draw it rotatable with a colour bar;
 * unchanged figures are not re-sent (SHA-256 of the SVG; the SVG is made deterministic with a
   per-figure ``svg.hashsalt`` and no date);
 * at most one event per figure per ``RATE_INTERVAL`` seconds; a capture inside the interval is
@@ -134,8 +136,36 @@ def _scatter_series(collection):
     if sizes is None or len(sizes) == 0:
         sizes = collection.get_sizes()
     size = float(np.median(sizes)) if len(sizes) else float(matplotlib.rcParams["lines.markersize"] ** 2)
-    return {"x": _round(xs[index]), "y": _round(ys[index]), "z": _round(zs[index]),
-            "colors": colors, "size": _round([size])[0]}
+    out = {"x": _round(xs[index]), "y": _round(ys[index]), "z": _round(zs[index]),
+           "colors": colors, "size": _round([size])[0]}
+    colorbar = _colorbar(collection)
+    if colorbar is not None:
+        out["colorbar"] = colorbar
+    return out
+
+
+COLORBAR_STOPS = 11  # colours sampled along a colour map, evenly from its low to its high end
+
+
+def _colorbar(collection):
+    """How a scatter coloured by values (``c=values``) maps them to colours:
+    ``{"min","max","colors":[hex, ...],"label"}`` (the label of its ``fig.colorbar``, if any), or None."""
+    import numpy as np
+
+    values = collection.get_array()
+    if values is None or np.size(values) == 0 or collection.norm is None or collection.cmap is None:
+        return None
+    low, high = collection.norm.vmin, collection.norm.vmax
+    if low is None or high is None or not (np.isfinite(low) and np.isfinite(high)):
+        return None
+    stops = [_hex(collection.cmap(collection.norm(low + (high - low) * i / (COLORBAR_STOPS - 1))))
+             for i in range(COLORBAR_STOPS)] if high > low else [_hex(collection.cmap(0.5))] * 2
+    label = ""
+    bar = getattr(collection, "colorbar", None)
+    if bar is not None:
+        axis = bar.ax.xaxis if getattr(bar, "orientation", "vertical") == "horizontal" else bar.ax.yaxis
+        label = axis.get_label().get_text()
+    return {"min": _round([low])[0], "max": _round([high])[0], "colors": stops, "label": label}
 
 
 def _data(figure):

@@ -21,6 +21,8 @@ When job.json has a ``seed`` (every job DeepForge runs has one), ``run`` seeds `
 torch with it and turns on torch's deterministic algorithms before the operation is imported
 (``deepforge.seeding``; docs/jobs.md "Seeds").
 
+Importing this module also makes ``tqdm`` bars report ``progress`` events (``deepforge.tqdm_progress``).
+
 The bundle root is ``$DEEPFORGE_BUNDLE`` if set, else the directory of the ``__main__`` script
 when it holds job.json, else the current directory.
 """
@@ -33,7 +35,7 @@ import sys
 import time
 import traceback
 
-from deepforge import events, serialization
+from deepforge import events, serialization, tqdm_progress
 
 __all__ = ["run", "load_input", "build_reference", "save_outputs", "job", "environment",
            "bundle_root", "import_utils"]
@@ -63,6 +65,7 @@ def _default_backend():
 
 
 _default_backend()
+tqdm_progress.install()
 
 
 def bundle_root():

@@ -55,7 +55,8 @@ import time
 PRELOAD = ("numpy", "torch", "matplotlib")
 #: the job runtime itself, kept in a job when its bundle links this very runtime (never plotting: it imports
 #: matplotlib, which must see the job's MPLBACKEND)
-RUNTIME_PRELOAD = ("deepforge", "deepforge.runtime", "deepforge.events", "deepforge.serialization")
+RUNTIME_PRELOAD = ("deepforge", "deepforge.runtime", "deepforge.events", "deepforge.serialization",
+                   "deepforge.tqdm_progress")
 #: standard-library modules the job runtime needs: loaded once here instead of in every job
 STDLIB_PRELOAD = ("json", "hashlib", "pickle", "platform", "traceback", "importlib.metadata", "tempfile",
                   "shutil", "threading", "atexit", "io", "struct", "zlib")

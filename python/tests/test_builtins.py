@@ -313,6 +313,16 @@ def test_train_redraws_one_figure_as_epochs_finish(agg_backend, monkeypatch):
     assert drawn == [(plt.get_fignums()[0], n) for n in (1, 2, 3, 4)]
 
 
+def test_train_reports_progress_after_every_batch(agg_backend, monkeypatch):
+    Train = load("Train")
+    monkeypatch.setitem(Train.execute.__globals__, "progress", lambda *a: reported.append(a))
+    reported = []
+    data, labels = _blobs(20)                      # 20 samples in batches of 8: 3 batches an epoch
+    Train(_classifier(), epochs=2, batch_size=8).execute(data, labels)
+    assert reported == [(1, 6, "epoch 1/2"), (2, 6, "epoch 1/2"), (3, 6, "epoch 1/2"),
+                        (4, 6, "epoch 2/2"), (5, 6, "epoch 2/2"), (6, 6, "epoch 2/2")]
+
+
 def test_train_is_deterministic_with_a_seed():
     import torch
     Train = load("Train")

@@ -632,7 +632,8 @@ SCATTER3D = '''
             error = np.abs(points[:, 0])
             figure = plt.figure()
             axes = figure.add_subplot(projection="3d")
-            axes.scatter(points[:, 0], points[:, 1], points[:, 2], c=error, cmap="plasma", s=9)
+            dots = axes.scatter(points[:, 0], points[:, 1], points[:, 2], c=error, cmap="plasma", s=9)
+            figure.colorbar(dots, label="|t1|")
             axes.set_title("embedding"); axes.set_xlabel("t1"); axes.set_ylabel("t2")
             axes.set_zlabel("t3")
             plt.show()
@@ -683,11 +684,17 @@ def test_3d_scatter_plots_carry_their_points_and_colours(tmp_path):
     expected = [mcolors.to_hex(cmap(norm(v))) for v in error]
     assert series["colors"] == expected
     assert len(set(series["colors"])) > 50
+    # the colour bar: the value range, the colour map sampled from its low to its high end, the label
+    bar = series["colorbar"]
+    assert bar["min"] == pytest.approx(error.min(), rel=1e-3) and bar["max"] == pytest.approx(error.max(), rel=1e-3)
+    assert bar["colors"][0] == mcolors.to_hex(cmap(0.0)) and bar["colors"][-1] == mcolors.to_hex(cmap(1.0))
+    assert len(bar["colors"]) == 11 and bar["label"] == "|t1|"
 
     many = plots["many"]["data"]["axes"][0]["series"][0]      # capped by even subsampling
     assert len(many["x"]) == 100 and many["x"][0] == 0 and many["x"][-1] == 249
     assert all(0 < b - a <= 3 for a, b in zip(many["x"], many["x"][1:]))
     assert set(many["colors"]) == {"#ff0000"} and len(many["colors"]) == 100
+    assert "colorbar" not in many                             # one colour, no value mapping
 
 
 def test_environment_is_looked_up_once_per_process(monkeypatch):

@@ -3,7 +3,7 @@ from typing import Annotated, Literal
 
 import numpy as np
 
-from deepforge import Architecture, Range
+from deepforge import Architecture, Range, progress
 
 REDRAW_INTERVAL = 0.5  # seconds between redraws of the loss plot (the last epoch is always drawn)
 
@@ -34,6 +34,9 @@ class Train:
     Outputs:
         model: the trained ``torch.nn.Module`` (in eval mode).
         history: ``{"epoch": [1, 2, ...], "loss": [mean training loss of each epoch]}``.
+
+    Progress: reported after every batch (``deepforge.progress``: batches done of all epochs'
+    batches, labelled with the epoch), so DeepForge shows a bar with its rate and ETA.
 
     Plot: one figure, "Training loss", with the loss of each epoch. The same figure is
     updated as training goes: its line gets the new point and ``plt.pause`` redraws it
@@ -90,11 +93,12 @@ class Train:
 
         history = {"epoch": [], "loss": []}
         count = len(inputs)
+        batches = -(-count // self.batch_size)
         for epoch in range(1, self.epochs + 1):
             model.train()
             total = 0.0
             order = torch.randperm(count, generator=shuffler)
-            for start in range(0, count, self.batch_size):
+            for number, start in enumerate(range(0, count, self.batch_size), 1):
                 batch = order[start:start + self.batch_size]
                 x, y = inputs[batch].to(device), targets[batch].to(device)
                 optimizer.zero_grad()
@@ -103,6 +107,8 @@ class Train:
                 loss.backward()
                 optimizer.step()
                 total += loss.item() * len(batch)
+                progress((epoch - 1) * batches + number, self.epochs * batches,
+                         f"epoch {epoch}/{self.epochs}")
             history["epoch"].append(epoch)
             history["loss"].append(total / count)
 

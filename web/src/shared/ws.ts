@@ -29,7 +29,7 @@ export type ExecutionMessage =
   | { type: 'log'; execution: string; job: string; lines: string[] }
   | { type: 'metric'; execution: string; job: string; name: string; value: number; step: number | null; time: number | string }
   | { type: 'plot'; execution: string; job: string; id: string; title: string; svg: string; final: boolean }
-  | { type: 'progress'; execution: string; job: string; done: number; total: number; label: string }
+  | { type: 'progress'; execution: string; job: string; done: number; total: number; label: string; time: number | string }
   | { type: 'artifact'; execution: string; job: string; name: string; valueType: string; sha256: string; size: number }
   | { type: 'execution'; execution: string; status: string };
 

@@ -2,7 +2,7 @@ from typing import Annotated
 
 import numpy as np
 
-from deepforge import Architecture, Range, log_metric
+from deepforge import Architecture, Range, log_metric, progress
 
 
 class Train:
@@ -25,6 +25,7 @@ class Train:
         model: the trained network (in eval mode, on the CPU).
 
     Plot: "Training loss", the mean loss of each epoch, redrawn after every epoch.
+    Progress: reported after every batch.
     """
 
     def __init__(self, model: Architecture, batch_size: Annotated[int, Range(min=1)] = 64,
@@ -54,17 +55,20 @@ class Train:
         line, = axes.plot([], [], marker="o")
 
         losses = []
+        batches = -(-len(labels) // self.batch_size)
         for epoch in range(1, self.epochs + 1):
             model.train()
             total = 0.0
             order = torch.randperm(len(labels))
-            for start in range(0, len(labels), self.batch_size):
+            for number, start in enumerate(range(0, len(labels), self.batch_size), 1):
                 batch = order[start:start + self.batch_size]
                 optimizer.zero_grad()
                 loss = loss_function(model(images[batch]), labels[batch])
                 loss.backward()
                 optimizer.step()
                 total += loss.item() * len(batch)
+                # a bar with rate and ETA in DeepForge: batches done of all epochs' batches
+                progress((epoch - 1) * batches + number, self.epochs * batches, f"epoch {epoch}/{self.epochs}")
             losses.append(total / len(labels))
             print(f"epoch {epoch}: loss {losses[-1]:.4f}")
             log_metric("loss", losses[-1], step=epoch)

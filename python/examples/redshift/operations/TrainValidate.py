@@ -2,7 +2,7 @@ from typing import Annotated
 
 import numpy as np
 
-from deepforge import Architecture, Range, log_metric
+from deepforge import Architecture, Range, log_metric, progress
 
 
 class TrainValidate:
@@ -16,6 +16,7 @@ class TrainValidate:
     A share of the galaxies (``validation_fraction``) is held out. After every epoch the
     training and validation losses are printed, logged as metrics and drawn in one figure,
     "Loss", which is updated in place (``plt.pause``) so DeepForge shows it live (Fig. 12).
+    Progress is reported after every batch, so DeepForge shows a bar with rate and ETA.
 
     Paper setting: epochs=10 on count=10000 galaxies. The defaults are small, so the
     example runs in a few minutes on two CPU cores.
@@ -94,17 +95,20 @@ class TrainValidate:
 
         train_losses, val_losses = [], []
         train_index = torch.as_tensor(train)
+        batches = -(-len(train) // self.batch_size)
         for epoch in range(1, self.epochs + 1):
             model.train()
             total = 0.0
             shuffled = train_index[torch.randperm(len(train_index))]
-            for start in range(0, len(shuffled), self.batch_size):
+            for number, start in enumerate(range(0, len(shuffled), self.batch_size), 1):
                 batch = shuffled[start:start + self.batch_size]
                 optimizer.zero_grad()
                 loss = loss_function(model(data[batch]), classes[batch])
                 loss.backward()
                 optimizer.step()
                 total += loss.item() * len(batch)
+                # a bar with rate and ETA in DeepForge: batches done of all epochs' batches
+                progress((epoch - 1) * batches + number, self.epochs * batches, f"epoch {epoch}/{self.epochs}")
             train_losses.append(total / len(train))
             logits, features = self._evaluate(model, data[torch.as_tensor(val)])
             val_losses.append(loss_function(logits, classes[torch.as_tensor(val)]).item())

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { api, errorMessage, type Execution } from '../../shared/api';
 import { chartsByMetric, compareSeries, fromMetrics, type SeriesMap } from './metrics';
 import { LineChart } from './LineChart';
+import { ChartControls, DEFAULT_CHART_SETTINGS } from './ChartControls';
 
 interface Run { label: string; jobs: Record<string, SeriesMap> }
 
@@ -9,6 +10,7 @@ interface Run { label: string; jobs: Record<string, SeriesMap> }
 export default function CompareMetrics({ executions, onClose }: { executions: Execution[]; onClose: () => void }) {
   const [runs, setRuns] = useState<Run[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [settings, setSettings] = useState(DEFAULT_CHART_SETTINGS);
 
   useEffect(() => {
     let stale = false;
@@ -41,9 +43,10 @@ export default function CompareMetrics({ executions, onClose }: { executions: Ex
       {error && <p className="form-error">{error}</p>}
       {!runs && !error && <p className="muted">Loading metrics…</p>}
       {runs && charts.length === 0 && <p className="empty">The selected executions logged no metrics.</p>}
+      {charts.length > 0 && <ChartControls value={settings} onChange={setSettings} />}
       <div className="chart-grid">
         {charts.map((c) => (
-          <LineChart key={c.metric} title={c.metric} aligned={c.aligned} />
+          <LineChart key={c.metric} title={c.metric} series={c.series} smoothing={settings.smoothing} log={settings.log} />
         ))}
       </div>
     </div>

@@ -11,6 +11,7 @@ import type { ExecutionMessage, WsClient } from '../../shared/ws';
 import { JobNodeView, type JobFlowNode } from './JobNodeView';
 import { JobPanel } from './JobPanel';
 import { StatusChip } from './StatusChip';
+import { advanceProgress, type ProgressState } from './progress';
 
 interface Props {
   project: string;
@@ -22,14 +23,18 @@ interface Props {
 const NODE_TYPES = { job: JobNodeView };
 const POLL_MS = 3000;
 
-/** Applies a live `job` message to the execution's job list. */
+/**
+ * Applies a live `job` message to the execution's job list. A running job makes a pending or queued
+ * execution running at once (the server says so too, but the header must not wait for that).
+ */
 export function withJobStatus(e: Execution, msg: { job: string; status: string; message?: string | null }): Execution {
   const jobs = e.jobs ?? [];
   const known = jobs.some((j) => j.id === msg.job);
   const next = known
     ? jobs.map((j) => (j.id === msg.job ? { ...j, status: msg.status as JobInfo['status'], message: msg.message ?? j.message } : j))
     : [...jobs, { id: msg.job, operation: null, status: msg.status as JobInfo['status'], message: msg.message ?? null, started: null, finished: null }];
-  return { ...e, jobs: next };
+  const status = msg.status === 'running' && (e.status === 'pending' || e.status === 'queued') ? 'running' : e.status;
+  return { ...e, status, jobs: next };
 }
 
 /** One execution: the job DAG coloured by status (live), cancel/rerun, and the job panel. */
@@ -39,6 +44,7 @@ export default function ExecutionView({ project, branch, executionId, ws }: Prop
   const [error, setError] = useState<string | null>(null);
   const [selectedJob, setSelectedJob] = useState<string | null>(null);
   const [since, setSince] = useState<ExecutionSince | null>(null);
+  const [progress, setProgress] = useState<Record<string, ProgressState>>({});
   const [, tick] = useState(0);
   const commitRef = useRef<string | null>(null);
 
@@ -65,6 +71,7 @@ export default function ExecutionView({ project, branch, executionId, ws }: Prop
     () =>
       ws.watch(executionId, (msg: ExecutionMessage) => {
         if (msg.type === 'job') setExecution((e) => (e ? withJobStatus(e, msg) : e));
+        else if (msg.type === 'progress') setProgress((p) => ({ ...p, [msg.job]: advanceProgress(p[msg.job] ?? null, msg) }));
         else if (msg.type === 'execution') {
           setExecution((e) => (e ? { ...e, status: msg.status as Execution['status'] } : e));
           void load(); // finished time, final job messages
@@ -122,10 +129,17 @@ export default function ExecutionView({ project, branch, executionId, ws }: Prop
             selected: id === selectedJob,
             draggable: false,
             connectable: false,
-            data: { title: nodeTitle(n, parts), kind: nodeKind(n), status: job?.status ?? 'pending', message: job?.message ?? null },
+            data: {
+              title: nodeTitle(n, parts),
+              kind: nodeKind(n),
+              status: job?.status ?? 'pending',
+              message: job?.message ?? null,
+              // a finished job's last report would only say where it stopped
+              progress: job?.status === 'running' ? (progress[id] ?? null) : null,
+            },
           };
         }),
-    [pipeline, parts, jobs, selectedJob],
+    [pipeline, parts, jobs, selectedJob, progress],
   );
   // React Flow measures each node once; fresh node objects on every status update would drop those
   // measurements and leave the graph blank, so updates are merged into the nodes React Flow holds
@@ -288,6 +302,7 @@ export default function ExecutionView({ project, branch, executionId, ws }: Prop
           job={job}
           title={pipeline.nodes[selectedJob] ? nodeTitle(pipeline.nodes[selectedJob], parts) : selectedJob}
           ws={ws}
+          progress={job?.status === 'running' ? (progress[selectedJob] ?? null) : null}
           onClose={() => setSelectedJob(null)}
         />
       )}

@@ -1,12 +1,15 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { NodeKind } from '../pipeline/model';
 import { statusStyle } from './status';
+import { ProgressBar } from './ProgressBar';
+import type { ProgressState } from './progress';
 
 export interface JobNodeData extends Record<string, unknown> {
   title: string;
   kind: NodeKind;
   status: string;
   message: string | null;
+  progress?: ProgressState | null;
 }
 export type JobFlowNode = Node<JobNodeData, 'job'>;
 
@@ -25,6 +28,7 @@ export function JobNodeView({ id, data, selected }: NodeProps<JobFlowNode>) {
       <Handle type="target" position={Position.Top} isConnectable={false} />
       <div className="job-node-title">{data.title}</div>
       <div className="job-node-status">{data.status}</div>
+      {data.progress && <ProgressBar state={data.progress} testid="job-node-progress" compact />}
       <Handle type="source" position={Position.Bottom} isConnectable={false} />
     </div>
   );

@@ -9,6 +9,14 @@ export interface Scatter3DSeries {
   colors: string[];
   /** matplotlib's marker size `s` (points²) */
   size?: number;
+  /** how values became colours (a scatter with `c=values`): the colour map sampled from min to max */
+  colorbar?: ColorBar;
+}
+export interface ColorBar {
+  min: number;
+  max: number;
+  colors: string[];
+  label?: string;
 }
 export interface Scatter3DAxes {
   title?: string;
@@ -112,14 +120,95 @@ export function normalize(axes: Scatter3DAxes): { points: Float32Array; colors: 
   return { points, colors, radii, ranges };
 }
 
-function label(value: number): string {
+/** A tick label: 4 significant digits, exponents for very large or small values. */
+export function label(value: number): string {
   return Math.abs(value) >= 1e4 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(2) : String(Number(value.toPrecision(4)));
+}
+
+/** Round values (1, 2 or 5 × 10ⁿ apart) within [min, max], about `count` of them. */
+export function niceTicks(min: number, max: number, count = 5): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
+  if (max <= min) return [min];
+  const raw = (max - min) / Math.max(1, count);
+  const power = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => (max - min) / s <= count + 1) ?? 10 * power;
+  const out: number[] = [];
+  for (let v = Math.ceil(min / step - 1e-9) * step; v <= max + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12)));
+  return out;
+}
+
+/**
+ * The colour bar's ticks: its min and max always, and round values in between that keep clear of
+ * them; `at` is the position from the bottom (0) to the top (1).
+ */
+export function colorbarTicks(min: number, max: number): { value: number; at: number; text: string }[] {
+  if (!(max > min)) return [{ value: min, at: 0.5, text: label(min) }];
+  const inner = niceTicks(min, max, 4).filter((v) => (v - min) / (max - min) > 0.12 && (max - v) / (max - min) > 0.12);
+  return [min, ...inner, max].map((value) => ({ value, at: (value - min) / (max - min), text: label(value) }));
+}
+
+/** The first colour bar among an axes' series. */
+export function axesColorbar(axes: Scatter3DAxes): ColorBar | null {
+  const bar = axes.series.find((s) => s.colorbar && Array.isArray(s.colorbar.colors) && s.colorbar.colors.length > 0)?.colorbar;
+  return bar && Number.isFinite(bar.min) && Number.isFinite(bar.max) ? bar : null;
+}
+
+/** The value → colour mapping, bottom (min) to top (max), with its ticks and label. */
+export function ColorBarView({ bar, height }: { bar: ColorBar; height: number }) {
+  const ticks = colorbarTicks(bar.min, bar.max);
+  const gradient = `linear-gradient(to top, ${bar.colors.join(', ')})`;
+  return (
+    <div className="colorbar" data-testid="plot3d-colorbar" data-min={bar.min} data-max={bar.max} data-label={bar.label ?? ''} style={{ height }}>
+      <div className="colorbar-ramp" style={{ background: gradient }} />
+      <div className="colorbar-ticks">
+        {ticks.map((t) => (
+          <span key={t.at} className="colorbar-tick" data-testid="plot3d-colorbar-tick" style={{ bottom: `${t.at * 100}%` }}>
+            {t.text}
+          </span>
+        ))}
+      </div>
+      {bar.label && <div className="colorbar-label">{bar.label}</div>}
+    </div>
+  );
+}
+
+/** The 12 edges of the [−1, 1]³ box, as pairs of corners. */
+const EDGES: [number[], number[]][] = (() => {
+  const out: [number[], number[]][] = [];
+  for (let k = 0; k < 3; k++)
+    for (const a of [-1, 1])
+      for (const b of [-1, 1]) {
+        const from = [0, 0, 0], to = [0, 0, 0];
+        const [i, j] = [0, 1, 2].filter((x) => x !== k);
+        from[i] = to[i] = a;
+        from[j] = to[j] = b;
+        from[k] = -1;
+        to[k] = 1;
+        out.push([from, to]);
+      }
+  return out;
+})();
+
+/** For axis `k`, the box edge its ticks go on: the edge farthest out from the centre on the screen (x and y on the floor). */
+export function tickEdge(k: number, yaw: number, pitch: number): [number[], number[]] {
+  let best = EDGES[k * 4];
+  let far = -Infinity;
+  for (const edge of EDGES.slice(k * 4, k * 4 + 4)) {
+    if (k !== 2 && edge[0][2] !== -1) continue;
+    const p = project((edge[0][0] + edge[1][0]) / 2, (edge[0][1] + edge[1][1]) / 2, (edge[0][2] + edge[1][2]) / 2, yaw, pitch);
+    const d = Math.hypot(p.sx, p.sy) + (k === 2 ? 0 : -p.sy * 0.01); // ties: the lower one
+    if (d > far) {
+      far = d;
+      best = edge;
+    }
+  }
+  return best;
 }
 
 const WIDTH = 480;
 const HEIGHT = 400;
 
-/** One 3-D axes drawn on a canvas: drag to rotate, wheel to zoom, double-click to reset. */
+/** One 3-D axes drawn on a canvas: drag to rotate, wheel to zoom, double-click or "Reset view" to reset; its colour bar beside it. */
 export function Scatter3DCanvas({ axes, width = WIDTH, height = HEIGHT }: { axes: Scatter3DAxes; width?: number; height?: number }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [view, setView] = useState<View>(DEFAULT_VIEW);
@@ -156,40 +245,71 @@ export function Scatter3DCanvas({ axes, width = WIDTH, height = HEIGHT }: { axes
     ctx.clearRect(0, 0, width, height);
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, width, height);
-    // the unit cube's diagonal (√3) fits the smaller side at zoom 1
-    const unit = (Math.min(width, height) / (2 * Math.sqrt(3)) - 4) * view.zoom;
+    // the unit cube's diagonal (√3) fits the smaller side at zoom 1, with room for the tick labels
+    const unit = (Math.min(width, height) / (2 * Math.sqrt(3)) - 22) * view.zoom;
     const cx = width / 2, cy = height / 2;
     const toScreen = (x: number, y: number, z: number) => {
       const p = project(x, y, z, view.yaw, view.pitch);
       return [cx + p.sx * unit, cy - p.sy * unit] as const;
     };
 
-    // axis lines from the lower corner, with their labels and ranges
-    const names = [axes.xlabel || 'x', axes.ylabel || 'y', axes.zlabel || 'z'];
+    // the box, faint; per axis ticks with round values on its outermost edge, labels outside the box
     ctx.lineWidth = 1;
-    ctx.font = '11px sans-serif';
-    for (let k = 0; k < 3; k++) {
-      const end = [-1, -1, -1];
-      end[k] = 1;
-      const [x0, y0] = toScreen(-1, -1, -1);
-      const [x1, y1] = toScreen(end[0], end[1], end[2]);
-      ctx.strokeStyle = '#888';
+    ctx.strokeStyle = '#ddd';
+    for (const [a, b] of EDGES) {
+      const [x0, y0] = toScreen(a[0], a[1], a[2]);
+      const [x1, y1] = toScreen(b[0], b[1], b[2]);
       ctx.beginPath();
       ctx.moveTo(x0, y0);
       ctx.lineTo(x1, y1);
       ctx.stroke();
-      const r = scene.ranges[k];
-      ctx.fillStyle = '#555';
-      ctx.fillText(label(r.max), x1 + 3, y1 - 3);
-      const mid = [-1, -1, -1];
-      mid[k] = 0;
-      const [mx, my] = toScreen(mid[0], mid[1], mid[2]);
-      ctx.fillStyle = '#222';
-      ctx.fillText(names[k], mx + 4, my + 12);
     }
-    const [ox, oy] = toScreen(-1, -1, -1);
-    ctx.fillStyle = '#555';
-    ctx.fillText(scene.ranges.map((r) => label(r.min)).join(', '), ox + 3, oy + 12);
+    const names = [axes.xlabel || 'x', axes.ylabel || 'y', axes.zlabel || 'z'];
+    ctx.font = '11px sans-serif';
+    ctx.textBaseline = 'middle';
+    const outward = (x: number, y: number, z: number, gap: number) => {
+      // away from the box's centre on the screen, so labels never pile up inside it
+      const [px, py] = toScreen(x, y, z);
+      const dx = px - cx, dy = py - cy;
+      const n = Math.hypot(dx, dy) || 1;
+      return [px + (dx / n) * gap, py + (dy / n) * gap, dx / n] as const;
+    };
+    const align = (ux: number): CanvasTextAlign => (ux > 0.3 ? 'left' : ux < -0.3 ? 'right' : 'center');
+    for (let k = 0; k < 3; k++) {
+      const [a, b] = tickEdge(k, view.yaw, view.pitch);
+      ctx.strokeStyle = '#888';
+      const [ax0, ay0] = toScreen(a[0], a[1], a[2]);
+      const [ax1, ay1] = toScreen(b[0], b[1], b[2]);
+      ctx.beginPath();
+      ctx.moveTo(ax0, ay0);
+      ctx.lineTo(ax1, ay1);
+      ctx.stroke();
+      const r = scene.ranges[k];
+      const span = r.max - r.min;
+      ctx.fillStyle = '#555';
+      for (const v of niceTicks(r.min, r.max, Math.max(2, Math.min(6, Math.round(unit / 30))))) {
+        const p = [...a];
+        p[k] = span > 0 ? ((v - r.min) / span) * 2 - 1 : 0;
+        if (Math.abs(p[k]) > 0.85) continue; // the corners are where two axes' labels would collide
+        const [tx, ty, ux] = outward(p[0], p[1], p[2], 8);
+        const [px, py] = toScreen(p[0], p[1], p[2]);
+        ctx.beginPath();
+        ctx.moveTo(px, py);
+        ctx.lineTo((px + tx) / 2, (py + ty) / 2);
+        ctx.stroke();
+        ctx.textAlign = align(ux);
+        ctx.fillText(label(v), tx, ty);
+      }
+      const mid = [...a];
+      mid[k] = 0;
+      const [lx, ly, lux] = outward(mid[0], mid[1], mid[2], 34);
+      ctx.fillStyle = '#222';
+      ctx.font = 'bold 12px sans-serif';
+      ctx.textAlign = align(lux);
+      ctx.fillText(names[k], lx, ly);
+      ctx.font = '11px sans-serif';
+    }
+    ctx.textAlign = 'left';
 
     // the points, back to front
     const n = count;
@@ -214,9 +334,16 @@ export function Scatter3DCanvas({ axes, width = WIDTH, height = HEIGHT }: { axes
     }
   }, [view, scene, count, axes, width, height]);
 
+  const bar = axesColorbar(axes);
   return (
-    <div data-testid="plot3d" data-points={count} style={{ position: 'relative' }}>
-      {axes.title && <div style={{ textAlign: 'center', fontSize: '0.85em' }}>{axes.title}</div>}
+    <div data-testid="plot3d" data-points={count} className="plot3d">
+      <div className="plot3d-head">
+        {axes.title && <span className="plot3d-title">{axes.title}</span>}
+        <button type="button" className="secondary small" data-testid="plot3d-reset" onClick={() => setView(DEFAULT_VIEW)} title="Back to the first view (as matplotlib drew it)">
+          Reset view
+        </button>
+      </div>
+      <div className="plot3d-body">
       <canvas
         ref={canvas}
         width={width}
@@ -241,20 +368,33 @@ export function Scatter3DCanvas({ axes, width = WIDTH, height = HEIGHT }: { axes
         onPointerCancel={() => (drag.current = null)}
         onDoubleClick={() => setView(DEFAULT_VIEW)}
       />
+      {bar && <ColorBarView bar={bar} height={Math.round(height * 0.8)} />}
+      </div>
     </div>
   );
 }
 
-/** A 3-D scatter figure: rotatable views of its axes, or the SVG image (the toggle). */
-export function Plot3D({ data, image }: { data: Scatter3DData; image: ReactNode }) {
+/** Room the colour bar takes beside the canvas. */
+const COLORBAR_ROOM = 90;
+
+/**
+ * A 3-D scatter figure: rotatable views of its axes, or the SVG image (the toggle). `width` is the
+ * room it has; each view keeps the 6:5 shape (so nothing is cropped) and the colour bar fits beside it.
+ */
+export function Plot3D({ data, image, width = WIDTH + COLORBAR_ROOM }: { data: Scatter3DData; image: ReactNode; width?: number }) {
   const [show3d, setShow3d] = useState(true);
   return (
     <div>
-      <button type="button" data-testid="plot3d-toggle" aria-pressed={show3d} onClick={() => setShow3d((s) => !s)}
+      <button type="button" className="secondary small" data-testid="plot3d-toggle" aria-pressed={show3d} onClick={() => setShow3d((s) => !s)}
         title="Switch between the rotatable 3-D view and the image">
         {show3d ? 'Show image' : 'Show 3-D'}
       </button>
-      {show3d ? data.axes.map((a, i) => <Scatter3DCanvas key={i} axes={a} />) : image}
+      {show3d
+        ? data.axes.map((a, i) => {
+            const w = Math.max(200, Math.floor(width - (axesColorbar(a) ? COLORBAR_ROOM : 0)));
+            return <Scatter3DCanvas key={i} axes={a} width={w} height={Math.round((w * HEIGHT) / WIDTH)} />;
+          })
+        : image}
     </div>
   );
 }

@@ -1,20 +1,15 @@
 import { useEffect, useState } from 'react';
-import { api, type Plot } from '../../shared/api';
+import { api } from '../../shared/api';
 import type { WsClient } from '../../shared/ws';
-import { isScatter3D, Plot3D } from './Plot3D';
+import { Figure, FigureDialog, type PlotWithData } from './Figure';
 
-/** A plot with the optional `data` of 3-D scatter figures (shown rotatable). */
-type PlotWithData = Plot & { data?: unknown };
-
-/** An SVG as an image source: the browser renders it without running anything in it. */
-export function svgDataUrl(svg: string): string {
-  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
-}
+export { svgDataUrl } from './Figure';
 
 /** The job's figures: fetched, then replaced in place by live `plot` messages of the same id. */
 export function PlotsTab({ executionId, jobId, ws }: { executionId: string; jobId: string; ws: WsClient }) {
   const [plots, setPlots] = useState<Record<string, PlotWithData>>({});
   const [loaded, setLoaded] = useState(false);
+  const [full, setFull] = useState<string | null>(null);
   useEffect(() => {
     let stale = false;
     const live = new Set<string>();
@@ -43,19 +38,14 @@ export function PlotsTab({ executionId, jobId, ws }: { executionId: string; jobI
   }, [ws, executionId, jobId]);
 
   const list = Object.values(plots).sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true }));
+  const open = full ? plots[full] : undefined;
   return (
     <div className="plots">
       {list.length === 0 && <p className="muted">{loaded ? 'No figures yet.' : 'Loading figures…'}</p>}
       {list.map((p) => (
-        <figure key={p.id} className="plot" data-testid="plot" data-plot-id={p.id}>
-          {isScatter3D(p.data) ? (
-            <Plot3D data={p.data} image={<img src={svgDataUrl(p.svg)} alt={p.title || `Figure ${p.id}`} />} />
-          ) : (
-            <img src={svgDataUrl(p.svg)} alt={p.title || `Figure ${p.id}`} />
-          )}
-          {p.title && <figcaption>{p.title}</figcaption>}
-        </figure>
+        <Figure key={p.id} plot={p} onFullScreen={() => setFull(p.id)} />
       ))}
+      {open && <FigureDialog plot={open} onClose={() => setFull(null)} />}
     </div>
   );
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,6 +54,15 @@ class ExamplesApiTest {
         assertThat(process.exitValue()).as(out).isZero();
         assertThat(dir.resolve("outputs/myModel/data")).exists();
         assertThat(dir.resolve("outputs/myModel/meta.json")).exists();
+        // the figure Train (node n2) draws is kept as SVG, named by node and figure number
+        try (var files = Files.list(dir.resolve("outputs/figures"))) {
+            List<Path> figures = files.sorted().toList();
+            assertThat(figures).extracting(f -> f.getFileName().toString()).contains("n2-1.svg");
+            for (Path figure : figures) {
+                assertThat(svgRoot(figure)).as(figure.toString()).isEqualTo("svg");
+            }
+        }
+        assertThat(Files.readString(dir.resolve("outputs/figures/n2-1.svg"))).contains("Training loss");
 
         assertThat(server.post("/api/v1/examples/nope", "").status()).isEqualTo(404);
         assertThat(server.get("/api/v1/projects/" + p + "/pipelines/nope/export").status()).isEqualTo(404);
@@ -104,5 +115,13 @@ class ExamplesApiTest {
             long digits = again.get("/api/v1/projects").json().findValuesAsText("name").stream().filter("Digits classifier"::equals).count();
             assertThat(digits).as("examples are created once, not on every start").isEqualTo(1);
         }
+    }
+
+    /** The root element's name of an XML file (external DTDs, as matplotlib's SVG names one, are not fetched). */
+    static String svgRoot(Path file) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        factory.setNamespaceAware(true);
+        return factory.newDocumentBuilder().parse(file.toFile()).getDocumentElement().getLocalName();
     }
 }

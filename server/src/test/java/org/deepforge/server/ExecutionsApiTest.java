@@ -89,7 +89,11 @@ class ExecutionsApiTest {
             assertThat(log.get("lines").findValuesAsText("")).isEmpty();
             assertThat(log.get("lines").toString()).contains("total 60");
             assertThat(server.get("/api/v1/executions/" + id + "/jobs/sum/log?from=" + log.get("next").asInt()).json().get("lines")).isEmpty();
-            assertThat(ws.next("execution").get("status").asText()).isEqualTo("success");
+            JsonNode end = ws.next("execution");
+            if (end.get("status").asText().equals("running")) { // it turned running after the watch began; then it ends
+                end = ws.next("execution");
+            }
+            assertThat(end.get("status").asText()).isEqualTo("success");
             // run state stays out of the project: same head, only a tag marks what ran
             assertThat(server.head(p, "main")).isEqualTo(head);
             assertThat(server.get("/api/v1/projects/" + p + "/tags").json().toString()).contains("runs/" + id);

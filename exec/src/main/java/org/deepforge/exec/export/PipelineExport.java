@@ -176,7 +176,7 @@ public final class PipelineExport {
                 importedOps.add(o.operation());
             }
         });
-        imports.append("import os\n\nfrom deepforge import seeding, serialization\n");
+        imports.append("import os\n\nfrom deepforge import figures, seeding, serialization\n");
         archClasses.forEach((id, cls) -> imports.append("from architectures.").append(id).append(" import ").append(cls).append("\n"));
         for (String op : importedOps) {
             String cls = model.path("operations").path(op).path("interface").path("class").asText(op);
@@ -228,6 +228,8 @@ public final class PipelineExport {
             body.append("    seeding.seed(seeding.job_seed(SEED, ").append(PythonLiterals.string(node)).append("))\n");
             String call = cls + "(" + String.join(", ", args) + ").execute(" + String.join(", ", inputs) + ")";
             body.append("    ").append(outs.isEmpty() ? "" : String.join(", ", outs) + " = ").append(call).append("\n");
+            // what DeepForge shows as the job's plots: the figures left open, as SVG files named by node and number
+            body.append("    figures.save(os.path.join(HERE, \"outputs\", \"figures\"), ").append(PythonLiterals.string(node)).append(")\n");
         }
         String title = pipeline.name().isEmpty() ? pipeline.id() : pipeline.name();
         return "\"\"\"Pipeline \"" + title.replace("\"", "'") + "\", exported from DeepForge (" + origin.replace("\"", "'") + ").\n\n"
@@ -264,7 +266,9 @@ public final class PipelineExport {
                 + "## Run it\n\n```bash\npython main.py\n```\n\n"
                 + "`main.py` calls each operation in order (their code is in `operations/`, shared modules in `utils/`, "
                 + "networks in `architectures/`) and saves what the pipeline's Output nodes save into `outputs/<name>/` "
-                + "(`data` plus `meta.json`; read one back with `deepforge.serialization.load(path)`).\n\n"
+                + "(`data` plus `meta.json`; read one back with `deepforge.serialization.load(path)`). The figures each "
+                + "operation draws (matplotlib figures left open when it returns) are saved as SVG in "
+                + "`outputs/figures/<node>-<figure number>.svg`.\n\n"
                 + "## Requirements\n\nPython 3 with:\n\n" + (requirements.length() == 0 ? "- (standard library only)\n" : requirements)
                 + "\n## Inputs\n\n" + (bundled.isEmpty() ? "No input data is bundled."
                 : "Bundled under `inputs/`: " + String.join(", ", bundled) + ".")

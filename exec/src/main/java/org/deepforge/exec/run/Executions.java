@@ -103,12 +103,16 @@ public final class Executions implements RunListener, AutoCloseable {
 
     @Override
     public void status(String execution, String job, JobStatus status, String message) {
+        boolean started = false;
         try {
-            db.jobStatus(execution, job, status, message);
+            started = db.jobStatus(execution, job, status, message);
         } catch (SQLException e) {
             LOG.error("cannot record job {} of {} as {}", job, execution, status, e);
         }
         downstream.status(execution, job, status, message);
+        if (started) { // the header of a watched execution must not say "pending" while its first job runs
+            downstream.executionStatus(execution, JobStatus.RUNNING);
+        }
     }
 
     @Override

@@ -14,6 +14,9 @@ public interface RunListener {
     /** Where a running job can be found again, and how far its console and events have been read. */
     default void position(String execution, String job, String handle, long consoleOffset, long eventsOffset) {}
 
+    /** The execution as a whole changed status before finishing: pending → running with its first running job. */
+    default void executionStatus(String execution, JobStatus status) {}
+
     /** The execution as a whole reached its final status. */
     default void finished(String execution, JobStatus status) {}
 }

@@ -23,8 +23,8 @@ public interface RunStore extends AutoCloseable {
     /** Records a new execution and its jobs, all pending, in one transaction. */
     void create(RunSpec run, List<NewJob> jobs) throws SQLException;
 
-    /** A job's new status (and message); the execution turns running with its first running job. */
-    void jobStatus(String execution, String job, JobStatus status, String message) throws SQLException;
+    /** A job's new status (and message); the execution turns running with its first running job (then true). */
+    boolean jobStatus(String execution, String job, JobStatus status, String message) throws SQLException;
 
     /** Where a running job can be found again, and how far its console and events have been read. */
     void position(String execution, String job, String handle, long console, long events) throws SQLException;

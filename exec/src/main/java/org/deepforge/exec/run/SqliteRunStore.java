@@ -73,7 +73,7 @@ public final class SqliteRunStore implements RunStore {
     }
 
     @Override
-    public synchronized void jobStatus(String execution, String job, JobStatus status, String message) throws SQLException {
+    public synchronized boolean jobStatus(String execution, String job, JobStatus status, String message) throws SQLException {
         String column = status == JobStatus.RUNNING ? ", started = ?" : status.finished() ? ", finished = ?" : "";
         try (PreparedStatement s = db.prepareStatement("UPDATE jobs SET status = ?, message = ?" + column + " WHERE execution = ? AND id = ?")) {
             int i = 1;
@@ -89,9 +89,10 @@ public final class SqliteRunStore implements RunStore {
         if (status == JobStatus.RUNNING) {
             try (PreparedStatement s = db.prepareStatement("UPDATE executions SET status = 'running' WHERE id = ? AND status = 'pending'")) {
                 s.setString(1, execution);
-                s.executeUpdate();
+                return s.executeUpdate() > 0;
             }
         }
+        return false;
     }
 
     @Override

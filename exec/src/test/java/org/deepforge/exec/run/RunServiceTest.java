@@ -48,6 +48,8 @@ class RunServiceTest {
     /** How often the run service resolved an execution's compute and storage choices. */
     final AtomicInteger resolved = new AtomicInteger();
     final Map<String, JobStatus> finished = new ConcurrentHashMap<>();
+    /** Statuses the executions took before finishing, as listeners are told. */
+    final Map<String, JobStatus> started = new ConcurrentHashMap<>();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -75,6 +77,11 @@ class RunServiceTest {
 
                     @Override
                     public void console(String execution, String job, java.util.List<String> lines) {}
+
+                    @Override
+                    public void executionStatus(String execution, JobStatus status) {
+                        started.put(execution, status);
+                    }
 
                     @Override
                     public void finished(String execution, JobStatus status) {
@@ -227,5 +234,29 @@ class RunServiceTest {
     void anExecutionThatDoesNotExistIsNotFound() {
         assertThatThrownBy(() -> runs.get("enothere"))
                 .isInstanceOfSatisfying(RunException.class, x -> assertThat(x.kind()).isEqualTo(StoreException.Kind.NOT_FOUND));
+    }
+
+    @Test
+    void anExecutionIsRunningAndListenersAreToldAsSoonAsItsFirstJobRuns() throws Exception {
+        // the job waits for a file in its own bundle (the one place of this machine its sandbox shares)
+        String code = "import os\nimport time\n\nclass Gate:\n    def execute(self):\n"
+                + "        while not os.path.exists('gate'):\n"
+                + "            time.sleep(0.05)\n        opened = 1\n        return opened\n";
+        var patch = Json.MAPPER.createArrayNode();
+        patch.addObject().put("op", "add").put("path", "/operations/Gate").putObject("value").put("code", code);
+        patch.addObject().put("op", "add").put("path", "/pipelines/g").set("value", Json.MAPPER.readTree(
+                "{\"name\": \"Gated\", \"nodes\": {\"gate\": {\"operation\": \"Gate\"}}, \"connections\": {}}"));
+        store.apply(project, "main", new ChangeSet(Optional.empty(), "gated pipeline", patch, ADA));
+
+        String id = runs.run(request("g", RunSpec.local())).toJson().get("id").asText();
+        await().atMost(Duration.ofSeconds(60)).until(() -> started.containsKey(id));
+        assertThat(started.get(id)).isEqualTo(JobStatus.RUNNING);
+        // the job still waits for the gate: the execution is running, not pending
+        JsonNode during = runs.get(id).toJson();
+        assertThat(during.get("status").asText()).isEqualTo("running");
+        assertThat(finished).doesNotContainKey(id);
+
+        java.nio.file.Files.writeString(dir.resolve("runs").resolve(id).resolve("gate").resolve("gate"), "open");
+        assertThat(awaitFinished(id).get("status").asText()).isEqualTo("success");
     }
 }

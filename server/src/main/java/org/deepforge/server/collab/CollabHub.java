@@ -353,6 +353,11 @@ public final class CollabHub implements StoreListener, RunListener {
     }
 
     @Override
+    public void executionStatus(String execution, JobStatus status) {
+        finished(execution, status); // the same message: the execution's status is now this
+    }
+
+    @Override
     public void finished(String execution, JobStatus status) {
         Set<Client> set = watchers.get(execution);
         if (set == null) {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
@@ -210,6 +211,12 @@ class RedshiftTourUiTest {
         return img;
     }
 
+    /** How far the progress bar matching {@code css} says the job is (-1: no bar). */
+    int progressDone(String css) {
+        String v = ui.attributeOf(css, "data-done");
+        return v == null || v.isEmpty() ? -1 : (int) Double.parseDouble(v);
+    }
+
     @Test
     void thePhotometricRedshiftTour() throws Exception {
         // 1. an empty data directory: the example projects are there on first start
@@ -264,7 +271,13 @@ class RedshiftTourUiTest {
 
         // 5. TrainValidate runs; its loss figure shows up (and grows) while it still runs
         ui.until("TrainValidate to run", JOB, d -> "running".equals(jobStatus(ui, "n3")));
+        assertThat(executionStatus(ui)).isEqualTo("running");
         openJob("n3");
+        // it reports every batch: a bar that advances while it runs, with its rate and an ETA
+        String bar = "[data-testid='job-panel'][data-job='n3'] [data-testid='job-progress']";
+        int firstDone = ui.until("TrainValidate's progress bar", JOB, d -> progressDone(bar) > 0 ? progressDone(bar) : null);
+        ui.until("TrainValidate's bar advancing", JOB, d -> progressDone(bar) > firstDone);
+        assertThat(ui.driver.findElement(By.cssSelector(bar)).getText()).contains("epoch").contains("it/s").contains("ETA");
         ui.click("plots-tab");
         WebDriverWait fast = new WebDriverWait(ui.driver, JOB, Duration.ofMillis(100));
         fast.ignoring(StaleElementReferenceException.class);
@@ -284,6 +297,21 @@ class RedshiftTourUiTest {
         });
         JsonNode done = server.get("/api/v1/executions/" + execution).json();
         assertThat(done.get("status").asText()).isEqualTo("success");
+        // the loss figure, maximised and full screen, saved as SVG (a file that parses with an <svg> root)
+        ui.click("plots-tab");
+        ui.click("job-panel-maximise");
+        ui.clickIn(By.cssSelector("[data-testid='plot'][data-plot-id]"), "figure-fullscreen");
+        WebElement dialog = ui.waitFor("figure-dialog");
+        Path downloads = Path.of("target", "downloads", "tour").toAbsolutePath();
+        Files.createDirectories(downloads);
+        Files.deleteIfExists(downloads.resolve("Loss.svg"));
+        ui.driver.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath", downloads.toString()));
+        dialog.findElement(testId("figure-download-svg")).click();
+        ui.until("the downloaded loss figure", d -> Files.exists(downloads.resolve("Loss.svg")) && !Files.exists(downloads.resolve("Loss.svg.crdownload")));
+        assertThat(FiguresUiTest.xmlRoot(downloads.resolve("Loss.svg"))).isEqualTo("svg");
+        ui.click("figure-dialog-close");
+        ui.waitGone("figure-dialog");
+        ui.click("job-panel-maximise");
         ui.click("console-tab");
         String summary = ui.until("TrainValidate's summary line", d -> ui.texts("console-line").stream()
                 .filter(t -> t.startsWith("validation MAE")).findFirst().orElse(null));
@@ -295,6 +323,10 @@ class RedshiftTourUiTest {
 
         // 7. VisualizeEmbeddings: the 3-D t-SNE scatter
         plotsOf("n6");
+        // with its colour bar: the error each colour stands for
+        WebElement colours = ui.waitFor("plot3d-colorbar");
+        assertThat(colours.getDomAttribute("data-label")).isEqualTo("absolute redshift error");
+        assertThat(ui.texts("plot3d-colorbar-tick")).hasSizeGreaterThanOrEqualTo(2);
         shot("07-embeddings.png");
 
         // 8. the saved model, traced back to the survey that made its training data
