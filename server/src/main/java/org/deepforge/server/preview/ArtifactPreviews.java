@@ -1,0 +1,291 @@
+package org.deepforge.server.preview;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.deepforge.exec.bundle.ArchitectureModules;
+import org.deepforge.exec.sandbox.JobIsolation;
+import org.deepforge.exec.storage.LocalStorage;
+import org.deepforge.exec.storage.StorageAdapter;
+import org.deepforge.model.Json;
+import org.deepforge.model.domain.Artifact;
+import org.deepforge.model.domain.Provenance;
+import org.deepforge.store.ProjectStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Previews of artifacts (a summary, 2-D slices of arrays) and portable model files, each computed once per artifact
+ * sha256 in a sandboxed {@link PreviewProcess} and kept on disk ({@code <data>/previews/<ab>/<sha256>/}), so a second
+ * request and a restarted server answer from the cache. The server only moves bytes: it never unpickles.
+ */
+public final class ArtifactPreviews {
+    private static final Logger LOG = LoggerFactory.getLogger(ArtifactPreviews.class);
+    /** Previews running at once (each is a Python process). */
+    private static final int CONCURRENT = 2;
+    /** The most leading-axis indices a slice request may give. */
+    static final int MAX_INDICES = 32;
+    /** The format tag of a portable model file. */
+    public static final String PORTABLE_FORMAT = "deepforge-model/1";
+
+    private final ProjectStore store;
+    private final ArchitectureModules modules;
+    private final PreviewProcess process;
+    private final Path root;
+    private final Semaphore running = new Semaphore(CONCURRENT);
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    public ArtifactPreviews(ProjectStore store, ArchitectureModules modules, String python, Path runtimeRoot, JobIsolation isolation,
+                            Duration timeout, long memoryBytes, Path root) throws IOException {
+        this.store = store;
+        this.modules = modules;
+        this.process = new PreviewProcess(python, runtimeRoot, isolation, timeout, memoryBytes);
+        this.root = Files.createDirectories(root);
+        Files.createDirectories(root.resolve("tmp"));
+    }
+
+    /** What the artifact holds: for arrays shape, dtype and statistics; a table, text, an image, FITS headers or a model's modules. */
+    public JsonNode summary(String project, Artifact artifact, StorageAdapter storage) throws PreviewFailed, IOException {
+        return cached(artifact, "summary.json", () -> compute(project, artifact, storage, request("summary", artifact), false));
+    }
+
+    /** The 2-D slice of an N-D array at {@code index} (one index per leading axis), downsampled to at most 256 × 256. */
+    public JsonNode slice(String project, Artifact artifact, StorageAdapter storage, List<Integer> index) throws PreviewFailed, IOException {
+        if (index.size() > MAX_INDICES) {
+            throw new PreviewFailed(400, "give at most " + MAX_INDICES + " indices", false);
+        }
+        String name = "slice-" + (index.isEmpty() ? "2d" : index.stream().map(String::valueOf).collect(Collectors.joining("_"))) + ".json";
+        return cached(artifact, name, () -> {
+            ObjectNode request = request("slice", artifact);
+            index.forEach(request.putArray("index")::add);
+            return compute(project, artifact, storage, request, false);
+        });
+    }
+
+    /**
+     * The model as a plain-torch file ({@code {"format", "class", "code", "state_dict"}}, strings and tensors only), made
+     * once per sha256 by the sandboxed process and read from the cache after.
+     */
+    public Path portable(String project, Artifact artifact, StorageAdapter storage) throws PreviewFailed, IOException {
+        Path dir = dir(artifact);
+        Path file = dir.resolve("model.pt");
+        synchronized (lock(artifact)) {
+            if (Files.exists(file)) {
+                return file;
+            }
+            Optional<JsonNode> failed = read(dir.resolve("portable.json"));
+            if (failed.isPresent()) {
+                throw new PreviewFailed(422, failed.get().path("error").asText(), true);
+            }
+            try {
+                compute(project, artifact, storage, request("portable", artifact), true);
+            } catch (PreviewFailed e) {
+                if (e.cacheable()) {
+                    write(dir.resolve("portable.json"), Json.MAPPER.createObjectNode().put("error", e.getMessage()));
+                }
+                throw e;
+            }
+            return file;
+        }
+    }
+
+    /** The code that loads a downloaded portable model file {@code fileName} with nothing but torch installed. */
+    public static String loadSnippet(String fileName) {
+        return "import torch\n"
+                + "ck = torch.load(\"" + fileName.replace("\\", "\\\\").replace("\"", "\\\"") + "\")\n"
+                + "ns = {}\n"
+                + "exec(ck[\"code\"], ns)\n"
+                + "model = ns[ck[\"class\"]]()\n"
+                + "model.load_state_dict(ck[\"state_dict\"])\n"
+                + "model.eval()\n";
+    }
+
+    @FunctionalInterface
+    private interface Computation {
+        JsonNode get() throws PreviewFailed, IOException;
+    }
+
+    /** The cached answer {@code name} of this artifact's sha256, computing it if absent; failures the data causes are kept too. */
+    private JsonNode cached(Artifact artifact, String name, Computation compute) throws PreviewFailed, IOException {
+        Path file = dir(artifact).resolve(name);
+        Optional<JsonNode> hit = read(file);
+        if (hit.isEmpty()) {
+            synchronized (lock(artifact)) {
+                hit = read(file);
+                if (hit.isEmpty()) {
+                    ObjectNode envelope = Json.MAPPER.createObjectNode();
+                    try {
+                        envelope.put("ok", true).set("result", compute.get());
+                    } catch (PreviewFailed e) {
+                        if (!e.cacheable()) {
+                            throw e;
+                        }
+                        envelope.put("ok", false).put("error", e.getMessage());
+                    }
+                    write(file, envelope);
+                    hit = Optional.of(envelope);
+                }
+            }
+        }
+        if (!hit.get().path("ok").asBoolean()) {
+            throw new PreviewFailed(422, hit.get().path("error").asText(), true);
+        }
+        return hit.get().path("result");
+    }
+
+    private Object lock(Artifact artifact) {
+        return locks.computeIfAbsent(artifact.data().sha256(), k -> new Object());
+    }
+
+    private Path dir(Artifact artifact) throws IOException {
+        String sha = artifact.data().sha256();
+        if (!sha.matches("[0-9a-f]{64}")) {
+            throw new IOException("artifact " + artifact.id() + " has no sha256 recorded");
+        }
+        return root.resolve(sha.substring(0, 2)).resolve(sha);
+    }
+
+    private static ObjectNode request(String op, Artifact artifact) {
+        return Json.MAPPER.createObjectNode().put("op", op).put("type", artifact.type()).put("name", artifact.name());
+    }
+
+    /** Runs one request with the artifact's data (and, for pickles, the generated architecture modules) bound read-only. */
+    private JsonNode compute(String project, Artifact artifact, StorageAdapter storage, ObjectNode request, boolean portable)
+            throws PreviewFailed, IOException {
+        Path work = root.resolve("tmp").resolve(UUID.randomUUID().toString());
+        Files.createDirectories(work);
+        try {
+            List<Path> readOnly = new ArrayList<>();
+            Path data = dataFile(artifact, storage, work);
+            readOnly.add(data);
+            request.put("data", data.toString());
+            if (needsModules(artifact.type())) {
+                Path mods = writeModules(project, artifact, work.resolve("modules"));
+                readOnly.add(mods);
+                request.put("modules", mods.toString());
+            }
+            Optional<Path> out = Optional.empty();
+            if (portable) {
+                out = Optional.of(Files.createDirectories(work.resolve("out")));
+                request.put("out", out.get().toString());
+            }
+            try {
+                running.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting to preview");
+            }
+            JsonNode result;
+            try {
+                result = process.run(request, readOnly, out, artifact.data().size());
+            } finally {
+                running.release();
+            }
+            if (portable) {
+                Path made = out.get().resolve("model.pt");
+                if (!Files.isRegularFile(made)) {
+                    throw new PreviewFailed(422, "the conversion wrote no model file", false);
+                }
+                Path target = dir(artifact).resolve("model.pt");
+                Files.createDirectories(target.getParent());
+                Files.move(made, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            return result;
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static boolean needsModules(String type) {
+        return !type.equals("numpy.ndarray") && !type.equals("torch.Tensor") && !type.equals("file");
+    }
+
+    /**
+     * The artifact's bytes as a file the sandbox can bind: the stored object itself on this server's disk, otherwise
+     * a copy in {@code work} (read through the storage, which checks its content).
+     */
+    private static Path dataFile(Artifact artifact, StorageAdapter storage, Path work) throws IOException {
+        if (storage instanceof LocalStorage local) {
+            Path file = local.path(artifact.data().key());
+            if (Files.isRegularFile(file)) {
+                return file.toRealPath();
+            }
+        }
+        Path copy = work.resolve("data");
+        try (InputStream in = storage.get(artifact.data().key())) {
+            Files.copy(in, copy);
+        }
+        return copy;
+    }
+
+    /**
+     * {@code dir/architectures/<id>.py} for the architectures the job that made the artifact had (the project at the
+     * run's commit, then the snapshots its provenance recorded), so a pickled model's class can be imported.
+     */
+    private Path writeModules(String project, Artifact artifact, Path dir) throws IOException {
+        Path pkg = Files.createDirectories(dir.resolve("architectures"));
+        Files.writeString(pkg.resolve("__init__.py"), "");
+        Map<String, JsonNode> architectures = new LinkedHashMap<>();
+        Optional<Provenance.Output> provenance = artifact.provenance();
+        String ref = provenance.map(Provenance.Output::commit).filter(c -> !c.isBlank()).orElse("");
+        try {
+            store.model(project, ref).model().path("architectures").fields().forEachRemaining(e -> architectures.put(e.getKey(), e.getValue()));
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("architectures of {} at {} not readable: {}", project, ref, e.toString());
+        }
+        provenance.map(Provenance.Output::source).ifPresent(source -> {
+            if (source instanceof Provenance.FromJob job) {
+                job.references().values().forEach(r -> r.snapshot().ifPresent(s -> architectures.put(r.architecture(), s)));
+            }
+        });
+        for (Map.Entry<String, JsonNode> a : architectures.entrySet()) {
+            if (!a.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                continue;
+            }
+            try {
+                Files.writeString(pkg.resolve(a.getKey() + ".py"), modules.generate(a.getValue()).code());
+            } catch (RuntimeException e) {
+                // an architecture that does not generate cannot be what the model was made from
+            }
+        }
+        return dir;
+    }
+
+    private static Optional<JsonNode> read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        return Optional.of(Json.MAPPER.readTree(file.toFile()));
+    }
+
+    private static void write(Path file, JsonNode value) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = Files.createTempFile(file.getParent(), ".part-", ".json");
+        Files.write(tmp, Json.MAPPER.writeValueAsBytes(value));
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("could not remove {}: {}", dir, e.toString());
+        }
+    }
+}
