@@ -94,7 +94,7 @@ public final class ArtifactsApi {
             }
         }
         try {
-            ctx.json(previews.slice(ctx.pathParam("project"), a, stored(ctx, a), index));
+            ctx.contentType("application/json").result(previews.slice(ctx.pathParam("project"), a, stored(ctx, a), index));
         } catch (PreviewFailed e) {
             throw new BadRequest(e.status(), "cannot slice artifact \"" + a.name() + "\": " + e.getMessage());
         }

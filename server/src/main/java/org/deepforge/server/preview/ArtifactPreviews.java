@@ -62,11 +62,11 @@ public final class ArtifactPreviews {
 
     /** What the artifact holds: for arrays shape, dtype and statistics; a table, text, an image, FITS headers or a model's modules. */
     public JsonNode summary(String project, Artifact artifact, StorageAdapter storage) throws PreviewFailed, IOException {
-        return cached(artifact, "summary.json", () -> compute(project, artifact, storage, request("summary", artifact), false));
+        return Json.MAPPER.readTree(cached(artifact, "summary.json", () -> compute(project, artifact, storage, request("summary", artifact), false)));
     }
 
-    /** The 2-D slice of an N-D array at {@code index} (one index per leading axis), downsampled to at most 256 × 256. */
-    public JsonNode slice(String project, Artifact artifact, StorageAdapter storage, List<Integer> index) throws PreviewFailed, IOException {
+    /** The 2-D slice of an N-D array at {@code index} (one index per leading axis), downsampled to at most 256 × 256, as JSON bytes. */
+    public byte[] slice(String project, Artifact artifact, StorageAdapter storage, List<Integer> index) throws PreviewFailed, IOException {
         if (index.size() > MAX_INDICES) {
             throw new PreviewFailed(400, "give at most " + MAX_INDICES + " indices", false);
         }
@@ -89,7 +89,7 @@ public final class ArtifactPreviews {
             if (Files.exists(file)) {
                 return file;
             }
-            Optional<JsonNode> failed = read(dir.resolve("portable.json"));
+            Optional<JsonNode> failed = read(dir.resolve("model.pt.error"));
             if (failed.isPresent()) {
                 throw new PreviewFailed(422, failed.get().path("error").asText(), true);
             }
@@ -97,7 +97,7 @@ public final class ArtifactPreviews {
                 compute(project, artifact, storage, request("portable", artifact), true);
             } catch (PreviewFailed e) {
                 if (e.cacheable()) {
-                    write(dir.resolve("portable.json"), Json.MAPPER.createObjectNode().put("error", e.getMessage()));
+                    write(dir.resolve("model.pt.error"), Json.MAPPER.createObjectNode().put("error", e.getMessage()));
                 }
                 throw e;
             }
@@ -121,32 +121,31 @@ public final class ArtifactPreviews {
         JsonNode get() throws PreviewFailed, IOException;
     }
 
-    /** The cached answer {@code name} of this artifact's sha256, computing it if absent; failures the data causes are kept too. */
-    private JsonNode cached(Artifact artifact, String name, Computation compute) throws PreviewFailed, IOException {
+    /**
+     * The cached answer {@code name} of this artifact's sha256 (its JSON bytes, as served), computing it if absent; a
+     * failure the data causes is kept beside it ({@code <name>.error}) and given again.
+     */
+    private byte[] cached(Artifact artifact, String name, Computation compute) throws PreviewFailed, IOException {
         Path file = dir(artifact).resolve(name);
-        Optional<JsonNode> hit = read(file);
-        if (hit.isEmpty()) {
+        Path error = dir(artifact).resolve(name + ".error");
+        if (!Files.isRegularFile(file) && !Files.isRegularFile(error)) {
             synchronized (lock(artifact)) {
-                hit = read(file);
-                if (hit.isEmpty()) {
-                    ObjectNode envelope = Json.MAPPER.createObjectNode();
+                if (!Files.isRegularFile(file) && !Files.isRegularFile(error)) {
                     try {
-                        envelope.put("ok", true).set("result", compute.get());
+                        write(file, compute.get());
                     } catch (PreviewFailed e) {
-                        if (!e.cacheable()) {
-                            throw e;
+                        if (e.cacheable()) {
+                            write(error, Json.MAPPER.createObjectNode().put("error", e.getMessage()));
                         }
-                        envelope.put("ok", false).put("error", e.getMessage());
+                        throw e;
                     }
-                    write(file, envelope);
-                    hit = Optional.of(envelope);
                 }
             }
         }
-        if (!hit.get().path("ok").asBoolean()) {
-            throw new PreviewFailed(422, hit.get().path("error").asText(), true);
+        if (Files.isRegularFile(file)) {
+            return Files.readAllBytes(file);
         }
-        return hit.get().path("result");
+        throw new PreviewFailed(422, Json.MAPPER.readTree(error.toFile()).path("error").asText(), true);
     }
 
     private Object lock(Artifact artifact) {
