@@ -48,6 +48,33 @@ class ArtifactPreviewUiTest extends UiTestBase {
         assertThat(ui.driver.findElements(By.cssSelector("[data-testid='preview-error'], [data-testid='slice-error']"))).isEmpty();
     }
 
+    @Test
+    void aTrainedModelShowsItsModulesParameterCountAndTheSnippetThatLoadsItsDownload() throws Exception {
+        var created = server.post("/api/v1/examples/digits", "");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String p = created.json().get("id").asText();
+        var small = server.change(p, "main", null, "[{'op':'add','path':'/pipelines/train-and-score/nodes/n2/attributes/epochs','value':1}]");
+        assertThat(small.status()).as(small.body()).isEqualTo(200);
+        var started = server.post("/api/v1/projects/" + p + "/pipelines/train-and-score/executions", "{}");
+        assertThat(started.status()).as(started.body()).isEqualTo(201);
+        String execution = started.json().get("id").asText();
+        org.awaitility.Awaitility.await().atMost(ReifyUiTest.JOB)
+                .until(() -> server.get("/api/v1/executions/" + execution).json().path("finished").isTextual());
+
+        Browser ui = browser().open("/p/" + p + "/main/artifacts");
+        ui.waitForRow("artifact-row", "myModel");
+        ui.clickIn("artifact-row", "myModel", "artifact-open");
+        ui.until("the model's preview", java.time.Duration.ofSeconds(60),
+                d -> "model".equals(d.findElement(testId("artifact-preview")).getDomAttribute("data-kind")));
+        String id = ui.attributeOf("[data-testid='provenance-panel']", "data-artifact-id");
+        var rest = server.get("/api/v1/projects/" + p + "/artifacts/" + id + "/preview").json();
+        assertThat(ui.waitFor("model-load-snippet").getText().strip()).isEqualTo(rest.path("load").asText().strip())
+                .contains("torch.load(\"myModel.pt\")");
+        assertThat(ui.waitFor("preview-parameters").getText())
+                .startsWith(String.format(java.util.Locale.ENGLISH, "%,d", rest.path("preview").path("parameters").asLong()));
+        assertThat(ui.waitFor("preview-modules").getText()).contains("Conv2d").contains("Linear");
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Long> pixel(Browser ui, int x, int y) {
         return (List<Long>) ui.driver.executeScript(
