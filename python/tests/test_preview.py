@@ -171,9 +171,14 @@ def test_a_model_of_a_generated_module_becomes_a_portable_checkpoint(tmp_path):
     out.mkdir()
     made = result(dict(request, op="portable", out=str(out)))
     assert made["format"] == "deepforge-model/1"
-    ck = torch.load(out / "model.pt")
+    ck = torch.load(out / "model.pt", weights_only=True)  # torch 2.6's default: strings, dicts and tensors only
     assert set(ck) == {"format", "class", "code", "state_dict"}
     assert all(isinstance(v, torch.Tensor) for v in ck["state_dict"].values())
+    ns = {}
+    exec(ck["code"], ns)
+    model = ns[ck["class"]]()
+    model.load_state_dict(ck["state_dict"])
+    assert torch.equal(model.fc.weight, ck["state_dict"]["fc.weight"])
 
     # without the modules folder the class is not a generated architecture: a clear refusal
     (tmp_path / "elsewhere").mkdir()
