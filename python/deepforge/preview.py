@@ -91,7 +91,9 @@ def _stats(arr):
     n = int(arr.size)
     if n == 0 or not _is_numeric(arr.dtype):
         return {}
-    flat = arr.reshape(-1) if arr.flags.c_contiguous else np.asarray(arr).reshape(-1)
+    # a view in memory order (C or Fortran) reads the mapped file front to back; statistics do not care about order
+    contiguous = arr.flags.c_contiguous or arr.flags.f_contiguous
+    flat = arr.reshape(-1, order="A") if contiguous else np.asarray(arr).reshape(-1)
     block = 1 << 22
     starts = range(0, n, block)
     exact = n <= EXACT_STATS

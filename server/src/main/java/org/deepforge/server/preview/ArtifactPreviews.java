@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -49,7 +48,8 @@ public final class ArtifactPreviews {
     private final PreviewProcess process;
     private final Path root;
     private final Semaphore running = new Semaphore(CONCURRENT);
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** One preview of the same sha256 at a time (stripes, so the set of locks stays fixed). */
+    private final Object[] locks = new Object[64];
 
     public ArtifactPreviews(ProjectStore store, ArchitectureModules modules, String python, Path runtimeRoot, JobIsolation isolation,
                             Duration timeout, long memoryBytes, Path root) throws IOException {
@@ -57,6 +57,10 @@ public final class ArtifactPreviews {
         this.modules = modules;
         this.process = new PreviewProcess(python, runtimeRoot, isolation, timeout, memoryBytes);
         this.root = Files.createDirectories(root);
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
+        deleteTree(root.resolve("tmp")); // what a stopped server was working on
         Files.createDirectories(root.resolve("tmp"));
     }
 
@@ -149,7 +153,7 @@ public final class ArtifactPreviews {
     }
 
     private Object lock(Artifact artifact) {
-        return locks.computeIfAbsent(artifact.data().sha256(), k -> new Object());
+        return locks[Math.floorMod(artifact.data().sha256().hashCode(), locks.length)];
     }
 
     private Path dir(Artifact artifact) throws IOException {
@@ -242,11 +246,14 @@ public final class ArtifactPreviews {
         Files.writeString(pkg.resolve("__init__.py"), "");
         Map<String, JsonNode> architectures = new LinkedHashMap<>();
         Optional<Provenance.Output> provenance = artifact.provenance();
-        String ref = provenance.map(Provenance.Output::commit).filter(c -> !c.isBlank()).orElse("");
-        try {
-            store.model(project, ref).model().path("architectures").fields().forEachRemaining(e -> architectures.put(e.getKey(), e.getValue()));
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("architectures of {} at {} not readable: {}", project, ref, e.toString());
+        // the run's commit, else (an upload, or history that no longer has it) the default branch's head
+        for (String ref : new java.util.LinkedHashSet<>(List.of(provenance.map(Provenance.Output::commit).orElse(""), ""))) {
+            try {
+                store.model(project, ref).model().path("architectures").fields().forEachRemaining(e -> architectures.put(e.getKey(), e.getValue()));
+                break;
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("architectures of {} at {} not readable: {}", project, ref, e.toString());
+            }
         }
         provenance.map(Provenance.Output::source).ifPresent(source -> {
             if (source instanceof Provenance.FromJob job) {
@@ -281,6 +288,9 @@ public final class ArtifactPreviews {
     }
 
     private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
