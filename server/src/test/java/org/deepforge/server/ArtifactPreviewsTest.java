@@ -136,6 +136,33 @@ class ArtifactPreviewsTest {
     }
 
     @Test
+    void aPreviewIsKeptOnDiskByItsSha256AndAnsweredFromThereAfterARestart() throws Exception {
+        Path data = Files.createTempDirectory("deepforge-previews-restart");
+        ServerConfig config = ServerConfig.builder(data).python("/usr/bin/python3").examples(false).build();
+        String p;
+        String a;
+        Path summary;
+        try (TestServer first = new TestServer(config)) {
+            p = first.post("/api/v1/projects", "{\"name\":\"Kept\",\"empty\":true}").json().get("id").asText();
+            var up = ArtifactsApiTest.uploadTo(first, p, "name=values&type=numpy.ndarray", ArtifactsApiTest.npy());
+            assertThat(up.status()).as(up.body()).isEqualTo(201);
+            a = up.json().get("id").asText();
+            JsonNode preview = first.get("/api/v1/projects/" + p + "/artifacts/" + a + "/preview").json();
+            assertThat(preview.path("preview").path("stats").path("mean").asDouble()).isEqualTo(2.0);
+            String sha = preview.path("sha256").asText();
+            summary = data.resolve("previews").resolve(sha.substring(0, 2)).resolve(sha).resolve("summary.json");
+        }
+        // what the cache holds is what is answered: mark it, so an answer computed afresh would show
+        JsonNode cached = org.deepforge.model.Json.MAPPER.readTree(summary.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) cached.path("stats")).put("mean", 42.0);
+        Files.write(summary, org.deepforge.model.Json.MAPPER.writeValueAsBytes(cached));
+        try (TestServer second = new TestServer(config)) {
+            JsonNode again = second.get("/api/v1/projects/" + p + "/artifacts/" + a + "/preview").json();
+            assertThat(again.path("preview").path("stats").path("mean").asDouble()).as(again.toString()).isEqualTo(42.0);
+        }
+    }
+
+    @Test
     void aHostilePickleRunsOnlyInTheSandboxAndAPreviewThatDiesAnswersAClearError(@TempDir Path tmp) throws Exception {
         String p = project("Hostile");
         Path outside = tmp.resolve("pwned");
