@@ -122,11 +122,13 @@ def _stats(arr):
 
 
 def _image_like(shape):
-    """'gray' for 2-D, 'rgb' for H×W×3/4, None otherwise."""
+    """'gray' for 2-D, 'rgb' for H×W×3/4, 'chw' for 3/4×H×W (torch's channels first), None otherwise."""
     if len(shape) == 2 and min(shape) > 1:
         return "gray"
     if len(shape) == 3 and shape[2] in (3, 4) and min(shape[:2]) > 1:
         return "rgb"
+    if len(shape) == 3 and shape[0] in (3, 4) and min(shape[1:]) > 4:
+        return "chw"
     return None
 
 
@@ -138,12 +140,15 @@ def _png(arr, kind):
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
+    if kind == "chw":
+        arr, kind = np.moveaxis(arr, 0, -1), "rgb"
     step = max(1, math.ceil(max(arr.shape[0], arr.shape[1]) / MAX_SIDE))
     small = np.asarray(arr[::step, ::step]).astype(np.float64)
     buf = io.BytesIO()
     if kind == "rgb":
         if small.max(initial=0) > 1.0:
-            small = small / 255.0
+            small = small / 255.0 if small.min(initial=0) >= 0 and small.max(initial=0) <= 255 else \
+                (small - small.min()) / max(small.max() - small.min(), 1e-12)
         plt.imsave(buf, np.clip(np.nan_to_num(small), 0.0, 1.0), format="png")
     else:
         plt.imsave(buf, np.nan_to_num(small), format="png", cmap="viridis")

@@ -45,6 +45,21 @@ def test_array_statistics_skip_nans_and_count_them(tmp_path):
     assert r["image"].startswith("data:image/png;base64,")
 
 
+def test_image_like_arrays_get_an_image_channels_last_or_first(tmp_path):
+    for name, shape in (("hwc", (20, 30, 3)), ("chw", (3, 20, 30)), ("gray", (20, 30))):
+        np.save(tmp_path / (name + ".npy"), np.random.default_rng(0).integers(0, 255, shape).astype(np.uint8))
+        r = result({"op": "summary", "type": "numpy.ndarray", "data": str(tmp_path / (name + ".npy"))})
+        assert r["image"].startswith("data:image/png;base64,"), name
+        import base64
+        import io
+        from matplotlib import image as mpimg
+
+        png = mpimg.imread(io.BytesIO(base64.b64decode(r["image"].split(",", 1)[1])), format="png")
+        assert png.shape[:2] == (20, 30), name
+    np.save(tmp_path / "stack.npy", np.zeros((5, 2, 30)))
+    assert "image" not in result({"op": "summary", "type": "numpy.ndarray", "data": str(tmp_path / "stack.npy")})
+
+
 def test_a_one_dimensional_array_lists_its_first_values_and_a_scalar_its_value(tmp_path):
     np.save(tmp_path / "v.npy", np.arange(500, dtype=np.int16))
     r = result({"op": "summary", "type": "numpy.ndarray", "data": str(tmp_path / "v.npy")})
