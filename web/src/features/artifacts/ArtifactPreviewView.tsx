@@ -69,7 +69,8 @@ function Body({ project, id, head, body }: { project: string; id: string; head: 
               {body.stats.nan ? <span className="muted">, {body.stats.nan} NaN</span> : null}
             </dd>
           </dl>
-          {body.image && <img className="preview-image" src={body.image} alt="the array as an image" data-testid="preview-image" />}
+          {body.image && body.shape.length !== 2 && <img className="preview-image" src={body.image} alt="the array as an image" data-testid="preview-image" />}
+          {/* a 2-D array is drawn by the slice viewer, with its colour bar */}
           {body.shape.length >= 2 && <SliceViewer project={project} id={id} head={head} shape={body.shape} />}
           {body.values && (
             <p className="preview-values" data-testid="preview-values">
