@@ -1,4 +1,4 @@
-"""Tests of ``python -m deepforge.preview`` (python/deepforge/preview.py), run as the server runs it: a real
+"""Tests of ``python -m deepforge.preview`` (python/deepforge/preview/), run as the server runs it: a real
 subprocess with one JSON request on stdin and one answer line on stdout (the sandbox around it is the
 server's and is tested there: ArtifactPreviewsTest)."""
 import json
@@ -87,9 +87,9 @@ def test_a_slice_is_downsampled_to_at_most_256_per_side_and_checks_its_index(tmp
 
 
 def test_statistics_of_a_huge_array_are_estimated_and_say_so(monkeypatch):
-    monkeypatch.setattr(preview, "EXACT_STATS", 1 << 22)
+    monkeypatch.setattr(preview.arrays, "EXACT_STATS", 1 << 22)
     a = np.arange(3 << 22, dtype=np.float64)
-    s = preview._stats(a)
+    s = preview.arrays._stats(a)
     assert s["exact"] is False
     assert s["min"] == 0.0
 
