@@ -163,6 +163,29 @@ class ArtifactPreviewsTest {
     }
 
     @Test
+    void aPickledObjectOfAClassFromTheProjectsUtilsIsPreviewedWithThatModuleImportable(@TempDir Path tmp) throws Exception {
+        String p = project("Utils");
+        String code = "class Point:\n    def __init__(self, x, y):\n        self.x, self.y = x, y\n\n"
+                + "    def __repr__(self):\n        return f\"Point({self.x}, {self.y})\"\n";
+        var patch = org.deepforge.model.Json.MAPPER.createArrayNode();
+        patch.addObject().put("op", "add").put("path", "/utils/geometry").putObject("value").put("code", code);
+        var body = org.deepforge.model.Json.MAPPER.createObjectNode().put("message", "geometry");
+        body.set("patch", patch);
+        var edit = server.post("/api/v1/projects/" + p + "/branches/main/changes", body.toString());
+        assertThat(edit.status()).as(edit.body()).isEqualTo(200);
+        Files.createDirectories(tmp.resolve("utils"));
+        Files.writeString(tmp.resolve("utils/__init__.py"), "");
+        Files.writeString(tmp.resolve("utils/geometry.py"), code);
+        python(tmp, "import pickle, sys\nsys.path.insert(0, '.')\nfrom utils.geometry import Point\n"
+                + "pickle.dump(Point(1, 2), open('point.pkl', 'wb'))\n");
+        String point = upload(p, "point", "pickle", Files.readAllBytes(tmp.resolve("point.pkl")));
+        var r = server.get("/api/v1/projects/" + p + "/artifacts/" + point + "/preview");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("preview").path("type").asText()).isEqualTo("utils.geometry.Point");
+        assertThat(r.json().path("preview").path("text").asText()).isEqualTo("Point(1, 2)");
+    }
+
+    @Test
     void aHostilePickleRunsOnlyInTheSandboxAndAPreviewThatDiesAnswersAClearError(@TempDir Path tmp) throws Exception {
         String p = project("Hostile");
         Path outside = tmp.resolve("pwned");

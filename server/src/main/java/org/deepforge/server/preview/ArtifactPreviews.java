@@ -238,36 +238,47 @@ public final class ArtifactPreviews {
     }
 
     /**
-     * {@code dir/architectures/<id>.py} for the architectures the job that made the artifact had (the project at the
-     * run's commit, then the snapshots its provenance recorded), so a pickled model's class can be imported.
+     * The modules the job that made the artifact could import, as its bundle had them: {@code dir/architectures/<id>.py}
+     * (the project's architectures at the run's commit, overlaid with the snapshots its provenance recorded),
+     * {@code dir/utils/<name>.py} and {@code dir/operations/<Name>.py}, so a pickled object's class can be imported.
      */
     private Path writeModules(String project, Artifact artifact, Path dir) throws IOException {
-        Path pkg = Files.createDirectories(dir.resolve("architectures"));
-        Files.writeString(pkg.resolve("__init__.py"), "");
-        Map<String, JsonNode> architectures = new LinkedHashMap<>();
         Optional<Provenance.Output> provenance = artifact.provenance();
+        JsonNode model = Json.MAPPER.createObjectNode();
         // the run's commit, else (an upload, or history that no longer has it) the default branch's head
         for (String ref : new java.util.LinkedHashSet<>(List.of(provenance.map(Provenance.Output::commit).orElse(""), ""))) {
             try {
-                store.model(project, ref).model().path("architectures").fields().forEachRemaining(e -> architectures.put(e.getKey(), e.getValue()));
+                model = store.model(project, ref).model();
                 break;
             } catch (IOException | RuntimeException e) {
-                LOG.debug("architectures of {} at {} not readable: {}", project, ref, e.toString());
+                LOG.debug("project {} at {} not readable: {}", project, ref, e.toString());
             }
         }
+        Map<String, JsonNode> architectures = new LinkedHashMap<>();
+        model.path("architectures").fields().forEachRemaining(e -> architectures.put(e.getKey(), e.getValue()));
         provenance.map(Provenance.Output::source).ifPresent(source -> {
             if (source instanceof Provenance.FromJob job) {
                 job.references().values().forEach(r -> r.snapshot().ifPresent(s -> architectures.put(r.architecture(), s)));
             }
         });
+        Map<String, String> code = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> a : architectures.entrySet()) {
-            if (!a.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                continue;
-            }
             try {
-                Files.writeString(pkg.resolve(a.getKey() + ".py"), modules.generate(a.getValue()).code());
+                code.put("architectures/" + a.getKey(), modules.generate(a.getValue()).code());
             } catch (RuntimeException e) {
                 // an architecture that does not generate cannot be what the model was made from
+            }
+        }
+        for (String kind : List.of("utils", "operations")) {
+            model.path(kind).fields().forEachRemaining(e -> code.put(kind + "/" + e.getKey(), e.getValue().path("code").asText("")));
+        }
+        for (String pkg : List.of("architectures", "utils", "operations")) {
+            Files.writeString(Files.createDirectories(dir.resolve(pkg)).resolve("__init__.py"), "");
+        }
+        for (Map.Entry<String, String> m : code.entrySet()) {
+            String name = m.getKey().substring(m.getKey().indexOf('/') + 1);
+            if (name.matches("[A-Za-z_][A-Za-z0-9_]*")) { // ids and names from the project: nothing that leaves the folder
+                Files.writeString(dir.resolve(m.getKey() + ".py"), m.getValue());
             }
         }
         return dir;
