@@ -186,6 +186,26 @@ class ArtifactPreviewsTest {
     }
 
     @Test
+    void aModelWhoseClassIsNotAGeneratedArchitectureIsPreviewedButItsPortableDownloadSaysWhyNot(@TempDir Path tmp) throws Exception {
+        String p = project("Plain torch");
+        python(tmp, "import torch\ntorch.save(torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.ReLU()), 'seq.pt')\n");
+        byte[] bytes = Files.readAllBytes(tmp.resolve("seq.pt"));
+        String seq = upload(p, "seq", "torch.nn.Module", bytes);
+        JsonNode preview = server.get("/api/v1/projects/" + p + "/artifacts/" + seq + "/preview").json();
+        assertThat(preview.path("preview").path("parameters").asLong()).as(preview.toString()).isEqualTo(4 * 3 + 3);
+        assertThat(preview.path("preview").path("modules").get(1).path("out").asInt()).isEqualTo(3);
+        HttpResponse<byte[]> refused = download(p, seq);
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("is not a generated architecture").contains("?format=original");
+        assertThat(refused.headers().firstValue("Content-Disposition")).isEmpty();
+        HttpResponse<byte[]> original = server.http.send(HttpRequest.newBuilder(URI.create(server.url("/api/v1/projects/" + p
+                + "/artifacts/" + seq + "/data?format=original"))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(original.body()).isEqualTo(bytes);
+        assertThat(fileName(original)).isEqualTo("seq.pt");
+        assertThat(server.get("/api/v1/projects/" + p + "/artifacts/" + seq + "/data?format=zip").status()).isEqualTo(400);
+    }
+
+    @Test
     void aHostilePickleRunsOnlyInTheSandboxAndAPreviewThatDiesAnswersAClearError(@TempDir Path tmp) throws Exception {
         String p = project("Hostile");
         Path outside = tmp.resolve("pwned");

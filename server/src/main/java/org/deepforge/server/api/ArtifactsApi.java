@@ -219,8 +219,6 @@ public final class ArtifactsApi {
         if (!format.isEmpty() && !format.equals("original") && !format.equals("portable")) {
             throw new BadRequest("?format= is \"portable\" (a model that loads with plain PyTorch, the default) or \"original\" (the bytes as stored)");
         }
-        ctx.contentType("application/octet-stream");
-        ctx.header("Content-Disposition", "attachment; filename=\"" + fileName + "\"");
         if (a.type().equals("torch.nn.Module") && !format.equals("original")) {
             java.nio.file.Path portable;
             try {
@@ -229,6 +227,7 @@ public final class ArtifactsApi {
                 throw new BadRequest(e.status(), "cannot convert model \"" + a.name() + "\" for plain PyTorch: " + e.getMessage()
                         + " (?format=original downloads it as stored)");
             }
+            attachment(ctx, fileName);
             ctx.header("X-Artifact-SHA256", a.data().sha256());
             ctx.header("X-Model-Format", ArtifactPreviews.PORTABLE_FORMAT);
             try (InputStream in = java.nio.file.Files.newInputStream(portable)) {
@@ -236,10 +235,17 @@ public final class ArtifactsApi {
             }
             return;
         }
+        attachment(ctx, fileName);
         ctx.header("X-Content-SHA256", a.data().sha256());
         try (InputStream in = storage.get(a.data().key())) {
             in.transferTo(ctx.outputStream());
         }
+    }
+
+    /** Headers of a download (set only once it is certain to succeed, so an error is never saved as the file). */
+    private static void attachment(Context ctx, String fileName) {
+        ctx.contentType("application/octet-stream");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + fileName + "\"");
     }
 
     public void delete(Context ctx) throws Exception {
