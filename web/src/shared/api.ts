@@ -515,7 +515,8 @@ export const api = {
     call<{ id: string; commit: string }>('POST', `${p(project)}/architectures/import${query({ branch })}`, { body }),
 
   listArtifacts: (project: string, ref?: string) => request<ArtifactRow[]>('GET', `${p(project)}/artifacts${query({ ref })}`),
-  artifactDataUrl: (project: string, id: string, ref?: string) => `${BASE}${p(project)}/artifacts/${enc(id)}/data${query({ ref })}`,
+  artifactDataUrl: (project: string, id: string, ref?: string, format?: 'original') =>
+    `${BASE}${p(project)}/artifacts/${enc(id)}/data${query({ ref, format })}`,
   artifactUploadUrl: (project: string, branch: string, name: string, type: string) =>
     `${BASE}${p(project)}/branches/${enc(branch)}/artifacts${query({ name, type })}`,
   importArtifact: (project: string, branch: string, body: { name: string; type: string; key: string; storage: Record<string, Json> }) =>

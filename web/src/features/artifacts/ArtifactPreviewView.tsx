@@ -42,10 +42,19 @@ export function ArtifactPreviewView({ project, id, head }: Props) {
             Downloads as <code>{preview.fileName}</code>, which loads with plain PyTorch (no DeepForge needed):
           </p>
           <pre data-testid="model-load-snippet">{preview.load}</pre>
-          <button type="button" className="secondary small" data-testid="model-load-copy"
-            onClick={() => void navigator.clipboard?.writeText(preview.load ?? '')}>
-            Copy
-          </button>
+          <div className="actions">
+            <button type="button" className="secondary small" data-testid="model-load-copy"
+              onClick={() => void navigator.clipboard?.writeText(preview.load ?? '')}>
+              Copy
+            </button>
+            <a className="button secondary small" data-testid="model-download" href={api.artifactDataUrl(project, id, head)} download>
+              ⇩ {preview.fileName}
+            </a>
+            <a className="button secondary small" data-testid="model-download-original" href={api.artifactDataUrl(project, id, head, 'original')} download
+              title="The model as the job saved it (a whole-module pickle): it loads only where its architecture module is importable">
+              ⇩ as saved
+            </a>
+          </div>
         </div>
       )}
     </div>

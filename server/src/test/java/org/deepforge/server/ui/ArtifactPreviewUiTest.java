@@ -73,6 +73,13 @@ class ArtifactPreviewUiTest extends UiTestBase {
         assertThat(ui.waitFor("preview-parameters").getText())
                 .startsWith(String.format(java.util.Locale.ENGLISH, "%,d", rest.path("preview").path("parameters").asLong()));
         assertThat(ui.waitFor("preview-modules").getText()).contains("Conv2d").contains("Linear");
+        // the download beside the snippet is the portable file the snippet loads
+        String href = ui.waitFor("model-download").getDomProperty("href");
+        var file = server.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(href)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(file.statusCode()).isEqualTo(200);
+        assertThat(file.headers().firstValue("Content-Disposition").orElse("")).contains("filename=\"myModel.pt\"");
+        assertThat(file.headers().firstValue("X-Model-Format")).contains("deepforge-model/1");
     }
 
     @SuppressWarnings("unchecked")
