@@ -262,6 +262,33 @@ export interface ArtifactRow {
   execution: string | null;
 }
 export type { ArchAnalysis, ArchCatalog };
+/** What the sandboxed preview found in an artifact (GET …/artifacts/{a}/preview `preview`), by `kind`. */
+export type PreviewBody =
+  | { kind: 'array'; type: string; shape: number[]; dtype: string; size: number;
+      stats: { min?: number | null; max?: number | null; mean?: number | null; exact?: boolean; nan?: number };
+      image?: string; value?: Json; values?: Json[] }
+  | { kind: 'table'; type: string; columns: string[]; rows: Json[][]; total: number }
+  | { kind: 'text'; type: string; text: string; truncated: boolean; bytes?: number; json?: boolean }
+  | { kind: 'image'; type: string; image: string; bytes: number }
+  | { kind: 'fits'; type: string; hdus: { name: string; kind: string; cards: [string, Json, string][]; shape?: number[]; bitpix?: number }[] }
+  | { kind: 'model'; type: string; class: string; module: string; parameters: number; trainable: number;
+      modules: { name: string; type: string; depth: number; parameters: number; out?: number }[] }
+  | { kind: 'value'; type: string; value: Json }
+  | { kind: 'object' | 'binary'; type: string; text?: string; bytes?: number; head?: string };
+export interface ArtifactPreview {
+  artifact: string;
+  name: string;
+  type: string;
+  sha256: string;
+  bytes: number;
+  /** The name the download gets (with its type's extension). */
+  fileName: string;
+  preview: PreviewBody;
+  /** For a model: the code that loads the downloaded file with plain PyTorch. */
+  load?: string;
+}
+/** A 2-D slice of an array, every `step`-th row and column. */
+export interface ArraySlice { index: number[]; shape: [number, number]; step: [number, number]; rows: (number | null)[][]; min: number | null; max: number | null }
 export interface LineageNode { id: string; kind: 'artifact' | 'job'; label: string; [extra: string]: Json }
 export interface Lineage { nodes: LineageNode[]; edges: { from: string; to: string; port?: string; sha256?: string | null }[] }
 
@@ -515,13 +542,18 @@ export const api = {
     call<{ id: string; commit: string }>('POST', `${p(project)}/architectures/import${query({ branch })}`, { body }),
 
   listArtifacts: (project: string, ref?: string) => request<ArtifactRow[]>('GET', `${p(project)}/artifacts${query({ ref })}`),
-  artifactDataUrl: (project: string, id: string, ref?: string) => `${BASE}${p(project)}/artifacts/${enc(id)}/data${query({ ref })}`,
+  artifactDataUrl: (project: string, id: string, ref?: string, format?: 'original') =>
+    `${BASE}${p(project)}/artifacts/${enc(id)}/data${query({ ref, format })}`,
   artifactUploadUrl: (project: string, branch: string, name: string, type: string) =>
     `${BASE}${p(project)}/branches/${enc(branch)}/artifacts${query({ name, type })}`,
   importArtifact: (project: string, branch: string, body: { name: string; type: string; key: string; storage: Record<string, Json> }) =>
     call<{ id: string; sha256: string; size: number }>('POST', `${p(project)}/branches/${enc(branch)}/artifacts/import`, { body }),
   deleteArtifact: (project: string, branch: string, id: string, data: boolean) =>
     call<{ commit: string; dataDeleted: boolean; deleted?: string; data?: string; reason?: string }>('DELETE', `${p(project)}/branches/${enc(branch)}/artifacts/${enc(id)}${data ? '?data=true' : ''}`),
+  artifactPreview: (project: string, id: string, ref?: string) =>
+    request<ArtifactPreview>('GET', `${p(project)}/artifacts/${enc(id)}/preview${query({ ref })}`),
+  artifactSlice: (project: string, id: string, index: number[], ref?: string) =>
+    request<ArraySlice>('GET', `${p(project)}/artifacts/${enc(id)}/preview/slice${query({ ref, index: index.join(',') })}`),
   lineage: (project: string, id: string, ref?: string) => request<Lineage>('GET', `${p(project)}/artifacts/${enc(id)}/lineage${query({ ref })}`),
   openAsPipeline: (project: string, id: string, branch: string) =>
     call<OpenedPipeline>('POST', `${p(project)}/artifacts/${enc(id)}/pipeline`, { body: { branch } }),

@@ -184,7 +184,7 @@ export function ArtifactsPlace({ project, branch, id, model, head, wb, onSelect 
                   </td>
                   <td>
                     <div className="actions">
-                      <a className="button secondary small" data-testid="artifact-download" href={api.artifactDataUrl(project, a.id, head)} download={a.name}>
+                      <a className="button secondary small" data-testid="artifact-download" href={api.artifactDataUrl(project, a.id, head)} download>
                         ⇩ Download
                       </a>
                       {!readOnly && (

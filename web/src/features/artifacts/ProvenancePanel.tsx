@@ -5,6 +5,7 @@ import type { Json } from '../../shared/patch';
 import { buildPath } from '../../shared/router';
 import { Link } from '../../shared/components/Link';
 import { ReifyActions } from './ReifyActions';
+import { ArtifactPreviewView } from './ArtifactPreviewView';
 
 const LineageGraph = lazy(() => import('./LineageGraph'));
 
@@ -55,6 +56,8 @@ export function ProvenancePanel({ project, branch, head, id, artifact }: Props) 
         <dt>Created</dt>
         <dd>{formatTime(text(artifact.created) || text(prov.created))}</dd>
       </dl>
+      <h3>Preview</h3>
+      <ArtifactPreviewView project={project} id={id} head={head} />
       <h3>Provenance</h3>
       {!hasProv ? (
         <p className="muted" data-testid="provenance-uploaded">Uploaded by a user; no job made it.</p>

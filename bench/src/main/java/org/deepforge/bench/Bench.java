@@ -40,6 +40,10 @@ public final class Bench {
     private String base;
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("preview")) {
+            PreviewBench.main(args);
+            System.exit(0);
+        }
         if (args.length > 0 && args[0].equals("shapes")) {
             ShapesBench.main(args);
             System.exit(0);

@@ -46,6 +46,7 @@ import org.deepforge.exec.compute.WarmPython;
 import org.deepforge.exec.sandbox.JobIsolation;
 import org.deepforge.exec.sandbox.Sandbox;
 import org.deepforge.server.nnimport.ModelImporter;
+import org.deepforge.server.preview.ArtifactPreviews;
 import org.deepforge.exec.run.Executions;
 import org.deepforge.exec.run.RunService;
 import org.deepforge.exec.run.Execution;
@@ -177,8 +178,11 @@ public final class App implements AutoCloseable {
         executions = new Executions(runs, config.dataDir().resolve("runs"), new BundleWriter(runtime.root(), true, modules), placements,
                 projectArtifacts, cores, hub);
         RunService runService = new RunService(store, vc, operations, executions, placements);
+        // artifacts are looked into (and models made portable) only in a sandboxed process, cached by sha256
+        ArtifactPreviews previews = new ArtifactPreviews(store, modules, config.python(), runtime.root(), isolation,
+                config.isolation().importTimeout(), config.isolation().importMemory(), config.dataDir().resolve("previews"));
         ArtifactsApi artifactsApi = new ArtifactsApi(store, placements, artifactData, projectArtifacts,
-                new org.deepforge.exec.reify.Reification(store, vc, runService, operations));
+                new org.deepforge.exec.reify.Reification(store, vc, runService, operations), previews);
         ArchitecturesApi architecturesApi = new ArchitecturesApi(store, shapeInference, analysis, new ModelImporter(config.python(),
                 runtime.root(), isolation, config.isolation().importTimeout(), config.isolation().importMemory()), runService);
         boolean fresh = store.list().isEmpty() && !Files.exists(config.dataDir().resolve(".examples-created"));

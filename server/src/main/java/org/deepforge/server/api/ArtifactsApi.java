@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.deepforge.server.run.Placements;
@@ -16,6 +18,9 @@ import org.deepforge.model.domain.Provenance;
 import org.deepforge.server.artifacts.ArtifactData;
 import org.deepforge.server.artifacts.ProjectArtifacts;
 import org.deepforge.server.http.BadRequest;
+import org.deepforge.server.preview.ArtifactPreviews;
+import org.deepforge.server.preview.DownloadNames;
+import org.deepforge.server.preview.PreviewFailed;
 import org.deepforge.store.ChangeResult;
 import org.deepforge.store.ChangeSet;
 import org.deepforge.store.ModelAt;
@@ -38,14 +43,85 @@ public final class ArtifactsApi {
     private final ArtifactData data;
     private final ProjectArtifacts artifacts;
     private final org.deepforge.exec.reify.Reification reification;
+    private final ArtifactPreviews previews;
 
     public ArtifactsApi(ProjectStore store, Placements placements, ArtifactData data, ProjectArtifacts artifacts,
-                        org.deepforge.exec.reify.Reification reification) {
+                        org.deepforge.exec.reify.Reification reification, ArtifactPreviews previews) {
         this.store = store;
         this.placements = placements;
         this.data = data;
         this.artifacts = artifacts;
         this.reification = reification;
+        this.previews = previews;
+    }
+
+    /**
+     * GET …/artifacts/{artifact}/preview → what the artifact holds (computed in a sandbox, cached by sha256), with the
+     * name it downloads as and, for a model, the code that loads the download with plain PyTorch.
+     */
+    public void preview(Context ctx) throws Exception {
+        Artifact a = artifactAt(ctx);
+        StorageAdapter storage = stored(ctx, a);
+        ObjectNode out = Json.MAPPER.createObjectNode().put("artifact", a.id()).put("name", a.name()).put("type", a.type())
+                .put("sha256", a.data().sha256()).put("bytes", a.data().size());
+        String fileName = downloadName(a, storage);
+        out.put("fileName", fileName);
+        try {
+            JsonNode summary = previews.summary(ctx.pathParam("project"), a, storage);
+            out.set("preview", summary);
+            if ("model".equals(summary.path("kind").asText())) {
+                out.put("load", ArtifactPreviews.loadSnippet(fileName));
+            }
+        } catch (PreviewFailed e) {
+            throw new BadRequest(e.status(), "cannot preview artifact \"" + a.name() + "\": " + e.getMessage());
+        }
+        ctx.json(out);
+    }
+
+    /** GET …/artifacts/{artifact}/preview/slice?index=i,j,… → the 2-D slice at those leading indices, downsampled. */
+    public void previewSlice(Context ctx) throws Exception {
+        Artifact a = artifactAt(ctx);
+        String raw = Optional.ofNullable(ctx.queryParam("index")).orElse("").strip();
+        List<Integer> index = new ArrayList<>();
+        if (!raw.isEmpty()) {
+            for (String part : raw.split(",", -1)) {
+                try {
+                    index.add(Integer.parseInt(part.strip()));
+                } catch (NumberFormatException e) {
+                    throw new BadRequest("?index= is one integer per leading axis, separated by commas (e.g. index=0,3), not \"" 
+                            + (raw.length() > 40 ? raw.substring(0, 40) + "…" : raw) + "\"");
+                }
+            }
+        }
+        try {
+            ctx.contentType("application/json").result(previews.slice(ctx.pathParam("project"), a, stored(ctx, a), index));
+        } catch (PreviewFailed e) {
+            throw new BadRequest(e.status(), "cannot slice artifact \"" + a.name() + "\": " + e.getMessage());
+        }
+    }
+
+    /** The storage that holds an artifact's data, if this project may read it and it is still there. */
+    private StorageAdapter stored(Context ctx, Artifact a) throws Exception {
+        if (!data.readable(ctx.pathParam("project"), a.data().record())) {
+            throw StoreException.notFound(notAvailable(a.name()));
+        }
+        StorageAdapter storage = holding(ctx, a);
+        if (storage.stat(a.data().key()).isEmpty()) {
+            throw new BadRequest(410, "the data of artifact \"" + a.name() + "\" is no longer in storage (it was deleted); "
+                    + "its metadata and provenance remain");
+        }
+        return storage;
+    }
+
+    /** The file name a download gets; a {@code file}'s first bytes say its extension. */
+    private static String downloadName(Artifact a, StorageAdapter storage) throws java.io.IOException {
+        byte[] head = new byte[0];
+        if (a.type().equals("file")) {
+            try (InputStream in = storage.get(a.data().key())) {
+                head = in.readNBytes(DownloadNames.HEAD);
+            }
+        }
+        return DownloadNames.fileName(a.name(), a.type(), head);
     }
 
     /** POST …/artifacts/{artifact}/pipeline {"branch"} → 201: the pipeline that made the artifact, committed on that branch. */
@@ -130,23 +206,46 @@ public final class ArtifactsApi {
         ctx.status(201).json(out);
     }
 
+    /**
+     * GET …/artifacts/{artifact}/data: the data under a file name with its type's extension. A model comes as a
+     * plain-torch file that loads without DeepForge (see {@link ArtifactPreviews#portable}); {@code ?format=original}
+     * gives the bytes as stored.
+     */
     public void download(Context ctx) throws Exception {
         Artifact a = artifactAt(ctx);
-        String name = a.name();
-        if (!data.readable(ctx.pathParam("project"), a.data().record())) {
-            throw StoreException.notFound(notAvailable(name));
+        StorageAdapter storage = stored(ctx, a);
+        String fileName = downloadName(a, storage);
+        String format = Optional.ofNullable(ctx.queryParam("format")).orElse("");
+        if (!format.isEmpty() && !format.equals("original") && !format.equals("portable")) {
+            throw new BadRequest("?format= is \"portable\" (a model that loads with plain PyTorch, the default) or \"original\" (the bytes as stored)");
         }
-        StorageAdapter storage = holding(ctx, a);
-        if (storage.stat(a.data().key()).isEmpty()) {
-            throw new BadRequest(410, "the data of artifact \"" + name + "\" is no longer in storage (it was deleted); "
-                    + "its metadata and provenance remain");
+        if (a.type().equals("torch.nn.Module") && !format.equals("original")) {
+            java.nio.file.Path portable;
+            try {
+                portable = previews.portable(ctx.pathParam("project"), a, storage);
+            } catch (PreviewFailed e) {
+                throw new BadRequest(e.status(), "cannot convert model \"" + a.name() + "\" for plain PyTorch: " + e.getMessage()
+                        + " (?format=original downloads it as stored)");
+            }
+            attachment(ctx, fileName);
+            ctx.header("X-Artifact-SHA256", a.data().sha256());
+            ctx.header("X-Model-Format", ArtifactPreviews.PORTABLE_FORMAT);
+            try (InputStream in = java.nio.file.Files.newInputStream(portable)) {
+                in.transferTo(ctx.outputStream());
+            }
+            return;
         }
-        ctx.contentType("application/octet-stream");
-        ctx.header("Content-Disposition", "attachment; filename=\"" + name.replaceAll("[^A-Za-z0-9._-]+", "_") + "\"");
+        attachment(ctx, fileName);
         ctx.header("X-Content-SHA256", a.data().sha256());
         try (InputStream in = storage.get(a.data().key())) {
             in.transferTo(ctx.outputStream());
         }
+    }
+
+    /** Headers of a download (set only once it is certain to succeed, so an error is never saved as the file). */
+    private static void attachment(Context ctx, String fileName) {
+        ctx.contentType("application/octet-stream");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + fileName + "\"");
     }
 
     public void delete(Context ctx) throws Exception {

@@ -112,6 +112,8 @@ public final class Routes {
                 new Route(DELETE, p + "/branches/{branch}/artifacts/{artifact}", PROJECT_WRITE, artifacts::delete),
                 new Route(GET, p + "/artifacts/{artifact}/data", PROJECT_READ, artifacts::download),
                 new Route(GET, p + "/artifacts/{artifact}/lineage", PROJECT_READ, artifacts::lineage),
+                new Route(GET, p + "/artifacts/{artifact}/preview", PROJECT_READ, artifacts::preview),
+                new Route(GET, p + "/artifacts/{artifact}/preview/slice", PROJECT_READ, artifacts::previewSlice),
                 new Route(POST, p + "/artifacts/{artifact}/pipeline", PROJECT_WRITE, artifacts::openAsPipeline),
                 new Route(POST, p + "/artifacts/{artifact}/reproduce", PROJECT_WRITE, artifacts::reproduce),
                 new Route(GET, p + "/artifacts/{artifact}/reproduction", PROJECT_READ, artifacts::reproduction),
