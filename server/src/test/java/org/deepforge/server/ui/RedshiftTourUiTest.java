@@ -342,6 +342,28 @@ class RedshiftTourUiTest {
         ui.until("SyntheticSkySurvey in the lineage", d -> ui.findRow("lineage-node", "SyntheticSkySurvey") != null);
         assertThat(ui.findRow("lineage-node", "Preprocess")).isNotNull();
         shot("08-provenance.png");
+
+        // 9. Preprocess changes on main after the run; Reproduce rebuilds the pipeline that made redshiftModel from its
+        // provenance, runs the recorded code with the recorded seed, and gets the same bytes
+        String preprocess = server.get("/api/v1/projects/" + project + "/model?ref=main").json().at("/model/operations/Preprocess/code").asText();
+        String changed = preprocess.replace("    def execute(self, images, redshifts):",
+                "    def execute(self, images, redshifts):\n        print(\"changed after the run\")");
+        assertThat(changed).isNotEqualTo(preprocess);
+        var body = org.deepforge.model.Json.MAPPER.createObjectNode().put("message", "Preprocess prints");
+        body.putArray("patch").addObject().put("op", "replace").put("path", "/operations/Preprocess/code").put("value", changed);
+        var edit = server.post("/api/v1/projects/" + project + "/branches/main/changes", body.toString());
+        assertThat(edit.status()).as(edit.body()).isEqualTo(200);
+        ui.type("reify-branch", "reproduced");
+        ui.click("reproduce");
+        ui.until("the verdict", RUN, d -> {
+            var verdict = d.findElements(testId("reproduction"));
+            return !verdict.isEmpty() && !"running".equals(verdict.get(0).getDomAttribute("data-verdict"));
+        });
+        assertThat(ui.driver.findElement(testId("reproduction")).getText()).contains("✓ identical");
+        shot("09-reproduced.png");
+        String reproduction = ui.driver.findElement(By.cssSelector("[data-testid='reproduction'] a")).getDomAttribute("href").replaceAll(".*/", "");
+        assertThat(server.get("/api/v1/executions/" + reproduction + "/jobs/n2/log").json().toString())
+                .as("the rebuilt pipeline runs Preprocess as recorded").doesNotContain("changed after the run");
         assertThat(ui.errorToasts()).isEmpty();
     }
 }
