@@ -76,7 +76,19 @@ public final class Reification {
         String artifactName = at.model().path("artifacts").path(artifact).path("name").asText(artifact);
         String message = "Open \"" + artifactName + "\" as pipeline" + (result.execution().isEmpty() ? "" : " (as made by run " + result.execution() + ")")
                 + (result.addedOperations().isEmpty() ? "" : "; recorded code as " + String.join(", ", result.addedOperations()));
-        ChangeResult done = store.apply(project, branch, new ChangeSet(Optional.of(at.commit()), message, result.patch(), author));
+        ChangeResult done;
+        try {
+            done = store.apply(project, branch, new ChangeSet(Optional.of(at.commit()), message, result.patch(), author));
+        } catch (IOException | RuntimeException failed) {
+            if (!exists) { // the branch was made for this pipeline alone: do not leave it behind empty
+                try {
+                    vc.deleteBranch(project, branch);
+                } catch (IOException | RuntimeException cleanup) {
+                    failed.addSuppressed(cleanup);
+                }
+            }
+            throw failed;
+        }
         return new Opened(branch, !exists, done.commit(), artifact, result);
     }
 
