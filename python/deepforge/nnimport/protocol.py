@@ -2,7 +2,6 @@
 a sandboxed process (``python -m deepforge.nnimport``)."""
 
 import contextlib
-import json
 import sys
 
 from torch import nn
@@ -95,35 +94,16 @@ def _size(limit):
     return "%d MiB" % (limit // (1 << 20)) if limit else "what this machine has"
 
 
-def main(argv=None):
-    """``python -m deepforge.nnimport [--memory BYTES]``: one import request (JSON) on stdin, one answer line on stdout.
-
-    Runs in a sandbox, one process per request (see ModelImporter on the server). The address-space
-    limit is set after torch and torchvision are imported and before any of the user's code runs;
-    whatever the user's code prints goes to stderr, so stdout carries the answer only."""
-    import os
-    import resource
-
-    argv = list(sys.argv[1:] if argv is None else argv)
-    limit = None
-    if "--memory" in argv:
-        limit = int(argv[argv.index("--memory") + 1])
-    request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+def _preload(request):
     try:
         import torchvision.models  # noqa: F401 - loaded before the limit, as torch is
     except ImportError:
         pass
-    answer_fd = os.dup(1)
-    os.dup2(2, 1)
-    if limit:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    response = answer(request, limit)
-    try:
-        text = json.dumps(response, allow_nan=False)
-    except (TypeError, ValueError) as e:
-        text = json.dumps({"ok": False, "error": "the imported architecture cannot be written as JSON: %s" % e})
-    with os.fdopen(answer_fd, "w") as out:
-        out.write(text + "\n")
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)  # no interpreter teardown: the user's objects may misbehave in __del__
+
+
+def main(argv=None):
+    """``python -m deepforge.nnimport [--memory BYTES]``: one import request (JSON) on stdin, one answer line on stdout
+    (see :mod:`deepforge.sandboxed`; one process per request, started by ModelImporter on the server)."""
+    from deepforge import sandboxed
+
+    sandboxed.serve(answer, "the imported architecture", _preload, argv)

@@ -20,10 +20,7 @@ How each kind of data is read (docs/artifacts.md says the same for users):
   never read), ``.npy``, JSON and text; anything else is shown as its size and first bytes.
 """
 
-import contextlib
-import json
 import os
-import sys
 
 from .arrays import _array_summary, _open_array, _slice, _tensor_array
 from .common import MAX_ROWS, PreviewError, _load_pickle, _sniff, _torch_load
@@ -96,29 +93,15 @@ def answer(request, memory_limit=None):
         return {"ok": False, "error": "reading the artifact failed: %s: %s" % (type(e).__name__, text)}
 
 
-def main(argv=None):
-    import resource
-
-    argv = list(sys.argv[1:] if argv is None else argv)
-    limit = int(argv[argv.index("--memory") + 1]) if "--memory" in argv else None
-    request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+def _preload(request):
     import importlib
 
     importlib.import_module("numpy")  # loaded before the limit, as torch is for what needs it
     if request.get("type") in ("torch.Tensor", "torch.nn.Module", "pickle"):
         importlib.import_module("torch")
-    answer_fd = os.dup(1)
-    os.dup2(2, 1)  # whatever a pickle prints goes to stderr
-    if limit:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    with contextlib.redirect_stdout(sys.stderr):
-        response = answer(request, limit)
-    try:
-        text = json.dumps(response, allow_nan=False)
-    except (TypeError, ValueError) as e:
-        text = json.dumps({"ok": False, "error": "the preview cannot be written as JSON: %s" % e})
-    with os.fdopen(answer_fd, "w") as out:
-        out.write(text + "\n")
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
+
+
+def main(argv=None):
+    from deepforge import sandboxed
+
+    sandboxed.serve(answer, "the preview", _preload, argv)
