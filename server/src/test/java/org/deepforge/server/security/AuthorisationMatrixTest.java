@@ -258,6 +258,7 @@ class AuthorisationMatrixTest {
         put(m, "DELETE /api/v1/projects/{project}/branches/{branch}/operations/{name}", pp + "/branches/main/operations/NoSuchOp");
         put(m, "POST /api/v1/projects/{project}/branches/{branch}/operations/{name}/interface", pp + "/branches/main/operations/NoSuchOp/interface");
         put(m, "GET /api/v1/projects/{project}/operations/{name}/requirements", pp + "/operations/Make/requirements");
+        put(m, "GET /api/v1/projects/{project}/operations/observed-types", pp + "/operations/observed-types");
         put(m, "POST /api/v1/projects/{project}/analysis/parse", pp + "/analysis/parse");
         put(m, "GET /api/v1/projects/{project}/pipelines/{pipeline}/problems", pp + "/pipelines/pl/problems");
         put(m, "POST /api/v1/projects/{project}/pipelines/{pipeline}/executions", pp + "/pipelines/nosuchpipeline/executions");
@@ -275,6 +276,8 @@ class AuthorisationMatrixTest {
         put(m, "DELETE /api/v1/projects/{project}/branches/{branch}/artifacts/{artifact}", pp + "/branches/main/artifacts/nosuchartifact");
         put(m, "GET /api/v1/projects/{project}/artifacts/{artifact}/data", pp + "/artifacts/" + artifact + "/data");
         put(m, "GET /api/v1/projects/{project}/artifacts/{artifact}/lineage", pp + "/artifacts/" + artifact + "/lineage");
+        put(m, "GET /api/v1/projects/{project}/artifacts/{artifact}/preview", pp + "/artifacts/nosuchartifact/preview");
+        put(m, "GET /api/v1/projects/{project}/artifacts/{artifact}/preview/slice", pp + "/artifacts/nosuchartifact/preview/slice");
         put(m, "POST /api/v1/projects/{project}/artifacts/{artifact}/pipeline", pp + "/artifacts/" + artifact + "/pipeline");
         put(m, "POST /api/v1/projects/{project}/artifacts/{artifact}/reproduce", pp + "/artifacts/" + artifact + "/reproduce");
         put(m, "GET /api/v1/projects/{project}/artifacts/{artifact}/reproduction", pp + "/artifacts/" + artifact + "/reproduction?execution=enosuch");
