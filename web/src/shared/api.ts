@@ -117,6 +117,10 @@ export interface IfaceAttribute {
 }
 export interface IfaceReference { name: string; type: string; line?: number; col?: number }
 /** `typeFrom`: where an output's type was read (return annotation, docstring, a returned literal). */
+/** The type an output's value had in the latest successful job of its operation, and where that was. */
+export interface ObservedType { type: string; execution: string; job: string; at: string }
+/** `{operation: {output: ObservedType}}`. */
+export type ObservedTypes = Record<string, Record<string, ObservedType>>;
 export interface IfacePort { name: string; type?: string | null; typeFrom?: 'annotation' | 'docstring' | 'literal'; line?: number; col?: number }
 /** A problem the analysis found in code that parses: an undefined name or an import the jobs' Python lacks. */
 export interface LintItem { line: number; col: number; endCol?: number; severity: string; kind: string; message: string }
@@ -495,6 +499,9 @@ export const api = {
       `${p(project)}/branches/${enc(branch)}/operations/${enc(name)}/interface`,
       { body: base ? { base, edit } : { edit } },
     ),
+  /** Per operation and output, the type the output had in its latest successful job (information, not a declared type). */
+  observedTypes: (project: string) =>
+    request<ObservedTypes>('GET', `${p(project)}/operations/observed-types`),
   requirements: (project: string, name: string, ref?: string) =>
     call<Requirements>('GET', `${p(project)}/operations/${enc(name)}/requirements${query({ ref })}`),
   /** The interface of unsaved code; not tracked by the busy indicator (it runs while typing). */

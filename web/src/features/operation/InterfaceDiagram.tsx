@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import type { IfaceAttribute, InterfaceEdit, OperationInterface } from '../../shared/api';
+import type { IfaceAttribute, InterfaceEdit, ObservedType, OperationInterface } from '../../shared/api';
 import { brief } from '../../shared/format';
 import { defaultEdit } from '../pipeline/attrs';
 import { IfaceForm, type IfaceField } from './IfaceForm';
+import { outputLabel } from '../../shared/observedTypes';
 
 type Part = 'input' | 'output' | 'attribute' | 'reference';
 const TYPE_FROM: Record<string, string> = { annotation: 'annotation', docstring: 'docstring', literal: 'returned value' };
@@ -13,6 +14,8 @@ interface Props {
   readOnly: boolean;
   /** Sends one interface edit; resolves true when the code was rewritten. */
   onEdit: (edit: InterfaceEdit) => Promise<boolean>;
+  /** The types the outputs had in the operation's last successful run, by output name (shown for untyped outputs). */
+  observed?: Record<string, ObservedType>;
 }
 
 /** Which inline form is open: adding to a part, or renaming / re-defaulting one item. */
@@ -41,7 +44,7 @@ function attrLine(a: IfaceAttribute): string {
 }
 
 /** The operation's interface as a box (Fig. 10): inputs above, outputs below, attributes and references inside. */
-export function InterfaceDiagram({ name, iface, readOnly, onEdit }: Props) {
+export function InterfaceDiagram({ name, iface, readOnly, onEdit, observed }: Props) {
   const [open, setOpen] = useState<Open>(null);
   const close = () => setOpen(null);
 
@@ -53,10 +56,17 @@ export function InterfaceDiagram({ name, iface, readOnly, onEdit }: Props) {
     return onEdit(edit);
   };
 
-  const item = (part: Part, itemName: string, text: string, title?: string) => {
+  const item = (part: Part, itemName: string, text: string, title?: string, fromRun = false) => {
     const editing = open && open.mode !== 'add' && open.part === part && open.name === itemName ? open : null;
     return (
-      <li key={itemName} className={`iface-item iface-${part}`} data-testid={`iface-${part}`} data-name={itemName} title={title}>
+      <li
+        key={itemName}
+        className={`iface-item iface-${part}${fromRun ? ' type-observed' : ''}`}
+        data-testid={`iface-${part}`}
+        data-name={itemName}
+        data-observed={fromRun ? 'true' : undefined}
+        title={title}
+      >
         {editing?.mode === 'rename' ? (
           <IfaceForm
             fields={[{ key: 'to', placeholder: `new name of ${itemName}`, testId: 'iface-rename-name', initial: itemName }]}
@@ -131,9 +141,10 @@ export function InterfaceDiagram({ name, iface, readOnly, onEdit }: Props) {
       </div>
       <div className="iface-ports iface-ports-out">
         <ul>
-          {iface.outputs.map((p) =>
-            item('output', p.name, p.type ? `${p.name}: ${p.type}` : p.name, p.type ? `output; type from the ${TYPE_FROM[p.typeFrom ?? 'annotation']}` : 'output (untyped: connects to anything)'),
-          )}
+          {iface.outputs.map((p) => {
+            const l = outputLabel(p, observed?.[p.name], TYPE_FROM[p.typeFrom ?? 'annotation']);
+            return item('output', p.name, l.text, `output ${l.title}`, l.observed);
+          })}
         </ul>
         {adder('output')}
       </div>

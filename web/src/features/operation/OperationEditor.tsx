@@ -8,6 +8,7 @@ import { CodeCollab, type CollabStatus, type DocConflict } from './collab';
 import { CodeConflictDialog } from './CodeConflictDialog';
 import { CodeEditor, type CodeEditorHandle } from './CodeEditor';
 import { InterfaceDiagram } from './InterfaceDiagram';
+import { useObservedTypes } from '../../shared/observedTypes';
 import { RequirementsEditor } from './RequirementsEditor';
 
 interface Props {
@@ -43,6 +44,7 @@ function storedInterface(entry: Record<string, unknown> | undefined): OperationI
 
 /** Code on the left (CodeMirror), the live interface diagram and requirements on the right (loaded lazily). */
 export default function OperationEditor({ project, branch, name, model, head, wb }: Props) {
+  const observed = useObservedTypes(project);
   const entry = model.operations?.[name];
   const code = typeof entry?.code === 'string' ? entry.code : '';
   const requirements = Array.isArray(entry?.requirements) ? (entry.requirements as unknown[]).filter((r): r is string => typeof r === 'string') : [];
@@ -328,7 +330,7 @@ export default function OperationEditor({ project, branch, name, model, head, wb
         )}
       </section>
       <aside className="op-side" aria-label="Interface">
-        <InterfaceDiagram name={name} iface={iface} readOnly={readOnly} onEdit={onEdit} />
+        <InterfaceDiagram name={name} iface={iface} readOnly={readOnly} onEdit={onEdit} observed={observed[name]} />
         <RequirementsEditor
           requirements={requirements}
           readOnly={readOnly}

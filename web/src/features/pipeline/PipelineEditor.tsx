@@ -10,6 +10,7 @@ import { autoLayout } from '../../shared/graph/layout';
 import { toast } from '../../shared/notify';
 import { pointer, type Json, type PatchOp } from '../../shared/patch';
 import { useUndoableEdits } from '../../shared/useUndoableEdits';
+import { useObservedTypes } from '../../shared/observedTypes';
 import type { WorkbenchModel } from '../workbench/useWorkbench';
 import { Inspector } from '../workbench/Inspector';
 import { buildEdges, buildNodes } from './buildFlow';
@@ -89,6 +90,8 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
     },
   });
 
+  // ---- the types outputs had in their last runs (information only: connection checks use declared types)
+  const observed = useObservedTypes(project, head);
   // ---- problems, refreshed at every commit
   const [problems, setProblems] = useState<Problem[]>([]);
   useEffect(() => {
@@ -179,7 +182,7 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
     setNodes((prev) => {
       const select = selectNext.current && selectNext.current in pipeline.nodes ? selectNext.current : undefined;
       if (select) selectNext.current = undefined;
-      const all = buildNodes(prev.filter((n): n is PipelineFlowNode => n.type === 'df'), pipeline, parts, model, byNode, select);
+      const all = buildNodes(prev.filter((n): n is PipelineFlowNode => n.type === 'df'), pipeline, parts, model, byNode, select, observed);
       return place(all, prev);
     });
     setEdges((prev) => foldEdges(buildEdges(prev, pipeline), shown.shownAs));
@@ -188,7 +191,7 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
     const ids = shown.nodes;
     const frame = requestAnimationFrame(() => updateNodeInternals(ids));
     return () => cancelAnimationFrame(frame);
-  }, [pipeline, parts, model, byNode, resync, updateNodeInternals, place, shown]);
+  }, [pipeline, parts, model, byNode, resync, updateNodeInternals, place, shown, observed]);
 
   // ---- adding nodes
   const addNode = useCallback(

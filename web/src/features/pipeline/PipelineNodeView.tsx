@@ -1,5 +1,6 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
-import type { IfacePort, Problem } from '../../shared/api';
+import type { IfacePort, ObservedType, Problem } from '../../shared/api';
+import { outputLabel } from '../../shared/observedTypes';
 import type { NodeKind } from './model';
 
 export interface NodeViewData extends Record<string, unknown> {
@@ -11,6 +12,8 @@ export interface NodeViewData extends Record<string, unknown> {
   /** One line about the node's settings (attributes, artifact, save name). */
   summary: string;
   problems: Problem[];
+  /** The types the outputs had in the operation's last successful run, by output name (shown for untyped outputs). */
+  observed?: Record<string, ObservedType>;
 }
 
 export type PipelineFlowNode = Node<NodeViewData, 'df'>;
@@ -68,11 +71,14 @@ export function PipelineNodeView({ id, data, selected }: NodeProps<PipelineFlowN
       {data.summary && <div className="df-node-summary" title={data.summary}>{data.summary}</div>}
       {outputs.length > 0 && (
         <div className="df-ports df-ports-out">
-          {outputs.map((p, i) => (
-            <span key={p.name} style={labelStyle(i, outputs.length)} title={portTitle(p)}>
-              {p.name}
-            </span>
-          ))}
+          {outputs.map((p, i) => {
+            const l = outputLabel(p, data.observed?.[p.name]);
+            return (
+              <span key={p.name} style={labelStyle(i, outputs.length)} title={l.title} className={l.observed ? 'type-observed' : undefined} data-observed={l.observed ? 'true' : undefined}>
+                {p.name}
+              </span>
+            );
+          })}
         </div>
       )}
       {outputs.map((p, i) => (
@@ -84,7 +90,7 @@ export function PipelineNodeView({ id, data, selected }: NodeProps<PipelineFlowN
           style={{ left: spread(i, outputs.length) }}
           data-testid="port-out"
           data-port={p.name}
-          title={portTitle(p)}
+          title={outputLabel(p, data.observed?.[p.name]).title}
         />
       ))}
       {problems.length > 0 && (

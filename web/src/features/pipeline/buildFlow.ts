@@ -1,7 +1,7 @@
 // Model pipeline → @xyflow/react nodes and edges, keeping what only the canvas knows (selection,
 // measured size, a drag in progress).
 import type { Edge } from '@xyflow/react';
-import type { ModelView, Problem } from '../../shared/api';
+import type { ModelView, ObservedTypes, Problem } from '../../shared/api';
 import { brief } from '../../shared/format';
 import { nodeKind, nodePorts, nodePosition, nodeTitle, readPipeline, type ModelParts, type Pipeline, type PipelineNode } from './model';
 import { entryLabel } from '../workbench/places';
@@ -38,6 +38,7 @@ export function buildNodes(
   model: ModelView,
   problems: ReadonlyMap<string, Problem[]>,
   select?: string,
+  observed: ObservedTypes = {},
 ): PipelineFlowNode[] {
   const old = new Map(prev.map((n) => [n.id, n]));
   return Object.keys(pipeline.nodes)
@@ -60,6 +61,7 @@ export function buildNodes(
           outputs: ports.outputs,
           summary: summarise(n, model),
           problems: problems.get(id) ?? [],
+          observed: n.operation ? observed[n.operation] : undefined,
         },
       };
       return node;

@@ -274,6 +274,15 @@ public final class RunService {
         return new RunComparison(executions.workDir()).compare(sides);
     }
 
+    /**
+     * Per operation of {@code project} and output, the type the output had in the newest successful job of that
+     * operation among the project's latest executions (any pipeline, any branch), with where it was seen (see
+     * {@link ObservedTypes}). Information only: connection checks use declared types.
+     */
+    public ObjectNode observedTypes(String project) throws SQLException {
+        return ObservedTypes.of(executions.list(project), executions::get, executions.workDir());
+    }
+
     private Execution recorded(String execution) throws SQLException {
         return executions.get(execution).orElseThrow(() -> new RunException(StoreException.Kind.NOT_FOUND, "there is no execution " + execution));
     }

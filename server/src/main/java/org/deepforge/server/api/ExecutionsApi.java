@@ -87,6 +87,11 @@ public final class ExecutionsApi {
     }
 
     /** {@code ?ids=a,b,…}: two or more executions of the project side by side (see {@link RunService#compare}). */
+    /** The types operations' outputs had in their latest successful jobs (information, not declared types). */
+    public void observedTypes(Context ctx) throws Exception {
+        ctx.json(runs.observedTypes(ctx.pathParam("project")));
+    }
+
     public void compare(Context ctx) throws Exception {
         String ids = ctx.queryParam("ids");
         if (ids == null || ids.isBlank()) {

@@ -93,6 +93,7 @@ public final class Routes {
                 new Route(DELETE, p + "/branches/{branch}/operations/{name}", PROJECT_WRITE, operations::delete),
                 new Route(POST, p + "/branches/{branch}/operations/{name}/interface", PROJECT_WRITE, operations::editInterface),
                 new Route(GET, p + "/operations/{name}/requirements", PROJECT_READ, operations::requirements),
+                new Route(GET, p + "/operations/observed-types", PROJECT_READ, executions::observedTypes),
                 new Route(POST, p + "/analysis/parse", PROJECT_READ, operations::parse),
                 new Route(GET, p + "/pipelines/{pipeline}/problems", PROJECT_READ, operations::problems),
 
