@@ -109,3 +109,11 @@ def test_a_stale_change_set_raises_conflict_with_the_current_value(fake):
     assert sent["base"] == "c1"
     assert sent["patch"] == [{"op": "replace", "path": "/pipelines/p/nodes/n/attributes/epochs", "value": 3}]
     assert fake.requests[-1].headers["Content-Type"] == "application/json"
+
+
+def test_the_client_is_python_3_9_code_and_typed():
+    import ast
+    package = Path(__file__).resolve().parents[1] / "client" / "deepforge_client"
+    for source in sorted(package.glob("*.py")):
+        ast.parse(source.read_text(encoding="utf-8"), str(source), feature_version=(3, 9))  # requires-python = ">=3.9"
+    assert (package / "py.typed").exists()
