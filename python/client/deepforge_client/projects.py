@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from ._http import Transport
 from .artifacts import Artifact, PathLike, Progress, ProgressReader, _stream_to_partial
-from .errors import IntegrityError, NotFound
+from .errors import BadRequest, IntegrityError, NotFound
 from .executions import Execution
 
 Choice = Union[str, Mapping[str, Any]]
@@ -95,7 +95,7 @@ class Project:
             return named[0]
         listing = ", ".join("%s (%s)" % (p.id, p.name) for p in found) or "none"
         if named:
-            raise NotFound(404, "several pipelines are named %r; pass an id: %s" % (pipeline, listing))
+            raise BadRequest(400, "several pipelines are named %r; pass an id: %s" % (pipeline, listing))
         raise NotFound(404, "project %s has no pipeline %r; its pipelines: %s" % (self.name, pipeline, listing))
 
     def change(self, patch: Sequence[Mapping[str, Any]], branch: Optional[str] = None, base: Optional[str] = None,
