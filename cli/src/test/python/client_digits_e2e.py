@@ -7,7 +7,7 @@ import sys
 import tempfile
 import zipfile
 
-from deepforge_client import Client, Conflict
+from deepforge_client import Client, Conflict, ExecutionFailed
 
 client = Client()
 project = client.create_example("digits")
@@ -70,4 +70,14 @@ print("rerun", again.id, again.status)
 
 archive = project.export_pipeline(pipeline, os.path.join(work, "pipeline.zip"))
 assert "main.py" in zipfile.ZipFile(str(archive)).namelist()
+# a failing run: wait() raises with the failed job and its message, after printing its traceback
+project.model().change([{"op": "replace", "path": "/pipelines/%s/nodes/n1/attributes/test_fraction" % pipeline.id, "value": 1.5}])
+failing = project.run(pipeline)
+try:
+    failing.wait(follow=True, timeout=900)
+    sys.exit("a failing run did not raise")
+except ExecutionFailed as e:
+    assert e.job == "n1" and e.execution.status == "failed", (e.job, e.execution.status)
+    print("failed as expected:", e.message)
+assert failing.wait(check=False) == "failed"
 print("E2E OK")

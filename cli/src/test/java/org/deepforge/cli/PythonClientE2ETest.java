@@ -98,6 +98,8 @@ class PythonClientE2ETest {
                 .containsPattern("loss values \\[\\d+\\.\\d+, \\d+\\.\\d+\\]")
                 .containsPattern("downloaded myModel\\.\\w+ \\d+ bytes, sha256 [0-9a-f]{64} verified")
                 .contains("uploaded notes 1000000 bytes")
+                .contains("[GetData] ValueError: GetData: test_fraction must lie between 0 and 1")
+                .containsPattern("failed as expected: execution \\w+ failed: job n1 \\(GetData\\) failed: .*test_fraction")
                 .contains("E2E OK");
         // every console line once: the epoch lines appear exactly once each
         assertThat(run.output().split("\\[Train\\] epoch 1: loss", -1)).hasSize(2);
