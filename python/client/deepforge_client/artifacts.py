@@ -48,8 +48,9 @@ class Artifact:
 
         The bytes are hashed while they stream and checked against the server's ``X-Content-SHA256``
         (and length): a mismatch raises :class:`IntegrityError` and leaves no file behind. A model
-        (``torch.nn.Module``) comes by default converted for plain PyTorch, which the server does not
-        hash (``verified`` is then ``False``); ``format="original"`` gets the stored, verified bytes.
+        (``torch.nn.Module``) comes by default converted for plain PyTorch (the header then hashes the
+        converted file); ``format="original"`` gets the bytes as stored. ``verified`` is ``False`` only
+        when the server sent no hash.
         """
         assert self._http is not None, "an Artifact made by the client knows its server"
         query = {"ref": ref, "format": format}

@@ -48,8 +48,8 @@ assert done.verified and done.sha256 == stored, (done, stored)
 with open(done.path, "rb") as f:
     assert hashlib.sha256(f.read()).hexdigest() == stored
 print("downloaded", os.path.basename(str(done.path)), done.size, "bytes, sha256", done.sha256, "verified")
-portable = model.download(os.path.join(work, "portable.pt"))  # converted for plain PyTorch: no hash to check
-assert not portable.verified and portable.size > 0, portable
+portable = model.download(os.path.join(work, "portable.pt"))  # converted for plain PyTorch, hashed as sent
+assert portable.verified and portable.size > 0 and portable.sha256 != stored, portable
 
 source = os.path.join(work, "notes.bin")
 data = os.urandom(1_000_000)

@@ -4,9 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -114,7 +122,7 @@ public final class ArtifactsApi {
     }
 
     /** The file name a download gets; a {@code file}'s first bytes say its extension. */
-    private static String downloadName(Artifact a, StorageAdapter storage) throws java.io.IOException {
+    private static String downloadName(Artifact a, StorageAdapter storage) throws IOException {
         byte[] head = new byte[0];
         if (a.type().equals("file")) {
             try (InputStream in = storage.get(a.data().key())) {
@@ -191,7 +199,7 @@ public final class ArtifactsApi {
         if (ctx.queryParam("storage") != null) {
             try {
                 choice = Json.MAPPER.readTree(ctx.queryParam("storage"));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new BadRequest("\"storage\" is a JSON object naming a storage adapter, e.g. {\"adapter\":\"local\"}");
             }
         }
@@ -220,7 +228,7 @@ public final class ArtifactsApi {
             throw new BadRequest("?format= is \"portable\" (a model that loads with plain PyTorch, the default) or \"original\" (the bytes as stored)");
         }
         if (a.type().equals("torch.nn.Module") && !format.equals("original")) {
-            java.nio.file.Path portable;
+            Path portable;
             try {
                 portable = previews.portable(ctx.pathParam("project"), a, storage);
             } catch (PreviewFailed e) {
@@ -230,7 +238,8 @@ public final class ArtifactsApi {
             attachment(ctx, fileName);
             ctx.header("X-Artifact-SHA256", a.data().sha256());
             ctx.header("X-Model-Format", ArtifactPreviews.PORTABLE_FORMAT);
-            try (InputStream in = java.nio.file.Files.newInputStream(portable)) {
+            ctx.header("X-Content-SHA256", sha256(portable));
+            try (InputStream in = Files.newInputStream(portable)) {
                 in.transferTo(ctx.outputStream());
             }
             return;
@@ -240,6 +249,20 @@ public final class ArtifactsApi {
         try (InputStream in = storage.get(a.data().key())) {
             in.transferTo(ctx.outputStream());
         }
+    }
+
+    /** The hex sha256 of a file (the converted model a download sends, so clients can verify what they got). */
+    private static String sha256(Path file) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
 
     /** Headers of a download (set only once it is certain to succeed, so an error is never saved as the file). */
