@@ -25,11 +25,7 @@ final class Follow implements ExecutionFollower.Sink {
     /** Follows {@code execution} (one job, or all) to its end; returns the exit code for it. */
     int run(String execution, Optional<String> job) {
         Execution start = remote.client().execution(execution);
-        Map<String, Long> perOperation = new HashMap<>();
-        start.jobs().forEach(j -> perOperation.merge(j.operation(), 1L, Long::sum));
-        // an operation that runs in several jobs of the pipeline is told apart by node id
-        start.jobs().forEach(j -> prefixes.put(j.id(), j.operation().isEmpty() ? j.id()
-                : perOperation.get(j.operation()) > 1 ? j.operation() + "/" + j.id() : j.operation()));
+        name(start);
         if (job.isPresent() && start.jobs().stream().noneMatch(j -> j.id().equals(job.get()))) {
             throw new org.deepforge.cli.client.ApiException(404, "execution " + execution + " has no job \"" + job.get()
                     + "\"; its jobs: " + String.join(", ", prefixes.keySet()));
@@ -42,6 +38,14 @@ final class Follow implements ExecutionFollower.Sink {
             remote.err().flush();
         }
         return exitCode(end.status());
+    }
+
+    /** Learns what to prefix each job's lines with: its operation, and its node id too when the operation runs twice. */
+    void name(Execution e) {
+        Map<String, Long> perOperation = new HashMap<>();
+        e.jobs().forEach(j -> perOperation.merge(j.operation(), 1L, Long::sum));
+        e.jobs().forEach(j -> prefixes.put(j.id(), j.operation().isEmpty() ? j.id()
+                : perOperation.get(j.operation()) > 1 ? j.operation() + "/" + j.id() : j.operation()));
     }
 
     @Override

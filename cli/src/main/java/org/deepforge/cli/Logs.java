@@ -38,6 +38,7 @@ final class Logs implements Callable<Integer> {
             throw new ApiException(404, "execution " + execution + " has no job \"" + job + "\" (`deepforge executions show "
                     + execution + "` lists them)");
         }
+        printer.name(e);
         ExecutionFollower reader = new ExecutionFollower(remote.client());
         for (Execution.Job j : e.jobs()) {
             if (job == null || job.equals(j.id())) {
