@@ -82,7 +82,7 @@ class CliAccountsTest {
         assertThat(client.watch(execution, () -> {})).as("no token, no socket").isEmpty();
 
         // the stored token goes only to the server it was stored for (here the same one under another name)
-        assertThat(plain.run("projects", "list", "--server", server.url().replace("127.0.0.1", "localhost")).err())
+        assertThat(plain.run("projects", "list", "--server", server.url().replace("localhost", "127.0.0.1")).err())
                 .contains("needs you to sign in");
         assertThat(plain.run("projects", "list", "--server", server.url() + "/").code()).as("a trailing slash is the same server").isZero();
 
