@@ -10,7 +10,7 @@ import org.deepforge.cli.client.ExecutionFollower;
 /**
  * Prints a followed execution: console lines on stdout prefixed with the job's operation ({@code [Train] epoch 1 …}),
  * each job's end on stderr; with {@code --json}, one JSON object a line ({@code {"job","operation","line"}}) and the
- * execution at the end. The exit code says how the execution ended (see {@link #exitCode}).
+ * execution at the end (on one line too). The exit code says how the execution ended (see {@link #exitCode}).
  */
 final class Follow implements ExecutionFollower.Sink {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -31,8 +31,9 @@ final class Follow implements ExecutionFollower.Sink {
                     + "\"; its jobs: " + String.join(", ", prefixes.keySet()));
         }
         Execution end = new ExecutionFollower(remote.client()).follow(execution, job, this);
-        if (remote.json) {
-            remote.printJson(end.json());
+        if (remote.json) { // one JSON document a line, the execution's last
+            remote.out().println(end.json().toString());
+            remote.out().flush();
         } else {
             remote.err().println("execution " + end.id() + ": " + end.status());
             remote.err().flush();

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.deepforge.cli.client.DeepForgeClient;
 import org.deepforge.cli.client.Progress;
+import org.deepforge.server.ServerConfig;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Spec;
  * stored for).
  */
 final class Remote {
-    static final String DEFAULT_SERVER = "http://127.0.0.1:8888";
+    static final String DEFAULT_SERVER = "http://127.0.0.1:" + ServerConfig.DEFAULT_PORT;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @Spec(Spec.Target.MIXEE)

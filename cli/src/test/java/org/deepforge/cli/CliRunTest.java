@@ -132,6 +132,45 @@ class CliRunTest {
     }
 
     @Test
+    void projectsArtifactsAndPipelinesTravelAsFiles(@TempDir Path tmp) throws Exception {
+        String p = cli.run("projects", "create", "Travel", "--description", "to and fro").out().strip();
+        rest.onePipeline(p, "Hello", "class Hello:\n    def execute(self):\n        print('hi', flush=True)\n", "hello");
+
+        Path data = tmp.resolve("table.csv");
+        Files.writeString(data, "x,y\n1,2\n".repeat(10_000));
+        Cli.Result put = cli.run("artifacts", "put", p, data.toString(), "--name", "table", "--type", "file", "--json");
+        assertThat(put.code()).as(put.err()).isZero();
+        assertThat(put.json().get("sha256").asText()).isEqualTo(sha256(data));
+        assertThat(cli.run("artifacts", "list", p).out()).contains("table").contains("file");
+        Path back = tmp.resolve("back.csv");
+        assertThat(cli.run("artifacts", "get", "Travel", "table", "-o", back.toString()).code()).isZero();
+        assertThat(back).hasSameBinaryContentAs(data);
+
+        Path zip = tmp.resolve("hello.zip");
+        assertThat(cli.run("export", p, "hello", "-o", zip.toString()).code()).isZero();
+        try (var entries = new java.util.zip.ZipFile(zip.toFile())) {
+            assertThat(entries.getEntry("main.py")).isNotNull();
+        }
+
+        Path bundle = tmp.resolve("travel.bundle");
+        assertThat(cli.run("projects", "export", p, "-o", bundle.toString()).code()).isZero();
+        Cli.Result imported = cli.run("projects", "import", bundle.toString(), "--name", "Travel again", "--json");
+        assertThat(imported.code()).as(imported.err()).isZero();
+        String copy = imported.json().get("id").asText();
+        assertThat(cli.run("pipelines", "list", copy).out()).contains("hello");
+
+        // --json with --follow: one JSON document a line, the execution last
+        Cli.Result run = cli.run("run", copy, "hello", "--follow", "--json");
+        assertThat(run.code()).as(run.err()).isZero();
+        List<JsonNode> documents = new java.util.ArrayList<>();
+        for (String line : run.out().strip().split("\n")) {
+            documents.add(Cli.MAPPER.readTree(line));
+        }
+        assertThat(documents.get(0).get("line").asText()).isEqualTo("hi");
+        assertThat(documents.get(documents.size() - 1).get("status").asText()).isEqualTo("success");
+    }
+
+    @Test
     void errorsSayWhatToDo() throws Exception {
         int closed;
         try (ServerSocket s = new ServerSocket(0)) {
