@@ -74,7 +74,7 @@ final class Artifacts {
             JsonNode a = client.artifact(p, Optional.ofNullable(ref), artifact);
             Path to = output != null ? output : Path.of(safeName(a.path("name").asText()));
             DeepForgeClient.Download d = client.downloadArtifact(p, a.path("id").asText(), Optional.ofNullable(ref),
-                    portable ? "portable" : "original", to, remote.progress());
+                    portable ? "portable" : "original", to, portable ? -1 : a.path("size").asLong(-1), remote.progress());
             if (remote.json) {
                 remote.printJson(JsonNodeFactory.instance.objectNode().put("id", a.path("id").asText())
                         .put("name", a.path("name").asText()).put("file", d.file().toString()).put("size", d.size())

@@ -31,10 +31,16 @@ final class Projects {
             }
             Table t = new Table("ID", "NAME", "ROLE", "DESCRIPTION");
             projects.forEach(p -> t.row(p.path("id").asText(), p.path("name").asText(), p.path("role").asText(""),
-                    p.path("description").asText("")));
+                    shorten(p.path("description").asText(""))));
             t.print(remote.out());
             return ExitCodes.OK;
         }
+    }
+
+    /** The first line of a description, at most 60 characters (--json has it whole). */
+    static String shorten(String text) {
+        String line = text.lines().findFirst().orElse("");
+        return line.length() <= 60 ? line : line.substring(0, 59) + "…";
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a project (with the built-in operations).")

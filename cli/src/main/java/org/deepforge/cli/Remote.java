@@ -65,7 +65,17 @@ final class Remote {
         return u;
     }
 
+    private DeepForgeClient client;
+
+    /** The client for this command's server and token (made once per command). */
     DeepForgeClient client() {
+        if (client == null) {
+            client = newClient();
+        }
+        return client;
+    }
+
+    private DeepForgeClient newClient() {
         String url = serverUrl();
         Optional<String> token = Optional.ofNullable(env().get("DEEPFORGE_TOKEN")).filter(t -> !t.isBlank());
         if (token.isEmpty()) {

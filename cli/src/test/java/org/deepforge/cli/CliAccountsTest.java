@@ -38,15 +38,15 @@ class CliAccountsTest {
 
     @Test
     void withoutATokenTheCliSaysToLogInAndAfterLoginWithATokenFromStdinItWorks(@TempDir Path home) throws Exception {
-        Cli cli = new Cli(home).env("DEEPFORGE_SERVER", server.url());
-        Cli.Result anonymous = cli.run("projects", "list");
+        InProcessCli cli = new InProcessCli(home).env("DEEPFORGE_SERVER", server.url());
+        InProcessCli.Result anonymous = cli.run("projects", "list");
         assertThat(anonymous.code()).isEqualTo(1);
         assertThat(anonymous.err()).contains("needs you to sign in: run `deepforge login`");
 
-        Cli.Result noTerminal = cli.run("login");
+        InProcessCli.Result noTerminal = cli.run("login");
         assertThat(noTerminal.code()).isEqualTo(2);
         assertThat(noTerminal.err()).contains("--token-stdin");
-        Cli.Result wrong = cli.run("dft_not-a-token\n", line -> {}, "login", "--token-stdin");
+        InProcessCli.Result wrong = cli.run("dft_not-a-token\n", line -> {}, "login", "--token-stdin");
         assertThat(wrong.code()).isEqualTo(1);
         assertThat(wrong.err()).contains("deepforge login");
 
@@ -54,7 +54,7 @@ class CliAccountsTest {
         DeepForgeClient client = new DeepForgeClient(URI.create(server.url()), Optional.empty());
         String token = client.createToken("ada", PASSWORD, "test").get("token").asText();
         assertThat(token).startsWith("dft_");
-        Cli.Result login = cli.run(token + "\n", line -> {}, "login", "--token-stdin");
+        InProcessCli.Result login = cli.run(token + "\n", line -> {}, "login", "--token-stdin");
         assertThat(login.code()).as(login.err()).isZero();
         assertThat(login.out()).contains("Signed in to " + server.url() + " as ada");
         Path config = home.resolve("deepforge/config.json");
@@ -63,16 +63,16 @@ class CliAccountsTest {
         assertThat(Files.readString(config)).contains(token);
 
         // the stored server and token serve every later command, with no environment at all
-        Cli plain = new Cli(home);
+        InProcessCli plain = new InProcessCli(home);
         String p = plain.run("projects", "create", "Mine", "--json").json().get("id").asText();
         JsonNode listed = plain.run("projects", "list", "--json").json();
         assertThat(listed.findValuesAsText("id")).contains(p);
         assertThat(listed.findValuesAsText("role")).contains("owner");
 
         // a followed run in accounts mode watches over the WebSocket with the token (no silent fall-back to polling)
-        RestHelper rest = new RestHelper(server.url(), Optional.of(token));
+        CliTestRest rest = new CliTestRest(server.url(), Optional.of(token));
         rest.onePipeline(p, "Hello", "class Hello:\n    def execute(self):\n        print('hello from ada', flush=True)\n", "hello");
-        Cli.Result run = plain.run("run", "Mine", "hello", "--follow");
+        InProcessCli.Result run = plain.run("run", "Mine", "hello", "--follow");
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out()).isEqualTo("[Hello] hello from ada\n");
         String execution = rest.get("/projects/" + p + "/executions").get(0).get("id").asText();

@@ -27,17 +27,17 @@ import org.junit.jupiter.api.io.TempDir;
 class CliRunTest {
     static App server;
     static Path dataDir;
-    static RestHelper rest;
+    static CliTestRest rest;
     @TempDir
     static Path home;
-    static Cli cli;
+    static InProcessCli cli;
 
     @BeforeAll
     static void start() throws Exception {
         dataDir = Files.createTempDirectory("deepforge-cli-test");
         server = App.start(ServerConfig.builder(dataDir).build());
-        rest = new RestHelper(server.url(), Optional.empty());
-        cli = new Cli(home).env("DEEPFORGE_SERVER", server.url());
+        rest = new CliTestRest(server.url(), Optional.empty());
+        cli = new InProcessCli(home).env("DEEPFORGE_SERVER", server.url());
     }
 
     @AfterAll
@@ -54,7 +54,7 @@ class CliRunTest {
 
         // the moment the first training line is printed, the server still says the execution runs
         AtomicReference<String> statusAtFirstLine = new AtomicReference<>();
-        Cli.Result run = cli.run("", line -> {
+        InProcessCli.Result run = cli.run("", line -> {
             if (line.startsWith("[Train] epoch 1:") && statusAtFirstLine.get() == null) {
                 try {
                     statusAtFirstLine.set(rest.newestStatus(p));
@@ -71,7 +71,7 @@ class CliRunTest {
         assertThat(epochs.get(2)).startsWith("[Train] epoch 3: loss ");
         assertThat(run.err()).contains("[Train] success").contains(": success");
 
-        Cli.Result list = cli.run("executions", "list", p, "--json");
+        InProcessCli.Result list = cli.run("executions", "list", p, "--json");
         JsonNode newest = list.json().get(0);
         assertThat(newest.get("status").asText()).isEqualTo("success");
         String execution = newest.get("id").asText();
@@ -81,7 +81,7 @@ class CliRunTest {
         assertThat(cli.run("projects", "list").out()).contains(p).contains("Digits classifier");
 
         Path model = tmp.resolve("model.pt");
-        Cli.Result get = cli.run("artifacts", "get", p, "myModel", "-o", model.toString(), "--json");
+        InProcessCli.Result get = cli.run("artifacts", "get", p, "myModel", "-o", model.toString(), "--json");
         assertThat(get.code()).as(get.err()).isZero();
         String sha256 = sha256(model);
         assertThat(get.json().get("sha256").asText()).isEqualTo(sha256);
@@ -92,7 +92,7 @@ class CliRunTest {
         // bytes changed on the server's disk: the download is refused and nothing is saved
         tamper(model);
         Path damaged = tmp.resolve("damaged.pt");
-        Cli.Result refused = cli.run("artifacts", "get", p, "myModel", "-o", damaged.toString());
+        InProcessCli.Result refused = cli.run("artifacts", "get", p, "myModel", "-o", damaged.toString());
         assertThat(refused.code()).isEqualTo(1);
         assertThat(refused.err()).contains("damaged").contains(sha256);
         assertThat(damaged).doesNotExist();
@@ -106,7 +106,7 @@ class CliRunTest {
         String p = cli.run("projects", "create", "Failing").out().strip();
         rest.onePipeline(p, "Boom", "class Boom:\n    def execute(self):\n        print('about to fail', flush=True)\n"
                 + "        raise RuntimeError('sensor offline')\n", "boom");
-        Cli.Result run = cli.run("run", p, "boom", "--follow");
+        InProcessCli.Result run = cli.run("run", p, "boom", "--follow");
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.out()).contains("[Boom] about to fail").contains("Traceback");
         assertThat(run.err()).contains("[Boom] failed: RuntimeError: sensor offline").contains(": failed");
@@ -118,7 +118,7 @@ class CliRunTest {
         rest.onePipeline(p, "Wait", "import time\n\nclass Wait:\n    def execute(self):\n        print('working', flush=True)\n"
                 + "        time.sleep(300)\n", "wait");
         CountDownLatch working = new CountDownLatch(1);
-        CompletableFuture<Cli.Result> follow = CompletableFuture.supplyAsync(() -> cli.run("", line -> {
+        CompletableFuture<InProcessCli.Result> follow = CompletableFuture.supplyAsync(() -> cli.run("", line -> {
             if (line.equals("[Wait] working")) {
                 working.countDown();
             }
@@ -126,7 +126,7 @@ class CliRunTest {
         assertThat(working.await(120, TimeUnit.SECONDS)).as("the job's first line is followed").isTrue();
         String execution = rest.get("/projects/" + p + "/executions").get(0).get("id").asText();
         assertThat(cli.run("executions", "cancel", execution).code()).isZero();
-        Cli.Result run = follow.get(120, TimeUnit.SECONDS);
+        InProcessCli.Result run = follow.get(120, TimeUnit.SECONDS);
         assertThat(run.code()).as(run.err()).isEqualTo(3);
         assertThat(run.err()).contains(": cancelled");
     }
@@ -138,7 +138,7 @@ class CliRunTest {
 
         Path data = tmp.resolve("table.csv");
         Files.writeString(data, "x,y\n1,2\n".repeat(10_000));
-        Cli.Result put = cli.run("artifacts", "put", p, data.toString(), "--name", "table", "--type", "file", "--json");
+        InProcessCli.Result put = cli.run("artifacts", "put", p, data.toString(), "--name", "table", "--type", "file", "--json");
         assertThat(put.code()).as(put.err()).isZero();
         assertThat(put.json().get("sha256").asText()).isEqualTo(sha256(data));
         assertThat(cli.run("artifacts", "list", p).out()).contains("table").contains("file");
@@ -154,17 +154,17 @@ class CliRunTest {
 
         Path bundle = tmp.resolve("travel.bundle");
         assertThat(cli.run("projects", "export", p, "-o", bundle.toString()).code()).isZero();
-        Cli.Result imported = cli.run("projects", "import", bundle.toString(), "--name", "Travel again", "--json");
+        InProcessCli.Result imported = cli.run("projects", "import", bundle.toString(), "--name", "Travel again", "--json");
         assertThat(imported.code()).as(imported.err()).isZero();
         String copy = imported.json().get("id").asText();
         assertThat(cli.run("pipelines", "list", copy).out()).contains("hello");
 
         // --json with --follow: one JSON document a line, the execution last
-        Cli.Result run = cli.run("run", copy, "hello", "--follow", "--json");
+        InProcessCli.Result run = cli.run("run", copy, "hello", "--follow", "--json");
         assertThat(run.code()).as(run.err()).isZero();
         List<JsonNode> documents = new java.util.ArrayList<>();
         for (String line : run.out().strip().split("\n")) {
-            documents.add(Cli.MAPPER.readTree(line));
+            documents.add(InProcessCli.MAPPER.readTree(line));
         }
         assertThat(documents.get(0).get("line").asText()).isEqualTo("hi");
         assertThat(documents.get(documents.size() - 1).get("status").asText()).isEqualTo("success");
@@ -176,26 +176,26 @@ class CliRunTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closed = s.getLocalPort();
         }
-        Cli.Result unreachable = cli.run("projects", "list", "--server", "http://127.0.0.1:" + closed);
+        InProcessCli.Result unreachable = cli.run("projects", "list", "--server", "http://127.0.0.1:" + closed);
         assertThat(unreachable.code()).isEqualTo(4);
         assertThat(unreachable.err()).contains("cannot reach the DeepForge server at http://127.0.0.1:" + closed);
 
         assertThat(cli.run("run", "no such project", "x").err()).contains("no project \"no such project\"");
         String p = cli.run("projects", "create", "Errors", "--json").json().get("id").asText();
         rest.onePipeline(p, "Nothing", "class Nothing:\n    def execute(self):\n        pass\n", "nothing");
-        Cli.Result badAdapter = cli.run("run", p, "nothing", "--compute", "nosuch");
+        InProcessCli.Result badAdapter = cli.run("run", p, "nothing", "--compute", "nosuch");
         assertThat(badAdapter.code()).isEqualTo(1);
         assertThat(badAdapter.err()).startsWith("deepforge: ").contains("nosuch");
         assertThat(cli.run("run", p, "nothing", "--compute", "{not json").code()).isEqualTo(2);
         assertThat(cli.run("run", p).code()).as("a missing argument").isEqualTo(2);
         assertThat(cli.run("projects", "list", "--server", "ftp://x").code()).isEqualTo(2);
-        Cli.Result delete = cli.run("projects", "delete", p);
+        InProcessCli.Result delete = cli.run("projects", "delete", p);
         assertThat(delete.code()).isEqualTo(2);
         assertThat(delete.err()).contains("--yes");
         assertThat(cli.run("projects", "delete", p, "--yes").code()).isZero();
         assertThat(cli.run("projects", "list", "--json").json().findValuesAsText("id")).doesNotContain(p);
 
-        Cli.Result completion = cli.run("completion");
+        InProcessCli.Result completion = cli.run("completion");
         assertThat(completion.out()).contains("complete -F").contains("artifacts").contains("executions");
     }
 

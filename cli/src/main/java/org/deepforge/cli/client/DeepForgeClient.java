@@ -124,7 +124,7 @@ public final class DeepForgeClient {
 
     /** Saves the project as a git bundle at {@code to}. */
     public void exportProject(String project, Path to, Progress progress) {
-        download("/projects/" + segment(project) + "/export", to, "bundle", progress);
+        download("/projects/" + segment(project) + "/export", to, "bundle", -1, progress);
     }
 
     public JsonNode importProject(String name, Path bundle, Progress progress) {
@@ -159,7 +159,7 @@ public final class DeepForgeClient {
     /** Saves a pipeline as a zip of plain Python at {@code to}. */
     public void exportPipeline(String project, String pipeline, Optional<String> ref, Path to, Progress progress) {
         download("/projects/" + segment(project) + "/pipelines/" + segment(pipeline) + "/export"
-                + ref.map(r -> "?ref=" + query(r)).orElse(""), to, "zip", progress);
+                + ref.map(r -> "?ref=" + query(r)).orElse(""), to, "zip", -1, progress);
     }
 
     // ---- executions
@@ -230,12 +230,13 @@ public final class DeepForgeClient {
     /**
      * Streams an artifact's bytes to {@code to} and checks them against the server's {@code X-Content-SHA256}: the file
      * appears only when they match; a mismatch is an error and leaves nothing behind. {@code format} is {@code original}
-     * or {@code portable} (models converted for plain PyTorch, which the server sends without a checksum).
+     * or {@code portable} (models converted for plain PyTorch, which the server sends without a checksum); {@code size}
+     * (-1 when unknown) sizes the progress bar, as the server streams without a length.
      */
     public Download downloadArtifact(String project, String artifact, Optional<String> ref, String format, Path to,
-            Progress progress) {
+            long size, Progress progress) {
         return download("/projects/" + segment(project) + "/artifacts/" + segment(artifact) + "/data?format=" + query(format)
-                + ref.map(r -> "&ref=" + query(r)).orElse(""), to, "artifact", progress);
+                + ref.map(r -> "&ref=" + query(r)).orElse(""), to, "artifact", size, progress);
     }
 
     /** Uploads a file as an artifact on a branch: {@code {"id","commit","name","sha256","size"}}. */
@@ -266,7 +267,7 @@ public final class DeepForgeClient {
         return r.body().isEmpty() ? MAPPER.createObjectNode() : parse(r.body());
     }
 
-    private Download download(String path, Path to, String what, Progress progress) {
+    private Download download(String path, Path to, String what, long expectedSize, Progress progress) {
         HttpResponse<InputStream> r = send(request(path).GET(), HttpResponse.BodyHandlers.ofInputStream());
         Path part = null;
         try (InputStream body = r.body()) {
@@ -278,7 +279,7 @@ public final class DeepForgeClient {
             Files.createDirectories(dir);
             part = Files.createTempFile(dir, "." + to.getFileName(), ".part");
             MessageDigest sha = sha256();
-            progress.start(to.getFileName().toString(), r.headers().firstValueAsLong("Content-Length").orElse(-1));
+            progress.start(to.getFileName().toString(), r.headers().firstValueAsLong("Content-Length").orElse(expectedSize));
             long size;
             try (InputStream in = new DigestInputStream(new CountingInputStream(body, progress), sha);
                     OutputStream out = Files.newOutputStream(part)) {

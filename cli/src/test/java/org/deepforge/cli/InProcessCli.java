@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * Runs {@code deepforge} in this JVM as a user's shell would, with its own environment (config folder, server, token)
  * and captured stdout/stderr; a listener can watch stdout line by line while the command still runs.
  */
-final class Cli {
+final class InProcessCli {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     record Result(int code, String out, String err) {
@@ -28,12 +28,12 @@ final class Cli {
 
     private final Map<String, String> env = new HashMap<>();
 
-    Cli(Path configHome) {
+    InProcessCli(Path configHome) {
         env.put("XDG_CONFIG_HOME", configHome.toString());
         env.put("HOME", configHome.toString());
     }
 
-    Cli env(String name, String value) {
+    InProcessCli env(String name, String value) {
         env.put(name, value);
         return this;
     }

@@ -8,7 +8,7 @@ import java.net.http.HttpResponse;
 import java.util.Optional;
 
 /** The test's own plain HTTP calls to the server, to arrange state and check what the CLI claims. */
-record RestHelper(String url, Optional<String> token) {
+record CliTestRest(String url, Optional<String> token) {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     JsonNode get(String path) throws Exception {
@@ -31,12 +31,12 @@ record RestHelper(String url, Optional<String> token) {
         if (r.statusCode() >= 300) {
             throw new AssertionError(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
         }
-        return r.body().isEmpty() ? Cli.MAPPER.createObjectNode() : Cli.MAPPER.readTree(r.body());
+        return r.body().isEmpty() ? InProcessCli.MAPPER.createObjectNode() : InProcessCli.MAPPER.readTree(r.body());
     }
 
     /** Adds operation {@code name} with {@code code} and a one-node pipeline {@code pipeline} running it, on main. */
     void onePipeline(String project, String name, String code, String pipeline) throws Exception {
-        String op = Cli.MAPPER.createObjectNode().put("code", code).toString();
+        String op = InProcessCli.MAPPER.createObjectNode().put("code", code).toString();
         String p = "{\"name\":\"" + pipeline + "\",\"nodes\":{\"job\":{\"operation\":\"" + name + "\",\"attributes\":{}}},\"connections\":{}}";
         post("/projects/" + project + "/branches/main/changes", "{\"patch\":[{\"op\":\"add\",\"path\":\"/operations/" + name
                 + "\",\"value\":" + op + "},{\"op\":\"add\",\"path\":\"/pipelines/" + pipeline + "\",\"value\":" + p + "}]}");
