@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,15 +12,9 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,6 +29,7 @@ public final class DeepForgeClient {
     private final Optional<String> token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final Transfers transfers = new Transfers(this);
 
     public DeepForgeClient(URI server, Optional<String> token) {
         this.server = server;
@@ -124,11 +116,11 @@ public final class DeepForgeClient {
 
     /** Saves the project as a git bundle at {@code to}. */
     public void exportProject(String project, Path to, Progress progress) {
-        download("/projects/" + segment(project) + "/export", to, "bundle", -1, progress);
+        transfers.download("/projects/" + segment(project) + "/export", to, "bundle", -1, progress);
     }
 
     public JsonNode importProject(String name, Path bundle, Progress progress) {
-        return upload("/projects/import?name=" + query(name), bundle, progress);
+        return transfers.upload("/projects/import?name=" + query(name), bundle, progress);
     }
 
     /** {@code {"ref","commit","model"}} of a branch, tag or commit (the default branch when empty). */
@@ -158,7 +150,7 @@ public final class DeepForgeClient {
 
     /** Saves a pipeline as a zip of plain Python at {@code to}. */
     public void exportPipeline(String project, String pipeline, Optional<String> ref, Path to, Progress progress) {
-        download("/projects/" + segment(project) + "/pipelines/" + segment(pipeline) + "/export"
+        transfers.download("/projects/" + segment(project) + "/pipelines/" + segment(pipeline) + "/export"
                 + ref.map(r -> "?ref=" + query(r)).orElse(""), to, "zip", -1, progress);
     }
 
@@ -235,13 +227,13 @@ public final class DeepForgeClient {
      */
     public Download downloadArtifact(String project, String artifact, Optional<String> ref, String format, Path to,
             long size, Progress progress) {
-        return download("/projects/" + segment(project) + "/artifacts/" + segment(artifact) + "/data?format=" + query(format)
+        return transfers.download("/projects/" + segment(project) + "/artifacts/" + segment(artifact) + "/data?format=" + query(format)
                 + ref.map(r -> "&ref=" + query(r)).orElse(""), to, "artifact", size, progress);
     }
 
     /** Uploads a file as an artifact on a branch: {@code {"id","commit","name","sha256","size"}}. */
     public JsonNode uploadArtifact(String project, String branch, String name, String type, Path file, Progress progress) {
-        return upload("/projects/" + segment(project) + "/branches/" + segment(branch) + "/artifacts?name=" + query(name)
+        return transfers.upload("/projects/" + segment(project) + "/branches/" + segment(branch) + "/artifacts?name=" + query(name)
                 + "&type=" + query(type), file, progress);
     }
 
@@ -267,80 +259,13 @@ public final class DeepForgeClient {
         return r.body().isEmpty() ? MAPPER.createObjectNode() : parse(r.body());
     }
 
-    private Download download(String path, Path to, String what, long expectedSize, Progress progress) {
-        HttpResponse<InputStream> r = send(request(path).GET(), HttpResponse.BodyHandlers.ofInputStream());
-        Path part = null;
-        try (InputStream body = r.body()) {
-            if (r.statusCode() >= 400) {
-                check(r.statusCode(), new String(body.readNBytes(1 << 16), StandardCharsets.UTF_8));
-            }
-            Optional<String> expected = r.headers().firstValue("X-Content-SHA256");
-            Path dir = to.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            part = Files.createTempFile(dir, "." + to.getFileName(), ".part");
-            MessageDigest sha = sha256();
-            progress.start(to.getFileName().toString(), r.headers().firstValueAsLong("Content-Length").orElse(expectedSize));
-            long size;
-            try (InputStream in = new DigestInputStream(new CountingInputStream(body, progress), sha);
-                    OutputStream out = Files.newOutputStream(part)) {
-                size = in.transferTo(out);
-            } finally {
-                progress.done();
-            }
-            String actual = HexFormat.of().formatHex(sha.digest());
-            if (expected.isPresent() && !expected.get().equalsIgnoreCase(actual)) {
-                throw new ApiException(r.statusCode(), "the downloaded " + what + " is damaged: its sha256 is " + actual
-                        + " but the server says " + expected.get() + "; nothing was saved, try again");
-            }
-            Files.move(part, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            part = null;
-            return new Download(to, size, actual, expected.isPresent());
-        } catch (IOException e) {
-            throw new ApiException(0, "the download from " + server + " broke off: " + e.getMessage());
-        } finally {
-            if (part != null) {
-                try {
-                    Files.deleteIfExists(part);
-                } catch (IOException ignored) {
-                    // the temporary file stays; nothing else to do about it
-                }
-            }
-        }
-    }
-
-    private JsonNode upload(String path, Path file, Progress progress) {
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
-            try {
-                return new CountingInputStream(Files.newInputStream(file), progress);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }), size);
-        progress.start(file.getFileName().toString(), size);
-        HttpResponse<String> r;
-        try {
-            r = send(request(path).header("Content-Type", "application/octet-stream").POST(publisher),
-                    HttpResponse.BodyHandlers.ofString());
-        } finally {
-            progress.done();
-        }
-        check(r.statusCode(), r.body());
-        return parse(r.body());
-    }
-
-    private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + "/api/v1" + path));
         token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
         return b;
     }
 
-    private <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
+    <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
         try {
             return http.send(request.build(), handler);
         } catch (ConnectException | HttpConnectTimeoutException e) {
@@ -355,7 +280,7 @@ public final class DeepForgeClient {
     }
 
     /** Turns a 4xx/5xx answer into an {@link ApiException} carrying the server's {@code error}. */
-    private void check(int status, String body) {
+    void check(int status, String body) {
         if (status < 400) {
             return;
         }
@@ -381,19 +306,11 @@ public final class DeepForgeClient {
         throw new ApiException(status, message);
     }
 
-    private JsonNode parse(String body) {
+    JsonNode parse(String body) {
         try {
             return MAPPER.readTree(body);
         } catch (IOException e) {
             throw new ApiException(0, server + " answered something other than JSON; is it a DeepForge server?");
-        }
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
