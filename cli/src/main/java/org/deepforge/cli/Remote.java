@@ -3,8 +3,11 @@ package org.deepforge.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.deepforge.cli.client.DeepForgeClient;
@@ -93,9 +96,19 @@ final class Remote {
         return spec.commandLine().getErr();
     }
 
-    /** A progress bar when a person watches (a terminal), else nothing. */
+    /** A progress bar when stderr is a terminal (a person watches), else nothing (pipes, files, CI logs). */
     Progress progress() {
-        return System.console() != null ? new ProgressBar(err()) : Progress.NONE;
+        return stderrIsTerminal() ? new ProgressBar(err()) : Progress.NONE;
+    }
+
+    /** Where Linux says what file descriptor 2 is, a terminal is /dev/pts/N or /dev/ttyN; elsewhere, whether a console is attached. */
+    private static boolean stderrIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException e) {
+            return System.console() != null;
+        }
     }
 
     void printJson(JsonNode node) {
