@@ -85,8 +85,8 @@ final class Executions {
         @Option(names = "--ignore-cache", description = "run every job afresh")
         boolean ignoreCache;
 
-        @Option(names = {"-f", "--follow"}, description = "stream the console and exit with the execution's status")
-        boolean follow;
+        @Mixin
+        FollowOptions follow;
 
         @Override
         public Integer call() {

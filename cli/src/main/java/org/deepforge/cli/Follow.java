@@ -22,15 +22,15 @@ final class Follow implements ExecutionFollower.Sink {
         this.remote = remote;
     }
 
-    /** Follows {@code execution} (one job, or all) to its end; returns the exit code for it. */
-    int run(String execution, Optional<String> job) {
+    /** Follows {@code execution} (one job, or all) to its end, told by the WebSocket or polling; returns its exit code. */
+    int run(String execution, Optional<String> job, boolean socket) {
         Execution start = remote.client().execution(execution);
         name(start);
         if (job.isPresent() && start.jobs().stream().noneMatch(j -> j.id().equals(job.get()))) {
             throw new org.deepforge.cli.client.ApiException(404, "execution " + execution + " has no job \"" + job.get()
                     + "\"; its jobs: " + String.join(", ", prefixes.keySet()));
         }
-        Execution end = new ExecutionFollower(remote.client()).follow(execution, job, this);
+        Execution end = new ExecutionFollower(remote.client(), socket).follow(execution, job, this);
         if (remote.json) { // one JSON document a line, the execution's last
             remote.out().println(end.json().toString());
             remote.out().flush();

@@ -7,7 +7,6 @@ import org.deepforge.cli.client.Execution;
 import org.deepforge.cli.client.ExecutionFollower;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code deepforge logs EXECUTION [JOB]}: the console of an execution's jobs so far, or followed to the end. */
@@ -24,14 +23,14 @@ final class Logs implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "JOB", arity = "0..1", description = "a job's node id (`executions show` lists them)")
     String job;
 
-    @Option(names = {"-f", "--follow"}, description = "keep printing new lines until the execution ends")
-    boolean follow;
+    @Mixin
+    FollowOptions follow;
 
     @Override
     public Integer call() {
         Follow printer = new Follow(remote);
-        if (follow) {
-            return printer.run(execution, Optional.ofNullable(job));
+        if (follow.follow) {
+            return printer.run(execution, Optional.ofNullable(job), !follow.poll);
         }
         Execution e = remote.client().execution(execution);
         if (job != null && e.jobs().stream().noneMatch(j -> j.id().equals(job))) {
@@ -39,7 +38,7 @@ final class Logs implements Callable<Integer> {
                     + execution + "` lists them)");
         }
         printer.name(e);
-        ExecutionFollower reader = new ExecutionFollower(remote.client());
+        ExecutionFollower reader = new ExecutionFollower(remote.client(), false);
         for (Execution.Job j : e.jobs()) {
             if (job == null || job.equals(j.id())) {
                 reader.printNew(execution, j, 0, printer);

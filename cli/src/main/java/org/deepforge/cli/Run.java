@@ -46,8 +46,8 @@ final class Run implements Callable<Integer> {
     @Option(names = "--ignore-cache", description = "run every job afresh instead of reusing cached results")
     boolean ignoreCache;
 
-    @Option(names = {"-f", "--follow"}, description = "stream the console of every job and exit with the execution's status")
-    boolean follow;
+    @Mixin
+    FollowOptions follow;
 
     @Override
     public Integer call() {
@@ -75,11 +75,11 @@ final class Run implements Callable<Integer> {
     }
 
     /** Prints a started execution's id (or JSON), or follows it; the exit code as {@link Follow#exitCode}. */
-    static int started(Remote remote, Execution e, boolean follow) {
-        if (follow) {
+    static int started(Remote remote, Execution e, FollowOptions follow) {
+        if (follow.follow) {
             remote.err().println("execution " + e.id() + " started");
             remote.err().flush();
-            return new Follow(remote).run(e.id(), Optional.empty());
+            return new Follow(remote).run(e.id(), Optional.empty(), !follow.poll);
         }
         if (remote.json) {
             remote.printJson(e.json());

@@ -113,6 +113,28 @@ class CliRunTest {
     }
 
     @Test
+    void everyLineArrivesOnceAndInOrderUpToTheLastBeforeTheJobEndsOverTheSocketAndByPolling() throws Exception {
+        String p = cli.run("projects", "create", "Lines").out().strip();
+        rest.onePipeline(p, "Count", "import time\n\nclass Count:\n    def execute(self):\n        for i in range(7000):\n"
+                + "            print(i, flush=i % 700 == 0)\n            if i % 1000 == 0:\n                time.sleep(0.1)\n"
+                + "        print('last line')\n", "count");
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 7000; i++) {
+            expected.add("[Count] " + i);
+        }
+        expected.add("[Count] last line");
+        // told over the WebSocket, then by polling
+        for (String[] args : List.of(new String[] {"run", p, "count", "--follow", "--ignore-cache"},
+                new String[] {"run", p, "count", "--follow", "--ignore-cache", "--poll"})) {
+            InProcessCli.Result run = cli.run(args);
+            assertThat(run.code()).as(run.err()).isZero();
+            assertThat(run.out().lines().toList()).as(String.join(" ", args)).isEqualTo(expected);
+        }
+        String execution = rest.get("/projects/" + p + "/executions").get(0).get("id").asText();
+        assertThat(cli.run("logs", execution).out().lines().toList()).as("more lines than one page holds").isEqualTo(expected);
+    }
+
+    @Test
     void aCancelledExecutionEndsItsFollowerWithExitCodeThree() throws Exception {
         String p = cli.run("projects", "create", "Slow").out().strip();
         rest.onePipeline(p, "Wait", "import time\n\nclass Wait:\n    def execute(self):\n        print('working', flush=True)\n"

@@ -28,15 +28,18 @@ public final class ExecutionFollower {
     private static final long WATCHED_POLL_SECONDS = 10;
 
     private final DeepForgeClient client;
+    private final boolean socket;
 
-    public ExecutionFollower(DeepForgeClient client) {
+    /** A follower told over the WebSocket when there is news when {@code socket}, else polling every second. */
+    public ExecutionFollower(DeepForgeClient client, boolean socket) {
         this.client = client;
+        this.socket = socket;
     }
 
     /** Follows {@code execution} (only the job {@code onlyJob} when given) to its end and returns it as it ended. */
     public Execution follow(String execution, Optional<String> onlyJob, Sink sink) {
         Semaphore bell = new Semaphore(0);
-        Optional<ExecutionWatch> watch = client.watch(execution, bell::release);
+        Optional<ExecutionWatch> watch = socket ? client.watch(execution, bell::release) : Optional.empty();
         Map<String, Long> cursors = new HashMap<>();
         Set<String> done = new HashSet<>();
         try {
