@@ -1,8 +1,12 @@
 package org.deepforge.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.deepforge.cli.client.ApiException;
 import org.deepforge.server.App;
 import org.deepforge.server.ServerConfig;
 import picocli.CommandLine;
@@ -12,10 +16,46 @@ import picocli.CommandLine.Option;
 /** The {@code deepforge} command line. */
 @Command(name = "deepforge", mixinStandardHelpOptions = true, version = "DeepForge 0.1.0",
         description = "A workbench for deep learning in scientific computing.",
-        subcommands = {Main.Serve.class, Users.class})
+        subcommands = {Main.Serve.class, Users.class, Login.class, Logout.class, Projects.class, Pipelines.class, Run.class,
+                Executions.class, Logs.class, Artifacts.class, Export.class, Completion.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:the server refused a request, the execution failed, or a download did not match its sha256",
+                "2:usage error", "3:the followed execution was cancelled", "4:the server could not be reached"})
 public final class Main implements Runnable {
+    private final Map<String, String> env;
+
+    public Main() {
+        this(System.getenv());
+    }
+
+    /** A command line reading its environment ($DEEPFORGE_SERVER, $DEEPFORGE_TOKEN, $XDG_CONFIG_HOME) from {@code env}. */
+    public Main(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine(new Main()).execute(args));
+    }
+
+    /** The command line with its error handling: a refused request prints the server's message, not a stack trace. */
+    public static CommandLine commandLine(Main main) {
+        return new CommandLine(main).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ApiException api) {
+                cmd.getErr().println("deepforge: " + api.getMessage());
+                cmd.getErr().flush();
+                return api.unreachable() ? ExitCodes.UNREACHABLE : ExitCodes.FAILED;
+            }
+            if (e instanceof IOException || e instanceof UncheckedIOException || e instanceof IllegalArgumentException) {
+                cmd.getErr().println("deepforge: " + e.getMessage());
+                cmd.getErr().flush();
+                return ExitCodes.FAILED;
+            }
+            throw e;
+        });
+    }
+
+    Map<String, String> env() {
+        return env;
     }
 
     @Override
