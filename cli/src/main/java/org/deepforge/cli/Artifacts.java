@@ -63,8 +63,8 @@ final class Artifacts {
         @Option(names = "--ref", paramLabel = "REF", description = "branch, tag or commit (default: the default branch)")
         String ref;
 
-        @Option(names = "--portable", description = "a model converted to load with plain PyTorch (the server sends "
-                + "no checksum for the converted file, so it cannot be verified) instead of the bytes as stored")
+        @Option(names = "--portable", description = "a model converted to load with plain PyTorch "
+                + "(verified against the converted file's checksum) instead of the bytes as stored")
         boolean portable;
 
         @Override

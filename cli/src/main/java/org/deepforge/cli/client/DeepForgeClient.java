@@ -222,7 +222,7 @@ public final class DeepForgeClient {
     /**
      * Streams an artifact's bytes to {@code to} and checks them against the server's {@code X-Content-SHA256}: the file
      * appears only when they match; a mismatch is an error and leaves nothing behind. {@code format} is {@code original}
-     * or {@code portable} (models converted for plain PyTorch, which the server sends without a checksum); {@code size}
+     * or {@code portable} (models converted for plain PyTorch, with the converted file's checksum); {@code size}
      * (-1 when unknown) sizes the progress bar, as the server streams without a length.
      */
     public Download downloadArtifact(String project, String artifact, Optional<String> ref, String format, Path to,
