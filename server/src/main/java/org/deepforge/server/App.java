@@ -203,7 +203,7 @@ public final class App implements AutoCloseable {
         routes = Routes.table(new ProjectsApi(store, bundles, authz, builtins, artifactData), new ModelApi(store), new HistoryApi(vc, new org.deepforge.store.Notebook(store)),
                 new AccountApi(authz, audit, new LoginLimiter(java.time.Clock.systemUTC()), config.signup()),
                 new AdminApi(authz, audit), new MembersApi(authz, audit), new OperationsApi(operations, builtins), executionsApi, artifactsApi,
-                architecturesApi, examplesApi, new SecretsApi(secrets), new GitApi(new GitUpload(store, Duration.ofSeconds(60))));
+                architecturesApi, examplesApi, new SecretsApi(secrets), new GitApi(new GitUpload(store, Duration.ofSeconds(60)), Math.min(32, 2 * cores)));
 
         ObjectMapper mapper = Json.MAPPER.copy().registerModule(new Jdk8Module()).registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);

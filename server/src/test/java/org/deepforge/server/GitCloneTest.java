@@ -53,7 +53,7 @@ class GitCloneTest {
                 assertThat(git(clone, "log", "--format=%s").ok().out().lines().toList()).isEqualTo(history);
                 assertThat(Files.readString(clone.resolve("project.json"))).contains(version.equals("0") ? "second" : "third 0");
                 assertThat(git(clone, "tag").ok().out().lines().toList()).containsExactly("v1");
-                assertThat(git(clone, "ls-remote", "origin").ok().out()).contains("refs/heads/main", "refs/tags/v1")
+                assertThat(git(clone, "-c", "protocol.version=" + version, "ls-remote", "origin").ok().out()).contains("refs/heads/main", "refs/tags/v1")
                         .doesNotContain("runs/");
 
                 change(server, p, "A change made after version " + version + "'s clone", "third " + version);
@@ -121,6 +121,22 @@ class GitCloneTest {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"not\":\"git\"}")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(garbage.statusCode()).as(garbage.body()).isEqualTo(400);
             assertThat(Json.MAPPER.readTree(garbage.body()).path("error").asText()).startsWith("not a git fetch request");
+
+            // a gzip bomb: 20 MiB of have lines in a few kilobytes; the server stops reading at its limit
+            String want = pkt("want " + server.head(p, "main") + " side-band-64k\n") + "0000";
+            String have = pkt("have " + "ab".repeat(20) + "\n");
+            ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+            try (GZIPOutputStream out = new GZIPOutputStream(bomb)) {
+                out.write(want.getBytes(StandardCharsets.UTF_8));
+                byte[] haves = have.repeat(1024).getBytes(StandardCharsets.UTF_8);
+                for (int i = 0; i < 20 * 1024 * 1024 / haves.length; i++) {
+                    out.write(haves);
+                }
+            }
+            HttpResponse<String> tooLarge = server.http.send(HttpRequest.newBuilder(URI.create(server.url("/git/" + p + "/git-upload-pack")))
+                    .header("Content-Type", "application/x-git-upload-pack-request").header("Content-Encoding", "gzip")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(bomb.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(tooLarge.statusCode()).as(tooLarge.body()).isEqualTo(413);
 
             TestServer.Reply dumb = server.get("/git/" + p + "/info/refs");
             assertThat(dumb.status()).isEqualTo(400);

@@ -1,7 +1,8 @@
 package org.deepforge.server.api;
 
 import io.javalin.http.Context;
-import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -30,15 +32,18 @@ public final class GitApi {
     static final String RECEIVE = "git-receive-pack";
     static final String READ_ONLY = "DeepForge projects are read-only over git: change them in DeepForge or through the "
             + "REST API (docs/versioning.md)";
-    /** A fetch request is want/have lines: far below this even for long histories (after gzip is undone). */
-    static final long MAX_REQUEST = 16L * 1024 * 1024;
+    /** A fetch request is want/have lines (~50 bytes each): far below this even for long histories. */
+    static final int MAX_REQUEST = 4 * 1024 * 1024;
     private static final int MAX_PROTOCOL_HEADER = 256;
     private static final Pattern HEX4 = Pattern.compile("[0-9a-fA-F]{4}");
 
     private final GitUpload upload;
+    /** Packing is CPU work: beyond this many transfers at once, clients are asked to come back. */
+    private final Semaphore transfers;
 
-    public GitApi(GitUpload upload) {
+    public GitApi(GitUpload upload, int maxTransfers) {
         this.upload = upload;
+        this.transfers = new Semaphore(maxTransfers);
     }
 
     /** The project a git URL names: its id, as in the REST API, with git's customary ".git" suffix allowed. */
@@ -83,28 +88,48 @@ public final class GitApi {
         }
         String project = project(ctx).orElseThrow();
         List<String> protocol = protocol(ctx);
+        if (!transfers.tryAcquire()) {
+            throw new BadRequest(429, "the server is busy with other git transfers; try again in a minute");
+        }
         LazyResponse out = new LazyResponse(ctx, "application/x-" + GitUpload.SERVICE + "-result");
-        try (InputStream in = new BufferedInputStream(new LimitedInputStream(body(ctx), MAX_REQUEST))) {
-            in.mark(4);
-            byte[] length = in.readNBytes(4);
-            in.reset();
-            if (length.length < 4 || !HEX4.matcher(new String(length, StandardCharsets.ISO_8859_1)).matches()) {
-                // JGit would answer such a body with an empty 200
-                throw new PackProtocolException("a request is a sequence of pkt-lines, each beginning with its length in 4 hex digits");
-            }
-            upload.upload(project, protocol, in, out);
-        } catch (PackProtocolException | ZipException e) {
+        try {
+            upload.upload(project, protocol, new ByteArrayInputStream(request(ctx)), out);
+        } catch (PackProtocolException e) {
             if (!out.started()) {
                 throw new BadRequest("not a git fetch request: " + e.getMessage());
             }
             LOG.debug("git fetch of {} broken off: {}", project, e.toString());
-        } catch (IOException | BadRequest e) {
+        } catch (IOException e) {
             if (!out.started()) {
                 throw e;
             }
             // the answer is under way: all the client can still learn is that it broke off
             LOG.debug("git fetch of {} broken off: {}", project, e.toString());
+        } finally {
+            transfers.release();
         }
+    }
+
+    /**
+     * The whole request, read before JGit sees it: a limit exceeded is then a 413, not a broken-off answer, and a
+     * slow client cannot hold a half-negotiated fetch open. Memory is bounded by the limit times the transfers.
+     */
+    private static byte[] request(Context ctx) throws IOException {
+        byte[] request;
+        try (InputStream in = body(ctx)) {
+            request = in.readNBytes(MAX_REQUEST + 1);
+        } catch (ZipException | EOFException e) {
+            throw new BadRequest("the request body is not valid gzip (Content-Encoding: gzip): " + e.getMessage());
+        }
+        if (request.length > MAX_REQUEST) {
+            throw new BadRequest(413, "a git fetch request may be at most " + MAX_REQUEST + " bytes (after gzip is undone)");
+        }
+        if (request.length < 4 || !HEX4.matcher(new String(request, 0, 4, StandardCharsets.ISO_8859_1)).matches()) {
+            // JGit would answer such a body with an empty 200
+            throw new BadRequest("not a git fetch request: a request is a sequence of pkt-lines, each beginning with its length "
+                    + "in 4 hex digits");
+        }
+        return request;
     }
 
     /** git prints a text/plain error body to its user as "remote: …"; a JSON one it would not show. */
