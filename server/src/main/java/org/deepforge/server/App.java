@@ -250,20 +250,25 @@ public final class App implements AutoCloseable {
                 // Javalin's own "Endpoint … not found" text appears once any before-handler matched the path
                 // (on any path: a method the web UI never serves, e.g. CONNECT /, gets it too)
                 String result = ctx.result();
-                if (result == null ? ctx.path().startsWith("/api/") : result.startsWith("Endpoint ")) {
+                if (result == null ? notTheUi(ctx) : result.startsWith("Endpoint ")) {
                     ctx.json(Errors.body("no such route: " + ctx.method() + " " + ctx.path() + " (see docs/api.md)"));
                 }
             });
             cfg.routes.error(405, ctx -> {
-                if (ctx.path().startsWith("/api/")) {
+                if (notTheUi(ctx)) {
                     ctx.json(Errors.body(ctx.method() + " is not allowed on " + ctx.path()));
                 }
             });
         });
     }
 
+    /** The API's and git's paths: unknown ones are JSON errors, never the web UI's page. */
+    private static boolean notTheUi(Context ctx) {
+        return ctx.path().startsWith("/api/") || ctx.path().startsWith(GitApi.PREFIX);
+    }
+
     private static void spa(Context ctx) throws IOException {
-        if (ctx.path().startsWith("/api/")) {
+        if (notTheUi(ctx)) {
             ctx.status(404).json(Errors.body("no such route: " + ctx.method() + " " + ctx.path() + " (see docs/api.md)"));
             return;
         }

@@ -69,6 +69,10 @@ class GitCloneTest {
             Git v0 = git(scratch, Map.of("GIT_TRACE_PACKET", "1"), "-c", "protocol.version=0", "ls-remote", server.url("/git/" + p));
             assertThat(v0.ok().err()).doesNotContain("version 2");
 
+            // a shallow clone gets the newest commit only
+            git(scratch, "clone", "-q", "--depth", "1", server.url("/git/" + p), scratch.resolve("shallow").toString()).ok();
+            assertThat(git(scratch.resolve("shallow"), "log", "--format=%s").ok().out().lines().count()).isEqualTo(1);
+
             // git's customary suffix works too
             git(scratch, "clone", "-q", server.url("/git/" + p + ".git"), scratch.resolve("suffixed").toString()).ok();
             assertThat(git(scratch.resolve("suffixed"), "log", "-1", "--format=%s").ok().out()).startsWith("A change made after version 2");
@@ -100,7 +104,7 @@ class GitCloneTest {
     }
 
     @Test
-    void aGzippedProtocolTwoRequestIsAnsweredAndGarbageIsA400() throws Exception {
+    void aGzippedRequestIsAnsweredAndHostileOnesGetJsonErrors() throws Exception {
         try (TestServer server = new TestServer()) {
             String p = server.createProject("Raw");
             byte[] lsRefs = (pkt("command=ls-refs\n") + "0001" + pkt("peel\n") + "0000").getBytes(StandardCharsets.UTF_8);
@@ -137,6 +141,11 @@ class GitCloneTest {
                     .header("Content-Type", "application/x-git-upload-pack-request").header("Content-Encoding", "gzip")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(bomb.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(tooLarge.statusCode()).as(tooLarge.body()).isEqualTo(413);
+
+            TestServer.Reply page = server.get("/git/" + p);
+            assertThat(page.status()).isEqualTo(404);
+            assertThat(page.json().path("error").asText()).startsWith("no such route");
+            assertThat(server.send("PUT", "/git/" + p + "/info/refs", "{}").json().path("error").asText()).isNotBlank();
 
             TestServer.Reply dumb = server.get("/git/" + p + "/info/refs");
             assertThat(dumb.status()).isEqualTo(400);
