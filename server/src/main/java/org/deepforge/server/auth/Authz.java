@@ -122,7 +122,12 @@ public final class Authz {
             throw new AuthException(401, "the Basic credentials need a user name and, as the password, a personal API token");
         }
         String name = decoded.substring(0, colon);
-        Optional<Tokens.Verified> v = tokens.verify(decoded.substring(colon + 1));
+        String secret = decoded.substring(colon + 1);
+        if (!secret.startsWith(Tokens.PREFIX)) {
+            throw new AuthException(401, "the password must be a personal API token (" + Tokens.PREFIX
+                    + "…, made on your account page), never your account's password");
+        }
+        Optional<Tokens.Verified> v = tokens.verify(secret);
         if (v.isPresent() && !v.get().user().name().equalsIgnoreCase(name)) {
             throw new AuthException(401, "this API token belongs to another user; give its owner's name as the user name");
         }
