@@ -98,7 +98,7 @@ class GitCloneTest {
 
             Git push = git(clone, "push", "origin", "HEAD:main");
             assertThat(push.exit()).isNotZero();
-            assertThat(push.err()).contains("DeepForge projects are read-only over git").contains("docs/versioning.md");
+            assertThat(push.err()).contains("remote: DeepForge projects are read-only over git").contains("docs/versioning.md");
             assertThat(server.head(p, "main")).isEqualTo(head);
         }
     }
