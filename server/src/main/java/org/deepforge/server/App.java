@@ -27,6 +27,7 @@ import org.deepforge.server.api.ExecutionsApi;
 import org.deepforge.server.api.ArtifactsApi;
 import org.deepforge.server.api.ArchitecturesApi;
 import org.deepforge.server.api.ExamplesApi;
+import org.deepforge.server.api.GitApi;
 import org.deepforge.server.artifacts.ArtifactData;
 import org.deepforge.server.artifacts.DataOwners;
 import org.deepforge.server.artifacts.ProjectArtifacts;
@@ -77,6 +78,7 @@ import org.deepforge.server.http.Errors;
 import org.deepforge.server.http.Inputs;
 import org.deepforge.server.http.JsonErrorHandler;
 import org.deepforge.store.Bundles;
+import org.deepforge.store.GitUpload;
 import org.deepforge.store.ProjectStore;
 import org.deepforge.store.VersionControl;
 import org.slf4j.Logger;
@@ -201,7 +203,7 @@ public final class App implements AutoCloseable {
         routes = Routes.table(new ProjectsApi(store, bundles, authz, builtins, artifactData), new ModelApi(store), new HistoryApi(vc, new org.deepforge.store.Notebook(store)),
                 new AccountApi(authz, audit, new LoginLimiter(java.time.Clock.systemUTC()), config.signup()),
                 new AdminApi(authz, audit), new MembersApi(authz, audit), new OperationsApi(operations, builtins), executionsApi, artifactsApi,
-                architecturesApi, examplesApi, new SecretsApi(secrets));
+                architecturesApi, examplesApi, new SecretsApi(secrets), new GitApi(new GitUpload(store, Duration.ofSeconds(60)), Math.min(32, 2 * cores)));
 
         ObjectMapper mapper = Json.MAPPER.copy().registerModule(new Jdk8Module()).registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -248,20 +250,25 @@ public final class App implements AutoCloseable {
                 // Javalin's own "Endpoint … not found" text appears once any before-handler matched the path
                 // (on any path: a method the web UI never serves, e.g. CONNECT /, gets it too)
                 String result = ctx.result();
-                if (result == null ? ctx.path().startsWith("/api/") : result.startsWith("Endpoint ")) {
+                if (result == null ? notTheUi(ctx) : result.startsWith("Endpoint ")) {
                     ctx.json(Errors.body("no such route: " + ctx.method() + " " + ctx.path() + " (see docs/api.md)"));
                 }
             });
             cfg.routes.error(405, ctx -> {
-                if (ctx.path().startsWith("/api/")) {
+                if (notTheUi(ctx)) {
                     ctx.json(Errors.body(ctx.method() + " is not allowed on " + ctx.path()));
                 }
             });
         });
     }
 
+    /** The API's and git's paths: unknown ones are JSON errors, never the web UI's page. */
+    private static boolean notTheUi(Context ctx) {
+        return ctx.path().startsWith("/api/") || ctx.path().startsWith(GitApi.PREFIX);
+    }
+
     private static void spa(Context ctx) throws IOException {
-        if (ctx.path().startsWith("/api/")) {
+        if (notTheUi(ctx)) {
             ctx.status(404).json(Errors.body("no such route: " + ctx.method() + " " + ctx.path() + " (see docs/api.md)"));
             return;
         }

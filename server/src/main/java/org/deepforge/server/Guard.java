@@ -3,6 +3,7 @@ package org.deepforge.server;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Optional;
+import org.deepforge.server.api.GitApi;
 import org.deepforge.server.api.Route;
 import org.deepforge.server.auth.Access;
 import org.deepforge.server.auth.Audit;
@@ -101,8 +102,21 @@ final class Guard {
     private static final java.util.Set<String> SAFE_METHODS = java.util.Set.of("GET", "HEAD", "OPTIONS");
 
     void authorise(Route route, Context ctx) throws Exception {
+        boolean git = route.path().startsWith(GitApi.PREFIX);
+        try {
+            authorise(route, ctx, git);
+        } catch (org.deepforge.server.auth.AuthException e) {
+            if (git && e.status() == 401) {
+                // git sends credentials (from the URL or a credential helper) only once asked for them this way
+                ctx.header("WWW-Authenticate", "Basic realm=\"DeepForge\", charset=\"UTF-8\"");
+            }
+            throw e;
+        }
+    }
+
+    private void authorise(Route route, Context ctx, boolean git) throws Exception {
         refuseQueryTokens(ctx);
-        Optional<Caller> caller = authz.identify(ctx::header);
+        Optional<Caller> caller = authz.identify(ctx::header, git);
         Optional<Principal> who = caller.map(Caller::principal);
         if (caller.isPresent()) {
             Caller c = caller.get();

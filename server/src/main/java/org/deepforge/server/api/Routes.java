@@ -22,7 +22,7 @@ public final class Routes {
     public static List<Route> table(ProjectsApi projects, ModelApi model, HistoryApi history, AccountApi account,
                                     AdminApi admin, MembersApi members,
                                     OperationsApi operations, ExecutionsApi executions, ArtifactsApi artifacts,
-                                    ArchitecturesApi architectures, ExamplesApi examples, SecretsApi secrets) {
+                                    ArchitecturesApi architectures, ExamplesApi examples, SecretsApi secrets, GitApi git) {
         String p = "/api/v1/projects/{project}";
         return List.of(
                 new Route(GET, "/api/v1/health", PUBLIC, ctx -> ctx.json(Json.MAPPER.createObjectNode().put("status", "ok"))),
@@ -118,6 +118,10 @@ public final class Routes {
                 new Route(POST, p + "/artifacts/{artifact}/pipeline", PROJECT_WRITE, artifacts::openAsPipeline),
                 new Route(POST, p + "/artifacts/{artifact}/reproduce", PROJECT_WRITE, artifacts::reproduce),
                 new Route(GET, p + "/artifacts/{artifact}/reproduction", PROJECT_READ, artifacts::reproduction),
-                new Route(POST, p + "/branches/{branch}/artifacts/import", PROJECT_WRITE, artifacts::importExisting));
+                new Route(POST, p + "/branches/{branch}/artifacts/import", PROJECT_WRITE, artifacts::importExisting),
+
+                // git clone/fetch over smart HTTP; {project} may end in ".git"; {service}: git-upload-pack (git-receive-pack is refused)
+                new Route(GET, "/git/{project}/info/refs", PROJECT_READ, git::infoRefs, GitApi::project),
+                new Route(POST, "/git/{project}/{service}", PROJECT_READ, git::service, GitApi::project));
     }
 }

@@ -1,6 +1,8 @@
 package org.deepforge.server.auth;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,15 +65,31 @@ public final class Authz {
      * valid (unknown, revoked, expired) is a 401, not an anonymous request, so scripts learn at once.
      */
     public Optional<Caller> identify(Function<String, String> header) throws SQLException {
+        return identify(header, false);
+    }
+
+    /**
+     * As {@link #identify(Function)}; with {@code basic}, HTTP Basic credentials are accepted too: the user's
+     * name and a personal API token as the password. Only git's paths take them (git sends nothing else),
+     * since browsers replay Basic credentials on their own, as they do cookies, but without a CSRF check.
+     */
+    public Optional<Caller> identify(Function<String, String> header, boolean basic) throws SQLException {
         if (localMode) {
             return Optional.of(Caller.local(LOCAL));
         }
         String authorization = header.apply("Authorization");
         if (authorization != null && !authorization.isBlank()) {
-            if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            Optional<Tokens.Verified> v;
+            if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                v = tokens.verify(authorization.substring(7).strip());
+            } else if (basic && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+                v = basic(authorization.substring(6).strip());
+            } else if (basic) {
+                throw new AuthException(401, "the Authorization header must be \"Basic\" with your user name and a personal API "
+                        + "token as the password, or \"Bearer <token>\"");
+            } else {
                 throw new AuthException(401, "the Authorization header must be \"Bearer <token>\" with a personal API token");
             }
-            Optional<Tokens.Verified> v = tokens.verify(authorization.substring(7).strip());
             if (v.isEmpty()) {
                 throw new AuthException(401, "the API token is not valid (unknown, revoked or expired); create a new one on your account page");
             }
@@ -86,6 +104,34 @@ public final class Authz {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The token of Basic credentials "name:token": the name must be its owner's (so a token pasted under the
+     * wrong account fails visibly, not as someone else), compared as sign-in compares names.
+     */
+    private Optional<Tokens.Verified> basic(String credentials) throws SQLException {
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new AuthException(401, "the Basic credentials are not valid base64");
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0) {
+            throw new AuthException(401, "the Basic credentials need a user name and, as the password, a personal API token");
+        }
+        String name = decoded.substring(0, colon);
+        String secret = decoded.substring(colon + 1);
+        if (!secret.startsWith(Tokens.PREFIX)) {
+            throw new AuthException(401, "the password must be a personal API token (" + Tokens.PREFIX
+                    + "…, made on your account page), never your account's password");
+        }
+        Optional<Tokens.Verified> v = tokens.verify(secret);
+        if (v.isPresent() && !v.get().user().name().equalsIgnoreCase(name)) {
+            throw new AuthException(401, "this API token belongs to another user; give its owner's name as the user name");
+        }
+        return v;
     }
 
     /** The value of one cookie in a Cookie request header. */

@@ -281,6 +281,8 @@ class AuthorisationMatrixTest {
         put(m, "POST /api/v1/projects/{project}/artifacts/{artifact}/pipeline", pp + "/artifacts/" + artifact + "/pipeline");
         put(m, "POST /api/v1/projects/{project}/artifacts/{artifact}/reproduce", pp + "/artifacts/" + artifact + "/reproduce");
         put(m, "GET /api/v1/projects/{project}/artifacts/{artifact}/reproduction", pp + "/artifacts/" + artifact + "/reproduction?execution=enosuch");
+        put(m, "GET /git/{project}/info/refs", "/git/" + p + "/info/refs?service=git-upload-pack");
+        put(m, "POST /git/{project}/{service}", "/git/" + p + "/git-upload-pack");
         return m;
     }
 
