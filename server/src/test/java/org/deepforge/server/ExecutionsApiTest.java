@@ -284,6 +284,16 @@ class ExecutionsApiTest {
             assertThat(plots.get(0).get("title").asText()).isEqualTo("loss curve");
             assertThat(plots.get(0).get("svg").asText()).contains("<svg");
             assertThat(ws.nextEvent("plot").get("job").asText()).isEqualTo("make");
+
+            // run again unchanged: the cached job shows what the job it reused logged and drew
+            JsonNode again = waitFor(server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{}").json().get("id").asText());
+            assertThat(job(again, "make", "status")).isEqualTo("cached");
+            String cached = "/api/v1/executions/" + again.get("id").asText() + "/jobs/make/";
+            assertThat(server.get(cached + "metrics").json()).isEqualTo(metrics);
+            assertThat(server.get(cached + "plots").json().get(0).get("svg").asText()).isEqualTo(plots.get(0).get("svg").asText());
+            assertThat(server.get(cached + "log").json().get("lines"))
+                    .isEqualTo(server.get("/api/v1/executions/" + id + "/jobs/make/log").json().get("lines"));
+            assertThat(server.get("/api/v1/executions/" + again.get("id").asText() + "/jobs/nope/metrics").status()).isEqualTo(404);
         }
     }
 

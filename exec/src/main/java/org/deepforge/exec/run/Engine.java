@@ -328,6 +328,10 @@ public final class Engine implements AutoCloseable {
                     Optional<JobGraph.Transition> hit = launcher.reuse(run, j);
                     hit.ifPresent(t -> apply(run, t));
                     cached = hit.isPresent();
+                    if (cached) {
+                        // the cache handle names the job whose outputs were reused: its console, metrics and plots are this job's
+                        listener.position(run.id, j.node, j.handle.ref(), 0, 0);
+                    }
                 }
             }
             if (!cached) {

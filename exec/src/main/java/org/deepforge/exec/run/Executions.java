@@ -143,6 +143,21 @@ public final class Executions implements RunListener, AutoCloseable {
         return db.plots(execution, job);
     }
 
+    /** A job that ran: itself, or for a cached job the earlier job whose outputs it reused (what it logged and drew). */
+    public JobRef ran(String execution, String job) throws SQLException {
+        Engine.Known known = db.known(execution).get(job);
+        if (known != null && known.status() == JobStatus.CACHED && known.handle() != null) {
+            int slash = known.handle().indexOf('/');
+            if (slash > 0 && db.known(known.handle().substring(0, slash)).containsKey(known.handle().substring(slash + 1))) {
+                return new JobRef(known.handle().substring(0, slash), known.handle().substring(slash + 1));
+            }
+        }
+        return new JobRef(execution, job);
+    }
+
+    /** A job of an execution. */
+    public record JobRef(String execution, String job) {}
+
     @Override
     public void position(String execution, String job, String handle, long consoleOffset, long eventsOffset) {
         try {

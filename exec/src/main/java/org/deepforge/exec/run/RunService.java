@@ -224,20 +224,28 @@ public final class RunService {
         return executions.list(project);
     }
 
-    /** Up to {@code limit} console lines of a job from line {@code from} on. */
+    /**
+     * Up to {@code limit} console lines of a job from line {@code from} on. A cached job's console, metrics and plots
+     * are those of the job whose outputs it reused.
+     */
     public ObjectNode log(String execution, String job, long from, int limit) throws SQLException {
-        requireJob(execution, job);
-        return executions.log(execution, job, from, limit);
+        Executions.JobRef ran = ran(execution, job);
+        return executions.log(ran.execution(), ran.job(), from, limit);
     }
 
     public ObjectNode metrics(String execution, String job) throws SQLException {
-        requireJob(execution, job);
-        return executions.metrics(execution, job);
+        Executions.JobRef ran = ran(execution, job);
+        return executions.metrics(ran.execution(), ran.job());
     }
 
     public ArrayNode plots(String execution, String job) throws SQLException {
+        Executions.JobRef ran = ran(execution, job);
+        return executions.plots(ran.execution(), ran.job());
+    }
+
+    private Executions.JobRef ran(String execution, String job) throws SQLException {
         requireJob(execution, job);
-        return executions.plots(execution, job);
+        return executions.ran(execution, job);
     }
 
     /** Cancels an execution's unfinished jobs; returns the execution. */
