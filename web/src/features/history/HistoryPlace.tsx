@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage, type Branch, type Commit, type HistoryEntry } from '../../shared/api';
 import { shortId } from '../../shared/format';
 import { toast } from '../../shared/notify';
+import { CloneHint } from './CloneHint';
 import { CommitRow } from './CommitRow';
 import { HistoryEntryRow } from './HistoryEntryRow';
 import { MergePanel } from './MergePanel';
@@ -160,6 +161,7 @@ export function HistoryPlace(props: Props) {
           </button>
         </form>
       )}
+      <CloneHint project={project} />
       {error && (
         <p className="form-error" role="alert">
           {error}

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 import static org.deepforge.server.ui.Browser.testId;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -202,6 +205,21 @@ class WorkbenchUiTest extends UiTestBase {
 
     // ---------------------------------------------------------------- e. history
 
+    /** Runs the git binary hermetically (no user or system config, never prompting) and returns its output. */
+    private static String git(Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().put("HOME", dir.toString());
+        pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+        pb.environment().put("GIT_TERMINAL_PROMPT", "0");
+        Process git = pb.start();
+        String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(git.waitFor()).as("git %s: %s", String.join(" ", args), out).isZero();
+        return out;
+    }
+
     @Test
     void historyDiffOpenBranchRevertMerge() throws Exception {
         String project = server.createProject("History");
@@ -231,6 +249,17 @@ class WorkbenchUiTest extends UiTestBase {
         ui.until("three commits", d -> d.findElements(testId("commit-row")).size() == 3);
         assertThat(ui.texts("commit-row").get(0)).contains("Add pipeline Beta pipeline");
         assertThat(ui.texts("commit-row").get(1)).contains("Add pipeline Alpha pipeline");
+
+        // the history clones with plain git, by the command the page shows
+        ui.waitFor("clone-hint").findElement(By.tagName("summary")).click();
+        String clone = ui.until("the clone command", d -> {
+            String text = ui.waitFor("clone-command").getText().strip();
+            return text.isEmpty() ? null : text;
+        });
+        assertThat(clone).isEqualTo("git clone " + server.url("/git/" + project));
+        Path into = Files.createTempDirectory("ui-clone").resolve("history");
+        assertThat(git(into.getParent(), "clone", "-q", clone.substring("git clone ".length()), into.toString())).isEqualTo("");
+        assertThat(git(into, "log", "--format=%s")).contains("Add pipeline Beta pipeline", "Add pipeline Alpha pipeline");
 
         // Diff with parent: Beta added
         ui.clickIn("commit-row", "Add pipeline Beta", "commit-diff");
