@@ -38,7 +38,7 @@ final class Artifacts {
             }
             Table t = new Table("ID", "NAME", "TYPE", "SIZE", "CREATED", "EXECUTION");
             list.forEach(a -> t.row(a.path("id").asText(), a.path("name").asText(), a.path("type").asText(),
-                    ProgressBar.size(a.path("size").asLong()), a.path("created").asText(""), a.path("execution").asText("")));
+                    ProgressBar.size(a.path("size").asLong()), Table.time(a.path("created").asText("")), a.path("execution").asText("")));
             t.print(remote.out());
             return ExitCodes.OK;
         }

@@ -33,7 +33,7 @@ final class Executions {
             }
             Table t = new Table("ID", "STATUS", "PIPELINE", "BRANCH", "CREATED", "NAME");
             list.forEach(e -> t.row(e.path("id").asText(), e.path("status").asText(), e.path("pipeline").asText(),
-                    e.path("branch").asText(""), e.path("created").asText(""), e.path("name").asText("")));
+                    e.path("branch").asText(""), Table.time(e.path("created").asText("")), e.path("name").asText("")));
             t.print(remote.out());
             return ExitCodes.OK;
         }
@@ -107,8 +107,8 @@ final class Executions {
         remote.out().println("execution " + e.id() + "  " + e.status());
         remote.out().println("pipeline  " + e.pipeline() + " at " + j.path("branch").asText("") + " "
                 + j.path("commit").asText("").substring(0, Math.min(8, j.path("commit").asText("").length())));
-        remote.out().println("created   " + j.path("created").asText("") + (j.path("finished").isTextual()
-                ? "   finished " + j.get("finished").asText() : ""));
+        remote.out().println("created   " + Table.time(j.path("created").asText("")) + (j.path("finished").isTextual()
+                ? "   finished " + Table.time(j.get("finished").asText()) : ""));
         remote.out().println();
         Table t = new Table("JOB", "OPERATION", "STATUS", "MESSAGE");
         e.jobs().forEach(job -> t.row(job.id(), job.operation(), job.status(), job.message()));

@@ -1,6 +1,10 @@
 package org.deepforge.cli;
 
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,6 +19,17 @@ final class Table {
     Table row(String... cells) {
         rows.add(cells);
         return this;
+    }
+
+    private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    /** An ISO instant from the server as people read it: local time to the second ("" stays ""; anything else as it came). */
+    static String time(String instant) {
+        try {
+            return instant.isEmpty() ? "" : LOCAL_TIME.format(Instant.parse(instant));
+        } catch (DateTimeParseException e) {
+            return instant;
+        }
     }
 
     void print(PrintWriter out) {
