@@ -109,7 +109,7 @@ public final class Contract {
         List<Error> errors = compiled.validate(json);
         if (!errors.isEmpty()) {
             throw new AssertionError(route + " answered " + status + " with a body that does not match the OpenAPI document: "
-                    + errors.stream().map(e -> e.getInstanceLocation() + " " + e.getMessage()).toList()
+                    + errors.stream().map(e -> "at " + e.getInstanceLocation() + ": " + e.getMessage()).toList()
                     + "; fix openapi/routes.yaml or the server. Body: " + abbreviate(body));
         }
     }
