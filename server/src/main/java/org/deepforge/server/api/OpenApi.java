@@ -209,8 +209,11 @@ public final class OpenApi {
             return r;
         }
         if (spec.has("media")) {
-            String media = spec.get("media").asText();
-            r.putObject("content").putObject(media).putObject("schema").put("type", "string").put("contentMediaType", media);
+            ObjectNode content = r.putObject("content");
+            JsonNode media = spec.get("media");
+            for (JsonNode type : media.isArray() ? media : Json.MAPPER.createArrayNode().add(media)) {
+                content.putObject(type.asText()).putObject("schema").put("type", "string").put("contentMediaType", type.asText());
+            }
         } else {
             r.putObject("content").putObject("application/json").set("schema", refs(spec.deepCopy()));
         }
