@@ -28,13 +28,13 @@ import org.deepforge.server.auth.Access;
 public final class OpenApi {
     static final String ENTRIES = "/openapi/routes.yaml";
     private static final Pattern PATH_PARAM = Pattern.compile("\\{([^}]+)}");
-    private static final Map<String, String> ACCESS = Map.of(
-            Access.PUBLIC.name(), "Public: no credentials needed.",
-            Access.USER.name(), "Needs a signed-in caller.",
-            Access.ADMIN.name(), "Needs an administrator.",
-            Access.PROJECT_READ.name(), "Needs the reader role on the project.",
-            Access.PROJECT_WRITE.name(), "Needs the writer role on the project.",
-            Access.PROJECT_OWNER.name(), "Needs the owner role on the project.");
+    private static final Map<Access, String> ACCESS = Map.of(
+            Access.PUBLIC, "Public: no credentials needed.",
+            Access.USER, "Needs a signed-in caller.",
+            Access.ADMIN, "Needs an administrator.",
+            Access.PROJECT_READ, "Needs the reader role on the project.",
+            Access.PROJECT_WRITE, "Needs the writer role on the project.",
+            Access.PROJECT_OWNER, "Needs the owner role on the project.");
 
     private final JsonNode entries;
     private final Supplier<List<Route>> routes;
@@ -161,7 +161,7 @@ public final class OpenApi {
         }
         op.put("summary", e.path("summary").asText(""));
         String description = e.path("description").asText("");
-        op.put("description", (description.isEmpty() ? "" : description + "\n\n") + ACCESS.get(r.access().name()));
+        op.put("description", (description.isEmpty() ? "" : description + "\n\n") + ACCESS.get(r.access()));
         op.put("operationId", operationId(r));
         op.put("x-access", r.access().name());
         if (r.access() == Access.PUBLIC) {
