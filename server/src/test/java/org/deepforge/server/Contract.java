@@ -7,12 +7,15 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.deepforge.model.Json;
@@ -24,12 +27,14 @@ import org.deepforge.server.api.OpenApi;
  * Answers to requests that match no route are checked only for the error shape.
  */
 public final class Contract {
-    private static volatile Contract shared;
+    private static Contract shared;
 
     private final JsonNode document;
     private final List<Operation> operations = new ArrayList<>();
     private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(Dialects.getDraft202012());
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
+    /** Routes ("METHOD template") whose success answer some test has checked. */
+    private final Set<String> succeeded = ConcurrentHashMap.newKeySet();
 
     private record Operation(String method, String template, Pattern pattern, int parameters, JsonNode responses) {}
 
@@ -45,14 +50,27 @@ public final class Contract {
         operations.sort(Comparator.comparingInt(Operation::parameters));
     }
 
-    /** The document of {@code app}'s route table (the same for every server, so built once). */
-    public static Contract of(App app) {
-        Contract c = shared;
-        if (c == null) {
-            c = new Contract(new OpenApi(app::routes).document());
+    /**
+     * The document of {@code app}'s route table (the same for every server, so built once). When the tests end,
+     * target/openapi-unchecked.txt lists the routes whose success answer no test of this run has checked.
+     */
+    public static synchronized Contract of(App app) {
+        if (shared == null) {
+            Contract c = new Contract(new OpenApi(app::routes).document());
+            Runtime.getRuntime().addShutdownHook(new Thread(c::writeUnchecked));
             shared = c;
         }
-        return c;
+        return shared;
+    }
+
+    private void writeUnchecked() {
+        List<String> unchecked = operations.stream().map(o -> o.method() + " " + o.template())
+                .filter(r -> !succeeded.contains(r)).sorted().toList();
+        try {
+            Files.write(Path.of("target", "openapi-unchecked.txt"), unchecked);
+        } catch (IOException e) {
+            System.err.println("cannot write target/openapi-unchecked.txt: " + e);
+        }
     }
 
     /** Throws an AssertionError naming the route, the status and what does not match when the answer is not in the document. */
@@ -67,6 +85,9 @@ public final class Contract {
             return;
         }
         String route = method + " " + op.get().template();
+        if (status < 300) {
+            succeeded.add(route);
+        }
         JsonNode responses = op.get().responses();
         String key = responses.has(Integer.toString(status)) ? Integer.toString(status) : (status / 100) + "XX";
         JsonNode response = responses.get(key);
