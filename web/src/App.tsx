@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, setCsrfToken, setSignedOutHandler, type Me } from './shared/api';
 import { useRoute } from './shared/router';
 import { MeContext } from './shared/session';
@@ -13,6 +13,9 @@ import { ProjectList } from './features/projects/ProjectList';
 import { ProjectRedirect } from './features/projects/ProjectRedirect';
 import { Toasts } from './shared/components/Toasts';
 import { Workbench } from './features/workbench/Workbench';
+
+// Swagger UI is large: loaded only when the reference page is opened
+const ApiReference = lazy(() => import('./features/apiref/ApiReference').then((m) => ({ default: m.ApiReference })));
 
 /** Signed in (or local mode), signed out (accounts mode: the sign-in page), or not known yet. */
 type SignIn = { state: 'unknown' } | { state: 'in'; me: Me } | { state: 'out' };
@@ -63,6 +66,13 @@ export function App() {
       break;
     case 'admin':
       page = <AdminPage />;
+      break;
+    case 'api':
+      page = (
+        <Suspense fallback={<BusyIndicator />}>
+          <ApiReference />
+        </Suspense>
+      );
       break;
     case 'project':
       page = <ProjectRedirect project={route.project} />;

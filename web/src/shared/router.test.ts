@@ -8,6 +8,11 @@ describe('parseRoute', () => {
     expect(parseRoute('/p/demo')).toEqual({ page: 'project', project: 'demo' });
   });
 
+  it('parses the API reference page, and builds its path back', () => {
+    expect(parseRoute('/api-reference')).toEqual({ page: 'api' });
+    expect(buildPath({ page: 'api' })).toBe('/api-reference');
+  });
+
   it('parses branch workbench routes, defaulting the place to pipelines', () => {
     expect(parseRoute('/p/demo/main')).toEqual({ page: 'workbench', project: 'demo', branch: 'main', place: 'pipelines' });
     expect(parseRoute('/p/demo/main/history/')).toEqual({ page: 'workbench', project: 'demo', branch: 'main', place: 'history' });

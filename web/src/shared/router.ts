@@ -13,6 +13,7 @@ export type Route =
   | { page: 'projects' }
   | { page: 'account' }
   | { page: 'admin' }
+  | { page: 'api' }
   | { page: 'project'; project: string }
   | {
       page: 'workbench';
@@ -41,6 +42,7 @@ export function parseRoute(pathname: string, search = ''): Route {
   if (parts.length === 0) return { page: 'projects' };
   if (parts.length === 1 && parts[0] === 'account') return { page: 'account' };
   if (parts.length === 1 && parts[0] === 'admin') return { page: 'admin' };
+  if (parts.length === 1 && parts[0] === 'api-reference') return { page: 'api' };
   const notFound: Route = { page: 'notfound', path: pathname };
   if (parts[0] !== 'p' || parts.length < 2 || parts.length > 5) return notFound;
   const project = decode(parts[1]);
@@ -79,6 +81,8 @@ export function buildPath(route: Route): string {
       return '/account';
     case 'admin':
       return '/admin';
+    case 'api':
+      return '/api-reference';
     case 'project':
       return `/p/${enc(route.project)}`;
     case 'notfound':

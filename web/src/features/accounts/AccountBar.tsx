@@ -21,6 +21,7 @@ export function AccountBar({ onSignedOut }: { onSignedOut: () => void }) {
       <span data-testid="account-name">{me.name}</span>
       <Link to="/" data-testid="projects-link">Projects</Link>
       <Link to="/account" data-testid="account-link">Account</Link>
+      <Link to="/api-reference" data-testid="account-api-link">API</Link>
       {me.admin && (
         <Link to="/admin" data-testid="admin-link">Admin</Link>
       )}

@@ -6,6 +6,7 @@ import { ImportProjectForm } from './ImportProjectForm';
 import { NewProjectForm } from './NewProjectForm';
 import { ProjectRow } from './ProjectRow';
 import { useAccounts } from '../../shared/session';
+import { Link } from '../../shared/components/Link';
 import { branchPath, navigate } from '../../shared/router';
 
 /** The start page: every project, with create, import, rename, delete, export and open. */
@@ -39,6 +40,7 @@ export function ProjectList() {
         <span className="logo" aria-hidden="true">◆</span>
         <h1>DeepForge</h1>
         <span className="muted">Projects</span>
+        <Link to="/api-reference" className="page-header-link" data-testid="api-reference-link">API reference</Link>
       </header>
       <section className="card">
         <h2>New project</h2>

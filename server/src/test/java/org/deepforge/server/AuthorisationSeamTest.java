@@ -27,7 +27,7 @@ class AuthorisationSeamTest {
                 boolean projectAccess = r.access().name().startsWith("PROJECT_");
                 assertThat(projectAccess).as(r.method() + " " + r.path()).isEqualTo(projectRoute);
                 if (r.access() == Access.PUBLIC) {
-                    assertThat(r.path()).isIn("/api/v1/health", "/api/v1/auth/options", "/api/v1/auth/signup",
+                    assertThat(r.path()).isIn("/api/v1/health", "/api/v1/openapi.json", "/api/v1/auth/options", "/api/v1/auth/signup",
                             "/api/v1/auth/login");
                 }
             }

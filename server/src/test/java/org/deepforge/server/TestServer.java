@@ -14,7 +14,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.deepforge.model.Json;
 
-/** A real server on a free loopback port with a fresh data directory, and a small HTTP client for it. */
+/**
+ * A real server on a free loopback port with a fresh data directory, and a small HTTP client for it whose every
+ * answer is checked against the server's OpenAPI document.
+ */
 public final class TestServer implements AutoCloseable {
     public final Path dataDir;
     public final App app;
@@ -52,6 +55,7 @@ public final class TestServer implements AutoCloseable {
             b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
         }
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        checkContract(method, path, r);
         JsonNode json;
         try {
             json = r.body().isEmpty() ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : Json.MAPPER.readTree(r.body());
@@ -59,6 +63,11 @@ public final class TestServer implements AutoCloseable {
             json = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
         }
         return new Reply(r.statusCode(), json, r.body());
+    }
+
+    /** Fails the test when the answer is not one the OpenAPI document describes for its route (see {@link Contract}). */
+    public void checkContract(String method, String path, HttpResponse<String> r) {
+        Contract.of(app).check(method, path, r.statusCode(), r.headers().firstValue("Content-Type"), r.body());
     }
 
     public Reply get(String path) throws IOException, InterruptedException {

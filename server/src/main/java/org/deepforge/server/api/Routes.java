@@ -13,6 +13,7 @@ import static org.deepforge.server.auth.Access.PUBLIC;
 import static org.deepforge.server.auth.Access.USER;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.deepforge.model.Json;
 
 /** The HTTP surface in one table; every row passes the authorisation filter with its access level. */
@@ -24,8 +25,12 @@ public final class Routes {
                                     OperationsApi operations, ExecutionsApi executions, ArtifactsApi artifacts,
                                     ArchitecturesApi architectures, ExamplesApi examples, SecretsApi secrets, GitApi git) {
         String p = "/api/v1/projects/{project}";
-        return List.of(
+        // the document describes this very table, so it is asked for the table once it exists
+        AtomicReference<List<Route>> table = new AtomicReference<>();
+        OpenApi openApi = new OpenApi(table::get);
+        table.set(List.of(
                 new Route(GET, "/api/v1/health", PUBLIC, ctx -> ctx.json(Json.MAPPER.createObjectNode().put("status", "ok"))),
+                new Route(GET, "/api/v1/openapi.json", PUBLIC, openApi::serve),
                 new Route(GET, "/api/v1/auth/options", PUBLIC, account::options),
                 new Route(POST, "/api/v1/auth/signup", PUBLIC, account::signup),
                 new Route(POST, "/api/v1/auth/login", PUBLIC, account::login),
@@ -122,6 +127,7 @@ public final class Routes {
 
                 // git clone/fetch over smart HTTP; {project} may end in ".git"; {service}: git-upload-pack (git-receive-pack is refused)
                 new Route(GET, "/git/{project}/info/refs", PROJECT_READ, git::infoRefs, GitApi::project),
-                new Route(POST, "/git/{project}/{service}", PROJECT_READ, git::service, GitApi::project));
+                new Route(POST, "/git/{project}/{service}", PROJECT_READ, git::service, GitApi::project)));
+        return table.get();
     }
 }

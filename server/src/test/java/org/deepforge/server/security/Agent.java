@@ -122,6 +122,7 @@ public final class Agent {
     public Reply exchange(HttpRequest.Builder b) throws IOException, InterruptedException {
         HttpRequest request = b.build();
         HttpResponse<String> r = server.http.send(request, HttpResponse.BodyHandlers.ofString());
+        server.checkContract(request.method(), request.uri().getRawPath(), r);
         JsonNode json;
         try {
             json = r.body().isEmpty() ? MissingNode.getInstance() : Json.MAPPER.readTree(r.body());

@@ -195,6 +195,7 @@ class AuthorisationMatrixTest {
         String pp = "/api/v1/projects/" + p;
         String e = "/api/v1/executions/" + execution;
         put(m, "GET /api/v1/health", "/api/v1/health");
+        put(m, "GET /api/v1/openapi.json", "/api/v1/openapi.json");
         put(m, "GET /api/v1/auth/options", "/api/v1/auth/options");
         put(m, "POST /api/v1/auth/signup", "/api/v1/auth/signup");
         put(m, "POST /api/v1/auth/login", "/api/v1/auth/login");
