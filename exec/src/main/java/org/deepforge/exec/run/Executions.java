@@ -135,8 +135,12 @@ public final class Executions implements RunListener, AutoCloseable {
         downstream.events(execution, job, events);
     }
 
-    public ObjectNode metrics(String execution, String job) throws SQLException {
-        return db.metrics(execution, job);
+    public ObjectNode metrics(String execution, String job, MetricWindow window) throws SQLException {
+        return db.metrics(execution, job, window);
+    }
+
+    public void metricsCsv(String execution, String job, java.io.Writer out) throws SQLException, java.io.IOException {
+        db.metricsCsv(execution, job, out);
     }
 
     public ArrayNode plots(String execution, String job) throws SQLException {

@@ -230,9 +230,24 @@ public final class RunService {
         return executions.log(execution, job, from, limit);
     }
 
-    public ObjectNode metrics(String execution, String job) throws SQLException {
+    /** A job's metric series, whole or downsampled (see {@link MetricWindow}). */
+    public ObjectNode metrics(String execution, String job, MetricWindow window) throws SQLException {
         requireJob(execution, job);
-        return executions.metrics(execution, job);
+        return executions.metrics(execution, job, window);
+    }
+
+    /** Where a download goes: opened only once the request is known to be good (so a 404 is still an error body). */
+    @FunctionalInterface
+    public interface Download {
+        java.io.Writer open() throws java.io.IOException;
+    }
+
+    /** Every metric point of a job as CSV rows, written to {@code to} (opened after the job is found, closed at the end). */
+    public void metricsCsv(String execution, String job, Download to) throws SQLException, java.io.IOException {
+        requireJob(execution, job);
+        try (java.io.Writer out = to.open()) {
+            executions.metricsCsv(execution, job, out);
+        }
     }
 
     public ArrayNode plots(String execution, String job) throws SQLException {
