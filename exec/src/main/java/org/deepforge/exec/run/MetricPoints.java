@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.deepforge.exec.events.JobEvent;
 import org.deepforge.model.Json;
 import org.deepforge.store.StoreException;
@@ -29,53 +30,138 @@ final class MetricPoints {
                        FROM metric_points WHERE series = ?4 AND step BETWEEN ?1 AND ?2)
             SELECT step, value, time FROM (SELECT step, MIN(value) AS value, time FROM p GROUP BY bucket)
             UNION SELECT step, value, time FROM (SELECT step, MAX(value) AS value, time FROM p GROUP BY bucket)
-            UNION SELECT step, value, time FROM (SELECT step, value, time FROM metric_points WHERE series = ?4 AND step >= ?1 ORDER BY step LIMIT 1)
-            UNION SELECT step, value, time FROM (SELECT step, value, time FROM metric_points WHERE series = ?4 AND step <= ?2 ORDER BY step DESC LIMIT 1)
+            UNION SELECT step, value, time FROM (SELECT step, value, time FROM metric_points WHERE series = ?4 AND step BETWEEN ?1 AND ?2 ORDER BY step LIMIT 1)
+            UNION SELECT step, value, time FROM (SELECT step, value, time FROM metric_points WHERE series = ?4 AND step BETWEEN ?1 AND ?2 ORDER BY step DESC LIMIT 1)
             ORDER BY step""";
+
+    private static final String FIRST_AND_LAST = """
+            SELECT step, value, time FROM (SELECT step, value, time FROM metric_points WHERE series = ?3 AND step BETWEEN ?1 AND ?2 ORDER BY step LIMIT 1)
+            UNION ALL SELECT step, value, time FROM (SELECT step, value, time FROM metric_points WHERE series = ?3 AND step BETWEEN ?1 AND ?2 ORDER BY step DESC LIMIT 1)""";
+
+    private static final String EXTREMES = """
+            SELECT step, MIN(value), time FROM metric_points WHERE series = ?3 AND step BETWEEN ?1 AND ?2 HAVING COUNT(*) > 0
+            UNION ALL SELECT step, MAX(value), time FROM metric_points WHERE series = ?3 AND step BETWEEN ?1 AND ?2 HAVING COUNT(*) > 0""";
+
+    /** Per bucket the lowest and highest of the blocks' extremes (blocks ?6..?7 of level ?5, buckets as in DOWNSAMPLE). */
+    private static final String BLOCKS = """
+            WITH b AS (SELECT min_step, min_value, min_time, max_step, max_value, max_time,
+                              CAST(((block << ?5) * 1.0 - ?1) * ?3 / (?2 * 1.0 - ?1 + 1) AS INTEGER) AS bucket
+                       FROM metric_blocks WHERE series = ?4 AND level = ?5 AND block BETWEEN ?6 AND ?7)
+            SELECT min_step, min_value, min_time FROM (SELECT min_step, MIN(min_value) AS min_value, min_time FROM b GROUP BY bucket)
+            UNION ALL SELECT max_step, max_value, max_time FROM (SELECT max_step, MAX(max_value) AS max_value, max_time FROM b GROUP BY bucket)""";
 
     private MetricPoints() {
     }
 
-    /** A series being written: its id, and the step a point without one takes (null until needed). */
+    /** Block levels of {@code metric_blocks}: a block holds the steps with the same {@code step >> level}. */
+    private static final int[] LEVELS = {5, 10};
+
+    /** A series being written: its id and its highest step so far ({@link Long#MIN_VALUE} when it has none). */
     private static final class Series {
         final long id;
-        Long next;
+        long max;
 
-        Series(long id) {
+        Series(long id, long max) {
             this.id = id;
+            this.max = max;
         }
     }
 
-    /** Stores points (a repeated step replaces its point; a point without a step follows the series' last step). */
+    /** A block's lowest and highest point among the points of one batch; {@code recompute} when a point may have been replaced. */
+    private record BlockKey(long series, int level, long block) {}
+
+    private static final class Extremes {
+        long minStep;
+        double minValue = Double.POSITIVE_INFINITY;
+        double minTime;
+        long maxStep;
+        double maxValue = Double.NEGATIVE_INFINITY;
+        double maxTime;
+        boolean recompute;
+
+        void add(long step, double value, double time) {
+            if (value < minValue) {
+                minStep = step;
+                minValue = value;
+                minTime = time;
+            }
+            if (value > maxValue) {
+                maxStep = step;
+                maxValue = value;
+                maxTime = time;
+            }
+        }
+    }
+
+    /**
+     * Stores points (a repeated step replaces its point; a point without a step follows the series' last step) and keeps
+     * their blocks' extremes: merged in for new steps, computed again from the points where a step came again or late.
+     */
     static void add(Connection db, String execution, String job, List<JobEvent.Metric> metrics) throws SQLException {
         Map<String, Series> known = new HashMap<>();
+        Map<BlockKey, Extremes> blocks = new LinkedHashMap<>();
         try (PreparedStatement insert = db.prepareStatement("INSERT OR REPLACE INTO metric_points(series, step, value, time) VALUES (?,?,?,?)")) {
             for (JobEvent.Metric m : metrics) {
                 Series s = known.get(m.name());
                 if (s == null) {
-                    s = new Series(seriesId(db, execution, job, m.name()));
+                    long id = seriesId(db, execution, job, m.name());
+                    s = new Series(id, maxStep(db, id));
                     known.put(m.name(), s);
                 }
-                long step;
-                if (m.step().isPresent()) {
-                    step = m.step().getAsLong();
-                    if (s.next != null) {
-                        s.next = Math.max(s.next, step + 1);
-                    }
-                } else {
-                    if (s.next == null) {
-                        insert.executeBatch(); // the points before this one count
-                    }
-                    step = s.next != null ? s.next : nextStep(db, s.id);
-                    s.next = step + 1;
+                long step = m.step().isPresent() ? m.step().getAsLong() : s.max == Long.MIN_VALUE ? 0 : s.max + 1;
+                boolean late = step <= s.max; // may replace a point, or land in a block with a replaced one
+                s.max = Math.max(s.max, step);
+                double value = m.value().orElseThrow();
+                for (int level : LEVELS) {
+                    Extremes e = blocks.computeIfAbsent(new BlockKey(s.id, level, step >> level), k -> new Extremes());
+                    e.add(step, value, m.time());
+                    e.recompute |= late;
                 }
                 insert.setLong(1, s.id);
                 insert.setLong(2, step);
-                insert.setDouble(3, m.value().orElseThrow());
+                insert.setDouble(3, value);
                 insert.setDouble(4, m.time());
                 insert.addBatch();
             }
             insert.executeBatch();
+        }
+        try (PreparedStatement merge = db.prepareStatement("INSERT INTO metric_blocks VALUES (?,?,?,?,?,?,?,?,?) "
+                + "ON CONFLICT(series, level, block) DO UPDATE SET "
+                + "min_step = CASE WHEN excluded.min_value < min_value THEN excluded.min_step ELSE min_step END, "
+                + "min_time = CASE WHEN excluded.min_value < min_value THEN excluded.min_time ELSE min_time END, "
+                + "min_value = MIN(min_value, excluded.min_value), "
+                + "max_step = CASE WHEN excluded.max_value > max_value THEN excluded.max_step ELSE max_step END, "
+                + "max_time = CASE WHEN excluded.max_value > max_value THEN excluded.max_time ELSE max_time END, "
+                + "max_value = MAX(max_value, excluded.max_value)");
+             PreparedStatement again = db.prepareStatement("INSERT OR REPLACE INTO metric_blocks "
+                + "SELECT ?1, ?2, ?3, mn.step, mn.value, mn.time, mx.step, mx.value, mx.time "
+                + "FROM (SELECT step, MIN(value) AS value, time FROM metric_points WHERE series = ?1 AND step BETWEEN ?4 AND ?5) mn, "
+                + "(SELECT step, MAX(value) AS value, time FROM metric_points WHERE series = ?1 AND step BETWEEN ?4 AND ?5) mx")) {
+            for (Map.Entry<BlockKey, Extremes> b : blocks.entrySet()) {
+                BlockKey k = b.getKey();
+                Extremes e = b.getValue();
+                if (e.recompute) {
+                    again.setLong(1, k.series());
+                    again.setInt(2, k.level());
+                    again.setLong(3, k.block());
+                    again.setLong(4, k.block() << k.level());
+                    again.setLong(5, (k.block() << k.level()) + (1L << k.level()) - 1);
+                    again.addBatch();
+                } else {
+                    merge.setLong(1, k.series());
+                    merge.setInt(2, k.level());
+                    merge.setLong(3, k.block());
+                    merge.setLong(4, e.minStep);
+                    merge.setDouble(5, e.minValue);
+                    merge.setDouble(6, e.minTime);
+                    merge.setLong(7, e.maxStep);
+                    merge.setDouble(8, e.maxValue);
+                    merge.setDouble(9, e.maxTime);
+                    merge.addBatch();
+                }
+            }
+            merge.executeBatch();
+            again.executeBatch();
         }
     }
 
@@ -92,12 +178,13 @@ final class MetricPoints {
         }
     }
 
-    private static long nextStep(Connection db, long series) throws SQLException {
-        try (PreparedStatement s = db.prepareStatement("SELECT COALESCE(MAX(step) + 1, 0) FROM metric_points WHERE series = ?")) {
+    private static long maxStep(Connection db, long series) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("SELECT MAX(step) FROM metric_points WHERE series = ?")) {
             s.setLong(1, series);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
-                return r.getLong(1);
+                long max = r.getLong(1);
+                return r.wasNull() ? Long.MIN_VALUE : max;
             }
         }
     }
@@ -112,27 +199,99 @@ final class MetricPoints {
             if (range == null) {
                 continue;
             }
-            PreparedStatement s;
             if (window.points().isPresent()) {
-                s = db.prepareStatement(DOWNSAMPLE);
-                s.setLong(1, range[0]);
-                s.setLong(2, range[1]);
-                s.setInt(3, Math.max(1, (window.points().getAsInt() - 2) / 2));
-                s.setLong(4, id);
-            } else {
-                requireFullFits(db, series.getKey(), id, range);
-                s = db.prepareStatement("SELECT step, value, time FROM metric_points WHERE series = ? AND step BETWEEN ? AND ? ORDER BY step");
+                for (Map.Entry<Long, double[]> p : downsample(db, id, range[0], range[1], window.points().getAsInt()).entrySet()) {
+                    points.addArray().add(p.getKey()).add(p.getValue()[0]).add(p.getValue()[1]);
+                }
+                continue;
+            }
+            requireFullFits(db, series.getKey(), id, range);
+            try (PreparedStatement s = db.prepareStatement("SELECT step, value, time FROM metric_points WHERE series = ? AND step BETWEEN ? AND ? ORDER BY step")) {
                 s.setLong(1, id);
                 s.setLong(2, range[0]);
                 s.setLong(3, range[1]);
-            }
-            try (s; ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    points.addArray().add(r.getLong(1)).add(r.getDouble(2)).add(r.getDouble(3));
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        points.addArray().add(r.getLong(1)).add(r.getDouble(2)).add(r.getDouble(3));
+                    }
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * At most about {@code points} points of the steps {@code from}..{@code to}: per bucket its lowest and highest point, and the
+     * first and last point. A bucket spanning whole blocks reads the blocks' extremes (the coarsest level that still gives each
+     * bucket a block), the part of the range outside whole blocks reads the points; narrow ranges read the points alone.
+     */
+    private static TreeMap<Long, double[]> downsample(Connection db, long series, long from, long to, int points) throws SQLException {
+        TreeMap<Long, double[]> out = new TreeMap<>();
+        int buckets = Math.max(1, (points - 6) / 2);
+        double width = ((double) to - from + 1) / buckets;
+        int level = width >= 1 << 10 ? 10 : width >= 1 << 5 ? 5 : -1;
+        if (level < 0) {
+            raw(db, series, from, to, Math.max(1, (points - 2) / 2), out);
+            return out;
+        }
+        try (PreparedStatement s = db.prepareStatement(FIRST_AND_LAST)) {
+            s.setLong(1, from);
+            s.setLong(2, to);
+            s.setLong(3, series);
+            collect(s, out);
+        }
+        long first = -Math.floorDiv(-from, 1L << level); // the first whole block
+        long last = Math.floorDiv(to + 1, 1L << level) - 1;
+        long headEnd = Math.min(to, (first << level) - 1);
+        if (from <= headEnd) {
+            extremes(db, series, from, headEnd, out);
+        }
+        long tailStart = Math.max(headEnd + 1, (last + 1) << level);
+        if (tailStart <= to) {
+            extremes(db, series, tailStart, to, out);
+        }
+        if (first <= last) {
+            try (PreparedStatement s = db.prepareStatement(BLOCKS)) {
+                s.setLong(1, from);
+                s.setLong(2, to);
+                s.setInt(3, buckets);
+                s.setLong(4, series);
+                s.setInt(5, level);
+                s.setLong(6, first);
+                s.setLong(7, last);
+                collect(s, out);
+            }
+        }
+        return out;
+    }
+
+    /** Per bucket the lowest and highest point, and the first and last point, read from the points of {@code from}..{@code to}. */
+    private static void raw(Connection db, long series, long from, long to, int buckets, TreeMap<Long, double[]> out) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement(DOWNSAMPLE)) {
+            s.setLong(1, from);
+            s.setLong(2, to);
+            s.setInt(3, buckets);
+            s.setLong(4, series);
+            collect(s, out);
+        }
+    }
+
+    /** The lowest and the highest point of {@code from}..{@code to} (none when it has no points). */
+    private static void extremes(Connection db, long series, long from, long to, TreeMap<Long, double[]> out) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement(EXTREMES)) {
+            s.setLong(1, from);
+            s.setLong(2, to);
+            s.setLong(3, series);
+            collect(s, out);
+        }
+    }
+
+    private static void collect(PreparedStatement s, TreeMap<Long, double[]> out) throws SQLException {
+        try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                out.put(r.getLong(1), new double[] {r.getDouble(2), r.getDouble(3)});
+            }
+        }
     }
 
     /** The job's series ids by name, in the order they were first logged. */
