@@ -222,14 +222,14 @@ final class MetricPoints {
 
     /**
      * At most about {@code points} points of the steps {@code from}..{@code to}: per bucket its lowest and highest point, and the
-     * first and last point. A bucket spanning whole blocks reads the blocks' extremes (the coarsest level that still gives each
-     * bucket a block), the part of the range outside whole blocks reads the points; narrow ranges read the points alone.
+     * first and last point. A bucket spanning whole blocks reads the blocks' extremes (the coarsest level whose blocks are at most
+     * twice a bucket), the part of the range outside whole blocks reads the points; narrow ranges read the points alone.
      */
     private static TreeMap<Long, double[]> downsample(Connection db, long series, long from, long to, int points) throws SQLException {
         TreeMap<Long, double[]> out = new TreeMap<>();
         int buckets = Math.max(1, (points - 6) / 2);
         double width = ((double) to - from + 1) / buckets;
-        int level = width >= 1 << 10 ? 10 : width >= 1 << 5 ? 5 : -1;
+        int level = width >= 1 << 9 ? 10 : width >= 1 << 4 ? 5 : -1; // a bucket of at least half a block: at most ~16 rows a bucket read
         if (level < 0) {
             raw(db, series, from, to, Math.max(1, (points - 2) / 2), out);
             return out;
@@ -311,7 +311,9 @@ final class MetricPoints {
 
     /** The step range to read ({@code window}'s bounds, else the series' own), or null when the series is empty. */
     private static long[] range(Connection db, long series, MetricWindow window) throws SQLException {
-        try (PreparedStatement s = db.prepareStatement("SELECT MIN(step), MAX(step) FROM metric_points WHERE series = ?")) {
+        // two index look-ups (MIN and MAX in one query would read the whole series)
+        try (PreparedStatement s = db.prepareStatement("SELECT (SELECT step FROM metric_points WHERE series = ?1 ORDER BY step LIMIT 1), "
+                + "(SELECT step FROM metric_points WHERE series = ?1 ORDER BY step DESC LIMIT 1)")) {
             s.setLong(1, series);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
