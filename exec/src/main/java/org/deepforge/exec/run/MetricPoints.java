@@ -22,7 +22,7 @@ import org.deepforge.store.StoreException;
  * the caller's transaction, read whole, downsampled in SQL, or streamed as CSV from a cursor.
  */
 final class MetricPoints {
-    /** Most points of one series a read without {@code points} returns. */
+    /** Most points (all series together) a read without {@code points} returns. */
     static final int MAX_FULL = 200_000;
 
     private static final String DOWNSAMPLE = """
@@ -192,6 +192,7 @@ final class MetricPoints {
     /** A job's series: {@code {"<name>": [[step, value, time], ...]}} in step order, as {@code window} asks. */
     static ObjectNode read(Connection db, String execution, String job, MetricWindow window) throws SQLException {
         ObjectNode out = Json.MAPPER.createObjectNode();
+        long whole = 0; // points read whole so far, all series together
         for (Map.Entry<String, Long> series : series(db, execution, job).entrySet()) {
             ArrayNode points = out.putArray(series.getKey());
             long id = series.getValue();
@@ -205,7 +206,7 @@ final class MetricPoints {
                 }
                 continue;
             }
-            requireFullFits(db, series.getKey(), id, range);
+            whole += requireFullFits(db, series.getKey(), id, range, MAX_FULL - whole);
             try (PreparedStatement s = db.prepareStatement("SELECT step, value, time FROM metric_points WHERE series = ? AND step BETWEEN ? AND ? ORDER BY step")) {
                 s.setLong(1, id);
                 s.setLong(2, range[0]);
@@ -326,19 +327,22 @@ final class MetricPoints {
         }
     }
 
-    private static void requireFullFits(Connection db, String name, long series, long[] range) throws SQLException {
+    /** The number of points in {@code range}; 413 when that is more than {@code left} (what the read may still return). */
+    private static long requireFullFits(Connection db, String name, long series, long[] range, long left) throws SQLException {
         try (PreparedStatement s = db.prepareStatement("SELECT COUNT(*) FROM (SELECT 1 FROM metric_points WHERE series = ? AND step BETWEEN ? AND ? LIMIT ?)")) {
             s.setLong(1, series);
             s.setLong(2, range[0]);
             s.setLong(3, range[1]);
-            s.setInt(4, MAX_FULL + 1);
+            s.setLong(4, left + 1);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
-                if (r.getLong(1) > MAX_FULL) {
-                    throw new StoreException(StoreException.Kind.TOO_LARGE, "metric \"" + name + "\" has more than " + MAX_FULL
-                            + " points in this range: ask for a chart's worth with ?points=N (a downsampling that keeps each bucket's minimum "
-                            + "and maximum), narrow it with ?from=&to=, or download every point from …/metrics.csv");
+                long count = r.getLong(1);
+                if (count > left) {
+                    throw new StoreException(StoreException.Kind.TOO_LARGE, "this job's series have more than " + MAX_FULL
+                            + " points in this range (at metric \"" + name + "\"): ask for a chart's worth with ?points=N (a downsampling "
+                            + "that keeps each bucket's minimum and maximum), narrow it with ?from=&to=, or download every point from …/metrics.csv");
                 }
+                return count;
             }
         }
     }
