@@ -137,9 +137,10 @@ class MetricsApiTest {
     @Test
     void badParametersSayWhatToFix() throws Exception {
         assertBad("?points=lots", "\"points\" must be a whole number");
-        assertBad("?points=1", "points must be from 2 to 100000");
-        assertBad("?points=100001", "points must be from 2 to 100000");
-        assertBad("?points=99999999999999", "points must be from 2 to 100000");
+        assertBad("?points=1", "\"points\" must be from 2 to 100000, not 1");
+        assertBad("?points=100001", "\"points\" must be from 2 to 100000, not 100001");
+        assertBad("?points=99999999999999", "\"points\" must be from 2 to 100000, not 99999999999999");
+        assertBad("?points=99999999999999999999", "\"points\" must be a whole number");
         assertBad("?from=5&to=4", "from (5) must not be after to (4)");
         assertBad("?from=1.5", "\"from\" must be a whole number");
         assertBad("?format=xml", "\"format\" must be json or csv");

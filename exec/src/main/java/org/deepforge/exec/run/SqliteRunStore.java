@@ -199,7 +199,12 @@ public final class SqliteRunStore implements RunStore {
     @Override
     public ObjectNode metrics(String execution, String job, MetricWindow window) throws SQLException {
         try (Connection c = source.getConnection()) {
-            return MetricPoints.read(c, execution, job, window);
+            c.setAutoCommit(false); // one snapshot for all series while points arrive
+            try {
+                return MetricPoints.read(c, execution, job, window);
+            } finally {
+                c.rollback();
+            }
         }
     }
 

@@ -131,8 +131,10 @@ public final class ExecutionsApi {
             throw new BadRequest("query parameter \"format\" must be json or csv, not \"" + Bodies.clip(ctx.queryParam("format")) + "\"");
         }
         Optional<Long> points = longQuery(ctx, "points");
-        MetricWindow window = new MetricWindow(
-                points.map(p -> OptionalInt.of((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, p)))).orElse(OptionalInt.empty()),
+        if (points.isPresent() && (points.get() < MetricWindow.MIN_POINTS || points.get() > MetricWindow.MAX_POINTS)) {
+            throw new BadRequest("query parameter \"points\" must be from " + MetricWindow.MIN_POINTS + " to " + MetricWindow.MAX_POINTS + ", not " + points.get());
+        }
+        MetricWindow window = new MetricWindow(points.map(p -> OptionalInt.of(p.intValue())).orElse(OptionalInt.empty()),
                 longQuery(ctx, "from").map(OptionalLong::of).orElse(OptionalLong.empty()),
                 longQuery(ctx, "to").map(OptionalLong::of).orElse(OptionalLong.empty()));
         ctx.json(runs.metrics(ctx.pathParam("execution"), ctx.pathParam("job"), window));
