@@ -184,16 +184,23 @@ class Execution:
             cursor = int(page["next"])
 
     @overload
-    def metrics(self, job: Union[str, Job], as_numpy: Literal[False] = ...) -> Dict[str, Series]: ...
+    def metrics(self, job: Union[str, Job], as_numpy: Literal[False] = ..., points: Optional[int] = None,
+                first: Optional[int] = None, last: Optional[int] = None) -> Dict[str, Series]: ...
 
     @overload
-    def metrics(self, job: Union[str, Job], as_numpy: Literal[True]) -> Dict[str, ArraySeries]: ...
+    def metrics(self, job: Union[str, Job], as_numpy: Literal[True], points: Optional[int] = None,
+                first: Optional[int] = None, last: Optional[int] = None) -> Dict[str, ArraySeries]: ...
 
-    def metrics(self, job: Union[str, Job], as_numpy: bool = False) -> Union[Dict[str, Series], Dict[str, ArraySeries]]:
+    def metrics(self, job: Union[str, Job], as_numpy: bool = False, points: Optional[int] = None,
+                first: Optional[int] = None, last: Optional[int] = None) -> Union[Dict[str, Series], Dict[str, ArraySeries]]:
         """Every metric ``job`` (node id or operation name) logged, by name, as numbers; with
-        ``as_numpy=True`` as numpy arrays (needs numpy)."""
+        ``as_numpy=True`` as numpy arrays (needs numpy). ``points`` asks the server for about that many
+        points per series (per bucket of steps the lowest and highest, so extremes stay); ``first`` and
+        ``last`` bound the steps (inclusive). A whole read of more than 200,000 points is refused by the
+        server (:class:`BadRequest` 413): ask for ``points`` then."""
         job_id = self._job_id(job)
-        raw = self._http.call("job_metrics", {"execution": self.id, "job": job_id})
+        query = {"points": points, "from": first, "to": last}
+        raw = self._http.call("job_metrics", {"execution": self.id, "job": job_id}, query)
         series = {name: _series(points) for name, points in raw.items()}
         if not as_numpy:
             return series

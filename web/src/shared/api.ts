@@ -253,8 +253,10 @@ export interface Reproduction {
   firstDivergedOperation?: string;
 }
 export interface LogPage { from: number; next: number; lines: string[] }
-/** name → [[step, value, time], …] */
+/** name → [[step, value, time], …]; time in seconds since the epoch */
 export type Metrics = Record<string, [number | null, number, number | string][]>;
+/** Which points of a job's series to fetch: about `points` per series (each bucket's min and max), steps `from`…`to` */
+export interface MetricWindow { points?: number; from?: number; to?: number }
 export interface Plot { id: string; title: string; svg: string; updated?: string }
 export interface ArtifactRow {
   id: string;
@@ -525,7 +527,10 @@ export const api = {
   getExecution: (execution: string) => request<Execution>('GET', `/executions/${enc(execution)}`),
   jobLog: (execution: string, job: string, from = 0) =>
     request<LogPage>('GET', `/executions/${enc(execution)}/jobs/${enc(job)}/log${query({ from })}`),
-  jobMetrics: (execution: string, job: string) => request<Metrics>('GET', `/executions/${enc(execution)}/jobs/${enc(job)}/metrics`),
+  jobMetrics: (execution: string, job: string, window: MetricWindow = {}) =>
+    request<Metrics>('GET', `/executions/${enc(execution)}/jobs/${enc(job)}/metrics${query({ ...window })}`),
+  /** every point of a job's series as a CSV download */
+  jobMetricsCsvUrl: (execution: string, job: string) => `${BASE}/executions/${enc(execution)}/jobs/${enc(job)}/metrics.csv`,
   jobPlots: (execution: string, job: string) => request<Plot[]>('GET', `/executions/${enc(execution)}/jobs/${enc(job)}/plots`),
   cancelExecution: (execution: string) => call<Execution>('POST', `/executions/${enc(execution)}/cancel`),
   rerunExecution: (execution: string, body: { ignoreCache?: boolean; code?: 'recorded' | 'current' } = {}) =>

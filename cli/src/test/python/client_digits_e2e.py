@@ -39,6 +39,8 @@ assert all(isinstance(t, float) and t > 0 for t in loss.times), loss.times
 print("loss values", loss.values)
 arrays = execution.metrics("Train", as_numpy=True)
 assert str(arrays["loss"].values.dtype) == "float64"
+last = execution.metrics("Train", points=2, first=2, last=2)["loss"]  # a step range, downsampled
+assert last.steps == [2] and last.values == loss.values[1:], last
 
 work = tempfile.mkdtemp(prefix="client-e2e-")
 model = project.artifact("myModel")

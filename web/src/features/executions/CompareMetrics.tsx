@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, errorMessage, type Execution } from '../../shared/api';
-import { chartsByMetric, compareSeries, fromMetrics, type SeriesMap } from './metrics';
+import { chartsByMetric, compareSeries, fromMetrics, pointsFor, type SeriesMap } from './metrics';
 import { LineChart } from './LineChart';
 import { ChartControls, DEFAULT_CHART_SETTINGS } from './ChartControls';
 
@@ -20,7 +20,7 @@ export default function CompareMetrics({ executions, onClose }: { executions: Ex
         const full = await api.getExecution(e.id);
         const jobs: Record<string, SeriesMap> = {};
         for (const j of full.jobs ?? []) {
-          const m = fromMetrics(await api.jobMetrics(e.id, j.id).catch(() => ({})));
+          const m = fromMetrics(await api.jobMetrics(e.id, j.id, { points: pointsFor(window.innerWidth) }).catch(() => ({})));
           if (Object.keys(m).length) jobs[j.id] = m;
         }
         out.push({ label: e.name || e.id, jobs });

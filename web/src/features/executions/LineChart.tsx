@@ -15,6 +15,8 @@ interface Props {
   log?: boolean;
   testid?: string;
   height?: number;
+  /** called with the steps shown after a drag-zoom (whole steps, inclusive), to fetch them finer */
+  onZoom?: (range: { from: number; to: number }) => void;
 }
 
 /** The series as uPlot draws them: with smoothing, each raw series faint and its smoothed line over it. */
@@ -36,8 +38,10 @@ export function chartData(series: NamedSeries[], smoothing: number): { aligned: 
  * A uPlot line chart of metric series (x = step), loaded on first use: drag to zoom, double-click to
  * reset, optional smoothing and log scale, and its points as CSV.
  */
-export function LineChart({ title, series, smoothing = 0, log = false, testid = 'metric-chart', height = 220 }: Props) {
+export function LineChart({ title, series, smoothing = 0, log = false, testid = 'metric-chart', height = 220, onZoom }: Props) {
   const box = useRef<HTMLDivElement>(null);
+  const zoomed = useRef(onZoom);
+  zoomed.current = onZoom;
   const plot = useRef<uPlot | null>(null);
   const { aligned, strokes } = useMemo(() => chartData(series, smoothing), [series, smoothing]);
   const logProblem = useMemo(() => (log ? logScaleProblem(series) : null), [log, series]);
@@ -60,6 +64,17 @@ export function LineChart({ title, series, smoothing = 0, log = false, testid = 
         axes: [{ label: 'step' }, {}],
         cursor: { drag: { x: true, y: false } },
         series: [{ label: 'step' }, ...strokes.map((s) => ({ label: s.label, stroke: s.colour, width: s.width, spanGaps: true }))],
+        hooks: {
+          setSelect: [
+            (u) => {
+              // a drag-zoom: the selected pixels as steps
+              if (u.select.width < 2) return;
+              const from = Math.ceil(u.posToVal(u.select.left, 'x'));
+              const to = Math.floor(u.posToVal(u.select.left + u.select.width, 'x'));
+              if (to > from) zoomed.current?.({ from, to });
+            },
+          ],
+        },
       };
       plot.current?.destroy();
       const u = new UPlot(opts, aligned.data as uPlot.AlignedData, el);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applySgr, highlightSegments, parseAnsi, stripAnsi } from './ansi';
-import { addPoint, alignSeries, chartsByMetric, compareSeries, fromMetrics } from './metrics';
+import { addPoint, alignSeries, chartsByMetric, compareSeries, fromMetrics, mergeRange, pointsFor } from './metrics';
 import { durationBetween, formatDuration, formatSize, isActive, STATUSES, statusStyle } from './status';
 
 const ESC = '\u001b';
@@ -89,6 +89,24 @@ describe('metric series', () => {
     expect(s.loss.map((p) => p.step)).toEqual([0, 1, 2, 3, 5]);
     expect(s.loss[1].value).toBe(0.6);
     expect(s.acc).toEqual([{ step: 0, value: 0.9 }]);
+  });
+
+  it('reads times as numbers (seconds since the epoch)', () => {
+    expect(fromMetrics({ loss: [[7, 1, 1796587715.5]] }).loss).toEqual([{ step: 7, value: 1, time: 1796587715.5 }]);
+  });
+
+  it('asks for two points per pixel, within what the server allows', () => {
+    expect(pointsFor(800)).toBe(1600);
+    expect(pointsFor(0)).toBe(960);
+    expect(pointsFor(10)).toBe(200);
+    expect(pointsFor(1e6)).toBe(100_000);
+  });
+
+  it('replaces a zoomed range with its finer points and keeps the rest', () => {
+    const coarse = [0, 10, 20, 30, 40].map((step) => ({ step, value: step }));
+    const fine = [12, 14, 16, 18, 20, 22].map((step) => ({ step, value: -step }));
+    expect(mergeRange(coarse, fine, 11, 21).map((p) => p.step)).toEqual([0, 10, 12, 14, 16, 18, 20, 30, 40]);
+    expect(mergeRange(coarse, fine, 11, 21)[5].value).toBe(-18);
   });
 
   it('aligns series on the union of steps with nulls for gaps', () => {

@@ -32,6 +32,18 @@ export function addPoint(series: SeriesMap, name: string, step: number | null | 
   return series;
 }
 
+/** Points a chart asks for: two per pixel of its width (each bucket's minimum and maximum), within what the server allows. */
+export function pointsFor(widthPx: number): number {
+  return Math.min(100_000, Math.max(200, Math.round(2 * (widthPx || 480))));
+}
+
+/** `points` with those from `from` to `to` (steps, inclusive) replaced by `detail` (a finer fetch of that range). */
+export function mergeRange(points: Point[], detail: Point[], from: number, to: number): Point[] {
+  const before = points.filter((p) => p.step < from);
+  const after = points.filter((p) => p.step > to);
+  return [...before, ...detail.filter((p) => p.step >= from && p.step <= to), ...after];
+}
+
 /**
  * TensorBoard's smoothing: an exponential moving average with weight `weight` (0 = none, up to
  * 0.999), debiased so the first points are not pulled towards 0. Non-finite values pass through.

@@ -9,7 +9,12 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.deepforge.exec.run.MetricWindow;
 import org.deepforge.exec.run.SqliteRunStore;
+import org.deepforge.model.Json;
 
 /**
  * Metric ingestion: event lines as a job writes them → parsed → stored in the run database, in batches
@@ -74,7 +79,52 @@ final class MetricsBench {
             if (round == 1) {
                 System.out.printf("parse + store in the run database : %,10.0f points/s   target ≥ 50,000%n", ours);
                 System.out.printf("baseline: bare JDBC batch insert  : %,10.0f points/s   (ours = %.2f× of it)%n", bare, ours / bare);
+                reads(dir.resolve("runs-" + round + ".db"), n);
             }
+        }
+    }
+
+    /** Reading the series back: on-disk size, a chart's query (2,000 points) whole and zoomed, and the CSV stream. */
+    private static void reads(Path file, int n) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); var s = c.createStatement()) {
+            s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        System.out.printf("on disk                           : %,10.1f MB (%.1f bytes a point)   target ≤ 40 bytes%n",
+                Files.size(file) / 1e6, Files.size(file) / (double) n);
+        try (SqliteRunStore db = new SqliteRunStore(file)) {
+            MetricWindow chart = new MetricWindow(OptionalInt.of(2000), OptionalLong.empty(), OptionalLong.empty());
+            MetricWindow zoom = new MetricWindow(OptionalInt.of(2000), OptionalLong.of(n / 3), OptionalLong.of(n / 3 + n / 100));
+            for (var q : List.of(Map.entry("chart query, 2,000 points", chart), Map.entry("zoomed to 1% of the steps", zoom))) {
+                long[] times = new long[21];
+                long[] cpu = new long[times.length];
+                var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+                int bytes = 0;
+                for (int i = 0; i < times.length; i++) {
+                    long t0 = System.nanoTime();
+                    long c0 = threads.getCurrentThreadCpuTime();
+                    bytes = Json.MAPPER.writeValueAsBytes(db.metrics("e1", "j1", q.getValue())).length;
+                    cpu[i] = threads.getCurrentThreadCpuTime() - c0;
+                    times[i] = System.nanoTime() - t0;
+                }
+                java.util.Arrays.sort(times);
+                java.util.Arrays.sort(cpu);
+                System.out.printf("%-34s: p50 %6.1f ms, p95 %6.1f ms (CPU p50 %5.1f ms), %,d bytes of JSON   target p95 ≤ 50 ms%n", q.getKey(),
+                        times[times.length / 2] / 1e6, times[times.length * 95 / 100] / 1e6, cpu[cpu.length / 2] / 1e6, bytes);
+            }
+            long[] chars = new long[1];
+            java.io.Writer counting = new java.io.Writer() {
+                @Override public void write(char[] b, int off, int len) { chars[0] += len; }
+                @Override public void write(String str) { chars[0] += str.length(); }
+                @Override public void flush() { }
+                @Override public void close() { }
+            };
+            Runtime rt = Runtime.getRuntime();
+            System.gc();
+            long heap0 = rt.totalMemory() - rt.freeMemory();
+            long t0 = System.nanoTime();
+            db.metricsCsv("e1", "j1", counting);
+            System.out.printf("CSV of every point                : %6.0f ms, %,d bytes (heap in use before %d MB, after %d MB)%n",
+                    (System.nanoTime() - t0) / 1e6, chars[0], heap0 >> 20, (rt.totalMemory() - rt.freeMemory()) >> 20);
         }
     }
 }

@@ -3,6 +3,8 @@ package org.deepforge.exec.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -135,8 +137,12 @@ public final class Executions implements RunListener, AutoCloseable {
         downstream.events(execution, job, events);
     }
 
-    public ObjectNode metrics(String execution, String job) throws SQLException {
-        return db.metrics(execution, job);
+    public ObjectNode metrics(String execution, String job, MetricWindow window) throws SQLException {
+        return db.metrics(execution, job, window);
+    }
+
+    public void metricsCsv(String execution, String job, Writer out) throws SQLException, IOException {
+        db.metricsCsv(execution, job, out);
     }
 
     public ArrayNode plots(String execution, String job) throws SQLException {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.Writer;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -233,9 +234,24 @@ public final class RunService {
         return executions.log(ran.execution(), ran.job(), from, limit);
     }
 
-    public ObjectNode metrics(String execution, String job) throws SQLException {
+    /** A job's metric series, whole or downsampled (see {@link MetricWindow}). */
+    public ObjectNode metrics(String execution, String job, MetricWindow window) throws SQLException {
         Executions.JobRef ran = ran(execution, job);
-        return executions.metrics(ran.execution(), ran.job());
+        return executions.metrics(ran.execution(), ran.job(), window);
+    }
+
+    /** Where a download goes: opened only once the request is known to be good (so a 404 is still an error body). */
+    @FunctionalInterface
+    public interface Download {
+        Writer open() throws IOException;
+    }
+
+    /** Every metric point of a job as CSV rows, written to {@code to} (opened after the job is found, closed at the end). */
+    public void metricsCsv(String execution, String job, Download to) throws SQLException, IOException {
+        Executions.JobRef ran = ran(execution, job);
+        try (Writer out = to.open()) {
+            executions.metricsCsv(ran.execution(), ran.job(), out);
+        }
     }
 
     public ArrayNode plots(String execution, String job) throws SQLException {

@@ -44,8 +44,11 @@ public interface RunStore extends AutoCloseable {
     /** Stores metric points and the latest state of each plot (other kinds are not kept). */
     void addEvents(String execution, String job, List<JobEvent> events) throws SQLException;
 
-    /** Every metric series of a job: {@code {"<name>": [[step, value, time], ...]}}. */
-    ObjectNode metrics(String execution, String job) throws SQLException;
+    /** A job's metric series as {@code window} asks: {@code {"<name>": [[step, value, time], ...]}}, time in seconds since the epoch. */
+    ObjectNode metrics(String execution, String job, MetricWindow window) throws SQLException;
+
+    /** Writes every metric point of a job as CSV ({@code name,step,value,time}) without holding the series in memory. */
+    void metricsCsv(String execution, String job, java.io.Writer out) throws SQLException, java.io.IOException;
 
     /** The latest state of every plot of a job. */
     ArrayNode plots(String execution, String job) throws SQLException;

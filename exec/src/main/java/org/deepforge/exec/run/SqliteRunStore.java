@@ -22,6 +22,8 @@ import org.sqlite.SQLiteDataSource;
 /** The run database in one SQLite file (migrated by Flyway): the embedded {@link RunStore}. */
 public final class SqliteRunStore implements RunStore {
     private final Connection db;
+    /** Opens the connections that read metrics, so that a long read (a CSV download) never holds up the writers. */
+    private final SQLiteDataSource source;
 
     public SqliteRunStore(Path file) {
         SQLiteConfig config = new SQLiteConfig();
@@ -29,7 +31,7 @@ public final class SqliteRunStore implements RunStore {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(10_000);
-        SQLiteDataSource source = new SQLiteDataSource(config);
+        source = new SQLiteDataSource(config);
         source.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
         Migrations.migrate(source, "db/runs");
         try {
@@ -170,23 +172,13 @@ public final class SqliteRunStore implements RunStore {
     @Override
     public synchronized void addEvents(String execution, String job, List<JobEvent> events) throws SQLException {
         transaction(() -> {
-            try (PreparedStatement m = db.prepareStatement("INSERT INTO metrics(execution, job, name, step, value, time) VALUES (?,?,?,?,?,?)");
-                 PreparedStatement p = db.prepareStatement("INSERT INTO plots(execution, job, plot, title, svg, updated, data) VALUES (?,?,?,?,?,?,?) "
-                         + "ON CONFLICT(execution, job, plot) DO UPDATE SET title = excluded.title, svg = excluded.svg, updated = excluded.updated, "
-                         + "data = excluded.data")) {
+            List<JobEvent.Metric> metrics = new ArrayList<>();
+            try (PreparedStatement p = db.prepareStatement("INSERT INTO plots(execution, job, plot, title, svg, updated, data) VALUES (?,?,?,?,?,?,?) "
+                    + "ON CONFLICT(execution, job, plot) DO UPDATE SET title = excluded.title, svg = excluded.svg, updated = excluded.updated, "
+                    + "data = excluded.data")) {
                 for (JobEvent e : events) {
                     if (e instanceof JobEvent.Metric metric && metric.value().isPresent()) { // a non-finite value is no point of a chart
-                        m.setString(1, execution);
-                        m.setString(2, job);
-                        m.setString(3, metric.name());
-                        if (metric.step().isPresent()) {
-                            m.setLong(4, metric.step().getAsLong());
-                        } else {
-                            m.setNull(4, java.sql.Types.INTEGER);
-                        }
-                        m.setDouble(5, metric.value().getAsDouble());
-                        m.setString(6, Double.toString(metric.time()));
-                        m.addBatch();
+                        metrics.add(metric);
                     } else if (e instanceof JobEvent.Plot plot) {
                         p.setString(1, execution);
                         p.setString(2, job);
@@ -198,33 +190,30 @@ public final class SqliteRunStore implements RunStore {
                         p.executeUpdate();
                     }
                 }
-                m.executeBatch();
             }
+            MetricPoints.add(db, execution, job, metrics);
         });
     }
 
-    /** Every metric series of a job: {@code {"<name>": [[step, value, time], ...]}}. */
+    /** A job's metric series as {@code window} asks: {@code {"<name>": [[step, value, time], ...]}} (read on a connection of its own). */
     @Override
-    public synchronized ObjectNode metrics(String execution, String job) throws SQLException {
-        ObjectNode out = Json.MAPPER.createObjectNode();
-        try (PreparedStatement s = db.prepareStatement("SELECT name, step, value, time FROM metrics WHERE execution = ? AND job = ? ORDER BY rowid")) {
-            s.setString(1, execution);
-            s.setString(2, job);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    ArrayNode series = out.has(r.getString(1)) ? (ArrayNode) out.get(r.getString(1)) : out.putArray(r.getString(1));
-                    ArrayNode point = series.addArray();
-                    long step = r.getLong(2);
-                    if (r.wasNull()) {
-                        point.addNull();
-                    } else {
-                        point.add(step);
-                    }
-                    point.add(r.getDouble(3)).add(r.getString(4));
-                }
+    public ObjectNode metrics(String execution, String job, MetricWindow window) throws SQLException {
+        try (Connection c = source.getConnection()) {
+            c.setAutoCommit(false); // one snapshot for all series while points arrive
+            try {
+                return MetricPoints.read(c, execution, job, window);
+            } finally {
+                c.rollback();
             }
         }
-        return out;
+    }
+
+    /** Every metric point of a job as CSV rows, streamed from a cursor on a connection of its own. */
+    @Override
+    public void metricsCsv(String execution, String job, java.io.Writer out) throws SQLException, IOException {
+        try (Connection c = source.getConnection()) {
+            MetricPoints.csv(c, execution, job, out);
+        }
     }
 
     /** The latest state of every plot of a job. */

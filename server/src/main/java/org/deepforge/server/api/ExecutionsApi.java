@@ -3,11 +3,17 @@ package org.deepforge.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.deepforge.exec.run.Execution;
+import org.deepforge.exec.run.MetricWindow;
 import org.deepforge.exec.run.RunService;
 import org.deepforge.exec.run.RunSpec;
 import org.deepforge.server.http.BadRequest;
@@ -112,8 +118,49 @@ public final class ExecutionsApi {
     /** Most console lines one log request returns. */
     static final int MAX_LOG_LINES = 20_000;
 
+    /**
+     * A job's metric series: every point, or with {@code ?points=N} about N per series (each bucket's minimum and maximum),
+     * within {@code ?from=&to=} (steps, inclusive) when given; {@code ?format=csv} streams every point as CSV.
+     */
     public void metrics(Context ctx) throws Exception {
-        ctx.json(runs.metrics(ctx.pathParam("execution"), ctx.pathParam("job")));
+        if ("csv".equals(ctx.queryParam("format"))) {
+            metricsCsv(ctx);
+            return;
+        }
+        if (ctx.queryParam("format") != null && !"json".equals(ctx.queryParam("format"))) {
+            throw new BadRequest("query parameter \"format\" must be json or csv, not \"" + Bodies.clip(ctx.queryParam("format")) + "\"");
+        }
+        Optional<Long> points = longQuery(ctx, "points");
+        if (points.isPresent() && (points.get() < MetricWindow.MIN_POINTS || points.get() > MetricWindow.MAX_POINTS)) {
+            throw new BadRequest("query parameter \"points\" must be from " + MetricWindow.MIN_POINTS + " to " + MetricWindow.MAX_POINTS + ", not " + points.get());
+        }
+        MetricWindow window = new MetricWindow(points.map(p -> OptionalInt.of(p.intValue())).orElse(OptionalInt.empty()),
+                longQuery(ctx, "from").map(OptionalLong::of).orElse(OptionalLong.empty()),
+                longQuery(ctx, "to").map(OptionalLong::of).orElse(OptionalLong.empty()));
+        ctx.json(runs.metrics(ctx.pathParam("execution"), ctx.pathParam("job"), window));
+    }
+
+    /** Every metric point of a job as a CSV download ({@code name,step,value,time}), streamed from the run database. */
+    public void metricsCsv(Context ctx) throws Exception {
+        String execution = ctx.pathParam("execution");
+        String job = ctx.pathParam("job");
+        runs.metricsCsv(execution, job, () -> {
+            ctx.contentType("text/csv; charset=utf-8");
+            ctx.header("Content-Disposition", "attachment; filename=\"" + (execution + "-" + job).replaceAll("[^A-Za-z0-9._-]", "_") + "-metrics.csv\"");
+            return new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8), 1 << 16);
+        });
+    }
+
+    private static Optional<Long> longQuery(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(v.trim()));
+        } catch (NumberFormatException e) {
+            throw new BadRequest("query parameter \"" + name + "\" must be a whole number, not \"" + Bodies.clip(v) + "\"");
+        }
     }
 
     public void plots(Context ctx) throws Exception {

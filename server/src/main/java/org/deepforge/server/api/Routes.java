@@ -108,6 +108,7 @@ public final class Routes {
                 new Route(GET, "/api/v1/executions/{execution}", PROJECT_READ, executions::get, executions::projectOf),
                 new Route(GET, "/api/v1/executions/{execution}/jobs/{job}/log", PROJECT_READ, executions::log, executions::projectOf),
                 new Route(GET, "/api/v1/executions/{execution}/jobs/{job}/metrics", PROJECT_READ, executions::metrics, executions::projectOf),
+                new Route(GET, "/api/v1/executions/{execution}/jobs/{job}/metrics.csv", PROJECT_READ, executions::metricsCsv, executions::projectOf),
                 new Route(GET, "/api/v1/executions/{execution}/jobs/{job}/plots", PROJECT_READ, executions::plots, executions::projectOf),
                 new Route(POST, "/api/v1/executions/{execution}/cancel", PROJECT_WRITE, executions::cancel, executions::projectOf),
                 new Route(POST, "/api/v1/executions/{execution}/rerun", PROJECT_WRITE, executions::rerun, executions::projectOf),

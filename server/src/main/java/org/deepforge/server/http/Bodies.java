@@ -51,7 +51,7 @@ public final class Bodies {
         }
     }
 
-    private static String clip(String s) {
+    public static String clip(String s) {
         String clean = s.codePoints().map(c -> c < 0x20 || c > 0x7e ? '?' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
         return clean.length() > 80 ? clean.substring(0, 80) + "…" : clean;

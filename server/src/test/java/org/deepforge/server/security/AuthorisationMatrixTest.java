@@ -268,6 +268,7 @@ class AuthorisationMatrixTest {
         put(m, "GET /api/v1/executions/{execution}", e);
         put(m, "GET /api/v1/executions/{execution}/jobs/{job}/log", e + "/jobs/make/log");
         put(m, "GET /api/v1/executions/{execution}/jobs/{job}/metrics", e + "/jobs/make/metrics");
+        put(m, "GET /api/v1/executions/{execution}/jobs/{job}/metrics.csv", e + "/jobs/make/metrics.csv");
         put(m, "GET /api/v1/executions/{execution}/jobs/{job}/plots", e + "/jobs/make/plots");
         put(m, "POST /api/v1/executions/{execution}/cancel", e + "/cancel");
         put(m, "POST /api/v1/executions/{execution}/rerun", e + "/rerun");

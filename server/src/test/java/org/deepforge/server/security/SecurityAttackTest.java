@@ -218,7 +218,7 @@ class SecurityAttackTest {
                 "top secret artifact bytes", "application/octet-stream").json().get("id").asText();
 
         Agent nora = nora();
-        for (String suffix : List.of("", "/jobs/leak/log", "/jobs/leak/metrics", "/jobs/leak/plots")) {
+        for (String suffix : List.of("", "/jobs/leak/log", "/jobs/leak/metrics", "/jobs/leak/metrics.csv", "/jobs/leak/plots")) {
             Agent.Reply theirs = nora.get("/api/v1/executions/" + e + suffix);
             Agent.Reply missing = nora.get("/api/v1/executions/e0000000000" + suffix);
             assertThat(theirs.status()).isEqualTo(404).isEqualTo(missing.status());
