@@ -16,10 +16,10 @@ import { buildEdges, buildNodes } from './buildFlow';
 import { newNode, nextConnectionId, nextNodeId, positionsPatch, removalPatch, type PaletteItem } from './edits';
 import { connectionProblem } from './graph';
 import { DEFAULT_NODE_SIZE, freeSpot, layoutInput } from './layout';
-import { nodeTitle, readPipeline, type Position } from './model';
+import { nodePorts, nodeTitle, readPipeline, type Position } from './model';
 import { NodeInspector } from './NodeInspector';
 import { DRAG_TYPE, Palette } from './Palette';
-import { PipelineNodeView, type PipelineFlowNode } from './PipelineNodeView';
+import { nodeWidth, PipelineNodeView, type PipelineFlowNode } from './PipelineNodeView';
 import { ProblemsDrawer } from './ProblemsDrawer';
 
 interface Props {
@@ -140,7 +140,18 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
   useEffect(() => {
     if (!autoKey) return;
     let stale = false;
-    layoutInWorker(shown.nodes.map((id) => ({ id, ...DEFAULT_NODE_SIZE })), shown.edges).then(
+    // with nothing folded, every shown node is a step whose ports the layout can order
+    const { nodes: laidOut, edges: wires } =
+      collapsed.size === 0
+        ? layoutInput(
+            shown.nodes.map((id) => {
+              const ports = nodePorts(pipelineRef.current.nodes[id], parts);
+              return { id, width: Math.max(DEFAULT_NODE_SIZE.width, nodeWidth(ports.inputs, ports.outputs)), ...ports };
+            }),
+            pipelineRef.current,
+          )
+        : { nodes: shown.nodes.map((id) => ({ id, ...DEFAULT_NODE_SIZE })), edges: shown.edges };
+    layoutInWorker(laidOut, wires).then(
       (p) => !stale && setAuto(p),
       (e) => !stale && toast(`Could not lay the pipeline out: ${e instanceof Error ? e.message : String(e)}`, 'error'),
     );
