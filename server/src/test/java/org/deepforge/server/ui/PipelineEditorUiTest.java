@@ -281,6 +281,7 @@ class PipelineEditorUiTest extends UiTestBase {
             assertThat(layoutFaults(ui, wires)).as("what is wrong with the drawing").isEmpty();
             throw e;
         }
+        ui.driver.findElement(By.cssSelector(".react-flow__controls-fitview")).click();
         ui.screenshot(SCREENSHOTS.resolve(testName + "-laid-out.png"));
         screenshotTaken = true;
         assertThat(ui.errorToasts()).isEmpty();
