@@ -12,7 +12,9 @@ export interface LayoutEdge { source: string; target: string; sourcePort?: strin
 /** Gaps between nodes side by side (`nodesep`) and between ranks (`ranksep`), in pixels. */
 export interface LayoutOptions { nodesep?: number; ranksep?: number }
 
-let elk: InstanceType<typeof ELK> | null = null;
+// Made when this module loads, not at the first layout: in a worker, ELK's bundle takes over `onmessage` when
+// its engine starts, and the layout worker sets its own handler after its imports have run.
+const elk = new ELK();
 
 /** ELK's graph for the nodes and edges; ids are replaced by indices, so any id (and any port name) is safe. */
 export function elkGraph(nodes: LayoutNode[], edges: LayoutEdge[], opts: LayoutOptions = {}): ElkNode {
@@ -66,7 +68,6 @@ function port(id: string, side: 'NORTH' | 'SOUTH', index: number): ElkPort {
 
 /** Top-left positions (integers) for every node, ranks top to bottom; edges to unknown nodes are left out. */
 export async function autoLayout(nodes: LayoutNode[], edges: LayoutEdge[], opts: LayoutOptions = {}): Promise<Record<string, Position>> {
-  elk ??= new ELK();
   const laid = await elk.layout(elkGraph(nodes, edges, opts));
   const out: Record<string, Position> = {};
   for (const c of laid.children ?? []) out[nodes[Number(c.id.slice(1))].id] = { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0) };
