@@ -50,7 +50,8 @@ export function elkGraph(nodes: LayoutNode[], edges: LayoutEdge[], opts: LayoutO
       'org.eclipse.elk.direction': 'DOWN',
       'org.eclipse.elk.spacing.nodeNode': String(nodesep),
       'org.eclipse.elk.layered.spacing.nodeNodeBetweenLayers': String(opts.ranksep ?? 60),
-      'org.eclipse.elk.spacing.componentComponent': String(nodesep),
+      // one graph, not one per connected part: an unconnected node (just added) sits in the top rank, beside the rest
+      'org.eclipse.elk.separateConnectedComponents': 'false',
       'org.eclipse.elk.spacing.edgeNode': String(Math.round(nodesep / 2)),
       'org.eclipse.elk.layered.spacing.edgeNodeBetweenLayers': String(Math.round(nodesep / 2)),
       // keep the drawing's order where nothing else decides (and so the same graph always lays out the same)
