@@ -1,4 +1,4 @@
-// Top-down layout of an architecture (ELK's layered algorithm); layer nodes have one fixed size, so it needs no measuring.
+// Top-down layout of an architecture (dagre: no ports); layer nodes have one fixed size, so it needs no measuring.
 import type { Position } from '../../shared/graph/layout';
 import { autoLayout, type LayoutEdge, type LayoutNode } from '../../shared/graph/layout';
 import type { Architecture } from './model';

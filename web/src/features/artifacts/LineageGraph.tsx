@@ -1,9 +1,8 @@
 import '@xyflow/react/dist/style.css';
 import { ReactFlow, type Edge, type Node, type NodeProps, Handle, Position } from '@xyflow/react';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { Lineage, LineageNode } from '../../shared/api';
-import type { Position as At } from '../../shared/graph/layout';
-import { layoutInWorker } from '../../shared/graph/layoutClient';
+import { dagreLayout } from '../../shared/graph/layout';
 
 type LNode = Node<{ node: LineageNode }, 'lineage'>;
 const SIZE = { width: 150, height: 44 };
@@ -25,23 +24,12 @@ const TYPES = { lineage: LineageNodeView };
 export default function LineageGraph({ lineage }: { lineage: Lineage }) {
   const nodes = Array.isArray(lineage.nodes) ? lineage.nodes : [];
   const links = Array.isArray(lineage.edges) ? lineage.edges : [];
-  const [at, setAt] = useState<Record<string, At> | null>(null);
-  useEffect(() => {
-    let stale = false;
-    layoutInWorker(nodes.map((n) => ({ id: n.id, ...SIZE })), links.map((e) => ({ source: e.from, target: e.to })), { nodesep: 20, ranksep: 40 }).then(
-      (p) => !stale && setAt(p),
-      () => !stale && setAt({}),
-    );
-    return () => {
-      stale = true;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [lineage]);
   const flow = useMemo(() => {
-    const fn: LNode[] = nodes.map((n) => ({ id: n.id, type: 'lineage', position: at?.[n.id] ?? { x: 0, y: 0 }, data: { node: n }, draggable: false, connectable: false }));
+    const at = dagreLayout(nodes.map((n) => ({ id: n.id, ...SIZE })), links.map((e) => ({ source: e.from, target: e.to })), { nodesep: 20, ranksep: 40 });
+    const fn: LNode[] = nodes.map((n) => ({ id: n.id, type: 'lineage', position: at[n.id], data: { node: n }, draggable: false, connectable: false }));
     const fe: Edge[] = links.map((e, i) => ({ id: `e${i}`, source: e.from, target: e.to, label: e.port }));
     return { fn, fe };
-  }, [nodes, links, at]);
+  }, [nodes, links]);
   if (typeof ResizeObserver === 'undefined')
     return (
       <ul className="plain-list">
@@ -50,7 +38,6 @@ export default function LineageGraph({ lineage }: { lineage: Lineage }) {
         ))}
       </ul>
     );
-  if (!at) return <p className="muted">Laying the lineage out…</p>;
   return (
     <div className="lineage-graph" style={{ height: Math.min(420, 90 + 80 * new Set(Object.values(flow.fn).map((n) => n.position.y)).size) }}>
       <ReactFlow<LNode, Edge> nodes={flow.fn} edges={flow.fe} nodeTypes={TYPES} fitView nodesDraggable={false} nodesConnectable={false} colorMode="system" proOptions={{ hideAttribution: true }} />

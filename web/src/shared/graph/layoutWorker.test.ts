@@ -15,7 +15,7 @@ it('answers every request in a worker, though ELK claims the worker\'s onmessage
   vi.stubGlobal('onmessage', null);
   await import('./layoutWorker');
   const scope = globalThis as unknown as { onmessage: (e: { data: LayoutRequest }) => void };
-  const request = (id: number): LayoutRequest => ({ id, nodes: [{ id: 'a', width: 10, height: 10 }, { id: 'b', width: 10, height: 10 }], edges: [{ source: 'a', target: 'b' }], opts: {} });
+  const request = (id: number): LayoutRequest => ({ id, nodes: [{ id: 'a', width: 10, height: 10, outputs: ['o'] }, { id: 'b', width: 10, height: 10, inputs: ['i'] }], edges: [{ source: 'a', sourcePort: 'o', target: 'b', targetPort: 'i' }], opts: {} });
   for (const id of [1, 2, 3]) {
     scope.onmessage({ data: request(id) });
     await vi.waitFor(() => expect(replies).toHaveLength(id));

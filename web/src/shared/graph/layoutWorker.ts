@@ -1,5 +1,5 @@
-// The layout web worker: ELK off the main thread (and out of the main bundle), so a big graph never freezes
-// the page while it is laid out.
+// The layout web worker: ELK and dagre off the main thread (and out of the main bundle), so a big graph never
+// freezes the page while it is laid out.
 import { autoLayout, type LayoutEdge, type LayoutNode, type LayoutOptions, type Position } from './layout';
 
 export interface LayoutRequest { id: number; nodes: LayoutNode[]; edges: LayoutEdge[]; opts: LayoutOptions }
@@ -14,7 +14,6 @@ export async function answer(req: LayoutRequest): Promise<LayoutReply> {
   }
 }
 
-// set after the imports ran: ELK's bundle, loaded in a worker, claims `onmessage` for itself
 const scope = globalThis as unknown as { document?: unknown; onmessage: ((e: MessageEvent<LayoutRequest>) => void) | null; postMessage: (m: LayoutReply) => void };
 if (typeof scope.document === 'undefined' && typeof scope.postMessage === 'function') {
   scope.onmessage = (e) => void answer(e.data).then((r) => scope.postMessage(r));
