@@ -115,7 +115,7 @@ describe('change sets', () => {
 
 describe('layout', () => {
   // how fast is a figure for bench/ (bench/run layout), not an assertion here
-  it('lays out 1,000 layers top-down without overlaps', () => {
+  it('lays out 1,000 layers top-down without overlaps', async () => {
     const layers: Record<string, Json> = {};
     const connections: Record<string, Json> = {};
     for (let i = 0; i < 1000; i++) {
@@ -124,7 +124,7 @@ describe('layout', () => {
       if (i % 10 === 0 && i >= 10) connections[`s${i}`] = { from: { layer: `l${i - 9}` }, to: { layer: `l${i}`, input: 1 } };
     }
     const a = readArchitecture({ layers, connections });
-    const pos = layoutArchitecture(a);
+    const pos = await layoutArchitecture(a);
     expect(Object.keys(pos)).toHaveLength(1000);
     expect(pos.l1.y).toBeGreaterThan(pos.l0.y);
     const boxes = Object.values(pos);

@@ -1,4 +1,4 @@
-// Top-down dagre layout of an architecture; layer nodes have one fixed size, so it needs no measuring.
+// Top-down layout of an architecture (dagre: no ports); layer nodes have one fixed size, so it needs no measuring.
 import type { Position } from '../../shared/graph/layout';
 import { autoLayout, type LayoutEdge, type LayoutNode } from '../../shared/graph/layout';
 import type { Architecture } from './model';
@@ -16,7 +16,7 @@ export function layoutInput(a: Architecture): { nodes: LayoutNode[]; edges: Layo
 }
 
 /** Top-left positions of every layer, inputs at the top. */
-export function layoutArchitecture(a: Architecture): Record<string, Position> {
+export function layoutArchitecture(a: Architecture): Promise<Record<string, Position>> {
   const { nodes, edges } = layoutInput(a);
   return autoLayout(nodes, edges, ARCH_LAYOUT_OPTIONS);
 }

@@ -2,7 +2,7 @@ import '@xyflow/react/dist/style.css';
 import { ReactFlow, type Edge, type Node, type NodeProps, Handle, Position } from '@xyflow/react';
 import { useMemo } from 'react';
 import type { Lineage, LineageNode } from '../../shared/api';
-import { autoLayout } from '../../shared/graph/layout';
+import { dagreLayout } from '../../shared/graph/layout';
 
 type LNode = Node<{ node: LineageNode }, 'lineage'>;
 const SIZE = { width: 150, height: 44 };
@@ -25,7 +25,7 @@ export default function LineageGraph({ lineage }: { lineage: Lineage }) {
   const nodes = Array.isArray(lineage.nodes) ? lineage.nodes : [];
   const links = Array.isArray(lineage.edges) ? lineage.edges : [];
   const flow = useMemo(() => {
-    const at = autoLayout(nodes.map((n) => ({ id: n.id, ...SIZE })), links.map((e) => ({ source: e.from, target: e.to })), { nodesep: 20, ranksep: 40 });
+    const at = dagreLayout(nodes.map((n) => ({ id: n.id, ...SIZE })), links.map((e) => ({ source: e.from, target: e.to })), { nodesep: 20, ranksep: 40 });
     const fn: LNode[] = nodes.map((n) => ({ id: n.id, type: 'lineage', position: at[n.id], data: { node: n }, draggable: false, connectable: false }));
     const fe: Edge[] = links.map((e, i) => ({ id: `e${i}`, source: e.from, target: e.to, label: e.port }));
     return { fn, fe };

@@ -6,7 +6,6 @@ import { BlockNodeView, summariseKinds, type BlockFlowNode } from '../../shared/
 import { GraphCanvas, GraphEditorFrame, useFolding, useGraphCanvas } from '../../shared/graph/GraphCanvas';
 import { FoldingButtons, UndoRedoButtons } from '../../shared/graph/GraphToolbar';
 import { layoutInWorker } from '../../shared/graph/layoutClient';
-import { autoLayout } from '../../shared/graph/layout';
 import { toast } from '../../shared/notify';
 import { pointer, type Json, type PatchOp } from '../../shared/patch';
 import { useUndoableEdits } from '../../shared/useUndoableEdits';
@@ -16,11 +15,11 @@ import { Inspector } from '../workbench/Inspector';
 import { buildEdges, buildNodes } from './buildFlow';
 import { newNode, nextConnectionId, nextNodeId, positionsPatch, removalPatch, type PaletteItem } from './edits';
 import { connectionProblem } from './graph';
-import { DEFAULT_NODE_SIZE, freeSpot } from './layout';
-import { nodeTitle, readPipeline, type Position } from './model';
+import { DEFAULT_NODE_SIZE, freeSpot, layoutInput } from './layout';
+import { nodePorts, nodeTitle, readPipeline, type Position } from './model';
 import { NodeInspector } from './NodeInspector';
 import { DRAG_TYPE, Palette } from './Palette';
-import { PipelineNodeView, type PipelineFlowNode } from './PipelineNodeView';
+import { nodeWidth, PipelineNodeView, type PipelineFlowNode } from './PipelineNodeView';
 import { ProblemsDrawer } from './ProblemsDrawer';
 
 interface Props {
@@ -141,7 +140,18 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
   useEffect(() => {
     if (!autoKey) return;
     let stale = false;
-    layoutInWorker(shown.nodes.map((id) => ({ id, ...DEFAULT_NODE_SIZE })), shown.edges).then(
+    // with nothing folded, every shown node is a step whose ports the layout can order
+    const { nodes: laidOut, edges: wires } =
+      collapsed.size === 0
+        ? layoutInput(
+            shown.nodes.map((id) => {
+              const ports = nodePorts(pipelineRef.current.nodes[id], parts);
+              return { id, width: Math.max(DEFAULT_NODE_SIZE.width, nodeWidth(ports.inputs, ports.outputs)), ...ports };
+            }),
+            pipelineRef.current,
+          )
+        : { nodes: shown.nodes.map((id) => ({ id, ...DEFAULT_NODE_SIZE })), edges: shown.edges };
+    layoutInWorker(laidOut, wires).then(
       (p) => !stale && setAuto(p),
       (e) => !stale && toast(`Could not lay the pipeline out: ${e instanceof Error ? e.message : String(e)}`, 'error'),
     );
@@ -258,17 +268,22 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
   );
 
   const layoutAll = () => {
-    const p = pipelineRef.current;
-    const laid = autoLayout(
-      rf.getNodes().filter((n) => n.type === 'df').map((n) => ({ id: n.id, width: n.measured?.width ?? DEFAULT_NODE_SIZE.width, height: n.measured?.height ?? DEFAULT_NODE_SIZE.height })),
-      Object.values(p.connections).map((c) => ({ source: c.from.node, target: c.to.node })),
+    const drawn = rf.getNodes().filter((n): n is PipelineFlowNode => n.type === 'df');
+    const { nodes: laidOut, edges: wires } = layoutInput(
+      drawn.map((n) => ({ id: n.id, width: n.measured?.width, height: n.measured?.height, inputs: n.data.inputs, outputs: n.data.outputs })),
+      pipelineRef.current,
     );
-    const patch = positionsPatch(pipelineId, p, laid);
-    if (patch.length === 0) {
-      toast('The pipeline is laid out already', 'info');
-      return;
-    }
-    void edit(patch, 'Auto layout').then((ok) => ok && setTimeout(() => zoomToFit(), 60));
+    layoutInWorker(laidOut, wires).then(
+      (laid) => {
+        const patch = positionsPatch(pipelineId, pipelineRef.current, laid);
+        if (patch.length === 0) {
+          toast('The pipeline is laid out already', 'info');
+          return;
+        }
+        void edit(patch, 'Auto layout').then((ok) => ok && setTimeout(() => zoomToFit(), 60));
+      },
+      (e) => toast(`Could not lay the pipeline out: ${e instanceof Error ? e.message : String(e)}`, 'error'),
+    );
   };
 
   const showNode = (id: string) => {

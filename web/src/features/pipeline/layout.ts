@@ -1,5 +1,6 @@
-// Where the pipeline editor puts a node: its default size and a free place for a new one.
-import type { Position } from '../../shared/graph/layout';
+// Where the pipeline editor puts a node: its default size, a free place for a new one, and what auto layout sees.
+import type { LayoutEdge, LayoutNode, Position } from '../../shared/graph/layout';
+import type { Pipeline } from './model';
 
 export const DEFAULT_NODE_SIZE = { width: 180, height: 72 };
 
@@ -17,4 +18,21 @@ export function freeSpot(at: Position, taken: Position[], size = DEFAULT_NODE_SI
     }
   }
   return { x: Math.round(at.x), y: Math.round(at.y) };
+}
+
+/** A node as drawn: its measured size (the default until measured) and its ports, left to right. */
+export interface DrawnNode { id: string; width?: number; height?: number; inputs: { name: string }[]; outputs: { name: string }[] }
+
+/** The drawn nodes with their ports and the connections between ports, as the layout sees them. */
+export function layoutInput(drawn: DrawnNode[], p: Pipeline): { nodes: LayoutNode[]; edges: LayoutEdge[] } {
+  return {
+    nodes: drawn.map((n) => ({
+      id: n.id,
+      width: n.width ?? DEFAULT_NODE_SIZE.width,
+      height: n.height ?? DEFAULT_NODE_SIZE.height,
+      inputs: n.inputs.map((i) => i.name),
+      outputs: n.outputs.map((o) => o.name),
+    })),
+    edges: Object.values(p.connections).map((c) => ({ source: c.from.node, target: c.to.node, sourcePort: c.from.port, targetPort: c.to.port })),
+  };
 }

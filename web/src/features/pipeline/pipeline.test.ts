@@ -141,8 +141,8 @@ describe('undo', () => {
 });
 
 describe('layout', () => {
-  it('places every node, ranks top to bottom along connections', () => {
-    const pos = autoLayout(
+  it('places every node, ranks top to bottom along connections', async () => {
+    const pos = await autoLayout(
       [
         { id: 'a', width: 180, height: 72 },
         { id: 'b', width: 180, height: 72 },

@@ -3,6 +3,7 @@ import { layoutArchitecture, layoutInput, ARCH_LAYOUT_OPTIONS, LAYER_SIZE } from
 import { chainArchitecture } from '../../features/architecture/fixtures';
 import { chainBlocks, collapse, mergeBlocks, type GraphEdge } from './blocks';
 import { fitViewport, MIN_READABLE_ZOOM } from './fit';
+import { autoLayout, type LayoutEdge, type LayoutNode, type Position } from './layout';
 import { answer, type LayoutReply, type LayoutRequest } from './layoutWorker';
 
 /** Input, stem, `blocks` residual blocks (conv, bn, relu, conv, bn, add, relu), Output. */
@@ -152,9 +153,9 @@ describe('layout in the worker', () => {
   const arch = chainArchitecture(120);
   const request = (): LayoutRequest => ({ id: 1, ...layoutInput(arch), opts: ARCH_LAYOUT_OPTIONS });
 
-  it('answers the positions the editor computed on the main thread before, top-down without overlaps', () => {
-    const reply = answer(request());
-    expect(reply.positions).toEqual(layoutArchitecture(arch));
+  it('answers the positions the editor computed on the main thread before, top-down without overlaps', async () => {
+    const reply = await answer(request());
+    expect(reply.positions).toEqual(await layoutArchitecture(arch));
     const p = reply.positions!;
     for (const c of Object.values(arch.connections)) expect(p[c.from.layer].y).toBeLessThan(p[c.to.layer].y);
     const ids = Object.keys(p);
@@ -176,7 +177,7 @@ describe('layout in the worker', () => {
       postMessage(req: LayoutRequest) {
         posted.push(req);
         // what the worker's script does, answered later as a real worker would
-        setTimeout(() => this.onmessage?.({ data: answer(structuredClone(req)) }), 0);
+        void answer(structuredClone(req)).then((data) => this.onmessage?.({ data }));
       }
     }
     vi.stubGlobal('Worker', FakeWorker);
@@ -185,7 +186,84 @@ describe('layout in the worker', () => {
     const { nodes, edges } = layoutInput(arch);
     const positions = await layoutInWorker(nodes, edges, ARCH_LAYOUT_OPTIONS);
     expect(posted).toHaveLength(1);
-    expect(positions).toEqual(layoutArchitecture(arch));
+    expect(positions).toEqual(await layoutArchitecture(arch));
     vi.unstubAllGlobals();
+  });
+});
+
+describe('auto layout with ports', () => {
+  const node = (id: string, inputs: string[] = [], outputs: string[] = [], width = 180): LayoutNode => ({ id, width, height: 72, inputs, outputs });
+  const wire = (source: string, sourcePort: string, target: string, targetPort: string): LayoutEdge => ({ source, sourcePort, target, targetPort });
+  /** A digits-like pipeline: data, a split into two outputs, training reads both, evaluation reads the model and the test set. */
+  const digits = () => ({
+    nodes: [
+      node('load', [], ['data']),
+      node('split', ['data'], ['train', 'test']),
+      node('model', [], ['model']),
+      node('train', ['model', 'data'], ['model']),
+      node('evaluate', ['model', 'data'], ['score']),
+      node('save', ['value']),
+      node('note'),
+    ],
+    edges: [
+      wire('load', 'data', 'split', 'data'),
+      wire('model', 'model', 'train', 'model'),
+      wire('split', 'train', 'train', 'data'),
+      wire('train', 'model', 'evaluate', 'model'),
+      wire('split', 'test', 'evaluate', 'data'),
+      wire('evaluate', 'score', 'save', 'value'),
+    ],
+  });
+  const noOverlaps = (nodes: LayoutNode[], p: Record<string, Position>) => {
+    for (let i = 0; i < nodes.length; i++)
+      for (let j = i + 1; j < nodes.length; j++) {
+        const [a, b] = [nodes[i], nodes[j]];
+        const [pa, pb] = [p[a.id], p[b.id]];
+        const overlap = pa.x < pb.x + b.width && pb.x < pa.x + a.width && pa.y < pb.y + b.height && pb.y < pa.y + a.height;
+        expect(overlap, `${a.id} and ${b.id} overlap`).toBe(false);
+      }
+  };
+
+  it('ranks top to bottom along every connection, at integer positions, without overlaps', async () => {
+    const { nodes, edges } = digits();
+    const p = await autoLayout(nodes, edges);
+    expect(Object.keys(p).sort()).toEqual(nodes.map((n) => n.id).sort());
+    for (const e of edges) expect(p[e.source].y + 72, `${e.source} → ${e.target}`).toBeLessThan(p[e.target].y);
+    for (const q of Object.values(p)) expect(Number.isInteger(q.x) && Number.isInteger(q.y)).toBe(true);
+    noOverlaps(nodes, p);
+  });
+
+  it('puts the producer of a left input port left of the producer of the right one, whatever their order', async () => {
+    for (const producers of [['a', 'b'], ['b', 'a']]) {
+      const nodes = [...producers.map((id) => node(id, [], ['out'])), node('join', ['left', 'right'], ['l', 'r']), node('x', ['in']), node('y', ['in'])];
+      const edges = [wire('b', 'out', 'join', 'right'), wire('a', 'out', 'join', 'left'), wire('join', 'r', 'x', 'in'), wire('join', 'l', 'y', 'in')];
+      const p = await autoLayout(nodes, edges);
+      expect(p.a.x, `producers listed ${producers.join(', ')}`).toBeLessThan(p.b.x);
+      // outputs too: the left output's consumer is on the left
+      expect(p.y.x).toBeLessThan(p.x.x);
+    }
+  });
+
+  it('lays the same graph out the same way every time', async () => {
+    const { nodes, edges } = digits();
+    const first = await autoLayout(nodes, edges);
+    for (let i = 0; i < 3; i++) expect(await autoLayout(structuredClone(nodes), structuredClone(edges))).toEqual(first);
+  });
+
+  it('survives cycles, self loops, nodes without ports and edges to missing nodes or ports', async () => {
+    const nodes = [node('a', ['in'], ['out']), node('b', ['in'], ['out']), node('bare'), node('lonely', ['in'], ['out'])];
+    const edges = [
+      wire('a', 'out', 'b', 'in'),
+      wire('b', 'out', 'a', 'in'),
+      wire('a', 'out', 'a', 'in'),
+      wire('a', 'nope', 'bare', 'nope'),
+      wire('ghost', 'out', 'b', 'in'),
+      { source: 'b', target: 'nowhere' },
+    ];
+    const p = await autoLayout(nodes, edges);
+    expect(Object.keys(p).sort()).toEqual(['a', 'b', 'bare', 'lonely']);
+    expect(p.a.y).toBeLessThan(p.bare.y);
+    noOverlaps(nodes, p);
+    expect(await autoLayout([], [])).toEqual({});
   });
 });

@@ -1,6 +1,6 @@
 // Layout requests to the layout worker; where the page has no workers (jsdom), the same code runs in place.
 import type { LayoutEdge, LayoutNode, Position } from './layout';
-import { answer, type LayoutReply, type LayoutRequest } from './layoutWorker';
+import type { LayoutReply, LayoutRequest } from './layoutWorker';
 
 let worker: Worker | null = null;
 let next = 0;
@@ -33,7 +33,7 @@ let noWorker = false;
 // start the worker as soon as an editor's code loads, so its script is loaded while the model and catalog arrive
 theWorker();
 
-/** Top-left positions of every node, ranks top to bottom (autoLayout), computed in the layout worker. */
+/** Top-left positions of every node, ranks top to bottom, ports in order (autoLayout), computed in the layout worker. */
 export function layoutInWorker(nodes: LayoutNode[], edges: LayoutEdge[], opts: LayoutRequest['opts'] = {}): Promise<Record<string, Position>> {
   const req: LayoutRequest = { id: ++next, nodes, edges, opts };
   // performance marks for bench/run browser (and the browser's own profiler): when a layout was asked for and came back
@@ -44,8 +44,10 @@ export function layoutInWorker(nodes: LayoutNode[], edges: LayoutEdge[], opts: L
   };
   const w = noWorker ? null : theWorker();
   if (!w) {
-    const r = answer(req);
-    return r.positions ? Promise.resolve(done(r.positions)) : Promise.reject(new Error(r.error));
+    // loaded only here, so ELK stays out of the main bundle
+    return import('./layoutWorker')
+      .then(({ answer }) => answer(req))
+      .then((r) => (r.positions ? done(r.positions) : Promise.reject(new Error(r.error))));
   }
   return new Promise((resolve, reject) => {
     waiting.set(req.id, { resolve: (p) => resolve(done(p)), reject });

@@ -1,13 +1,14 @@
-// The layout web worker: dagre off the main thread, so a big graph never freezes the page while it is laid out.
-import { autoLayout, type LayoutEdge, type LayoutNode, type Position } from './layout';
+// The layout web worker: ELK and dagre off the main thread (and out of the main bundle), so a big graph never
+// freezes the page while it is laid out.
+import { autoLayout, type LayoutEdge, type LayoutNode, type LayoutOptions, type Position } from './layout';
 
-export interface LayoutRequest { id: number; nodes: LayoutNode[]; edges: LayoutEdge[]; opts: { nodesep?: number; ranksep?: number } }
+export interface LayoutRequest { id: number; nodes: LayoutNode[]; edges: LayoutEdge[]; opts: LayoutOptions }
 export interface LayoutReply { id: number; positions?: Record<string, Position>; error?: string }
 
 /** What the worker answers to one request (also what the page computes itself where it has no workers). */
-export function answer(req: LayoutRequest): LayoutReply {
+export async function answer(req: LayoutRequest): Promise<LayoutReply> {
   try {
-    return { id: req.id, positions: autoLayout(req.nodes, req.edges, req.opts) };
+    return { id: req.id, positions: await autoLayout(req.nodes, req.edges, req.opts) };
   } catch (e) {
     return { id: req.id, error: e instanceof Error ? e.message : String(e) };
   }
@@ -15,5 +16,5 @@ export function answer(req: LayoutRequest): LayoutReply {
 
 const scope = globalThis as unknown as { document?: unknown; onmessage: ((e: MessageEvent<LayoutRequest>) => void) | null; postMessage: (m: LayoutReply) => void };
 if (typeof scope.document === 'undefined' && typeof scope.postMessage === 'function') {
-  scope.onmessage = (e) => scope.postMessage(answer(e.data));
+  scope.onmessage = (e) => void answer(e.data).then((r) => scope.postMessage(r));
 }
