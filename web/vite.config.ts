@@ -10,6 +10,9 @@ export default defineConfig({
     outDir: 'target/classes/webapp',
     emptyOutDir: true,
   },
+  // module workers (the layout worker is started with type: 'module'): a worker's dynamic imports stay separate
+  // chunks, so ELK is one lazily loaded file shared by the worker and the no-worker fallback
+  worker: { format: 'es' },
   server: {
     proxy: {
       '/api': { target: 'http://127.0.0.1:8888', ws: true, changeOrigin: true },
