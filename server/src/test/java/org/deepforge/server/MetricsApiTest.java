@@ -110,6 +110,25 @@ class MetricsApiTest {
     }
 
     @Test
+    void aJobsMetricsAreCompleteWhenItsStatusSaysItEnded() throws Exception {
+        int points = 200_000;
+        String p = ExecutionsApiTest.project(server, "        from deepforge import log_metric\n"
+                + "        for step in range(" + points + "):\n            log_metric('loss', step % 7, step)\n"
+                + "        values = [1, 2]\n        return values\n");
+        String run = server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{}").json().get("id").asText();
+        JsonNode done = ExecutionsApiTest.waitFor(server, run);
+        assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("success");
+        // the first read after the status said success already has every point
+        HttpResponse<Stream<String>> csv = server.http.send(HttpRequest.newBuilder(URI.create(server.url(
+                "/api/v1/executions/" + run + "/jobs/make/metrics.csv"))).timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofLines());
+        try (Stream<String> lines = csv.body()) {
+            assertThat(lines.count()).isEqualTo(1 + points);
+        }
+        JsonNode chart = server.get("/api/v1/executions/" + run + "/jobs/make/metrics?points=100").json().get("loss");
+        assertThat(chart.get(chart.size() - 1).get(0).asLong()).isEqualTo(points - 1);
+    }
+
+    @Test
     void theCsvDownloadStreamsEveryPoint() throws Exception {
         for (String path : List.of(base + ".csv", base + "?format=csv")) {
             HttpResponse<Stream<String>> r = server.http.send(HttpRequest.newBuilder(URI.create(server.url(path))).timeout(Duration.ofSeconds(120)).build(),
