@@ -199,19 +199,40 @@ def _number(value, what):
 def log_metric(name, value, step=None):
     """Record one point of the metric ``name`` (buffered; see the module docstring)."""
     global _first_buffered
-    event = {"type": "metric", "name": str(name), "value": _number(value, "log_metric value"),
-             "step": None if step is None else _number(step, "log_metric step"),
-             "time": time.time()}
-    line = _encode(event)
+    value = _number(value, "log_metric value")
+    step = None if step is None else _number(step, "log_metric step")
+    # the line is formatted here rather than by json.dumps: a training loop may log millions of points, and
+    # finite floats and ints print as JSON numbers with repr (the name is JSON-encoded once per name)
+    line = _METRIC_LINE % (_metric_name(name), _json_number(value), _json_number(step), float.__repr__(time.time()))
     with _lock:
-        _buffer.append(line)
-        now = time.monotonic()
         if _first_buffered is None:
-            _first_buffered = now
-        if len(_buffer) >= MAX_BUFFERED or now - _first_buffered >= FLUSH_INTERVAL:
-            _flush_locked()
-        else:
+            _first_buffered = time.monotonic()
             _ensure_flusher()
+        _buffer.append(line.encode("utf-8"))
+        if len(_buffer) >= MAX_BUFFERED or time.monotonic() - _first_buffered >= FLUSH_INTERVAL:
+            _flush_locked()
+
+
+_METRIC_LINE = '{"type":"metric","name":%s,"value":%s,"step":%s,"time":%s}\n'
+_metric_names = {}       # name -> its JSON string
+
+
+def _metric_name(name):
+    name = name if type(name) is str else str(name)
+    encoded = _metric_names.get(name)
+    if encoded is None:
+        encoded = json.dumps(name)
+        if len(_metric_names) < 10000:
+            _metric_names[name] = encoded
+    return encoded
+
+
+def _json_number(number):
+    """A number from _number as JSON: the int and float reprs (never a subclass's, e.g. numpy's
+    ``np.float64(0.5)`` or an IntEnum's), ``null`` for None."""
+    if number is None:
+        return "null"
+    return float.__repr__(number) if isinstance(number, float) else int.__repr__(number)
 
 
 def progress(done, total, label=""):

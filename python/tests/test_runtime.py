@@ -749,3 +749,26 @@ def test_events_of_a_script_run_at_the_repository_root_have_no_file_there_and_go
     assert inside.returncode == 0, inside.stderr
     assert inside.stdout.strip() == str(tmp_path / "events.jsonl")
     assert not (repository / "events.jsonl").exists()
+
+
+def test_metric_lines_are_strict_json_for_numpy_enum_and_odd_names(tmp_path, monkeypatch):
+    """log_metric formats its lines itself (for speed): what it writes must still parse as the
+    numbers json.dumps would write, whatever number-like or name it was given."""
+    import enum
+    import numpy as np
+    from deepforge import events
+    monkeypatch.setenv("DEEPFORGE_EVENTS", str(tmp_path / "events.jsonl"))
+
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    given = [("loss", np.float64(0.25), np.int64(7)), ("acc", np.float32(0.5), None), (Level.HIGH, Level.HIGH, True),
+             ('quo"te\\ \u00e9\n', 1e16, 2.5), (42, float("inf"), 1), ("big", 10 ** 30, -3), ("tensor-like", np.array(1.5), 0)]
+    for name, value, step in given:
+        events.log_metric(name, value, step)
+    events.flush()
+    lines = [json.loads(line) for line in (tmp_path / "events.jsonl").read_text().splitlines()]
+    assert [(e["name"], e["value"], e["step"]) for e in lines] == [
+        ("loss", 0.25, 7), ("acc", 0.5, None), (str(Level.HIGH), 3, 1), ('quo"te\\ \u00e9\n', 1e16, 2.5),
+        ("42", None, 1), ("big", 10 ** 30, -3), ("tensor-like", 1.5, 0)]
+    assert all(e["type"] == "metric" and isinstance(e["time"], float) for e in lines)

@@ -2,6 +2,8 @@ package org.deepforge.bench;
 
 import org.deepforge.exec.events.JobEvent;
 import org.deepforge.exec.events.JobEvents;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,6 +17,7 @@ import java.util.OptionalLong;
 import org.deepforge.exec.run.MetricWindow;
 import org.deepforge.exec.run.SqliteRunStore;
 import org.deepforge.model.Json;
+import org.deepforge.ops.analysis.PythonRuntime;
 
 /**
  * Metric ingestion: event lines as a job writes them → parsed → stored in the run database, in batches
@@ -82,6 +85,30 @@ final class MetricsBench {
                 reads(dir.resolve("runs-" + round + ".db"), n);
             }
         }
+        logMetric(Bench.intArg(args, "--log-points", 1_000_000), Bench.intArg(args, "--rounds", 3));
+    }
+
+    /** The job's side: {@code log_metric} against a plain Python loop writing the same JSON lines (log_metric_bench.py). */
+    private static void logMetric(int points, int rounds) throws Exception {
+        String python = System.getenv().getOrDefault("DEEPFORGE_PYTHON", "/usr/bin/python3");
+        PythonRuntime runtime = PythonRuntime.unpack(Files.createTempDirectory("deepforge-log-metric-bench").resolve("python"));
+        Path script = runtime.root().resolveSibling("log_metric_bench.py");
+        try (InputStream in = MetricsBench.class.getResourceAsStream("log_metric_bench.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        ProcessBuilder pb = new ProcessBuilder(python, script.toString(), Integer.toString(points), Integer.toString(rounds)).redirectErrorStream(true);
+        pb.environment().put("PYTHONPATH", runtime.root().toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("log_metric_bench.py failed: " + out);
+        }
+        JsonNode r = Json.MAPPER.readTree(out.substring(out.lastIndexOf('{')));
+        double ours = r.path("log_metric").asDouble();
+        double plain = r.path("plain").asDouble();
+        System.out.printf("%nthe job's side: %,d points, median of %d rounds%n", points, rounds);
+        System.out.printf("log_metric                        : %6.2f s%n", ours);
+        System.out.printf("baseline: plain loop, same lines  : %6.2f s   (log_metric = %.2f× of it)   target ≤ 1.5×%n", plain, ours / plain);
     }
 
     /** Reading the series back: on-disk size, a chart's query (2,000 points) whole and zoomed, and the CSV stream. */
