@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.flipkart.zjsonpatch.DiffFlags;
 import com.flipkart.zjsonpatch.JsonDiff;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -15,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 import org.deepforge.model.Json;
 import org.deepforge.model.ModelView;
 import org.deepforge.model.Names;
@@ -23,6 +26,8 @@ import org.deepforge.store.history.CodeDiff;
 import org.deepforge.store.history.ModelNames;
 import org.deepforge.store.merge.Conflict;
 import org.deepforge.store.merge.ModelMerger;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
@@ -114,8 +119,31 @@ public final class VersionControl {
                 throw StoreException.conflict("tag \"" + name + "\" already exists; tags never move, pick another name");
             }
             repo.updateRef(Constants.R_TAGS + name, Optional.empty(), target, "tag " + name, false);
+            packTagsIfMany(repo);
         }
         return new Tag(name, target.name());
+    }
+
+    /** Loose tag files a repository may hold before they are packed into packed-refs (one per execution otherwise). */
+    static final int MAX_LOOSE_TAGS = 64;
+
+    /**
+     * Every execution tags its commit, and a loose ref is a file (4 KB on disk) per tag: past {@link #MAX_LOOSE_TAGS}
+     * loose tags, they go into the packed-refs file (tags only: branches keep moving as loose refs).
+     */
+    private static void packTagsIfMany(ProjectRepo repo) throws IOException {
+        Path tags = repo.repo.getDirectory().toPath().resolve(Constants.R_TAGS);
+        long loose;
+        try (Stream<Path> files = Files.walk(tags)) {
+            loose = files.filter(Files::isRegularFile).limit(MAX_LOOSE_TAGS + 1).count();
+        }
+        if (loose > MAX_LOOSE_TAGS) {
+            try {
+                Git.wrap(repo.repo).packRefs().setAll(false).call();
+            } catch (GitAPIException e) {
+                throw new IOException("could not pack the tags: " + e.getMessage(), e);
+            }
+        }
     }
 
     public void deleteTag(String project, String name) throws IOException {

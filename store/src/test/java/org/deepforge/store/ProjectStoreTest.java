@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.deepforge.model.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -206,6 +207,26 @@ class ProjectStoreTest {
         assertThatThrownBy(() -> vc.createTag(project, "v1", "main")).hasMessageContaining("already exists");
         vc.deleteTag(project, "v1");
         assertThat(vc.tags(project)).isEmpty();
+    }
+
+    @Test
+    void oneTagPerExecutionDoesNotLeaveOneFilePerTag() throws Exception {
+        String head = head("main");
+        for (int i = 0; i < 200; i++) {
+            vc.createTag(project, "runs/e" + i, head);
+        }
+        Path loose = dir.resolve("projects").resolve(project + ".git").resolve("refs/tags");
+        long files;
+        try (Stream<Path> walk = Files.walk(loose)) {
+            files = walk.filter(Files::isRegularFile).count();
+        }
+        assertThat(files).isLessThanOrEqualTo(VersionControl.MAX_LOOSE_TAGS);
+        assertThat(vc.tags(project)).hasSize(200).allMatch(t -> t.commit().equals(head));
+        assertThatThrownBy(() -> vc.createTag(project, "runs/e7", head)).hasMessageContaining("already exists");
+        vc.deleteTag(project, "runs/e7");
+        assertThat(vc.tags(project)).hasSize(199);
+        vc.createTag(project, "runs/e7", head);
+        assertThat(vc.tags(project)).hasSize(200);
     }
 
     @Test
