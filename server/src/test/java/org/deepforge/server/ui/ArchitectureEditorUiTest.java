@@ -281,11 +281,12 @@ class ArchitectureEditorUiTest extends UiTestBase {
         for (int attempt = 0; attempt < 4; attempt++) {
             WebElement out = handle(ui, from, "layer-out", "data-output");
             WebElement in = handle(ui, to, "layer-in", "data-input");
+            ui.untilStill(out, in);
             new Actions(ui.driver).moveToElement(out).clickAndHold().pause(Duration.ofMillis(50)).moveByOffset(0, 20)
                     .pause(Duration.ofMillis(50)).moveToElement(in, 0, 2).pause(Duration.ofMillis(150)).moveToElement(in)
                     .pause(Duration.ofMillis(50)).release().perform();
             try {
-                await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100))
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                         .until(() -> architecture(project, arch).path("connections").size() >= expected);
                 return;
             } catch (ConditionTimeoutException e) {

@@ -110,6 +110,23 @@ public final class Browser implements AutoCloseable {
         return wait.until(condition);
     }
 
+    /**
+     * Waits until the elements stand still (the same place in two looks half a second apart): a layout running in a worker
+     * may still be placing nodes, and a drag aimed at a moving handle misses, as a person's would.
+     */
+    public void untilStill(WebElement... elements) {
+        String[] last = {""};
+        until("the canvas to settle", Duration.ofSeconds(30), d -> {
+            StringBuilder now = new StringBuilder();
+            for (WebElement e : elements) {
+                now.append(e.getRect().getPoint()).append(' ');
+            }
+            boolean still = now.toString().equals(last[0]); // the wait looks again every 500 ms
+            last[0] = now.toString();
+            return still ? Boolean.TRUE : null;
+        });
+    }
+
     /** The value of {@code attribute} of the first element matching {@code css}, or null when there is none. */
     public String attributeOf(String css, String attribute) {
         try {

@@ -395,6 +395,7 @@ class PipelineEditorUiTest extends UiTestBase {
     void drag(Browser ui, String fromNode, String fromPort, String toNode, String toPort) {
         WebElement out = handle(ui, fromNode, "port-out", fromPort);
         WebElement in = handle(ui, toNode, "port-in", toPort);
+        ui.untilStill(out, in);
         new Actions(ui.driver).moveToElement(out).clickAndHold().pause(Duration.ofMillis(50)).moveByOffset(0, 20)
                 .pause(Duration.ofMillis(50)).moveToElement(in, 0, 2).pause(Duration.ofMillis(150)).moveToElement(in)
                 .pause(Duration.ofMillis(50)).release().perform();
