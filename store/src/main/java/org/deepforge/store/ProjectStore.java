@@ -2,8 +2,6 @@ package org.deepforge.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.flipkart.zjsonpatch.DiffFlags;
-import com.flipkart.zjsonpatch.JsonDiff;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +12,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,8 +48,6 @@ public final class ProjectStore implements AutoCloseable {
     static final String DEFAULT_BRANCH = "main";
     private static final int MAX_MESSAGE = 10_000;
     private static final int MAX_BATCH = 64;
-    private static final EnumSet<DiffFlags> PATCH_FLAGS =
-            EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION);
 
     private final Path root;
     private final Map<String, ProjectRepo> open = new ConcurrentHashMap<>();
@@ -371,7 +366,7 @@ public final class ProjectStore implements AutoCloseable {
     }
 
     static JsonNode patch(JsonNode before, JsonNode after) {
-        return JsonDiff.asJson(before, after, PATCH_FLAGS);
+        return ModelPatch.between(before, after);
     }
 
     // ---- shared helpers -------------------------------------------------------------------------

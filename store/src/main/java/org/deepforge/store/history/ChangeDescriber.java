@@ -6,9 +6,10 @@ import com.flipkart.zjsonpatch.DiffFlags;
 import com.flipkart.zjsonpatch.JsonDiff;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.deepforge.model.Json;
@@ -348,26 +349,59 @@ public final class ChangeDescriber {
         return keys(a, b);
     }
 
-    /** Whether {@code text} names one of the model's internal ids (node, pipeline, layer, … ids) as a word. */
+    /**
+     * Whether {@code text} names one of the model's internal ids (node, pipeline, layer, … ids) as a word.
+     * Looks each word up instead of listing every id, and skips entries a later model shares with an earlier one
+     * (an edit's before and after share all but what changed): this runs on every edit of a large model.
+     */
     public static boolean mentionsIds(String text, JsonNode... models) {
         if (text == null || text.isBlank()) {
             return false;
         }
-        TreeSet<String> ids = new TreeSet<>();
-        for (JsonNode m : models) {
-            for (String c : List.of(ModelView.PIPELINES, ModelView.ARCHITECTURES, ModelView.ARTIFACTS)) {
-                m.path(c).properties().forEach(e -> {
-                    ids.add(e.getKey());
-                    JsonNode entity = e.getValue();
-                    for (String inner : List.of("nodes", "layers", "connections")) {
-                        entity.path(inner).fieldNames().forEachRemaining(ids::add);
-                    }
-                });
+        Set<String> words = new HashSet<>();
+        for (String word : text.split("[^A-Za-z0-9_-]+")) {
+            if (!word.isEmpty()) {
+                words.add(word);
             }
         }
-        for (String word : text.split("[^A-Za-z0-9_-]+")) {
-            if (!word.isEmpty() && ids.contains(word) && !Objects.equals(word, "")) {
+        for (int i = 0; i < models.length; i++) {
+            for (String c : List.of(ModelView.PIPELINES, ModelView.ARCHITECTURES, ModelView.ARTIFACTS)) {
+                JsonNode map = models[i].path(c);
+                for (String word : words) {
+                    if (map.has(word)) {
+                        return true;
+                    }
+                }
+                for (var it = map.fields(); it.hasNext(); ) {
+                    var e = it.next();
+                    if (!seenBefore(models, i, c, e.getKey(), e.getValue()) && namesInner(e.getValue(), words)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether one of {@code models} before the {@code i}-th holds this very entity node (its ids were looked at then). */
+    private static boolean seenBefore(JsonNode[] models, int i, String collection, String key, JsonNode entity) {
+        for (int j = 0; j < i; j++) {
+            if (models[j].path(collection).get(key) == entity) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean namesInner(JsonNode entity, Set<String> words) {
+        for (String inner : List.of("nodes", "layers", "connections")) {
+            JsonNode ids = entity.path(inner);
+            if (ids.isObject() && !ids.isEmpty()) {
+                for (String word : words) {
+                    if (ids.has(word)) {
+                        return true;
+                    }
+                }
             }
         }
         return false;

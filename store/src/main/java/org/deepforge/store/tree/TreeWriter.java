@@ -28,6 +28,11 @@ public final class TreeWriter {
         Entry(String name, FileMode mode, ObjectId id) {
             this(name, mode, id, (mode == FileMode.TREE ? name + "/" : name).getBytes(StandardCharsets.UTF_8));
         }
+
+        /** The name's length in bytes (the key without a directory's '/'). */
+        int nameLength() {
+            return mode == FileMode.TREE ? key.length - 1 : key.length;
+        }
     }
 
     private static final Comparator<Entry> GIT_ORDER = (a, b) -> compare(a.key(), b.key());
@@ -47,46 +52,62 @@ public final class TreeWriter {
     }
 
     private ObjectId edit(ObjectReader reader, ObjectInserter inserter, ObjectId tree, Map<String, byte[]> changes) throws IOException {
-        Map<String, Entry> entries = new HashMap<>();
-        if (tree != null) {
-            for (Entry e : read(reader, tree)) {
-                entries.put(e.name(), e);
-            }
-        }
+        // the cached entries are in git's order already: changes are put in place, so a large directory
+        // (one collection of a big project) costs one array copy per edit, not a re-sort
+        List<Entry> entries = tree == null ? new ArrayList<>() : new ArrayList<>(read(reader, tree));
         Map<String, Map<String, byte[]>> subdirs = new TreeMap<>();
         for (var change : changes.entrySet()) {
             String path = change.getKey();
             int slash = path.indexOf('/');
             if (slash >= 0) {
                 subdirs.computeIfAbsent(path.substring(0, slash), k -> new HashMap<>()).put(path.substring(slash + 1), change.getValue());
-            } else if (change.getValue() == null) {
-                entries.remove(path);
             } else {
-                entries.put(path, new Entry(path, FileMode.REGULAR_FILE, inserter.insert(Constants.OBJ_BLOB, change.getValue())));
+                put(entries, path, change.getValue() == null ? null
+                        : new Entry(path, FileMode.REGULAR_FILE, inserter.insert(Constants.OBJ_BLOB, change.getValue())));
             }
         }
         for (var sub : subdirs.entrySet()) {
-            Entry existing = entries.get(sub.getKey());
+            Entry existing = find(entries, sub.getKey());
             ObjectId subtree = existing != null && existing.mode() == FileMode.TREE ? existing.id() : null;
             ObjectId edited = edit(reader, inserter, subtree, sub.getValue());
-            if (edited == null) {
-                entries.remove(sub.getKey());
-            } else {
-                entries.put(sub.getKey(), new Entry(sub.getKey(), FileMode.TREE, edited));
-            }
+            put(entries, sub.getKey(), edited == null ? null : new Entry(sub.getKey(), FileMode.TREE, edited));
         }
         if (entries.isEmpty()) {
             return null;
         }
-        List<Entry> sorted = new ArrayList<>(entries.values());
-        sorted.sort(GIT_ORDER);
-        TreeFormatter formatter = new TreeFormatter();
-        for (Entry e : sorted) {
-            formatter.append(e.name(), e.mode(), e.id());
+        int size = 0;
+        for (Entry e : entries) {
+            size += TreeFormatter.entrySize(e.mode(), e.nameLength());
+        }
+        TreeFormatter formatter = new TreeFormatter(size);
+        for (Entry e : entries) {
+            formatter.append(e.key(), 0, e.nameLength(), e.mode(), e.id());
         }
         ObjectId id = inserter.insert(formatter);
-        cache.put(id.copy(), List.copyOf(sorted));
+        cache.put(id.copy(), List.copyOf(entries));
         return id;
+    }
+
+    /** Replaces the entry called {@code name} (file or directory) by {@code entry}, or removes it when null. */
+    private static void put(List<Entry> sorted, String name, Entry entry) {
+        Entry old = find(sorted, name);
+        if (old != null) {
+            sorted.remove(Collections.binarySearch(sorted, old, GIT_ORDER));
+        }
+        if (entry != null) {
+            sorted.add(-Collections.binarySearch(sorted, entry, GIT_ORDER) - 1, entry);
+        }
+    }
+
+    /** The entry called {@code name}, whether a file or a directory (their sort keys differ). */
+    private static Entry find(List<Entry> sorted, String name) {
+        for (FileMode mode : List.of(FileMode.REGULAR_FILE, FileMode.TREE)) {
+            int i = Collections.binarySearch(sorted, new Entry(name, mode, ObjectId.zeroId()), GIT_ORDER);
+            if (i >= 0) {
+                return sorted.get(i);
+            }
+        }
+        return null;
     }
 
     private List<Entry> read(ObjectReader reader, ObjectId tree) throws IOException {
