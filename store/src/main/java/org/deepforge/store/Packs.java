@@ -2,6 +2,7 @@ package org.deepforge.store;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -12,6 +13,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.internal.storage.file.ObjectDirectory;
 import org.eclipse.jgit.internal.storage.file.Pack;
 import org.eclipse.jgit.internal.storage.file.PackIndex;
@@ -35,18 +42,63 @@ final class Packs {
     /** Fold a size class once it holds this many packs. */
     static final int PER_CLASS = 8;
 
+    /** Threads that wait in fsync beside the caller (idle ones end after a minute). */
+    private static final ExecutorService FSYNC = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "deepforge-fsync");
+                t.setDaemon(true);
+                return t;
+            });
+
     private Packs() {}
 
+    /**
+     * Makes {@code files} and their directory entries durable: every fsync is issued at once (the file system
+     * can commit them in one journal transaction, instead of one after another) and all have returned when
+     * this returns.
+     */
     static void force(Collection<Path> files, Path dir) throws IOException {
-        for (Path file : files) {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                channel.force(true);
+        if (files.isEmpty()) {
+            return;
+        }
+        List<Path> all = new ArrayList<>(files);
+        all.add(dir);
+        List<Future<?>> others = new ArrayList<>();
+        for (Path path : all.subList(1, all.size())) {
+            others.add(FSYNC.submit(() -> {
+                force(path);
+                return null;
+            }));
+        }
+        IOException failed = null;
+        try {
+            force(all.get(0));
+        } catch (IOException e) {
+            failed = e;
+        }
+        for (Future<?> other : others) {
+            try {
+                other.get();
+            } catch (ExecutionException e) {
+                IOException io = e.getCause() instanceof IOException x ? x : new IOException(e.getCause());
+                if (failed == null) {
+                    failed = io;
+                } else {
+                    failed.addSuppressed(io);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for fsync");
             }
         }
-        if (!files.isEmpty()) {
-            try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-                channel.force(true);
-            }
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    private static void force(Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            channel.force(true);
         }
     }
 

@@ -350,9 +350,10 @@ public final class ChangeDescriber {
     }
 
     /**
-     * Whether {@code text} names one of the model's internal ids (node, pipeline, layer, … ids) as a word.
-     * Looks each word up instead of listing every id, and skips entries a later model shares with an earlier one
-     * (an edit's before and after share all but what changed): this runs on every edit of a large model.
+     * Whether {@code text} names an internal id as a word: a pipeline, architecture or artifact id of any of
+     * {@code models}, or a node, layer or connection id inside an entry that is not the same in all of them
+     * (what an edit from one model to the next touched). Each word is looked up rather than every id listed,
+     * and entries the models share are not looked into: this runs on every edit of a possibly large model.
      */
     public static boolean mentionsIds(String text, JsonNode... models) {
         if (text == null || text.isBlank()) {
@@ -364,9 +365,9 @@ public final class ChangeDescriber {
                 words.add(word);
             }
         }
-        for (int i = 0; i < models.length; i++) {
+        for (JsonNode model : models) {
             for (String c : List.of(ModelView.PIPELINES, ModelView.ARCHITECTURES, ModelView.ARTIFACTS)) {
-                JsonNode map = models[i].path(c);
+                JsonNode map = model.path(c);
                 for (String word : words) {
                     if (map.has(word)) {
                         return true;
@@ -374,7 +375,7 @@ public final class ChangeDescriber {
                 }
                 for (var it = map.fields(); it.hasNext(); ) {
                     var e = it.next();
-                    if (!seenBefore(models, i, c, e.getKey(), e.getValue()) && namesInner(e.getValue(), words)) {
+                    if (!sharedByAll(models, c, e.getKey(), e.getValue()) && namesInner(e.getValue(), words)) {
                         return true;
                     }
                 }
@@ -383,14 +384,17 @@ public final class ChangeDescriber {
         return false;
     }
 
-    /** Whether one of {@code models} before the {@code i}-th holds this very entity node (its ids were looked at then). */
-    private static boolean seenBefore(JsonNode[] models, int i, String collection, String key, JsonNode entity) {
-        for (int j = 0; j < i; j++) {
-            if (models[j].path(collection).get(key) == entity) {
-                return true;
+    /** Whether every one of {@code models} holds this very entry node (so the edit did not touch it). */
+    private static boolean sharedByAll(JsonNode[] models, String collection, String key, JsonNode entry) {
+        if (models.length < 2) {
+            return false;
+        }
+        for (JsonNode model : models) {
+            if (model.path(collection).get(key) != entry) {
+                return false;
             }
         }
-        return false;
+        return true;
     }
 
     private static boolean namesInner(JsonNode entity, Set<String> words) {
