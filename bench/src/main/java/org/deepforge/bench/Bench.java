@@ -1,6 +1,8 @@
 package org.deepforge.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -123,13 +125,15 @@ public final class Bench {
         try (ProjectStore store = new ProjectStore(dir)) {
             Author a = new Author("bench", "Bench", "bench@localhost");
             String p = store.create("bare", "", a).id();
+            long cpu0 = cpuNanos();
             long t0 = System.nanoTime();
             for (int i = 0; i < edits; i++) {
                 JsonNode patch = Json.MAPPER.readTree("[{\"op\":\"add\",\"path\":\"/pipelines/b" + i + "\",\"value\":{\"name\":\"b\"}}]");
                 store.apply(p, "main", new ChangeSet(Optional.empty(), "bare", patch, a));
             }
             double s = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("baseline: store.apply in-process, 1 writer     : %8.1f commits/s (%d in %.2f s)%n", edits / s, edits, s);
+            System.out.printf("baseline: store.apply in-process, 1 writer     : %8.1f commits/s (%d in %.2f s, %.2f ms CPU a commit)%n",
+                    edits / s, edits, s, (cpuNanos() - cpu0) / 1e6 / edits);
             return edits / s;
         }
     }
@@ -140,6 +144,7 @@ public final class Bench {
         AtomicInteger accepted = new AtomicInteger();
         AtomicInteger rebased = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(writers);
+        long cpu0 = cpuNanos();
         long t0 = System.nanoTime();
         List<Future<?>> futures = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
@@ -160,8 +165,10 @@ public final class Bench {
             f.get();
         }
         double s = (System.nanoTime() - t0) / 1e9;
+        double cpuMs = (cpuNanos() - cpu0) / 1e6;
         pool.shutdown();
-        System.out.printf("  %d edits accepted in %.2f s, %d rebased onto a newer head%n", accepted.get(), s, rebased.get());
+        System.out.printf("  %d edits accepted in %.2f s, %d rebased onto a newer head; %.2f ms CPU an edit (server and clients)%n",
+                accepted.get(), s, rebased.get(), cpuMs / accepted.get());
         return accepted.get() / s;
     }
 
@@ -245,6 +252,11 @@ public final class Bench {
                 pct(ms, 50), pct(ms, 95), pct(ms, 99), pct(ms, 100));
         System.out.printf("baseline: WebSocket ping→pong round trip        : p50 %6.2f ms   p95 %6.2f ms   p99 %6.2f ms%n",
                 pct(rtt, 50), pct(rtt, 95), pct(rtt, 99));
+    }
+
+    /** CPU time of this JVM (server, store and the benchmark's clients): unlike wall time, it says little about other load. */
+    static long cpuNanos() {
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static double pct(List<Double> values, double p) {
