@@ -59,7 +59,16 @@ public interface RunStore extends AutoCloseable {
     /** Records that {@code job} of {@code execution} produced the outputs for this cache key. */
     void cache(String key, String execution, String job) throws SQLException;
 
-    /** Console lines from {@code from} on: {@code {"from", "next", "lines": [...]}}. */
+    /**
+     * Most characters of console lines one page holds (a page always holds at least one line): lines may be up to
+     * 1 MB each, and a page of thousands of them must not fill a small server's heap.
+     */
+    int MAX_LOG_PAGE_CHARS = 4 << 20;
+
+    /**
+     * Console lines from {@code from} on, at most {@code limit} and {@link #MAX_LOG_PAGE_CHARS} characters:
+     * {@code {"from", "next", "lines": [...], "more"}}, {@code more} saying whether further lines follow.
+     */
     ObjectNode log(String execution, String job, long from, int limit) throws SQLException;
 
     /** An execution with its jobs, as the REST API shows it. */

@@ -263,25 +263,33 @@ public final class SqliteRunStore implements RunStore {
         }
     }
 
-    /** Console lines from {@code from} on: {@code {"from", "next", "lines": [...]}}. */
     @Override
     public synchronized ObjectNode log(String execution, String job, long from, int limit) throws SQLException {
         ObjectNode out = Json.MAPPER.createObjectNode().put("from", from);
         ArrayNode lines = out.putArray("lines");
         long next = from;
+        long chars = 0;
+        boolean more = false;
         try (PreparedStatement s = db.prepareStatement("SELECT seq, line FROM logs WHERE execution = ? AND job = ? AND seq >= ? ORDER BY seq LIMIT ?")) {
             s.setString(1, execution);
             s.setString(2, job);
             s.setLong(3, from);
-            s.setInt(4, limit);
+            s.setInt(4, limit + 1);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    lines.add(r.getString(2));
+                    String line = r.getString(2);
+                    if (lines.size() == limit || (!lines.isEmpty() && chars + line.length() > MAX_LOG_PAGE_CHARS)) {
+                        more = true;
+                        break;
+                    }
+                    chars += line.length();
+                    lines.add(line);
                     next = r.getLong(1) + 1;
                 }
             }
         }
         out.put("next", next);
+        out.put("more", more);
         return out;
     }
 
