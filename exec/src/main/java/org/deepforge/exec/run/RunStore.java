@@ -1,6 +1,5 @@
 package org.deepforge.exec.run;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.SQLException;
 import java.util.List;
@@ -50,8 +49,11 @@ public interface RunStore extends AutoCloseable {
     /** Writes every metric point of a job as CSV ({@code name,step,value,time}) without holding the series in memory. */
     void metricsCsv(String execution, String job, java.io.Writer out) throws SQLException, java.io.IOException;
 
-    /** The latest state of every plot of a job. */
-    ArrayNode plots(String execution, String job) throws SQLException;
+    /**
+     * Writes the latest state of every plot of a job as a JSON array ({@code [{"id","title","svg","updated","data"?}]}), row
+     * by row: a job may draw many figures of up to 8 MB each, more than a small heap holds at once.
+     */
+    void plots(String execution, String job, java.io.Writer out) throws SQLException, java.io.IOException;
 
     /** The job that last finished with this cache key. */
     Optional<CacheHit> cached(String key) throws SQLException;
