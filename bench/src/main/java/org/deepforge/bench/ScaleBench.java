@@ -100,7 +100,7 @@ final class ScaleBench {
             awaitHealthy(server, port, work.resolve("server.log"));
             ScaleBench bench = new ScaleBench(port, new ServerHeap(server.pid(), gcLog), repeat);
             bench.run(projects, commits, executions, points, clients, work, data);
-            System.out.printf("%nserver heap high-water over the whole run: %d MB of -Xmx%s; failed requests: %d; server %s%n",
+            System.out.printf("%nserver heap high-water over the whole run: %d MB of -Xmx%s (garbage included); failed requests: %d; server %s%n",
                     bench.overallHighWater, heapLimit, bench.failures.get(), server.isAlive() ? "still up" : "DIED (see server.log)");
         } finally {
             server.destroy();
@@ -144,7 +144,7 @@ final class ScaleBench {
         double seconds = (System.nanoTime() - t0) / 1e9;
         long high = heap.highWaterMb();
         overallHighWater = Math.max(overallHighWater, high);
-        System.out.printf("%-48s %8.1f s   heap high-water %5d MB%n", name, seconds, high);
+        System.out.printf("%-48s %8.1f s   heap high-water %5d MB, live after %4d MB%n", name, seconds, high, heap.liveMb());
         return result;
     }
 
@@ -264,8 +264,8 @@ final class ScaleBench {
         Arrays.sort(ms);
         long high = heap.highWaterMb();
         overallHighWater = Math.max(overallHighWater, high);
-        System.out.printf("%-56s p50 %7.1f ms  p95 %7.1f ms  %,11d bytes   heap high-water %5d MB%n", name, ms[times / 2],
-                ms[Math.min(times - 1, (int) Math.ceil(times * 0.95) - 1)], bytes, high);
+        System.out.printf("%-56s p50 %7.1f ms  p95 %7.1f ms  %,11d bytes   heap high-water %5d MB, live after %4d MB%n", name, ms[times / 2],
+                ms[Math.min(times - 1, (int) Math.ceil(times * 0.95) - 1)], bytes, high, heap.liveMb());
     }
 
     /**
