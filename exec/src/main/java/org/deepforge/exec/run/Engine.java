@@ -324,6 +324,9 @@ public final class Engine implements AutoCloseable {
      * (after a restart only jobs that had not ended are read again).
      */
     private void discardEvents(Run run, Job j) {
+        if (j.handle == null) {
+            return;
+        }
         try {
             run.placement.compute().discard(j.handle, ComputeAdapter.JobStream.EVENTS);
         } catch (IOException e) {
