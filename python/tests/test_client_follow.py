@@ -131,3 +131,16 @@ def test_rerun_asks_for_the_recorded_or_current_code(fake):
     assert fake.requests[-1].json() == {"code": "current", "ignoreCache": False}
     with pytest.raises(ValueError, match="recorded"):
         execution.rerun(code="latest")
+
+
+def test_a_page_cut_short_by_its_size_is_followed_by_the_next(fake):
+    run = Run(fake, [step("success", {"n1": "success"}, {"n1": ["x" * 10 for _ in range(7)]})])
+
+    def few_at_a_time(request):  # as the server cuts a page of long lines at its character budget
+        start = int(request.query.get("from", 0))
+        lines = run.logs["n1"][start:start + 2]
+        return Answer(200, {"from": start, "next": start + len(lines), "lines": lines, "more": start + 2 < len(run.logs["n1"])})
+    fake.on("GET", "/api/v1/executions/e1/jobs/n1/log", few_at_a_time)
+    execution = Client(fake.url).execution("e1")
+    assert execution.log("n1") == ["x" * 10] * 7
+    assert [int(r.query["from"]) for r in fake.requests if r.path.endswith("/n1/log")] == [0, 2, 4, 6]

@@ -168,7 +168,7 @@ class Execution:
             if lines:
                 out.flush()
                 cursors[job.id] = int(page["next"])
-            if len(lines) < LOG_PAGE:
+            if len(lines) < LOG_PAGE and not page.get("more"):
                 return
 
     def log(self, job: Union[str, Job], start: int = 0) -> List[str]:
@@ -179,7 +179,7 @@ class Execution:
         while True:
             page = self._http.call("job_log", {"execution": self.id, "job": job_id}, {"from": cursor, "limit": LOG_PAGE})
             lines.extend(page.get("lines") or [])
-            if len(page.get("lines") or []) < LOG_PAGE:
+            if len(page.get("lines") or []) < LOG_PAGE and not page.get("more"):
                 return lines
             cursor = int(page["next"])
 

@@ -252,7 +252,7 @@ export interface Reproduction {
   firstDivergedJob?: string;
   firstDivergedOperation?: string;
 }
-export interface LogPage { from: number; next: number; lines: string[] }
+export interface LogPage { from: number; next: number; lines: string[]; more?: boolean }
 /** name → [[step, value, time], …]; time in seconds since the epoch */
 export type Metrics = Record<string, [number | null, number, number | string][]>;
 /** Which points of a job's series to fetch: about `points` per series (each bucket's min and max), steps `from`…`to` */

@@ -34,7 +34,7 @@ export function Console({ executionId, jobId, ws, status }: Props) {
         if (typeof page?.next === 'number') next.current = page.next;
         else next.current += got.length;
         if (got.length) setLines((l) => [...l, ...got]);
-        if (got.length >= PAGE) again.current = true;
+        if (got.length >= PAGE || page?.more) again.current = true;
       } while (again.current);
     } catch {
       // the job may not have a log yet; the next message tries again

@@ -82,6 +82,10 @@ public final class Bench {
             StartBench.main(args);
             System.exit(0);
         }
+        if (args.length > 0 && args[0].equals("scale")) {
+            ScaleBench.main(args);
+            System.exit(0);
+        }
         if (args.length > 0 && args[0].equals("parse")) {
             ParseBench.main(args);
             System.exit(0);

@@ -98,6 +98,15 @@ public interface ComputeAdapter {
     }
 
     /**
+     * Drops what the ended job wrote to {@code stream}, once the engine read all of it and recorded it (its events are
+     * in the run database: a long training's event file would hold every metric point a second time). The default
+     * deletes the file in the bundle.
+     */
+    default void discard(Handle handle, JobStream stream) throws IOException {
+        Files.deleteIfExists(handle.bundle().resolve(stream.file()));
+    }
+
+    /**
      * Brings what the ended job left in its {@code outputs/} into the bundle, where its dependents, the cache and
      * Output nodes take it from; called once the job exited, before the engine reads its results. The default has
      * nothing to do: the job wrote them there.

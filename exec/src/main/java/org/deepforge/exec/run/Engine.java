@@ -194,11 +194,13 @@ public final class Engine implements AutoCloseable {
                 if (!j.status.finished()) { // the scheduler thread may have seen it end already
                     set(run, j, JobStatus.CANCELLED, "cancelled while running");
                 }
+                discardEvents(run, j);
             }
             finishIfDone(run);
         }
     }
 
+    /** A job's status while its execution runs; empty once the execution finished (the run database keeps it). */
     public Optional<JobStatus> status(String execution, String job) {
         Run run = runs.get(execution);
         return run == null ? Optional.empty() : run.graph.job(job).map(j -> j.status);
@@ -308,10 +310,27 @@ public final class Engine implements AutoCloseable {
             } else {
                 apply(run, launcher.exited(run, j, exited.code(), exited.reason()));
             }
+            discardEvents(run, j);
         } else if (state instanceof ComputeAdapter.State.Lost lost) {
             output.follow(run, j);
             set(run, j, run.cancelled ? JobStatus.CANCELLED : JobStatus.FAILED,
                     run.cancelled ? "cancelled while running" : "the job was lost: " + lost.why());
+            discardEvents(run, j);
+        }
+    }
+
+    /**
+     * The job ended, its last events were read and recorded, and so was its status: the event file is no longer needed
+     * (after a restart only jobs that had not ended are read again).
+     */
+    private void discardEvents(Run run, Job j) {
+        if (j.handle == null) {
+            return;
+        }
+        try {
+            run.placement.compute().discard(j.handle, ComputeAdapter.JobStream.EVENTS);
+        } catch (IOException e) {
+            LOG.warn("cannot delete the event file of job {} of {}: {}", j.node, run.id, e.toString());
         }
     }
 
@@ -372,6 +391,8 @@ public final class Engine implements AutoCloseable {
         }
         run.done = true;
         listener.finished(run.id, run.graph.overall(run.cancelled));
+        // the run database keeps it: held on, every execution a server ever ran (with its model) would fill the heap
+        runs.remove(run.id);
     }
 
     private void apply(Run run, JobGraph.Transition t) {

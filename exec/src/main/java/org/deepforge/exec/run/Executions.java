@@ -1,7 +1,6 @@
 package org.deepforge.exec.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.Writer;
@@ -145,8 +144,8 @@ public final class Executions implements RunListener, AutoCloseable {
         db.metricsCsv(execution, job, out);
     }
 
-    public ArrayNode plots(String execution, String job) throws SQLException {
-        return db.plots(execution, job);
+    public void plots(String execution, String job, Writer out) throws SQLException, IOException {
+        db.plots(execution, job, out);
     }
 
     /** A job that ran: itself, or for a cached job the earlier job whose outputs it reused (what it logged and drew). */

@@ -12,22 +12,28 @@ final class JobOutput {
         this.listener = listener;
     }
 
-    /** Passes on what the job wrote since the last look: console lines, then events. */
+    /**
+     * Passes on what the job wrote since the last look: console lines, then events; a backlog (a long job's events after
+     * a restart) in batches of one read each, so the heap holds one batch at a time.
+     */
     void follow(Run run, Job j) {
         if (j.output == null) {
             j.output = new JobOutputFollower(run.placement.compute(), j.handle, j.consoleOffset, j.eventsOffset);
         }
-        JobOutputFollower.Batch batch = j.output.read();
-        if (!batch.console().isEmpty()) {
-            listener.console(run.id, j.node, batch.console());
-        }
-        if (!batch.events().isEmpty()) {
-            listener.events(run.id, j.node, batch.events());
-        }
-        if (j.consoleOffset != j.output.consoleOffset() || j.eventsOffset != j.output.eventsOffset()) {
-            j.consoleOffset = j.output.consoleOffset();
-            j.eventsOffset = j.output.eventsOffset();
-            listener.position(run.id, j.node, j.handle.ref(), j.consoleOffset, j.eventsOffset);
-        }
+        JobOutputFollower.Batch batch;
+        do {
+            batch = j.output.read();
+            if (!batch.console().isEmpty()) {
+                listener.console(run.id, j.node, batch.console());
+            }
+            if (!batch.events().isEmpty()) {
+                listener.events(run.id, j.node, batch.events());
+            }
+            if (j.consoleOffset != j.output.consoleOffset() || j.eventsOffset != j.output.eventsOffset()) {
+                j.consoleOffset = j.output.consoleOffset();
+                j.eventsOffset = j.output.eventsOffset();
+                listener.position(run.id, j.node, j.handle.ref(), j.consoleOffset, j.eventsOffset);
+            }
+        } while (batch.more());
     }
 }

@@ -25,8 +25,11 @@ final class JobOutputFollower {
     /** At most this many notes a look about dropped events, then a count. */
     static final int MAX_DROP_NOTES = 5;
 
-    /** What the job wrote since the last look: console lines (with notes about what was left out), then events. */
-    record Batch(List<String> console, List<JobEvent> events) {
+    /**
+     * What the job wrote since the last look: console lines (with notes about what was left out), then events; {@code more}
+     * when a stream was read only as far as one read goes (a backlog: pass this batch on and read again).
+     */
+    record Batch(List<String> console, List<JobEvent> events, boolean more) {
         boolean isEmpty() {
             return console.isEmpty() && events.isEmpty();
         }
@@ -79,7 +82,7 @@ final class JobOutputFollower {
         if (dropped.size() > MAX_DROP_NOTES) {
             lines.add("deepforge: dropped " + (dropped.size() - MAX_DROP_NOTES) + " more malformed event line(s)");
         }
-        return new Batch(lines, accepted);
+        return new Batch(lines, accepted, console.more() || events.more());
     }
 
     /**

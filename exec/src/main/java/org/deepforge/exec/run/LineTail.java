@@ -3,19 +3,20 @@ package org.deepforge.exec.run;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * Follows a stream a job appends lines to (its console, its event channel): each read returns the complete
- * lines written since the last one. A line longer than the limit is skipped and counted, never waited
- * on, so a job cannot stall its execution's reader by writing one endless line.
+ * lines written since the last one, up to one read size (16 MB) of them, so a backlog (a long job's events
+ * after a restart) is taken in bounded steps ({@link #more}). A line longer than the limit is skipped and counted,
+ * never waited on, so a job cannot stall its execution's reader by writing one endless line.
  */
 final class LineTail {
     private static final int CHUNK = 16 << 20;
     private final int maxLine;
     private long offset;
     private boolean skipping;
+    private boolean more;
 
     /** Where the lines come from: what was written from a byte offset on (its compute adapter's {@code read}). */
     @FunctionalInterface
@@ -36,17 +37,21 @@ final class LineTail {
         return offset;
     }
 
-    /** Adds the complete lines since the last read to {@code into}; returns how many over-long lines were skipped. */
+    /** Whether the last read stopped at its size with more of the stream possibly there: read again right away. */
+    boolean more() {
+        return more;
+    }
+
+    /**
+     * Adds the complete lines since the last read (within one read size) to {@code into}; returns how many over-long
+     * lines were skipped.
+     */
     int read(Source source, List<String> into) {
         int skipped = 0;
+        more = false;
         try (InputStream in = source.open(offset)) {
-            byte[] carry = new byte[0]; // the start of a line read but not ended yet (offset points at it)
-            while (true) {
-                byte[] fresh = in.readNBytes(CHUNK);
-                if (fresh.length == 0) {
-                    return skipped;
-                }
-                byte[] bytes = carry.length == 0 ? fresh : concat(carry, fresh);
+            byte[] bytes = in.readNBytes(CHUNK);
+            if (bytes.length > 0) {
                 int start = 0;
                 for (int i = 0; i < bytes.length; i++) {
                     if (bytes[i] != '\n') {
@@ -65,24 +70,14 @@ final class LineTail {
                 if (skipping || bytes.length - start > maxLine) {
                     skipping = true; // inside a line that is already too long: drop what there is of it
                     offset += bytes.length;
-                    carry = new byte[0];
                 } else {
-                    offset += start; // a partial last line waits for its end
-                    carry = Arrays.copyOfRange(bytes, start, bytes.length);
+                    offset += start; // a partial last line waits for its end (the next read starts at it)
                 }
-                if (fresh.length < CHUNK) {
-                    return skipped; // the end of what there is
-                }
+                more = bytes.length == CHUNK;
             }
         } catch (IOException e) {
             // the stream is being replaced or is gone: the next look tries again
         }
         return skipped;
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] all = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
     }
 }

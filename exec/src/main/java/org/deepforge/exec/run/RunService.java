@@ -254,9 +254,12 @@ public final class RunService {
         }
     }
 
-    public ArrayNode plots(String execution, String job) throws SQLException {
+    /** The latest state of each plot of a job as a JSON array, written to {@code to} (opened after the job is found). */
+    public void plots(String execution, String job, Download to) throws SQLException, IOException {
         Executions.JobRef ran = ran(execution, job);
-        return executions.plots(ran.execution(), ran.job());
+        try (Writer out = to.open()) {
+            executions.plots(ran.execution(), ran.job(), out);
+        }
     }
 
     private Executions.JobRef ran(String execution, String job) throws SQLException {

@@ -1,6 +1,5 @@
 package org.deepforge.exec.run;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.SQLException;
 import java.util.List;
@@ -50,8 +49,11 @@ public interface RunStore extends AutoCloseable {
     /** Writes every metric point of a job as CSV ({@code name,step,value,time}) without holding the series in memory. */
     void metricsCsv(String execution, String job, java.io.Writer out) throws SQLException, java.io.IOException;
 
-    /** The latest state of every plot of a job. */
-    ArrayNode plots(String execution, String job) throws SQLException;
+    /**
+     * Writes the latest state of every plot of a job as a JSON array ({@code [{"id","title","svg","updated","data"?}]}), row
+     * by row: a job may draw many figures of up to 8 MB each, more than a small heap holds at once.
+     */
+    void plots(String execution, String job, java.io.Writer out) throws SQLException, java.io.IOException;
 
     /** The job that last finished with this cache key. */
     Optional<CacheHit> cached(String key) throws SQLException;
@@ -59,7 +61,16 @@ public interface RunStore extends AutoCloseable {
     /** Records that {@code job} of {@code execution} produced the outputs for this cache key. */
     void cache(String key, String execution, String job) throws SQLException;
 
-    /** Console lines from {@code from} on: {@code {"from", "next", "lines": [...]}}. */
+    /**
+     * Most characters of console lines one page holds (a page always holds at least one line): lines may be up to
+     * 1 MB each, and a page of thousands of them must not fill a small server's heap.
+     */
+    int MAX_LOG_PAGE_CHARS = 4 << 20;
+
+    /**
+     * Console lines from {@code from} on, at most {@code limit} and {@link #MAX_LOG_PAGE_CHARS} characters:
+     * {@code {"from", "next", "lines": [...], "more"}}, {@code more} saying whether further lines follow.
+     */
     ObjectNode log(String execution, String job, long from, int limit) throws SQLException;
 
     /** An execution with its jobs, as the REST API shows it. */

@@ -1,9 +1,11 @@
 package org.deepforge.exec.run;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -210,35 +212,48 @@ public final class SqliteRunStore implements RunStore {
 
     /** Every metric point of a job as CSV rows, streamed from a cursor on a connection of its own. */
     @Override
-    public void metricsCsv(String execution, String job, java.io.Writer out) throws SQLException, IOException {
+    public void metricsCsv(String execution, String job, Writer out) throws SQLException, IOException {
         try (Connection c = source.getConnection()) {
             MetricPoints.csv(c, execution, job, out);
         }
     }
 
-    /** The latest state of every plot of a job. */
     @Override
-    public synchronized ArrayNode plots(String execution, String job) throws SQLException {
-        ArrayNode out = Json.MAPPER.createArrayNode();
-        try (PreparedStatement s = db.prepareStatement("SELECT plot, title, svg, updated, data FROM plots WHERE execution = ? AND job = ? ORDER BY plot")) {
+    public void plots(String execution, String job, Writer out) throws SQLException, IOException {
+        try (Connection c = source.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT plot, title, svg, updated, data FROM plots WHERE execution = ? AND job = ? ORDER BY plot")) {
             s.setString(1, execution);
             s.setString(2, job);
-            try (ResultSet r = s.executeQuery()) {
+            try (ResultSet r = s.executeQuery(); JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+                g.writeStartArray();
                 while (r.next()) {
-                    ObjectNode plot = out.addObject().put("id", r.getString(1)).put("title", r.getString(2)).put("svg", r.getString(3))
-                            .put("updated", r.getString(4));
-                    String data = r.getString(5);
+                    g.writeStartObject();
+                    g.writeStringField("id", r.getString(1));
+                    g.writeStringField("title", r.getString(2));
+                    g.writeStringField("svg", r.getString(3));
+                    g.writeStringField("updated", r.getString(4));
+                    JsonNode data = plotData(r.getString(5));
                     if (data != null) {
-                        try {
-                            plot.set("data", Json.MAPPER.readTree(data));
-                        } catch (java.io.IOException ex) {
-                            // a damaged row: the SVG still shows
-                        }
+                        g.writeFieldName("data");
+                        g.writeTree(data);
                     }
+                    g.writeEndObject();
                 }
+                g.writeEndArray();
             }
         }
-        return out;
+    }
+
+    /** A plot's 3-D data, or null when it has none or its row is damaged (the SVG still shows). */
+    private static JsonNode plotData(String data) {
+        if (data == null) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.readTree(data);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     @Override
@@ -263,25 +278,33 @@ public final class SqliteRunStore implements RunStore {
         }
     }
 
-    /** Console lines from {@code from} on: {@code {"from", "next", "lines": [...]}}. */
     @Override
     public synchronized ObjectNode log(String execution, String job, long from, int limit) throws SQLException {
         ObjectNode out = Json.MAPPER.createObjectNode().put("from", from);
         ArrayNode lines = out.putArray("lines");
         long next = from;
+        long chars = 0;
+        boolean more = false;
         try (PreparedStatement s = db.prepareStatement("SELECT seq, line FROM logs WHERE execution = ? AND job = ? AND seq >= ? ORDER BY seq LIMIT ?")) {
             s.setString(1, execution);
             s.setString(2, job);
             s.setLong(3, from);
-            s.setInt(4, limit);
+            s.setInt(4, limit + 1);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    lines.add(r.getString(2));
+                    String line = r.getString(2);
+                    if (lines.size() == limit || (!lines.isEmpty() && chars + line.length() > MAX_LOG_PAGE_CHARS)) {
+                        more = true;
+                        break;
+                    }
+                    chars += line.length();
+                    lines.add(line);
                     next = r.getLong(1) + 1;
                 }
             }
         }
         out.put("next", next);
+        out.put("more", more);
         return out;
     }
 

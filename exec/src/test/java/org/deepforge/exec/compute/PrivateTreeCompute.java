@@ -83,6 +83,11 @@ public final class PrivateTreeCompute implements ComputeAdapter {
     }
 
     @Override
+    public void discard(Handle handle, JobStream stream) throws IOException {
+        Files.deleteIfExists(remote(handle.bundle()).resolve(stream.file()));
+    }
+
+    @Override
     public void collect(Handle handle) throws IOException {
         Path outputs = remote(handle.bundle()).resolve("outputs");
         if (Files.isDirectory(outputs)) {

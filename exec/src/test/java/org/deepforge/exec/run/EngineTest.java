@@ -140,6 +140,20 @@ class EngineTest {
     }
 
     @Test
+    void anEndedJobsEventFileIsDroppedOnceReadAndAFinishedExecutionIsForgotten() throws Exception {
+        engine.start("e7", model("        from deepforge import log_metric\\n        for step in range(1000):\\n            log_metric('loss', 1.0 / (step + 1), step=step)\\n"
+                + "        values = [1, 2]\\n        return values\\n"), "p");
+        await().atMost(Duration.ofSeconds(60)).until(() -> finished.containsKey("e7"));
+        assertThat(finished.get("e7")).isEqualTo(JobStatus.SUCCESS);
+        assertThat(events.stream().filter(e -> e.startsWith("make: metric loss=")).count()).as("every point passed on first").isEqualTo(1000);
+        Path make = dir.resolve("runs/e7/make");
+        assertThat(make.resolve("events.jsonl")).as("its events are in the run database").doesNotExist();
+        assertThat(make.resolve("results.json")).as("read later by the cache and provenance").exists();
+        assertThat(make.resolve("outputs/values/data")).exists();
+        assertThat(engine.status("e7", "make")).as("the engine holds running executions only").isEmpty();
+    }
+
+    @Test
     void aDownloadedBundleRunStandaloneGivesByteIdenticalOutputs() throws Exception {
         engine.start("e4", model("        values = list(range(self.n))\\n        return values\\n"), "p");
         await().atMost(Duration.ofSeconds(60)).until(() -> finished.containsKey("e4"));

@@ -64,4 +64,34 @@ class LineTailTest {
         assertThat(new LineTail(0, 10).read(file(f), lines)).isEqualTo(1);
         assertThat(lines).containsExactly("a", "b");
     }
+
+    @Test
+    void aBacklogIsTakenInBoundedReadsThatTogetherGiveEveryLine() throws Exception {
+        Path f = dir.resolve("events.jsonl");
+        String line = "{\"type\":\"metric\",\"name\":\"loss\",\"value\":0.125,\"step\":12345}";
+        int n = 600_000; // about 34 MB: more than two reads
+        try (var out = Files.newBufferedWriter(f)) {
+            for (int i = 0; i < n; i++) {
+                out.write(line);
+                out.write('\n');
+            }
+        }
+        LineTail tail = new LineTail(0, 1 << 20);
+        List<String> batch = new ArrayList<>();
+        tail.read(file(f), batch);
+        assertThat(tail.more()).isTrue();
+        assertThat(batch.size()).as("one read's worth").isLessThan(n / 2);
+        int total = batch.size();
+        int reads = 1;
+        while (tail.more()) {
+            batch.clear();
+            tail.read(file(f), batch);
+            assertThat(batch).allMatch(line::equals);
+            total += batch.size();
+            reads++;
+        }
+        assertThat(total).isEqualTo(n);
+        assertThat(reads).isEqualTo(3);
+        assertThat(tail.offset()).isEqualTo(Files.size(f));
+    }
 }

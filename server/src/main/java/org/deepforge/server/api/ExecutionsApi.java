@@ -163,8 +163,12 @@ public final class ExecutionsApi {
         }
     }
 
+    /** The latest state of each figure a job drew, streamed from the run database (a job may draw many large ones). */
     public void plots(Context ctx) throws Exception {
-        ctx.json(runs.plots(ctx.pathParam("execution"), ctx.pathParam("job")));
+        runs.plots(ctx.pathParam("execution"), ctx.pathParam("job"), () -> {
+            ctx.contentType("application/json");
+            return new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8), 1 << 16);
+        });
     }
 
     /**
