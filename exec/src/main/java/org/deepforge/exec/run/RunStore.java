@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.deepforge.exec.events.JobEvent;
 
 /**
@@ -67,6 +68,15 @@ public interface RunStore extends AutoCloseable {
 
     /** A project's executions, newest first (without their jobs). */
     List<Execution> list(String project) throws SQLException;
+
+    /**
+     * Forgets an execution in one transaction: its row, jobs, console lines, metrics, plots and the cache entries that
+     * name its jobs (so no later job reuses outputs from its folder). False if there was no such execution.
+     */
+    boolean delete(String execution) throws SQLException;
+
+    /** The ids of every recorded execution (to find run folders and run tags that outlived their execution). */
+    Set<String> ids() throws SQLException;
 
     @Override
     void close() throws SQLException;

@@ -11,8 +11,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.deepforge.exec.db.Migrations;
 import org.deepforge.exec.events.JobEvent;
 import org.deepforge.model.Json;
@@ -308,6 +310,34 @@ public final class SqliteRunStore implements RunStore {
     @Override
     public synchronized List<Execution> list(String project) throws SQLException {
         return executions("WHERE project = ? ORDER BY created DESC", project);
+    }
+
+    @Override
+    public synchronized boolean delete(String execution) throws SQLException {
+        boolean[] found = {false};
+        transaction(() -> {
+            String series = "(SELECT id FROM metric_series WHERE execution = ?)";
+            for (String sql : List.of("DELETE FROM metric_blocks WHERE series IN " + series, "DELETE FROM metric_points WHERE series IN " + series,
+                    "DELETE FROM metric_series WHERE execution = ?", "DELETE FROM plots WHERE execution = ?", "DELETE FROM logs WHERE execution = ?",
+                    "DELETE FROM cache WHERE execution = ?", "DELETE FROM jobs WHERE execution = ?", "DELETE FROM executions WHERE id = ?")) {
+                try (PreparedStatement s = db.prepareStatement(sql)) {
+                    s.setString(1, execution);
+                    found[0] = s.executeUpdate() > 0 && sql.startsWith("DELETE FROM executions");
+                }
+            }
+        });
+        return found[0];
+    }
+
+    @Override
+    public synchronized Set<String> ids() throws SQLException {
+        Set<String> out = new HashSet<>();
+        try (PreparedStatement s = db.prepareStatement("SELECT id FROM executions"); ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                out.add(r.getString(1));
+            }
+        }
+        return out;
     }
 
     private List<Execution> executions(String where, String arg) throws SQLException {

@@ -1,0 +1,304 @@
+package org.deepforge.server.retention;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.deepforge.exec.run.Execution;
+import org.deepforge.exec.run.RunException;
+import org.deepforge.exec.run.RunStore;
+import org.deepforge.model.Json;
+import org.deepforge.model.domain.Artifact;
+import org.deepforge.server.artifacts.ArtifactData;
+import org.deepforge.server.artifacts.DataOwners;
+import org.deepforge.server.auth.Principal;
+import org.deepforge.store.Branch;
+import org.deepforge.store.ProjectStore;
+import org.deepforge.store.StoreException;
+import org.deepforge.store.VersionControl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes finished executions: their rows in the run database (jobs, console, metrics, plots, cache entries), their
+ * run folder, their run tag, and then the stored data that only that tag still referred to. Artifacts an execution
+ * made are records in the project, with their provenance: they and their data stay while any ref refers to them.
+ *
+ * <p>The order makes a crash safe: the database rows go first (one transaction), so no row ever points at a folder or
+ * tag that is gone; a folder or tag left behind by a crash has no row and is removed by {@link #sweep} at the next
+ * start. Data is collected last, only once nothing refers to it ({@link ArtifactData#collect}).
+ */
+public final class ExecutionDeletion {
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutionDeletion.class);
+
+    /** Bytes and files that are (or would be) freed. */
+    public record Freed(long bytes, long files) {
+        Freed plus(Freed o) {
+            return new Freed(bytes + o.bytes, files + o.files);
+        }
+
+        ObjectNode toJson() {
+            return Json.MAPPER.createObjectNode().put("bytes", bytes).put("files", files);
+        }
+    }
+
+    /** An artifact a deleted execution made that stays, and why. */
+    public record Kept(String execution, String artifact, String name, String reason) {}
+
+    /** What deleting executions did (or, for a dry run, would do). */
+    public record Outcome(List<String> deleted, Freed folders, List<Kept> kept, ArrayNode data, boolean dryRun) {
+        /** Folders and stored data together. */
+        public Freed freed() {
+            long bytes = 0;
+            long files = 0;
+            for (JsonNode d : data) {
+                if (d.path("deleted").asBoolean()) {
+                    bytes += d.path("size").asLong();
+                    files++;
+                }
+            }
+            return folders.plus(new Freed(bytes, files));
+        }
+
+        public ObjectNode toJson(ObjectNode into) {
+            ArrayNode ids = into.put("dryRun", dryRun).putArray("deleted");
+            deleted.forEach(ids::add);
+            into.set("freed", freed().toJson().put("folderBytes", folders.bytes()).put("folderFiles", folders.files()));
+            ArrayNode k = into.putArray("kept");
+            kept.forEach(x -> k.addObject().put("execution", x.execution()).put("artifact", x.artifact()).put("name", x.name())
+                    .put("reason", x.reason()));
+            into.set("data", data);
+            return into;
+        }
+    }
+
+    private final RunStore runs;
+    private final Path workDir;
+    private final ProjectStore store;
+    private final VersionControl vc;
+    private final ArtifactData data;
+
+    /** Run folders are {@code <workDir>/<execution>/}. */
+    public ExecutionDeletion(RunStore runs, Path workDir, ProjectStore store, VersionControl vc, ArtifactData data) {
+        this.runs = runs;
+        this.workDir = workDir;
+        this.store = store;
+        this.vc = vc;
+        this.data = data;
+    }
+
+    /** The execution, if it may be deleted: 404 if there is none, 409 while it has not finished. */
+    public Execution deletable(String id) throws SQLException {
+        Execution e = runs.execution(id).orElseThrow(() -> new RunException(StoreException.Kind.NOT_FOUND,
+                "there is no execution " + id + " (deleted already?)"));
+        if (!e.status().finished()) {
+            throw new RunException(StoreException.Kind.CONFLICT, "execution " + id + " is " + e.status().id()
+                    + "; cancel it first (POST /api/v1/executions/" + id + "/cancel), then delete it");
+        }
+        return e;
+    }
+
+    /**
+     * Deletes finished executions of {@code project} (the caller checked each with {@link #deletable}); with {@code dryRun}
+     * only says what would be freed and kept. Data is deleted with {@code caller}'s storage credentials.
+     */
+    public synchronized Outcome delete(String project, List<Execution> executions, Principal caller, boolean dryRun) throws Exception {
+        Heads heads = heads(project);
+        Map<String, List<Kept>> made = heads.made();
+        List<Kept> kept = new ArrayList<>();
+        Freed folders = new Freed(0, 0);
+        for (Execution e : executions) {
+            kept.addAll(made.getOrDefault(e.id(), List.of()));
+            folders = folders.plus(measure(folder(e.id())));
+        }
+        List<String> ids = executions.stream().map(Execution::id).toList();
+        ArrayNode outcomes = Json.MAPPER.createArrayNode();
+        if (dryRun) {
+            return new Outcome(ids, folders, kept, outcomes, true);
+        }
+        // what the run tags referred to may be referred to by nothing else once they are gone
+        Map<String, JsonNode> candidates = new LinkedHashMap<>();
+        Set<String> commits = new LinkedHashSet<>();
+        List<String> tags = new ArrayList<>();
+        for (Execution e : executions) {
+            e.run().tag().ifPresent(tag -> {
+                tags.add(tag);
+                commits.add(e.run().commit());
+            });
+        }
+        for (String commit : commits) {
+            try {
+                // data a branch head refers to stays whatever the tags: only the rest is looked at again
+                store.model(project, commit).model().path("artifacts").forEach(a -> DataOwners.Data.of(a.path("storage"))
+                        .map(d -> d.location() + "\n" + d.key()).filter(k -> !heads.data().contains(k))
+                        .ifPresent(k -> candidates.putIfAbsent(k, a.path("storage"))));
+            } catch (IOException | RuntimeException ex) {
+                LOG.warn("cannot read commit {} of project {}: {}", commit, project, ex.toString());
+            }
+        }
+        for (Execution e : executions) {
+            runs.delete(e.id());
+        }
+        for (Execution e : executions) {
+            try {
+                removeTree(folder(e.id()));
+            } catch (IOException ex) {
+                LOG.warn("run folder of deleted execution {} not removed ({}); the next start removes it", e.id(), ex.toString());
+            }
+        }
+        vc.deleteTags(project, tags);
+        for (JsonNode storage : candidates.values()) {
+            ArtifactData.Outcome o = data.collect(project, storage, caller);
+            ObjectNode d = outcomes.addObject().put("key", storage.path("key").asText()).put("size", storage.path("size").asLong())
+                    .put("deleted", o.deleted());
+            if (!o.deleted()) {
+                d.put("reason", o.reason());
+            }
+        }
+        LOG.info("deleted {} execution(s) of project {}: {} bytes in {} files", ids.size(), project, folders.bytes(), folders.files());
+        return new Outcome(ids, folders, kept, outcomes, false);
+    }
+
+    /**
+     * Per execution, the artifacts it made that are still in one of the project's branches: they stay (with their
+     * data, and their provenance, which is part of their record).
+     */
+    Map<String, List<Kept>> madeArtifacts(String project) throws IOException {
+        return heads(project).made();
+    }
+
+    /** What the heads of a project's branches hold: per execution the artifacts it made, and every stored object referred to. */
+    private record Heads(Map<String, List<Kept>> made, Set<String> data) {}
+
+    private Heads heads(String project) throws IOException {
+        Map<String, Map<String, Kept>> out = new HashMap<>();
+        Set<String> data = new HashSet<>();
+        for (Branch b : vc.branches(project)) {
+            JsonNode artifacts = store.model(project, b.name()).model().path("artifacts");
+            artifacts.fieldNames().forEachRemaining(id -> {
+                DataOwners.Data.of(artifacts.get(id).path("storage")).ifPresent(d -> data.add(d.location() + "\n" + d.key()));
+                Artifact a = Artifact.of(id, artifacts.get(id));
+                a.execution().ifPresent(e -> out.computeIfAbsent(e, x -> new LinkedHashMap<>()).putIfAbsent(id, new Kept(e, id, a.name(),
+                        "the artifact is in branch " + b.name() + ": it and its data stay, and its provenance is part of its record")));
+            });
+        }
+        Map<String, List<Kept>> lists = new HashMap<>();
+        out.forEach((e, m) -> lists.put(e, List.copyOf(m.values())));
+        return new Heads(lists, data);
+    }
+
+    /**
+     * After a crash between the steps of a delete: removes run folders and run tags ({@code runs/<id>}) of executions the
+     * run database no longer has. Run at start, before any run can be started (a run's tag is made just before its row).
+     */
+    public int sweep() throws Exception {
+        Set<String> known = runs.ids();
+        int removed = 0;
+        if (Files.isDirectory(workDir)) {
+            try (Stream<Path> dirs = Files.list(workDir)) {
+                for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+                    if (dir.getFileName().toString().matches("e[a-z0-9]{9}") && !known.contains(dir.getFileName().toString())) {
+                        removeTree(dir);
+                        removed++;
+                    }
+                }
+            }
+        }
+        for (var p : store.list()) {
+            List<String> orphans = vc.tags(p.id()).stream().map(t -> t.name())
+                    .filter(t -> t.startsWith("runs/") && !known.contains(t.substring("runs/".length()))).toList();
+            removed += vc.deleteTags(p.id(), orphans).size();
+        }
+        if (removed > 0) {
+            LOG.info("removed {} run folder(s) and tag(s) of executions deleted before a crash", removed);
+        }
+        return removed;
+    }
+
+    private Path folder(String execution) {
+        Path dir = workDir.resolve(execution).normalize();
+        if (!dir.getParent().equals(workDir.normalize()) || execution.isEmpty()) {
+            throw new IllegalArgumentException("not an execution id: " + execution);
+        }
+        return dir;
+    }
+
+    /**
+     * What removing a folder frees: files whose every hard link is inside it (a later cached job links the outputs it
+     * reused, and those bytes stay on disk with that job's folder).
+     */
+    static Freed measure(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return new Freed(0, 0);
+        }
+        Map<Object, long[]> byInode = new HashMap<>(); // inode → {size, links inside, links in all}
+        long[] files = {0};
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isRegularFile()) {
+                    files[0]++;
+                    Object key = attrs.fileKey() != null ? attrs.fileKey() : file;
+                    long links = linkCount(file);
+                    byInode.computeIfAbsent(key, k -> new long[] {attrs.size(), 0, links})[1]++;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        long bytes = 0;
+        long freedFiles = 0;
+        for (long[] v : byInode.values()) {
+            if (v[1] >= v[2]) {
+                bytes += v[0];
+                freedFiles += v[1];
+            }
+        }
+        return new Freed(bytes, Math.min(freedFiles, files[0]));
+    }
+
+    private static long linkCount(Path file) {
+        try {
+            return ((Number) Files.getAttribute(file, "unix:nlink")).longValue();
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return 1;
+        }
+    }
+
+    private static void removeTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
