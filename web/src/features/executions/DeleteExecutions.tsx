@@ -56,7 +56,7 @@ export function DeleteExecutions({ project, ids, disabled, onDeleted }: Props) {
   return (
     <>
       <button className="secondary small danger-text" data-testid="delete-executions" disabled={disabled || ids.length === 0} onClick={() => void open()}>
-        🗑 Delete{ids.length > 1 ? ` (${ids.length})` : ''}
+        Delete{ids.length > 1 ? ` (${ids.length})` : ''}
       </button>
       {preview && (
         <div className="modal-backdrop">

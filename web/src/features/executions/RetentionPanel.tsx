@@ -56,7 +56,7 @@ export function RetentionPanel({ project, onClose, onApplied }: Props) {
 
   return (
     <div className="modal-backdrop">
-      <form className="modal" role="dialog" aria-modal="true" aria-label="Retention policy" data-testid="retention-panel" onSubmit={(e) => void save(e)}>
+      <form className="modal retention-panel" role="dialog" aria-modal="true" aria-label="Retention policy" data-testid="retention-panel" onSubmit={(e) => void save(e)}>
         <h2>Keep executions</h2>
         <p className="muted">Executions no rule keeps are deleted whenever one ends (running ones never). Leave both counts empty to keep everything.</p>
         <label>

@@ -134,6 +134,29 @@ class RetentionApiTest {
     }
 
     @Test
+    void dataOnlyARunTagStillReferredToIsDeletedWithItsExecution() throws Exception {
+        String p = project("Tag data", 0);
+        var extra = ArtifactsApiTest.uploadTo(server, p, "name=notes.txt&type=file", "only the run tag keeps me".getBytes());
+        assertThat(extra.status()).as(extra.body()).isEqualTo(201);
+        String notes = extra.json().get("id").asText();
+        String id = run(p); // its run tag is a commit that holds notes.txt
+        ExecutionsApiTest.waitFor(server, id);
+        var removed = server.send("DELETE", "/api/v1/projects/" + p + "/branches/main/artifacts/" + notes + "?data=true", null);
+        assertThat(removed.json().get("data").asText()).isEqualTo("kept");
+        assertThat(removed.json().get("reason").asText()).contains("runs/" + id);
+
+        var deleted = server.send("DELETE", "/api/v1/executions/" + id, null);
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
+        assertThat(deleted.json().get("data")).hasSize(1);
+        assertThat(deleted.json().at("/data/0/deleted").asBoolean()).as(deleted.body()).isTrue();
+        assertThat(deleted.json().at("/freed/bytes").asLong()).isGreaterThan(deleted.json().at("/freed/folderBytes").asLong());
+        try (Stream<Path> files = Files.walk(server.dataDir.resolve("artifacts"))) {
+            String key = extra.json().path("key").asText(extra.json().path("sha256").asText());
+            assertThat(files.filter(Files::isRegularFile).map(f -> f.getFileName().toString())).noneMatch(n -> n.contains(key));
+        }
+    }
+
+    @Test
     void aRunningExecutionIsNotDeletedUntilItIsCancelled() throws Exception {
         String p = project("Running", 600);
         String id = run(p);
