@@ -182,7 +182,7 @@ public final class App implements AutoCloseable {
         artifactData.backfill();
         ProjectArtifacts projectArtifacts = new ProjectArtifacts(store, placements, artifactData, runs);
         // deleting executions (one, many, or by a project's retention policy, applied whenever one of its executions ends)
-        ExecutionDeletion deletion = new ExecutionDeletion(runs, config.dataDir().resolve("runs"), store, vc, artifactData);
+        ExecutionDeletion deletion = new ExecutionDeletion(runs, config.dataDir().resolve("runs"), store, vc, artifactData, db);
         deletion.sweep();
         Retention retention = new Retention(runs, new RetentionPolicies(db), deletion);
         executions = new Executions(runs, config.dataDir().resolve("runs"), new BundleWriter(runtime.root(), true, modules), placements,

@@ -157,6 +157,37 @@ class RetentionApiTest {
     }
 
     @Test
+    void aDeletionThatAStopInterruptedIsFinishedAtTheNextStart() throws Exception {
+        String p = project("Interrupted", 0);
+        String id = run(p);
+        ExecutionsApiTest.waitFor(server, id);
+        // as if the server stopped right after the rows went: the journal lists it, the folder and the tag are still there
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir.resolve("deepforge.db"));
+             PreparedStatement s = c.prepareStatement("INSERT INTO execution_deletions(execution, project, tag, started) VALUES (?,?,?,?)")) {
+            s.setString(1, id);
+            s.setString(2, p);
+            s.setString(3, "runs/" + id);
+            s.setString(4, Instant.now().toString());
+            s.executeUpdate();
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir.resolve("runs.db"));
+             PreparedStatement s = c.prepareStatement("DELETE FROM executions WHERE id = ?")) {
+            s.setString(1, id);
+            s.executeUpdate();
+        }
+        String untouched = run(p); // journaled by nobody: stays
+        ExecutionsApiTest.waitFor(server, untouched);
+        server.close();
+        server = new TestServer(server.dataDir);
+
+        assertThat(server.dataDir.resolve("runs").resolve(id)).doesNotExist();
+        assertThat(server.get("/api/v1/projects/" + p + "/tags").json().findValuesAsText("name")).doesNotContain("runs/" + id)
+                .contains("runs/" + untouched);
+        assertThat(server.dataDir.resolve("runs").resolve(untouched)).isDirectory();
+        assertThat(rows("SELECT COUNT(*) FROM executions WHERE id = ?", untouched)).isEqualTo(1);
+    }
+
+    @Test
     void aRunningExecutionIsNotDeletedUntilItIsCancelled() throws Exception {
         String p = project("Running", 600);
         String id = run(p);

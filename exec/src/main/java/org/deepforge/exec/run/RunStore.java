@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.deepforge.exec.events.JobEvent;
 
 /**
@@ -74,9 +73,6 @@ public interface RunStore extends AutoCloseable {
      * name its jobs (so no later job reuses outputs from its folder). False if there was no such execution.
      */
     boolean delete(String execution) throws SQLException;
-
-    /** The ids of every recorded execution (to find run folders and run tags that outlived their execution). */
-    Set<String> ids() throws SQLException;
 
     @Override
     void close() throws SQLException;

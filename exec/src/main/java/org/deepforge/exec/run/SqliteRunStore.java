@@ -11,10 +11,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.deepforge.exec.db.Migrations;
 import org.deepforge.exec.events.JobEvent;
 import org.deepforge.model.Json;
@@ -327,17 +325,6 @@ public final class SqliteRunStore implements RunStore {
             }
         });
         return found[0];
-    }
-
-    @Override
-    public synchronized Set<String> ids() throws SQLException {
-        Set<String> out = new HashSet<>();
-        try (PreparedStatement s = db.prepareStatement("SELECT id FROM executions"); ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                out.add(r.getString(1));
-            }
-        }
-        return out;
     }
 
     private List<Execution> executions(String where, String arg) throws SQLException {

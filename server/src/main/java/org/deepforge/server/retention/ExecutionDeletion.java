@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.deepforge.exec.run.Execution;
 import org.deepforge.exec.run.RunException;
 import org.deepforge.exec.run.RunStore;
@@ -28,6 +27,7 @@ import org.deepforge.model.domain.Artifact;
 import org.deepforge.server.artifacts.ArtifactData;
 import org.deepforge.server.artifacts.DataOwners;
 import org.deepforge.server.auth.Principal;
+import org.deepforge.server.db.Database;
 import org.deepforge.store.Branch;
 import org.deepforge.store.ProjectStore;
 import org.deepforge.store.StoreException;
@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * run folder, their run tag, and then the stored data that only that tag still referred to. Artifacts an execution
  * made are records in the project, with their provenance: they and their data stay while any ref refers to them.
  *
- * <p>The order makes a crash safe: the database rows go first (one transaction), so no row ever points at a folder or
- * tag that is gone; a folder or tag left behind by a crash has no row and is removed by {@link #sweep} at the next
- * start. Data is collected last, only once nothing refers to it ({@link ArtifactData#collect}).
+ * <p>The order makes a crash safe: the deletion is journaled, then the database rows go (one transaction per
+ * execution), so no row ever points at a folder or tag that is gone; a folder or tag a crash left behind is removed by
+ * {@link #sweep} at the next start, from the journal. Data is collected last, only once nothing refers to it
+ * ({@link ArtifactData#collect}).
  */
 public final class ExecutionDeletion {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionDeletion.class);
@@ -93,9 +94,11 @@ public final class ExecutionDeletion {
     private final ProjectStore store;
     private final VersionControl vc;
     private final ArtifactData data;
+    private final DeletionJournal journal;
 
-    /** Run folders are {@code <workDir>/<execution>/}. */
-    public ExecutionDeletion(RunStore runs, Path workDir, ProjectStore store, VersionControl vc, ArtifactData data) {
+    /** Run folders are {@code <workDir>/<execution>/}; deletions under way are journaled in {@code db}. */
+    public ExecutionDeletion(RunStore runs, Path workDir, ProjectStore store, VersionControl vc, ArtifactData data, Database db) {
+        this.journal = new DeletionJournal(db);
         this.runs = runs;
         this.workDir = workDir;
         this.store = store;
@@ -152,6 +155,7 @@ public final class ExecutionDeletion {
                 LOG.warn("cannot read commit {} of project {}: {}", commit, project, ex.toString());
             }
         }
+        journal.begin(executions);
         for (Execution e : executions) {
             runs.delete(e.id());
         }
@@ -163,6 +167,7 @@ public final class ExecutionDeletion {
             }
         }
         vc.deleteTags(project, tags);
+        journal.done(ids);
         for (JsonNode storage : candidates.values()) {
             ArtifactData.Outcome o = data.collect(project, storage, caller);
             ObjectNode d = outcomes.addObject().put("key", storage.path("key").asText()).put("size", storage.path("size").asLong())
@@ -204,31 +209,29 @@ public final class ExecutionDeletion {
     }
 
     /**
-     * After a crash between the steps of a delete: removes run folders and run tags ({@code runs/<id>}) of executions the
-     * run database no longer has. Run at start, before any run can be started (a run's tag is made just before its row).
+     * After a crash between the steps of a delete: finishes the deletions the journal still lists (their run folders and
+     * run tags go; one whose rows were never deleted is left as it is). Run at start, before any run can start.
      */
     public int sweep() throws Exception {
-        Set<String> known = runs.ids();
-        int removed = 0;
-        if (Files.isDirectory(workDir)) {
-            try (Stream<Path> dirs = Files.list(workDir)) {
-                for (Path dir : dirs.filter(Files::isDirectory).toList()) {
-                    if (dir.getFileName().toString().matches("e[a-z0-9]{9}") && !known.contains(dir.getFileName().toString())) {
-                        removeTree(dir);
-                        removed++;
+        int finished = 0;
+        for (DeletionJournal.Entry e : journal.unfinished()) {
+            if (runs.execution(e.execution()).isEmpty()) {
+                removeTree(folder(e.execution()));
+                if (e.tag().isPresent()) {
+                    try {
+                        vc.deleteTags(e.project(), List.of(e.tag().get()));
+                    } catch (StoreException ex) {
+                        // the project is gone, and its tags with it
                     }
                 }
+                finished++;
             }
+            journal.done(List.of(e.execution()));
         }
-        for (var p : store.list()) {
-            List<String> orphans = vc.tags(p.id()).stream().map(t -> t.name())
-                    .filter(t -> t.startsWith("runs/") && !known.contains(t.substring("runs/".length()))).toList();
-            removed += vc.deleteTags(p.id(), orphans).size();
+        if (finished > 0) {
+            LOG.info("finished deleting {} execution(s) that a stop interrupted", finished);
         }
-        if (removed > 0) {
-            LOG.info("removed {} run folder(s) and tag(s) of executions deleted before a crash", removed);
-        }
-        return removed;
+        return finished;
     }
 
     private Path folder(String execution) {

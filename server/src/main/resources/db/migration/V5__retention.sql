@@ -9,3 +9,12 @@ CREATE TABLE retention_policies (
     updated_by              TEXT NOT NULL,
     updated                 TEXT NOT NULL
 );
+
+-- Executions being deleted: written before their rows leave the run database and removed once their run folder and
+-- run tag are gone too, so that a start after a crash in between finishes exactly those (and touches nothing else).
+CREATE TABLE execution_deletions (
+    execution   TEXT PRIMARY KEY,
+    project     TEXT NOT NULL,
+    tag         TEXT,
+    started     TEXT NOT NULL
+);
