@@ -44,7 +44,7 @@ export interface CommitPage { commits: Commit[]; next: string | null }
 export interface Deletion {
   dryRun: boolean;
   deleted: string[];
-  freed: { bytes: number; files: number; folderBytes: number; folderFiles: number };
+  freed: { bytes: number; files: number; folderBytes: number; folderFiles: number; folderDiskBytes: number };
   kept: { execution: string; artifact: string; name: string; reason: string }[];
   data: { key: string; size: number; deleted: boolean; reason?: string }[];
   skipped?: { id: string; status?: string; reason: string }[];

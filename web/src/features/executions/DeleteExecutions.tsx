@@ -43,7 +43,7 @@ export function DeleteExecutions({ project, ids, disabled, onDeleted }: Props) {
     try {
       const done = await ask(false);
       setPreview(null);
-      toast(`Deleted ${done.deleted.length} execution${done.deleted.length === 1 ? '' : 's'}: freed ${formatBytes(done.freed.bytes)}`, 'info');
+      toast(`Deleted ${done.deleted.length} execution${done.deleted.length === 1 ? '' : 's'}: freed ${formatBytes(done.freed.folderDiskBytes + done.freed.bytes - done.freed.folderBytes)}`, 'info');
       onDeleted(done);
     } catch (e) {
       toast(errorMessage(e), 'error');
@@ -63,8 +63,8 @@ export function DeleteExecutions({ project, ids, disabled, onDeleted }: Props) {
           <div className="modal" role="dialog" aria-modal="true" aria-label="Delete executions" data-testid="delete-executions-dialog">
             <h2>Delete {n} execution{n === 1 ? '' : 's'}?</h2>
             <p data-testid="delete-frees">
-              Frees {formatBytes(preview.freed.folderBytes)} in {preview.freed.folderFiles} files of run folders, with their console, metrics,
-              plots and run tags. This cannot be undone.
+              Frees {formatBytes(preview.freed.folderDiskBytes)} of disk ({preview.freed.folderFiles} files, {formatBytes(preview.freed.folderBytes)} of
+              data) in run folders, with their console, metrics, plots and run tags. This cannot be undone.
             </p>
             {preview.kept.length > 0 && (
               <p className="muted" data-testid="delete-keeps">

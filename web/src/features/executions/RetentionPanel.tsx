@@ -46,7 +46,7 @@ export function RetentionPanel({ project, onClose, onApplied }: Props) {
   const apply = async () => {
     try {
       const done = await api.applyRetention(project, false);
-      toast(`Deleted ${done.deleted.length} execution(s): freed ${formatBytes(done.freed.bytes)}`, 'info');
+      toast(`Deleted ${done.deleted.length} execution(s): freed ${formatBytes(done.freed.folderDiskBytes + done.freed.bytes - done.freed.folderBytes)}`, 'info');
       setPreview(null);
       onApplied();
     } catch (err) {
@@ -71,7 +71,7 @@ export function RetentionPanel({ project, onClose, onApplied }: Props) {
         </label>
         {preview && (
           <p data-testid="retention-preview">
-            Applied now, it deletes {preview.deleted.length} execution(s) and frees {formatBytes(preview.freed.folderBytes)}.
+            Applied now, it deletes {preview.deleted.length} execution(s) and frees {formatBytes(preview.freed.folderDiskBytes)} of disk.
           </p>
         )}
         <div className="modal-actions">

@@ -157,7 +157,8 @@ final class Executions {
                 return ExitCodes.OK;
             }
             remote.out().println((dryRun ? "would delete " : "deleted ") + result.path("deleted").size() + " execution(s), "
-                    + (dryRun ? "freeing " : "freed ") + result.at("/freed/bytes").asLong() + " bytes in " + result.at("/freed/files").asLong() + " files");
+                    + (dryRun ? "freeing " : "freed ") + result.at("/freed/bytes").asLong() + " bytes in " + result.at("/freed/files").asLong() + " files (" + result.at("/freed/folderDiskBytes").asLong()
+                    + " bytes of disk in run folders)");
             result.path("kept").forEach(k -> remote.out().println("kept artifact " + k.path("name").asText() + " (" + k.path("artifact").asText()
                     + ") of " + k.path("execution").asText() + ": " + k.path("reason").asText()));
             result.path("skipped").forEach(k -> remote.out().println("skipped " + k.path("id").asText() + ": " + k.path("reason").asText()));

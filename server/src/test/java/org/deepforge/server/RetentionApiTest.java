@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.stream.Stream;
+import org.assertj.core.data.Percentage;
 import org.deepforge.model.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,6 +71,14 @@ class RetentionApiTest {
         }
     }
 
+    /** What {@code du} says the folder takes on disk, in bytes. */
+    static long du(Path dir) throws Exception {
+        Process p = new ProcessBuilder("du", "-s", "-B1", dir.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        return Long.parseLong(out.split("\\s+")[0]);
+    }
+
     static long rows(String sql, String execution) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir.resolve("runs.db"));
              PreparedStatement s = c.prepareStatement(sql)) {
@@ -96,6 +105,7 @@ class RetentionApiTest {
 
         Path folder = server.dataDir.resolve("runs").resolve(id);
         long before = folderBytes(folder);
+        long diskBefore = du(server.dataDir.resolve("runs"));
         assertThat(before).isPositive();
         assertThat(rows("SELECT COUNT(*) FROM metric_points WHERE series IN (SELECT id FROM metric_series WHERE execution = ?)", id)).isEqualTo(5);
         assertThat(server.get("/api/v1/executions/" + id + "/jobs/s/log").json().get("lines").toString()).contains("scaling");
@@ -112,8 +122,12 @@ class RetentionApiTest {
         assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
         assertThat(deleted.json().get("deleted").get(0).asText()).isEqualTo(id);
         assertThat(deleted.json().at("/freed/bytes").asLong()).isPositive();
+        assertThat(deleted.json().at("/freed/folderDiskBytes").asLong()).isGreaterThanOrEqualTo(deleted.json().at("/freed/folderBytes").asLong());
         assertThat(deleted.json().get("kept").get(0).get("reason").asText()).contains("branch main");
         assertThat(folder).doesNotExist();
+        long diskFreed = diskBefore - du(server.dataDir.resolve("runs"));
+        assertThat(diskFreed).as("du of the run folders went down by what the answer said").isPositive()
+                .isCloseTo(deleted.json().at("/freed/folderDiskBytes").asLong(), Percentage.withPercentage(10));
         assertThat(rows("SELECT COUNT(*) FROM metric_series WHERE execution = ?", id)).isZero();
         assertThat(rows("SELECT COUNT(*) FROM logs WHERE execution = ?", id)).isZero();
         assertThat(rows("SELECT COUNT(*) FROM jobs WHERE execution = ?", id)).isZero();

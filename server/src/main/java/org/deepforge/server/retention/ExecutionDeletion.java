@@ -48,14 +48,13 @@ import org.slf4j.LoggerFactory;
 public final class ExecutionDeletion {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionDeletion.class);
 
-    /** Bytes and files that are (or would be) freed. */
-    public record Freed(long bytes, long files) {
+    /**
+     * What is (or would be) freed: bytes and files, and the disk space they take (each file rounded up to whole blocks of
+     * its file store, each folder and long symbolic link one block), which is what a small run folder mostly is.
+     */
+    public record Freed(long bytes, long files, long diskBytes) {
         Freed plus(Freed o) {
-            return new Freed(bytes + o.bytes, files + o.files);
-        }
-
-        ObjectNode toJson() {
-            return Json.MAPPER.createObjectNode().put("bytes", bytes).put("files", files);
+            return new Freed(bytes + o.bytes, files + o.files, diskBytes + o.diskBytes);
         }
     }
 
@@ -74,13 +73,15 @@ public final class ExecutionDeletion {
                     files++;
                 }
             }
-            return folders.plus(new Freed(bytes, files));
+            return folders.plus(new Freed(bytes, files, bytes));
         }
 
         public ObjectNode toJson(ObjectNode into) {
             ArrayNode ids = into.put("dryRun", dryRun).putArray("deleted");
             deleted.forEach(ids::add);
-            into.set("freed", freed().toJson().put("folderBytes", folders.bytes()).put("folderFiles", folders.files()));
+            Freed all = freed();
+            into.putObject("freed").put("bytes", all.bytes()).put("files", all.files()).put("folderBytes", folders.bytes())
+                    .put("folderFiles", folders.files()).put("folderDiskBytes", folders.diskBytes());
             ArrayNode k = into.putArray("kept");
             kept.forEach(x -> k.addObject().put("execution", x.execution()).put("artifact", x.artifact()).put("name", x.name())
                     .put("reason", x.reason()));
@@ -125,7 +126,7 @@ public final class ExecutionDeletion {
         Heads heads = heads(project);
         Map<String, List<Kept>> made = heads.made();
         List<Kept> kept = new ArrayList<>();
-        Freed folders = new Freed(0, 0);
+        Freed folders = new Freed(0, 0, 0);
         for (Execution e : executions) {
             kept.addAll(made.getOrDefault(e.id(), List.of()));
             folders = folders.plus(measure(folder(e.id())));
@@ -248,31 +249,57 @@ public final class ExecutionDeletion {
      */
     static Freed measure(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            return new Freed(0, 0);
+            return new Freed(0, 0, 0);
         }
+        long block = blockSize(dir);
         Map<Object, long[]> byInode = new HashMap<>(); // inode → {size, links inside, links in all}
-        long[] files = {0};
+        long[] folders = {0};
+        long[] links = {0};
         Files.walkFileTree(dir, new SimpleFileVisitor<>() {
             @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (attrs.isRegularFile()) {
-                    files[0]++;
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                folders[0]++;
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isSymbolicLink() && longLink(file)) {
+                    links[0]++; // a target too long to be kept in the inode takes a block (a bundle's link to the runtime)
+                } else if (attrs.isRegularFile()) {
                     Object key = attrs.fileKey() != null ? attrs.fileKey() : file;
-                    long links = linkCount(file);
-                    byInode.computeIfAbsent(key, k -> new long[] {attrs.size(), 0, links})[1]++;
+                    byInode.computeIfAbsent(key, k -> new long[] {attrs.size(), 0, linkCount(file)})[1]++;
                 }
                 return FileVisitResult.CONTINUE;
             }
         });
         long bytes = 0;
-        long freedFiles = 0;
+        long files = 0;
+        long disk = (folders[0] + links[0]) * block;
         for (long[] v : byInode.values()) {
             if (v[1] >= v[2]) {
                 bytes += v[0];
-                freedFiles += v[1];
+                files += v[1];
+                disk += (v[0] + block - 1) / block * block;
             }
         }
-        return new Freed(bytes, Math.min(freedFiles, files[0]));
+        return new Freed(bytes, files, disk);
+    }
+
+    private static boolean longLink(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString().length() >= 60;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static long blockSize(Path dir) {
+        try {
+            return Math.max(512, Files.getFileStore(dir).getBlockSize());
+        } catch (IOException | UnsupportedOperationException e) {
+            return 4096;
+        }
     }
 
     private static long linkCount(Path file) {

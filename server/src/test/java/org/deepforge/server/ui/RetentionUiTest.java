@@ -33,7 +33,7 @@ class RetentionUiTest extends UiTestBase {
         ui.until("the delete button enabled", d -> d.findElement(Browser.testId("delete-executions")).isEnabled());
         ui.click("delete-executions");
         WebElement frees = ui.waitFor("delete-frees");
-        assertThat(frees.getText()).contains("Frees").contains("files");
+        assertThat(frees.getText()).contains("Frees").contains("of disk").contains("files");
         assertThat(ui.waitFor("delete-keeps").getText()).contains("made");
         assertThat(server.get("/api/v1/executions/" + first).status()).isEqualTo(200); // nothing deleted before the confirmation
         ui.click("delete-executions-confirm");
