@@ -122,7 +122,13 @@ public final class ExecutionDeletion {
      * Deletes finished executions of {@code project} (the caller checked each with {@link #deletable}); with {@code dryRun}
      * only says what would be freed and kept. Data is deleted with {@code caller}'s storage credentials.
      */
-    public synchronized Outcome delete(String project, List<Execution> executions, Principal caller, boolean dryRun) throws Exception {
+    public synchronized Outcome delete(String project, List<Execution> chosen, Principal caller, boolean dryRun) throws Exception {
+        List<Execution> executions = new ArrayList<>();
+        for (Execution e : chosen) {
+            if (runs.execution(e.id()).isPresent()) { // a delete just before this one took it
+                executions.add(e);
+            }
+        }
         Heads heads = heads(project);
         Map<String, List<Kept>> made = heads.made();
         List<Kept> kept = new ArrayList<>();
@@ -170,7 +176,12 @@ public final class ExecutionDeletion {
         vc.deleteTags(project, tags);
         journal.done(ids);
         for (JsonNode storage : candidates.values()) {
-            ArtifactData.Outcome o = data.collect(project, storage, caller);
+            ArtifactData.Outcome o;
+            try {
+                o = data.collect(project, storage, caller);
+            } catch (Exception ex) { // the executions are gone already: say why the data stays rather than fail
+                o = new ArtifactData.Outcome(false, "could not delete it: " + ex.getMessage());
+            }
             ObjectNode d = outcomes.addObject().put("key", storage.path("key").asText()).put("size", storage.path("size").asLong())
                     .put("deleted", o.deleted());
             if (!o.deleted()) {

@@ -15,10 +15,12 @@ import java.util.concurrent.Executors;
 import org.deepforge.exec.events.JobEvent;
 import org.deepforge.exec.run.Execution;
 import org.deepforge.exec.run.JobStatus;
+import org.deepforge.exec.run.RunException;
 import org.deepforge.exec.run.RunListener;
 import org.deepforge.exec.run.RunStore;
 import org.deepforge.model.Json;
 import org.deepforge.server.auth.Principal;
+import org.deepforge.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +63,11 @@ public final class Retention {
     public ObjectNode deleteOne(String id, Principal caller, boolean dryRun) throws Exception {
         Execution e = deletion.deletable(id);
         ObjectNode out = Json.MAPPER.createObjectNode().put("execution", id).put("tag", e.run().tag().orElse(null));
-        return deletion.delete(e.project(), List.of(e), caller, dryRun).toJson(out);
+        ExecutionDeletion.Outcome done = deletion.delete(e.project(), List.of(e), caller, dryRun);
+        if (done.deleted().isEmpty()) {
+            throw new RunException(StoreException.Kind.NOT_FOUND, "there is no execution " + id + " (deleted already?)");
+        }
+        return done.toJson(out);
     }
 
     /** Deletes the executions of {@code project} named by {@code ids}; those of no such execution or still running are reported. */
