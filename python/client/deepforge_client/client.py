@@ -79,3 +79,9 @@ class Client:
     def execution(self, execution: str) -> Execution:
         """The execution with id ``execution``, with its jobs."""
         return Execution.of(self._http, self._http.call("get_execution", {"execution": execution}))
+
+    def delete_execution(self, execution: str, dry_run: bool = False) -> Dict[str, Any]:
+        """Deletes a finished execution (its run folder, console, metrics and run tag; the artifacts it made
+        stay while a branch refers to them) and returns what was freed and kept; ``dry_run=True`` only says
+        so. A running execution is refused (:class:`DeepForgeError` 409): cancel it first."""
+        return self._http.call("delete_execution", {"execution": execution}, {"dryRun": "true" if dry_run else None})

@@ -132,6 +132,19 @@ class Project:
         """The project's executions, newest first (without jobs; :meth:`Execution.refresh` reads them)."""
         return [Execution.of(self._http, e) for e in self._http.call("list_executions", self._p())]
 
+    def delete_executions(self, ids: Optional[List[str]] = None, filter: Optional[Dict[str, Any]] = None,
+                          dry_run: bool = False) -> Dict[str, Any]:
+        """Deletes finished executions named by ``ids`` or picked by ``filter`` (``{"pipeline", "status":
+        [...], "before": "<ISO instant>"}``); running ones are skipped and reported. Returns what was freed,
+        kept and skipped; ``dry_run=True`` only says so."""
+        body: Dict[str, Any] = {"dryRun": dry_run}
+        if ids is not None:
+            body["ids"] = list(ids)
+        if filter is not None:
+            body["filter"] = dict(filter)
+        result: Dict[str, Any] = self._http.call("delete_executions", self._p(), body=body)
+        return result
+
     def artifacts(self, ref: Optional[str] = None) -> List[Artifact]:
         """The artifacts at ``ref`` (default: the default branch)."""
         return [Artifact.of(self._http, self.id, a) for a in self._http.call("list_artifacts", self._p(), {"ref": ref})]

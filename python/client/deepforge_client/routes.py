@@ -32,6 +32,8 @@ ROUTES: Dict[str, Tuple[str, str]] = {
     "job_metrics": ("GET", "/api/v1/executions/{execution}/jobs/{job}/metrics"),
     "cancel": ("POST", "/api/v1/executions/{execution}/cancel"),
     "rerun": ("POST", "/api/v1/executions/{execution}/rerun"),
+    "delete_execution": ("DELETE", "/api/v1/executions/{execution}"),
+    "delete_executions": ("POST", _P + "/executions/delete"),
     "list_artifacts": ("GET", _P + "/artifacts"),
     "upload_artifact": ("POST", _P + "/branches/{branch}/artifacts"),
     "download_artifact": ("GET", _P + "/artifacts/{artifact}/data"),

@@ -40,6 +40,18 @@ export interface Commit {
   paths: string[];
 }
 export interface CommitPage { commits: Commit[]; next: string | null }
+/** What deleting executions freed (or, for a dry run, would free) and kept (docs/api.md, Retention). */
+export interface Deletion {
+  dryRun: boolean;
+  deleted: string[];
+  freed: { bytes: number; files: number; folderBytes: number; folderFiles: number; folderDiskBytes: number };
+  kept: { execution: string; artifact: string; name: string; reason: string }[];
+  data: { key: string; size: number; deleted: boolean; reason?: string }[];
+  skipped?: { id: string; status?: string; reason: string }[];
+  remaining?: number;
+}
+/** Which finished executions a project keeps (null: that rule is not used). */
+export interface RetentionPolicy { keepLast: number | null; keepDays: number | null; keepArtifactProducers: boolean; active?: boolean }
 
 export type EntryMap = Record<string, Record<string, Json>>;
 export interface ModelView {
@@ -536,6 +548,12 @@ export const api = {
   rerunExecution: (execution: string, body: { ignoreCache?: boolean; code?: 'recorded' | 'current' } = {}) =>
     call<Execution>('POST', `/executions/${enc(execution)}/rerun`, { body }),
   executionSince: (execution: string) => call<ExecutionSince>('GET', `/executions/${enc(execution)}/since`),
+  deleteExecution: (execution: string, dryRun = false) =>
+    call<Deletion>('DELETE', `/executions/${enc(execution)}${query({ dryRun: dryRun ? 'true' : undefined })}`),
+  deleteExecutions: (project: string, body: { ids: string[]; dryRun?: boolean }) => call<Deletion>('POST', `${p(project)}/executions/delete`, { body }),
+  retentionPolicy: (project: string) => request<RetentionPolicy>('GET', `${p(project)}/retention`),
+  setRetentionPolicy: (project: string, policy: RetentionPolicy) => call<RetentionPolicy>('PUT', `${p(project)}/retention`, { body: policy }),
+  applyRetention: (project: string, dryRun: boolean) => call<Deletion>('POST', `${p(project)}/retention/apply`, { body: { dryRun } }),
 
   layerCatalog: () => request<ArchCatalog>('GET', '/catalog/layers'),
   architectureAnalysis: (project: string, architecture: string, ref?: string) =>

@@ -82,4 +82,11 @@ except ExecutionFailed as e:
     assert e.job == "n1" and e.execution.status == "failed", (e.job, e.execution.status)
     print("failed as expected:", e.message)
 assert failing.wait(check=False) == "failed"
+# deleting it: a dry run first, then for real; the model the first run made stays in main
+preview = client.delete_execution(failing.id, dry_run=True)
+assert preview["dryRun"] and preview["deleted"] == [failing.id], preview
+gone = project.delete_executions(ids=[failing.id])
+assert gone["deleted"] == [failing.id] and gone["freed"]["folderBytes"] > 0, gone
+assert any(a.name == "myModel" for a in project.artifacts())
+print("deleted failed execution, freed", gone["freed"]["bytes"], "bytes")
 print("E2E OK")

@@ -6,6 +6,8 @@ import type { WsClient } from '../../shared/ws';
 import { entryLabel } from '../workbench/places';
 import { Link } from '../../shared/components/Link';
 import { StatusChip } from './StatusChip';
+import { DeleteExecutions } from './DeleteExecutions';
+import { RetentionPanel } from './RetentionPanel';
 
 const CompareExecutions = lazy(() => import('./CompareExecutions'));
 
@@ -24,6 +26,7 @@ export function ExecutionList({ project, branch, model, ws }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string[]>([]);
   const [comparing, setComparing] = useState<Execution[] | null>(null);
+  const [retention, setRetention] = useState(false);
   const [, tick] = useState(0);
 
   const load = useCallback(async () => {
@@ -85,6 +88,8 @@ export function ExecutionList({ project, branch, model, ws }: Props) {
         >
           Compare{selected.length ? ` (${selected.length})` : ''}
         </button>
+        <DeleteExecutions project={project} ids={selected} onDeleted={() => { setSelected([]); void load(); }} />
+        <button className="secondary small" data-testid="retention-button" onClick={() => setRetention(true)}>Retention…</button>
       </div>
       {error && <p className="form-error" role="alert">{error}</p>}
       {list === null ? (
@@ -129,6 +134,7 @@ export function ExecutionList({ project, branch, model, ws }: Props) {
           </tbody>
         </table>
       )}
+      {retention && <RetentionPanel project={project} onClose={() => setRetention(false)} onApplied={() => void load()} />}
       {comparing && (
         <Suspense fallback={<p className="muted">Loading the comparison…</p>}>
           <CompareExecutions project={project} executions={comparing.slice(0, 8)} onClose={() => setComparing(null)} />

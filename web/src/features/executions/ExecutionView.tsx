@@ -11,6 +11,7 @@ import type { ExecutionMessage, WsClient } from '../../shared/ws';
 import { JobNodeView, type JobFlowNode } from './JobNodeView';
 import { JobPanel } from './JobPanel';
 import { StatusChip } from './StatusChip';
+import { DeleteExecutions } from './DeleteExecutions';
 import { advanceProgress, type ProgressState } from './progress';
 
 interface Props {
@@ -212,6 +213,7 @@ export default function ExecutionView({ project, branch, executionId, ws }: Prop
         <button className="secondary small danger-text" data-testid="cancel-execution" disabled={!active} onClick={() => void cancel()}>
           ■ Cancel
         </button>
+        <DeleteExecutions project={project} ids={[executionId]} disabled={active} onDeleted={() => navigate(listPath)} />
       </div>
       <div className="rerun-bar">
         <button

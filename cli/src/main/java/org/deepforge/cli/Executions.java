@@ -11,9 +11,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code deepforge executions …}: list, show, cancel and rerun executions. */
-@Command(name = "executions", mixinStandardHelpOptions = true, description = "List, show, cancel and rerun executions.",
-        subcommands = {Executions.List.class, Executions.Show.class, Executions.Cancel.class, Executions.Rerun.class})
+/** {@code deepforge executions …}: list, show, cancel, rerun and delete executions. */
+@Command(name = "executions", mixinStandardHelpOptions = true, description = "List, show, cancel, rerun and delete executions.",
+        subcommands = {Executions.List.class, Executions.Show.class, Executions.Cancel.class, Executions.Rerun.class, Executions.Delete.class})
 final class Executions {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "The executions of a project, newest first.")
     static final class List implements Callable<Integer> {
@@ -95,6 +95,77 @@ final class Executions {
                 request.put("ignoreCache", true);
             }
             return Run.started(remote, remote.client().rerun(execution, request), follow);
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = {
+            "Delete finished executions (run folder, console, metrics, run tag; the artifacts they made stay while a branch "
+                    + "refers to them): the ones named, or with --project those a filter picks (running ones are skipped)."})
+    static final class Delete implements Callable<Integer> {
+        @Mixin
+        Remote remote;
+
+        @Parameters(paramLabel = "EXECUTION", arity = "0..*", description = "execution ids")
+        java.util.List<String> ids = new java.util.ArrayList<>();
+
+        @Option(names = "--project", description = "delete executions of this project (id or name) picked by the options below")
+        String project;
+
+        @Option(names = "--pipeline", description = "only executions of this pipeline (id)")
+        String pipeline;
+
+        @Option(names = "--status", split = ",", description = "only executions with these statuses, e.g. failed,cancelled")
+        java.util.List<String> status;
+
+        @Option(names = "--before", description = "only executions created before this ISO instant, e.g. 2026-01-31T00:00:00Z")
+        String before;
+
+        @Option(names = "--dry-run", description = "only say what would be deleted, freed and kept")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            DeepForgeClient client = remote.client();
+            ObjectMapper json = new ObjectMapper();
+            JsonNode result;
+            if (project == null && ids.size() == 1) {
+                result = client.deleteExecution(ids.get(0), dryRun);
+            } else if (project != null || !ids.isEmpty()) {
+                String of = project != null ? client.project(project).path("id").asText() : client.execution(ids.get(0)).json().path("project").asText();
+                ObjectNode request = json.createObjectNode().put("dryRun", dryRun);
+                if (!ids.isEmpty()) {
+                    ids.forEach(request.putArray("ids")::add);
+                } else {
+                    ObjectNode filter = request.putObject("filter");
+                    if (pipeline != null) {
+                        filter.put("pipeline", pipeline);
+                    }
+                    if (status != null) {
+                        status.forEach(filter.putArray("status")::add);
+                    }
+                    if (before != null) {
+                        filter.put("before", before);
+                    }
+                }
+                result = client.deleteExecutions(of, request);
+            } else {
+                remote.err().println("say which executions to delete: their ids, or --project with --pipeline, --status or --before");
+                return ExitCodes.USAGE;
+            }
+            if (remote.json) {
+                remote.printJson(result);
+                return ExitCodes.OK;
+            }
+            remote.out().println((dryRun ? "would delete " : "deleted ") + result.path("deleted").size() + " execution(s), "
+                    + (dryRun ? "freeing " : "freed ") + result.at("/freed/bytes").asLong() + " bytes in " + result.at("/freed/files").asLong() + " files (" + result.at("/freed/folderDiskBytes").asLong()
+                    + " bytes of disk in run folders)");
+            result.path("kept").forEach(k -> remote.out().println("kept artifact " + k.path("name").asText() + " (" + k.path("artifact").asText()
+                    + ") of " + k.path("execution").asText() + ": " + k.path("reason").asText()));
+            result.path("skipped").forEach(k -> remote.out().println("skipped " + k.path("id").asText() + ": " + k.path("reason").asText()));
+            if (result.path("remaining").asInt() > 0) {
+                remote.out().println(result.path("remaining").asInt() + " more match: run the command again");
+            }
+            return ExitCodes.OK;
         }
     }
 

@@ -28,6 +28,7 @@ import org.deepforge.server.api.ArtifactsApi;
 import org.deepforge.server.api.ArchitecturesApi;
 import org.deepforge.server.api.ExamplesApi;
 import org.deepforge.server.api.GitApi;
+import org.deepforge.server.api.RetentionApi;
 import org.deepforge.server.artifacts.ArtifactData;
 import org.deepforge.server.artifacts.DataOwners;
 import org.deepforge.server.artifacts.ProjectArtifacts;
@@ -48,6 +49,9 @@ import org.deepforge.exec.sandbox.JobIsolation;
 import org.deepforge.exec.sandbox.Sandbox;
 import org.deepforge.server.nnimport.ModelImporter;
 import org.deepforge.server.preview.ArtifactPreviews;
+import org.deepforge.server.retention.ExecutionDeletion;
+import org.deepforge.server.retention.Retention;
+import org.deepforge.server.retention.RetentionPolicies;
 import org.deepforge.exec.run.Executions;
 import org.deepforge.exec.run.RunService;
 import org.deepforge.exec.run.Execution;
@@ -177,8 +181,12 @@ public final class App implements AutoCloseable {
         ArtifactData artifactData = new ArtifactData(owners, store, placements, authz);
         artifactData.backfill();
         ProjectArtifacts projectArtifacts = new ProjectArtifacts(store, placements, artifactData, runs);
+        // deleting executions (one, many, or by a project's retention policy, applied whenever one of its executions ends)
+        ExecutionDeletion deletion = new ExecutionDeletion(runs, config.dataDir().resolve("runs"), store, vc, artifactData, db);
+        deletion.sweep();
+        Retention retention = new Retention(runs, new RetentionPolicies(db), deletion);
         executions = new Executions(runs, config.dataDir().resolve("runs"), new BundleWriter(runtime.root(), true, modules), placements,
-                projectArtifacts, cores, hub);
+                projectArtifacts, cores, retention.afterRuns(hub));
         RunService runService = new RunService(store, vc, operations, executions, placements);
         // artifacts are looked into (and models made portable) only in a sandboxed process, cached by sha256
         ArtifactPreviews previews = new ArtifactPreviews(store, modules, config.python(), runtime.root(), isolation,
@@ -203,7 +211,8 @@ public final class App implements AutoCloseable {
         routes = Routes.table(new ProjectsApi(store, bundles, authz, builtins, artifactData), new ModelApi(store), new HistoryApi(vc, new org.deepforge.store.Notebook(store)),
                 new AccountApi(authz, audit, new LoginLimiter(java.time.Clock.systemUTC()), config.signup()),
                 new AdminApi(authz, audit), new MembersApi(authz, audit), new OperationsApi(operations, builtins), executionsApi, artifactsApi,
-                architecturesApi, examplesApi, new SecretsApi(secrets), new GitApi(new GitUpload(store, Duration.ofSeconds(60)), Math.min(32, 2 * cores)));
+                architecturesApi, examplesApi, new SecretsApi(secrets), new GitApi(new GitUpload(store, Duration.ofSeconds(60)), Math.min(32, 2 * cores)),
+                new RetentionApi(retention, runs));
 
         ObjectMapper mapper = Json.MAPPER.copy().registerModule(new Jdk8Module()).registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -28,13 +29,16 @@ import org.deepforge.store.merge.Conflict;
 import org.deepforge.store.merge.ModelMerger;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.BatchRefUpdate;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.revwalk.filter.RevFilter;
+import org.eclipse.jgit.transport.ReceiveCommand;
 
 /** Branches, tags, paged history, diffs, merges and reverts of projects in a {@link ProjectStore}. */
 public final class VersionControl {
@@ -153,6 +157,37 @@ public final class VersionControl {
                 throw StoreException.notFound("project " + project + " has no tag \"" + ProjectRepo.abbreviate(name) + "\"");
             }
             repo.deleteRef(Constants.R_TAGS + name);
+        }
+    }
+
+    /**
+     * Deletes the tags among {@code names} that exist, in one update of the ref database (a packed-refs file is rewritten
+     * once, not once per tag); returns those deleted. Tags that do not exist are passed over.
+     */
+    public List<String> deleteTags(String project, Collection<String> names) throws IOException {
+        ProjectRepo repo = store.repo(project);
+        synchronized (repo) {
+            BatchRefUpdate batch = repo.repo.getRefDatabase().newBatchUpdate().setAtomic(true);
+            List<String> deleted = new ArrayList<>();
+            for (String name : new TreeSet<>(names)) {
+                Ref ref = repo.repo.exactRef(Constants.R_TAGS + name);
+                if (ref != null && ref.getObjectId() != null) {
+                    batch.addCommand(new ReceiveCommand(ref.getObjectId(), ObjectId.zeroId(), ref.getName(), ReceiveCommand.Type.DELETE));
+                    deleted.add(name);
+                }
+            }
+            if (deleted.isEmpty()) {
+                return List.of();
+            }
+            try (RevWalk walk = new RevWalk(repo.repo)) {
+                batch.execute(walk, NullProgressMonitor.INSTANCE);
+            }
+            for (ReceiveCommand c : batch.getCommands()) {
+                if (c.getResult() != ReceiveCommand.Result.OK) {
+                    throw new IOException("could not delete " + c.getRefName() + ": " + c.getResult() + " " + c.getMessage());
+                }
+            }
+            return List.copyOf(deleted);
         }
     }
 

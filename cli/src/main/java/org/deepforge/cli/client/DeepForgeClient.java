@@ -174,6 +174,16 @@ public final class DeepForgeClient {
         return Execution.of(send("POST", "/executions/" + segment(id) + "/cancel", null));
     }
 
+    /** Deletes a finished execution (or with {@code dryRun} says what that would free and keep). */
+    public JsonNode deleteExecution(String id, boolean dryRun) {
+        return send("DELETE", "/executions/" + segment(id) + (dryRun ? "?dryRun=true" : ""), null);
+    }
+
+    /** Deletes executions of a project: {@code request} is {@code {"ids"} or {"filter"}} with {@code "dryRun"}. */
+    public JsonNode deleteExecutions(String project, ObjectNode request) {
+        return send("POST", "/projects/" + segment(project) + "/executions/delete", request);
+    }
+
     public Execution rerun(String id, ObjectNode request) {
         return Execution.of(send("POST", "/executions/" + segment(id) + "/rerun", request));
     }

@@ -79,6 +79,12 @@ public interface RunStore extends AutoCloseable {
     /** A project's executions, newest first (without their jobs). */
     List<Execution> list(String project) throws SQLException;
 
+    /**
+     * Forgets an execution in one transaction: its row, jobs, console lines, metrics, plots and the cache entries that
+     * name its jobs (so no later job reuses outputs from its folder). False if there was no such execution.
+     */
+    boolean delete(String execution) throws SQLException;
+
     @Override
     void close() throws SQLException;
 }

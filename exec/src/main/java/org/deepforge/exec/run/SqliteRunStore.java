@@ -333,6 +333,23 @@ public final class SqliteRunStore implements RunStore {
         return executions("WHERE project = ? ORDER BY created DESC", project);
     }
 
+    @Override
+    public synchronized boolean delete(String execution) throws SQLException {
+        boolean[] found = {false};
+        transaction(() -> {
+            String series = "(SELECT id FROM metric_series WHERE execution = ?)";
+            for (String sql : List.of("DELETE FROM metric_blocks WHERE series IN " + series, "DELETE FROM metric_points WHERE series IN " + series,
+                    "DELETE FROM metric_series WHERE execution = ?", "DELETE FROM plots WHERE execution = ?", "DELETE FROM logs WHERE execution = ?",
+                    "DELETE FROM cache WHERE execution = ?", "DELETE FROM jobs WHERE execution = ?", "DELETE FROM executions WHERE id = ?")) {
+                try (PreparedStatement s = db.prepareStatement(sql)) {
+                    s.setString(1, execution);
+                    found[0] = s.executeUpdate() > 0 && sql.startsWith("DELETE FROM executions");
+                }
+            }
+        });
+        return found[0];
+    }
+
     private List<Execution> executions(String where, String arg) throws SQLException {
         List<Execution> out = new ArrayList<>();
         try (PreparedStatement s = db.prepareStatement("SELECT id, project, pipeline, branch, commit_id, tag, name, status, user_id, "

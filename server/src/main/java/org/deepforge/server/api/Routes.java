@@ -23,7 +23,8 @@ public final class Routes {
     public static List<Route> table(ProjectsApi projects, ModelApi model, HistoryApi history, AccountApi account,
                                     AdminApi admin, MembersApi members,
                                     OperationsApi operations, ExecutionsApi executions, ArtifactsApi artifacts,
-                                    ArchitecturesApi architectures, ExamplesApi examples, SecretsApi secrets, GitApi git) {
+                                    ArchitecturesApi architectures, ExamplesApi examples, SecretsApi secrets, GitApi git,
+                                    RetentionApi retention) {
         String p = "/api/v1/projects/{project}";
         // the document describes this very table, so it is asked for the table once it exists
         AtomicReference<List<Route>> table = new AtomicReference<>();
@@ -113,6 +114,11 @@ public final class Routes {
                 new Route(POST, "/api/v1/executions/{execution}/cancel", PROJECT_WRITE, executions::cancel, executions::projectOf),
                 new Route(POST, "/api/v1/executions/{execution}/rerun", PROJECT_WRITE, executions::rerun, executions::projectOf),
                 new Route(GET, "/api/v1/executions/{execution}/since", PROJECT_READ, executions::since, executions::projectOf),
+                new Route(DELETE, "/api/v1/executions/{execution}", PROJECT_WRITE, retention::deleteOne, retention::projectOf),
+                new Route(POST, p + "/executions/delete", PROJECT_WRITE, retention::deleteMany),
+                new Route(GET, p + "/retention", PROJECT_READ, retention::policy),
+                new Route(PUT, p + "/retention", PROJECT_WRITE, retention::setPolicy),
+                new Route(POST, p + "/retention/apply", PROJECT_WRITE, retention::apply),
 
                 new Route(GET, p + "/artifacts", PROJECT_READ, artifacts::list),
                 new Route(POST, p + "/branches/{branch}/artifacts", PROJECT_WRITE, artifacts::upload),
