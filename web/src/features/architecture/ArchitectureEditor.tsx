@@ -37,6 +37,7 @@ import {
   type LayerSpec,
 } from './model';
 import { ArchEdgeView, type ArchFlowEdge } from './ArchEdgeView';
+import { loadCatalog } from './catalog';
 import { CodePanel } from './CodePanel';
 import { LayerInspector } from './LayerInspector';
 import { LayerNodeView, type LayerFlowNode, type LayerNodeData } from './LayerNodeView';
@@ -56,16 +57,6 @@ const NODE_TYPES = { layer: LayerNodeView, block: BlockNodeView };
 type ArchNode = LayerFlowNode | BlockFlowNode;
 const EDGE_TYPES = { arch: ArchEdgeView };
 const MERGES = new Set(['Concatenate', 'Add', 'Multiply', 'Mean']);
-
-let catalogPromise: Promise<Catalog> | null = null;
-/** The catalog is the same for every architecture: fetched once per page. */
-function loadCatalog(): Promise<Catalog> {
-  catalogPromise ??= api.layerCatalog().catch((e) => {
-    catalogPromise = null;
-    throw e;
-  });
-  return catalogPromise;
-}
 
 /** The architecture editor: layer palette, canvas with shapes, problems, inspector, generated code. */
 export default function ArchitectureEditor(props: Props) {
