@@ -38,6 +38,7 @@ import {
 } from './model';
 import { ArchEdgeView, type ArchFlowEdge } from './ArchEdgeView';
 import { loadCatalog } from './catalog';
+import { AnalysisClient } from './analysisClient';
 import { CodePanel } from './CodePanel';
 import { LayerInspector } from './LayerInspector';
 import { LayerNodeView, type LayerFlowNode, type LayerNodeData } from './LayerNodeView';
@@ -118,13 +119,16 @@ function Editor({ project, archId, model, head, wb }: Props) {
   const [analysisError, setAnalysisError] = useState<string | null>(null);
   const seq = useRef(0);
   const first = useRef(true);
+  const analyses = useRef(new AnalysisClient());
   useEffect(() => {
     const n = ++seq.current;
     const saved = first.current && !draft;
     first.current = false;
     const t = setTimeout(
       () => {
-        const req = saved ? api.architectureAnalysis(project, archId, head) : api.analyzeArchitecture(project, { ...(entryRef.current ?? {}), ...analysed });
+        const req = saved
+          ? api.architectureAnalysis(project, archId, head)
+          : analyses.current.analyse(project, { ...(entryRef.current ?? {}), ...analysed });
         req.then(
           (r) => {
             if (n !== seq.current) return;
