@@ -1,5 +1,5 @@
 // Thin typed client for the REST routes in docs/api.md. Every failure becomes an ApiError.
-import type { Analysis as ArchAnalysis, Catalog as ArchCatalog } from '../features/architecture/model';
+import type { Analysis as ArchAnalysis, AnalysisChanges as ArchAnalysisChanges, Catalog as ArchCatalog } from '../features/architecture/model';
 import { track } from './busy';
 import type { Json, PatchOp } from './patch';
 
@@ -375,7 +375,7 @@ async function errorFrom(res: Response): Promise<ApiError> {
   return new ApiError(res.status, fallback);
 }
 
-interface Options { body?: unknown; raw?: BodyInit; contentType?: string }
+interface Options { body?: unknown; raw?: BodyInit; contentType?: string; /** sees the headers of a 2xx answer */ onHeaders?: (h: Headers) => void }
 
 // The per-session CSRF token (from /me or sign-in): state-changing requests with the session cookie carry it.
 let csrfToken: string | null = null;
@@ -411,6 +411,7 @@ async function request<T>(method: string, path: string, opts: Options = {}): Pro
   }
   if (res.status === 401 && onSignedOut && !path.startsWith('/auth/')) onSignedOut();
   if (!res.ok) throw await errorFrom(res);
+  opts.onHeaders?.(res.headers);
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   if (!text) return undefined as T;
@@ -559,8 +560,14 @@ export const api = {
   architectureAnalysis: (project: string, architecture: string, ref?: string) =>
     request<ArchAnalysis>('GET', `${p(project)}/architectures/${enc(architecture)}/analysis${query({ ref })}`),
   /** The analysis of an unsaved architecture; not tracked by the busy indicator (it runs while typing). */
-  analyzeArchitecture: (project: string, architecture: unknown) =>
-    request<ArchAnalysis>('POST', `${p(project)}/analysis/architecture`, { body: architecture }),
+  analyzeArchitecture: (project: string, architecture: unknown, onId?: (id: string | null) => void) =>
+    request<ArchAnalysis>('POST', `${p(project)}/analysis/architecture`, {
+      body: architecture,
+      onHeaders: (h) => onId?.(h.get('X-Analysis-Id')),
+    }),
+  /** An edit of an architecture analysed before, as a JSON merge patch of it: the new analysis's id and what changed. */
+  analyzeArchitectureChange: (project: string, analysis: string, patch: unknown) =>
+    request<{ id: string | null; changes: ArchAnalysisChanges }>('PATCH', `${p(project)}/analysis/architecture/${enc(analysis)}`, { body: patch }),
   architectureCodeUrl: (project: string, architecture: string, ref?: string) =>
     `${BASE}${p(project)}/architectures/${enc(architecture)}/code${query({ ref })}`,
   architectureCode: async (project: string, architecture: string, ref?: string): Promise<string> => {

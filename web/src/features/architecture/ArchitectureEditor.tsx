@@ -37,6 +37,8 @@ import {
   type LayerSpec,
 } from './model';
 import { ArchEdgeView, type ArchFlowEdge } from './ArchEdgeView';
+import { loadCatalog } from './catalog';
+import { AnalysisClient } from './analysisClient';
 import { CodePanel } from './CodePanel';
 import { LayerInspector } from './LayerInspector';
 import { LayerNodeView, type LayerFlowNode, type LayerNodeData } from './LayerNodeView';
@@ -56,16 +58,6 @@ const NODE_TYPES = { layer: LayerNodeView, block: BlockNodeView };
 type ArchNode = LayerFlowNode | BlockFlowNode;
 const EDGE_TYPES = { arch: ArchEdgeView };
 const MERGES = new Set(['Concatenate', 'Add', 'Multiply', 'Mean']);
-
-let catalogPromise: Promise<Catalog> | null = null;
-/** The catalog is the same for every architecture: fetched once per page. */
-function loadCatalog(): Promise<Catalog> {
-  catalogPromise ??= api.layerCatalog().catch((e) => {
-    catalogPromise = null;
-    throw e;
-  });
-  return catalogPromise;
-}
 
 /** The architecture editor: layer palette, canvas with shapes, problems, inspector, generated code. */
 export default function ArchitectureEditor(props: Props) {
@@ -127,13 +119,16 @@ function Editor({ project, archId, model, head, wb }: Props) {
   const [analysisError, setAnalysisError] = useState<string | null>(null);
   const seq = useRef(0);
   const first = useRef(true);
+  const analyses = useRef(new AnalysisClient());
   useEffect(() => {
     const n = ++seq.current;
     const saved = first.current && !draft;
     first.current = false;
     const t = setTimeout(
       () => {
-        const req = saved ? api.architectureAnalysis(project, archId, head) : api.analyzeArchitecture(project, { ...(entryRef.current ?? {}), ...analysed });
+        const req = saved
+          ? api.architectureAnalysis(project, archId, head)
+          : analyses.current.analyse(project, { ...(entryRef.current ?? {}), ...analysed });
         req.then(
           (r) => {
             if (n !== seq.current) return;

@@ -31,6 +31,17 @@ export interface Analysis {
   errors: AnalysisError[];
 }
 
+/** What an edit changed in an analysis (docs/architectures.md, "Analysing an edit"). */
+export interface AnalysisChanges {
+  shapes: Record<string, Shape | null>;
+  layers: Record<string, LayerAnalysis>;
+  removed: { shapes: string[]; layers: string[] };
+  parameters: number | null;
+  partialParameters?: number;
+  /** Only when they differ. */
+  errors?: AnalysisError[];
+}
+
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The architecture in a model entry, tolerant of missing or malformed parts. */

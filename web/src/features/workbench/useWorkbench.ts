@@ -1,5 +1,6 @@
 // The model the workbench shows, kept live: initial fetch, WebSocket commits, and applyChange().
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { fetchModel } from './prefetch';
 import { api, ApiError, errorMessage, type ModelView } from '../../shared/api';
 import { brief } from '../../shared/format';
 import { decideCommit } from './live';
@@ -84,7 +85,7 @@ export function useWorkbench(
     try {
       do {
         L.again = false;
-        const r = await api.getModel(project, refName);
+        const r = await fetchModel(project, refName);
         if (L !== live.current) return;
         setLocal(L, r.model, r.commit);
         setError(null);

@@ -31,6 +31,8 @@ interface Size { width: number; height: number }
 
 /** A graph editor on a browser that can draw one; `fallback` where it cannot (jsdom, very old browsers). */
 export function GraphEditorFrame({ fallback, children }: { fallback: ReactNode; children: ReactNode }) {
+  // when an editor first renders (bench/run browser reads it beside the model's arrival and the layout's start)
+  useState(() => performance.mark('editor-render'));
   // the canvas measures its nodes with ResizeObserver
   if (typeof ResizeObserver === 'undefined') return <>{fallback}</>;
   return <ReactFlowProvider>{children}</ReactFlowProvider>;

@@ -46,7 +46,11 @@ final class BrowserBench {
     /** Records when the first laid-out node is on screen and when a node is first selected; counts frames. */
     private static final String PROBE = """
             (() => {
-              const p = window.__bench = { drawn: null, selected: null, frames: 0, gaps: [] };
+              const p = window.__bench = { drawn: null, selected: null, frames: 0, gaps: [], long: [] };
+              try {
+                new PerformanceObserver((l) => l.getEntries().forEach((e) => p.long.push([Math.round(e.startTime), Math.round(e.duration)])))
+                    .observe({ type: 'longtask', buffered: true });
+              } catch (e) { /* no long-task timing in this browser */ }
               let last = 0;
               const visible = (n) => n.offsetWidth > 0 && getComputedStyle(n).visibility !== 'hidden';
               const tick = (t) => {
@@ -75,15 +79,16 @@ final class BrowserBench {
 
     static void main(String[] args) throws Exception {
         int runs = Bench.intArg(args, "--runs", 3);
+        boolean profiling = java.util.Arrays.asList(args).contains("--profile");
         try {
-            new BrowserBench().run(runs);
+            new BrowserBench().run(runs, profiling);
         } catch (Exception e) {
             e.printStackTrace();
             System.exit(1);
         }
     }
 
-    void run(int runs) throws Exception {
+    void run(int runs, boolean profiling) throws Exception {
         Path data = Files.createTempDirectory("deepforge-browser-bench");
         App app = App.start(ServerConfig.builder(data).build());
         String base = "http://127.0.0.1:" + app.port();
@@ -120,6 +125,9 @@ final class BrowserBench {
                 for (int i = 0; i < runs; i++) {
                     rs.add(measure(driver, base + c.path(), c, i == runs - 1));
                 }
+                if (profiling) {
+                    profileOpening(driver, base, c);
+                }
                 rs.sort((a, b) -> Double.compare(a.interactive(), b.interactive()));
                 Result median = rs.get(rs.size() / 2);
                 results.add(median);
@@ -142,6 +150,25 @@ final class BrowserBench {
             service.stop();
             app.close();
         }
+    }
+
+    /**
+     * {@code --profile}: one more opening of the case under the browser's sampling profiler (from the project
+     * list, a same-site page, so the renderer process stays), written to bench/target/profile-<case>.cpuprofile
+     * (open it in Chromium's DevTools; bench/profile-summary.py lists where the time went).
+     */
+    private static void profileOpening(ChromeDriver driver, String base, Case c) throws Exception {
+        driver.get(base + "/");
+        driver.executeCdpCommand("Profiler.enable", Map.of());
+        driver.executeCdpCommand("Profiler.setSamplingInterval", Map.of("interval", 200));
+        driver.executeCdpCommand("Profiler.start", Map.of());
+        driver.get(base + c.path());
+        waitDrawn(driver);
+        Map<String, Object> result = driver.executeCdpCommand("Profiler.stop", Map.of());
+        Path out = Path.of("bench", "target", "profile-" + c.name().replaceAll("[^A-Za-z0-9]+", "-") + ".cpuprofile");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, Json.MAPPER.writeValueAsString(result.get("profile")));
+        System.out.println("  profile: " + out);
     }
 
     /** One fresh navigation: drawn, click → selected, then a drag pan and a wheel zoom with frames counted. */
@@ -230,9 +257,15 @@ final class BrowserBench {
                     const res = (part) => performance.getEntriesByType('resource').find(r => r.name.includes(part));
                     const mark = (name) => performance.getEntriesByName(name)[0];
                     const model = res('/model'), layoutStart = mark('graph-layout-start'), layoutEnd = mark('graph-layout-end');
-                    return `DOMContentLoaded ${at(nav.domContentLoadedEventEnd)}, model received ${at(model && model.responseEnd)}`
-                      + ` (${model ? Math.round(model.decodedBodySize / 1024) : '–'} KiB), layout asked ${at(layoutStart && layoutStart.startTime)}`
-                      + ` done ${at(layoutEnd && layoutEnd.startTime)}`;"""));
+                    const me = res('/api/v1/me'), chunk = res('Editor-'), catalog = res('/catalog/layers');
+                    const mounted = mark('editor-render');
+                    const long = window.__bench.long.filter(([t]) => t < (layoutStart ? layoutStart.startTime : Infinity));
+                    return `DOMContentLoaded ${at(nav.domContentLoadedEventEnd)}, /me ${at(me && me.responseEnd)},`
+                      + ` model asked ${at(model && model.startTime)} received ${at(model && model.responseEnd)}`
+                      + ` (${model ? Math.round(model.decodedBodySize / 1024) : '–'} KiB), editor code ${at(chunk && chunk.responseEnd)},`
+                      + ` catalog ${at(catalog && catalog.responseEnd)}, editor renders ${at(mounted && mounted.startTime)},`
+                      + ` layout asked ${at(layoutStart && layoutStart.startTime)} done ${at(layoutEnd && layoutEnd.startTime)};`
+                      + ` long tasks before the layout (start+ms): ${long.map(([t, d]) => t + '+' + d).join(' ') || 'none'}`;"""));
             Path png = Path.of("bench", "target", "browser-" + c.name().replaceAll("[^A-Za-z0-9]+", "-") + ".png");
             Files.createDirectories(png.getParent());
             Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), png, StandardCopyOption.REPLACE_EXISTING);

@@ -32,9 +32,17 @@ final class LoopbackClient implements AutoCloseable {
         host = "127.0.0.1:" + port;
     }
 
+    /** A 2xx answer: its decoded body and the X-Analysis-Id header (null when absent). */
+    record Answer(String body, String analysisId) {}
+
     /** POSTs JSON; returns the (decoded) body of a 2xx answer, throws otherwise. */
     String post(String path, byte[] body) throws IOException {
-        out.write(("POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\nAccept: */*\r\n"
+        return send("POST", path, body).body();
+    }
+
+    /** Sends JSON with {@code method}; the 2xx answer, throws otherwise. */
+    Answer send(String method, String path, byte[] body) throws IOException {
+        out.write((method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\nAccept: */*\r\n"
                 + "Accept-Encoding: gzip, deflate, br, zstd\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
         out.write(body);
         out.flush();
@@ -42,6 +50,7 @@ final class LoopbackClient implements AutoCloseable {
         int length = -1;
         boolean chunked = false;
         boolean gzip = false;
+        String analysisId = null;
         for (String header = line(); !header.isEmpty(); header = line()) {
             String h = header.toLowerCase(Locale.ROOT);
             if (h.startsWith("content-length:")) {
@@ -50,6 +59,8 @@ final class LoopbackClient implements AutoCloseable {
                 chunked = true;
             } else if (h.startsWith("content-encoding:") && h.contains("gzip")) {
                 gzip = true;
+            } else if (h.startsWith("x-analysis-id:")) {
+                analysisId = header.substring(14).strip();
             }
         }
         ByteArrayOutputStream received = new ByteArrayOutputStream();
@@ -70,9 +81,9 @@ final class LoopbackClient implements AutoCloseable {
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
         if (!status.startsWith("HTTP/1.1 2")) {
-            throw new IOException(path + " answered " + status + ": " + text);
+            throw new IOException(method + " " + path + " answered " + status + ": " + text);
         }
-        return text;
+        return new Answer(text, analysisId);
     }
 
     private String line() throws IOException {

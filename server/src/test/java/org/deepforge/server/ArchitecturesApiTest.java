@@ -90,6 +90,94 @@ class ArchitecturesApiTest {
     }
 
     @Test
+    void anEditSentAsAMergePatchAnswersOnlyWhatChangedAndAddsUpToTheWholeAnalysis() throws Exception {
+        String p = project();
+        String route = "/api/v1/projects/" + p + "/analysis/architecture";
+        HttpResponse<String> first = server.http.send(HttpRequest.newBuilder(URI.create(server.url(route)))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(CONVNET)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        server.checkContract("POST", route, first);
+        String id = first.headers().firstValue("X-Analysis-Id").orElseThrow();
+        JsonNode analysis = Json.MAPPER.readTree(first.body());
+
+        // a wider convolution: its layer, the shapes after it and the linear layer's inferred size change; the input does not
+        var edit = server.send("PATCH", route + "/" + id, "{\"layers\": {\"c1\": {\"arguments\": {\"out_channels\": 16}}}}");
+        assertThat(edit.status()).as(edit.body()).isEqualTo(200);
+        JsonNode changes = edit.json().get("changes");
+        assertThat(changes.path("layers").has("c1")).isTrue();
+        assertThat(changes.path("layers").has("in")).as("an unchanged layer is not sent: %s", changes).isFalse();
+        assertThat(changes.has("errors")).isFalse();
+        JsonNode wider = Json.MAPPER.readTree(CONVNET);
+        ((ObjectNode) wider.at("/layers/c1/arguments")).put("out_channels", 16);
+        assertThat(applied(analysis, changes)).isEqualTo(server.post(route, Json.compact(wider)).json());
+        assertThat(edit.body().length()).as("smaller than the whole analysis").isLessThan(first.body().length());
+
+        // the next edit builds on the last answer: a kernel larger than the input is an error, then removing the output layer
+        String next = edit.json().get("id").asText();
+        var broken = server.send("PATCH", route + "/" + next, "{\"layers\": {\"p1\": {\"arguments\": {\"kernel_size\": 64}}, \"out\": null},"
+                + " \"connections\": {\"k6\": null}}");
+        assertThat(broken.status()).as(broken.body()).isEqualTo(200);
+        ((ObjectNode) wider.at("/layers/p1/arguments")).put("kernel_size", 64);
+        ((ObjectNode) wider.get("layers")).remove("out");
+        ((ObjectNode) wider.get("connections")).remove("k6");
+        JsonNode whole = server.post(route, Json.compact(wider)).json();
+        assertThat(whole.get("errors")).isNotEmpty();
+        assertThat(applied(applied(analysis, changes), broken.json().get("changes"))).isEqualTo(whole);
+        // an earlier id still works: each answer is a new analysis, the old ones stay until pushed out
+        assertThat(server.send("PATCH", route + "/" + id, "{}").json().at("/changes/layers").size()).isZero();
+    }
+
+    @Test
+    void anEditOfAnAnalysisThatIsNotKeptOrOfAnotherProjectIsRefusedSayingToSendItWhole() throws Exception {
+        String p = project();
+        String other = project();
+        String route = "/api/v1/projects/" + p + "/analysis/architecture";
+        var unknown = server.send("PATCH", route + "/nosuchanalysis", "{}");
+        assertThat(unknown.status()).isEqualTo(412);
+        assertThat(unknown.json().get("error").asText()).contains("send the whole architecture");
+        HttpResponse<String> first = server.http.send(HttpRequest.newBuilder(URI.create(server.url(route)))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(CONVNET)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String id = first.headers().firstValue("X-Analysis-Id").orElseThrow();
+        assertThat(server.send("PATCH", "/api/v1/projects/" + other + "/analysis/architecture/" + id, "{}").status())
+                .as("an id is only good in the project that made it").isEqualTo(412);
+        assertThat(server.send("PATCH", route + "/" + id, "[1, 2]").status()).isEqualTo(400);
+        // what a patch makes of the architecture is analysed as if it had been sent whole
+        JsonNode odd = Json.MAPPER.readTree(CONVNET);
+        ((ObjectNode) odd).put("layers", 5);
+        var whole = server.post(route, Json.compact(odd));
+        var patched = server.send("PATCH", route + "/" + id, "{\"layers\": 5}");
+        assertThat(patched.status()).isEqualTo(whole.status());
+        if (whole.status() == 200) {
+            assertThat(applied(Json.MAPPER.readTree(first.body()), patched.json().get("changes"))).isEqualTo(whole.json());
+        }
+        // pushed out by newer analyses of the same user
+        for (int i = 0; i < 8; i++) {
+            server.post(route, CONVNET);
+        }
+        assertThat(server.send("PATCH", route + "/" + id, "{}").status()).isEqualTo(412);
+    }
+
+    /** What the editor does with the changes (web/src/features/architecture/analysisClient.ts). */
+    private static JsonNode applied(JsonNode base, JsonNode changes) {
+        ObjectNode result = base.deepCopy();
+        for (String part : new String[] {"shapes", "layers"}) {
+            ObjectNode into = (ObjectNode) result.get(part);
+            into.setAll((ObjectNode) changes.get(part));
+            changes.path("removed").path(part).forEach(id -> into.remove(id.asText()));
+        }
+        result.set("parameters", changes.get("parameters"));
+        result.remove("partialParameters");
+        if (changes.has("partialParameters")) {
+            result.set("partialParameters", changes.get("partialParameters"));
+        }
+        if (changes.has("errors")) {
+            result.set("errors", changes.get("errors"));
+        }
+        return result;
+    }
+
+    @Test
     void poolingA1x1InputIsAnErrorOnThatLayer() throws Exception {
         String p = project();
         JsonNode arch = Json.MAPPER.readTree(CONVNET);

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.deepforge.model.Json;
 
 /**
@@ -59,6 +60,51 @@ public record ArchitectureAnalysis(Map<String, List<Integer>> shapes, Map<String
         return out.toByteArray();
     }
 
+    /**
+     * What changed since {@code base} (docs/architectures.md, "Analysing an edit"): the shapes and layers
+     * that are new or differ, each whole; the ids of those that are gone under {@code removed}; the totals
+     * as {@link #toJson()} has them; the errors only if they differ. An edit that touches a few layers of
+     * a large network answers in a few hundred bytes.
+     */
+    public void writeChangesSince(ArchitectureAnalysis base, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeObjectFieldStart("shapes");
+        for (Map.Entry<String, List<Integer>> e : shapes.entrySet()) {
+            if (!e.getValue().equals(base.shapes.get(e.getKey()))) {
+                g.writeFieldName(e.getKey());
+                writeShape(g, e.getValue());
+            }
+        }
+        g.writeEndObject();
+        g.writeObjectFieldStart("layers");
+        for (Map.Entry<String, LayerInfo> e : layers.entrySet()) {
+            if (!e.getValue().equals(base.layers.get(e.getKey()))) {
+                g.writeFieldName(e.getKey());
+                writeLayer(g, e.getValue());
+            }
+        }
+        g.writeEndObject();
+        g.writeObjectFieldStart("removed");
+        writeMissing(g, "shapes", base.shapes.keySet(), shapes.keySet());
+        writeMissing(g, "layers", base.layers.keySet(), layers.keySet());
+        g.writeEndObject();
+        writeTotals(g);
+        if (!errors.equals(base.errors)) {
+            writeErrors(g);
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeMissing(JsonGenerator g, String name, Set<String> before, Set<String> now) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (String id : before) {
+            if (!now.contains(id)) {
+                g.writeString(id);
+            }
+        }
+        g.writeEndArray();
+    }
+
     private void write(JsonGenerator g) throws IOException {
         g.writeStartObject();
         g.writeObjectFieldStart("shapes");
@@ -69,32 +115,45 @@ public record ArchitectureAnalysis(Map<String, List<Integer>> shapes, Map<String
         g.writeEndObject();
         g.writeObjectFieldStart("layers");
         for (Map.Entry<String, LayerInfo> e : layers.entrySet()) {
-            LayerInfo info = e.getValue();
-            g.writeObjectFieldStart(e.getKey());
-            g.writeFieldName("output");
-            writeShape(g, info.output());
-            g.writeArrayFieldStart("outputs");
-            for (List<Integer> shape : info.outputs()) {
-                writeShape(g, shape);
-            }
-            g.writeEndArray();
-            g.writeNumberField("parameters", info.parameters());
-            g.writeObjectFieldStart("inferred");
-            for (Map.Entry<String, JsonNode> inferred : info.inferred().entrySet()) {
-                g.writeFieldName(inferred.getKey());
-                g.writeTree(inferred.getValue());
-            }
-            g.writeEndObject();
-            g.writeEndObject();
+            g.writeFieldName(e.getKey());
+            writeLayer(g, e.getValue());
         }
         g.writeEndObject();
-        // with errors the sum is partial: null where a total is shown, so it cannot be mistaken for one
+        writeTotals(g);
+        writeErrors(g);
+        g.writeEndObject();
+    }
+
+    private static void writeLayer(JsonGenerator g, LayerInfo info) throws IOException {
+        g.writeStartObject();
+        g.writeFieldName("output");
+        writeShape(g, info.output());
+        g.writeArrayFieldStart("outputs");
+        for (List<Integer> shape : info.outputs()) {
+            writeShape(g, shape);
+        }
+        g.writeEndArray();
+        g.writeNumberField("parameters", info.parameters());
+        g.writeObjectFieldStart("inferred");
+        for (Map.Entry<String, JsonNode> inferred : info.inferred().entrySet()) {
+            g.writeFieldName(inferred.getKey());
+            g.writeTree(inferred.getValue());
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    /** With errors the sum is partial: null where a total is shown, so it cannot be mistaken for one. */
+    private void writeTotals(JsonGenerator g) throws IOException {
         if (errors.isEmpty()) {
             g.writeNumberField("parameters", partialParameters);
         } else {
             g.writeNullField("parameters");
             g.writeNumberField("partialParameters", partialParameters);
         }
+    }
+
+    private void writeErrors(JsonGenerator g) throws IOException {
         g.writeArrayFieldStart("errors");
         for (LayerError e : errors) {
             g.writeStartObject();
@@ -105,7 +164,6 @@ public record ArchitectureAnalysis(Map<String, List<Integer>> shapes, Map<String
             g.writeEndObject();
         }
         g.writeEndArray();
-        g.writeEndObject();
     }
 
     private static void writeShape(JsonGenerator g, List<Integer> shape) throws IOException {

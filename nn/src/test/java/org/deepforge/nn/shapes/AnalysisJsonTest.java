@@ -3,6 +3,8 @@ package org.deepforge.nn.shapes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import org.deepforge.model.Json;
 import org.deepforge.nn.LayerCatalog;
 import org.deepforge.nn.PythonLiteral;
@@ -88,5 +90,61 @@ class AnalysisJsonTest {
         assertThat(PythonLiteral.parse("None").map(Json::compact)).contains("null");
         assertThat(PythonLiteral.parse("1e-05").map(JsonNode::asDouble)).contains(1e-05);
         assertThat(PythonLiteral.parse("<built-in function relu>")).isEmpty();
+    }
+
+    @Test
+    void theChangesSinceAnEarlierAnalysisAppliedToItGiveTheNewAnalysis() throws Exception {
+        ShapeInference inference = new ShapeInference(LayerCatalog.of(Json.MAPPER.createObjectNode()));
+        ObjectNode convnet = (ObjectNode) Json.MAPPER.readTree(CONVNET);
+        ArchitectureAnalysis base = inference.analyze(convnet);
+
+        ObjectNode wider = convnet.deepCopy();
+        ((ObjectNode) wider.at("/layers/l2/arguments")).put("out_channels", 16);
+        JsonNode changes = changes(inference.analyze(wider), base);
+        assertThat(applied(base.toJson(), changes)).isEqualTo(inference.analyze(wider).toJson());
+        assertThat(changes.path("layers").has("l1")).as("an unchanged layer is not sent: %s", changes).isFalse();
+        assertThat(changes.path("layers").has("l2")).isTrue();
+        assertThat(changes.has("errors")).as("unchanged errors are not sent").isFalse();
+
+        ObjectNode broken = convnet.deepCopy();
+        ((ObjectNode) broken.at("/layers/l4/arguments")).put("kernel_size", 64);
+        ArchitectureAnalysis withErrors = inference.analyze(broken);
+        assertThat(withErrors.errors()).isNotEmpty();
+        JsonNode toErrors = changes(withErrors, base);
+        assertThat(applied(base.toJson(), toErrors)).isEqualTo(withErrors.toJson());
+        JsonNode fixed = changes(base, withErrors);
+        assertThat(applied(withErrors.toJson(), fixed)).as("partialParameters goes away: %s", fixed).isEqualTo(base.toJson());
+
+        ObjectNode shorter = convnet.deepCopy();
+        ((ObjectNode) shorter.get("layers")).remove("l7");
+        ((ObjectNode) shorter.get("connections")).remove("k6");
+        ArchitectureAnalysis removed = inference.analyze(shorter);
+        assertThat(applied(base.toJson(), changes(removed, base))).isEqualTo(removed.toJson());
+        assertThat(applied(removed.toJson(), changes(base, removed))).isEqualTo(base.toJson());
+    }
+
+    /** What the editor does with the changes (web/src/features/architecture/analysisClient.ts). */
+    private static JsonNode applied(JsonNode base, JsonNode changes) {
+        ObjectNode result = base.deepCopy();
+        for (String part : new String[] {"shapes", "layers"}) {
+            ObjectNode into = (ObjectNode) result.get(part);
+            into.setAll((ObjectNode) changes.get(part));
+            changes.path("removed").path(part).forEach(id -> into.remove(id.asText()));
+        }
+        result.set("parameters", changes.get("parameters"));
+        result.remove("partialParameters");
+        result.remove("errors");
+        if (changes.has("partialParameters")) {
+            result.set("partialParameters", changes.get("partialParameters"));
+        }
+        result.set("errors", changes.has("errors") ? changes.get("errors") : base.get("errors"));
+        return result;
+    }
+
+    private static JsonNode changes(ArchitectureAnalysis now, ArchitectureAnalysis base) throws Exception {
+        try (TokenBuffer buffer = new TokenBuffer(Json.MAPPER, false)) {
+            now.writeChangesSince(base, buffer);
+            return Json.MAPPER.readTree(buffer.asParser());
+        }
     }
 }

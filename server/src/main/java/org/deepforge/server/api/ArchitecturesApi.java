@@ -1,8 +1,11 @@
 package org.deepforge.server.api;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,6 +13,7 @@ import java.util.Optional;
 import org.deepforge.exec.run.RunService;
 import org.deepforge.model.Ids;
 import org.deepforge.model.Json;
+import org.deepforge.model.MergePatch;
 import org.deepforge.nn.codegen.CodeGenerationException;
 import org.deepforge.nn.codegen.PyTorchCode;
 import org.deepforge.nn.shapes.ArchitectureAnalysis;
@@ -30,6 +34,10 @@ public final class ArchitecturesApi {
     private final Analysis analysis;
     private final ModelImporter importer;
     private final RunService runs;
+    private final RecentAnalyses recent = new RecentAnalyses();
+
+    /** The response header that names an unsaved architecture's analysis, for {@link #analyzeChange}. */
+    static final String ANALYSIS_ID = "X-Analysis-Id";
 
     public ArchitecturesApi(ProjectStore store, ShapeInference shapes, Analysis analysis, ModelImporter importer, RunService runs) {
         this.analysis = analysis;
@@ -110,7 +118,41 @@ public final class ArchitecturesApi {
      */
     public void analyzeUnsaved(Context ctx) {
         ObjectNode body = Bodies.object(ctx);
-        ctx.contentType("application/json").result(shapes.analyze(body).toJsonBytes());
+        ArchitectureAnalysis result = shapes.analyze(body);
+        recent.keep(Requests.principal(ctx).id(), ctx.pathParam("project"), body, result, ctx.contentLength())
+                .ifPresent(id -> ctx.header(ANALYSIS_ID, id));
+        ctx.contentType("application/json").result(result.toJsonBytes());
+    }
+
+    /**
+     * An edit of an architecture analysed before (by {@link #analyzeUnsaved} or this route): the body is
+     * a JSON merge patch (RFC 7386) of that architecture; the answer is the new analysis's id and what
+     * changed since the earlier analysis (docs/architectures.md).
+     */
+    public void analyzeChange(Context ctx) throws IOException {
+        JsonNode patch = Bodies.object(ctx);
+        String user = Requests.principal(ctx).id();
+        String project = ctx.pathParam("project");
+        RecentAnalyses.Entry base = recent.find(ctx.pathParam("analysis"), user, project).orElseThrow(() -> new BadRequest(412,
+                "the analysis " + ctx.pathParam("analysis") + " is no longer kept (or not yours): send the whole architecture"
+                        + " to POST /api/v1/projects/{project}/analysis/architecture"));
+        JsonNode architecture = MergePatch.apply(base.architecture(), patch);
+        ArchitectureAnalysis result = shapes.analyze(architecture);
+        long sent = ctx.contentLength();
+        Optional<String> id = recent.keep(user, project, architecture, result, sent < 0 ? -1 : base.bytes() + sent);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            if (id.isPresent()) {
+                g.writeStringField("id", id.get());
+            } else {
+                g.writeNullField("id");
+            }
+            g.writeFieldName("changes");
+            result.writeChangesSince(base.analysis(), g);
+            g.writeEndObject();
+        }
+        ctx.contentType("application/json").result(out.toByteArray());
     }
 
     public void code(Context ctx) throws Exception {

@@ -85,6 +85,7 @@ public final class Routes {
                 new Route(GET, p + "/architectures/{architecture}/analysis", PROJECT_READ, architectures::analysis),
                 new Route(GET, p + "/architectures/{architecture}/code", PROJECT_READ, architectures::code),
                 new Route(POST, p + "/analysis/architecture", PROJECT_READ, architectures::analyzeUnsaved),
+                new Route(PATCH, p + "/analysis/architecture/{analysis}", PROJECT_READ, architectures::analyzeChange),
                 new Route(POST, p + "/architectures/import", PROJECT_WRITE, architectures::importModel),
                 new Route(POST, p + "/architectures/{architecture}/onnx", PROJECT_WRITE, architectures::onnx),
                 new Route(GET, "/api/v1/compute/adapters", USER, executions::computeAdapters),
