@@ -139,7 +139,7 @@ class RunServiceTest {
         JsonNode done = awaitFinished(id);
         assertThat(done.get("status").asText()).isEqualTo("success");
         assertThat(runs.log(id, "count", 0, 100).get("lines").toString()).contains("counted 4");
-        assertThat(runs.list(project)).extracting(Execution::id).containsExactly(id);
+        assertThat(runs.list(project, ExecutionFilter.ALL, Optional.empty(), 50).items()).extracting(Execution::id).containsExactly(id);
         assertThat(runs.projectOf(id)).contains(project);
     }
 
@@ -154,7 +154,7 @@ class RunServiceTest {
         assertThatThrownBy(() -> runs.run(request("p", Json.MAPPER.createObjectNode().put("adapter", "nowhere"))))
                 .isInstanceOfSatisfying(RunException.class, x -> assertThat(x.kind()).isEqualTo(StoreException.Kind.BAD_REQUEST))
                 .hasMessageContaining("storage adapter \"nowhere\" is not available");
-        assertThat(runs.list(project)).isEmpty();
+        assertThat(runs.list(project, ExecutionFilter.ALL, Optional.empty(), 50).items()).isEmpty();
         assertThat(vc.tags(project)).noneMatch(t -> t.name().startsWith("runs/"));
     }
 
@@ -167,7 +167,7 @@ class RunServiceTest {
                     assertThat(x.detail().orElseThrow().path("problems").get(0).path("port").asText()).isEqualTo("data");
                 })
                 .hasMessageContaining("1 problem to fix before it can run");
-        assertThat(runs.list(project)).isEmpty();
+        assertThat(runs.list(project, ExecutionFilter.ALL, Optional.empty(), 50).items()).isEmpty();
     }
 
     @Test
@@ -225,7 +225,7 @@ class RunServiceTest {
         assertThatThrownBy(() -> runs.run(request("outer", RunSpec.local())))
                 .isInstanceOfSatisfying(RunException.class, x -> assertThat(x.kind()).isEqualTo(StoreException.Kind.BAD_REQUEST))
                 .hasMessageContaining("sub-pipeline");
-        assertThat(runs.list(project)).as("a refused run leaves no execution behind")
+        assertThat(runs.list(project, ExecutionFilter.ALL, Optional.empty(), 50).items()).as("a refused run leaves no execution behind")
                 .noneMatch(e -> e.run().pipeline().equals("outer"));
         assertThat(vc.tags(project)).as("nor a tag").noneMatch(t -> t.name().startsWith("runs/"));
     }
