@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -162,8 +163,15 @@ public final class DeepForgeClient {
                 request));
     }
 
-    public JsonNode executions(String project) {
-        return get("/projects/" + segment(project) + "/executions");
+    /**
+     * One page of a project's executions, newest first: {@code {"items": [...], "next": <cursor> | null}}.
+     * {@code filters} are query parameters (pipeline, status, user, since, until) sent as given.
+     */
+    public JsonNode executions(String project, Map<String, String> filters, int limit, Optional<String> cursor) {
+        StringBuilder q = new StringBuilder("?limit=").append(limit);
+        filters.forEach((name, value) -> q.append('&').append(name).append('=').append(query(value)));
+        cursor.ifPresent(c -> q.append("&cursor=").append(query(c)));
+        return get("/projects/" + segment(project) + "/executions" + q);
     }
 
     public Execution execution(String id) {
