@@ -153,6 +153,20 @@ export interface JobInfo {
   started: string | null;
   finished: string | null;
 }
+/** One page of a list, newest first; `next` is the cursor of the page after it (null on the last page). */
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+/** Which executions a list shows (docs/api.md, Executions): unset fields do not filter. */
+export interface ExecutionFilter {
+  pipeline?: string;
+  /** One status or several, comma-separated. */
+  status?: string;
+  user?: string;
+  since?: string;
+  until?: string;
+}
 /** One run of a pipeline (docs/api.md, Executions); `jobs` only from GET /executions/{e}. */
 export interface Execution {
   id: string;
@@ -521,7 +535,8 @@ export const api = {
   secretKinds: () => request<SecretKindInfo[]>('GET', '/secret-kinds'),
   putSecret: (name: string, fields: Record<string, string>) => call<{ name: string }>('PUT', `/secrets/${enc(name)}`, { body: fields }),
   deleteSecret: (name: string) => call<void>('DELETE', `/secrets/${enc(name)}`),
-  listExecutions: (project: string) => request<Execution[]>('GET', `${p(project)}/executions`),
+  listExecutions: (project: string, filter: ExecutionFilter = {}, cursor?: string | null, limit?: number) =>
+    request<Page<Execution>>('GET', `${p(project)}/executions${query({ ...filter, cursor, limit })}`),
   compareExecutions: (project: string, ids: string[]) =>
     request<ExecutionComparison>('GET', `${p(project)}/executions/compare${query({ ids: ids.join(',') })}`),
   getExecution: (execution: string) => request<Execution>('GET', `/executions/${enc(execution)}`),
