@@ -80,3 +80,16 @@ def test_a_limit_below_one_is_refused_before_any_request(fake):
     with pytest.raises(ValueError, match="limit"):
         Client(fake.url).project("pr1").executions(limit=0)
     assert listed(fake) == []
+
+
+def test_artifacts_are_read_page_by_page_with_the_search_text(fake):
+    def pages(request):
+        first = "cursor" not in request.query
+        item = {"id": "a1" if first else "a2", "name": "digits", "type": "file", "size": 1, "created": None, "adapter": "local"}
+        return Answer(200, {"items": [item], "next": "c1" if first else None})
+
+    fake.on("GET", "/api/v1/projects/pr1/artifacts", pages)
+    found = Client(fake.url).project("pr1").artifacts(search="dig")
+    assert [a.id for a in found] == ["a1", "a2"]
+    asked = [r.query for r in fake.requests if r.path.endswith("/artifacts")]
+    assert [(q["q"], q.get("cursor")) for q in asked] == [("dig", None), ("dig", "c1")]

@@ -162,9 +162,17 @@ class Project:
                 return
             query["cursor"] = page["next"]
 
-    def artifacts(self, ref: Optional[str] = None) -> List[Artifact]:
-        """The artifacts at ``ref`` (default: the default branch)."""
-        return [Artifact.of(self._http, self.id, a) for a in self._http.call("list_artifacts", self._p(), {"ref": ref})]
+    def artifacts(self, ref: Optional[str] = None, search: Optional[str] = None) -> List[Artifact]:
+        """The artifacts at ``ref`` (default: the default branch), newest first; with ``search`` only those whose
+        name or type contains it (any case). Read from the server a page at a time."""
+        out: List[Artifact] = []
+        query: Dict[str, Any] = {"ref": ref, "q": search, "limit": 1000}
+        while True:
+            page = self._http.call("list_artifacts", self._p(), query)
+            out.extend(Artifact.of(self._http, self.id, a) for a in page["items"])
+            if page.get("next") is None:
+                return out
+            query["cursor"] = page["next"]
 
     def artifact(self, artifact: str, ref: Optional[str] = None) -> Artifact:
         """The artifact whose id is ``artifact``, else the newest one with that name."""

@@ -96,7 +96,8 @@ class ExecutionsApiTest {
             assertThat(end.get("status").asText()).isEqualTo("success");
             // run state stays out of the project: same head, only a tag marks what ran
             assertThat(server.head(p, "main")).isEqualTo(head);
-            assertThat(server.get("/api/v1/projects/" + p + "/tags").json().toString()).contains("runs/" + id);
+            assertThat(server.get("/api/v1/projects/" + p + "/tags?kind=run").json().toString()).contains("runs/" + id);
+            assertThat(server.get("/api/v1/projects/" + p + "/tags").json().get("items").toString()).doesNotContain("runs/");
             assertThat(server.get("/api/v1/projects/" + p + "/executions").json().get("items").get(0).get("id").asText()).isEqualTo(id);
         }
     }

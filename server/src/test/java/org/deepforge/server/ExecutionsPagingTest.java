@@ -142,6 +142,27 @@ class ExecutionsPagingTest {
     }
 
     @Test
+    void runTagsAreListedOnlyWhenAskedForAPageAtATime() throws Exception {
+        assertThat(server.post("/api/v1/projects/" + p + "/tags", "{\"name\":\"v1\",\"ref\":\"main\"}").status()).isEqualTo(201);
+        JsonNode user = server.get("/api/v1/projects/" + p + "/tags").json();
+        assertThat(user.get("items").findValuesAsText("name")).containsExactly("v1");
+        assertThat(user.get("next").isNull()).isTrue();
+        List<String> runTags = new ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        do {
+            JsonNode page = server.get("/api/v1/projects/" + p + "/tags?kind=run&limit=4" + cursor.map(c -> "&cursor=" + encode(c)).orElse("")).json();
+            assertThat(page.get("items").size()).isLessThanOrEqualTo(4);
+            runTags.addAll(page.get("items").findValuesAsText("name"));
+            cursor = Optional.ofNullable(page.get("next").textValue());
+        } while (cursor.isPresent());
+        assertThat(runTags).doesNotHaveDuplicates().isSorted().doesNotContain("v1")
+                .containsAll(started.stream().map(id -> "runs/" + id).toList());
+        var bad = server.get("/api/v1/projects/" + p + "/tags?kind=mine");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("error").asText()).contains("\"kind\"");
+    }
+
+    @Test
     void badParametersAreRefusedNamingTheParameter() throws Exception {
         String cursorOfOtherShape = java.util.Base64.getUrlEncoder().encodeToString("no newline here".getBytes(StandardCharsets.UTF_8));
         for (String[] c : new String[][] {{"limit=0", "limit"}, {"limit=501", "limit"}, {"limit=lots", "limit"},

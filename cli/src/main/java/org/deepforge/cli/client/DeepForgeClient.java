@@ -2,6 +2,7 @@ package org.deepforge.cli.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -205,8 +206,17 @@ public final class DeepForgeClient {
 
     // ---- artifacts
 
+    /** Every artifact at {@code ref}, newest first, read a page at a time. */
     public JsonNode artifacts(String project, Optional<String> ref) {
-        return get("/projects/" + segment(project) + "/artifacts" + ref.map(r -> "?ref=" + query(r)).orElse(""));
+        ArrayNode all = MAPPER.createArrayNode();
+        Optional<String> cursor = Optional.empty();
+        do {
+            JsonNode page = get("/projects/" + segment(project) + "/artifacts?limit=1000" + ref.map(r -> "&ref=" + query(r)).orElse("")
+                    + cursor.map(c -> "&cursor=" + query(c)).orElse(""));
+            page.path("items").forEach(all::add);
+            cursor = Optional.ofNullable(page.path("next").textValue());
+        } while (cursor.isPresent());
+        return all;
     }
 
     /** The artifact a user names, by id or else by name (the newest one of that name), at {@code ref}. */

@@ -1,10 +1,6 @@
 package org.deepforge.exec.run;
 
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -85,20 +81,7 @@ public record ExecutionFilter(Optional<String> pipeline, Set<JobStatus> statuses
     }
 
     private static Optional<Instant> time(Function<String, String> query, String name, boolean endOfDay) {
-        String v = query.apply(name);
-        if (v == null || v.isBlank()) {
-            return Optional.empty();
-        }
-        String s = v.strip();
-        try {
-            if (s.length() == 10) {
-                LocalDate day = LocalDate.parse(s);
-                return Optional.of((endOfDay ? day.plusDays(1) : day).atStartOfDay().toInstant(ZoneOffset.UTC));
-            }
-            return Optional.of(OffsetDateTime.parse(s).toInstant());
-        } catch (DateTimeException e) {
-            throw bad("query parameter \"" + name + "\" is an ISO-8601 date (2026-01-31) or instant (2026-01-31T12:00:00Z), not \"" + clip(s) + "\"");
-        }
+        return Timestamps.parse(name, query.apply(name), endOfDay);
     }
 
     private static String clip(String s) {
