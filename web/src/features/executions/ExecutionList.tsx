@@ -22,7 +22,7 @@ const POLL_MS = 3000;
 /** Every row is this high (styles.css .executions-table), so the rows in view follow from the scroll position. */
 const ROW_HEIGHT = 37;
 /** Executions read per page. */
-const PAGE = 100;
+const PAGE = 50;
 /** The statuses an execution can have, for the filter. */
 const EXECUTION_STATUSES = ['pending', 'running', 'success', 'failed', 'cancelled'] as const;
 

@@ -135,7 +135,7 @@ class RunServiceTest {
         assertThat(e.get("tag").asText()).isEqualTo("runs/" + id);
         assertThat(e.get("name").asText()).isEqualTo("Counting");
         assertThat(e.get("user").asText()).isEqualTo("ada");
-        assertThat(vc.tags(project)).contains(new Tag("runs/" + id, commit));
+        assertThat(vc.tags(project, VersionControl.TagKind.RUN, Optional.empty(), 1000).tags()).contains(new Tag("runs/" + id, commit));
         JsonNode done = awaitFinished(id);
         assertThat(done.get("status").asText()).isEqualTo("success");
         assertThat(runs.log(id, "count", 0, 100).get("lines").toString()).contains("counted 4");
@@ -155,7 +155,7 @@ class RunServiceTest {
                 .isInstanceOfSatisfying(RunException.class, x -> assertThat(x.kind()).isEqualTo(StoreException.Kind.BAD_REQUEST))
                 .hasMessageContaining("storage adapter \"nowhere\" is not available");
         assertThat(runs.list(project, ExecutionFilter.ALL, Optional.empty(), 50).items()).isEmpty();
-        assertThat(vc.tags(project)).noneMatch(t -> t.name().startsWith("runs/"));
+        assertThat(vc.tags(project, VersionControl.TagKind.RUN, Optional.empty(), 1000).tags()).noneMatch(t -> t.name().startsWith("runs/"));
     }
 
     @Test
@@ -227,7 +227,7 @@ class RunServiceTest {
                 .hasMessageContaining("sub-pipeline");
         assertThat(runs.list(project, ExecutionFilter.ALL, Optional.empty(), 50).items()).as("a refused run leaves no execution behind")
                 .noneMatch(e -> e.run().pipeline().equals("outer"));
-        assertThat(vc.tags(project)).as("nor a tag").noneMatch(t -> t.name().startsWith("runs/"));
+        assertThat(vc.tags(project, VersionControl.TagKind.RUN, Optional.empty(), 1000).tags()).as("nor a tag").noneMatch(t -> t.name().startsWith("runs/"));
     }
 
     @Test
