@@ -131,52 +131,52 @@ export function ExecutionList({ project, branch, model, ws }: Props) {
       </div>
       {error && <p className="form-error" role="alert">{error}</p>}
       <div className="executions-scroll" ref={scroller} data-testid="executions-scroll">
-      {list === null ? (
-        <p className="muted">Loading executions…</p>
-      ) : list.length === 0 ? (
-        <p className="empty" data-testid="executions-empty">
-          {Object.values(filter).some(Boolean) ? 'No executions match these filters.' : 'No executions yet: open a pipeline and press Run (Shift-Enter).'}
-        </p>
-      ) : (
-        <table className="table executions-table" data-testid="executions-table" data-rows={list.length}>
-          <thead>
-            <tr>
-              <th className="actions-col"><span className="sr-only">Select</span></th>
-              <th>Name</th>
-              <th>Pipeline</th>
-              <th>Status</th>
-              <th>Started</th>
-              <th>Duration</th>
-              <th>User</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.before > 0 && <tr aria-hidden="true" style={{ height: rows.before }} />}
-            {list.slice(rows.start, rows.end).map((e) => (
-              <tr key={e.id} data-testid="execution-row" data-execution-id={e.id} data-status={e.status}>
-                <td>
-                  <input
-                    type="checkbox"
-                    data-testid="execution-select"
-                    aria-label={`Select ${e.name}`}
-                    checked={selected.includes(e.id)}
-                    onChange={() => toggle(e.id)}
-                  />
-                </td>
-                <td>
-                  <Link to={open(e)} data-testid="execution-open">{e.name || e.id}</Link>
-                </td>
-                <td>{pipelineName(e)}</td>
-                <td><StatusChip status={e.status} /></td>
-                <td title={e.created}>{formatTime(e.created)}</td>
-                <td>{durationBetween(e.created, e.finished)}</td>
-                <td>{e.user}</td>
+        {list === null ? (
+          <p className="muted">Loading executions…</p>
+        ) : list.length === 0 ? (
+          <p className="empty" data-testid="executions-empty">
+            {Object.values(filter).some(Boolean) ? 'No executions match these filters.' : 'No executions yet: open a pipeline and press Run (Shift-Enter).'}
+          </p>
+        ) : (
+          <table className="table executions-table" data-testid="executions-table" data-rows={list.length}>
+            <thead>
+              <tr>
+                <th className="actions-col"><span className="sr-only">Select</span></th>
+                <th>Name</th>
+                <th>Pipeline</th>
+                <th>Status</th>
+                <th>Started</th>
+                <th>Duration</th>
+                <th>User</th>
               </tr>
-            ))}
-            {rows.after > 0 && <tr aria-hidden="true" style={{ height: rows.after }} />}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {rows.before > 0 && <tr aria-hidden="true" style={{ height: rows.before }} />}
+              {list.slice(rows.start, rows.end).map((e) => (
+                <tr key={e.id} data-testid="execution-row" data-execution-id={e.id} data-status={e.status}>
+                  <td>
+                    <input
+                      type="checkbox"
+                      data-testid="execution-select"
+                      aria-label={`Select ${e.name}`}
+                      checked={selected.includes(e.id)}
+                      onChange={() => toggle(e.id)}
+                    />
+                  </td>
+                  <td>
+                    <Link to={open(e)} data-testid="execution-open">{e.name || e.id}</Link>
+                  </td>
+                  <td>{pipelineName(e)}</td>
+                  <td><StatusChip status={e.status} /></td>
+                  <td title={e.created}>{formatTime(e.created)}</td>
+                  <td>{durationBetween(e.created, e.finished)}</td>
+                  <td>{e.user}</td>
+                </tr>
+              ))}
+              {rows.after > 0 && <tr aria-hidden="true" style={{ height: rows.after }} />}
+            </tbody>
+          </table>
+        )}
       </div>
       {comparing && (
         <Suspense fallback={<p className="muted">Loading the comparison…</p>}>
