@@ -1,13 +1,11 @@
 package org.deepforge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,12 +39,11 @@ class CliExecutionsListTest {
         rest.post("/projects/" + p + "/branches/main/changes", "{\"patch\":[{\"op\":\"replace\",\"path\":\"/operations\",\"value\":" + ops
                 + "},{\"op\":\"add\",\"path\":\"/pipelines/ok\",\"value\":{\"name\":\"OK\",\"nodes\":{\"e\":{\"operation\":\"Emit\"}},\"connections\":{}}}"
                 + ",{\"op\":\"add\",\"path\":\"/pipelines/boom\",\"value\":{\"name\":\"Boom\",\"nodes\":{\"b\":{\"operation\":\"Boom\"}},\"connections\":{}}}]}");
-        for (String pipeline : List.of("ok", "boom", "ok")) {
-            String id = rest.post("/projects/" + p + "/pipelines/" + pipeline + "/executions", "{}").get("id").asText();
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> rest.get("/executions/" + id).path("finished").isTextual());
-            started.add(0, id);
+        for (String pipeline : List.of("OK", "Boom", "OK")) {
+            cli.run("run", p, pipeline, "--follow"); // waits for the end (a failed run exits non-zero)
         }
+        rest.get("/projects/" + p + "/executions").get("items").forEach(e -> started.add(e.get("id").asText()));
+        assertThat(started).hasSize(3);
     }
 
     @AfterAll
