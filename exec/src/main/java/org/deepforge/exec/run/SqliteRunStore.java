@@ -311,8 +311,8 @@ public final class SqliteRunStore implements RunStore {
         List<String> args = new ArrayList<>(List.of(project));
         String where = "WHERE project = ?" + filter.sql(args);
         if (after.isPresent()) {
-            where += " AND (created < ? OR (created = ? AND id < ?))";
-            args.addAll(List.of(after.get().created(), after.get().created(), after.get().id()));
+            where += " AND (created, id) < (?, ?)"; // a row value: SQLite seeks the index to it
+            args.addAll(List.of(after.get().created(), after.get().id()));
         }
         List<Execution> found = executions(where + " ORDER BY created DESC, id DESC LIMIT " + (limit + 1), args);
         if (found.size() <= limit) {
