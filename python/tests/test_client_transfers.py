@@ -21,9 +21,9 @@ SHA = hashlib.sha256(DATA).hexdigest()
 def fake():
     server = FakeServer()
     server.json("GET", "/api/v1/projects", [PROJECT])
-    server.json("GET", "/api/v1/projects/pr1/artifacts", [
+    server.json("GET", "/api/v1/projects/pr1/artifacts", {"items": [
         {"id": "a1", "name": "myModel", "type": "file", "size": len(DATA), "created": "2026-01-01T00:00:00Z", "adapter": "local",
-         "execution": "e1"}])
+         "execution": "e1"}], "next": None})
     yield server
     server.close()
 

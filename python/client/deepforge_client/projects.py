@@ -4,12 +4,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from datetime import date, datetime, timezone
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from ._http import Transport
 from .artifacts import Artifact, PathLike, Progress, ProgressReader, _stream_to_partial
 from .errors import BadRequest, IntegrityError, NotFound
 from .executions import Execution
+
+_PAGE = 500
+"""Executions asked for per request (the server's most)."""
 
 Choice = Union[str, Mapping[str, Any]]
 """A compute or storage choice: an adapter name (``"local"``) or ``{"adapter": "slurm", ...options}``."""
@@ -128,9 +132,12 @@ class Project:
                 body[key] = {"adapter": choice} if isinstance(choice, str) else dict(choice)
         return Execution.of(self._http, self._http.call("run", self._p(pipeline=pipeline_id), body=body))
 
-    def executions(self) -> List[Execution]:
-        """The project's executions, newest first (without jobs; :meth:`Execution.refresh` reads them)."""
-        return [Execution.of(self._http, e) for e in self._http.call("list_executions", self._p())]
+    def executions(self, pipeline: Optional[str] = None, status: Union[str, Sequence[str], None] = None,
+                   user: Optional[str] = None, since: Union[str, date, None] = None, until: Union[str, date, None] = None,
+                   limit: Optional[int] = None) -> List[Execution]:
+        """The project's executions that match, newest first (without jobs; :meth:`Execution.refresh` reads them):
+        at most ``limit`` of them, or all. See :meth:`iter_executions` for the filters."""
+        return list(self.iter_executions(pipeline, status, user, since, until, limit))
 
     def delete_executions(self, ids: Optional[List[str]] = None, filter: Optional[Dict[str, Any]] = None,
                           dry_run: bool = False) -> Dict[str, Any]:
@@ -145,9 +152,40 @@ class Project:
         result: Dict[str, Any] = self._http.call("delete_executions", self._p(), body=body)
         return result
 
-    def artifacts(self, ref: Optional[str] = None) -> List[Artifact]:
-        """The artifacts at ``ref`` (default: the default branch)."""
-        return [Artifact.of(self._http, self.id, a) for a in self._http.call("list_artifacts", self._p(), {"ref": ref})]
+    def iter_executions(self, pipeline: Optional[str] = None, status: Union[str, Sequence[str], None] = None,
+                        user: Optional[str] = None, since: Union[str, date, None] = None,
+                        until: Union[str, date, None] = None, limit: Optional[int] = None) -> Iterator[Execution]:
+        """The project's executions, newest first, read a page at a time as the caller goes on. Filters: a pipeline
+        id, one status or several (``"failed"``, ``["success", "failed"]``), the user who started them, and the
+        time they were created (``since`` inclusive, ``until`` exclusive; ISO-8601 text, a ``datetime`` or a ``date``,
+        a date meaning the whole day in UTC)."""
+        if limit is not None and limit < 1:
+            raise ValueError("limit is 1 or more (or None for every execution), not %r" % (limit,))
+        query: Dict[str, Any] = {"pipeline": pipeline, "user": user, "since": _time(since), "until": _time(until),
+                                 "status": status if status is None or isinstance(status, str) else ",".join(status)}
+        left = limit
+        while True:
+            query["limit"] = _PAGE if left is None else min(_PAGE, left)
+            page = self._http.call("list_executions", self._p(), query)
+            for e in page["items"]:
+                yield Execution.of(self._http, e)
+            if left is not None:
+                left -= len(page["items"])
+            if page.get("next") is None or (left is not None and left <= 0):
+                return
+            query["cursor"] = page["next"]
+
+    def artifacts(self, ref: Optional[str] = None, search: Optional[str] = None) -> List[Artifact]:
+        """The artifacts at ``ref`` (default: the default branch), newest first; with ``search`` only those whose
+        name or type contains it (any case). Read from the server a page at a time."""
+        out: List[Artifact] = []
+        query: Dict[str, Any] = {"ref": ref, "q": search, "limit": 1000}
+        while True:
+            page = self._http.call("list_artifacts", self._p(), query)
+            out.extend(Artifact.of(self._http, self.id, a) for a in page["items"])
+            if page.get("next") is None:
+                return out
+            query["cursor"] = page["next"]
 
     def artifact(self, artifact: str, ref: Optional[str] = None) -> Artifact:
         """The artifact whose id is ``artifact``, else the newest one with that name."""
@@ -194,3 +232,12 @@ class Project:
     def delete(self) -> None:
         """Deletes the project (owners only)."""
         self._http.call("delete_project", self._p())
+
+
+def _time(value: Union[str, date, None]) -> Optional[str]:
+    """A ``since``/``until`` filter as the server reads it: ISO-8601 text (a naive ``datetime`` is taken as UTC)."""
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

@@ -165,6 +165,20 @@ export interface JobInfo {
   started: string | null;
   finished: string | null;
 }
+/** One page of a list, newest first; `next` is the cursor of the page after it (null on the last page). */
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+/** Which executions a list shows (docs/api.md, Executions): unset fields do not filter. */
+export interface ExecutionFilter {
+  pipeline?: string;
+  /** One status or several, comma-separated. */
+  status?: string;
+  user?: string;
+  since?: string;
+  until?: string;
+}
 /** One run of a pipeline (docs/api.md, Executions); `jobs` only from GET /executions/{e}. */
 export interface Execution {
   id: string;
@@ -448,7 +462,8 @@ export const api = {
   setUserDisabled: (name: string, disabled: boolean) =>
     call<UserRow>('POST', `/admin/users/${enc(name)}/${disabled ? 'disable' : 'enable'}`),
   deleteUser: (name: string) => call<void>('DELETE', `/admin/users/${enc(name)}`),
-  audit: (limit = 200) => call<AuditRow[]>('GET', `/admin/audit${query({ limit })}`),
+  audit: (filter: { user?: string; action?: string; since?: string } = {}, cursor?: string | null, limit = 200) =>
+    call<Page<AuditRow>>('GET', `/admin/audit${query({ ...filter, cursor, limit })}`),
   members: (project: string) => call<Members>('GET', `${p(project)}/members`),
   setMember: (project: string, user: string, role: string) =>
     call<Members>('PUT', `${p(project)}/members/${enc(user)}`, { body: { role } }),
@@ -475,7 +490,8 @@ export const api = {
     call<Branch>('POST', `${p(project)}/branches`, { body: { name, from } }),
   deleteBranch: (project: string, branch: string) => call<void>('DELETE', `${p(project)}/branches/${enc(branch)}`),
 
-  listTags: (project: string) => call<Tag[]>('GET', `${p(project)}/tags`),
+  listTags: (project: string, kind: 'user' | 'run' = 'user', cursor?: string | null) =>
+    call<Page<Tag>>('GET', `${p(project)}/tags${query({ kind, cursor })}`),
   createTag: (project: string, name: string, ref: string) =>
     call<Tag>('POST', `${p(project)}/tags`, { body: { name, ref } }),
   deleteTag: (project: string, tag: string) => call<void>('DELETE', `${p(project)}/tags/${enc(tag)}`),
@@ -534,7 +550,8 @@ export const api = {
   secretKinds: () => request<SecretKindInfo[]>('GET', '/secret-kinds'),
   putSecret: (name: string, fields: Record<string, string>) => call<{ name: string }>('PUT', `/secrets/${enc(name)}`, { body: fields }),
   deleteSecret: (name: string) => call<void>('DELETE', `/secrets/${enc(name)}`),
-  listExecutions: (project: string) => request<Execution[]>('GET', `${p(project)}/executions`),
+  listExecutions: (project: string, filter: ExecutionFilter = {}, cursor?: string | null, limit?: number) =>
+    request<Page<Execution>>('GET', `${p(project)}/executions${query({ ...filter, cursor, limit })}`),
   compareExecutions: (project: string, ids: string[]) =>
     request<ExecutionComparison>('GET', `${p(project)}/executions/compare${query({ ids: ids.join(',') })}`),
   getExecution: (execution: string) => request<Execution>('GET', `/executions/${enc(execution)}`),
@@ -578,7 +595,8 @@ export const api = {
   importArchitecture: (project: string, branch: string, body: { name?: string; source: { torchvision: string } | { code: string; factory: string }; input_shape: number[] }) =>
     call<{ id: string; commit: string }>('POST', `${p(project)}/architectures/import${query({ branch })}`, { body }),
 
-  listArtifacts: (project: string, ref?: string) => request<ArtifactRow[]>('GET', `${p(project)}/artifacts${query({ ref })}`),
+  listArtifacts: (project: string, ref?: string, q?: string, cursor?: string | null) =>
+    request<Page<ArtifactRow>>('GET', `${p(project)}/artifacts${query({ ref, q, cursor })}`),
   artifactDataUrl: (project: string, id: string, ref?: string, format?: 'original') =>
     `${BASE}${p(project)}/artifacts/${enc(id)}/data${query({ ref, format })}`,
   artifactUploadUrl: (project: string, branch: string, name: string, type: string) =>

@@ -1,11 +1,19 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, errorMessage, type AuditRow, type UserRow } from '../../shared/api';
+import { api, errorMessage, type UserRow } from '../../shared/api';
+import { LoadMore } from '../../shared/components/LoadMore';
 import { confirmDialog, toast } from '../../shared/notify';
+import { usePagedList } from '../../shared/usePagedList';
 
 /** Server administration: users (create, disable, enable, delete) and the audit log. */
 export function AdminPage() {
   const [users, setUsers] = useState<UserRow[]>([]);
-  const [audit, setAudit] = useState<AuditRow[]>([]);
+  const [actor, setActor] = useState('');
+  const [action, setAction] = useState('');
+  const auditFilter = { user: actor.trim() || undefined, action: action.trim() || undefined };
+  const auditKey = JSON.stringify(auditFilter);
+  const fetchAudit = useCallback((cursor: string | null) => api.audit(JSON.parse(auditKey), cursor), [auditKey]);
+  const audit = usePagedList(auditKey, fetchAudit);
+  const refreshAudit = audit.refresh;
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [admin, setAdmin] = useState(false);
@@ -13,11 +21,11 @@ export function AdminPage() {
   const load = useCallback(async () => {
     try {
       setUsers(await api.listUsers());
-      setAudit(await api.audit(200));
+      await refreshAudit();
     } catch (e) {
       toast(errorMessage(e), 'error');
     }
-  }, []);
+  }, [refreshAudit]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -118,6 +126,16 @@ export function AdminPage() {
       </section>
       <section className="card">
         <h2>Audit log</h2>
+        <div className="executions-filters" role="search">
+          <label>
+            User <input data-testid="audit-filter-user" value={actor} placeholder="anyone" size={12} onChange={(e) => setActor(e.target.value)} />
+          </label>
+          <label>
+            Action <input data-testid="audit-filter-action" value={action} placeholder="any (e.g. user, token.created)" size={24}
+              onChange={(e) => setAction(e.target.value)} />
+          </label>
+        </div>
+        {audit.error && <p className="form-error" role="alert">{audit.error}</p>}
         <table className="table compact" data-testid="audit-table">
           <thead>
             <tr>
@@ -130,7 +148,7 @@ export function AdminPage() {
             </tr>
           </thead>
           <tbody>
-            {audit.map((a) => (
+            {(audit.items ?? []).map((a) => (
               <tr key={a.id} data-testid="audit-row">
                 <td>{a.time.slice(0, 19).replace('T', ' ')}</td>
                 <td>{a.actor}</td>
@@ -142,6 +160,7 @@ export function AdminPage() {
             ))}
           </tbody>
         </table>
+        <LoadMore more={audit.next !== null} loading={audit.loading} onMore={audit.loadMore} testId="audit-more" />
       </section>
     </main>
   );

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, errorMessage, type ArtifactRow, type ModelView } from '../../shared/api';
+import { api, errorMessage, type ModelView } from '../../shared/api';
 import { formatSize, formatTime } from '../executions/status';
 import { uploadFile } from '../executions/upload';
 import { toast } from '../../shared/notify';
@@ -7,6 +7,8 @@ import { pointer } from '../../shared/patch';
 import { buildPath } from '../../shared/router';
 import type { WorkbenchModel } from '../workbench/useWorkbench';
 import { Link } from '../../shared/components/Link';
+import { LoadMore } from '../../shared/components/LoadMore';
+import { usePagedList } from '../../shared/usePagedList';
 import { ImportDialog } from './ImportDialog';
 import { ProvenancePanel } from './ProvenancePanel';
 
@@ -24,26 +26,21 @@ export const UPLOAD_TYPES = ['file', 'numpy.ndarray', 'pickle'] as const;
 
 /** The artifacts at the shown commit: upload, download, rename, delete, provenance. */
 export function ArtifactsPlace({ project, branch, id, model, head, wb, onSelect }: Props) {
-  const [rows, setRows] = useState<ArtifactRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [searchText, setSearchText] = useState('');
+  const [search, setSearch] = useState('');
   const [type, setType] = useState<string>('file');
   const [progress, setProgress] = useState<{ name: string; fraction: number } | null>(null);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
   const [importing, setImporting] = useState(false);
 
-  const load = useCallback(async () => {
-    try {
-      const r = await api.listArtifacts(project, head);
-      setRows(Array.isArray(r) ? r : []);
-      setError(null);
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  }, [project, head]);
+  // the search applies once typing pauses
   useEffect(() => {
-    void load();
-  }, [load]);
+    const t = setTimeout(() => setSearch(searchText.trim()), 300);
+    return () => clearTimeout(t);
+  }, [searchText]);
+  const fetchPage = useCallback((cursor: string | null) => api.listArtifacts(project, head, search, cursor), [project, head, search]);
+  const { items: rows, next, loading, error, loadMore } = usePagedList(JSON.stringify([project, head, search]), fetchPage);
 
   const upload = async (file: File) => {
     if (!branch) return;
@@ -128,11 +125,19 @@ export function ArtifactsPlace({ project, branch, id, model, head, wb, onSelect 
             <span>{Math.round(progress.fraction * 100)} %</span>
           </div>
         )}
+        <div className="executions-filters" role="search">
+          <label>
+            Search <input data-testid="artifacts-search" value={searchText} placeholder="name or type" size={20}
+              onChange={(e) => setSearchText(e.target.value)} />
+          </label>
+        </div>
         {error && <p className="form-error" role="alert">{error}</p>}
         {rows === null ? (
           <p className="muted">Loading artifacts…</p>
         ) : rows.length === 0 ? (
-          <p className="empty" data-testid="artifacts-empty">No artifacts yet: upload a file, or run a pipeline with an Output node.</p>
+          <p className="empty" data-testid="artifacts-empty">
+            {search ? `No artifact's name or type contains “${search}”.` : 'No artifacts yet: upload a file, or run a pipeline with an Output node.'}
+          </p>
         ) : (
           <table className="table artifacts-table">
             <thead>
@@ -201,6 +206,7 @@ export function ArtifactsPlace({ project, branch, id, model, head, wb, onSelect 
             </tbody>
           </table>
         )}
+        <LoadMore more={next !== null} loading={loading} onMore={loadMore} testId="artifacts-more" />
       </section>
       {id !== undefined && selected ? (
         <ProvenancePanel project={project} branch={branch} head={head} id={id} artifact={selected} />

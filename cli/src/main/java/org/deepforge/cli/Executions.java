@@ -2,14 +2,21 @@ package org.deepforge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.deepforge.cli.client.DeepForgeClient;
 import org.deepforge.cli.client.Execution;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code deepforge executions …}: list, show, cancel, rerun and delete executions. */
 @Command(name = "executions", mixinStandardHelpOptions = true, description = "List, show, cancel, rerun and delete executions.",
@@ -20,13 +27,58 @@ final class Executions {
         @Mixin
         Remote remote;
 
+        @Spec
+        CommandSpec spec;
+
         @Parameters(paramLabel = "PROJECT", description = "id or name")
         String project;
 
+        @Option(names = "--pipeline", description = "only executions of this pipeline (its id)")
+        String pipeline;
+
+        @Option(names = "--status", split = ",", description = "only executions in these statuses (pending, running, success, failed, cancelled; comma-separated)")
+        java.util.List<String> status;
+
+        @Option(names = "--user", description = "only executions this user started")
+        String user;
+
+        @Option(names = "--since", description = "created at or after this date (2026-01-31) or instant (2026-01-31T12:00:00Z)")
+        String since;
+
+        @Option(names = "--until", description = "created before this instant, or through the end of this date")
+        String until;
+
+        @Option(names = "--limit", defaultValue = "50", description = "show at most this many (default ${DEFAULT-VALUE})")
+        int limit;
+
+        @Option(names = "--all", description = "show every matching execution, however many")
+        boolean all;
+
         @Override
         public Integer call() {
+            if (limit < 1) {
+                throw new ParameterException(spec.commandLine(), "--limit must be 1 or more, not " + limit);
+            }
             DeepForgeClient client = remote.client();
-            JsonNode list = client.executions(client.project(project).path("id").asText());
+            String id = client.project(project).path("id").asText();
+            Map<String, String> filters = new LinkedHashMap<>();
+            putIfGiven(filters, "pipeline", pipeline);
+            putIfGiven(filters, "status", status == null ? null : String.join(",", status));
+            putIfGiven(filters, "user", user);
+            putIfGiven(filters, "since", since);
+            putIfGiven(filters, "until", until);
+            ArrayNode list = new ObjectMapper().createArrayNode();
+            Optional<String> cursor = Optional.empty();
+            do {
+                int want = all ? PAGE : Math.min(PAGE, limit - list.size());
+                JsonNode page = client.executions(id, filters, want, cursor);
+                page.path("items").forEach(list::add);
+                cursor = Optional.ofNullable(page.path("next").textValue());
+            } while (cursor.isPresent() && (all || list.size() < limit));
+            if (cursor.isPresent()) {
+                remote.err().println("(the " + list.size() + " newest shown; more match: --limit N or --all)");
+                remote.err().flush();
+            }
             if (remote.json) {
                 remote.printJson(list);
                 return ExitCodes.OK;
@@ -37,7 +89,16 @@ final class Executions {
             t.print(remote.out());
             return ExitCodes.OK;
         }
+
+        private static void putIfGiven(Map<String, String> filters, String name, String value) {
+            if (value != null && !value.isBlank()) {
+                filters.put(name, value);
+            }
+        }
     }
+
+    /** Executions asked for per request when listing. */
+    private static final int PAGE = 500;
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "An execution and its jobs.")
     static final class Show implements Callable<Integer> {

@@ -75,7 +75,7 @@ class CliAccountsTest {
         InProcessCli.Result run = plain.run("run", "Mine", "hello", "--follow");
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out()).isEqualTo("[Hello] hello from ada\n");
-        String execution = rest.get("/projects/" + p + "/executions").get(0).get("id").asText();
+        String execution = rest.get("/projects/" + p + "/executions").get("items").get(0).get("id").asText();
         Optional<ExecutionWatch> watch = new DeepForgeClient(URI.create(server.url()), Optional.of(token)).watch(execution, () -> {});
         assertThat(watch).isPresent();
         watch.get().close();

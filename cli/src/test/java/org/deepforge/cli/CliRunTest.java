@@ -130,7 +130,7 @@ class CliRunTest {
             assertThat(run.code()).as(run.err()).isZero();
             assertThat(run.out().lines().toList()).as(String.join(" ", args)).isEqualTo(expected);
         }
-        String execution = rest.get("/projects/" + p + "/executions").get(0).get("id").asText();
+        String execution = rest.get("/projects/" + p + "/executions").get("items").get(0).get("id").asText();
         assertThat(cli.run("logs", execution).out().lines().toList()).as("more lines than one page holds").isEqualTo(expected);
     }
 
@@ -146,7 +146,7 @@ class CliRunTest {
             }
         }, "run", p, "wait", "--follow"));
         assertThat(working.await(120, TimeUnit.SECONDS)).as("the job's first line is followed").isTrue();
-        String execution = rest.get("/projects/" + p + "/executions").get(0).get("id").asText();
+        String execution = rest.get("/projects/" + p + "/executions").get("items").get(0).get("id").asText();
         assertThat(cli.run("executions", "cancel", execution).code()).isZero();
         InProcessCli.Result run = follow.get(120, TimeUnit.SECONDS);
         assertThat(run.code()).as(run.err()).isEqualTo(3);

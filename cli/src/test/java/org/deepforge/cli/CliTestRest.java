@@ -44,6 +44,6 @@ record CliTestRest(String url, Optional<String> token) {
 
     /** The status of the project's newest execution. */
     String newestStatus(String project) throws Exception {
-        return get("/projects/" + project + "/executions").get(0).get("status").asText();
+        return get("/projects/" + project + "/executions").get("items").get(0).get("status").asText();
     }
 }

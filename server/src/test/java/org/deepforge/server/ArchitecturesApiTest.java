@@ -265,7 +265,7 @@ class ArchitecturesApiTest {
         assertThat(started.status()).as(started.body()).isEqualTo(201);
         JsonNode done = ExecutionsApiTest.waitFor(server, started.json().get("id").asText());
         assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("success");
-        JsonNode artifacts = server.get("/api/v1/projects/" + p + "/artifacts").json();
+        JsonNode artifacts = server.get("/api/v1/projects/" + p + "/artifacts").json().get("items");
         JsonNode onnx = null;
         for (JsonNode a : artifacts) {
             if (a.get("name").asText().equals("small_convnet.onnx")) {

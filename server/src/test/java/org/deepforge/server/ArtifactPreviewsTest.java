@@ -246,7 +246,7 @@ class ArtifactPreviewsTest {
         JsonNode done = ExecutionsApiTest.waitFor(server, started.json().get("id").asText());
         assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("success");
         String model = null;
-        for (JsonNode a : server.get("/api/v1/projects/" + p + "/artifacts").json()) {
+        for (JsonNode a : server.get("/api/v1/projects/" + p + "/artifacts").json().get("items")) {
             if (a.get("name").asText().equals("myModel")) {
                 model = a.get("id").asText();
             }

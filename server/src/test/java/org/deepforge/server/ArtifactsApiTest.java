@@ -109,7 +109,7 @@ class ArtifactsApiTest {
         JsonNode lineage = server.get("/api/v1/projects/" + p + "/artifacts/" + made + "/lineage").json();
         assertThat(lineage.get("nodes").findValuesAsText("kind")).contains("artifact", "job");
         assertThat(lineage.get("edges")).hasSize(2);
-        assertThat(server.get("/api/v1/projects/" + p + "/artifacts").json().findValuesAsText("name")).contains("readings.npy", "scaled");
+        assertThat(server.get("/api/v1/projects/" + p + "/artifacts").json().get("items").findValuesAsText("name")).contains("readings.npy", "scaled");
     }
 
     @Test
@@ -129,6 +129,6 @@ class ArtifactsApiTest {
         var deleted = server.send("DELETE", "/api/v1/projects/" + p + "/branches/main/artifacts/" + id + "?data=true", null);
         assertThat(deleted.status()).isEqualTo(200);
         assertThat(deleted.json().get("dataDeleted").asBoolean()).isTrue();
-        assertThat(server.get("/api/v1/projects/" + p + "/artifacts").json()).isEmpty();
+        assertThat(server.get("/api/v1/projects/" + p + "/artifacts").json().get("items")).isEmpty();
     }
 }

@@ -41,7 +41,7 @@ class ExamplesApiTest {
         String id = server.post("/api/v1/projects/" + p + "/pipelines/train-and-score/executions", "{}").json().get("id").asText();
         JsonNode done = ExecutionsApiTest.waitFor(server, id);
         assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("success");
-        assertThat(server.get("/api/v1/projects/" + p + "/artifacts").json().findValuesAsText("name")).contains("myModel");
+        assertThat(server.get("/api/v1/projects/" + p + "/artifacts").json().get("items").findValuesAsText("name")).contains("myModel");
 
         Path dir = server.unzip("/api/v1/projects/" + p + "/pipelines/train-and-score/export", tmp.resolve("export"));
         assertThat(dir.resolve("README.md")).exists();
@@ -83,7 +83,7 @@ class ExamplesApiTest {
         assertThat(embedding).isNotEmpty();
         assertThat(embedding.get(0).get("svg").asText()).contains("<svg");
         String model = null;
-        JsonNode artifacts = server.get("/api/v1/projects/" + p + "/artifacts").json();
+        JsonNode artifacts = server.get("/api/v1/projects/" + p + "/artifacts").json().get("items");
         for (JsonNode a : artifacts) {
             if (a.get("name").asText().equals("redshiftModel")) {
                 model = a.get("id").asText();

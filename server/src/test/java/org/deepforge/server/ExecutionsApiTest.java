@@ -96,8 +96,9 @@ class ExecutionsApiTest {
             assertThat(end.get("status").asText()).isEqualTo("success");
             // run state stays out of the project: same head, only a tag marks what ran
             assertThat(server.head(p, "main")).isEqualTo(head);
-            assertThat(server.get("/api/v1/projects/" + p + "/tags").json().toString()).contains("runs/" + id);
-            assertThat(server.get("/api/v1/projects/" + p + "/executions").json().get(0).get("id").asText()).isEqualTo(id);
+            assertThat(server.get("/api/v1/projects/" + p + "/tags?kind=run").json().toString()).contains("runs/" + id);
+            assertThat(server.get("/api/v1/projects/" + p + "/tags").json().get("items").toString()).doesNotContain("runs/");
+            assertThat(server.get("/api/v1/projects/" + p + "/executions").json().get("items").get(0).get("id").asText()).isEqualTo(id);
         }
     }
 
@@ -389,6 +390,6 @@ class ExecutionsApiTest {
         assertThat(storage.json().get("error").asText()).contains("\"ftp\" is not available").contains("local");
         var notAnObject = server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{\"compute\":\"local\"}");
         assertThat(notAnObject.status()).isEqualTo(400);
-        assertThat(server.get("/api/v1/projects/" + p + "/executions").json()).isEmpty();
+        assertThat(server.get("/api/v1/projects/" + p + "/executions").json().get("items")).isEmpty();
     }
 }

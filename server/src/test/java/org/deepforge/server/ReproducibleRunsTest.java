@@ -52,7 +52,7 @@ class ReproducibleRunsTest {
 
     /** The id of the artifact named {@code name} that execution {@code execution} saved. */
     private static String artifact(String p, String execution, String name) throws Exception {
-        JsonNode artifacts = server.get("/api/v1/projects/" + p + "/artifacts?ref=" + "main").json();
+        JsonNode artifacts = server.get("/api/v1/projects/" + p + "/artifacts?ref=" + "main").json().get("items");
         for (JsonNode a : artifacts) {
             if (a.get("name").asText().equals(name) && a.path("execution").asText().equals(execution)) {
                 return a.get("id").asText();

@@ -166,11 +166,11 @@ class RestApiTest {
         assertThat(server.get(api + "/model?ref=main").json().at("/model/pipelines").has("m")).isFalse();
 
         assertThat(server.post(api + "/tags", "{\"name\":\"v1\",\"ref\":\"main\"}").status()).isEqualTo(201);
-        assertThat(server.get(api + "/tags").json().get(0).get("name").asText()).isEqualTo("v1");
+        assertThat(server.get(api + "/tags").json().get("items").get(0).get("name").asText()).isEqualTo("v1");
         assertThat(server.get(api + "/model?ref=v1").status()).isEqualTo(200);
         assertThat(server.post(api + "/tags", "{\"name\":\"v0\",\"ref\":\"main\"}").status()).isEqualTo(201);
         assertThat(server.send("DELETE", api + "/tags/v0", null).status()).isEqualTo(204);
-        assertThat(server.get(api + "/tags").json().findValuesAsText("name")).containsExactly("v1");
+        assertThat(server.get(api + "/tags").json().get("items").findValuesAsText("name")).containsExactly("v1");
 
         var page = server.get(api + "/commits?ref=main&limit=2").json();
         assertThat(page.get("commits")).hasSize(2);

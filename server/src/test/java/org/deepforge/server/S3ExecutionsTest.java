@@ -152,7 +152,7 @@ class S3ExecutionsTest {
         assertThat(refusal(p, unreachable)).contains("cannot reach");
         assertThat(refusal(p, storage(BUCKET, "nobody"))).contains("no stored credentials named \"nobody\"");
         assertThat(refusal(p, storage(BUCKET, ""))).contains("choose the credentials");
-        assertThat(server.get("/api/v1/projects/" + p + "/executions").json()).isEmpty();
+        assertThat(server.get("/api/v1/projects/" + p + "/executions").json().get("items")).isEmpty();
 
         ObjectNode badImport = Json.MAPPER.createObjectNode().put("name", "x").put("key", "datasets/none.npy");
         badImport.set("storage", storage(BUCKET, "lab"));

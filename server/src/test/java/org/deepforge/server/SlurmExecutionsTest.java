@@ -120,7 +120,7 @@ class SlurmExecutionsTest {
         var unknown = server.post("/api/v1/projects/" + p + "/pipelines/chain/executions", "{\"compute\":{\"adapter\":\"slurm\",\"qos\":\"x\"}}");
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.json().get("error").asText()).contains("unknown key \"qos\"").contains("partition");
-        assertThat(server.get("/api/v1/projects/" + p + "/executions").json()).isEmpty();
+        assertThat(server.get("/api/v1/projects/" + p + "/executions").json().get("items")).isEmpty();
         JsonNode status = server.get("/api/v1/compute/slurm/status").json();
         assertThat(status.toString()).contains("debug");
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,15 +104,36 @@ public final class VersionControl {
         store.announceBranch(project, name, Optional.empty());
     }
 
-    public List<Tag> tags(String project) throws IOException {
+    /** Which tags a list means: the users' own, or the one each execution puts on the commit it ran. */
+    public enum TagKind {
+        USER, RUN
+    }
+
+    /** One page of tags in name order, and the name to list on {@code after} when more follow. */
+    public record TagPage(List<Tag> tags, Optional<String> next) {
+        public TagPage {
+            tags = List.copyOf(tags);
+        }
+    }
+
+    /**
+     * Up to {@code limit} tags of one kind in name order, after the tag named {@code after} when given. Run tags
+     * ({@code runs/<execution>}) are not user tags: a project with thousands of executions still lists its few own tags.
+     */
+    public TagPage tags(String project, TagKind kind, Optional<String> after, int limit) throws IOException {
         ProjectRepo repo = store.repo(project);
+        String prefix = kind == TagKind.RUN ? GitUpload.RUN_TAGS : Constants.R_TAGS;
+        List<Ref> refs = repo.repo.getRefDatabase().getRefsByPrefix(prefix).stream()
+                .filter(r -> kind == TagKind.RUN || !r.getName().startsWith(GitUpload.RUN_TAGS))
+                .filter(r -> after.isEmpty() || Repository.shortenRefName(r.getName()).compareTo(after.get()) > 0)
+                .sorted(Comparator.comparing(Ref::getName)).limit(limit + 1L).toList();
         List<Tag> out = new ArrayList<>();
-        for (Ref ref : repo.repo.getRefDatabase().getRefsByPrefix(Constants.R_TAGS)) {
+        for (Ref ref : refs.subList(0, Math.min(limit, refs.size()))) {
             Ref peeled = repo.repo.getRefDatabase().peel(ref);
             ObjectId target = peeled.getPeeledObjectId() != null ? peeled.getPeeledObjectId() : ref.getObjectId();
             out.add(new Tag(Repository.shortenRefName(ref.getName()), target.name()));
         }
-        return List.copyOf(out);
+        return new TagPage(out, refs.size() > limit ? Optional.of(out.get(limit - 1).name()) : Optional.empty());
     }
 
     public Tag createTag(String project, String name, String ref) throws IOException {

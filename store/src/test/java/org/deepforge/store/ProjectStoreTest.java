@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -203,10 +204,10 @@ class ProjectStoreTest {
         vc.createBranch(project, "old", "v1");
         assertThat(store.model(project, "old").model().at("/project/description").asText()).isEqualTo("photo-z");
         assertThat(store.model(project, first.substring(0, 7)).commit()).isEqualTo(first);
-        assertThat(vc.tags(project)).containsExactly(new Tag("v1", first));
+        assertThat(userTags()).containsExactly(new Tag("v1", first));
         assertThatThrownBy(() -> vc.createTag(project, "v1", "main")).hasMessageContaining("already exists");
         vc.deleteTag(project, "v1");
-        assertThat(vc.tags(project)).isEmpty();
+        assertThat(userTags()).isEmpty();
     }
 
     @Test
@@ -221,12 +222,35 @@ class ProjectStoreTest {
             files = walk.filter(Files::isRegularFile).count();
         }
         assertThat(files).isLessThanOrEqualTo(VersionControl.MAX_LOOSE_TAGS);
-        assertThat(vc.tags(project)).hasSize(200).allMatch(t -> t.commit().equals(head));
+        assertThat(runTags()).hasSize(200).allMatch(t -> t.commit().equals(head));
         assertThatThrownBy(() -> vc.createTag(project, "runs/e7", head)).hasMessageContaining("already exists");
         vc.deleteTag(project, "runs/e7");
-        assertThat(vc.tags(project)).hasSize(199);
+        assertThat(runTags()).hasSize(199);
         vc.createTag(project, "runs/e7", head);
-        assertThat(vc.tags(project)).hasSize(200);
+        assertThat(runTags()).hasSize(200);
+    }
+
+    @Test
+    void runTagsAreListedApartFromUserTagsAPageAtATime() throws Exception {
+        String head = head("main");
+        for (String name : List.of("v2", "v1", "runs/e3", "runs/e1", "runs/e2", "release/v3")) {
+            vc.createTag(project, name, head);
+        }
+        assertThat(userTags()).extracting(Tag::name).containsExactly("release/v3", "v1", "v2");
+        VersionControl.TagPage first = vc.tags(project, VersionControl.TagKind.RUN, Optional.empty(), 2);
+        assertThat(first.tags()).extracting(Tag::name).containsExactly("runs/e1", "runs/e2");
+        assertThat(first.next()).contains("runs/e2");
+        VersionControl.TagPage second = vc.tags(project, VersionControl.TagKind.RUN, first.next(), 2);
+        assertThat(second.tags()).extracting(Tag::name).containsExactly("runs/e3");
+        assertThat(second.next()).isEmpty();
+    }
+
+    private List<Tag> userTags() throws IOException {
+        return vc.tags(project, VersionControl.TagKind.USER, Optional.empty(), 1000).tags();
+    }
+
+    private List<Tag> runTags() throws IOException {
+        return vc.tags(project, VersionControl.TagKind.RUN, Optional.empty(), 1000).tags();
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.deepforge.cli.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -162,8 +164,15 @@ public final class DeepForgeClient {
                 request));
     }
 
-    public JsonNode executions(String project) {
-        return get("/projects/" + segment(project) + "/executions");
+    /**
+     * One page of a project's executions, newest first: {@code {"items": [...], "next": <cursor> | null}}.
+     * {@code filters} are query parameters (pipeline, status, user, since, until) sent as given.
+     */
+    public JsonNode executions(String project, Map<String, String> filters, int limit, Optional<String> cursor) {
+        StringBuilder q = new StringBuilder("?limit=").append(limit);
+        filters.forEach((name, value) -> q.append('&').append(name).append('=').append(query(value)));
+        cursor.ifPresent(c -> q.append("&cursor=").append(query(c)));
+        return get("/projects/" + segment(project) + "/executions" + q);
     }
 
     public Execution execution(String id) {
@@ -207,8 +216,17 @@ public final class DeepForgeClient {
 
     // ---- artifacts
 
+    /** Every artifact at {@code ref}, newest first, read a page at a time. */
     public JsonNode artifacts(String project, Optional<String> ref) {
-        return get("/projects/" + segment(project) + "/artifacts" + ref.map(r -> "?ref=" + query(r)).orElse(""));
+        ArrayNode all = MAPPER.createArrayNode();
+        Optional<String> cursor = Optional.empty();
+        do {
+            JsonNode page = get("/projects/" + segment(project) + "/artifacts?limit=1000" + ref.map(r -> "&ref=" + query(r)).orElse("")
+                    + cursor.map(c -> "&cursor=" + query(c)).orElse(""));
+            page.path("items").forEach(all::add);
+            cursor = Optional.ofNullable(page.path("next").textValue());
+        } while (cursor.isPresent());
+        return all;
     }
 
     /** The artifact a user names, by id or else by name (the newest one of that name), at {@code ref}. */

@@ -90,8 +90,8 @@ public final class Executions implements RunListener, AutoCloseable {
         return db.execution(id);
     }
 
-    public List<Execution> list(String project) throws SQLException {
-        return db.list(project);
+    public ExecutionPage page(String project, ExecutionFilter filter, Optional<ExecutionPage.Cursor> after, int limit) throws SQLException {
+        return db.page(project, filter, after, limit);
     }
 
     public ObjectNode log(String execution, String job, long from, int limit) throws SQLException {

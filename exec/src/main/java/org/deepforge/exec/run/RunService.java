@@ -87,7 +87,7 @@ public final class RunService {
      * taken from the cache (the seed is part of its key); drawn afresh for a pipeline's first run.
      */
     private long defaultSeed(String project, String pipeline) throws SQLException {
-        return executions.list(project).stream().filter(e -> e.run().pipeline().equals(pipeline)).findFirst()
+        return executions.page(project, ExecutionFilter.ofPipeline(pipeline), Optional.empty(), 1).items().stream().findFirst()
                 .map(e -> e.run().seed()).orElseGet(RunSpec::drawSeed);
     }
 
@@ -220,9 +220,9 @@ public final class RunService {
         return recorded(execution);
     }
 
-    /** A project's executions, newest first. */
-    public List<Execution> list(String project) throws SQLException {
-        return executions.list(project);
+    /** A page of a project's executions that {@code filter} selects, newest first (see {@link RunStore#page}). */
+    public ExecutionPage list(String project, ExecutionFilter filter, Optional<ExecutionPage.Cursor> after, int limit) throws SQLException {
+        return executions.page(project, filter, after, limit);
     }
 
     /**
@@ -307,7 +307,7 @@ public final class RunService {
      * {@link ObservedTypes}). Information only: connection checks use declared types.
      */
     public ObjectNode observedTypes(String project) throws SQLException {
-        return ObservedTypes.of(executions.list(project), executions::get, executions.workDir());
+        return ObservedTypes.of(executions.page(project, ExecutionFilter.ALL, Optional.empty(), ObservedTypes.EXECUTIONS).items(), executions::get, executions.workDir());
     }
 
     private Execution recorded(String execution) throws SQLException {

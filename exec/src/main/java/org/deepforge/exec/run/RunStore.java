@@ -76,8 +76,11 @@ public interface RunStore extends AutoCloseable {
     /** An execution with its jobs, as the REST API shows it. */
     Optional<Execution> execution(String id) throws SQLException;
 
-    /** A project's executions, newest first (without their jobs). */
-    List<Execution> list(String project) throws SQLException;
+    /**
+     * Up to {@code limit} of a project's executions that {@code filter} selects, newest first (created, then id),
+     * after the cursor when one is given; without their jobs.
+     */
+    ExecutionPage page(String project, ExecutionFilter filter, Optional<ExecutionPage.Cursor> after, int limit) throws SQLException;
 
     /**
      * Forgets an execution in one transaction: its row, jobs, console lines, metrics, plots and the cache entries that

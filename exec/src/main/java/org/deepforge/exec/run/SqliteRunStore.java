@@ -61,7 +61,7 @@ public final class SqliteRunStore implements RunStore {
                 e.setString(9, run.user());
                 e.setString(10, Json.compact(run.compute()));
                 e.setString(11, Json.compact(run.storage()));
-                e.setString(12, Instant.now().toString());
+                e.setString(12, Timestamps.now());
                 e.setLong(13, run.seed());
                 e.executeUpdate();
                 for (NewJob job : jobs) {
@@ -329,8 +329,20 @@ public final class SqliteRunStore implements RunStore {
     }
 
     @Override
-    public synchronized List<Execution> list(String project) throws SQLException {
-        return executions("WHERE project = ? ORDER BY created DESC", project);
+    public synchronized ExecutionPage page(String project, ExecutionFilter filter, Optional<ExecutionPage.Cursor> after, int limit)
+            throws SQLException {
+        List<String> args = new ArrayList<>(List.of(project));
+        String where = "WHERE project = ?" + filter.sql(args);
+        if (after.isPresent()) {
+            where += " AND (created, id) < (?, ?)"; // a row value: SQLite seeks the index to it
+            args.addAll(List.of(after.get().created(), after.get().id()));
+        }
+        List<Execution> found = executions(where + " ORDER BY created DESC, id DESC LIMIT " + (limit + 1), args);
+        if (found.size() <= limit) {
+            return new ExecutionPage(found, Optional.empty());
+        }
+        List<Execution> page = found.subList(0, limit);
+        return new ExecutionPage(page, Optional.of(ExecutionPage.Cursor.after(page.get(limit - 1))));
     }
 
     @Override
@@ -351,12 +363,15 @@ public final class SqliteRunStore implements RunStore {
     }
 
     private List<Execution> executions(String where, String arg) throws SQLException {
+        return executions(where, where.contains("? = ?") ? List.of(arg, arg) : List.of(arg));
+    }
+
+    private List<Execution> executions(String where, List<String> args) throws SQLException {
         List<Execution> out = new ArrayList<>();
         try (PreparedStatement s = db.prepareStatement("SELECT id, project, pipeline, branch, commit_id, tag, name, status, user_id, "
                 + "compute, storage, created, finished, seed FROM executions " + where)) {
-            s.setString(1, arg);
-            if (where.contains("? = ?")) {
-                s.setString(2, arg);
+            for (int i = 0; i < args.size(); i++) {
+                s.setString(i + 1, args.get(i));
             }
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {

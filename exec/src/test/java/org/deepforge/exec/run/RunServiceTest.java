@@ -135,11 +135,11 @@ class RunServiceTest {
         assertThat(e.get("tag").asText()).isEqualTo("runs/" + id);
         assertThat(e.get("name").asText()).isEqualTo("Counting");
         assertThat(e.get("user").asText()).isEqualTo("ada");
-        assertThat(vc.tags(project)).contains(new Tag("runs/" + id, commit));
+        assertThat(vc.tags(project, VersionControl.TagKind.RUN, Optional.empty(), 1000).tags()).contains(new Tag("runs/" + id, commit));
         JsonNode done = awaitFinished(id);
         assertThat(done.get("status").asText()).isEqualTo("success");
         assertThat(runs.log(id, "count", 0, 100).get("lines").toString()).contains("counted 4");
-        assertThat(runs.list(project)).extracting(Execution::id).containsExactly(id);
+        assertThat(runs.list(project, ExecutionFilter.ALL, Optional.empty(), 50).items()).extracting(Execution::id).containsExactly(id);
         assertThat(runs.projectOf(id)).contains(project);
     }
 
@@ -154,8 +154,8 @@ class RunServiceTest {
         assertThatThrownBy(() -> runs.run(request("p", Json.MAPPER.createObjectNode().put("adapter", "nowhere"))))
                 .isInstanceOfSatisfying(RunException.class, x -> assertThat(x.kind()).isEqualTo(StoreException.Kind.BAD_REQUEST))
                 .hasMessageContaining("storage adapter \"nowhere\" is not available");
-        assertThat(runs.list(project)).isEmpty();
-        assertThat(vc.tags(project)).noneMatch(t -> t.name().startsWith("runs/"));
+        assertThat(runs.list(project, ExecutionFilter.ALL, Optional.empty(), 50).items()).isEmpty();
+        assertThat(vc.tags(project, VersionControl.TagKind.RUN, Optional.empty(), 1000).tags()).noneMatch(t -> t.name().startsWith("runs/"));
     }
 
     @Test
@@ -167,7 +167,7 @@ class RunServiceTest {
                     assertThat(x.detail().orElseThrow().path("problems").get(0).path("port").asText()).isEqualTo("data");
                 })
                 .hasMessageContaining("1 problem to fix before it can run");
-        assertThat(runs.list(project)).isEmpty();
+        assertThat(runs.list(project, ExecutionFilter.ALL, Optional.empty(), 50).items()).isEmpty();
     }
 
     @Test
@@ -225,9 +225,9 @@ class RunServiceTest {
         assertThatThrownBy(() -> runs.run(request("outer", RunSpec.local())))
                 .isInstanceOfSatisfying(RunException.class, x -> assertThat(x.kind()).isEqualTo(StoreException.Kind.BAD_REQUEST))
                 .hasMessageContaining("sub-pipeline");
-        assertThat(runs.list(project)).as("a refused run leaves no execution behind")
+        assertThat(runs.list(project, ExecutionFilter.ALL, Optional.empty(), 50).items()).as("a refused run leaves no execution behind")
                 .noneMatch(e -> e.run().pipeline().equals("outer"));
-        assertThat(vc.tags(project)).as("nor a tag").noneMatch(t -> t.name().startsWith("runs/"));
+        assertThat(vc.tags(project, VersionControl.TagKind.RUN, Optional.empty(), 1000).tags()).as("nor a tag").noneMatch(t -> t.name().startsWith("runs/"));
     }
 
     @Test

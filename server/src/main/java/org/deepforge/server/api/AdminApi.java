@@ -3,6 +3,9 @@ package org.deepforge.server.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.deepforge.exec.run.Timestamps;
 import org.deepforge.model.Json;
 import org.deepforge.server.auth.Audit;
 import org.deepforge.server.auth.Authz;
@@ -84,10 +87,33 @@ public final class AdminApi {
         ctx.status(204);
     }
 
+    /** A page of the audit log, newest first: {@code {"items", "next"}}, filtered by {@code user}, {@code action}, {@code since}. */
     public void audit(Context ctx) throws Exception {
         int limit = Bodies.limitQuery(ctx, "limit", 200, Bodies.MAX_LIMIT);
-        int offset = Bodies.offsetQuery(ctx, "offset");
-        ctx.json(audit.list(limit, offset));
+        OptionalLong before = OptionalLong.empty();
+        String cursor = ctx.queryParam("cursor");
+        if (cursor != null && !cursor.isBlank()) {
+            try {
+                before = OptionalLong.of(Long.parseLong(cursor.strip()));
+            } catch (NumberFormatException e) {
+                throw new BadRequest("query parameter \"cursor\" is not a cursor this server gave out; send back a page's \"next\" unchanged");
+            }
+        }
+        Audit.Filter filter = new Audit.Filter(text(ctx, "user"), text(ctx, "action"), Timestamps.parse("since", ctx.queryParam("since"), false));
+        Audit.Page page = audit.list(filter, before, limit);
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.set("items", page.items());
+        out.put("next", page.next().isPresent() ? Long.toString(page.next().getAsLong()) : null);
+        ctx.json(out);
+    }
+
+    private static Optional<String> text(Context ctx, String name) {
+        return Optional.ofNullable(ctx.queryParam(name)).map(String::strip).filter(v -> !v.isEmpty()).map(v -> {
+            if (v.length() > 200) {
+                throw new BadRequest("query parameter \"" + name + "\" is " + v.length() + " characters; at most 200");
+            }
+            return v;
+        });
     }
 
     private User find(Context ctx) throws Exception {

@@ -24,6 +24,7 @@ import org.deepforge.model.Json;
 import org.deepforge.model.domain.Artifact;
 import org.deepforge.model.domain.Provenance;
 import org.deepforge.server.artifacts.ArtifactData;
+import org.deepforge.server.artifacts.ArtifactListing;
 import org.deepforge.server.artifacts.ProjectArtifacts;
 import org.deepforge.server.http.BadRequest;
 import org.deepforge.server.preview.ArtifactPreviews;
@@ -171,15 +172,15 @@ public final class ArtifactsApi {
         return chosen(ctx, artifact.data().record());
     }
 
+    /** A page of the artifacts at a ref, newest first, optionally those whose name or type contains {@code ?q=} (see {@link ArtifactListing}). */
     public void list(Context ctx) throws Exception {
         ModelAt at = store.model(ctx.pathParam("project"), Optional.ofNullable(ctx.queryParam("ref")).orElse(""));
-        ArrayNode out = Json.MAPPER.createArrayNode();
-        at.model().path("artifacts").fields().forEachRemaining(e -> {
-            Artifact a = Artifact.of(e.getKey(), e.getValue());
-            out.addObject().put("id", a.id()).put("name", a.name()).put("type", a.type()).put("size", a.data().size())
-                    .put("created", a.created().orElse(null)).put("adapter", a.data().adapter()).put("execution", a.execution().orElse(null));
-        });
-        ctx.json(out);
+        Optional<String> text = Optional.ofNullable(ctx.queryParam("q")).map(String::strip).filter(q -> !q.isEmpty());
+        if (text.isPresent() && text.get().length() > 200) {
+            throw new BadRequest("query parameter \"q\" is " + text.get().length() + " characters; at most 200");
+        }
+        ctx.json(ArtifactListing.page(at.model().path("artifacts"), text,
+                Optional.ofNullable(ctx.queryParam("cursor")).filter(c -> !c.isBlank()), Bodies.limitQuery(ctx, "limit", 100, Bodies.MAX_LIMIT)));
     }
 
     public void upload(Context ctx) throws Exception {

@@ -1,6 +1,7 @@
 package org.deepforge.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.BufferedWriter;
@@ -12,10 +13,12 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
-import org.deepforge.exec.run.Execution;
+import org.deepforge.exec.run.ExecutionFilter;
+import org.deepforge.exec.run.ExecutionPage;
 import org.deepforge.exec.run.MetricWindow;
 import org.deepforge.exec.run.RunService;
 import org.deepforge.exec.run.RunSpec;
+import org.deepforge.model.Json;
 import org.deepforge.server.http.BadRequest;
 import org.deepforge.server.http.Bodies;
 import org.deepforge.server.run.Placements;
@@ -88,8 +91,19 @@ public final class ExecutionsApi {
         ctx.json(placements.storageList());
     }
 
+    /**
+     * A page of the project's executions, newest first: {@code {"items": [...], "next": <cursor> | null}}, filtered by
+     * {@code pipeline}, {@code status}, {@code user}, {@code since}, {@code until} (see {@link ExecutionFilter#parse}).
+     */
     public void list(Context ctx) throws Exception {
-        ctx.json(runs.list(ctx.pathParam("project")).stream().map(Execution::toJson).toList());
+        ExecutionPage page = runs.list(ctx.pathParam("project"), ExecutionFilter.parse(ctx::queryParam),
+                Optional.ofNullable(ctx.queryParam("cursor")).filter(c -> !c.isBlank()).map(ExecutionPage.Cursor::of),
+                Bodies.limitQuery(ctx, "limit", 50, ExecutionPage.MAX_LIMIT));
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        ArrayNode items = out.putArray("items");
+        page.items().forEach(e -> items.add(e.toJson()));
+        out.put("next", page.next().map(ExecutionPage.Cursor::token).orElse(null));
+        ctx.json(out);
     }
 
     /** {@code ?ids=a,b,…}: two or more executions of the project side by side (see {@link RunService#compare}). */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.util.Optional;
 import org.deepforge.model.Json;
+import org.deepforge.server.http.BadRequest;
 import org.deepforge.server.http.Bodies;
 import org.deepforge.store.Branch;
 import org.deepforge.store.CommitInfo;
@@ -42,8 +43,21 @@ public final class HistoryApi {
         ctx.status(204);
     }
 
+    /** A page of tags in name order: users' tags, or with {@code ?kind=run} the one each execution put on its commit. */
     public void tags(Context ctx) throws Exception {
-        ctx.json(vc.tags(ctx.pathParam("project")));
+        String kind = Optional.ofNullable(ctx.queryParam("kind")).orElse("user");
+        VersionControl.TagKind which = switch (kind) {
+            case "user" -> VersionControl.TagKind.USER;
+            case "run" -> VersionControl.TagKind.RUN;
+            default -> throw new BadRequest("query parameter \"kind\" is user (the default: tags people made) or run (one per execution), not \""
+                    + Bodies.clip(kind) + "\"");
+        };
+        VersionControl.TagPage page = vc.tags(ctx.pathParam("project"), which,
+                Optional.ofNullable(ctx.queryParam("cursor")).filter(c -> !c.isEmpty()), Bodies.limitQuery(ctx, "limit", 100, 1000));
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.set("items", Json.MAPPER.valueToTree(page.tags()));
+        out.put("next", page.next().orElse(null));
+        ctx.json(out);
     }
 
     public void createTag(Context ctx) throws Exception {

@@ -6,6 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.deepforge.model.Json;
 import org.deepforge.server.db.Database;
 import org.slf4j.Logger;
@@ -36,22 +40,57 @@ public final class Audit {
         }
     }
 
-    /** The newest records first. */
-    public ArrayNode list(int limit, int offset) throws SQLException {
+    /** Which records a list shows: by one actor, of one action (or a dotted family: "user" is user.*), from a time on. */
+    public record Filter(Optional<String> actor, Optional<String> action, Optional<Instant> since) {}
+
+    /** One page of records, newest first, and the id to list before when more follow. */
+    public record Page(ArrayNode items, OptionalLong next) {}
+
+    /** Up to {@code limit} records that {@code filter} selects, newest first, older than record {@code before} when given. */
+    public Page list(Filter filter, OptionalLong before, int limit) throws SQLException {
+        StringBuilder where = new StringBuilder("WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        filter.actor().ifPresent(a -> {
+            where.append(" AND actor = ?");
+            args.add(a);
+        });
+        filter.action().ifPresent(a -> {
+            where.append(" AND (action = ? OR action LIKE ? ESCAPE '\\')");
+            args.add(a);
+            args.add(a.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ".%");
+        });
+        filter.since().ifPresent(t -> {
+            where.append(" AND time >= ?");
+            args.add(t.toString());
+        });
+        if (before.isPresent()) {
+            where.append(" AND id < ?");
+            args.add(before.getAsLong());
+        }
         ArrayNode out = Json.MAPPER.createArrayNode();
+        long last = 0;
+        boolean more = false;
         try (Connection c = db.connect();
-             PreparedStatement s = c.prepareStatement("SELECT id, time, actor, action, target, detail, address FROM audit "
-                     + "ORDER BY id DESC LIMIT ? OFFSET ?")) {
-            s.setInt(1, limit);
-            s.setInt(2, offset);
+             PreparedStatement s = c.prepareStatement("SELECT id, time, actor, action, target, detail, address FROM audit " + where
+                     + " ORDER BY id DESC LIMIT ?")) {
+            int i = 1;
+            for (Object arg : args) {
+                s.setObject(i++, arg);
+            }
+            s.setInt(i, limit + 1);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    out.addObject().put("id", r.getLong(1)).put("time", r.getString(2)).put("actor", r.getString(3))
+                    if (out.size() == limit) {
+                        more = true;
+                        break;
+                    }
+                    last = r.getLong(1);
+                    out.addObject().put("id", last).put("time", r.getString(2)).put("actor", r.getString(3))
                             .put("action", r.getString(4)).put("target", r.getString(5)).put("detail", r.getString(6))
                             .put("address", r.getString(7));
                 }
             }
         }
-        return out;
+        return new Page(out, more ? OptionalLong.of(last) : OptionalLong.empty());
     }
 }

@@ -196,7 +196,7 @@ class ArtifactOwnershipTest {
             assertThat(r.json().at("/detail/path").asText()).as(attack[0]).isEqualTo(attack[1]);
         }
         assertThat(head(carol, pc, "main")).as("nothing committed").isEqualTo(before);
-        assertThat(carol.get("/api/v1/projects/" + pc + "/artifacts").json()).hasSize(1);
+        assertThat(carol.get("/api/v1/projects/" + pc + "/artifacts").json().get("items")).hasSize(1);
 
         // the fields that are not the server's stay editable
         Agent.Reply rename = change(carol, pc, "[{'op':'replace','path':'" + a + "/name','value':'renamed.txt'},"
@@ -229,7 +229,7 @@ class ArtifactOwnershipTest {
         // nor can her imported project run a pipeline that reads it
         Agent.Reply run = runInputToOutput(carol, importBundle(carol, bundle), id);
         assertThat(run.json().get("status").asText()).as(run.body()).isEqualTo("failed");
-        assertThat(carol.get("/api/v1/projects/" + pc + "/artifacts").json().findValuesAsText("name")).doesNotContain("copy");
+        assertThat(carol.get("/api/v1/projects/" + pc + "/artifacts").json().get("items").findValuesAsText("name")).doesNotContain("copy");
 
         // Alice imports her own export: she can read the owner, so the copy shares ownership
         String pa2 = importBundle(alice, bundle);

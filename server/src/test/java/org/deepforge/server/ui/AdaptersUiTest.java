@@ -101,7 +101,7 @@ class AdaptersUiTest extends UiTestBase {
         assertThat(execution.toString()).doesNotContain(SECRET);
         Path bundle = server.dataDir.resolve("runs").resolve(id).resolve("n2");
         assertThat(Files.readString(bundle.resolve("slurm.sh"))).contains("#SBATCH --time=");
-        JsonNode artifacts = server.get("/api/v1/projects/" + p + "/artifacts").json();
+        JsonNode artifacts = server.get("/api/v1/projects/" + p + "/artifacts").json().get("items");
         JsonNode model = null;
         for (JsonNode a : artifacts) {
             if (a.get("name").asText().equals("myModel")) {
@@ -132,7 +132,7 @@ class AdaptersUiTest extends UiTestBase {
             return row != null && row.findElement(testId("artifact-storage")).getText().equals("s3");
         });
         JsonNode labels = null;
-        for (JsonNode a : server.get("/api/v1/projects/" + p + "/artifacts").json()) {
+        for (JsonNode a : server.get("/api/v1/projects/" + p + "/artifacts").json().get("items")) {
             if (a.get("name").asText().equals("labels")) {
                 labels = a;
             }

@@ -229,7 +229,7 @@ class ExecutionsUiTest extends UiTestBase {
         ui.until("the problem list", d -> !ui.rows("run-problem").isEmpty());
         assertThat(problems.getText()).contains("values");
         assertThat(ui.path()).isEqualTo("/p/" + p + "/main/pipelines/pl");
-        assertThat(server.get("/api/v1/projects/" + p + "/executions").json()).isEmpty();
+        assertThat(server.get("/api/v1/projects/" + p + "/executions").json().get("items")).isEmpty();
     }
 
     @Test
@@ -272,7 +272,7 @@ class ExecutionsUiTest extends UiTestBase {
         ui.click("artifact-delete-confirm");
         ui.waitNoRow("artifact-row", "renamed.bin");
         ui.waitFor("artifacts-empty");
-        assertThat(server.get("/api/v1/projects/" + p + "/artifacts").json()).isEmpty();
+        assertThat(server.get("/api/v1/projects/" + p + "/artifacts").json().get("items")).isEmpty();
         // the data is gone too: even at the commit the link was made for, the bytes cannot be read any more
         assertThat(server.http.send(HttpRequest.newBuilder(URI.create(href)).build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isGreaterThanOrEqualTo(400);
     }
