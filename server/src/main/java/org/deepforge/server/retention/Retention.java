@@ -17,6 +17,8 @@ import org.deepforge.exec.run.Execution;
 import org.deepforge.exec.run.JobStatus;
 import org.deepforge.exec.run.RunException;
 import org.deepforge.exec.run.RunListener;
+import org.deepforge.exec.run.ExecutionFilter;
+import org.deepforge.exec.run.ExecutionPage;
 import org.deepforge.exec.run.RunStore;
 import org.deepforge.model.Json;
 import org.deepforge.server.auth.Principal;
@@ -89,7 +91,7 @@ public final class Retention {
 
     /** Deletes the oldest {@value #MOST} executions of {@code project} that {@code filter} picks; running ones are skipped. */
     public ObjectNode deleteMatching(String project, Filter filter, Principal caller, boolean dryRun) throws Exception {
-        List<Execution> all = runs.list(project); // newest first
+        List<Execution> all = all(project);
         List<Execution> chosen = new ArrayList<>();
         ArrayNode skipped = Json.MAPPER.createArrayNode();
         int remaining = 0;
@@ -107,6 +109,18 @@ public final class Retention {
         ObjectNode out = deletion.delete(project, chosen, caller, dryRun).toJson(Json.MAPPER.createObjectNode());
         out.set("skipped", skipped);
         return out.put("remaining", remaining);
+    }
+
+    /** Every execution of the project, newest first, read a page at a time. */
+    private List<Execution> all(String project) throws SQLException {
+        List<Execution> out = new ArrayList<>();
+        Optional<ExecutionPage.Cursor> after = Optional.empty();
+        do {
+            ExecutionPage page = runs.page(project, ExecutionFilter.ALL, after, ExecutionPage.MAX_LIMIT);
+            out.addAll(page.items());
+            after = page.next();
+        } while (after.isPresent());
+        return out;
     }
 
     private static void choose(Execution e, List<Execution> chosen, ArrayNode skipped) {
@@ -132,7 +146,7 @@ public final class Retention {
         List<Execution> chosen = new ArrayList<>();
         ArrayNode skipped = Json.MAPPER.createArrayNode();
         if (policy.active()) {
-            List<Execution> all = runs.list(project); // newest first
+            List<Execution> all = all(project);
             Map<String, ?> producers = policy.keepArtifactProducers() ? deletion.madeArtifacts(project) : Map.of();
             Instant cutoff = policy.keepDays().isPresent() ? Instant.now().minus(Duration.ofDays(policy.keepDays().getAsInt())) : Instant.MIN;
             for (int i = 0; i < all.size(); i++) {
