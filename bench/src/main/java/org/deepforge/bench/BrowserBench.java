@@ -95,24 +95,14 @@ final class BrowserBench {
         api = base + "/api/v1";
         ChromeDriver driver = null;
         Path profile = Files.createTempDirectory("deepforge-bench-chrome");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+        ChromeDriverService service = chromeDriverService();
         try {
             System.out.printf("DeepForge browser benchmark — %s, %d cores, Chromium headless 1280×800, UI from %s%n",
                     java.time.Instant.now(), Runtime.getRuntime().availableProcessors(), App.class.getResource("/webapp/index.html"));
             String project = post("/projects", "{\"name\":\"big graphs\"}").get("id").asText();
             List<Case> cases = createGraphs(project);
 
-            ChromeOptions options = new ChromeOptions();
-            options.setBinary(CHROMIUM);
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-dev-shm-usage", "--window-size=1280,800", "--user-data-dir=" + profile);
-            org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
-            logs.enable(org.openqa.selenium.logging.LogType.BROWSER, Level.ALL);
-            options.setCapability("goog:loggingPrefs", logs);
-            java.util.logging.Logger.getLogger("org.openqa.selenium.devtools").setLevel(Level.SEVERE);
-            driver = new ChromeDriver(service, options);
-            driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+            driver = chromium(service, profile);
             driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", PROBE));
             driver.get(base + cases.get(0).path()); // warm-up: scripts cached, the editors' chunks loaded
             waitDrawn(driver);
@@ -169,6 +159,26 @@ final class BrowserBench {
         Files.createDirectories(out.getParent());
         Files.writeString(out, Json.MAPPER.writeValueAsString(result.get("profile")));
         System.out.println("  profile: " + out);
+    }
+
+    /** Headless Chromium as the UI tests start it (1280×800), its console kept. */
+    static ChromeDriver chromium(ChromeDriverService service, Path profile) {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,800", "--user-data-dir=" + profile);
+        org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
+        logs.enable(org.openqa.selenium.logging.LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        java.util.logging.Logger.getLogger("org.openqa.selenium.devtools").setLevel(Level.SEVERE);
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+        return driver;
+    }
+
+    static ChromeDriverService chromeDriverService() {
+        return new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
     }
 
     /** One fresh navigation: drawn, click → selected, then a drag pan and a wheel zoom with frames counted. */

@@ -30,6 +30,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.deepforge.model.Json;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * {@code bench/run scale}: a research lab's year on one small server, built the way users build it (REST only) —
@@ -121,7 +126,7 @@ final class ScaleBench {
 
         System.out.printf("%nreads (%d requests each after 5 warm-ups)%n", repeat);
         String api = "/api/v1";
-        timed("executions, the whole list (main: no paging)", api + "/projects/" + p + "/executions", Math.max(5, repeat / 5));
+        timed("executions, the largest page ?limit=500", api + "/projects/" + p + "/executions?limit=500", Math.max(5, repeat / 5));
         timed("executions, first page ?limit=50  target p95 ≤ 50 ms", api + "/projects/" + p + "/executions?limit=50", repeat);
         timed("one execution", api + "/executions/" + sample, repeat);
         timed("history page", api + "/projects/" + p + "/history", repeat);
@@ -134,6 +139,85 @@ final class ScaleBench {
         extremes(job + "/metrics?points=2000", extremes);
         clone(p, work);
         disk(data);
+        browser(p, big);
+    }
+
+    /** Chromium records when the first execution row and when four drawn charts are on the page (from navigation start). */
+    private static final String PROBE = """
+            (() => {
+              const s = window.__scale = { rows: null, charts: null };
+              const tick = () => {
+                if (s.rows === null && document.querySelector("[data-testid='execution-row']")) s.rows = performance.now();
+                if (s.charts === null && document.querySelectorAll("[data-testid='metric-chart'] .u-over").length >= 4) s.charts = performance.now();
+                requestAnimationFrame(tick);
+              };
+              requestAnimationFrame(tick);
+            })();
+            """;
+
+    /**
+     * The two pages the issue times in headless Chromium (as the UI tests start it), each opened fresh 5 times after
+     * one warm-up: the Executions page until its first row shows, and the million-point job's Metrics tab from the
+     * click until its four charts are drawn.
+     */
+    private void browser(String p, String big) throws Exception {
+        if (!Files.isExecutable(Path.of("/usr/bin/chromium")) || !Files.isExecutable(Path.of("/usr/bin/chromedriver"))) {
+            System.out.println("browser figures skipped: no /usr/bin/chromium and /usr/bin/chromedriver");
+            return;
+        }
+        System.out.printf("%nin Chromium (headless, 1280×800; 5 fresh openings after a warm-up; ms)%n");
+        ChromeDriverService service = BrowserBench.chromeDriverService();
+        Path profile = Files.createTempDirectory("deepforge-scale-chrome");
+        ChromeDriver driver = BrowserBench.chromium(service, profile);
+        try {
+            driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", PROBE));
+            List<Double> rows = new ArrayList<>();
+            List<Double> charts = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                driver.get("about:blank");
+                driver.get(base + "/p/" + p + "/main/executions");
+                double first = awaitNumber(driver, "rows", "the first execution row");
+                driver.get("about:blank");
+                driver.get(base + "/p/" + p + "/main/executions/" + big);
+                By job = By.cssSelector("[data-testid='job-node'][data-job='big']");
+                new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> {
+                    List<WebElement> found = d.findElements(job);
+                    if (found.isEmpty() || !found.get(0).isDisplayed()) {
+                        return false;
+                    }
+                    found.get(0).click();
+                    return !d.findElements(By.cssSelector("[data-testid='metrics-tab']")).isEmpty();
+                });
+                double clicked = ((Number) driver.executeScript(
+                        "const t = performance.now(); document.querySelector(\"[data-testid='metrics-tab']\").click(); return t;")).doubleValue();
+                double drawn = awaitNumber(driver, "charts", "four drawn charts");
+                if (i > 0) {
+                    rows.add(first);
+                    charts.add(drawn - clicked);
+                }
+            }
+            System.out.printf("%-48s p50 %8.0f  max %8.0f   target ≤ 1000 ms%n", "Executions page: first rows, from navigation", Bench.pct(rows, 50),
+                    Bench.pct(rows, 100));
+            System.out.printf("%-48s p50 %8.0f  max %8.0f   target ≤ 1000 ms%n", "Metrics tab of the points job: 4 charts drawn", Bench.pct(charts, 50),
+                    Bench.pct(charts, 100));
+        } finally {
+            driver.quit();
+            service.stop();
+        }
+    }
+
+    /** Waits (up to a minute) until the probe has set {@code field}; its value. */
+    private static double awaitNumber(ChromeDriver driver, String field, String what) {
+        Object v = driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const until = performance.now() + 60000;
+                const wait = () => window.__scale.%s !== null ? done(window.__scale.%s)
+                    : performance.now() > until ? done(null) : requestAnimationFrame(wait);
+                wait();""".formatted(field, field));
+        if (v == null) {
+            throw new IllegalStateException("Chromium never showed " + what);
+        }
+        return ((Number) v).doubleValue();
     }
 
     /** A step of the scenario, with its time and the server's heap high-water mark during it. */
