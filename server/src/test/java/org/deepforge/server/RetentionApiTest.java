@@ -109,7 +109,7 @@ class RetentionApiTest {
         assertThat(before).isPositive();
         assertThat(rows("SELECT COUNT(*) FROM metric_points WHERE series IN (SELECT id FROM metric_series WHERE execution = ?)", id)).isEqualTo(5);
         assertThat(server.get("/api/v1/executions/" + id + "/jobs/s/log").json().get("lines").toString()).contains("scaling");
-        assertThat(server.get("/api/v1/projects/" + p + "/tags").json().findValuesAsText("name")).contains("runs/" + id);
+        assertThat(server.get("/api/v1/projects/" + p + "/tags?kind=run&limit=1000").json().findValuesAsText("name")).contains("runs/" + id);
 
         var preview = server.send("DELETE", "/api/v1/executions/" + id + "?dryRun=true", null);
         assertThat(preview.status()).as(preview.body()).isEqualTo(200);
@@ -134,7 +134,7 @@ class RetentionApiTest {
         assertThat(rows("SELECT COUNT(*) FROM cache WHERE execution = ?", id)).isZero();
         assertThat(server.get("/api/v1/executions/" + id).status()).isEqualTo(404);
         assertThat(server.get("/api/v1/executions/" + id + "/jobs/s/log").status()).isEqualTo(404);
-        assertThat(server.get("/api/v1/projects/" + p + "/tags").json().findValuesAsText("name")).doesNotContain("runs/" + id);
+        assertThat(server.get("/api/v1/projects/" + p + "/tags?kind=run&limit=1000").json().findValuesAsText("name")).doesNotContain("runs/" + id);
         assertThat(server.send("DELETE", "/api/v1/executions/" + id, null).status()).isEqualTo(404);
 
         // the artifact the other pipeline uses is still there, byte for byte, with its provenance
@@ -195,7 +195,7 @@ class RetentionApiTest {
         server = new TestServer(server.dataDir);
 
         assertThat(server.dataDir.resolve("runs").resolve(id)).doesNotExist();
-        assertThat(server.get("/api/v1/projects/" + p + "/tags").json().findValuesAsText("name")).doesNotContain("runs/" + id)
+        assertThat(server.get("/api/v1/projects/" + p + "/tags?kind=run&limit=1000").json().findValuesAsText("name")).doesNotContain("runs/" + id)
                 .contains("runs/" + untouched);
         assertThat(server.dataDir.resolve("runs").resolve(untouched)).isDirectory();
         assertThat(rows("SELECT COUNT(*) FROM executions WHERE id = ?", untouched)).isEqualTo(1);
@@ -257,9 +257,9 @@ class RetentionApiTest {
         ExecutionsApiTest.waitFor(server, fifth);
         Path fourthFolder = server.dataDir.resolve("runs").resolve(fourth);
         // the rows go first, the folder right after
-        await().atMost(Duration.ofSeconds(60)).until(() -> server.get("/api/v1/projects/" + p + "/executions").json().size() == 1
+        await().atMost(Duration.ofSeconds(60)).until(() -> server.get("/api/v1/projects/" + p + "/executions").json().get("items").size() == 1
                 && !Files.exists(fourthFolder));
-        assertThat(server.get("/api/v1/projects/" + p + "/executions").json().get(0).get("id").asText()).isEqualTo(fifth);
+        assertThat(server.get("/api/v1/projects/" + p + "/executions").json().get("items").get(0).get("id").asText()).isEqualTo(fifth);
     }
 
     @Test
