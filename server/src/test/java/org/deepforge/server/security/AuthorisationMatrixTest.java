@@ -244,6 +244,7 @@ class AuthorisationMatrixTest {
         put(m, "GET /api/v1/projects/{project}/architectures/{architecture}/analysis", pp + "/architectures/noarch/analysis");
         put(m, "GET /api/v1/projects/{project}/architectures/{architecture}/code", pp + "/architectures/noarch/code");
         put(m, "POST /api/v1/projects/{project}/analysis/architecture", pp + "/analysis/architecture");
+        put(m, "PATCH /api/v1/projects/{project}/analysis/architecture/{analysis}", pp + "/analysis/architecture/nosuchanalysis");
         put(m, "POST /api/v1/projects/{project}/architectures/import", pp + "/architectures/import");
         put(m, "POST /api/v1/projects/{project}/architectures/{architecture}/onnx", pp + "/architectures/noarch/onnx");
         put(m, "GET /api/v1/compute/adapters", "/api/v1/compute/adapters");
@@ -273,6 +274,12 @@ class AuthorisationMatrixTest {
         put(m, "POST /api/v1/executions/{execution}/cancel", e + "/cancel");
         put(m, "POST /api/v1/executions/{execution}/rerun", e + "/rerun");
         put(m, "GET /api/v1/executions/{execution}/since", e + "/since");
+        // deletions only as dry runs: the execution is used by the routes after these
+        put(m, "DELETE /api/v1/executions/{execution}", e + "?dryRun=true");
+        m.put("POST /api/v1/projects/{project}/executions/delete", new Call(pp + "/executions/delete", "{\"ids\":[\"" + execution + "\"],\"dryRun\":true}"));
+        put(m, "GET /api/v1/projects/{project}/retention", pp + "/retention");
+        m.put("PUT /api/v1/projects/{project}/retention", new Call(pp + "/retention", "{\"keepArtifactProducers\":true}"));
+        m.put("POST /api/v1/projects/{project}/retention/apply", new Call(pp + "/retention/apply", "{\"dryRun\":true}"));
         put(m, "GET /api/v1/projects/{project}/artifacts", pp + "/artifacts");
         put(m, "POST /api/v1/projects/{project}/branches/{branch}/artifacts", pp + "/branches/main/artifacts");
         put(m, "DELETE /api/v1/projects/{project}/branches/{branch}/artifacts/{artifact}", pp + "/branches/main/artifacts/nosuchartifact");
