@@ -112,7 +112,9 @@ def test_prints_and_exits_3(zygote, tmp_path):
     assert pgid > 0
     assert exitcode(d) == "3\n"  # what `echo $? > exitcode.tmp && mv exitcode.tmp exitcode` writes
     assert (d / "console.log").read_text() == "hello out\nhello err\n"
-    assert not (d / "exitcode.tmp").exists()
+    # the job records its code and the zygote, when it reaps it, records it again: await that second write too
+    assert _wait(lambda: not (d / "exitcode.tmp").exists()), "exitcode.tmp left behind"
+    assert (d / "exitcode").read_text() == "3\n"
 
 
 def test_uncaught_exception_exits_1_with_the_jobs_traceback_only(zygote, tmp_path):
