@@ -102,7 +102,7 @@ final class ScaleBench {
                 "-Xlog:gc:file=" + gcLog, "-jar", jar.toString(), "serve", "--data-dir=" + data, "--port=" + port);
         Process server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("server.log").toFile()).start();
         try {
-            awaitHealthy(server, port, work.resolve("server.log"));
+            StartBench.awaitHealthy(server, port, work.resolve("server.log"), Duration.ofMinutes(3));
             ScaleBench bench = new ScaleBench(port, new ServerHeap(server.pid(), gcLog), repeat);
             bench.run(projects, commits, executions, points, clients, work, data);
             System.out.printf("%nserver heap high-water over the whole run: %d MB of -Xmx%s (garbage included); failed requests: %d; server %s%n",
@@ -494,25 +494,6 @@ final class ScaleBench {
         try (InputStream in = r.body()) {
             return in.transferTo(OutputStream.nullOutputStream());
         }
-    }
-
-    private static void awaitHealthy(Process server, int port, Path log) throws Exception {
-        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/health")).timeout(Duration.ofSeconds(5)).build();
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) {
-                throw new IllegalStateException("the server exited with " + server.exitValue() + ":\n" + Files.readString(log));
-            }
-            try {
-                if (HTTP.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("no healthy /health within 3 minutes:\n" + Files.readString(log));
     }
 
     private static int freePort() throws IOException {

@@ -158,7 +158,8 @@ final class StartBench {
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    private static void awaitHealthy(Process server, int port, Path log, Duration limit) throws Exception {
+    /** Waits until the server answers /health (throws with its log if it exits or {@code limit} passes). */
+    static void awaitHealthy(Process server, int port, Path log, Duration limit) throws Exception {
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
                 .timeout(Duration.ofSeconds(5)).build();
         long deadline = System.nanoTime() + limit.toNanos();
