@@ -10,8 +10,9 @@ and the kernel (Debian's ``ipykernel`` started by ``jupyter_client``):
   ``execute_reply`` a ``done`` line (ok, error, aborted);
 * ``interrupt`` sends SIGINT to the kernel; ``restart`` gives a fresh kernel, and the running and queued
   cells end ``aborted``; ``shutdown`` stops the kernel and the agent exits 0; ``ping`` gets ``pong``;
-* ``status`` says starting, idle, busy, restarting or dead; ``resources`` (memory and CPU time of the
-  agent's process tree) every 5 s while connected;
+* ``status`` says starting, idle, busy, restarting or dead (and is repeated after every welcome);
+  ``resources`` (memory and CPU time of the agent's process tree) every 5 s while connected;
+* ``done`` has the ``executionCount`` of the cell's reply (none when the cell never ran);
 * a kernel that dies by itself is reported ``dead`` (its cell fails, the queued ones are aborted) and
   started again once;
 * when the connection drops the agent reconnects every second with a new hello, keeping the kernel and
@@ -339,6 +340,7 @@ class KernelRunner(threading.Thread):
         self.current = None
         self.owner = collections.OrderedDict()   # execute msg_id -> cell id
         self.state = None
+        self.status_lock = threading.Lock()
         self.alive = False
         self.checked_at = 0.0
 
@@ -353,15 +355,25 @@ class KernelRunner(threading.Thread):
     # ---- status and outputs
 
     def _status(self, state):
-        if state != self.state:
-            self.state = state
-            self.outbox.put({"type": "status", "state": state})
+        with self.status_lock:
+            if state != self.state:
+                self.state = state
+                self.outbox.put({"type": "status", "state": state})
+
+    def announce(self):
+        """Say the current status again (to a server that just welcomed the agent)."""
+        with self.status_lock:
+            if self.state is not None:
+                self.outbox.put({"type": "status", "state": self.state}, keep=False)
 
     def _output(self, cell_id, output):
         self.outbox.put({"type": "output", "id": cell_id, "output": output})
 
     def _done(self, cell, status, count=None):
-        self.outbox.put({"type": "done", "id": cell.id, "status": status, "executionCount": count})
+        done = {"type": "done", "id": cell.id, "status": status}
+        if isinstance(count, int):
+            done["executionCount"] = count
+        self.outbox.put(done)
 
     # ---- the kernel process
 
@@ -665,6 +677,7 @@ class Agent:
                 continue
             log("connected")
             self.outbox.attach(sock)
+            self.kernel.announce()
             self._read(sock)
             if self.kernel.finished.is_set():
                 self.outbox.drain(10)
