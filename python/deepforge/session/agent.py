@@ -334,6 +334,9 @@ class KernelRunner(threading.Thread):
         self.outbox = outbox
         self.environ = dict(os.environ if environ is None else environ)
         self.commands = queue.Queue()
+        self._wake_r, self._wake_w = os.pipe()
+        os.set_blocking(self._wake_r, False)
+        os.set_blocking(self._wake_w, False)
         self.finished = threading.Event()
         self.km = self.kc = None
         self.pending = collections.deque()
@@ -346,6 +349,10 @@ class KernelRunner(threading.Thread):
 
     def command(self, *command):
         self.commands.put(command)
+        try:
+            os.write(self._wake_w, b".")
+        except BlockingIOError:
+            pass  # the pipe is full: the thread is woken anyway
 
     @property
     def kernel_pid(self):
@@ -479,7 +486,8 @@ class KernelRunner(threading.Thread):
                     return
                 if self.current is None and self.pending:
                     self._begin(self.pending.popleft())
-                self._pump_iopub(0.05 if self.current is not None else 0.2)
+                self._wait(0.5)
+                self._pump_iopub(0)
                 if self.current is not None:
                     self._pump_shell()
                 self._watch()
@@ -549,24 +557,39 @@ class KernelRunner(threading.Thread):
         if not self.pending:
             self._status("idle")
 
+    def _wait(self, timeout):
+        """Until the kernel or a command has something to say (or ``timeout`` seconds)."""
+        import zmq
+
+        poller = zmq.Poller()
+        poller.register(self._wake_r, zmq.POLLIN)
+        if self.kc is not None:
+            poller.register(self.kc.iopub_channel.socket, zmq.POLLIN)
+            if self.current is not None and self.current.reply is None:
+                poller.register(self.kc.shell_channel.socket, zmq.POLLIN)
+        poller.poll(timeout * 1000)
+        try:
+            while os.read(self._wake_r, 4096):
+                pass
+        except BlockingIOError:
+            pass
+
     def _pump_shell(self):
         cell = self.current
-        if cell.reply is None:
+        while cell.reply is None:
             try:
                 reply = self.kc.get_shell_msg(timeout=0)
             except queue.Empty:
                 return
-            if (reply["parent_header"].get("msg_id") != cell.msg_id
-                    or reply["msg_type"] != "execute_reply"):
-                return
-            cell.reply, cell.replied_at = reply["content"], time.monotonic()
+            if (reply["parent_header"].get("msg_id") == cell.msg_id
+                    and reply["msg_type"] == "execute_reply"):
+                cell.reply, cell.replied_at = reply["content"], time.monotonic()
         # the outputs of a cell come before its idle status; wait for it, a little
         if cell.idle or time.monotonic() - cell.replied_at > 5:
             self._finish()
 
     def _pump_iopub(self, timeout):
         if self.kc is None:
-            time.sleep(timeout)
             return
         try:
             msg = self.kc.get_iopub_msg(timeout=timeout)
