@@ -10,7 +10,7 @@ import socket
 
 import pytest
 
-from deepforge.session.agent import Outbox, fit_data
+from deepforge.session.agent import STREAM_CHUNK, Outbox, fit_data
 from sessionfake import FakeServer, alive, session_directory, start_agent, stop_agent, wait_until
 
 SECRET = "s3cret"
@@ -78,6 +78,13 @@ def test_prints_are_streams(shared):
     assert done["status"] == "ok"
     text = {name: "".join(o["text"] for o in outputs if o["name"] == name) for name in ("stdout", "stderr")}
     assert text == {"stdout": "hello\n", "stderr": "oops\n"}
+
+
+def test_long_output_comes_in_chunks(shared):
+    done, outputs = shared.server.run("long", "print('x' * 3000000)")
+    assert done["status"] == "ok"
+    assert all(len(o["text"]) <= STREAM_CHUNK for o in outputs) and len(outputs) >= 3
+    assert "".join(o["text"] for o in outputs) == "x" * 3000000 + "\n"
 
 
 def test_an_exception_is_an_error_with_a_plain_traceback(shared):

@@ -334,6 +334,7 @@ class KernelRunner(threading.Thread):
         self.outbox = outbox
         self.environ = dict(os.environ if environ is None else environ)
         self.commands = queue.Queue()
+        self.shutdown_requested = False
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_r, False)
         os.set_blocking(self._wake_w, False)
@@ -349,6 +350,14 @@ class KernelRunner(threading.Thread):
 
     def command(self, *command):
         self.commands.put(command)
+        self._wake()
+
+    def request_shutdown(self):
+        """Ask for a shutdown (safe in a signal handler: takes no lock)."""
+        self.shutdown_requested = True
+        self._wake()
+
+    def _wake(self):
         try:
             os.write(self._wake_w, b".")
         except BlockingIOError:
@@ -504,7 +513,9 @@ class KernelRunner(threading.Thread):
             try:
                 command = self.commands.get_nowait()
             except queue.Empty:
-                return True
+                if not self.shutdown_requested:
+                    return True
+                command = ("shutdown",)
             kind = command[0]
             if kind == "execute":
                 self.pending.append(Cell(command[1], command[2]))
@@ -715,7 +726,7 @@ class Agent:
         return 0
 
     def shutdown(self):
-        self.kernel.command("shutdown")
+        self.kernel.request_shutdown()
 
     # ---- connection
 
