@@ -46,6 +46,17 @@ def test_load_binds_the_artifact_and_describes_it(session):
     assert "plot" not in description and "nan" in description["preview"]
 
 
+def test_the_summary_of_a_large_array_is_exact(session):
+    values = np.random.default_rng(2).normal(5, 3, size=(3 << 20) + 17).astype(np.float32)
+    values[[3, 2 << 20]] = np.nan
+    values[7] = -np.inf
+    summary = df.describe(values, "v")["summary"]
+    finite = values[np.isfinite(values)].astype(np.float64)
+    assert summary["nan"] == 2 and summary["min"] == finite.min() and summary["max"] == finite.max()
+    assert summary["mean"] == pytest.approx(finite.mean(), rel=1e-9)
+    assert summary["std"] == pytest.approx(finite.std(), rel=1e-9)
+
+
 def test_load_refuses_data_whose_sha256_differs(session):
     _artifact(session.directory, "table", np.arange(3))
     with pytest.raises(ValueError, match="sha256"):

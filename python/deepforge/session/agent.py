@@ -395,7 +395,7 @@ class KernelRunner(threading.Thread):
 
     def _kernel_env(self):
         home = os.path.join(self.directory, "home")
-        env = {k: v for k, v in self.environ.items() if not k.startswith("DEEPFORGE_SESSION_SECRET")}
+        env = dict(self.environ)
         path = [self.directory] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
         env.update({
             "HOME": home, "IPYTHONDIR": os.path.join(home, ".ipython"),

@@ -49,6 +49,7 @@ SAVED = "application/vnd.deepforge.saved+json"
 MAX_POINTS = 10000
 MAX_IMAGE = 512
 PREVIEW_CHARS = 4000
+SUMMARY_CHUNK = 1 << 20
 PLOTS = ("auto", "line", "image", "scatter", "none")
 _OUTPUT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
 
@@ -202,18 +203,34 @@ def _numeric(array):
 
 
 def _summary(array):
+    """min, max, mean, std of the finite values and the NaN count, in chunks (no full-size copy)."""
     if not _numeric(array) or array.size == 0:
         return None
     np = _numpy()
-    values = array.astype(np.float64, copy=False).ravel()
-    finite = np.isfinite(values)
-    nan = int(np.isnan(values).sum())
-    if not finite.any():
+    flat = array.reshape(-1)
+
+    def pieces():
+        for start in range(0, flat.size, SUMMARY_CHUNK):
+            yield flat[start:start + SUMMARY_CHUNK].astype(np.float64)
+
+    nan, count, total, low, high = 0, 0, 0.0, math.inf, -math.inf
+    for piece in pieces():
+        finite = np.isfinite(piece)
+        nan += int(np.isnan(piece).sum())
+        if not finite.all():
+            piece = piece[finite]
+        if piece.size:
+            count += piece.size
+            total += float(piece.sum())
+            low, high = min(low, float(piece.min())), max(high, float(piece.max()))
+    if count == 0:
         return {"min": None, "max": None, "mean": None, "std": None, "nan": nan}
-    if not finite.all():
-        values = values[finite]
-    return {"min": float(values.min()), "max": float(values.max()), "mean": float(values.mean()),
-            "std": float(values.std()), "nan": nan}
+    mean = total / count
+    squares = 0.0
+    for piece in pieces():
+        piece = piece[np.isfinite(piece)]
+        squares += float(np.square(piece - mean).sum())
+    return {"min": low, "max": high, "mean": mean, "std": math.sqrt(squares / count), "nan": nan}
 
 
 def _columns(value):
