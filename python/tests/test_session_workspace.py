@@ -141,6 +141,16 @@ def test_explore_describes_dicts_and_tensors(session):
     assert t["summary"]["mean"] == 1.0 and t["plot"]["kind"] == "image"
 
 
+def test_a_pair_of_arrays_is_described_but_not_plotted_as_one(session):
+    session.namespace["data"] = (np.zeros((4, 3)), np.ones((4, 3)))
+    session.namespace["numbers"] = [1, 2.5, np.float32(3)]
+    df.explore("data")
+    df.explore("numbers")
+    (_, data), (_, numbers) = session.shown
+    assert data["type"] == "tuple" and data["shape"] == [2] and "plot" not in data
+    assert numbers["plot"] == {"kind": "line", "y": [1.0, 2.5, 3.0]}
+
+
 def test_explore_takes_expressions_only(session):
     with pytest.raises(SyntaxError):
         df.explore("x = 1")
