@@ -242,11 +242,15 @@ def test_a_kernel_that_dies_is_reported_and_started_again(own):
     assert done["status"] == "ok", outputs
 
 
-def test_shutdown_stops_the_kernel_and_the_agent(own):
+def test_shutdown_stops_the_kernel_the_processes_it_started_and_the_agent(own):
     kernel = own.kernel_pid("pid")
+    done, outputs = own.server.run("child", "import subprocess\nsubprocess.Popen(['sh', '-c', 'trap \"\" INT TERM; sleep 600']).pid")
+    child = int(outputs[-1]["data"]["text/plain"])
+    assert alive(child)
     own.server.send({"type": "shutdown"})
     assert own.process.wait(120) == 0
     wait_until(lambda: not alive(kernel), what="the kernel to be gone")
+    wait_until(lambda: not alive(child), what="the kernel's child to be gone")
     log = (own.directory / "console.log").read_text()
     assert "Traceback" not in log and "zmq" not in log.lower(), log
 
