@@ -105,6 +105,13 @@ def test_a_figure_is_displayed_as_png(shared):
     assert len(images) == 1 and images[0]["data"]["image/png"].startswith("iVBOR")
 
 
+def test_an_updated_display_is_a_display(shared):
+    done, outputs = shared.server.run(
+        "update", "from IPython.display import display\nh = display('first', display_id=True)\nh.update('second')")
+    assert done["status"] == "ok"
+    assert [o["data"]["text/plain"] for o in outputs if o["kind"] == "display"] == ["'first'", "'second'"]
+
+
 def test_cells_run_one_at_a_time_in_the_order_sent(shared):
     for i in range(4):
         shared.server.send({"type": "execute", "id": "order%d" % i,
