@@ -1,14 +1,21 @@
 """The session's network trainer (deepforge.session.trainer), run without a kernel: the data variable comes from
 a namespace given to it and its outputs go to a list."""
 
+import importlib
+import importlib.util
+import sys
 import textwrap
 import uuid
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
-from deepforge.session import trainer
+PYTHON_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PYTHON_DIR))
+
+from deepforge.session import trainer  # noqa: E402
 
 ARCHITECTURES = textwrap.dedent("""
     import torch
@@ -208,12 +215,9 @@ def test_in_a_shell_it_reads_the_users_namespace_and_publishes_raw_outputs(archi
 
 def test_the_train_operation_open_as_pipeline_makes_gives_the_sessions_weights(architectures, monkeypatch, tmp_path):
     """exec's TrainNetwork template (what "Open as pipeline" makes of a training) trains as the session did."""
-    import importlib.util
-    from pathlib import Path
-
     monkeypatch.delenv("DEEPFORGE_EVENTS", raising=False)
     monkeypatch.chdir(tmp_path)  # not a job directory (no job.json) and no $DEEPFORGE_EVENTS: no events are written
-    template = (Path(__file__).resolve().parents[2] / "exec" / "src" / "main" / "resources" / "org" / "deepforge"
+    template = (PYTHON_DIR.parent / "exec" / "src" / "main" / "resources" / "org" / "deepforge"
                 / "exec" / "reify" / "TrainNetwork.py")
     spec = importlib.util.spec_from_file_location("train_network_%s" % uuid.uuid4().hex, template)
     operation = importlib.util.module_from_spec(spec)
