@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -206,7 +207,7 @@ class PipelineFromSessionTest {
         assertThat(same.addedArchitectures()).isEmpty();
         assertThat(pipeline(same).at("/nodes/train/references/model").asText()).isEqualTo("a1");
 
-        List<String> asked = new java.util.ArrayList<>();
+        List<String> asked = new ArrayList<>();
         var changed = build(model, (id, commit) -> {
             asked.add(id + "@" + commit);
             return Optional.of(architecture("net as it was"));
