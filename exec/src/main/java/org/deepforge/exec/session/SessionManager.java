@@ -142,7 +142,9 @@ public final class SessionManager implements Sessions {
             session.handle = handle;
             store.handle(id, handle.ref());
         } catch (IOException | RuntimeException e) {
-            end(session, "failed", "it could not start: " + e.getMessage());
+            if (session.claim()) {
+                end(session, "failed", "it could not start: " + e.getMessage());
+            }
             throw e;
         }
         status(id);
@@ -280,33 +282,31 @@ public final class SessionManager implements Sessions {
         if (s == null) {
             return;
         }
-        boolean first;
-        synchronized (s) {
-            first = !s.stopping;
-            s.stopping = true;
-        }
-        if (!first) {
-            s.ended.join();
+        if (!s.claim()) {
+            s.ended.join(); // another caller stops it: returns once it is gone
             return;
         }
-        store.state(session, "stopping", null, false);
-        status(session);
-        AgentConnection c = s.connection;
-        if (c != null) {
-            c.send(message("shutdown"));
-        }
-        if (s.handle != null) {
-            long deadline = System.nanoTime() + GRACE.toNanos();
-            while (System.nanoTime() < deadline && !ended(s.adapter.state(s.handle))) {
-                pause(100);
+        try {
+            store.state(session, "stopping", null, false);
+            status(session);
+            AgentConnection c = s.connection;
+            if (c != null) {
+                c.send(message("shutdown"));
             }
+            if (s.handle != null) {
+                long deadline = System.nanoTime() + GRACE.toNanos();
+                while (System.nanoTime() < deadline && !ended(s.adapter.state(s.handle))) {
+                    pause(100);
+                }
+            }
+            end(s, "stopped", reason);
+        } finally {
+            s.ended.complete(null);
         }
-        end(s, "stopped", reason);
     }
 
-    /** Makes sure nothing of the session runs, then records how it ended. */
+    /** Makes sure nothing of the session runs, then records how it ended; only by the caller that {@link LiveSession#claim claimed} it. */
     private void end(LiveSession s, String state, String reason) {
-        s.stopping = true;
         if (s.handle != null) {
             s.adapter.cancel(s.handle); // the whole process group, also when it exited on its own (what it left behind)
         }
@@ -359,13 +359,13 @@ public final class SessionManager implements Sessions {
                 continue;
             }
             LiveSession s = new LiveSession(id, adapter, dir, local(adapter));
-            if (row.handle() == null) {
+            if (row.handle() == null && s.claim()) {
                 end(s, "failed", "it did not start (the server stopped while starting it)");
                 continue;
             }
             s.handle = new Handle(adapter.name(), row.handle(), dir);
             State state = adapter.state(s.handle);
-            if (ended(state)) {
+            if (ended(state) && s.claim()) {
                 end(s, "lost", "it ended while the server was away: " + describe(state));
                 continue;
             }
@@ -377,7 +377,9 @@ public final class SessionManager implements Sessions {
                 }
                 live.put(id, s);
             } catch (IOException | RuntimeException e) {
-                end(s, "lost", "the server cannot listen for its agent again: " + e.getMessage());
+                if (s.claim()) {
+                    end(s, "lost", "the server cannot listen for its agent again: " + e.getMessage());
+                }
             }
         }
     }
@@ -394,7 +396,9 @@ public final class SessionManager implements Sessions {
                 if (s.connection == null) {
                     State state = s.adapter.state(s.handle);
                     if (ended(state)) {
-                        end(s, state instanceof State.Lost ? "lost" : "failed", describe(state) + tail(s.dir));
+                        if (s.claim()) {
+                            end(s, state instanceof State.Lost ? "lost" : "failed", describe(state) + tail(s.dir));
+                        }
                         continue;
                     }
                     if (state instanceof State.Waiting) {

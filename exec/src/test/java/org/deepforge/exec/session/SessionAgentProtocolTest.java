@@ -42,7 +42,7 @@ class SessionAgentProtocolTest {
     }
 
     SessionManager manager(SessionManager.Config config) {
-        SessionManager m = new SessionManager(config, Map.of("local", compute), ArchitectureModules.NONE);
+        SessionManager m = new SessionManager(config, Map.of("local", compute), SessionAgentProtocolTest::generate);
         m.listen(new Sessions.Listener() {
             @Override
             public void status(Info session) {
@@ -67,9 +67,19 @@ class SessionAgentProtocolTest {
         sessions.close();
     }
 
-    static Sessions.Start start(String owner) {
-        JsonNode model = Json.MAPPER.createObjectNode().set("operations", Json.MAPPER.createObjectNode()
-                .set("Op", Json.MAPPER.createObjectNode().put("code", "class Op:\n    pass\n")));
+    /** Code generation as nn does it, for architectures named like classes; others fail as a half-drawn one does. */
+    static ArchitectureModules.Module generate(JsonNode architecture) {
+        String name = architecture.path("name").asText();
+        if (!name.matches("[A-Z]\\w*")) {
+            throw new IllegalArgumentException(name + " is not finished");
+        }
+        return new ArchitectureModules.Module(name, "class " + name + ":\n    pass\n");
+    }
+
+    static Sessions.Start start(String owner) throws java.io.IOException {
+        JsonNode model = Json.MAPPER.readTree("""
+                {"operations": {"Op": {"code": "class Op:\\n    pass\\n"}},
+                 "architectures": {"a1": {"name": "Convnet"}, "a2": {"name": "half drawn"}}}""");
         return new Sessions.Start("p1", owner, "main", "c0ffee", model, "local", Json.MAPPER.createObjectNode());
     }
 
@@ -88,6 +98,10 @@ class SessionAgentProtocolTest {
         assertThat(json.path("connect").asText()).isEqualTo("unix:agent.sock");
         assertThat(json.path("commit").asText()).isEqualTo("c0ffee");
         assertThat(json.path("idleTimeoutSeconds").asLong()).isEqualTo(1800);
+        assertThat(json.path("architectures").toString())
+                .isEqualTo("{\"a1\":{\"class\":\"Convnet\",\"module\":\"architectures.a1\",\"name\":\"Convnet\"}}");
+        assertThat(Files.readString(dir.resolve("architectures/a1.py"))).contains("class Convnet");
+        assertThat(dir.resolve("architectures/a2.py")).as("an architecture that does not generate is left out").doesNotExist();
         String secret = Files.readString(dir.resolve("secret"));
         assertThat(secret).matches("[0-9a-f]{64}");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("secret")))).isEqualTo("rw-------");
