@@ -363,7 +363,9 @@ public final class SessionManager implements Sessions {
                     State state = s.adapter.state(s.handle);
                     if (ended(state)) {
                         if (s.claim()) {
-                            end(s, state instanceof State.Lost ? "lost" : "failed", describe(state) + tail(s.dir));
+                            // exit code 0: the agent ended by itself (e.g. it could not reach the server for its idle timeout)
+                            String how = state instanceof State.Lost ? "lost" : ((State.Exited) state).code() == 0 ? "stopped" : "failed";
+                            end(s, how, describe(state) + tail(s.dir));
                         }
                         continue;
                     }
