@@ -134,7 +134,7 @@ public final class SessionManager implements Sessions {
             if (local) {
                 session.listener = agents.unix(id, dir);
             }
-            Path home = dir.toAbsolutePath().resolve("home");
+            Path home = dir.toRealPath().resolve("home"); // where the sandbox binds it
             Handle handle = adapter.submit(dir, Map.of("HOME", home.toString(), "IPYTHONDIR", home.resolve(".ipython").toString(),
                     "MPLCONFIGDIR", home.resolve(".matplotlib").toString()), settings);
             session.handle = handle;
