@@ -287,7 +287,7 @@ public final class SessionManager implements Sessions {
             }
             if (s.handle != null) {
                 long deadline = System.nanoTime() + GRACE.toNanos();
-                while (System.nanoTime() < deadline && !ended(s.adapter.state(s.handle))) {
+                while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted() && !ended(s.adapter.state(s.handle))) {
                     pause(100);
                 }
             }
