@@ -12,12 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * configuration a train cell trained, for trainings' views and saves' provenance. Kept in memory: a session that
  * reattaches after a server restart keeps its cells, but their loads and trainings are no longer known here.
  */
-final class SessionLedger {
+public final class SessionLedger {
     /** A load cell: the artifact (id, name, sha256 as loaded) bound to {@code variable}. */
     record Load(String cell, String artifact, String name, String sha256, String variable) {}
 
     /** A train cell: the training's id and its configuration (with that id). */
-    record Training(String id, String cell, ObjectNode config) {}
+    public record Training(String id, String cell, ObjectNode config) {}
 
     private final Map<String, Map<String, Load>> loads = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Training>> trainings = new ConcurrentHashMap<>();

@@ -42,7 +42,7 @@ public final class SessionSaves {
     private final SessionLedger ledger;
     private final Path scratch;
 
-    SessionSaves(Sessions sessions, SessionWorkspace workspace, ProjectStore store, Placements placements, ProjectArtifacts artifacts,
+    public SessionSaves(Sessions sessions, SessionWorkspace workspace, ProjectStore store, Placements placements, ProjectArtifacts artifacts,
                  SessionLedger ledger, Path scratch) {
         this.sessions = sessions;
         this.workspace = workspace;

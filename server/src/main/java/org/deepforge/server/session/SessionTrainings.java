@@ -18,7 +18,7 @@ public final class SessionTrainings {
     private final Sessions sessions;
     private final SessionLedger ledger;
 
-    SessionTrainings(Sessions sessions, SessionLedger ledger) {
+    public SessionTrainings(Sessions sessions, SessionLedger ledger) {
         this.sessions = sessions;
         this.ledger = ledger;
     }

@@ -10,6 +10,7 @@ import org.deepforge.exec.storage.StorageAdapter;
 import org.deepforge.model.Ids;
 import org.deepforge.model.domain.Artifact;
 import org.deepforge.server.artifacts.ArtifactData;
+import org.deepforge.server.auth.Authz;
 import org.deepforge.server.http.BadRequest;
 import org.deepforge.server.run.Placements;
 import org.deepforge.store.ProjectStore;
@@ -30,12 +31,17 @@ public final class SessionWorkspace {
     private final ArtifactData data;
     private final SessionLedger ledger;
 
-    SessionWorkspace(Sessions sessions, ProjectStore store, Placements placements, ArtifactData data, SessionLedger ledger) {
+    public SessionWorkspace(Sessions sessions, ProjectStore store, Placements placements, ArtifactData data, SessionLedger ledger) {
         this.sessions = sessions;
         this.store = store;
         this.placements = placements;
         this.data = data;
         this.ledger = ledger;
+    }
+
+    /** What authorising a request about the session needs to know of it. */
+    public static Authz.SessionGrant grant(Sessions.Info s) {
+        return new Authz.SessionGrant(s.project(), s.owner(), s.shared());
     }
 
     /** Starts a session of {@code owner} on {@code branch} (the project's default when empty) at its head. */
