@@ -407,7 +407,8 @@ public final class SessionManager implements Sessions {
                 }
                 boolean busy = row.info().state().equals("busy") || store.anyUnfinished(s.id);
                 if (!busy && Duration.between(row.info().lastActivity(), now).compareTo(config.idleTimeout()) > 0) {
-                    String why = "idle for " + config.idleTimeout().toMinutes() + " minutes";
+                    long seconds = config.idleTimeout().toSeconds();
+                    String why = "idle for " + (seconds % 60 == 0 ? seconds / 60 + " minutes" : seconds + " seconds");
                     stopper.execute(() -> stop(s.id, why));
                 }
             }
