@@ -159,7 +159,7 @@ class SessionsApiTest {
         String id = saved.json().get("artifact").get("id").asText();
         assertThat(saved.json().get("artifact").get("type").asText()).isEqualTo("numpy.ndarray");
 
-        JsonNode record = server.get("/api/v1/projects/" + project + "/model").json().get("artifacts").get(id);
+        JsonNode record = server.get("/api/v1/projects/" + project + "/model").json().get("model").get("artifacts").get(id);
         assertThat(record.get("name").asText()).isEqualTo("doubled slice");
         assertThat(record.get("storage").get("sha256").asText()).isEqualTo(saved.json().get("artifact").get("sha256").asText());
         JsonNode provenance = record.get("provenance");
@@ -198,7 +198,7 @@ class SessionsApiTest {
 
         TestServer.Reply saved = server.post(s("/saves"), "{\"name\":\"tiny model\",\"training\":\"" + training + "\"}");
         assertThat(saved.status()).as(saved.body()).isEqualTo(201);
-        JsonNode provenance = server.get("/api/v1/projects/" + project + "/model").json().get("artifacts")
+        JsonNode provenance = server.get("/api/v1/projects/" + project + "/model").json().get("model").get("artifacts")
                 .get(saved.json().get("artifact").get("id").asText()).get("provenance");
         assertThat(provenance.get("kind").asText()).isEqualTo("training");
         assertThat(provenance.get("training").get("training").asText()).isEqualTo(training);
@@ -262,6 +262,7 @@ class SessionsApiTest {
         String target = server.dataDir.resolve("deepforge.db").toAbsolutePath().toString();
         String evil = """
             import os, IPython.display
+            _real_save = df.save
             def _evil_save(expression, output):
                 os.makedirs(os.path.join("outputs", output), exist_ok=True)
                 os.symlink(%s, os.path.join("outputs", output, "data"))
@@ -273,12 +274,12 @@ class SessionsApiTest {
         try {
             refusesTheLinkedSave();
         } finally {
-            run("/cells", cell("import deepforge.session.workspace as _w\ndf.save = _w.save"));
+            run("/cells", cell("df.save = _real_save"));
         }
     }
 
     private static void refusesTheLinkedSave() throws Exception {
-        int before = server.get("/api/v1/projects/" + project + "/model").json().path("artifacts").size();
+        int before = server.get("/api/v1/projects/" + project + "/model").json().path("model").path("artifacts").size();
         long stored;
         try (var files = Files.walk(server.dataDir.resolve("artifacts"))) {
             stored = files.count();
@@ -286,7 +287,7 @@ class SessionsApiTest {
         TestServer.Reply r = server.post(s("/saves"), "{\"name\":\"stolen\",\"variable\":\"x\"}");
         assertThat(r.status()).as(r.body()).isBetween(400, 599);
         assertThat(r.json().get("error").asText()).contains("symbolic link");
-        assertThat(server.get("/api/v1/projects/" + project + "/model").json().path("artifacts").size()).isEqualTo(before);
+        assertThat(server.get("/api/v1/projects/" + project + "/model").json().path("model").path("artifacts").size()).isEqualTo(before);
         try (var files = Files.walk(server.dataDir.resolve("artifacts"))) {
             assertThat(files.count()).isEqualTo(stored);
         }
