@@ -6,13 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.deepforge.exec.session.Sessions;
 
 /**
  * What the server asked of each session beyond the code of its cells: which artifact a load cell loaded and which
  * configuration a train cell trained, for trainings' views and saves' provenance. Kept in memory: a session that
  * reattaches after a server restart keeps its cells, but their loads and trainings are no longer known here.
  */
-public final class SessionLedger {
+public final class SessionLedger implements Sessions.Listener {
     /** A load cell: the artifact (id, name, sha256 as loaded) bound to {@code variable}. */
     record Load(String cell, String artifact, String name, String sha256, String variable) {}
 
@@ -57,9 +58,18 @@ public final class SessionLedger {
         }
     }
 
-    /** Forgets a stopped session. */
-    void forget(String session) {
-        loads.remove(session);
-        trainings.remove(session);
+    /** Forgets a session once it has ended for good. */
+    @Override
+    public void status(Sessions.Info session) {
+        if (session.state().equals("stopped") || session.state().equals("lost")) {
+            loads.remove(session.id());
+            trainings.remove(session.id());
+        }
     }
+
+    @Override
+    public void cell(Sessions.Cell cell) {}
+
+    @Override
+    public void output(String session, String cell, com.fasterxml.jackson.databind.JsonNode output) {}
 }

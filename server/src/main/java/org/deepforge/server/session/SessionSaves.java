@@ -60,6 +60,8 @@ public final class SessionSaves {
     public Saved save(String session, String name, Optional<String> variable, Optional<String> training, Optional<String> branch,
                       Author author) throws Exception {
         Sessions.Info info = workspace.live(session);
+        String target = branch.orElse(info.branch());
+        store.withBranchLock(info.project(), target, head -> head); // a missing branch fails now, before the session saves anything
         Optional<SessionLedger.Training> trained = training.map(id -> ledger.training(session, id)
                 .orElseThrow(() -> new BadRequest("\"training\": session " + session + " has no training \"" + id + "\"")));
         String output = "save-" + Ids.newId(10);
@@ -90,7 +92,7 @@ public final class SessionSaves {
             }
             String type = type(meta);
             ObjectNode provenance = provenance(info, done, trained);
-            ProjectArtifacts.Recorded r = artifacts.add(info.project(), branch.orElse(info.branch()), name, type, storage, stored, provenance,
+            ProjectArtifacts.Recorded r = artifacts.add(info.project(), target, name, type, storage, stored, provenance,
                     "Save artifact " + name + " from session " + session, author);
             return new Saved(r.id(), name, type, stored.sha256(), stored.size(), r.change().commit());
         } finally {
