@@ -2,6 +2,7 @@ package org.deepforge.exec.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -23,9 +24,26 @@ final class FakeAgent implements AutoCloseable {
     final SocketChannel channel;
     final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
 
+    /** Connects to the session's Unix socket in {@code dir}. */
     FakeAgent(Path dir) throws IOException {
-        channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        this(SocketChannel.open(StandardProtocolFamily.UNIX));
         channel.connect(UnixDomainSocketAddress.of(dir.resolve("agent.sock")));
+        read();
+    }
+
+    /** Connects to the TCP agent port {@code HOST:PORT}. */
+    FakeAgent(String hostAndPort) throws IOException {
+        this(SocketChannel.open());
+        int colon = hostAndPort.lastIndexOf(':');
+        channel.connect(new InetSocketAddress(hostAndPort.substring(0, colon), Integer.parseInt(hostAndPort.substring(colon + 1))));
+        read();
+    }
+
+    private FakeAgent(SocketChannel channel) {
+        this.channel = channel;
+    }
+
+    private void read() {
         Thread reader = new Thread(() -> {
             LineReader lines = new LineReader(channel);
             try {
@@ -43,7 +61,10 @@ final class FakeAgent implements AutoCloseable {
 
     /** Connects and says hello with the session's own secret; returns once welcomed. */
     static FakeAgent welcomed(Path dir, String session) throws Exception {
-        FakeAgent a = new FakeAgent(dir);
+        return welcomed(new FakeAgent(dir), dir, session);
+    }
+
+    static FakeAgent welcomed(FakeAgent a, Path dir, String session) throws Exception {
         a.hello(session, Files.readString(dir.resolve("secret")), 1);
         JsonNode answer = a.next();
         if (!answer.path("type").asText().equals("welcome")) {

@@ -8,16 +8,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.deepforge.exec.compute.ComputeAdapter;
 import org.deepforge.model.Json;
 
-/** A "local" adapter that starts nothing: its jobs run until cancelled (or {@link #exit}), so a {@link FakeAgent} plays the agent. */
+/** An adapter that starts nothing: its jobs run until cancelled (or {@link #exit}), so a {@link FakeAgent} plays the agent. */
 final class FakeCompute implements ComputeAdapter {
     final Map<String, Path> submitted = new ConcurrentHashMap<>();
     final Set<String> ended = ConcurrentHashMap.newKeySet();
     final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     final Map<String, Map<String, String>> environments = new ConcurrentHashMap<>();
+    private final String name;
+
+    FakeCompute(String name) {
+        this.name = name;
+    }
 
     @Override
     public String name() {
-        return "local";
+        return name;
     }
 
     @Override

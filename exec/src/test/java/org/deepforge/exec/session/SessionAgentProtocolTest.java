@@ -37,12 +37,12 @@ class SessionAgentProtocolTest {
 
     @BeforeEach
     void open() {
-        compute = new FakeCompute();
+        compute = new FakeCompute("local");
         sessions = manager(SessionManager.Config.of(data.resolve("sessions"), data.resolve("runs.db"), RUNTIME));
     }
 
     SessionManager manager(SessionManager.Config config) {
-        SessionManager m = new SessionManager(config, Map.of("local", compute), ArchitectureModules.NONE);
+        SessionManager m = new SessionManager(config, Map.of("local", compute), SessionAgentProtocolTest::generate);
         m.listen(new Sessions.Listener() {
             @Override
             public void status(Info session) {
@@ -67,9 +67,19 @@ class SessionAgentProtocolTest {
         sessions.close();
     }
 
-    static Sessions.Start start(String owner) {
-        JsonNode model = Json.MAPPER.createObjectNode().set("operations", Json.MAPPER.createObjectNode()
-                .set("Op", Json.MAPPER.createObjectNode().put("code", "class Op:\n    pass\n")));
+    /** Code generation as nn does it, for architectures named like classes; others fail as a half-drawn one does. */
+    static ArchitectureModules.Module generate(JsonNode architecture) {
+        String name = architecture.path("name").asText();
+        if (!name.matches("[A-Z]\\w*")) {
+            throw new IllegalArgumentException(name + " is not finished");
+        }
+        return new ArchitectureModules.Module(name, "class " + name + ":\n    pass\n");
+    }
+
+    static Sessions.Start start(String owner) throws java.io.IOException {
+        JsonNode model = Json.MAPPER.readTree("""
+                {"operations": {"Op": {"code": "class Op:\\n    pass\\n"}},
+                 "architectures": {"a1": {"name": "Convnet"}, "a2": {"name": "half drawn"}}}""");
         return new Sessions.Start("p1", owner, "main", "c0ffee", model, "local", Json.MAPPER.createObjectNode());
     }
 
@@ -88,6 +98,10 @@ class SessionAgentProtocolTest {
         assertThat(json.path("connect").asText()).isEqualTo("unix:agent.sock");
         assertThat(json.path("commit").asText()).isEqualTo("c0ffee");
         assertThat(json.path("idleTimeoutSeconds").asLong()).isEqualTo(1800);
+        assertThat(json.path("architectures").toString())
+                .isEqualTo("{\"a1\":{\"class\":\"Convnet\",\"module\":\"architectures.a1\",\"name\":\"Convnet\"}}");
+        assertThat(Files.readString(dir.resolve("architectures/a1.py"))).contains("class Convnet");
+        assertThat(dir.resolve("architectures/a2.py")).as("an architecture that does not generate is left out").doesNotExist();
         String secret = Files.readString(dir.resolve("secret"));
         assertThat(secret).matches("[0-9a-f]{64}");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("secret")))).isEqualTo("rw-------");
@@ -315,5 +329,89 @@ class SessionAgentProtocolTest {
         Info s = sessions.start(start("ann"));
         await().atMost(WAIT).until(() -> !sessions.get(s.id()).orElseThrow().state().matches("starting|stopping"));
         assertThat(sessions.get(s.id()).orElseThrow().reason()).contains("did not connect within 1 s");
+    }
+
+    @Test
+    void anAgentOnTheTcpPortIsAdmittedOnlyForASessionOfAnAdapterThatConnectsOverTcp() throws Exception {
+        sessions.close();
+        FakeCompute remote = new FakeCompute("remote");
+        sessions = new SessionManager(SessionManager.Config.of(data.resolve("sessions"), data.resolve("runs.db"), RUNTIME),
+                Map.of("local", compute, "remote", remote), SessionAgentProtocolTest::generate);
+        Info local = sessions.start(start("ann"));
+        Sessions.Start start = start("ann");
+        Info far = sessions.start(new Sessions.Start(start.project(), start.owner(), start.branch(), start.commit(), start.model(), "remote",
+                start.config()));
+        String connect = Json.MAPPER.readTree(dir(far).resolve("session.json").toFile()).path("connect").asText();
+        assertThat(connect).startsWith("tcp:127.0.0.1:");
+        assertThat(Files.isSymbolicLink(dir(far).resolve("deepforge"))).as("a copy of the runtime travels with it").isFalse();
+        String address = connect.substring("tcp:".length());
+        try (FakeAgent a = new FakeAgent(address)) {
+            a.hello(local.id(), Files.readString(dir(local).resolve("secret")), 1);
+            assertThat(a.next()).as("a local session's agent speaks only on its own socket").isSameAs(FakeAgent.CLOSED);
+        }
+        try (FakeAgent a = FakeAgent.welcomed(new FakeAgent(address), dir(far), far.id())) {
+            Cell cell = sessions.execute(far.id(), "1 + 1", "console");
+            assertThat(a.next("execute").path("id").asText()).isEqualTo(cell.id());
+            a.send("{\"type\":\"resources\",\"rssBytes\":1000,\"cpuSeconds\":1.5,\"cuda\":false,\"evil\":\"x\"}");
+            await().atMost(WAIT).until(() -> sessions.get(far.id()).orElseThrow().resources().path("rssBytes").asLong() == 1000);
+            assertThat(sessions.get(far.id()).orElseThrow().resources().has("evil")).isFalse();
+        }
+    }
+
+    @Test
+    void interruptAndRestartReachTheAgentAndRestartAbortsTheCellsLeft() throws Exception {
+        Info s = sessions.start(start("ann"));
+        Cell running = sessions.execute(s.id(), "while True: pass", "console");
+        Cell queued = sessions.execute(s.id(), "1", "console");
+        try (FakeAgent a = FakeAgent.welcomed(dir(s), s.id())) {
+            a.next("execute");
+            sessions.interrupt(s.id());
+            assertThat(a.next("interrupt").path("type").asText()).isEqualTo("interrupt");
+            sessions.restart(s.id());
+            assertThat(a.next("restart").path("type").asText()).isEqualTo("restart");
+            assertThat(sessions.cell(s.id(), running.id()).orElseThrow().state()).isEqualTo("aborted");
+            assertThat(sessions.cell(s.id(), queued.id()).orElseThrow().state()).isEqualTo("aborted");
+            assertThat(sessions.get(s.id()).orElseThrow().state()).isEqualTo("restarting");
+            a.send("{\"type\":\"done\",\"id\":\"" + running.id() + "\",\"status\":\"aborted\"}");
+            a.send("{\"type\":\"status\",\"state\":\"idle\"}");
+            await().atMost(WAIT).until(() -> sessions.get(s.id()).orElseThrow().state().equals("idle"));
+            Cell next = sessions.execute(s.id(), "2", "console");
+            assertThat(a.next("execute").path("id").asText()).isEqualTo(next.id());
+        }
+    }
+
+    @Test
+    void aDeadKernelFailsTheSessionUntilItComesBack() throws Exception {
+        Info s = sessions.start(start("ann"));
+        try (FakeAgent a = FakeAgent.welcomed(dir(s), s.id())) {
+            a.send("{\"type\":\"status\",\"state\":\"dead\"}");
+            await().atMost(WAIT).until(() -> sessions.get(s.id()).orElseThrow().state().equals("failed"));
+            assertThat(sessions.get(s.id()).orElseThrow().reason()).contains("kernel died");
+            assertThat(sessions.list("p1")).as("its process still runs").extracting(Info::id).containsExactly(s.id());
+            assertThatThrownBy(() -> sessions.execute(s.id(), "1", "console")).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("restart");
+            sessions.restart(s.id());
+            a.send("{\"type\":\"status\",\"state\":\"idle\"}");
+            await().atMost(WAIT).until(() -> sessions.get(s.id()).orElseThrow().state().equals("idle"));
+            assertThat(sessions.get(s.id()).orElseThrow().reason()).isNull();
+        }
+    }
+
+    @Test
+    void aSessionWhoseProcessEndsByItselfEndsWithTheReasonAndItsCellsAborted() throws Exception {
+        Info s = sessions.start(start("ann"));
+        Cell cell = sessions.execute(s.id(), "import os; os._exit(3)", "console");
+        try (FakeAgent a = FakeAgent.welcomed(dir(s), s.id())) {
+            a.next("execute");
+        }
+        Files.writeString(dir(s).resolve("console.log"), "Traceback ...\nImportError: no ipykernel\n");
+        compute.exit("1");
+        await().atMost(WAIT).until(() -> !sessions.get(s.id()).orElseThrow().state().equals("idle")
+                && sessions.list("p1").isEmpty());
+        Info ended = sessions.get(s.id()).orElseThrow();
+        assertThat(ended.state()).isEqualTo("stopped");
+        assertThat(ended.reason()).contains("exited with code 0").contains("ImportError: no ipykernel");
+        assertThat(sessions.cell(s.id(), cell.id()).orElseThrow().state()).isEqualTo("aborted");
+        assertThat(compute.cancelled).as("whatever it left behind is cancelled").contains("1");
     }
 }
