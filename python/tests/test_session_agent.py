@@ -157,6 +157,21 @@ def test_malformed_lines_are_ignored(shared):
     assert done["status"] == "ok"
 
 
+def test_a_line_over_16_mib_is_ignored(shared):
+    shared.server.send_raw(b'{"type": "execute", "id": "huge", "code": "' + b"1" * (17 << 20) + b'"}\n')
+    shared.server.send({"type": "ping"})
+    shared.server.wait_for(lambda m: m["type"] == "pong", what="a pong")
+    done, _ = shared.server.run("after-huge", "2")
+    assert done["status"] == "ok" and shared.server.outputs("huge") == []
+
+
+def test_unicode_passes_both_ways(shared):
+    done, outputs = shared.server.run("unicode", "print('Ωμέγα ✓ \\udcff'); 'naïve 🚀'")
+    assert done["status"] == "ok"
+    assert outputs[0]["text"].startswith("Ωμέγα ✓ ")
+    assert outputs[-1]["data"]["text/plain"] == "'naïve 🚀'"
+
+
 def test_resources_are_reported_while_connected(shared):
     message = shared.server.wait_for(lambda m: m["type"] == "resources", what="resources")
     assert message["rssBytes"] > 10 << 20 and message["cpuSeconds"] > 0

@@ -395,7 +395,7 @@ class KernelRunner(threading.Thread):
 
     def _kernel_env(self):
         home = os.path.join(self.directory, "home")
-        env = {k: v for k, v in self.environ.items() if not k.startswith("DEEPFORGE_SESSION_SECRET")}
+        env = dict(self.environ)
         path = [self.directory] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
         env.update({
             "HOME": home, "IPYTHONDIR": os.path.join(home, ".ipython"),
@@ -694,6 +694,7 @@ class Agent:
         self.outbox = Outbox()
         self.kernel = KernelRunner(directory, self.outbox, environ)
         self.stopping = threading.Event()
+        self.last_problem = None
 
     def run(self):
         """Serve until shutdown or the idle timeout; the exit status."""
@@ -710,6 +711,7 @@ class Agent:
                 self.kernel.finished.wait(RECONNECT_INTERVAL)
                 continue
             log("connected")
+            self.last_problem = None
             self.outbox.attach(sock)
             self.kernel.announce()
             self._read(sock)
@@ -758,8 +760,10 @@ class Agent:
             sock.settimeout(None)
             return sock
         except (OSError, ValueError) as error:
-            if not isinstance(error, (FileNotFoundError, ConnectionRefusedError)):
-                log("connecting: %s", error)
+            problem = "connecting: %s" % error
+            if problem != self.last_problem:  # said once, not every second
+                log("%s (trying every %g s)", problem, RECONNECT_INTERVAL)
+                self.last_problem = problem
             sock.close()
             return None
 
