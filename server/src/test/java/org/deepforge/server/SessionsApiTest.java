@@ -172,6 +172,11 @@ class SessionsApiTest {
         assertThat(provenance.get("architectures").get(0).get("id").asText()).isEqualTo("tiny");
         assertThat(provenance.get("environment").get("python").asText()).isNotEmpty();
 
+        assertThat(provenance.get("variable").asText()).isEqualTo("y");
+        // the record turns back into a pipeline: the cells as one operation fed by the loaded artifact
+        TestServer.Reply opened = server.post("/api/v1/projects/" + project + "/artifacts/" + id + "/pipeline", "{\"branch\":\"from-console\"}");
+        assertThat(opened.status()).as(opened.body()).isEqualTo(201);
+
         HttpResponse<byte[]> data = server.http.send(HttpRequest.newBuilder(URI.create(server.url("/api/v1/projects/" + project
                 + "/artifacts/" + id + "/data"))).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(data.statusCode()).isEqualTo(200);
@@ -203,6 +208,9 @@ class SessionsApiTest {
         assertThat(provenance.get("kind").asText()).isEqualTo("training");
         assertThat(provenance.get("training").get("training").asText()).isEqualTo(training);
         assertThat(provenance.get("seed").asLong()).isEqualTo(3);
+        TestServer.Reply opened = server.post("/api/v1/projects/" + project + "/artifacts/" + saved.json().get("artifact").get("id").asText()
+                + "/pipeline", "{\"branch\":\"from-training\"}");
+        assertThat(opened.status()).as(opened.body()).isEqualTo(201);
     }
 
     @Test
