@@ -302,6 +302,44 @@ class SessionsApiTest {
     }
 
     @Test
+    void aSessionThatOutlivesAServerRestartStillKnowsWhatItLoadedAndTrained() throws Exception {
+        java.nio.file.Path dir = Files.createTempDirectory("deepforge-restart");
+        TestServer first = new TestServer(dir);
+        String p = first.post("/api/v1/projects", "{\"name\":\"Restart\",\"empty\":true}").json().get("id").asText();
+        HttpResponse<String> up = first.http.send(HttpRequest.newBuilder(URI.create(first.url("/api/v1/projects/" + p
+                        + "/branches/main/artifacts?name=numbers&type=pickle"))).header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(pickled())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(up.statusCode()).as(up.body()).isEqualTo(201);
+        String numbers = Json.MAPPER.readTree(up.body()).get("id").asText();
+        String id = first.post("/api/v1/projects/" + p + "/sessions", "{}").json().get("id").asText();
+        String load;
+        try {
+            TestServer.Reply loaded = first.post("/api/v1/sessions/" + id + "/artifacts", "{\"artifact\":\"" + numbers + "\",\"variable\":\"n\"}");
+            assertThat(loaded.status()).as(loaded.body()).isEqualTo(202);
+            load = loaded.json().get("id").asText();
+        } finally {
+            first.app.close(); // the session keeps running
+        }
+        try (TestServer second = new TestServer(dir)) {
+            await().atMost(Duration.ofMinutes(3)).until(() -> second.get("/api/v1/sessions/" + id + "/cells/" + load).json().path("state").asText(),
+                    state -> state.equals("ok"));
+            TestServer.Reply saved = second.post("/api/v1/sessions/" + id + "/saves", "{\"name\":\"again\",\"variable\":\"n\"}");
+            assertThat(saved.status()).as(saved.body()).isEqualTo(201);
+            JsonNode provenance = second.get("/api/v1/projects/" + p + "/model").json().get("model").get("artifacts")
+                    .get(saved.json().get("artifact").get("id").asText()).get("provenance");
+            assertThat(provenance.get("inputs").get(0).get("artifact").asText()).isEqualTo(numbers);
+        }
+    }
+
+    /** A pickled list, as an artifact of type pickle. */
+    static byte[] pickled() throws Exception {
+        Process make = new ProcessBuilder("/usr/bin/python3", "-c", "import pickle, sys; sys.stdout.buffer.write(pickle.dumps([1, 2, 3]))").start();
+        byte[] bytes = make.getInputStream().readAllBytes();
+        assertThat(make.waitFor()).isZero();
+        return bytes;
+    }
+
+    @Test
     void othersSeeNoSessionOfTheirsUntilItIsSharedAndAStoppedSessionRunsNothing() throws Exception {
         java.nio.file.Path dir = Files.createTempDirectory("deepforge-sessions");
         new org.deepforge.server.auth.Accounts(new org.deepforge.server.db.Database(dir.resolve("deepforge.db")))
