@@ -55,6 +55,8 @@ public final class SessionWorkspace {
             throw new BadRequest(429, e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new BadRequest(e.getMessage());
+        } catch (IOException e) {
+            throw new BadRequest(503, "the session could not start: " + e.getMessage());
         }
     }
 
