@@ -226,7 +226,7 @@ public final class App implements AutoCloseable {
             LOG.info("took up {} execution(s) that were running when the server stopped", resumed);
         }
         ExecutionsApi executionsApi = new ExecutionsApi(runService, placements);
-        routes = Routes.table(new ProjectsApi(store, bundles, authz, builtins, artifactData), new ModelApi(store), new HistoryApi(vc, new org.deepforge.store.Notebook(store)),
+        routes = Routes.table(new ProjectsApi(store, bundles, authz, builtins, artifactData, sessions), new ModelApi(store), new HistoryApi(vc, new org.deepforge.store.Notebook(store)),
                 new AccountApi(authz, audit, new LoginLimiter(java.time.Clock.systemUTC()), config.signup()),
                 new AdminApi(authz, audit), new MembersApi(authz, audit), new OperationsApi(operations, builtins), executionsApi, artifactsApi,
                 architecturesApi, examplesApi, new SecretsApi(secrets), new GitApi(new GitUpload(store, Duration.ofSeconds(60)), Math.min(32, 2 * cores)),

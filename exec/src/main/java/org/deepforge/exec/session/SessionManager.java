@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -99,6 +102,7 @@ public final class SessionManager implements Sessions {
         this.hub = new AgentHub(store, live, events);
         this.agents = new AgentListeners(config.agentAddress(), hub, timer);
         reattach();
+        removeEnded();
         timer.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -121,14 +125,14 @@ public final class SessionManager implements Sessions {
         long seed = RANDOM.nextInt(Integer.MAX_VALUE);
         Instant now = Instant.now();
         Info info = new Info(id, start.project(), start.owner(), adapter.name(), "starting", null, now, now, false, start.branch(),
-                start.commit(), config.idleTimeout().toSeconds(), Json.MAPPER.createObjectNode(), Json.MAPPER.createObjectNode());
+                start.commit(), config.idleTimeout().toSeconds(), seed, Json.MAPPER.createObjectNode(), Json.MAPPER.createObjectNode());
         synchronized (starting) {
             int running = store.liveOfOwner(start.owner());
             if (running >= config.maxPerUser()) {
                 throw new LimitReached("you already run " + running + " session" + (running == 1 ? "" : "s") + ", as many as this server allows ("
                         + config.maxPerUser() + "); stop one before starting another");
             }
-            store.insert(new SessionStore.Row(info, settings, seed, null, connect, AgentHub.sha256(secret), false));
+            store.insert(new SessionStore.Row(info, settings, null, connect, AgentHub.sha256(secret), false));
         }
         LiveSession session = new LiveSession(id, adapter, dir, local);
         live.put(id, session);
@@ -236,6 +240,13 @@ public final class SessionManager implements Sessions {
     }
 
     @Override
+    public void stopProject(String project) {
+        List<CompletableFuture<Void>> stops = list(project).stream()
+                .map(s -> CompletableFuture.runAsync(() -> stop(s.id(), "its project was deleted"), stopper)).toList();
+        stops.forEach(CompletableFuture::join);
+    }
+
+    @Override
     public Path inputs(String session) {
         return config.directory().resolve(known(session).id()).resolve("inputs");
     }
@@ -315,7 +326,48 @@ public final class SessionManager implements Sessions {
         live.remove(s.id);
         events.cellsChanged();
         events.status(s.id);
+        remove(s);
         s.ended.complete(null);
+    }
+
+    /** Deletes the directory of a session that ended, once its process is gone (else the next start of a manager does). */
+    private void remove(LiveSession s) {
+        if (s.handle != null) {
+            long deadline = System.nanoTime() + GRACE.toNanos();
+            while (!ended(s.adapter.state(s.handle))) {
+                if (System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
+                    LOG.warn("session {} still runs after it was cancelled; its directory stays until the server starts again", s.id);
+                    return;
+                }
+                pause(100);
+            }
+        }
+        remove(s.id, s.dir);
+    }
+
+    private static void remove(String id, Path dir) {
+        try {
+            SessionDirectory.remove(dir);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot delete the directory of session {} ({}); the server tries again when it starts", id, e.toString());
+        }
+    }
+
+    /** Deletes what is left of the directories of sessions that ended (before this manager, or when deleting failed). */
+    private void removeEnded() {
+        if (!Files.isDirectory(config.directory(), LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(config.directory())) {
+            for (Path dir : dirs) {
+                String id = dir.getFileName().toString();
+                if (store.session(id).map(SessionStore.Row::ended).orElse(false)) {
+                    remove(id, dir);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot list the session directories in {}: {}", config.directory(), e.toString());
+        }
     }
 
     /** Takes up the sessions a previous manager left running: their listeners again, or how they ended meanwhile. */

@@ -29,7 +29,7 @@ final class SessionStore implements AutoCloseable {
     static final int MAX_OUTPUTS = 1 << 20;
 
     /** What the manager keeps of a session besides its {@link Info}. */
-    record Row(Info info, JsonNode config, long seed, String handle, String connect, String secretSha256, boolean ended) {}
+    record Row(Info info, JsonNode config, String handle, String connect, String secretSha256, boolean ended) {}
 
     private static final String SESSION_COLUMNS = "id, project, owner, adapter, state, reason, created, last_activity, shared, branch, "
             + "commit_id, idle_timeout, environment, resources, config, seed, handle, connect, secret_sha256, ended";
@@ -58,7 +58,7 @@ final class SessionStore implements AutoCloseable {
         update("INSERT INTO sessions(" + SESSION_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 i.id(), i.project(), i.owner(), i.adapter(), i.state(), i.reason(), time(i.created()), time(i.lastActivity()),
                 i.shared() ? 1 : 0, i.branch(), i.commit(), i.idleTimeoutSeconds(), Json.compact(i.environment()),
-                Json.compact(i.resources()), Json.compact(row.config()), row.seed(), row.handle(), row.connect(), row.secretSha256(),
+                Json.compact(i.resources()), Json.compact(row.config()), i.seed(), row.handle(), row.connect(), row.secretSha256(),
                 row.ended() ? Timestamps.format(Instant.now()) : null);
     }
 
@@ -183,8 +183,8 @@ final class SessionStore implements AutoCloseable {
                 while (r.next()) {
                     Info info = new Info(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
                             Instant.parse(r.getString(7)), Instant.parse(r.getString(8)), r.getInt(9) != 0, r.getString(10),
-                            r.getString(11), r.getLong(12), json(r.getString(13)), json(r.getString(14)));
-                    rows.add(new Row(info, json(r.getString(15)), r.getLong(16), r.getString(17), r.getString(18), r.getString(19),
+                            r.getString(11), r.getLong(12), r.getLong(16), json(r.getString(13)), json(r.getString(14)));
+                    rows.add(new Row(info, json(r.getString(15)), r.getString(17), r.getString(18), r.getString(19),
                             r.getString(20) != null));
                 }
             }

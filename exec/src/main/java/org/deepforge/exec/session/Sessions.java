@@ -20,10 +20,11 @@ public interface Sessions extends AutoCloseable {
     /**
      * A session as the API shows it. {@code state}: starting, idle, busy, restarting, stopping, stopped, lost, failed;
      * {@code reason}: why it is stopped/lost/failed (null otherwise); {@code environment}: what the agent reported in
-     * its hello (empty object before); {@code resources}: its last resources report (empty object before).
+     * its hello (empty object before); {@code resources}: its last resources report (empty object before); {@code seed}:
+     * the seed drawn for it (session.json's), which a save's provenance records.
      */
     record Info(String id, String project, String owner, String adapter, String state, String reason, Instant created,
-                Instant lastActivity, boolean shared, String branch, String commit, long idleTimeoutSeconds,
+                Instant lastActivity, boolean shared, String branch, String commit, long idleTimeoutSeconds, long seed,
                 JsonNode environment, JsonNode resources) {}
 
     /**
@@ -77,8 +78,14 @@ public interface Sessions extends AutoCloseable {
 
     void restart(String session);
 
-    /** Stops the session and every process it started; returns once they are gone (or after a grace period). */
+    /**
+     * Stops the session and every process it started; returns once they are gone (or after a grace period). Its
+     * directory goes with it; its cells stay.
+     */
     void stop(String session);
+
+    /** Stops every live session of {@code project}, which is being deleted, at once; returns once they are stopped. */
+    void stopProject(String project);
 
     /** The session directory's {@code inputs/} (artifacts are placed here before {@code df.load}). */
     Path inputs(String session);

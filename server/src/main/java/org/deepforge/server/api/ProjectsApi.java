@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.deepforge.exec.session.Sessions;
 import org.deepforge.ops.Builtins;
 import org.deepforge.server.artifacts.ArtifactData;
 import org.deepforge.server.auth.Authz;
@@ -28,10 +29,12 @@ public final class ProjectsApi {
 
     private final Builtins builtins;
     private final ArtifactData data;
+    private final Sessions sessions;
 
-    public ProjectsApi(ProjectStore store, Bundles bundles, Authz authz, Builtins builtins, ArtifactData data) {
+    public ProjectsApi(ProjectStore store, Bundles bundles, Authz authz, Builtins builtins, ArtifactData data, Sessions sessions) {
         this.builtins = builtins;
         this.data = data;
+        this.sessions = sessions;
         this.store = store;
         this.bundles = bundles;
         this.authz = authz;
@@ -79,6 +82,7 @@ public final class ProjectsApi {
 
     public void delete(Context ctx) throws Exception {
         String id = ctx.pathParam("project");
+        sessions.stopProject(id); // nothing may go on working in (or saving into) a project that is gone
         store.delete(id);
         authz.accounts().forgetProject(id);
         authz.changed();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.deepforge.exec.session.Sessions;
@@ -129,7 +130,8 @@ public final class SessionSaves {
     /**
      * How the session made it: the session, the code of its cells that ran without error before the save (in order;
      * saves left out), the training's configuration when a training's model is saved (else the saved variable), the artifacts loaded, the
-     * project's architectures at the session's commit, the kernel's environment and the seed.
+     * project's architectures at the session's commit, the kernel's environment and the seed (the training's, else the
+     * session's).
      */
     private ObjectNode provenance(Sessions.Info info, Sessions.Cell save, Optional<SessionLedger.Training> training, Optional<String> variable)
             throws Exception {
@@ -153,13 +155,13 @@ public final class SessionSaves {
         store.model(info.project(), info.commit()).model().path("architectures").fields().forEachRemaining(a ->
                 architectures.addObject().put("id", a.getKey()).put("name", a.getValue().path("name").asText(a.getKey())).put("commit", info.commit()));
         p.set("environment", info.environment() == null ? Json.MAPPER.createObjectNode() : info.environment().deepCopy());
-        JsonNode seed = training.map(t -> t.config().path("seed")).orElse(Json.MAPPER.missingNode());
-        p.set("seed", seed.isIntegralNumber() ? seed : Json.MAPPER.nullNode());
+        // a training seeds itself with its configuration's seed (the trainer's default 0); the console has the session's
+        p.put("seed", training.map(t -> t.config().path("seed").asLong(0)).orElse(info.seed()));
         return p;
     }
 
     private List<Sessions.Cell> cellsBefore(String session, long index) {
-        List<Sessions.Cell> all = new java.util.ArrayList<>();
+        List<Sessions.Cell> all = new ArrayList<>();
         for (long after = 0; after < index - 1; ) {
             List<Sessions.Cell> page = sessions.cells(session, after, 1000);
             if (page.isEmpty()) {
