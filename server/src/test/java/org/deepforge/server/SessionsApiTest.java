@@ -8,10 +8,12 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import org.deepforge.exec.session.Sessions;
 import org.deepforge.model.Json;
 import org.deepforge.server.security.Agent;
 import org.junit.jupiter.api.AfterAll;
@@ -173,6 +175,7 @@ class SessionsApiTest {
         assertThat(provenance.get("environment").get("python").asText()).isNotEmpty();
 
         assertThat(provenance.get("variable").asText()).isEqualTo("y");
+        assertThat(provenance.get("seed").asLong()).as("the session's seed").isEqualTo(server.app.sessions().get(session).orElseThrow().seed());
         // the record turns back into a pipeline: the cells as one operation fed by the loaded artifact
         TestServer.Reply opened = server.post("/api/v1/projects/" + project + "/artifacts/" + id + "/pipeline", "{\"branch\":\"from-console\"}");
         assertThat(opened.status()).as(opened.body()).isEqualTo(201);
@@ -211,6 +214,28 @@ class SessionsApiTest {
         TestServer.Reply opened = server.post("/api/v1/projects/" + project + "/artifacts/" + saved.json().get("artifact").get("id").asText()
                 + "/pipeline", "{\"branch\":\"from-training\"}");
         assertThat(opened.status()).as(opened.body()).isEqualTo(201);
+    }
+
+    @Test
+    void deletingAProjectStopsItsSessionsAndDeletesTheirDirectories() throws Exception {
+        String doomed = server.post("/api/v1/projects", "{\"name\":\"Doomed\",\"empty\":true}").json().get("id").asText();
+        TestServer.Reply started = server.post("/api/v1/projects/" + doomed + "/sessions", "{}");
+        assertThat(started.status()).as(started.body()).isEqualTo(201);
+        String id = started.json().get("id").asText();
+        Path dir = server.dataDir.resolve("sessions").resolve(id);
+        await().atMost(Duration.ofMinutes(3)).until(() -> server.get("/api/v1/sessions/" + id).json().path("state").asText(),
+                state -> state.equals("idle"));
+        assertThat(dir).isDirectory();
+
+        TestServer.Reply deleted = server.send("DELETE", "/api/v1/projects/" + doomed, null);
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
+        Sessions.Info after = server.app.sessions().get(id).orElseThrow();
+        assertThat(after.state()).isEqualTo("stopped");
+        assertThat(after.reason()).isEqualTo("its project was deleted");
+        assertThat(dir).as("the session's directory").doesNotExist();
+        assertThat(server.get("/api/v1/sessions/" + id).status()).isEqualTo(404);
+        assertThat(server.get("/api/v1/projects/" + project + "/sessions").json().get("items"))
+                .as("the sessions of other projects run on").extracting(s -> s.get("id").asText()).contains(session);
     }
 
     @Test
@@ -303,7 +328,7 @@ class SessionsApiTest {
 
     @Test
     void aSessionThatOutlivesAServerRestartStillKnowsWhatItLoadedAndTrained() throws Exception {
-        java.nio.file.Path dir = Files.createTempDirectory("deepforge-restart");
+        Path dir = Files.createTempDirectory("deepforge-restart");
         TestServer first = new TestServer(dir);
         String p = first.post("/api/v1/projects", "{\"name\":\"Restart\",\"empty\":true}").json().get("id").asText();
         HttpResponse<String> up = first.http.send(HttpRequest.newBuilder(URI.create(first.url("/api/v1/projects/" + p
@@ -341,7 +366,7 @@ class SessionsApiTest {
 
     @Test
     void othersSeeNoSessionOfTheirsUntilItIsSharedAndAStoppedSessionRunsNothing() throws Exception {
-        java.nio.file.Path dir = Files.createTempDirectory("deepforge-sessions");
+        Path dir = Files.createTempDirectory("deepforge-sessions");
         new org.deepforge.server.auth.Accounts(new org.deepforge.server.db.Database(dir.resolve("deepforge.db")))
                 .create("root", "", "correct horse battery", true);
         try (TestServer accounts = new TestServer(ServerConfig.builder(dir).accounts(true, true)

@@ -146,9 +146,63 @@ class SessionManagerTest {
         assertThat(processesIn(dir)).isEmpty();
     }
 
-    /** Processes whose working directory or command line is in {@code dir} (from /proc). */
+    @Test
+    void anEndedSessionsDirectoryIsDeletedWithoutFollowingItsLinksAndItsCellsStay() throws Exception {
+        sessions = open(config());
+        Info s = sessions.start(start());
+        Path dir = data.resolve("sessions").resolve(s.id());
+        assertThat(s.seed()).as("the seed session.json says").isEqualTo(Json.MAPPER.readTree(dir.resolve("session.json").toFile()).get("seed").asLong());
+        Path outsideFile = Files.writeString(data.resolve("outside.txt"), "the server's");
+        Path outsideDir = Files.createDirectories(data.resolve("outside-dir"));
+        Files.writeString(outsideDir.resolve("kept.txt"), "the server's too");
+        // the hostile session plants links to the server's files and directories it cannot read or write
+        String plant = """
+            import os
+            os.makedirs('outputs/evil/deep/er')
+            os.symlink(%s, 'outputs/evil/data')
+            os.symlink(%s, 'outputs/evil/dir')
+            os.symlink(%s, 'outputs/evil/deep/er/dir')
+            open('outputs/evil/deep/er/file', 'w').write('x')
+            os.chmod('outputs/evil/deep/er', 0)
+            os.chmod('outputs/evil/deep', 0o500)
+            """.formatted(Json.MAPPER.writeValueAsString(outsideFile.toString()), Json.MAPPER.writeValueAsString(outsideDir.toString()),
+                Json.MAPPER.writeValueAsString(outsideDir.toString()));
+        Cell planted = run(s.id(), plant);
+        assertThat(planted.state()).as(text(planted)).isEqualTo("ok");
+        assertThat(Files.isSymbolicLink(sessions.outputs(s.id()).resolve("evil/data"))).isTrue();
+
+        sessions.stop(s.id());
+        assertThat(dir).as("the stopped session's directory").doesNotExist();
+        assertThat(Files.readString(outsideFile)).isEqualTo("the server's");
+        assertThat(Files.readString(outsideDir.resolve("kept.txt"))).isEqualTo("the server's too");
+        assertThat(sessions.cells(s.id(), 0, 10)).as("its cells stay").extracting(Cell::id).containsExactly(planted.id());
+
+        // what an earlier server left of an ended session goes when the next one starts
+        Files.createDirectories(dir.resolve("outputs"));
+        sessions.close();
+        sessions = open(config());
+        assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void aSessionThatEndedWhileTheServerWasAwayLosesItsDirectoryWhenTheServerStarts() throws Exception {
+        sessions = open(config());
+        Info s = sessions.start(start());
+        Path dir = data.resolve("sessions").resolve(s.id());
+        assertThat(run(s.id(), "1").state()).isEqualTo("ok");
+        sessions.close();
+        for (String process : processesIn(dir)) {
+            new ProcessBuilder("kill", "-KILL", process.substring(0, process.indexOf(' '))).start().waitFor();
+        }
+        await().atMost(WAIT).until(() -> processesIn(dir).isEmpty());
+        sessions = open(config());
+        assertThat(sessions.get(s.id()).orElseThrow().state()).isEqualTo("lost");
+        assertThat(dir).doesNotExist();
+    }
+
+    /** Processes whose working directory or command line is in {@code dir} (from /proc), also once it is deleted. */
     static List<String> processesIn(Path dir) throws IOException {
-        String where = dir.toRealPath().toString();
+        String where = dir.getParent().toRealPath().resolve(dir.getFileName()).toString();
         List<String> found = new ArrayList<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             for (Path p : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
