@@ -3,6 +3,7 @@ package org.deepforge.server.session;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -73,7 +74,7 @@ final class SessionInputs {
                 copy(tmp, a, storage);
                 try {
                     st.move(tmp.getFileName(), in, Path.of(name));
-                } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+                } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
                     // another load of the same bytes (or the session) was first; df.load checks what is there
                 }
                 return name;
