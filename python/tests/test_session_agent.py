@@ -144,6 +144,23 @@ def test_the_kernel_runs_in_the_session_directory_without_the_secret(shared):
     assert leaking == [] and first in ("", str(shared.directory))
 
 
+def test_the_kernel_is_seeded_with_the_sessions_seed_again_after_a_restart(own):
+    import random
+    import numpy
+    random.seed(0)
+    numpy.random.seed(0)
+    expected = [random.random(), float(numpy.random.rand())]
+    draw = "import random, numpy\n[random.random(), float(numpy.random.rand())]"
+    done, outputs = own.server.run("draw", draw)
+    assert done["status"] == "ok", outputs
+    assert eval(outputs[-1]["data"]["text/plain"]) == expected
+    own.server.send({"type": "restart"})
+    own.server.wait_for(lambda m: m == {"type": "status", "state": "restarting"}, what="restarting")
+    done, outputs = own.server.run("again", draw)
+    assert done["status"] == "ok", outputs
+    assert eval(outputs[-1]["data"]["text/plain"]) == expected
+
+
 def test_df_is_bound_and_explore_displays_a_description_with_a_plot(shared):
     shared.server.run("array", "import numpy as np\nx = np.arange(2 * 5 * 6 * 3, dtype=float).reshape(2, 5, 6, 3)")
     done, outputs = shared.server.run("explore", "df.explore('x[0, :, :, 2]')")

@@ -69,6 +69,15 @@ def _deepforge_setup():
         sys.path.insert(0, here)
     import deepforge.session.workspace
     get_ipython().user_ns["df"] = deepforge.session.workspace
+    import json
+    try:
+        with open(os.path.join(here, "session.json"), encoding="utf-8") as f:
+            seed = json.load(f).get("seed")
+    except (OSError, ValueError, AttributeError):
+        seed = None
+    if isinstance(seed, int) and not isinstance(seed, bool):
+        import deepforge.seeding
+        deepforge.seeding.seed(seed)  # random and numpy now, torch when it is imported
 _deepforge_setup()
 del _deepforge_setup
 """
