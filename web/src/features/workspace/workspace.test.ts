@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import type { Cell, CatalogEntry, CellOutput } from '../../shared/api';
+import { applyCellMessage, upsertCell } from './cells';
+import { defaultTexts, parseTexts } from './catalogForm';
+import { DESCRIBE_MIME, SAVED_MIME, sanitizeHtml, showOutput } from './outputs';
+import { applyTrainingMessage, fromTrainings, METRIC_MIME, TRAINING_MIME } from './training';
+
+const cell = (id: string, index: number, extra: Partial<Cell> = {}): Cell => ({
+  id, index, code: 'print(1)', origin: 'console', state: 'queued', executionCount: null, outputs: [], created: '2026-01-01T00:00:00Z', finished: null, ...extra,
+});
+const metric = (training: string, name: string, step: number, value: number): CellOutput =>
+  ({ kind: 'display', data: { [METRIC_MIME]: { training, epoch: 0, step, name, value } } });
+
+describe('cells', () => {
+  it('puts cells in index order and replaces a known one', () => {
+    let cells = upsertCell([], cell('b', 2));
+    cells = upsertCell(cells, cell('a', 1));
+    cells = upsertCell(cells, cell('c', 3));
+    expect(cells.map((c) => c.id)).toEqual(['a', 'b', 'c']);
+    cells = upsertCell(cells, cell('b', 2, { state: 'ok', executionCount: 4 }));
+    expect(cells[1]).toMatchObject({ id: 'b', state: 'ok', executionCount: 4 });
+  });
+
+  it('appends streamed outputs and keeps them when the cell message carries fewer', () => {
+    const out: CellOutput = { kind: 'stream', name: 'stdout', text: '42\n' };
+    let cells = applyCellMessage([cell('a', 1)], { type: 'sessionOutput', session: 's', cell: 'a', output: out });
+    expect(cells[0].outputs).toEqual([out]);
+    cells = applyCellMessage(cells, { type: 'sessionCell', session: 's', cell: cell('a', 1, { state: 'running' }) });
+    expect(cells[0]).toMatchObject({ state: 'running', outputs: [out] });
+    cells = applyCellMessage(cells, { type: 'sessionCell', session: 's', cell: cell('a', 1, { state: 'ok', outputs: [out, out] }) });
+    expect(cells[0].outputs).toHaveLength(2);
+    // an output of an unknown cell waits for the cell itself
+    expect(applyCellMessage(cells, { type: 'sessionOutput', session: 's', cell: 'zz', output: out })).toBe(cells);
+  });
+});
+
+describe('the metric series of trainings', () => {
+  it('grows one series per metric name from WebSocket outputs, idempotently', () => {
+    let t = fromTrainings([{ id: 't1', config: { architecture: 'a1' } as never, state: 'running', epochs: 1, cell: 'c', metrics: { loss: [{ step: 0, epoch: 0, value: 2 }] } }]);
+    t = applyTrainingMessage(t, { type: 'sessionOutput', session: 's', cell: 'c', output: metric('t1', 'loss', 1, 1.5) });
+    t = applyTrainingMessage(t, { type: 'sessionOutput', session: 's', cell: 'c', output: metric('t1', 'val_loss', 1, 1.7) });
+    expect(t.t1.series.loss.map((p) => [p.step, p.value])).toEqual([[0, 2], [1, 1.5]]);
+    expect(t.t1.series.val_loss).toHaveLength(1);
+    expect(t.t1.architecture).toBe('a1');
+    // the finished cell carries the same points again: nothing doubles
+    const done = cell('c', 1, { state: 'ok', origin: 'train', outputs: [metric('t1', 'loss', 1, 1.5),
+      { kind: 'display', data: { [TRAINING_MIME]: { training: 't1', state: 'finished', epochs: 1 } } }] });
+    t = applyTrainingMessage(t, { type: 'sessionCell', session: 's', cell: done });
+    expect(t.t1.series.loss).toHaveLength(2);
+    expect(t.t1.state).toBe('finished');
+  });
+
+  it('starts a training it has not heard of and records why one failed', () => {
+    let t = applyTrainingMessage({}, { type: 'sessionOutput', session: 's', cell: 'c', output: metric('t2', 'loss', 0, 3) });
+    expect(t.t2.state).toBe('running');
+    t = applyTrainingMessage(t, { type: 'sessionOutput', session: 's', cell: 'c',
+      output: { kind: 'display', data: { [TRAINING_MIME]: { training: 't2', state: 'failed', epochs: 0, error: 'shapes differ' } } } });
+    expect(t.t2).toMatchObject({ state: 'failed', error: 'shapes differ' });
+    expect(applyTrainingMessage(t, { type: 'sessionOutput', session: 's', cell: 'c', output: { kind: 'stream', name: 'stdout', text: 'x' } })).toBe(t);
+  });
+});
+
+describe('the catalog argument form', () => {
+  const adam: CatalogEntry = {
+    name: 'Adam', doc: '', arguments: [
+      { name: 'params', type: 'any' },
+      { name: 'lr', type: 'float', default: 0.001 },
+      { name: 'betas', type: 'tuple', default: [0.9, 0.999] },
+      { name: 'amsgrad', type: 'bool', default: false },
+      { name: 'weight_decay', type: 'float', default: 0 },
+    ],
+  };
+  const entry: CatalogEntry = { ...adam, arguments: adam.arguments.slice(1) };
+
+  it('shows each default as text', () => {
+    expect(defaultTexts(entry)).toEqual({ lr: '0.001', betas: '0.9, 0.999', amsgrad: 'false', weight_decay: '0' });
+  });
+
+  it('sends only the arguments changed from their default, parsed by type', () => {
+    expect(parseTexts(entry, defaultTexts(entry))).toEqual({ arguments: {} });
+    expect(parseTexts(entry, { ...defaultTexts(entry), lr: '1e-2', betas: '(0.8, 0.9)', amsgrad: 'true' }))
+      .toEqual({ arguments: { lr: 0.01, betas: [0.8, 0.9], amsgrad: true } });
+  });
+
+  it('says which field is wrong and what it wants', () => {
+    expect(parseTexts(entry, { lr: 'fast' }).errors).toEqual({ lr: 'lr must be a number' });
+    expect(parseTexts(adam, { lr: '0.1' }).errors).toEqual({ params: 'Adam needs params' });
+  });
+});
+
+describe('cell outputs', () => {
+  it('streams keep their name and text', () => {
+    expect(showOutput({ kind: 'stream', name: 'stderr', text: 'oops\n' })).toEqual({ kind: 'stream', name: 'stderr', text: 'oops\n' });
+  });
+
+  it('a result shows its plain text with its execution count; JSON pretty-printed', () => {
+    expect(showOutput({ kind: 'result', executionCount: 3, data: { 'text/plain': '42' } })).toEqual({ kind: 'text', text: '42', executionCount: 3 });
+    expect(showOutput({ kind: 'display', data: { 'application/json': { a: 1 } } })).toMatchObject({ kind: 'text', text: '{\n  "a": 1\n}' });
+  });
+
+  it('prefers a figure to its text, and refuses an image that is not base64', () => {
+    expect(showOutput({ kind: 'display', data: { 'image/png': 'iVBORw0K\nGgo=', 'text/plain': '<Figure>' } }))
+      .toEqual({ kind: 'image', src: 'data:image/png;base64,iVBORw0KGgo=' });
+    expect(showOutput({ kind: 'display', data: { 'image/png': '"><script>', 'text/plain': '<Figure>' } })).toMatchObject({ kind: 'text' });
+  });
+
+  it('errors carry their name, value and traceback', () => {
+    expect(showOutput({ kind: 'error', ename: 'ZeroDivisionError', evalue: 'division by zero', traceback: ['line 1', 'line 2'] }))
+      .toEqual({ kind: 'error', ename: 'ZeroDivisionError', evalue: 'division by zero', traceback: ['line 1', 'line 2'] });
+  });
+
+  it("DeepForge's own mimetypes come before Jupyter's", () => {
+    const describe = { expression: 'x', type: 'numpy.ndarray', shape: [2, 3], dtype: 'float64', preview: '[[…]]' };
+    expect(showOutput({ kind: 'display', data: { [DESCRIBE_MIME]: describe, 'text/plain': 'x' } })).toEqual({ kind: 'describe', describe });
+    expect(showOutput(metric('t', 'loss', 3, 0.5))).toMatchObject({ kind: 'metric', metric: { name: 'loss', value: 0.5, step: 3 } });
+    expect(showOutput({ kind: 'display', data: { [TRAINING_MIME]: { training: 't', state: 'stopped', epochs: 2 } } }))
+      .toEqual({ kind: 'training', training: 't', state: 'stopped', epochs: 2 });
+    expect(showOutput({ kind: 'display', data: { [SAVED_MIME]: { output: 'm', type: 'torch.nn.Module', sha256: 'ab', size: 9 } } }))
+      .toMatchObject({ kind: 'saved', saved: { output: 'm' } });
+    expect(showOutput({ kind: 'display', data: { 'application/x-unknown': 'x' } })).toBeNull();
+  });
+
+  it('HTML keeps its table and text but loses scripts, handlers, links and styles', () => {
+    const nodes = sanitizeHtml('<table onclick="alert(1)"><tr><td style="color:red">1</td></tr></table><script>alert(2)</script>'
+      + '<a href="javascript:alert(3)">link</a><img src=x onerror="alert(4)"><style>*{}</style>');
+    expect(nodes).toEqual([{ tag: 'table', children: [{ tag: 'tbody', children: [{ tag: 'tr', children: [{ tag: 'td', children: ['1'] }] }] }] }, 'link']);
+    expect(JSON.stringify(nodes)).not.toMatch(/alert|onclick|style|href/);
+  });
+});
