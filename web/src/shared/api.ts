@@ -702,7 +702,7 @@ export const api = {
   train: (session: string, config: TrainerConfig) =>
     call<{ training: string; cell: Cell }>('POST', `/sessions/${enc(session)}/trainings`, { body: config }),
   listTrainings: (session: string) => request<{ items: Training[] }>('GET', `/sessions/${enc(session)}/trainings`),
-  saveFromSession: (session: string, body: { name: string; variable: string } | { name: string; training: string }) =>
+  saveFromSession: (session: string, body: ({ name: string; variable: string } | { name: string; training: string }) & { branch?: string }) =>
     call<SavedArtifact>('POST', `/sessions/${enc(session)}/saves`, { body }),
   trainingCatalog: () => request<TrainingCatalog>('GET', '/catalogs/training'),
 };

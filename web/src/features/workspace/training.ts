@@ -65,3 +65,25 @@ export function applyTrainingMessage(trainings: Trainings, msg: SessionMessage):
   if (msg.type === 'sessionCell') return msg.cell.outputs.reduce(applyTrainingOutput, trainings);
   return trainings;
 }
+
+/**
+ * The REST list read again (after a reconnect, say) joined with what arrived live meanwhile: the points of both, and the
+ * live state where the list still says running.
+ */
+export function mergeTrainings(rest: Trainings, live: Trainings): Trainings {
+  const out: Trainings = { ...live };
+  for (const [id, r] of Object.entries(rest)) {
+    const l = live[id];
+    if (!l) {
+      out[id] = r;
+      continue;
+    }
+    const series: SeriesMap = {};
+    for (const name of new Set([...Object.keys(r.series), ...Object.keys(l.series)])) {
+      series[name] = [...(r.series[name] ?? [])];
+      for (const p of l.series[name] ?? []) addPoint(series, name, p.step, p.value);
+    }
+    out[id] = { ...l, ...r, state: r.state === 'running' ? l.state : r.state, series };
+  }
+  return out;
+}

@@ -1,0 +1,78 @@
+import { useMemo } from 'react';
+import { formatNumber } from '../artifacts/colourScale';
+import { LineChart } from '../executions/LineChart';
+import { Scatter3DCanvas } from '../executions/Plot3D';
+import { formatShape, type Describe, type Plot } from './outputs';
+import { lineSeries, scatterAxes } from './plots';
+import { Scatter2D } from './Scatter2D';
+
+/** What `df.load` or `df.explore` said about a value: type, shape, dtype, summary, preview and its plot. */
+export function DescribeView({ describe }: { describe: Describe }) {
+  const { summary } = describe;
+  return (
+    <div className="describe" data-testid="describe" data-expression={describe.expression}>
+      <dl className="facts">
+        <dt>Expression</dt>
+        <dd className="mono" data-testid="describe-expression">{describe.expression}</dd>
+        <dt>Type</dt>
+        <dd className="mono" data-testid="describe-type">{describe.type}</dd>
+        {describe.shape && (
+          <>
+            <dt>Shape</dt>
+            <dd data-testid="describe-shape">{formatShape(describe.shape)}</dd>
+          </>
+        )}
+        {describe.dtype && (
+          <>
+            <dt>dtype</dt>
+            <dd className="mono" data-testid="describe-dtype">{describe.dtype}</dd>
+          </>
+        )}
+        {describe.columns && (
+          <>
+            <dt>Columns</dt>
+            <dd>{describe.columns.join(', ')}</dd>
+          </>
+        )}
+      </dl>
+      {summary && (
+        <table className="table compact describe-summary" data-testid="describe-summary">
+          <thead>
+            <tr>{(['min', 'max', 'mean', 'std', 'nan'] as const).map((k) => <th key={k}>{k}</th>)}</tr>
+          </thead>
+          <tbody>
+            <tr>{(['min', 'max', 'mean', 'std', 'nan'] as const).map((k) => <td key={k}>{formatNumber(summary[k])}</td>)}</tr>
+          </tbody>
+        </table>
+      )}
+      {describe.plot && <PlotView plot={describe.plot} title={describe.expression} />}
+      {describe.preview && <pre className="describe-preview" data-testid="describe-preview">{describe.preview}</pre>}
+    </div>
+  );
+}
+
+function PlotView({ plot, title }: { plot: Plot; title: string }) {
+  const series = useMemo(() => (plot.kind === 'line' ? lineSeries(plot, title) : []), [plot, title]);
+  const axes = useMemo(() => (plot.kind === 'scatter' ? scatterAxes(plot, title) : null), [plot, title]);
+  if (plot.kind === 'line') return <LineChart title={title} series={series} testid="explore-line" height={200} />;
+  if (plot.kind === 'image') {
+    return (
+      <figure className="explore-image" data-testid="explore-image" data-width={plot.width} data-height={plot.height}>
+        <img src={`data:image/png;base64,${plot.png}`} alt={title} width={plot.width} height={plot.height} />
+        <figcaption className="muted small-text">
+          {plot.width} × {plot.height} · min <span data-testid="explore-image-min">{formatNumber(plot.min)}</span> · max{' '}
+          <span data-testid="explore-image-max">{formatNumber(plot.max)}</span>
+        </figcaption>
+      </figure>
+    );
+  }
+  if (!axes) return null;
+  if (plot.dims === 3) {
+    return (
+      <div data-testid="explore-scatter" data-dims="3" data-points={axes.series[0].x.length}>
+        <Scatter3DCanvas axes={axes} width={420} height={350} />
+      </div>
+    );
+  }
+  return <Scatter2D axes={axes} />;
+}
