@@ -363,7 +363,7 @@ export interface Cell {
   created: string;
   finished: string | null;
 }
-export interface CatalogArgument { name: string; default?: Json; type: string }
+export interface CatalogArgument { name: string; default?: Json; type: string; required?: boolean; doc?: string }
 /** A loss or optimizer of the training catalog (generated from torch.nn and torch.optim). */
 export interface CatalogEntry { name: string; doc: string; arguments: CatalogArgument[] }
 export interface TrainingCatalog { losses: CatalogEntry[]; optimizers: CatalogEntry[] }

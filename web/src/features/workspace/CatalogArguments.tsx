@@ -24,7 +24,7 @@ export function CatalogArguments({ kind, entries, entry, texts, errors, onEntry,
       {entry?.doc && <p className="field-help">{entry.doc.split('\n')[0]}</p>}
       <div className="argument-grid">
         {entry?.arguments.map((a) => (
-          <label key={a.name} className="argument">
+          <label key={a.name} className="argument" title={a.doc}>
             <span>
               {a.name} <span className="field-type muted">{a.type}</span>
             </span>
@@ -32,7 +32,7 @@ export function CatalogArguments({ kind, entries, entry, texts, errors, onEntry,
               className="mono"
               data-testid={`trainer-${kind}-arg-${a.name}`}
               value={texts[a.name] ?? ''}
-              placeholder={a.default === undefined ? 'required' : 'None'}
+              placeholder={a.required ?? a.default === undefined ? 'required' : 'None'}
               aria-invalid={errors[a.name] ? true : undefined}
               onChange={(e) => onText(a.name, e.target.value)}
             />

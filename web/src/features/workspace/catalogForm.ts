@@ -17,8 +17,8 @@ export function defaultTexts(entry: CatalogEntry | undefined): ArgumentTexts {
 export type ParsedArguments = { arguments: Record<string, Json>; errors?: undefined } | { errors: Record<string, string>; arguments?: undefined };
 
 /**
- * The arguments to send: those whose text differs from their default, parsed by type. An argument without a
- * default must be given; a field that does not parse says what it wants.
+ * The arguments to send: those whose text differs from their default, parsed by type. A required argument (one
+ * without a default, unless the catalog says) must be given; a field that does not parse says what it wants.
  */
 export function parseTexts(entry: CatalogEntry, texts: ArgumentTexts): ParsedArguments {
   const defaults = defaultTexts(entry);
@@ -26,7 +26,7 @@ export function parseTexts(entry: CatalogEntry, texts: ArgumentTexts): ParsedArg
   const errors: Record<string, string> = {};
   for (const a of entry.arguments) {
     const text = (texts[a.name] ?? defaults[a.name]).trim();
-    const required = a.default === undefined;
+    const required = a.required ?? a.default === undefined;
     if (text === defaults[a.name].trim() && !(required && text === '')) continue;
     if (text === '') {
       if (required) errors[a.name] = `${entry.name} needs ${a.name}`;

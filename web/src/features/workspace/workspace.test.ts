@@ -85,6 +85,9 @@ describe('the catalog argument form', () => {
   it('says which field is wrong and what it wants', () => {
     expect(parseTexts(entry, { lr: 'fast' }).errors).toEqual({ lr: 'lr must be a number' });
     expect(parseTexts(adam, { lr: '0.1' }).errors).toEqual({ params: 'Adam needs params' });
+    const sgd: CatalogEntry = { name: 'SGD', doc: '', arguments: [{ name: 'lr', type: 'float', default: null, required: true }] };
+    expect(parseTexts(sgd, defaultTexts(sgd)).errors).toEqual({ lr: 'SGD needs lr' });
+    expect(parseTexts(sgd, { lr: '0.1' })).toEqual({ arguments: { lr: 0.1 } });
   });
 });
 
