@@ -73,6 +73,14 @@ export function useSession(sessionId: string, ws: WsClient): SessionModel {
     };
   }, [sessionId, ws]);
 
+  // a session on its way up (or restarting) is asked again now and then, should a status message be missed
+  const settling = session?.state === 'starting' || session?.state === 'restarting';
+  useEffect(() => {
+    if (!settling) return;
+    const t = setInterval(() => api.getSession(sessionId).then((s) => setSession((cur) => (cur?.state === s.state ? cur : s)), () => undefined), 2000);
+    return () => clearInterval(t);
+  }, [settling, sessionId]);
+
   const addCell = useCallback((cell: Cell) => setCells((cur) => upsertCell(cur, cell)), []);
   return { session, cells, trainings, error, addCell, setSession };
 }

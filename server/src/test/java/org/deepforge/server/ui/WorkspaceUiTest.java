@@ -57,7 +57,7 @@ class WorkspaceUiTest extends UiTestBase {
         new Select(ui.waitFor("explorer-plot")).selectByValue("image");
         ui.click("explorer-explore");
         ui.until("the slice as an image", SESSION, d -> !d.findElements(By.cssSelector("[data-testid='explorer-result'] [data-testid='explore-image'] img")).isEmpty());
-        assertThat(ui.waitFor("describe-shape").getText()).isEqualTo("8 × 8");
+        assertThat(text(ui.driver, "[data-testid='explorer-result'] [data-testid='describe-shape']")).isEqualTo("8 × 8");
         assertThat(ui.driver.findElements(testId("explorer-error"))).isEmpty();
 
         // the trainer: digits-shaped data made in the console, the project's convnet, CrossEntropyLoss and Adam
