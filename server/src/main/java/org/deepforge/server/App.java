@@ -29,6 +29,16 @@ import org.deepforge.server.api.ArchitecturesApi;
 import org.deepforge.server.api.ExamplesApi;
 import org.deepforge.server.api.GitApi;
 import org.deepforge.server.api.RetentionApi;
+import org.deepforge.server.api.SessionsApi;
+import org.deepforge.server.collab.SessionWatchers;
+import org.deepforge.server.session.SessionLedger;
+import org.deepforge.server.session.SessionSaves;
+import org.deepforge.server.session.SessionTrainings;
+import org.deepforge.server.session.SessionWorkspace;
+import org.deepforge.exec.session.SessionManager;
+import org.deepforge.exec.session.Sessions;
+import org.deepforge.nn.TrainingCatalog;
+import java.util.Map;
 import org.deepforge.server.artifacts.ArtifactData;
 import org.deepforge.server.artifacts.DataOwners;
 import org.deepforge.server.artifacts.ProjectArtifacts;
@@ -101,6 +111,7 @@ public final class App implements AutoCloseable {
     private final Executions executions;
     private final Optional<WarmPython> warm;
     private final Optional<WarmPython> warmLight;
+    private final Sessions sessions;
 
     private App(ServerConfig config) throws Exception {
         this.config = config;
@@ -129,18 +140,7 @@ public final class App implements AutoCloseable {
         Bundles bundles = new Bundles(store);
         Authz authz = new Authz(accounts, !accountsMode);
         Audit audit = new Audit(db);
-        Guard guard = new Guard(authz, audit);
-        // executions are recorded apart from projects; the hub authorises watching one by its project
         RunStore runs = new SqliteRunStore(config.dataDir().resolve("runs.db"));
-        hub = new CollabHub(store, vc, authz, id -> {
-            try {
-                return runs.execution(id).map(Execution::project);
-            } catch (SQLException e) {
-                LOG.warn("cannot read execution {}: {}", id, e.toString());
-                return Optional.empty();
-            }
-        });
-        store.addListener(hub);
         int cores = Runtime.getRuntime().availableProcessors();
         LocalStorage storage = new LocalStorage(config.dataDir().resolve("artifacts"));
         // layers without a Java rule: the analysis process runs them on PyTorch's meta device
@@ -167,10 +167,12 @@ public final class App implements AutoCloseable {
                 ? Optional.of(new WarmPython(config.python(), runtime.root(), java.util.Map.of(), WarmPython.LIGHT, sandbox, jobsRoot))
                 : Optional.empty();
         // every adapter is declared once (name, title, option schema, credentials, factory) and registered here
+        LocalCompute localCompute = new LocalCompute(config.python(), 1, warm, warmLight, isolation);
+        // a Slurm cluster is reached with this server's SLURM_CONF, or over SSH to a login node named in the run dialog
+        org.deepforge.exec.compute.SlurmCompute slurmCompute = new org.deepforge.exec.compute.SlurmCompute(slurmClient(config));
         Adapters adapters = new Adapters()
-                .compute(new LocalCompute(config.python(), 1, warm, warmLight, isolation).kind())
-                // a Slurm cluster is reached with this server's SLURM_CONF, or over SSH to a login node named in the run dialog
-                .compute(new org.deepforge.exec.compute.SlurmCompute(slurmClient(config)).kind())
+                .compute(localCompute.kind())
+                .compute(slurmCompute.kind())
                 .storage(storage.kind())
                 .storage(S3Storage.kind())
                 .storage(DirectoryStorage.kind(config.dataDir()));
@@ -185,6 +187,22 @@ public final class App implements AutoCloseable {
         ExecutionDeletion deletion = new ExecutionDeletion(runs, config.dataDir().resolve("runs"), store, vc, artifactData, db);
         deletion.sweep();
         Retention retention = new Retention(runs, new RetentionPolicies(db), deletion);
+        // interactive sessions start through the same compute adapters as jobs; they outlive this server's process
+        sessions = new SessionManager(sessionConfig(config, runtime.root()),
+                Map.of(localCompute.name(), localCompute, slurmCompute.name(), slurmCompute), modules);
+        SessionWatchers sessionWatchers = new SessionWatchers(sessions, authz);
+        sessions.listen(sessionWatchers);
+        // executions are recorded apart from projects; the hub authorises watching one by its project
+        hub = new CollabHub(store, vc, authz, id -> {
+            try {
+                return runs.execution(id).map(Execution::project);
+            } catch (SQLException e) {
+                LOG.warn("cannot read execution {}: {}", id, e.toString());
+                return Optional.empty();
+            }
+        }, sessionWatchers);
+        store.addListener(hub);
+        Guard guard = new Guard(authz, audit, id -> sessions.get(id).map(SessionWorkspace::grant));
         executions = new Executions(runs, config.dataDir().resolve("runs"), new BundleWriter(runtime.root(), true, modules), placements,
                 projectArtifacts, cores, retention.afterRuns(hub));
         RunService runService = new RunService(store, vc, operations, executions, placements);
@@ -212,7 +230,7 @@ public final class App implements AutoCloseable {
                 new AccountApi(authz, audit, new LoginLimiter(java.time.Clock.systemUTC()), config.signup()),
                 new AdminApi(authz, audit), new MembersApi(authz, audit), new OperationsApi(operations, builtins), executionsApi, artifactsApi,
                 architecturesApi, examplesApi, new SecretsApi(secrets), new GitApi(new GitUpload(store, Duration.ofSeconds(60)), Math.min(32, 2 * cores)),
-                new RetentionApi(retention, runs));
+                new RetentionApi(retention, runs), sessionsApi(store, placements, artifactData, projectArtifacts, authz));
 
         ObjectMapper mapper = Json.MAPPER.copy().registerModule(new Jdk8Module()).registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -286,6 +304,34 @@ public final class App implements AutoCloseable {
         }
     }
 
+    /** The REST side of interactive sessions, over {@link #sessions}. */
+    private SessionsApi sessionsApi(ProjectStore store, Placements placements, ArtifactData data, ProjectArtifacts artifacts, Authz authz) {
+        SessionLedger ledger = new SessionLedger();
+        SessionWorkspace workspace = new SessionWorkspace(sessions, store, placements, data, ledger);
+        return new SessionsApi(sessions, workspace, new SessionSaves(sessions, workspace, store, placements, artifacts, ledger,
+                config.dataDir().resolve("sessions-saving")), new SessionTrainings(sessions, ledger), TrainingCatalog.bundled(), authz);
+    }
+
+    /** Where sessions live (next to the run database that records them) and the limits the flags set. */
+    private static SessionManager.Config sessionConfig(ServerConfig config, java.nio.file.Path runtime) {
+        ServerConfig.SessionLimits limits = config.sessions();
+        String agent = limits.agentAddress() == null ? config.host() + ":0" : limits.agentAddress();
+        int colon = agent.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--session-agent-address is HOST:PORT (PORT 0 picks a free one), not \"" + agent + "\"");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(agent.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--session-agent-address is HOST:PORT with a port number, not \"" + agent + "\"");
+        }
+        String host = agent.substring(0, colon).replaceAll("^\\[|\\]$", "");
+        return SessionManager.Config.of(config.dataDir().resolve("sessions"), config.dataDir().resolve("runs.db"), runtime)
+                .withMaxPerUser(limits.perUser()).withIdleTimeout(limits.idleTimeout())
+                .withAgentAddress(new java.net.InetSocketAddress(host, port));
+    }
+
     /** The Slurm client's settings: the server's own SLURM_CONF, unless {@code --slurm-conf} names another. */
     private static java.util.Map<String, String> slurmClient(ServerConfig config) {
         return config.slurmConf() == null ? java.util.Map.of() : java.util.Map.of("SLURM_CONF", config.slurmConf().toAbsolutePath().toString());
@@ -333,6 +379,11 @@ public final class App implements AutoCloseable {
         return routes;
     }
 
+    /** Interactive sessions (tests stop theirs: closing the server leaves them running). */
+    public Sessions sessions() {
+        return sessions;
+    }
+
     public CollabHub hub() {
         return hub;
     }
@@ -345,6 +396,7 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         javalin.stop();
+        sessions.close(); // sessions keep running: they reattach when the server starts again
         hub.close(); // commits text still being typed before the store closes
         try {
             executions.close();

@@ -25,12 +25,15 @@ final class Guard {
 
     private final Authz authz;
     private final Audit audit;
+    /** What authorising a session route needs to know of the session named by its {session} parameter. */
+    private final java.util.function.Function<String, Optional<Authz.SessionGrant>> sessions;
     /** When each token's use was last written to the audit log (at most every few minutes per token). */
     private final java.util.Map<String, java.time.Instant> tokenUseAudited = new java.util.concurrent.ConcurrentHashMap<>();
 
-    Guard(Authz authz, Audit audit) {
+    Guard(Authz authz, Audit audit, java.util.function.Function<String, Optional<Authz.SessionGrant>> sessions) {
         this.authz = authz;
         this.audit = audit;
+        this.sessions = sessions;
     }
 
     /** A servlet filter on the WebSocket path: Javalin upgrades even when one of its before-handlers failed. */
@@ -130,7 +133,7 @@ final class Guard {
             }
             if (c.scope().isPresent() && c.scope().get() == TokenScope.READ) {
                 boolean readOnly = route.access() == Access.PUBLIC || route.access() == Access.PROJECT_READ
-                        || (route.access() == Access.USER && SAFE_METHODS.contains(ctx.method().name()));
+                        || ((route.access() == Access.USER || route.access() == Access.SESSION) && SAFE_METHODS.contains(ctx.method().name()));
                 if (!readOnly) {
                     throw new org.deepforge.server.auth.AuthException(403, "this API token is read-only; "
                             + "create a write token for " + ctx.method() + " " + route.path());
@@ -149,6 +152,17 @@ final class Guard {
             // before any lookup, so that an anonymous caller learns nothing about which ids exist
             throw new org.deepforge.server.auth.AuthException(401, "sign in first");
         }
+        if (route.access() == Access.SESSION) {
+            String session = ctx.pathParam("session");
+            authz.checkSession(who, session, sessions.apply(session));
+        } else {
+            checkProject(route, ctx, who);
+        }
+        who.ifPresent(p -> ctx.attribute(org.deepforge.server.api.Requests.PRINCIPAL, p));
+        caller.ifPresent(c -> ctx.attribute(org.deepforge.server.api.Requests.CALLER, c));
+    }
+
+    private void checkProject(Route route, Context ctx, Optional<Principal> who) throws Exception {
         Optional<String> project = Optional.empty();
         if (route.access().name().startsWith("PROJECT_")) {
             project = route.projectOf().project(ctx);
@@ -166,8 +180,5 @@ final class Guard {
             }
             throw e;
         }
-        who.ifPresent(p -> ctx.attribute(org.deepforge.server.api.Requests.PRINCIPAL, p));
-        caller.ifPresent(c -> ctx.attribute(org.deepforge.server.api.Requests.CALLER, c));
     }
-
 }

@@ -8,10 +8,10 @@ import java.time.Duration;
  * (always so when bound beyond loopback); {@code signup}: anyone who reaches the server may create an
  * account (off by default: accounts can run code on this machine). {@code slurmConf}: the Slurm client's
  * configuration file ({@code --slurm-conf}); null: the server's own {@code SLURM_CONF} or Slurm's default.
- * Made with {@link #builder}.
+ * {@code sessions}: the limits of interactive sessions. Made with {@link #builder}.
  */
 public record ServerConfig(String host, int port, Path dataDir, String python, boolean warmStart, boolean examples,
-                           boolean accounts, boolean signup, Isolation isolation, Path slurmConf) {
+                           boolean accounts, boolean signup, Isolation isolation, Path slurmConf, SessionLimits sessions) {
     /**
      * How users' code is confined (docs/security.md, "Isolation of users' code"). {@code sandbox}: false only with
      * {@code --unsafe-no-sandbox} (development on a machine used by one person); {@code jobNetwork}: whether local jobs
@@ -20,6 +20,24 @@ public record ServerConfig(String host, int port, Path dataDir, String python, b
      */
     public record Isolation(boolean sandbox, boolean jobNetwork, Duration importTimeout, long importMemory) {
         public static final Isolation DEFAULT = new Isolation(true, true, Duration.ofSeconds(120), 4L << 30);
+    }
+
+    /**
+     * Interactive sessions (docs/sessions.md): live sessions a user may have ({@code --session-limit}), how long one may
+     * sit idle before it is stopped ({@code --session-idle-timeout}), and where agents of sessions that do not run on
+     * this machine connect ({@code --session-agent-address HOST:PORT}; null: the bind host, an ephemeral port).
+     */
+    public record SessionLimits(int perUser, Duration idleTimeout, String agentAddress) {
+        public static final SessionLimits DEFAULT = new SessionLimits(2, Duration.ofMinutes(30), null);
+
+        public SessionLimits {
+            if (perUser < 0) {
+                throw new IllegalArgumentException("--session-limit must be 0 or more, not " + perUser);
+            }
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("--session-idle-timeout must be longer than 0, such as 30m");
+            }
+        }
     }
 
     public static final int DEFAULT_PORT = 8888;
@@ -48,6 +66,7 @@ public record ServerConfig(String host, int port, Path dataDir, String python, b
         private boolean signup;
         private Isolation isolation = Isolation.DEFAULT;
         private Path slurmConf;
+        private SessionLimits sessions = SessionLimits.DEFAULT;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -114,8 +133,14 @@ public record ServerConfig(String host, int port, Path dataDir, String python, b
             return this;
         }
 
+        /** The limits of interactive sessions. */
+        public Builder sessions(SessionLimits sessions) {
+            this.sessions = sessions;
+            return this;
+        }
+
         public ServerConfig build() {
-            return new ServerConfig(host, port, dataDir, python, warmStart, examples, accounts, signup, isolation, slurmConf);
+            return new ServerConfig(host, port, dataDir, python, warmStart, examples, accounts, signup, isolation, slurmConf, sessions);
         }
     }
 }

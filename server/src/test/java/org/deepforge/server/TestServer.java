@@ -117,8 +117,17 @@ public final class TestServer implements AutoCloseable {
         return dir;
     }
 
+    /** Stops every session (a server's close leaves them running, to reattach), then the server. */
     @Override
     public void close() {
-        app.close();
+        try {
+            for (var project : app.store().list()) {
+                app.sessions().list(project.id()).forEach(s -> app.sessions().stop(s.id()));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping the test's sessions failed", e);
+        } finally {
+            app.close();
+        }
     }
 }

@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.deepforge.model.Json;
 
@@ -72,14 +75,40 @@ public final class BundleWriter {
             throw new IllegalArgumentException(job.operation() + " has a syntax error at line "
                     + iface.path("syntaxError").path("line").asInt() + "; fix the code before running it");
         }
+        writeCommon(job.model(), dir);
+        Files.writeString(dir.resolve("operations/" + job.operation() + ".py"), op.path("code").asText());
+        ObjectNode jobJson = jobJson(job, iface);
+        writeArchitectures(job, jobJson, dir);
+        Files.write(dir.resolve("job.json"), Json.fileBytes(jobJson));
+        Files.writeString(dir.resolve("main.py"), mainPy(job, iface), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * What a session (docs/sessions.md) imports: every operation of {@code model} as {@code operations/<Name>.py},
+     * the utils, the runtime, and every architecture that generates cleanly as {@code architectures/<id>.py};
+     * returns those architectures' modules by id.
+     */
+    public Map<String, ArchitectureModules.Module> writeProject(JsonNode model, Path dir) throws IOException {
+        writeCommon(model, dir);
+        for (var it = model.path("operations").fields(); it.hasNext(); ) {
+            var op = it.next();
+            Files.writeString(dir.resolve("operations/" + op.getKey() + ".py"), op.getValue().path("code").asText());
+        }
+        if (model.path("architectures").size() == 0 || architectures == ArchitectureModules.NONE) {
+            return Map.of();
+        }
+        return writeArchitectureModules(model.path("architectures"), Set.of(), dir);
+    }
+
+    /** The directories every bundle has, the utils and the runtime (linked or copied). */
+    private void writeCommon(JsonNode model, Path dir) throws IOException {
         Files.createDirectories(dir.resolve("operations"));
         Files.createDirectories(dir.resolve("utils"));
         Files.createDirectories(dir.resolve("inputs"));
         Files.createDirectories(dir.resolve("outputs"));
         Files.writeString(dir.resolve("operations/__init__.py"), "");
         Files.writeString(dir.resolve("utils/__init__.py"), "");
-        Files.writeString(dir.resolve("operations/" + job.operation() + ".py"), op.path("code").asText());
-        for (var it = job.model().path("utils").fields(); it.hasNext(); ) {
+        for (var it = model.path("utils").fields(); it.hasNext(); ) {
             var util = it.next();
             Files.writeString(dir.resolve("utils/" + util.getKey() + ".py"), util.getValue().path("code").asText());
         }
@@ -88,10 +117,31 @@ public final class BundleWriter {
         } else {
             copyRuntime(dir.resolve("deepforge"));
         }
-        ObjectNode jobJson = jobJson(job, iface);
-        writeArchitectures(job, jobJson, dir);
-        Files.write(dir.resolve("job.json"), Json.fileBytes(jobJson));
-        Files.writeString(dir.resolve("main.py"), mainPy(job, iface), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@code architectures/<id>.py} for each architecture of {@code all} that generates cleanly; one of {@code required}
+     * that does not throws the reason. Returns the modules written, by id.
+     */
+    private Map<String, ArchitectureModules.Module> writeArchitectureModules(JsonNode all, Set<String> required, Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("architectures"));
+        Files.writeString(dir.resolve("architectures/__init__.py"), "");
+        Map<String, ArchitectureModules.Module> written = new TreeMap<>();
+        for (var it = all.fields(); it.hasNext(); ) {
+            var arch = it.next();
+            ArchitectureModules.Module module;
+            try {
+                module = architectures.generate(arch.getValue());
+            } catch (RuntimeException e) {
+                if (required.contains(arch.getKey())) {
+                    throw e;
+                }
+                continue; // not needed here; an architecture still being drawn may have errors
+            }
+            Files.writeString(dir.resolve("architectures/" + arch.getKey() + ".py"), module.code());
+            written.put(arch.getKey(), module);
+        }
+        return written;
     }
 
     /**
@@ -119,25 +169,12 @@ public final class BundleWriter {
             }
             return;
         }
-        Files.createDirectories(dir.resolve("architectures"));
-        Files.writeString(dir.resolve("architectures/__init__.py"), "");
-        for (var it = all.fields(); it.hasNext(); ) {
-            var arch = it.next();
-            ArchitectureModules.Module module;
-            try {
-                module = architectures.generate(arch.getValue());
-            } catch (RuntimeException e) {
-                if (referenced.contains(arch.getKey())) {
-                    throw e;
-                }
-                continue; // not used by this job; an architecture still being drawn may have errors
-            }
-            Files.writeString(dir.resolve("architectures/" + arch.getKey() + ".py"), module.code());
-            for (var r = refs.fields(); r.hasNext(); ) {
-                var ref = r.next();
-                if (ref.getValue().path("id").asText("").equals(arch.getKey())) {
-                    ((ObjectNode) ref.getValue()).put("class", module.className());
-                }
+        Map<String, ArchitectureModules.Module> written = writeArchitectureModules(all, referenced, dir);
+        for (var r = refs.fields(); r.hasNext(); ) {
+            var ref = r.next();
+            ArchitectureModules.Module module = written.get(ref.getValue().path("id").asText(""));
+            if (module != null) {
+                ((ObjectNode) ref.getValue()).put("class", module.className());
             }
         }
     }

@@ -10,6 +10,7 @@ import static org.deepforge.server.auth.Access.PROJECT_OWNER;
 import static org.deepforge.server.auth.Access.PROJECT_READ;
 import static org.deepforge.server.auth.Access.PROJECT_WRITE;
 import static org.deepforge.server.auth.Access.PUBLIC;
+import static org.deepforge.server.auth.Access.SESSION;
 import static org.deepforge.server.auth.Access.USER;
 
 import java.util.List;
@@ -24,8 +25,9 @@ public final class Routes {
                                     AdminApi admin, MembersApi members,
                                     OperationsApi operations, ExecutionsApi executions, ArtifactsApi artifacts,
                                     ArchitecturesApi architectures, ExamplesApi examples, SecretsApi secrets, GitApi git,
-                                    RetentionApi retention) {
+                                    RetentionApi retention, SessionsApi sessions) {
         String p = "/api/v1/projects/{project}";
+        String s = "/api/v1/sessions/{session}";
         // the document describes this very table, so it is asked for the table once it exists
         AtomicReference<List<Route>> table = new AtomicReference<>();
         OpenApi openApi = new OpenApi(table::get);
@@ -132,6 +134,24 @@ public final class Routes {
                 new Route(POST, p + "/artifacts/{artifact}/reproduce", PROJECT_WRITE, artifacts::reproduce),
                 new Route(GET, p + "/artifacts/{artifact}/reproduction", PROJECT_READ, artifacts::reproduction),
                 new Route(POST, p + "/branches/{branch}/artifacts/import", PROJECT_WRITE, artifacts::importExisting),
+
+                // interactive sessions (docs/sessions.md): a {session} is its owner's, and its project's writers' when shared
+                new Route(POST, p + "/sessions", PROJECT_WRITE, sessions::start),
+                new Route(GET, p + "/sessions", PROJECT_READ, sessions::list),
+                new Route(GET, s, SESSION, sessions::get),
+                new Route(DELETE, s, SESSION, sessions::stop),
+                new Route(POST, s + "/interrupt", SESSION, sessions::interrupt),
+                new Route(POST, s + "/restart", SESSION, sessions::restart),
+                new Route(PUT, s + "/sharing", SESSION, sessions::sharing),
+                new Route(POST, s + "/cells", SESSION, sessions::execute),
+                new Route(GET, s + "/cells", SESSION, sessions::cells),
+                new Route(GET, s + "/cells/{cell}", SESSION, sessions::cell),
+                new Route(POST, s + "/artifacts", SESSION, sessions::load),
+                new Route(POST, s + "/explore", SESSION, sessions::explore),
+                new Route(POST, s + "/trainings", SESSION, sessions::train),
+                new Route(GET, s + "/trainings", SESSION, sessions::trainings),
+                new Route(POST, s + "/saves", SESSION, sessions::save),
+                new Route(GET, "/api/v1/catalogs/training", USER, sessions::trainingCatalog),
 
                 // git clone/fetch over smart HTTP; {project} may end in ".git"; {service}: git-upload-pack (git-receive-pack is refused)
                 new Route(GET, "/git/{project}/info/refs", PROJECT_READ, git::infoRefs, GitApi::project),

@@ -48,6 +48,17 @@ public final class ProjectArtifacts implements ArtifactSink {
         return commit(project, branch, artifact(name, type, stored, storage.location()), storage, message, author);
     }
 
+    /**
+     * Adds an artifact made outside a run (an interactive session's save), with {@code provenance} saying how it was made,
+     * to {@code branch} as one commit.
+     */
+    public Recorded add(String project, String branch, String name, String type, StorageAdapter storage, StorageAdapter.Stored stored,
+                        ObjectNode provenance, String message, Author author) throws Exception {
+        ObjectNode artifact = artifact(name, type, stored, storage.location());
+        artifact.set("provenance", provenance);
+        return commit(project, branch, artifact, storage, message, author);
+    }
+
     /** An Output node saved {@code stored}: one commit on the branch the execution ran from, authored by who ran it. */
     @Override
     public String save(String execution, String outputNode, String saveName, StorageAdapter.Stored stored, JsonNode location, String type,

@@ -10,7 +10,12 @@ public enum Access {
     ADMIN,
     PROJECT_READ,
     PROJECT_WRITE,
-    PROJECT_OWNER;
+    PROJECT_OWNER,
+    /**
+     * The interactive session named by the route's {session} parameter: its owner, or a writer of its project when the
+     * owner shares it; everyone else gets the 404 of a session that does not exist (docs/sessions.md).
+     */
+    SESSION;
 
     public Role role() {
         return switch (this) {

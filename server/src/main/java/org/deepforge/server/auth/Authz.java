@@ -167,6 +167,9 @@ public final class Authz {
             }
             return;
         }
+        if (access == Access.SESSION) {
+            throw new IllegalStateException("sessions are checked with checkSession");
+        }
         String id = project.orElseThrow(() -> new IllegalStateException("route needs a {project} parameter"));
         Optional<Role> role = roleOf(user, id);
         if (role.isEmpty()) {
@@ -177,6 +180,26 @@ public final class Authz {
             throw new AuthException(403, "you are a " + role.get().id() + " of project " + id + "; this needs "
                     + access.role().id() + " rights, which the project's owner can give you");
         }
+    }
+
+    /** An interactive session as authorisation sees it: its project, its owner and whether the owner shares it. */
+    public record SessionGrant(String project, String owner, boolean shared) {}
+
+    /**
+     * Checks that {@code who} may use the session {@code id} ({@code session}: what it is, empty when there is none): its
+     * owner, or a writer of its project when the owner shares it, and either only while a writer of the project (a
+     * session runs code and saves artifacts into it). Everyone else gets the 404 of a session that does not exist.
+     */
+    public void checkSession(Optional<Principal> who, String id, Optional<SessionGrant> session) throws SQLException {
+        Principal user = who.orElseThrow(() -> new AuthException(401, "sign in first"));
+        if (session.isEmpty() || !mayUseSession(user, session.get())) {
+            throw new AuthException(404, "no session \"" + id + "\"");
+        }
+    }
+
+    public boolean mayUseSession(Principal user, SessionGrant session) throws SQLException {
+        boolean writer = roleOf(user, session.project()).map(r -> r.includes(Role.WRITER)).orElse(false);
+        return writer && (user.id().equals(session.owner()) || session.shared());
     }
 
     public boolean isAdmin(Principal user) throws SQLException {

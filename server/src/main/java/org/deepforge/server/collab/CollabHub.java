@@ -96,18 +96,24 @@ public final class CollabHub implements StoreListener, RunListener {
     private final Map<String, Set<Client>> watchers = new ConcurrentHashMap<>();
     private final Function<String, Optional<String>> projectOfExecution;
     private final CodeDocs docs;
+    private final SessionWatchers sessionWatchers;
     private final java.util.concurrent.ScheduledExecutorService sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "presence-sweeper");
         t.setDaemon(true);
         return t;
     });
 
-    /** {@code projectOfExecution} finds the project of an execution (for authorising {@code watch}); empty if there is none. */
-    public CollabHub(ProjectStore store, VersionControl vc, Authz authz, Function<String, Optional<String>> projectOfExecution) {
+    /**
+     * {@code projectOfExecution} finds the project of an execution (for authorising {@code watch}); empty if there is none.
+     * {@code sessionWatchers} serves {@code watchSession} and {@code unwatchSession}.
+     */
+    public CollabHub(ProjectStore store, VersionControl vc, Authz authz, Function<String, Optional<String>> projectOfExecution,
+                     SessionWatchers sessionWatchers) {
         this.store = store;
         this.vc = vc;
         this.authz = authz;
         this.projectOfExecution = projectOfExecution;
+        this.sessionWatchers = sessionWatchers;
         this.docs = new CodeDocs(store, authz);
         authz.onChange(this::revalidate);
         sweeper.scheduleWithFixedDelay(this::expirePresence, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
@@ -148,6 +154,7 @@ public final class CollabHub implements StoreListener, RunListener {
      * user may no longer read end with an error message.
      */
     public void revalidate() {
+        sessionWatchers.revalidate();
         for (Client client : clients.values()) {
             try {
                 Optional<Principal> now;
@@ -244,6 +251,8 @@ public final class CollabHub implements StoreListener, RunListener {
                 case "ping" -> client.send("{\"type\":\"pong\"}");
                 case "doc-join", "doc-push", "doc-cursor", "doc-resolve", "doc-leave" -> docs.handle(client, type, msg);
                 case "watch" -> watch(client, msg.path("execution").asText(""));
+                case "watchSession" -> sessionWatchers.watch(client, msg.path("session").asText(""));
+                case "unwatchSession" -> sessionWatchers.unwatch(client, msg.path("session").asText(""));
                 case "unwatch" -> {
                     Set<Client> set = watchers.get(msg.path("execution").asText(""));
                     if (set != null) {
@@ -251,7 +260,7 @@ public final class CollabHub implements StoreListener, RunListener {
                     }
                 }
                 default -> error(client, "unknown message type \"" + type
-                        + "\"; use subscribe, unsubscribe, presence, watch or doc-join/doc-push/doc-cursor/doc-resolve/doc-leave");
+                        + "\"; use subscribe, unsubscribe, presence, watch, unwatch, watchSession, unwatchSession or doc-join/doc-push/doc-cursor/doc-resolve/doc-leave");
             }
         } catch (StoreException | AuthException | CollabException e) {
             error(client, e.getMessage());
@@ -400,6 +409,7 @@ public final class CollabHub implements StoreListener, RunListener {
         }
         docs.leaveAll(client);
         watchers.values().forEach(set -> set.remove(client));
+        sessionWatchers.leave(client);
     }
 
     private void sendPresence(Key key, Channel channel) {

@@ -61,6 +61,9 @@ class AuthorisationMatrixTest {
             String execution = created(owner.post("/api/v1/projects/" + p + "/pipelines/pl/executions", "{}")).get("id").asText();
             await().atMost(Duration.ofSeconds(90)).until(() -> owner.get("/api/v1/executions/" + execution).json().path("finished").isTextual());
 
+            // the owner's interactive session (not shared): only she may use it
+            String session = created(owner.post("/api/v1/projects/" + p + "/sessions", "{}")).get("id").asText();
+
             Agent readToken = Agent.bearer(server, "owner's read token", token(owner, "read", null));
             Agent revoked = Agent.bearer(server, "revoked token", token(owner, "write", null));
             String revokedId = owner.get("/api/v1/me/tokens").json().get(owner.get("/api/v1/me/tokens").json().size() - 1).get("id").asText();
@@ -80,7 +83,7 @@ class AuthorisationMatrixTest {
                     new Identity("admin without a role", admin, true, Optional.empty(), true, false),
                     new Identity("owner", owner, true, Optional.of(Role.OWNER), false, false));
 
-            Map<String, Call> fixture = fixture(p, doomed, artifact, execution);
+            Map<String, Call> fixture = fixture(p, doomed, artifact, execution, session);
             List<Route> routes = new ArrayList<>(server.app.routes());
             // what ends the caller's session or deletes the project goes last
             routes.sort((a, b) -> Integer.compare(last(a), last(b)));
@@ -121,6 +124,13 @@ class AuthorisationMatrixTest {
                             if (!got.equals(ws == Expect.ALLOWED ? "watching" : "error")) {
                                 failures.add(who.name() + " WebSocket watch: expected " + ws + ", got " + m);
                             }
+                            Expect watchSession = expected(who, Access.SESSION, "GET");
+                            c.send("{'type':'watchSession','session':'" + session + "'}");
+                            m = c.next("watchingSession", "error");
+                            got = m == null ? "nothing" : m.path("type").asText();
+                            if (!got.equals(watchSession == Expect.ALLOWED ? "watchingSession" : "error")) {
+                                failures.add(who.name() + " WebSocket watchSession: expected " + watchSession + ", got " + m);
+                            }
                         }
                     }
                 }
@@ -144,7 +154,9 @@ class AuthorisationMatrixTest {
         if (r.path().equals("/api/v1/auth/logout")) {
             return 2;
         }
-        return r.method().name().equals("DELETE") && r.path().equals("/api/v1/projects/{project}") ? 1 : 0;
+        boolean destroys = r.method().name().equals("DELETE")
+                && (r.path().equals("/api/v1/projects/{project}") || r.path().equals("/api/v1/sessions/{session}"));
+        return destroys ? 1 : 0;
     }
 
     static String key(Route r) {
@@ -167,9 +179,12 @@ class AuthorisationMatrixTest {
             case ADMIN -> who.admin() ? Expect.ALLOWED : Expect.DENIED;
             case PROJECT_READ, PROJECT_WRITE, PROJECT_OWNER ->
                     who.role().map(r -> r.includes(access.role())).orElse(false) ? Expect.ALLOWED : Expect.DENIED;
+            // the fixture's session is the project owner's own, not shared
+            case SESSION -> who.role().map(r -> r == Role.OWNER).orElse(false) ? Expect.ALLOWED : Expect.DENIED;
         };
         if (byRole == Expect.ALLOWED && who.readToken()) {
-            boolean read = access == Access.PUBLIC || access == Access.PROJECT_READ || (access == Access.USER && method.equals("GET"));
+            boolean read = access == Access.PUBLIC || access == Access.PROJECT_READ
+                    || ((access == Access.USER || access == Access.SESSION) && method.equals("GET"));
             return read ? Expect.ALLOWED : Expect.DENIED;
         }
         return byRole;
@@ -190,7 +205,7 @@ class AuthorisationMatrixTest {
      * nonexistent ones where acting on a real one would destroy the fixture (the check comes first either
      * way). Bodies are empty objects: an allowed caller gets a 4xx that says what to fix, not a change.
      */
-    static Map<String, Call> fixture(String p, String doomed, String artifact, String execution) {
+    static Map<String, Call> fixture(String p, String doomed, String artifact, String execution, String session) {
         Map<String, Call> m = new LinkedHashMap<>();
         String pp = "/api/v1/projects/" + p;
         String e = "/api/v1/executions/" + execution;
@@ -290,6 +305,24 @@ class AuthorisationMatrixTest {
         put(m, "POST /api/v1/projects/{project}/artifacts/{artifact}/pipeline", pp + "/artifacts/" + artifact + "/pipeline");
         put(m, "POST /api/v1/projects/{project}/artifacts/{artifact}/reproduce", pp + "/artifacts/" + artifact + "/reproduce");
         put(m, "GET /api/v1/projects/{project}/artifacts/{artifact}/reproduction", pp + "/artifacts/" + artifact + "/reproduction?execution=enosuch");
+        String s = "/api/v1/sessions/" + session;
+        // a bad body: whoever may start one gets a 400 instead of a session that outlives the test
+        m.put("POST /api/v1/projects/{project}/sessions", new Call(pp + "/sessions", "{\"compute\":1}"));
+        put(m, "GET /api/v1/projects/{project}/sessions", pp + "/sessions");
+        put(m, "GET /api/v1/sessions/{session}", s);
+        put(m, "DELETE /api/v1/sessions/{session}", s);
+        put(m, "POST /api/v1/sessions/{session}/interrupt", s + "/interrupt");
+        put(m, "POST /api/v1/sessions/{session}/restart", s + "/restart");
+        put(m, "PUT /api/v1/sessions/{session}/sharing", s + "/sharing");
+        put(m, "POST /api/v1/sessions/{session}/cells", s + "/cells");
+        put(m, "GET /api/v1/sessions/{session}/cells", s + "/cells");
+        put(m, "GET /api/v1/sessions/{session}/cells/{cell}", s + "/cells/nosuchcell");
+        put(m, "POST /api/v1/sessions/{session}/artifacts", s + "/artifacts");
+        put(m, "POST /api/v1/sessions/{session}/explore", s + "/explore");
+        put(m, "POST /api/v1/sessions/{session}/trainings", s + "/trainings");
+        put(m, "GET /api/v1/sessions/{session}/trainings", s + "/trainings");
+        put(m, "POST /api/v1/sessions/{session}/saves", s + "/saves");
+        put(m, "GET /api/v1/catalogs/training", "/api/v1/catalogs/training");
         put(m, "GET /git/{project}/info/refs", "/git/" + p + "/info/refs?service=git-upload-pack");
         put(m, "POST /git/{project}/{service}", "/git/" + p + "/git-upload-pack");
         return m;

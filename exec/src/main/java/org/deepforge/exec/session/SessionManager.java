@@ -1,0 +1,606 @@
+package org.deepforge.exec.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.deepforge.exec.bundle.ArchitectureModules;
+import org.deepforge.exec.compute.ComputeAdapter;
+import org.deepforge.exec.compute.ComputeAdapter.Handle;
+import org.deepforge.exec.compute.ComputeAdapter.State;
+import org.deepforge.model.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded {@link Sessions}: session directories under {@link Config#directory}, sessions and cells in the run
+ * database, processes started through the compute adapters, agents reached over a Unix socket in the session
+ * directory (the {@code local} adapter) or the shared TCP agent port (any other). Cells are sent one at a time, the
+ * next once the agent said the previous is done, so a running cell is exactly the one the agent has. A session's
+ * processes outlive this object: a new manager on the same directory and database listens for their agents again.
+ */
+public final class SessionManager implements Sessions {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
+    private static final Set<String> ORIGINS = Set.of("console", "load", "explore", "train", "save");
+    private static final int MAX_CODE = 1 << 20;
+    private static final Duration GRACE = Duration.ofSeconds(10);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * Where and how sessions run. {@code directory}: the sessions' directories ({@code <data>/sessions});
+     * {@code database}: the run database file; {@code runtime}: the Python runtime root (holding {@code deepforge/});
+     * {@code maxPerUser}: live sessions a user may have; {@code idleTimeout}: a session without cell activity this long
+     * is stopped; {@code startTimeout}: how long a started (not queued) session's agent may take to connect;
+     * {@code agentAddress}: where agents of non-local adapters connect (empty: loopback, an ephemeral port).
+     */
+    public record Config(Path directory, Path database, Path runtime, int maxPerUser, Duration idleTimeout, Duration startTimeout,
+                         Optional<InetSocketAddress> agentAddress) {
+        /** The defaults: 2 sessions a user, 30 minutes idle, 2 minutes to connect, agents of remote adapters on loopback. */
+        public static Config of(Path directory, Path database, Path runtime) {
+            return new Config(directory, database, runtime, 2, Duration.ofMinutes(30), Duration.ofMinutes(2), Optional.empty());
+        }
+
+        public Config withMaxPerUser(int max) {
+            return new Config(directory, database, runtime, max, idleTimeout, startTimeout, agentAddress);
+        }
+
+        public Config withIdleTimeout(Duration timeout) {
+            return new Config(directory, database, runtime, maxPerUser, timeout, startTimeout, agentAddress);
+        }
+
+        public Config withStartTimeout(Duration timeout) {
+            return new Config(directory, database, runtime, maxPerUser, idleTimeout, timeout, agentAddress);
+        }
+
+        public Config withAgentAddress(InetSocketAddress address) {
+            return new Config(directory, database, runtime, maxPerUser, idleTimeout, startTimeout, Optional.of(address));
+        }
+    }
+
+    private final Config config;
+    private final Map<String, ComputeAdapter> adapters;
+    private final SessionStore store;
+    private final SessionDirectory directories;
+    private final AgentListeners agents;
+    private final Map<String, LiveSession> live = new ConcurrentHashMap<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("session-timer"));
+    private final ExecutorService stopper = Executors.newCachedThreadPool(daemon("session-stop"));
+    private final Object cellsChanged = new Object();
+    private final Object starting = new Object();
+
+    /** Opens the sessions of {@code config}, listening again for the agents of those still running. */
+    public SessionManager(Config config, Map<String, ComputeAdapter> adapters, ArchitectureModules architectures) {
+        this.config = config;
+        this.adapters = Map.copyOf(adapters);
+        this.store = new SessionStore(config.database());
+        this.directories = new SessionDirectory(config.runtime(), architectures);
+        this.agents = new AgentListeners(config.agentAddress(), new Hub(), timer);
+        reattach();
+        timer.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public Info start(Start start) throws IOException {
+        ComputeAdapter adapter = adapters.get(start.adapter());
+        if (adapter == null) {
+            throw new IllegalArgumentException("there is no compute adapter \"" + start.adapter() + "\"; choose one of " + adapters.keySet());
+        }
+        boolean local = local(adapter);
+        ObjectNode settings = start.config() != null && start.config().isObject() ? start.config().deepCopy() : Json.MAPPER.createObjectNode();
+        if (local && !settings.has("network")) {
+            settings.put("network", false); // a local session has no network unless asked for
+        }
+        adapter.validate(settings);
+        String id = HexFormat.of().formatHex(bytes(8));
+        String secret = HexFormat.of().formatHex(bytes(32));
+        Path dir = config.directory().resolve(id);
+        String connect = local ? "unix:" + AgentListeners.SOCKET : "tcp:" + agents.tcpAddress(0);
+        long seed = RANDOM.nextInt(Integer.MAX_VALUE);
+        Instant now = Instant.now();
+        Info info = new Info(id, start.project(), start.owner(), adapter.name(), "starting", null, now, now, false, start.branch(),
+                start.commit(), config.idleTimeout().toSeconds(), Json.MAPPER.createObjectNode(), Json.MAPPER.createObjectNode());
+        synchronized (starting) {
+            int running = store.liveOfOwner(start.owner());
+            if (running >= config.maxPerUser()) {
+                throw new LimitReached("you already run " + running + " session" + (running == 1 ? "" : "s") + ", as many as this server allows ("
+                        + config.maxPerUser() + "); stop one before starting another");
+            }
+            store.insert(new SessionStore.Row(info, settings, seed, null, connect, sha256(secret), false));
+        }
+        LiveSession session = new LiveSession(id, adapter, dir, local);
+        live.put(id, session);
+        try {
+            directories.write(dir, new SessionDirectory.Spec(id, start.project(), start.branch(), start.commit(), connect,
+                    config.idleTimeout().toSeconds(), seed), start.model(), secret, local);
+            if (local) {
+                session.listener = agents.unix(id, dir);
+            }
+            Path home = dir.toAbsolutePath().resolve("home");
+            Handle handle = adapter.submit(dir, Map.of("HOME", home.toString(), "IPYTHONDIR", home.resolve(".ipython").toString(),
+                    "MPLCONFIGDIR", home.resolve(".matplotlib").toString()), settings);
+            session.handle = handle;
+            store.handle(id, handle.ref());
+        } catch (IOException | RuntimeException e) {
+            end(session, "failed", "it could not start: " + e.getMessage());
+            throw e;
+        }
+        status(id);
+        return get(id).orElseThrow();
+    }
+
+    @Override
+    public Optional<Info> get(String session) {
+        return store.session(session).map(SessionStore.Row::info);
+    }
+
+    @Override
+    public List<Info> list(String project) {
+        return store.liveOfProject(project).stream().map(SessionStore.Row::info).toList();
+    }
+
+    @Override
+    public Info share(String session, boolean shared) {
+        known(session);
+        store.shared(session, shared);
+        return status(session);
+    }
+
+    @Override
+    public Cell execute(String session, String code, String origin) {
+        if (!ORIGINS.contains(origin)) {
+            throw new IllegalArgumentException("a cell's origin is one of " + ORIGINS + ", not \"" + origin + "\"");
+        }
+        if (code.length() > MAX_CODE) {
+            throw new IllegalArgumentException("a cell's code is at most 1 MiB");
+        }
+        LiveSession s = running(session);
+        if (known(session).state().equals("failed")) {
+            throw new IllegalStateException("session " + session + " has failed; restart or stop it");
+        }
+        Cell cell = store.addCell(session, HexFormat.of().formatHex(bytes(8)), code, origin);
+        store.activity(session, Instant.now());
+        cell(cell);
+        dispatch(s);
+        return store.cell(session, cell.id()).orElse(cell);
+    }
+
+    @Override
+    public List<Cell> cells(String session, long afterIndex, int limit) {
+        return store.cells(session, afterIndex, Math.max(1, Math.min(limit, 1000)));
+    }
+
+    @Override
+    public Optional<Cell> cell(String session, String cell) {
+        return store.cell(session, cell);
+    }
+
+    @Override
+    public Cell await(String session, String cell, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (cellsChanged) {
+            while (true) {
+                Cell c = store.cell(session, cell).orElseThrow(() -> new NoSuchElementException("session " + session + " has no cell " + cell));
+                long left = deadline - System.nanoTime();
+                if (done(c) || left <= 0) {
+                    return c;
+                }
+                TimeUnit.NANOSECONDS.timedWait(cellsChanged, left);
+            }
+        }
+    }
+
+    @Override
+    public void interrupt(String session) {
+        LiveSession s = running(session);
+        AgentConnection c = s.connection;
+        if (c != null) {
+            c.send(message("interrupt"));
+        }
+    }
+
+    @Override
+    public void restart(String session) {
+        LiveSession s = running(session);
+        synchronized (s) {
+            AgentConnection c = s.connection;
+            if (c == null) {
+                throw new IllegalStateException("session " + session + " is not connected yet; try again in a moment");
+            }
+            // a fresh kernel has none of the variables the queued cells expect
+            store.abortUnfinished(session).forEach(this::cell);
+            cellsChanged();
+            store.state(session, "restarting", null, false);
+            c.send(message("restart"));
+        }
+        status(session);
+    }
+
+    @Override
+    public void stop(String session) {
+        stop(session, "failed".equals(get(session).map(Info::state).orElse("")) ? "stopped after its kernel died" : "stopped");
+    }
+
+    @Override
+    public Path inputs(String session) {
+        return config.directory().resolve(known(session).id()).resolve("inputs");
+    }
+
+    @Override
+    public Path outputs(String session) {
+        return config.directory().resolve(known(session).id()).resolve("outputs");
+    }
+
+    @Override
+    public void listen(Listener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        stopper.shutdownNow();
+        agents.close();
+        live.values().forEach(s -> {
+            if (s.listener != null) {
+                s.listener.close();
+            }
+            AgentConnection c = s.connection;
+            if (c != null) {
+                c.close();
+            }
+        });
+        live.clear();
+        store.close();
+    }
+
+    /** Stops {@code session} with this reason: shutdown to the agent, a grace period, then the adapter's cancel. */
+    void stop(String session, String reason) {
+        LiveSession s = live.get(session);
+        if (s == null) {
+            return;
+        }
+        boolean first;
+        synchronized (s) {
+            first = !s.stopping;
+            s.stopping = true;
+        }
+        if (!first) {
+            s.ended.join();
+            return;
+        }
+        store.state(session, "stopping", null, false);
+        status(session);
+        AgentConnection c = s.connection;
+        if (c != null) {
+            c.send(message("shutdown"));
+        }
+        if (s.handle != null) {
+            long deadline = System.nanoTime() + GRACE.toNanos();
+            while (System.nanoTime() < deadline && !ended(s.adapter.state(s.handle))) {
+                pause(100);
+            }
+        }
+        end(s, "stopped", reason);
+    }
+
+    /** Makes sure nothing of the session runs, then records how it ended. */
+    private void end(LiveSession s, String state, String reason) {
+        s.stopping = true;
+        if (s.handle != null) {
+            s.adapter.cancel(s.handle); // the whole process group, also when it exited on its own (what it left behind)
+        }
+        AgentConnection c = s.connection;
+        if (c != null) {
+            c.close();
+        }
+        if (s.listener != null) {
+            s.listener.close();
+            agents.removeSocket(s.dir);
+        }
+        store.abortUnfinished(s.id).forEach(this::cell);
+        store.state(s.id, state, reason, true);
+        live.remove(s.id);
+        cellsChanged();
+        status(s.id);
+        s.ended.complete(null);
+    }
+
+    /** Sends the next queued cell when the agent is connected and runs none. */
+    private void dispatch(LiveSession s) {
+        Cell sent = null;
+        synchronized (s) {
+            AgentConnection c = s.connection;
+            if (c == null || s.stopping || store.first(s.id, "running").isPresent()) {
+                return;
+            }
+            Optional<Cell> next = store.first(s.id, "queued");
+            if (next.isPresent() && store.cellState(s.id, next.get().id(), "queued", "running", null)) {
+                if (c.send(message("execute").put("id", next.get().id()).put("code", next.get().code()))) {
+                    sent = store.cell(s.id, next.get().id()).orElseThrow();
+                } else {
+                    store.cellState(s.id, next.get().id(), "running", "queued", null); // sent again on reconnection
+                }
+            }
+        }
+        if (sent != null) {
+            cell(sent);
+        }
+    }
+
+    /** Takes up the sessions a previous manager left running: their listeners again, or how they ended meanwhile. */
+    private void reattach() {
+        for (SessionStore.Row row : store.live()) {
+            String id = row.info().id();
+            ComputeAdapter adapter = adapters.get(row.info().adapter());
+            Path dir = config.directory().resolve(id);
+            if (adapter == null) {
+                store.state(id, "lost", "this server has no compute adapter \"" + row.info().adapter() + "\" any more", true);
+                continue;
+            }
+            LiveSession s = new LiveSession(id, adapter, dir, local(adapter));
+            if (row.handle() == null) {
+                end(s, "failed", "it did not start (the server stopped while starting it)");
+                continue;
+            }
+            s.handle = new Handle(adapter.name(), row.handle(), dir);
+            State state = adapter.state(s.handle);
+            if (ended(state)) {
+                end(s, "lost", "it ended while the server was away: " + describe(state));
+                continue;
+            }
+            try {
+                if (s.local) {
+                    s.listener = agents.unix(id, dir);
+                } else {
+                    agents.tcpAddress(port(row.connect()));
+                }
+                live.put(id, s);
+            } catch (IOException | RuntimeException e) {
+                end(s, "lost", "the server cannot listen for its agent again: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Once a second: sessions whose process ended, whose agent never came, or that sat idle too long. */
+    private void watch() {
+        try {
+            Instant now = Instant.now();
+            for (SessionStore.Row row : store.live()) {
+                LiveSession s = live.get(row.info().id());
+                if (s == null || s.stopping || s.handle == null) {
+                    continue;
+                }
+                if (s.connection == null) {
+                    State state = s.adapter.state(s.handle);
+                    if (ended(state)) {
+                        end(s, state instanceof State.Lost ? "lost" : "failed", describe(state) + tail(s.dir));
+                        continue;
+                    }
+                    if (state instanceof State.Waiting) {
+                        s.waitingSince = now; // time in a scheduler's queue is not time to start
+                    } else if (!s.everConnected && Duration.between(s.waitingSince, now).compareTo(config.startTimeout()) > 0) {
+                        String why = "its agent did not connect within " + config.startTimeout().toSeconds() + " s" + tail(s.dir);
+                        stopper.execute(() -> stop(s.id, why));
+                        continue;
+                    }
+                }
+                boolean busy = row.info().state().equals("busy") || store.anyUnfinished(s.id);
+                if (!busy && Duration.between(row.info().lastActivity(), now).compareTo(config.idleTimeout()) > 0) {
+                    String why = "idle for " + config.idleTimeout().toMinutes() + " minutes";
+                    stopper.execute(() -> stop(s.id, why));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("watching sessions failed", e);
+        }
+    }
+
+    /** What an agent connection may do, and what it says. */
+    private final class Hub implements AgentConnection.Hub {
+        @Override
+        public boolean admit(AgentMessage.Hello hello, Optional<String> listenerSession) {
+            LiveSession s = live.get(hello.session());
+            if (s == null || s.stopping || hello.protocol() != 1 || listenerSession.isPresent() != s.local
+                    || listenerSession.isPresent() && !listenerSession.get().equals(hello.session())) {
+                return false;
+            }
+            Optional<SessionStore.Row> row = store.session(hello.session());
+            return row.isPresent() && MessageDigest.isEqual(sha256(hello.secret()).getBytes(StandardCharsets.US_ASCII),
+                    row.get().secretSha256().getBytes(StandardCharsets.US_ASCII));
+        }
+
+        @Override
+        public void connected(AgentConnection connection, AgentMessage.Hello hello) {
+            LiveSession s = live.get(hello.session());
+            if (s == null) {
+                connection.close();
+                return;
+            }
+            synchronized (s) {
+                AgentConnection old = s.connection;
+                s.connection = connection;
+                s.everConnected = true;
+                if (old != null && old != connection) {
+                    old.close(); // the agent reconnected before the old connection was seen to drop
+                }
+            }
+            store.environment(s.id, hello.environment());
+            status(s.id);
+            dispatch(s);
+        }
+
+        @Override
+        public void message(AgentConnection connection, AgentMessage message) {
+            LiveSession s = live.get(connection.session());
+            if (s == null || s.connection != connection) {
+                return;
+            }
+            String id = s.id;
+            if (message instanceof AgentMessage.Status st) {
+                if (!s.stopping) {
+                    boolean dead = st.state().equals("dead");
+                    store.state(id, dead ? "failed" : st.state(), dead ? "its kernel died; restart the session or stop it" : null, false);
+                    status(id);
+                }
+            } else if (message instanceof AgentMessage.Output o) {
+                if (store.cell(id, o.cell()).filter(c -> c.state().equals("running")).isPresent()) {
+                    store.appendOutput(id, o.cell(), o.output(), note());
+                    store.activity(id, Instant.now());
+                    listeners.forEach(l -> quietly(() -> l.output(id, o.cell(), o.output())));
+                }
+            } else if (message instanceof AgentMessage.Done d) {
+                if (store.cellState(id, d.cell(), "running", d.status(), d.executionCount())) {
+                    store.activity(id, Instant.now());
+                    store.cell(id, d.cell()).ifPresent(SessionManager.this::cell);
+                    cellsChanged();
+                    dispatch(s);
+                }
+            } else if (message instanceof AgentMessage.Resources r) {
+                store.resources(id, r.resources());
+                listeners.forEach(l -> quietly(() -> l.resources(id, r.resources())));
+            }
+        }
+
+        @Override
+        public void disconnected(AgentConnection connection) {
+            LiveSession s = live.get(connection.session());
+            if (s != null) {
+                synchronized (s) {
+                    if (s.connection == connection) {
+                        s.connection = null;
+                    }
+                }
+            }
+        }
+    }
+
+    private static JsonNode note() {
+        return Json.MAPPER.createObjectNode().put("kind", "stream").put("name", "stderr")
+                .put("text", "[DeepForge: this cell's output passed " + (SessionStore.MAX_OUTPUTS >> 20) + " MiB; the rest is not kept]\n");
+    }
+
+    private LiveSession running(String session) {
+        LiveSession s = live.get(session);
+        if (s == null || s.stopping) {
+            Info info = known(session);
+            throw new IllegalStateException("session " + session + " is " + info.state() + (info.reason() == null ? "" : ": " + info.reason()));
+        }
+        return s;
+    }
+
+    private Info known(String session) {
+        return get(session).orElseThrow(() -> new IllegalArgumentException("there is no session " + session));
+    }
+
+    private Info status(String session) {
+        Info info = known(session);
+        listeners.forEach(l -> quietly(() -> l.status(info)));
+        return info;
+    }
+
+    private void cell(Cell cell) {
+        listeners.forEach(l -> quietly(() -> l.cell(cell)));
+    }
+
+    private void cellsChanged() {
+        synchronized (cellsChanged) {
+            cellsChanged.notifyAll();
+        }
+    }
+
+    private static void quietly(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.warn("a session listener failed", e);
+        }
+    }
+
+    private static boolean done(Cell c) {
+        return !c.state().equals("queued") && !c.state().equals("running");
+    }
+
+    private static boolean local(ComputeAdapter adapter) {
+        return adapter.name().equals("local");
+    }
+
+    private static boolean ended(State state) {
+        return state instanceof State.Exited || state instanceof State.Lost;
+    }
+
+    private static String describe(State state) {
+        if (state instanceof State.Exited e) {
+            return "its process exited with code " + e.code() + (e.reason() == null ? "" : " (" + e.reason() + ")");
+        }
+        return state instanceof State.Lost l ? "its process is gone: " + l.why() : state.toString();
+    }
+
+    /** The end of the agent's own output, which says why it could not start. */
+    private static String tail(Path dir) {
+        try {
+            String log = java.nio.file.Files.readString(dir.resolve("console.log"), StandardCharsets.UTF_8).strip();
+            return log.isEmpty() ? "" : "; console.log ends: " + (log.length() > 500 ? "…" + log.substring(log.length() - 500) : log);
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static int port(String connect) {
+        return Integer.parseInt(connect.substring(connect.lastIndexOf(':') + 1));
+    }
+
+    private static ObjectNode message(String type) {
+        return Json.MAPPER.createObjectNode().put("type", type);
+    }
+
+    private static byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    static String sha256(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
