@@ -387,6 +387,8 @@ export interface Training {
   epochs: number;
   metrics: Record<string, TrainingPoint[]>;
   cell: string;
+  /** Why a failed training failed. */
+  error?: string;
 }
 /** The artifact a save created and the commit that recorded it. */
 export interface SavedArtifact { artifact: { id: string; name: string; type: string; sha256: string; size: number }; commit: string }

@@ -25,7 +25,7 @@ export function fromTrainings(items: readonly Training[]): Trainings {
   for (const t of items) {
     const series: SeriesMap = {};
     for (const [name, points] of Object.entries(t.metrics ?? {})) for (const p of points) addPoint(series, name, p.step, p.value);
-    out[t.id] = { id: t.id, state: t.state, epochs: t.epochs, architecture: t.config?.architecture, series };
+    out[t.id] = { id: t.id, state: t.state, epochs: t.epochs, architecture: t.config?.architecture, series, ...(t.error ? { error: t.error } : {}) };
   }
   return out;
 }
