@@ -56,9 +56,11 @@ function PlotView({ plot, title }: { plot: Plot; title: string }) {
   const axes = useMemo(() => (plot.kind === 'scatter' ? scatterAxes(plot, title) : null), [plot, title]);
   if (plot.kind === 'line') return <LineChart title={title} series={series} testid="explore-line" height={200} />;
   if (plot.kind === 'image') {
+    // a small slice (8 × 8, say) is drawn larger, its pixels kept sharp
+    const zoom = Math.max(1, Math.min(32, Math.floor(256 / Math.max(plot.width, plot.height, 1))));
     return (
       <figure className="explore-image" data-testid="explore-image" data-width={plot.width} data-height={plot.height}>
-        <img src={`data:image/png;base64,${plot.png}`} alt={title} width={plot.width} height={plot.height} />
+        <img src={`data:image/png;base64,${plot.png}`} alt={title} width={plot.width * zoom} height={plot.height * zoom} />
         <figcaption className="muted small-text">
           {plot.width} × {plot.height} · min <span data-testid="explore-image-min">{formatNumber(plot.min)}</span> · max{' '}
           <span data-testid="explore-image-max">{formatNumber(plot.max)}</span>

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, errorMessage, type CatalogEntry, type EntryMap, type TrainingCatalog } from '../../shared/api';
 import { isPythonIdentifier } from '../../shared/format';
 import { LineChart } from '../executions/LineChart';
@@ -66,6 +66,13 @@ export function TrainerPanel({ project, branch, architectures, model }: Props) {
   const list = useMemo(() => Object.values(trainings), [trainings]);
   const shown = trainings[selected ?? ''] ?? list[list.length - 1];
   const running = list.some((t) => t.state === 'running');
+  // a training just started comes into view, so its curves can be watched without scrolling past the form
+  const detail = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = detail.current;
+    const body = el?.closest('.ws-panel-body');
+    if (selected && el && body instanceof HTMLElement) body.scrollTop += el.getBoundingClientRect().top - body.getBoundingClientRect().top;
+  }, [selected, shown?.id]);
 
   const train = async () => {
     if (!session || !loss.entry || !optimizer.entry) return;
@@ -158,7 +165,7 @@ export function TrainerPanel({ project, branch, architectures, model }: Props) {
         </ul>
       )}
       {shown && (
-        <div className="training-detail" data-testid="training-detail" data-training={shown.id}>
+        <div className="training-detail" data-testid="training-detail" data-training={shown.id} ref={detail}>
           <div className="chart-grid">
             {Object.keys(shown.series).sort().map((name) => (
               <LineChart key={`${shown.id}:${name}`} title={name} series={[{ label: name, points: shown.series[name] }]} testid="training-chart" height={160} />

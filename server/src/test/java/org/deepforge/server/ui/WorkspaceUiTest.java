@@ -47,6 +47,7 @@ class WorkspaceUiTest extends UiTestBase {
         input.sendKeys(Keys.chord(Keys.SHIFT, Keys.ENTER));
         ui.until("42 printed", SESSION, d -> cellOutput(d, "print(6*7)", "cell-stdout").equals("42"));
         assertThat(input.getDomProperty("value")).isEmpty();
+        ui.screenshot(SCREENSHOTS.resolve("tmp-ws-1.png"));
 
         // the explorer: the artifact into x, then a slice of it as an image
         new Select(ui.waitFor("explorer-artifact")).selectByValue(cube);
@@ -59,6 +60,7 @@ class WorkspaceUiTest extends UiTestBase {
         ui.until("the slice as an image", SESSION, d -> !d.findElements(By.cssSelector("[data-testid='explorer-result'] [data-testid='explore-image'] img")).isEmpty());
         assertThat(text(ui.driver, "[data-testid='explorer-result'] [data-testid='describe-shape']")).isEqualTo("8 × 8");
         assertThat(ui.driver.findElements(testId("explorer-error"))).isEmpty();
+        ui.screenshot(SCREENSHOTS.resolve("tmp-ws-2.png"));
 
         // the trainer: digits-shaped data made in the console, the project's convnet, CrossEntropyLoss and Adam
         input.sendKeys("import torch\ntorch.manual_seed(0)\ndata = (torch.randn(256, 1, 8, 8), torch.randint(0, 10, (256,)))");
@@ -74,6 +76,7 @@ class WorkspaceUiTest extends UiTestBase {
         ui.click("trainer-train");
         ui.until("a loss curve", SESSION, d -> d.findElements(By.cssSelector("[data-testid='training-chart'][data-metric='loss']")).stream()
                 .anyMatch(c -> Integer.parseInt(c.getDomAttribute("data-points")) >= 1));
+        ui.screenshot(SCREENSHOTS.resolve("tmp-ws-3.png"));
         ui.until("the training finished", SESSION, d -> "finished".equals(ui.attributeOf("[data-testid='training-row']", "data-state")));
         int points = Integer.parseInt(ui.attributeOf("[data-testid='training-chart'][data-metric='loss']", "data-points"));
         assertThat(points).as("one point per step: 256 × 0.9 / 16 rounds up to 15 steps").isGreaterThan(1);
@@ -85,6 +88,7 @@ class WorkspaceUiTest extends UiTestBase {
         WebElement saved = ui.until("the saved artifact", SESSION, d -> d.findElements(testId("trainer-save-saved")).stream().findFirst().orElse(null));
         String artifact = saved.getDomAttribute("data-artifact");
         assertThat(saved.getText()).contains("sessionModel");
+        ui.driver.executeScript("arguments[0].scrollIntoView({block: 'end'})", saved);
         ui.screenshot(SCREENSHOTS.resolve(testName + ".png"));
         screenshotTaken = true;
         ui.click("trainer-save-link");
