@@ -47,7 +47,14 @@ class WorkspaceUiTest extends UiTestBase {
         input.sendKeys(Keys.chord(Keys.SHIFT, Keys.ENTER));
         ui.until("42 printed", SESSION, d -> cellOutput(d, "print(6*7)", "cell-stdout").equals("42"));
         assertThat(input.getDomProperty("value")).isEmpty();
-        ui.screenshot(SCREENSHOTS.resolve("tmp-ws-1.png"));
+        input.sendKeys("1/0", Keys.chord(Keys.SHIFT, Keys.ENTER));
+        ui.until("the error with its traceback", SESSION, d -> cellOutput(d, "1/0", "cell-error").startsWith("ZeroDivisionError: division by zero"));
+
+        // one panel can fill the workspace, and give the room back
+        ui.click("panel-explorer-maximise");
+        ui.waitGone("panel-console");
+        ui.click("panel-explorer-maximise");
+        ui.waitFor("panel-console");
 
         // the explorer: the artifact into x, then a slice of it as an image
         new Select(ui.waitFor("explorer-artifact")).selectByValue(cube);
@@ -60,7 +67,6 @@ class WorkspaceUiTest extends UiTestBase {
         ui.until("the slice as an image", SESSION, d -> !d.findElements(By.cssSelector("[data-testid='explorer-result'] [data-testid='explore-image'] img")).isEmpty());
         assertThat(text(ui.driver, "[data-testid='explorer-result'] [data-testid='describe-shape']")).isEqualTo("8 × 8");
         assertThat(ui.driver.findElements(testId("explorer-error"))).isEmpty();
-        ui.screenshot(SCREENSHOTS.resolve("tmp-ws-2.png"));
 
         // the trainer: digits-shaped data made in the console, the project's convnet, CrossEntropyLoss and Adam
         input.sendKeys("import torch\ntorch.manual_seed(0)\ndata = (torch.randn(256, 1, 8, 8), torch.randint(0, 10, (256,)))");
@@ -76,7 +82,6 @@ class WorkspaceUiTest extends UiTestBase {
         ui.click("trainer-train");
         ui.until("a loss curve", SESSION, d -> d.findElements(By.cssSelector("[data-testid='training-chart'][data-metric='loss']")).stream()
                 .anyMatch(c -> Integer.parseInt(c.getDomAttribute("data-points")) >= 1));
-        ui.screenshot(SCREENSHOTS.resolve("tmp-ws-3.png"));
         ui.until("the training finished", SESSION, d -> "finished".equals(ui.attributeOf("[data-testid='training-row']", "data-state")));
         int points = Integer.parseInt(ui.attributeOf("[data-testid='training-chart'][data-metric='loss']", "data-points"));
         assertThat(points).as("one point per step: 256 × 0.9 / 16 rounds up to 15 steps").isGreaterThan(1);
