@@ -4,14 +4,16 @@ interface Props {
   id: string;
   title: string;
   maximised: boolean;
+  /** Another panel is maximised. */
+  hidden: boolean;
   onToggle: () => void;
   children: ReactNode;
 }
 
 /** A tile of the workspace with a title bar; its button fills the workspace with it (and gives the room back). */
-export function Panel({ id, title, maximised, onToggle, children }: Props) {
+export function Panel({ id, title, maximised, hidden, onToggle, children }: Props) {
   return (
-    <section className={`ws-panel ws-panel-${id}${maximised ? ' maximised' : ''}`} data-testid={`panel-${id}`} aria-label={title}>
+    <section className={`ws-panel ws-panel-${id}${maximised ? ' maximised' : ''}`} data-testid={`panel-${id}`} aria-label={title} hidden={hidden}>
       <header className="ws-panel-header">
         <h3>{title}</h3>
         <span className="spacer" />

@@ -33,24 +33,20 @@ export function SessionView({ project, branch, head, sessionId, architectures, w
     return <p className="form-error" data-testid="session-view-error" role="alert">{model.error}</p>;
   }
   const toggle = (id: PanelId) => () => setMaximised((m) => (m === id ? null : id));
+  // the other panels are hidden, not unmounted: what is typed in them stays
+  const hidden = (id: PanelId) => maximised !== null && maximised !== id;
   return (
     <div className={`ws-grid${maximised ? ' has-maximised' : ''}`} data-testid="session-view" data-session={sessionId} data-state={session?.state ?? ''}>
       {model.error && <p className="form-error ws-grid-error" data-testid="session-view-error" role="alert">{model.error}</p>}
-      {(!maximised || maximised === 'console') && (
-        <Panel id="console" title="Console" maximised={maximised === 'console'} onToggle={toggle('console')}>
-          <ConsolePanel project={project} branch={branch} model={model} />
-        </Panel>
-      )}
-      {(!maximised || maximised === 'explorer') && (
-        <Panel id="explorer" title="Artifact explorer" maximised={maximised === 'explorer'} onToggle={toggle('explorer')}>
-          <ExplorerPanel project={project} head={head} model={model} />
-        </Panel>
-      )}
-      {(!maximised || maximised === 'trainer') && (
-        <Panel id="trainer" title="Network trainer" maximised={maximised === 'trainer'} onToggle={toggle('trainer')}>
-          <TrainerPanel project={project} branch={branch} architectures={architectures} model={model} />
-        </Panel>
-      )}
+      <Panel id="console" title="Console" maximised={maximised === 'console'} hidden={hidden('console')} onToggle={toggle('console')}>
+        <ConsolePanel project={project} branch={branch} model={model} />
+      </Panel>
+      <Panel id="explorer" title="Artifact explorer" maximised={maximised === 'explorer'} hidden={hidden('explorer')} onToggle={toggle('explorer')}>
+        <ExplorerPanel project={project} head={head} model={model} />
+      </Panel>
+      <Panel id="trainer" title="Network trainer" maximised={maximised === 'trainer'} hidden={hidden('trainer')} onToggle={toggle('trainer')}>
+        <TrainerPanel project={project} branch={branch} architectures={architectures} model={model} />
+      </Panel>
     </div>
   );
 }

@@ -52,7 +52,7 @@ class WorkspaceUiTest extends UiTestBase {
 
         // one panel can fill the workspace, and give the room back
         ui.click("panel-explorer-maximise");
-        ui.waitGone("panel-console");
+        ui.until("the console hidden", d -> !d.findElement(testId("panel-console")).isDisplayed());
         ui.click("panel-explorer-maximise");
         ui.waitFor("panel-console");
 
