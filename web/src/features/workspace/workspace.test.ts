@@ -3,6 +3,7 @@ import type { Cell, CatalogEntry, CellOutput } from '../../shared/api';
 import { applyCellMessage, upsertCell } from './cells';
 import { defaultTexts, parseTexts } from './catalogForm';
 import { DESCRIBE_MIME, SAVED_MIME, sanitizeHtml, showOutput } from './outputs';
+import { lineSeries, pointColours, scatterAxes } from './plots';
 import { applyTrainingMessage, fromTrainings, METRIC_MIME, TRAINING_MIME } from './training';
 
 const cell = (id: string, index: number, extra: Partial<Cell> = {}): Cell => ({
@@ -128,5 +129,27 @@ describe('cell outputs', () => {
       + '<a href="javascript:alert(3)">link</a><img src=x onerror="alert(4)"><style>*{}</style>');
     expect(nodes).toEqual([{ tag: 'table', children: [{ tag: 'tbody', children: [{ tag: 'tr', children: [{ tag: 'td', children: ['1'] }] }] }] }, 'link']);
     expect(JSON.stringify(nodes)).not.toMatch(/alert|onclick|style|href/);
+  });
+});
+
+describe('describe plots in the shapes of the existing views', () => {
+  it('a line plot as one chart series, x or the position as the step, gaps left out', () => {
+    expect(lineSeries({ kind: 'line', y: [3, 2, Number.NaN, 1] }, 'y')).toEqual([{ label: 'y', points: [{ step: 0, value: 3 }, { step: 1, value: 2 }, { step: 3, value: 1 }] }]);
+    expect(lineSeries({ kind: 'line', y: [5, 6], x: [10, 20] }, 'y')[0].points.map((p) => p.step)).toEqual([10, 20]);
+  });
+
+  it('colour values by viridis from their min to max, with the bar that explains them', () => {
+    const { colors, colorbar } = pointColours(3, [0, 5, 10]);
+    expect(colors).toEqual(['#440154', '#21908d', '#fde725']);
+    expect(colorbar).toMatchObject({ min: 0, max: 10 });
+    expect(pointColours(2, undefined)).toEqual({ colors: ['#1f77b4', '#1f77b4'] });
+  });
+
+  it('2-D and 3-D scatters as the 3-D view axes (z = 0 for two dimensions)', () => {
+    const flat = scatterAxes({ kind: 'scatter', dims: 2, points: [[0, 1], [2, 3]] }, 'e');
+    expect(flat.series[0]).toMatchObject({ x: [0, 2], y: [1, 3], z: [0, 0] });
+    const deep = scatterAxes({ kind: 'scatter', dims: 3, points: [[0, 1, 2], [3, 4, 5]], color: [1, 2] }, 'e');
+    expect(deep.series[0].z).toEqual([2, 5]);
+    expect(deep.series[0].colorbar).toMatchObject({ min: 1, max: 2 });
   });
 });

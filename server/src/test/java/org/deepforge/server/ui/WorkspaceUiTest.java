@@ -67,6 +67,17 @@ class WorkspaceUiTest extends UiTestBase {
         ui.until("the slice as an image", SESSION, d -> !d.findElements(By.cssSelector("[data-testid='explorer-result'] [data-testid='explore-image'] img")).isEmpty());
         assertThat(text(ui.driver, "[data-testid='explorer-result'] [data-testid='describe-shape']")).isEqualTo("8 × 8");
         assertThat(ui.driver.findElements(testId("explorer-error"))).isEmpty();
+        // a column as a line, and the values as 3-D points coloured by their first coordinate
+        ui.type("explorer-expression", "x[0, :, 0, 0]");
+        new Select(ui.waitFor("explorer-plot")).selectByValue("auto");
+        ui.click("explorer-explore");
+        ui.until("the line", SESSION, d -> "8".equals(ui.attributeOf("[data-testid='explorer-result'] [data-testid='explore-line']", "data-points")));
+        ui.type("explorer-expression", "x.reshape(-1, 3)");
+        ui.type("explorer-color", "x.reshape(-1, 3)[:, 0]");
+        ui.click("explorer-explore");
+        ui.until("the 3-D scatter", SESSION, d -> "128".equals(ui.attributeOf("[data-testid='explorer-result'] [data-testid='explore-scatter'][data-dims='3']", "data-points")));
+        assertThat(ui.attributeOf("[data-testid='explorer-result'] [data-testid='plot3d-colorbar']", "data-max")).isEqualTo("381");
+        assertThat(ui.driver.findElements(testId("explorer-error"))).isEmpty();
 
         // the trainer: digits-shaped data made in the console, the project's convnet, CrossEntropyLoss and Adam
         input.sendKeys("import torch\ntorch.manual_seed(0)\ndata = (torch.randn(256, 1, 8, 8), torch.randint(0, 10, (256,)))");
