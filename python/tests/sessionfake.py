@@ -41,7 +41,9 @@ class FakeServer:
     welcome; ``hellos`` every hello."""
 
     def __init__(self, path, secret, reject=False, before_welcome=None):
-        self.path, self.secret, self.reject = str(path), secret, reject
+        """``path``: a Unix socket's path, or ``(host, port)`` for TCP (port 0: any)."""
+        self.path = path if isinstance(path, tuple) else str(path)
+        self.secret, self.reject = secret, reject
         self.before_welcome = before_welcome
         self.lock = threading.Condition()
         self.messages, self.hellos = [], []
@@ -50,10 +52,16 @@ class FakeServer:
         self.open()
 
     def open(self):
-        if os.path.exists(self.path):
-            os.unlink(self.path)
-        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        listener.bind(self.path)
+        if isinstance(self.path, tuple):
+            listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind(self.path)
+            self.path = listener.getsockname()
+        else:
+            if os.path.exists(self.path):
+                os.unlink(self.path)
+            listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            listener.bind(self.path)
         listener.listen(4)
         self.listener = listener
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
@@ -110,6 +118,10 @@ class FakeServer:
 
     def close(self):
         """Stop listening and drop the agent (as a server restart does)."""
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread
+        except OSError:
+            pass
         self.listener.close()
         with self.lock:
             conn, self.connection = self.connection, None

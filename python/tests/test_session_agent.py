@@ -5,9 +5,12 @@ Run with Debian's interpreter: ``/usr/bin/python3 -m pytest python/tests/test_se
 
 import json
 import re
+import signal
+import socket
 
 import pytest
 
+from deepforge.session.agent import STREAM_CHUNK, Outbox, fit_data
 from sessionfake import FakeServer, alive, session_directory, start_agent, stop_agent, wait_until
 
 SECRET = "s3cret"
@@ -75,6 +78,13 @@ def test_prints_are_streams(shared):
     assert done["status"] == "ok"
     text = {name: "".join(o["text"] for o in outputs if o["name"] == name) for name in ("stdout", "stderr")}
     assert text == {"stdout": "hello\n", "stderr": "oops\n"}
+
+
+def test_long_output_comes_in_chunks(shared):
+    done, outputs = shared.server.run("long", "print('x' * 3000000)")
+    assert done["status"] == "ok"
+    assert all(len(o["text"]) <= STREAM_CHUNK for o in outputs) and len(outputs) >= 3
+    assert "".join(o["text"] for o in outputs) == "x" * 3000000 + "\n"
 
 
 def test_an_exception_is_an_error_with_a_plain_traceback(shared):
@@ -147,6 +157,21 @@ def test_malformed_lines_are_ignored(shared):
     assert done["status"] == "ok"
 
 
+def test_a_line_over_16_mib_is_ignored(shared):
+    shared.server.send_raw(b'{"type": "execute", "id": "huge", "code": "' + b"1" * (17 << 20) + b'"}\n')
+    shared.server.send({"type": "ping"})
+    shared.server.wait_for(lambda m: m["type"] == "pong", what="a pong")
+    done, _ = shared.server.run("after-huge", "2")
+    assert done["status"] == "ok" and shared.server.outputs("huge") == []
+
+
+def test_unicode_passes_both_ways(shared):
+    done, outputs = shared.server.run("unicode", "print('Ωμέγα ✓ \\udcff'); 'naïve 🚀'")
+    assert done["status"] == "ok"
+    assert outputs[0]["text"].startswith("Ωμέγα ✓ ")
+    assert outputs[-1]["data"]["text/plain"] == "'naïve 🚀'"
+
+
 def test_resources_are_reported_while_connected(shared):
     message = shared.server.wait_for(lambda m: m["type"] == "resources", what="resources")
     assert message["rssBytes"] > 10 << 20 and message["cpuSeconds"] > 0
@@ -194,9 +219,9 @@ def test_a_reconnection_keeps_the_variables_and_the_output_produced_meanwhile(ow
                  "import os, time\nprint('waiting', flush=True)\n"
                  "while not os.path.exists('go'): time.sleep(0.02)\nprint('went')\nb + 1"})
     wait_until(lambda: server.outputs("waits"), what="the cell to start")
+    hellos = len(server.hellos)
     server.close()
     go.touch()
-    hellos = len(server.hellos)
     server.open()
     wait_until(lambda: len(server.hellos) > hellos and server.connected(), what="the agent to reconnect")
     assert server.done("waits")["status"] == "ok"
@@ -237,3 +262,67 @@ def test_an_agent_that_cannot_reach_the_server_exits_after_the_idle_timeout(tmp_
         wait_until(lambda: not alive(int(kernel.group(1))), what="the kernel to be gone")
     finally:
         stop_agent(process)
+
+
+def test_the_agent_connects_over_tcp_too(tmp_path):
+    server = FakeServer(("127.0.0.1", 0), SECRET)
+    directory = session_directory(tmp_path, secret=SECRET, connect="tcp:127.0.0.1:%d" % server.path[1])
+    process = start_agent(directory)
+    try:
+        server.idle()
+        done, outputs = server.run("tcp", "6 * 7")
+        assert done["status"] == "ok" and outputs[-1]["data"]["text/plain"] == "42"
+    finally:
+        stop_agent(process)
+        server.close()
+
+
+def test_sigterm_stops_the_kernel_and_the_agent(own):
+    kernel = own.kernel_pid("pid")
+    own.process.send_signal(signal.SIGTERM)
+    assert own.process.wait(120) == 0
+    wait_until(lambda: not alive(kernel), what="the kernel to be gone")
+
+
+def test_the_status_is_said_again_after_a_reconnection(own):
+    hellos = len(own.server.hellos)
+    own.server.close()
+    own.server.open()
+    wait_until(lambda: len(own.server.hellos) > hellos, what="a new hello")
+    count = lambda: sum(m == {"type": "status", "state": "idle"} for m in own.server.messages)
+    wait_until(lambda: count() >= 2, what="the idle status again")
+
+
+def _lines(sock):
+    data = b""
+    sock.settimeout(10)
+    while True:
+        chunk = sock.recv(1 << 16)
+        if not chunk:
+            return [json.loads(line) for line in data.splitlines()]
+        data += chunk
+
+
+def test_output_kept_while_disconnected_loses_its_oldest_stream_text_first():
+    outbox = Outbox(limit=20000)
+    for i in range(100):
+        outbox.put({"type": "output", "id": "c", "output": {"kind": "stream", "name": "stdout",
+                                                           "text": "%04d" % i + "x" * 996}})
+    outbox.put({"type": "done", "id": "c", "status": "ok", "executionCount": 1})
+    outbox.put({"type": "resources", "rssBytes": 1, "cpuSeconds": 0, "cuda": False}, keep=False)
+    ours, theirs = socket.socketpair()
+    outbox.attach(ours)
+    assert outbox.drain(30)
+    outbox.detach(ours)
+    outbox.close()
+    lines = _lines(theirs)
+    note, *streams, done = lines
+    assert note["output"]["name"] == "stderr" and "were dropped" in note["output"]["text"]
+    assert 5 <= len(streams) <= 20 and streams[-1]["output"]["text"].startswith("0099")
+    assert done["type"] == "done"
+
+
+def test_a_display_too_large_for_a_line_loses_its_largest_representation():
+    data = fit_data({"text/plain": "<Figure>", "image/png": "A" * 5000, "text/html": "<b>x</b>"}, limit=1000)
+    assert "image/png" not in data and data["text/html"] == "<b>x</b>"
+    assert data["text/plain"].startswith("<Figure>\n[deepforge: omitted image/png")

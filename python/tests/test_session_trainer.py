@@ -1,14 +1,21 @@
 """The session's network trainer (deepforge.session.trainer), run without a kernel: the data variable comes from
 a namespace given to it and its outputs go to a list."""
 
+import importlib
+import importlib.util
+import sys
 import textwrap
 import uuid
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
-from deepforge.session import trainer
+PYTHON_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PYTHON_DIR))
+
+from deepforge.session import trainer  # noqa: E402
 
 ARCHITECTURES = textwrap.dedent("""
     import torch
@@ -204,3 +211,25 @@ def test_in_a_shell_it_reads_the_users_namespace_and_publishes_raw_outputs(archi
     assert training.state == "finished"
     assert published[0][trainer.TRAINING]["state"] == "running"
     assert published[-1][trainer.TRAINING] == {"training": "k1", "state": "finished", "epochs": 1, "total": 1}
+
+
+def test_the_train_operation_open_as_pipeline_makes_gives_the_sessions_weights(architectures, monkeypatch, tmp_path):
+    """exec's TrainNetwork template (what "Open as pipeline" makes of a training) trains as the session did."""
+    monkeypatch.delenv("DEEPFORGE_EVENTS", raising=False)
+    monkeypatch.chdir(tmp_path)  # not a job directory (no job.json) and no $DEEPFORGE_EVENTS: no events are written
+    template = (PYTHON_DIR.parent / "exec" / "src" / "main" / "resources" / "org" / "deepforge"
+                / "exec" / "reify" / "TrainNetwork.py")
+    spec = importlib.util.spec_from_file_location("train_network_%s" % uuid.uuid4().hex, template)
+    operation = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(operation)
+    module = importlib.import_module(architectures["classifier"]["module"])
+
+    cfg = config(training="same", optimizer={"name": "SGD", "arguments": {"lr": 0.1, "momentum": 0.9}},
+                 loss={"name": "CrossEntropyLoss", "arguments": {"weight": [1.0, 2.0]}}, epochs=2, seed=11)
+    session, _ = run(cfg, blobs(), architectures)
+    made = operation.TrainNetwork(module.Classifier(), loss="CrossEntropyLoss", loss_arguments={"weight": [1.0, 2.0]},
+                                  optimizer="SGD", optimizer_arguments={"lr": 0.1, "momentum": 0.9}, batch_size=16,
+                                  epochs=2, validation_split=0.2, device="cpu", seed=11).execute(blobs())
+    assert not made.training
+    for theirs, ours in zip(made.state_dict().values(), session.model.state_dict().values()):
+        assert torch.equal(theirs, ours)

@@ -46,6 +46,17 @@ def test_load_binds_the_artifact_and_describes_it(session):
     assert "plot" not in description and "nan" in description["preview"]
 
 
+def test_the_summary_of_a_large_array_is_exact(session):
+    values = np.random.default_rng(2).normal(5, 3, size=(3 << 20) + 17).astype(np.float32)
+    values[[3, 2 << 20]] = np.nan
+    values[7] = -np.inf
+    summary = df.describe(values, "v")["summary"]
+    finite = values[np.isfinite(values)].astype(np.float64)
+    assert summary["nan"] == 2 and summary["min"] == finite.min() and summary["max"] == finite.max()
+    assert summary["mean"] == pytest.approx(finite.mean(), rel=1e-9)
+    assert summary["std"] == pytest.approx(finite.std(), rel=1e-9)
+
+
 def test_load_refuses_data_whose_sha256_differs(session):
     _artifact(session.directory, "table", np.arange(3))
     with pytest.raises(ValueError, match="sha256"):
@@ -128,6 +139,16 @@ def test_explore_describes_dicts_and_tensors(session):
     assert d["type"] == "dict" and d["columns"] == ["a", "b"] and "plot" not in d
     assert t["type"] == "torch.Tensor" and t["shape"] == [2, 3] and t["dtype"] == "torch.float32"
     assert t["summary"]["mean"] == 1.0 and t["plot"]["kind"] == "image"
+
+
+def test_a_pair_of_arrays_is_described_but_not_plotted_as_one(session):
+    session.namespace["data"] = (np.zeros((4, 3)), np.ones((4, 3)))
+    session.namespace["numbers"] = [1, 2.5, np.float32(3)]
+    df.explore("data")
+    df.explore("numbers")
+    (_, data), (_, numbers) = session.shown
+    assert data["type"] == "tuple" and data["shape"] == [2] and "plot" not in data
+    assert numbers["plot"] == {"kind": "line", "y": [1.0, 2.5, 3.0]}
 
 
 def test_explore_takes_expressions_only(session):

@@ -10,8 +10,9 @@ and the kernel (Debian's ``ipykernel`` started by ``jupyter_client``):
   ``execute_reply`` a ``done`` line (ok, error, aborted);
 * ``interrupt`` sends SIGINT to the kernel; ``restart`` gives a fresh kernel, and the running and queued
   cells end ``aborted``; ``shutdown`` stops the kernel and the agent exits 0; ``ping`` gets ``pong``;
-* ``status`` says starting, idle, busy, restarting or dead; ``resources`` (memory and CPU time of the
-  agent's process tree) every 5 s while connected;
+* ``status`` says starting, idle, busy, restarting or dead (and is repeated after every welcome);
+  ``resources`` (memory and CPU time of the agent's process tree) every 5 s while connected;
+* ``done`` has the ``executionCount`` of the cell's reply (none when the cell never ran);
 * a kernel that dies by itself is reported ``dead`` (its cell fails, the queued ones are aborted) and
   started again once;
 * when the connection drops the agent reconnects every second with a new hello, keeping the kernel and
@@ -333,17 +334,34 @@ class KernelRunner(threading.Thread):
         self.outbox = outbox
         self.environ = dict(os.environ if environ is None else environ)
         self.commands = queue.Queue()
+        self.shutdown_requested = False
+        self._wake_r, self._wake_w = os.pipe()
+        os.set_blocking(self._wake_r, False)
+        os.set_blocking(self._wake_w, False)
         self.finished = threading.Event()
         self.km = self.kc = None
         self.pending = collections.deque()
         self.current = None
         self.owner = collections.OrderedDict()   # execute msg_id -> cell id
         self.state = None
+        self.status_lock = threading.Lock()
         self.alive = False
         self.checked_at = 0.0
 
     def command(self, *command):
         self.commands.put(command)
+        self._wake()
+
+    def request_shutdown(self):
+        """Ask for a shutdown (safe in a signal handler: takes no lock)."""
+        self.shutdown_requested = True
+        self._wake()
+
+    def _wake(self):
+        try:
+            os.write(self._wake_w, b".")
+        except BlockingIOError:
+            pass  # the pipe is full: the thread is woken anyway
 
     @property
     def kernel_pid(self):
@@ -353,21 +371,31 @@ class KernelRunner(threading.Thread):
     # ---- status and outputs
 
     def _status(self, state):
-        if state != self.state:
-            self.state = state
-            self.outbox.put({"type": "status", "state": state})
+        with self.status_lock:
+            if state != self.state:
+                self.state = state
+                self.outbox.put({"type": "status", "state": state})
+
+    def announce(self):
+        """Say the current status again (to a server that just welcomed the agent)."""
+        with self.status_lock:
+            if self.state is not None:
+                self.outbox.put({"type": "status", "state": self.state}, keep=False)
 
     def _output(self, cell_id, output):
         self.outbox.put({"type": "output", "id": cell_id, "output": output})
 
     def _done(self, cell, status, count=None):
-        self.outbox.put({"type": "done", "id": cell.id, "status": status, "executionCount": count})
+        done = {"type": "done", "id": cell.id, "status": status}
+        if isinstance(count, int):
+            done["executionCount"] = count
+        self.outbox.put(done)
 
     # ---- the kernel process
 
     def _kernel_env(self):
         home = os.path.join(self.directory, "home")
-        env = {k: v for k, v in self.environ.items() if not k.startswith("DEEPFORGE_SESSION_SECRET")}
+        env = dict(self.environ)
         path = [self.directory] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
         env.update({
             "HOME": home, "IPYTHONDIR": os.path.join(home, ".ipython"),
@@ -467,7 +495,8 @@ class KernelRunner(threading.Thread):
                     return
                 if self.current is None and self.pending:
                     self._begin(self.pending.popleft())
-                self._pump_iopub(0.05 if self.current is not None else 0.2)
+                self._wait(0.5)
+                self._pump_iopub(0)
                 if self.current is not None:
                     self._pump_shell()
                 self._watch()
@@ -484,7 +513,9 @@ class KernelRunner(threading.Thread):
             try:
                 command = self.commands.get_nowait()
             except queue.Empty:
-                return True
+                if not self.shutdown_requested:
+                    return True
+                command = ("shutdown",)
             kind = command[0]
             if kind == "execute":
                 self.pending.append(Cell(command[1], command[2]))
@@ -537,24 +568,39 @@ class KernelRunner(threading.Thread):
         if not self.pending:
             self._status("idle")
 
+    def _wait(self, timeout):
+        """Until the kernel or a command has something to say (or ``timeout`` seconds)."""
+        import zmq
+
+        poller = zmq.Poller()
+        poller.register(self._wake_r, zmq.POLLIN)
+        if self.kc is not None:
+            poller.register(self.kc.iopub_channel.socket, zmq.POLLIN)
+            if self.current is not None and self.current.reply is None:
+                poller.register(self.kc.shell_channel.socket, zmq.POLLIN)
+        poller.poll(timeout * 1000)
+        try:
+            while os.read(self._wake_r, 4096):
+                pass
+        except BlockingIOError:
+            pass
+
     def _pump_shell(self):
         cell = self.current
-        if cell.reply is None:
+        while cell.reply is None:
             try:
                 reply = self.kc.get_shell_msg(timeout=0)
             except queue.Empty:
                 return
-            if (reply["parent_header"].get("msg_id") != cell.msg_id
-                    or reply["msg_type"] != "execute_reply"):
-                return
-            cell.reply, cell.replied_at = reply["content"], time.monotonic()
+            if (reply["parent_header"].get("msg_id") == cell.msg_id
+                    and reply["msg_type"] == "execute_reply"):
+                cell.reply, cell.replied_at = reply["content"], time.monotonic()
         # the outputs of a cell come before its idle status; wait for it, a little
         if cell.idle or time.monotonic() - cell.replied_at > 5:
             self._finish()
 
     def _pump_iopub(self, timeout):
         if self.kc is None:
-            time.sleep(timeout)
             return
         try:
             msg = self.kc.get_iopub_msg(timeout=timeout)
@@ -648,6 +694,7 @@ class Agent:
         self.outbox = Outbox()
         self.kernel = KernelRunner(directory, self.outbox, environ)
         self.stopping = threading.Event()
+        self.last_problem = None
 
     def run(self):
         """Serve until shutdown or the idle timeout; the exit status."""
@@ -664,7 +711,9 @@ class Agent:
                 self.kernel.finished.wait(RECONNECT_INTERVAL)
                 continue
             log("connected")
+            self.last_problem = None
             self.outbox.attach(sock)
+            self.kernel.announce()
             self._read(sock)
             if self.kernel.finished.is_set():
                 self.outbox.drain(10)
@@ -679,7 +728,7 @@ class Agent:
         return 0
 
     def shutdown(self):
-        self.kernel.command("shutdown")
+        self.kernel.request_shutdown()
 
     # ---- connection
 
@@ -711,8 +760,10 @@ class Agent:
             sock.settimeout(None)
             return sock
         except (OSError, ValueError) as error:
-            if not isinstance(error, (FileNotFoundError, ConnectionRefusedError)):
-                log("connecting: %s", error)
+            problem = "connecting: %s" % error
+            if problem != self.last_problem:  # said once, not every second
+                log("%s (trying every %g s)", problem, RECONNECT_INTERVAL)
+                self.last_problem = problem
             sock.close()
             return None
 

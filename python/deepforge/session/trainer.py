@@ -325,8 +325,8 @@ def _tensor(values):
     if isinstance(values, torch.Tensor):
         return values.detach().cpu()
     array = np.asarray(values)
-    if array.dtype.kind in "biu":  # numpy's whole numbers (pixels as uint8, ...) are measurements here
-        array = array.astype(np.float32) if array.dtype.kind != "b" else array
+    if array.dtype.kind in "iu":  # numpy's whole numbers (pixels as uint8, ...) are measurements here
+        array = array.astype(np.float32)
     return torch.as_tensor(array)
 
 

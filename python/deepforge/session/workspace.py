@@ -36,6 +36,7 @@ import keyword
 import math
 import os
 import re
+import reprlib
 import shutil
 import sys
 
@@ -49,6 +50,7 @@ SAVED = "application/vnd.deepforge.saved+json"
 MAX_POINTS = 10000
 MAX_IMAGE = 512
 PREVIEW_CHARS = 4000
+SUMMARY_CHUNK = 1 << 20
 PLOTS = ("auto", "line", "image", "scatter", "none")
 _OUTPUT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
 
@@ -202,18 +204,34 @@ def _numeric(array):
 
 
 def _summary(array):
+    """min, max, mean, std of the finite values and the NaN count, in chunks (no full-size copy)."""
     if not _numeric(array) or array.size == 0:
         return None
     np = _numpy()
-    values = array.astype(np.float64, copy=False).ravel()
-    finite = np.isfinite(values)
-    nan = int(np.isnan(values).sum())
-    if not finite.any():
+    flat = array.reshape(-1)
+
+    def pieces():
+        for start in range(0, flat.size, SUMMARY_CHUNK):
+            yield flat[start:start + SUMMARY_CHUNK].astype(np.float64)
+
+    nan, count, total, low, high = 0, 0, 0.0, math.inf, -math.inf
+    for piece in pieces():
+        finite = np.isfinite(piece)
+        nan += int(np.isnan(piece).sum())
+        if not finite.all():
+            piece = piece[finite]
+        if piece.size:
+            count += piece.size
+            total += float(piece.sum())
+            low, high = min(low, float(piece.min())), max(high, float(piece.max()))
+    if count == 0:
         return {"min": None, "max": None, "mean": None, "std": None, "nan": nan}
-    if not finite.all():
-        values = values[finite]
-    return {"min": float(values.min()), "max": float(values.max()), "mean": float(values.mean()),
-            "std": float(values.std()), "nan": nan}
+    mean = total / count
+    squares = 0.0
+    for piece in pieces():
+        piece = piece[np.isfinite(piece)]
+        squares += float(np.square(piece - mean).sum())
+    return {"min": low, "max": high, "mean": mean, "std": math.sqrt(squares / count), "nan": nan}
 
 
 def _columns(value):
@@ -225,10 +243,19 @@ def _columns(value):
     return None
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxset = _REPR.maxfrozenset = _REPR.maxdeque = 100
+_REPR.maxdict = 50
+_REPR.maxlevel = 4
+_REPR.maxstring = _REPR.maxother = PREVIEW_CHARS
+
+
 def _preview(value):
     np = sys.modules.get("numpy")
     try:
-        if np is not None:
+        if isinstance(value, (list, tuple, dict, set, frozenset, str, bytes)):
+            text = _REPR.repr(value)
+        elif np is not None:
             with np.printoptions(threshold=200, edgeitems=3, linewidth=100):
                 text = repr(value)
         else:
@@ -291,8 +318,12 @@ def _auto(array):
 
 
 def _array_like(value):
-    """Lists and tuples of numbers as an array (None when they are not)."""
+    """Lists and tuples of numbers (or of lists of numbers) as an array (None when they are not: a
+    tuple of arrays such as ``(features, labels)`` is not one array)."""
     if not isinstance(value, (list, tuple)) or not value:
+        return None
+    if any(getattr(item, "ndim", 0) or hasattr(item, "__array__") and not _is_scalar(item)
+           for item in value[:100]):
         return None
     np = _numpy()
     try:
@@ -300,6 +331,10 @@ def _array_like(value):
     except (ValueError, TypeError):
         return None
     return array if array.dtype != object else None
+
+
+def _is_scalar(item):
+    return getattr(item, "shape", None) == ()
 
 
 def _table_columns(table, columns):
@@ -362,25 +397,20 @@ def _image(array):
 
 def _scatter(array, color):
     np = _numpy()
-    values = array.astype(np.float64)
     colors = None
     if color is not None:
         colors = _as_array(color)
         if colors is None:
             colors = _array_like(color)
-        if colors is None or colors.size != len(values):
+        if colors is None or colors.size != len(array):
             raise ValueError("df.explore: the colour needs one number per point (%d), not %s"
-                             % (len(values), getattr(colors, "shape", type(color).__name__)))
-        colors = colors.astype(np.float64).ravel()
+                             % (len(array), getattr(colors, "shape", type(color).__name__)))
+    step = _stride(len(array), MAX_POINTS)
+    values = array[::step].astype(np.float64)
     keep = np.isfinite(values).all(axis=1)
-    if not keep.all():
-        values = values[keep]
-        colors = colors[keep] if colors is not None else None
-    step = _stride(len(values), MAX_POINTS)
-    plot = {"kind": "scatter", "dims": int(values.shape[1]),
-            "points": values[::step].tolist()}
+    plot = {"kind": "scatter", "dims": int(values.shape[1]), "points": values[keep].tolist()}
     if colors is not None:
-        plot["color"] = _floats(colors[::step])
+        plot["color"] = _floats(colors.reshape(-1)[::step].astype(np.float64)[keep])
     return plot
 
 

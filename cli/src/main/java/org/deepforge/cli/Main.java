@@ -103,9 +103,34 @@ public final class Main implements Runnable {
                 + "commands read (default: this server's SLURM_CONF, else Slurm's own default)")
         Path slurmConf;
 
+        @Option(names = "--session-limit", description = "interactive sessions one user may run at once (default: ${DEFAULT-VALUE})")
+        int sessionLimit = 2;
+
+        @Option(names = "--session-idle-timeout", paramLabel = "DURATION", description = "stop an interactive session after this long "
+                + "without activity, such as 90s, 30m or 2h (default: ${DEFAULT-VALUE})")
+        String sessionIdleTimeout = "30m";
+
+        @Option(names = "--session-agent-address", paramLabel = "HOST:PORT", description = "where the agents of sessions running "
+                + "elsewhere (Slurm) connect back (default: the --host address, a free port)")
+        String sessionAgentAddress;
+
         @Option(names = "--unsafe-no-sandbox", description = "DEVELOPMENT ONLY: run jobs and model imports without the "
                 + "bubblewrap sandbox, as this server's user, seeing all it sees; never on a server others use")
         boolean unsafeNoSandbox;
+
+        /** A duration as people write it: a whole number and s, m or h ({@code 30m}). */
+        static java.time.Duration duration(String text) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})([smh])").matcher(text.strip());
+            if (!m.matches()) {
+                throw new IllegalArgumentException("--session-idle-timeout is a whole number with s, m or h, such as 30m, not \"" + text + "\"");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "s" -> java.time.Duration.ofSeconds(n);
+                case "m" -> java.time.Duration.ofMinutes(n);
+                default -> java.time.Duration.ofHours(n);
+            };
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -116,6 +141,7 @@ public final class Main implements Runnable {
                         .isolation(new ServerConfig.Isolation(!unsafeNoSandbox, !noJobNetwork,
                                 java.time.Duration.ofSeconds(importTimeout), importMemory << 20))
                         .slurmConf(slurmConf)
+                        .sessions(new ServerConfig.SessionLimits(sessionLimit, duration(sessionIdleTimeout), sessionAgentAddress))
                         .build();
                 app = App.start(config);
             } catch (IllegalArgumentException e) {

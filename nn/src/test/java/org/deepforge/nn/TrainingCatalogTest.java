@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.deepforge.model.Json;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The bundled catalog of losses and optimizers, and trainer configurations checked against it. */
@@ -119,5 +123,24 @@ class TrainingCatalogTest {
         refused(config().put("architecture", "../a1"), "\"architecture\" must be the id");
         refused(config().put("training", ""), "\"training\" must be an id");
         assertThatThrownBy(() -> CATALOG.validate(Json.MAPPER.readTree("[1]"))).hasMessageContaining("must be a JSON object");
+    }
+
+    @Test
+    void theCommittedCatalogIsWhatTheGeneratorMakesWithTheInstalledTorch() throws Exception {
+        Path committed = Path.of("src/main/resources/org/deepforge/nn/training-catalog.json");
+        Path generated = Path.of("target/training-catalog-test/training-catalog.json").toAbsolutePath();
+        Files.createDirectories(generated.getParent());
+        ProcessBuilder generator = new ProcessBuilder("/usr/bin/python3", "../python/tools/generate_training_catalog.py", "--no-date",
+                "--out", generated.toString()).redirectErrorStream(true);
+        generator.environment().put("PYTHONDONTWRITEBYTECODE", "1"); // nothing written beside the tools
+        Process python = generator.start();
+        String output = new String(python.getInputStream().readAllBytes());
+        assertThat(python.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(python.exitValue()).as(output).isZero();
+        String torch = Json.MAPPER.readTree(generated.toFile()).path("torch").asText();
+        Assumptions.assumeTrue(torch.equals(Json.MAPPER.readTree(committed.toFile()).path("torch").asText()),
+                "the catalog was generated with another torch than " + torch);
+        assertThat(Files.readString(generated)).as("regenerate it: /usr/bin/python3 python/tools/generate_training_catalog.py --no-date")
+                .isEqualTo(Files.readString(committed));
     }
 }

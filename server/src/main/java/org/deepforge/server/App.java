@@ -306,7 +306,8 @@ public final class App implements AutoCloseable {
 
     /** The REST side of interactive sessions, over {@link #sessions}. */
     private SessionsApi sessionsApi(ProjectStore store, Placements placements, ArtifactData data, ProjectArtifacts artifacts, Authz authz) {
-        SessionLedger ledger = new SessionLedger();
+        SessionLedger ledger = new SessionLedger(config.dataDir().resolve("session-ledger"));
+        sessions.listen(ledger);
         SessionWorkspace workspace = new SessionWorkspace(sessions, store, placements, data, ledger);
         return new SessionsApi(sessions, workspace, new SessionSaves(sessions, workspace, store, placements, artifacts, ledger,
                 config.dataDir().resolve("sessions-saving")), new SessionTrainings(sessions, ledger), TrainingCatalog.bundled(), authz);

@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.deepforge.model.Ids;
 import org.deepforge.model.Json;
@@ -42,6 +43,14 @@ public final class PipelineFromProvenance {
         String rename(String code, String from, String to);
     }
 
+    /** The architecture {@code id} as it was at {@code commit}; empty when that commit (or the architecture in it) cannot be read. */
+    @FunctionalInterface
+    public interface ArchitectureHistory {
+        Optional<JsonNode> at(String architecture, String commit);
+
+        ArchitectureHistory NONE = (architecture, commit) -> Optional.empty();
+    }
+
     /** What was built: the patch, the new pipeline's id and name, the run's seed, and what was added or reused. */
     public record Result(ArrayNode patch, String pipeline, String name, String execution, OptionalLong seed, String outputNode,
                          List<String> addedOperations, List<String> addedArchitectures) {}
@@ -69,11 +78,23 @@ public final class PipelineFromProvenance {
 
     /** The pipeline that made artifact {@code artifactId} of {@code model}, as a patch against {@code model}. */
     public static Result build(JsonNode model, String artifactId, ClassRenamer renamer) {
+        return build(model, artifactId, renamer, ArchitectureHistory.NONE);
+    }
+
+    /**
+     * As {@link #build(JsonNode, String, ClassRenamer)}; an artifact an interactive session saved is rebuilt by
+     * {@link PipelineFromSession}, with its architecture as {@code history} says it was at the session's commit.
+     */
+    public static Result build(JsonNode model, String artifactId, ClassRenamer renamer, ArchitectureHistory history) {
         if (!Ids.isId(artifactId)) {
             throw StoreException.badRequest("\"" + shorten(artifactId) + "\" is not an artifact id");
         }
         Artifact artifact = Artifact.read(model, artifactId)
                 .orElseThrow(() -> StoreException.notFound("there is no artifact " + artifactId + " on this branch"));
+        JsonNode recorded = model.path("artifacts").path(artifactId).get("provenance");
+        if (SessionRecord.isSession(recorded)) {
+            return PipelineFromSession.build(model, artifact, recorded, renamer, history);
+        }
         Provenance.Output output = artifact.provenance().orElseThrow(() -> StoreException.badRequest("artifact \"" + artifact.name()
                 + "\" was uploaded or imported, not saved by a run, so there is no pipeline to rebuild from it"));
         return new PipelineFromProvenance(model, artifact, renamer).build(output);

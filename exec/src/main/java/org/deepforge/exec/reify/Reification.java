@@ -69,7 +69,8 @@ public final class Reification {
         }
         boolean exists = vc.branches(project).stream().anyMatch(b -> b.name().equals(branch));
         ModelAt at = store.model(project, exists ? branch : store.get(project).defaultBranch());
-        PipelineFromProvenance.Result result = PipelineFromProvenance.build(at.model(), artifact, operations::renameClass);
+        PipelineFromProvenance.Result result = PipelineFromProvenance.build(at.model(), artifact, operations::renameClass,
+                (architecture, commit) -> architectureAt(project, architecture, commit));
         if (!exists) {
             vc.createBranch(project, branch, at.commit());
         }
@@ -90,6 +91,15 @@ public final class Reification {
             throw failed;
         }
         return new Opened(branch, !exists, done.commit(), artifact, result);
+    }
+
+    /** Architecture {@code id} at {@code commit} of the project (a session's record names the commit it started from). */
+    private Optional<JsonNode> architectureAt(String project, String id, String commit) {
+        try {
+            return Optional.ofNullable(store.model(project, commit).model().path("architectures").get(id));
+        } catch (IOException | RuntimeException unreadable) { // a commit that is gone (or not one): there is no copy to use
+            return Optional.empty();
+        }
     }
 
     /**

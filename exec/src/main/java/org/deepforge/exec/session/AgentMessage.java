@@ -46,26 +46,22 @@ sealed interface AgentMessage {
         if (m == null || !m.isObject()) {
             return Optional.empty();
         }
-        try {
-            return Optional.ofNullable(switch (m.path("type").asText("")) {
-                case "hello" -> m.path("secret").isTextual() && m.path("protocol").isInt() && id(m.path("session"))
-                        ? new Hello(m.get("session").asText(), m.get("secret").asText(), m.get("protocol").asInt(),
-                        m.path("pid").asLong(0), environment(m.path("environment")))
-                        : null;
-                case "status" -> STATES.contains(m.path("state").asText()) && m.path("state").isTextual()
-                        ? new Status(m.get("state").asText()) : null;
-                case "output" -> id(m.path("id")) ? output(m.path("output")).map(o -> new Output(m.get("id").asText(), o)).orElse(null) : null;
-                case "done" -> id(m.path("id")) && m.path("status").isTextual() && DONE.contains(m.get("status").asText())
-                        ? new Done(m.get("id").asText(), m.get("status").asText(),
-                        m.path("executionCount").isInt() ? m.get("executionCount").asInt() : null)
-                        : null;
-                case "resources" -> new Resources(resources(m));
-                case "pong" -> new Pong();
-                default -> null;
-            });
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(switch (m.path("type").asText("")) {
+            case "hello" -> m.path("secret").isTextual() && m.path("protocol").isInt() && id(m.path("session"))
+                    ? new Hello(m.get("session").asText(), m.get("secret").asText(), m.get("protocol").asInt(),
+                    m.path("pid").asLong(0), environment(m.path("environment")))
+                    : null;
+            case "status" -> STATES.contains(m.path("state").asText()) && m.path("state").isTextual()
+                    ? new Status(m.get("state").asText()) : null;
+            case "output" -> id(m.path("id")) ? output(m.path("output")).map(o -> new Output(m.get("id").asText(), o)).orElse(null) : null;
+            case "done" -> id(m.path("id")) && m.path("status").isTextual() && DONE.contains(m.get("status").asText())
+                    ? new Done(m.get("id").asText(), m.get("status").asText(),
+                    m.path("executionCount").isInt() ? m.get("executionCount").asInt() : null)
+                    : null;
+            case "resources" -> new Resources(resources(m));
+            case "pong" -> new Pong();
+            default -> null;
+        });
     }
 
     private static boolean id(JsonNode id) {
@@ -112,19 +108,15 @@ sealed interface AgentMessage {
         return Optional.of(out);
     }
 
-    /** A mimetype map: text values, or JSON values for JSON types (every DeepForge type is one); nothing else. */
+    /** A mimetype map: text values, or JSON values for JSON types (every DeepForge type is one); other entries are left out. */
     private static ObjectNode data(JsonNode data) {
-        if (!data.isObject() || data.size() > MAX_MIMETYPES) {
-            throw new IllegalArgumentException("not a mimetype map");
-        }
         ObjectNode out = Json.MAPPER.createObjectNode();
-        for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext() && out.size() < MAX_MIMETYPES; ) {
             var e = it.next();
             boolean json = e.getKey().equals("application/json") || e.getKey().endsWith("+json");
-            if (!MIMETYPE.matcher(e.getKey()).matches() || !(e.getValue().isTextual() || json)) {
-                throw new IllegalArgumentException("not a mimetype map");
+            if (MIMETYPE.matcher(e.getKey()).matches() && (e.getValue().isTextual() || json)) {
+                out.set(e.getKey(), e.getValue());
             }
-            out.set(e.getKey(), e.getValue());
         }
         return out;
     }

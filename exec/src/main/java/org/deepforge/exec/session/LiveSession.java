@@ -22,6 +22,13 @@ final class LiveSession {
     /** Since when it may have been starting (its process not queued): the start timeout counts from here. */
     volatile Instant waitingSince = Instant.now();
 
+    /** Marks it stopping; true for the one caller that then ends it, false for every later one. */
+    synchronized boolean claim() {
+        boolean first = !stopping;
+        stopping = true;
+        return first;
+    }
+
     LiveSession(String id, ComputeAdapter adapter, Path dir, boolean local) {
         this.id = id;
         this.adapter = adapter;

@@ -1,29 +1,25 @@
 package org.deepforge.exec.session;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.deepforge.exec.bundle.ArchitectureModules;
 import org.deepforge.exec.compute.ComputeAdapter;
 import org.deepforge.exec.compute.ComputeAdapter.Handle;
@@ -83,10 +79,10 @@ public final class SessionManager implements Sessions {
     private final SessionDirectory directories;
     private final AgentListeners agents;
     private final Map<String, LiveSession> live = new ConcurrentHashMap<>();
-    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final SessionEvents events;
+    private final AgentHub hub;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("session-timer"));
     private final ExecutorService stopper = Executors.newCachedThreadPool(daemon("session-stop"));
-    private final Object cellsChanged = new Object();
     private final Object starting = new Object();
 
     /** Opens the sessions of {@code config}, listening again for the agents of those still running. */
@@ -95,7 +91,9 @@ public final class SessionManager implements Sessions {
         this.adapters = Map.copyOf(adapters);
         this.store = new SessionStore(config.database());
         this.directories = new SessionDirectory(config.runtime(), architectures);
-        this.agents = new AgentListeners(config.agentAddress(), new Hub(), timer);
+        this.events = new SessionEvents(store);
+        this.hub = new AgentHub(store, live, events);
+        this.agents = new AgentListeners(config.agentAddress(), hub, timer);
         reattach();
         timer.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
     }
@@ -126,7 +124,7 @@ public final class SessionManager implements Sessions {
                 throw new LimitReached("you already run " + running + " session" + (running == 1 ? "" : "s") + ", as many as this server allows ("
                         + config.maxPerUser() + "); stop one before starting another");
             }
-            store.insert(new SessionStore.Row(info, settings, seed, null, connect, sha256(secret), false));
+            store.insert(new SessionStore.Row(info, settings, seed, null, connect, AgentHub.sha256(secret), false));
         }
         LiveSession session = new LiveSession(id, adapter, dir, local);
         live.put(id, session);
@@ -142,10 +140,12 @@ public final class SessionManager implements Sessions {
             session.handle = handle;
             store.handle(id, handle.ref());
         } catch (IOException | RuntimeException e) {
-            end(session, "failed", "it could not start: " + e.getMessage());
+            if (session.claim()) {
+                end(session, "failed", "it could not start: " + e.getMessage());
+            }
             throw e;
         }
-        status(id);
+        events.status(id);
         return get(id).orElseThrow();
     }
 
@@ -163,7 +163,7 @@ public final class SessionManager implements Sessions {
     public Info share(String session, boolean shared) {
         known(session);
         store.shared(session, shared);
-        return status(session);
+        return events.status(session);
     }
 
     @Override
@@ -180,8 +180,8 @@ public final class SessionManager implements Sessions {
         }
         Cell cell = store.addCell(session, HexFormat.of().formatHex(bytes(8)), code, origin);
         store.activity(session, Instant.now());
-        cell(cell);
-        dispatch(s);
+        events.cell(cell);
+        hub.dispatch(s);
         return store.cell(session, cell.id()).orElse(cell);
     }
 
@@ -197,17 +197,7 @@ public final class SessionManager implements Sessions {
 
     @Override
     public Cell await(String session, String cell, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (cellsChanged) {
-            while (true) {
-                Cell c = store.cell(session, cell).orElseThrow(() -> new NoSuchElementException("session " + session + " has no cell " + cell));
-                long left = deadline - System.nanoTime();
-                if (done(c) || left <= 0) {
-                    return c;
-                }
-                TimeUnit.NANOSECONDS.timedWait(cellsChanged, left);
-            }
-        }
+        return events.await(session, cell, timeout);
     }
 
     @Override
@@ -228,12 +218,12 @@ public final class SessionManager implements Sessions {
                 throw new IllegalStateException("session " + session + " is not connected yet; try again in a moment");
             }
             // a fresh kernel has none of the variables the queued cells expect
-            store.abortUnfinished(session).forEach(this::cell);
-            cellsChanged();
+            store.abortUnfinished(session).forEach(events::cell);
+            events.cellsChanged();
             store.state(session, "restarting", null, false);
             c.send(message("restart"));
         }
-        status(session);
+        events.status(session);
     }
 
     @Override
@@ -253,7 +243,7 @@ public final class SessionManager implements Sessions {
 
     @Override
     public void listen(Listener listener) {
-        listeners.add(listener);
+        events.listen(listener);
     }
 
     @Override
@@ -280,33 +270,31 @@ public final class SessionManager implements Sessions {
         if (s == null) {
             return;
         }
-        boolean first;
-        synchronized (s) {
-            first = !s.stopping;
-            s.stopping = true;
-        }
-        if (!first) {
-            s.ended.join();
+        if (!s.claim()) {
+            s.ended.join(); // another caller stops it: returns once it is gone
             return;
         }
-        store.state(session, "stopping", null, false);
-        status(session);
-        AgentConnection c = s.connection;
-        if (c != null) {
-            c.send(message("shutdown"));
-        }
-        if (s.handle != null) {
-            long deadline = System.nanoTime() + GRACE.toNanos();
-            while (System.nanoTime() < deadline && !ended(s.adapter.state(s.handle))) {
-                pause(100);
+        try {
+            store.state(session, "stopping", null, false);
+            events.status(session);
+            AgentConnection c = s.connection;
+            if (c != null) {
+                c.send(message("shutdown"));
             }
+            if (s.handle != null) {
+                long deadline = System.nanoTime() + GRACE.toNanos();
+                while (System.nanoTime() < deadline && !ended(s.adapter.state(s.handle))) {
+                    pause(100);
+                }
+            }
+            end(s, "stopped", reason);
+        } finally {
+            s.ended.complete(null);
         }
-        end(s, "stopped", reason);
     }
 
-    /** Makes sure nothing of the session runs, then records how it ended. */
+    /** Makes sure nothing of the session runs, then records how it ended; only by the caller that {@link LiveSession#claim claimed} it. */
     private void end(LiveSession s, String state, String reason) {
-        s.stopping = true;
         if (s.handle != null) {
             s.adapter.cancel(s.handle); // the whole process group, also when it exited on its own (what it left behind)
         }
@@ -318,34 +306,12 @@ public final class SessionManager implements Sessions {
             s.listener.close();
             agents.removeSocket(s.dir);
         }
-        store.abortUnfinished(s.id).forEach(this::cell);
+        store.abortUnfinished(s.id).forEach(events::cell);
         store.state(s.id, state, reason, true);
         live.remove(s.id);
-        cellsChanged();
-        status(s.id);
+        events.cellsChanged();
+        events.status(s.id);
         s.ended.complete(null);
-    }
-
-    /** Sends the next queued cell when the agent is connected and runs none. */
-    private void dispatch(LiveSession s) {
-        Cell sent = null;
-        synchronized (s) {
-            AgentConnection c = s.connection;
-            if (c == null || s.stopping || store.first(s.id, "running").isPresent()) {
-                return;
-            }
-            Optional<Cell> next = store.first(s.id, "queued");
-            if (next.isPresent() && store.cellState(s.id, next.get().id(), "queued", "running", null)) {
-                if (c.send(message("execute").put("id", next.get().id()).put("code", next.get().code()))) {
-                    sent = store.cell(s.id, next.get().id()).orElseThrow();
-                } else {
-                    store.cellState(s.id, next.get().id(), "running", "queued", null); // sent again on reconnection
-                }
-            }
-        }
-        if (sent != null) {
-            cell(sent);
-        }
     }
 
     /** Takes up the sessions a previous manager left running: their listeners again, or how they ended meanwhile. */
@@ -359,13 +325,13 @@ public final class SessionManager implements Sessions {
                 continue;
             }
             LiveSession s = new LiveSession(id, adapter, dir, local(adapter));
-            if (row.handle() == null) {
+            if (row.handle() == null && s.claim()) {
                 end(s, "failed", "it did not start (the server stopped while starting it)");
                 continue;
             }
             s.handle = new Handle(adapter.name(), row.handle(), dir);
             State state = adapter.state(s.handle);
-            if (ended(state)) {
+            if (ended(state) && s.claim()) {
                 end(s, "lost", "it ended while the server was away: " + describe(state));
                 continue;
             }
@@ -377,7 +343,9 @@ public final class SessionManager implements Sessions {
                 }
                 live.put(id, s);
             } catch (IOException | RuntimeException e) {
-                end(s, "lost", "the server cannot listen for its agent again: " + e.getMessage());
+                if (s.claim()) {
+                    end(s, "lost", "the server cannot listen for its agent again: " + e.getMessage());
+                }
             }
         }
     }
@@ -394,7 +362,11 @@ public final class SessionManager implements Sessions {
                 if (s.connection == null) {
                     State state = s.adapter.state(s.handle);
                     if (ended(state)) {
-                        end(s, state instanceof State.Lost ? "lost" : "failed", describe(state) + tail(s.dir));
+                        if (s.claim()) {
+                            // exit code 0: the agent ended by itself (e.g. it could not reach the server for its idle timeout)
+                            String how = state instanceof State.Lost ? "lost" : ((State.Exited) state).code() == 0 ? "stopped" : "failed";
+                            end(s, how, describe(state) + tail(s.dir));
+                        }
                         continue;
                     }
                     if (state instanceof State.Waiting) {
@@ -407,97 +379,14 @@ public final class SessionManager implements Sessions {
                 }
                 boolean busy = row.info().state().equals("busy") || store.anyUnfinished(s.id);
                 if (!busy && Duration.between(row.info().lastActivity(), now).compareTo(config.idleTimeout()) > 0) {
-                    String why = "idle for " + config.idleTimeout().toMinutes() + " minutes";
+                    long seconds = config.idleTimeout().toSeconds();
+                    String why = "idle for " + (seconds % 60 == 0 ? seconds / 60 + " minutes" : seconds + " seconds");
                     stopper.execute(() -> stop(s.id, why));
                 }
             }
         } catch (RuntimeException e) {
             LOG.warn("watching sessions failed", e);
         }
-    }
-
-    /** What an agent connection may do, and what it says. */
-    private final class Hub implements AgentConnection.Hub {
-        @Override
-        public boolean admit(AgentMessage.Hello hello, Optional<String> listenerSession) {
-            LiveSession s = live.get(hello.session());
-            if (s == null || s.stopping || hello.protocol() != 1 || listenerSession.isPresent() != s.local
-                    || listenerSession.isPresent() && !listenerSession.get().equals(hello.session())) {
-                return false;
-            }
-            Optional<SessionStore.Row> row = store.session(hello.session());
-            return row.isPresent() && MessageDigest.isEqual(sha256(hello.secret()).getBytes(StandardCharsets.US_ASCII),
-                    row.get().secretSha256().getBytes(StandardCharsets.US_ASCII));
-        }
-
-        @Override
-        public void connected(AgentConnection connection, AgentMessage.Hello hello) {
-            LiveSession s = live.get(hello.session());
-            if (s == null) {
-                connection.close();
-                return;
-            }
-            synchronized (s) {
-                AgentConnection old = s.connection;
-                s.connection = connection;
-                s.everConnected = true;
-                if (old != null && old != connection) {
-                    old.close(); // the agent reconnected before the old connection was seen to drop
-                }
-            }
-            store.environment(s.id, hello.environment());
-            status(s.id);
-            dispatch(s);
-        }
-
-        @Override
-        public void message(AgentConnection connection, AgentMessage message) {
-            LiveSession s = live.get(connection.session());
-            if (s == null || s.connection != connection) {
-                return;
-            }
-            String id = s.id;
-            if (message instanceof AgentMessage.Status st) {
-                if (!s.stopping) {
-                    boolean dead = st.state().equals("dead");
-                    store.state(id, dead ? "failed" : st.state(), dead ? "its kernel died; restart the session or stop it" : null, false);
-                    status(id);
-                }
-            } else if (message instanceof AgentMessage.Output o) {
-                if (store.cell(id, o.cell()).filter(c -> c.state().equals("running")).isPresent()) {
-                    store.appendOutput(id, o.cell(), o.output(), note());
-                    store.activity(id, Instant.now());
-                    listeners.forEach(l -> quietly(() -> l.output(id, o.cell(), o.output())));
-                }
-            } else if (message instanceof AgentMessage.Done d) {
-                if (store.cellState(id, d.cell(), "running", d.status(), d.executionCount())) {
-                    store.activity(id, Instant.now());
-                    store.cell(id, d.cell()).ifPresent(SessionManager.this::cell);
-                    cellsChanged();
-                    dispatch(s);
-                }
-            } else if (message instanceof AgentMessage.Resources r) {
-                store.resources(id, r.resources());
-                listeners.forEach(l -> quietly(() -> l.resources(id, r.resources())));
-            }
-        }
-
-        @Override
-        public void disconnected(AgentConnection connection) {
-            LiveSession s = live.get(connection.session());
-            if (s != null) {
-                synchronized (s) {
-                    if (s.connection == connection) {
-                        s.connection = null;
-                    }
-                }
-            }
-        }
-    }
-
-    private static JsonNode note() {
-        return Json.MAPPER.createObjectNode().put("kind", "stream").put("name", "stderr")
-                .put("text", "[DeepForge: this cell's output passed " + (SessionStore.MAX_OUTPUTS >> 20) + " MiB; the rest is not kept]\n");
     }
 
     private LiveSession running(String session) {
@@ -511,34 +400,6 @@ public final class SessionManager implements Sessions {
 
     private Info known(String session) {
         return get(session).orElseThrow(() -> new IllegalArgumentException("there is no session " + session));
-    }
-
-    private Info status(String session) {
-        Info info = known(session);
-        listeners.forEach(l -> quietly(() -> l.status(info)));
-        return info;
-    }
-
-    private void cell(Cell cell) {
-        listeners.forEach(l -> quietly(() -> l.cell(cell)));
-    }
-
-    private void cellsChanged() {
-        synchronized (cellsChanged) {
-            cellsChanged.notifyAll();
-        }
-    }
-
-    private static void quietly(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            LOG.warn("a session listener failed", e);
-        }
-    }
-
-    private static boolean done(Cell c) {
-        return !c.state().equals("queued") && !c.state().equals("running");
     }
 
     private static boolean local(ComputeAdapter adapter) {
@@ -559,7 +420,7 @@ public final class SessionManager implements Sessions {
     /** The end of the agent's own output, which says why it could not start. */
     private static String tail(Path dir) {
         try {
-            String log = java.nio.file.Files.readString(dir.resolve("console.log"), StandardCharsets.UTF_8).strip();
+            String log = Files.readString(dir.resolve("console.log"), StandardCharsets.UTF_8).strip();
             return log.isEmpty() ? "" : "; console.log ends: " + (log.length() > 500 ? "…" + log.substring(log.length() - 500) : log);
         } catch (IOException | RuntimeException e) {
             return "";
@@ -580,14 +441,6 @@ public final class SessionManager implements Sessions {
         return b;
     }
 
-    static String sha256(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static void pause(long millis) {
         try {
             Thread.sleep(millis);
@@ -596,7 +449,7 @@ public final class SessionManager implements Sessions {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);

@@ -60,6 +60,8 @@ public final class SessionSaves {
     public Saved save(String session, String name, Optional<String> variable, Optional<String> training, Optional<String> branch,
                       Author author) throws Exception {
         Sessions.Info info = workspace.live(session);
+        String target = branch.orElse(info.branch());
+        store.withBranchLock(info.project(), target, head -> head); // a missing branch fails now, before the session saves anything
         Optional<SessionLedger.Training> trained = training.map(id -> ledger.training(session, id)
                 .orElseThrow(() -> new BadRequest("\"training\": session " + session + " has no training \"" + id + "\"")));
         String output = "save-" + Ids.newId(10);
@@ -89,8 +91,8 @@ public final class SessionSaves {
                 throw new IllegalStateException("storage recorded sha256 " + stored.sha256() + " for bytes whose sha256 is " + copied.sha256());
             }
             String type = type(meta);
-            ObjectNode provenance = provenance(info, done, trained);
-            ProjectArtifacts.Recorded r = artifacts.add(info.project(), branch.orElse(info.branch()), name, type, storage, stored, provenance,
+            ObjectNode provenance = provenance(info, done, trained, variable);
+            ProjectArtifacts.Recorded r = artifacts.add(info.project(), target, name, type, storage, stored, provenance,
                     "Save artifact " + name + " from session " + session, author);
             return new Saved(r.id(), name, type, stored.sha256(), stored.size(), r.change().commit());
         } finally {
@@ -126,10 +128,11 @@ public final class SessionSaves {
 
     /**
      * How the session made it: the session, the code of its cells that ran without error before the save (in order;
-     * saves left out), the training's configuration when a training's model is saved, the artifacts loaded, the
+     * saves left out), the training's configuration when a training's model is saved (else the saved variable), the artifacts loaded, the
      * project's architectures at the session's commit, the kernel's environment and the seed.
      */
-    private ObjectNode provenance(Sessions.Info info, Sessions.Cell save, Optional<SessionLedger.Training> training) throws Exception {
+    private ObjectNode provenance(Sessions.Info info, Sessions.Cell save, Optional<SessionLedger.Training> training, Optional<String> variable)
+            throws Exception {
         ObjectNode p = Json.MAPPER.createObjectNode();
         p.putObject("session").put("id", info.id()).put("adapter", info.adapter()).put("branch", info.branch()).put("commit", info.commit())
                 .put("started", info.created().toString());
@@ -145,6 +148,7 @@ public final class SessionSaves {
                     .put("sha256", l.sha256()).put("variable", l.variable()));
         }
         training.ifPresent(t -> p.set("training", t.config().deepCopy()));
+        variable.ifPresent(v -> p.put("variable", v));
         ArrayNode architectures = p.putArray("architectures");
         store.model(info.project(), info.commit()).model().path("architectures").fields().forEachRemaining(a ->
                 architectures.addObject().put("id", a.getKey()).put("name", a.getValue().path("name").asText(a.getKey())).put("commit", info.commit()));

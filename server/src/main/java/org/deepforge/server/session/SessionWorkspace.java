@@ -55,6 +55,8 @@ public final class SessionWorkspace {
             throw new BadRequest(429, e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new BadRequest(e.getMessage());
+        } catch (IOException e) {
+            throw new BadRequest(503, "the session could not start: " + e.getMessage());
         }
     }
 
@@ -95,7 +97,12 @@ public final class SessionWorkspace {
         if (!data.readable(info.project(), a.data().record())) {
             throw StoreException.notFound("the data of artifact \"" + a.name() + "\" is not available on this server: this project does not own it");
         }
-        StorageAdapter storage = placements.storage(a.data().record(), user);
+        StorageAdapter storage;
+        try {
+            storage = placements.storage(a.data().record(), user);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("cannot read artifact \"" + a.name() + "\": " + e.getMessage());
+        }
         String directory;
         try {
             directory = SessionInputs.place(sessions.inputs(session), a, storage);
