@@ -364,7 +364,9 @@ class SessionsApiTest {
             assertThat(bob.get("/api/v1/projects/" + p + "/sessions").json().get("items")).isEmpty();
             try (Agent.WsClient ws = bob.websocket().orElseThrow()) {
                 ws.send("{'type':'watchSession','session':'" + id + "'}");
-                assertThat(ws.next("error", "watchingSession", "session").path("type").asText()).isEqualTo("error");
+                JsonNode refused = ws.next("error", "watchingSession", "session");
+                assertThat(refused.path("type").asText()).isEqualTo("error");
+                assertThat(refused.path("session").asText()).isEqualTo(id);
                 // a cell of ann's is pushed to her session's watchers before her request is answered; bob hears none of it
                 assertThat(ann.post(path + "/cells", "{\"code\":\"1\"}").status()).isEqualTo(202);
                 ws.send("{'type':'ping'}");

@@ -38,7 +38,7 @@ public final class SessionWatchers implements Sessions.Listener {
         try {
             authz.checkSession(Optional.of(peer.principal()), session, info.map(SessionWorkspace::grant));
         } catch (AuthException e) {
-            error(peer, e.getMessage());
+            error(peer, session, e.getMessage());
             return;
         }
         watchers.computeIfAbsent(session, s -> ConcurrentHashMap.newKeySet()).add(peer);
@@ -68,7 +68,7 @@ public final class SessionWatchers implements Sessions.Listener {
             try {
                 if (!authz.mayUseSession(peer.principal(), SessionWorkspace.grant(info))) {
                     set.remove(peer);
-                    error(peer, "no longer watching session " + info.id() + ": no session \"" + info.id() + "\"");
+                    error(peer, info.id(), "no longer watching session " + info.id() + ": no session \"" + info.id() + "\"");
                 }
             } catch (Exception e) {
                 LOG.warn("re-checking a session watcher failed; dropping it", e);
@@ -122,7 +122,8 @@ public final class SessionWatchers implements Sessions.Listener {
         peers.forEach(p -> p.send(text));
     }
 
-    private static void error(CodeDocs.Peer peer, String message) {
-        peer.send(Json.compact(Json.MAPPER.createObjectNode().put("type", "error").put("error", message)));
+    /** An error about one session, naming it (the id the client sent) so a client can tell which of its watches it ends. */
+    private static void error(CodeDocs.Peer peer, String session, String message) {
+        peer.send(Json.compact(Json.MAPPER.createObjectNode().put("type", "error").put("session", session).put("error", message)));
     }
 }
