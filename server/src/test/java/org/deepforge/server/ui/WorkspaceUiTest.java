@@ -50,6 +50,12 @@ class WorkspaceUiTest extends UiTestBase {
         input.sendKeys("1/0", Keys.chord(Keys.SHIFT, Keys.ENTER));
         ui.until("the error with its traceback", SESSION, d -> cellOutput(d, "1/0", "cell-error").startsWith("ZeroDivisionError: division by zero"));
 
+        // Interrupt stops a long cell with a KeyboardInterrupt
+        input.sendKeys("import time\ntime.sleep(600)", Keys.chord(Keys.SHIFT, Keys.ENTER));
+        ui.until("the long cell running", SESSION, d -> "running".equals(cellState(d, "import time")));
+        ui.click("session-interrupt");
+        ui.until("the cell interrupted", SESSION, d -> cellOutput(d, "import time\ntime.sleep(600)", "cell-error").startsWith("KeyboardInterrupt"));
+
         // one panel can fill the workspace, and give the room back
         ui.click("panel-explorer-maximise");
         ui.until("the console hidden", d -> !d.findElement(testId("panel-console")).isDisplayed());
@@ -78,6 +84,14 @@ class WorkspaceUiTest extends UiTestBase {
         ui.until("the 3-D scatter", SESSION, d -> "128".equals(ui.attributeOf("[data-testid='explorer-result'] [data-testid='explore-scatter'][data-dims='3']", "data-points")));
         assertThat(ui.attributeOf("[data-testid='explorer-result'] [data-testid='plot3d-colorbar']", "data-max")).isEqualTo("381");
         assertThat(ui.driver.findElements(testId("explorer-error"))).isEmpty();
+
+        // a console variable saved as an artifact
+        ui.click("console-save-toggle");
+        ui.type("console-save-variable", "x");
+        ui.type("console-save-name", "cubeCopy");
+        ui.click("console-save-submit");
+        ui.until("the variable saved", SESSION, d -> text(d, "[data-testid='console-save-saved']") != null);
+        assertThat(ui.waitFor("console-save-link").getText()).isEqualTo("cubeCopy");
 
         // the trainer: digits-shaped data made in the console, the project's convnet, CrossEntropyLoss and Adam
         input.sendKeys("import torch\ntorch.manual_seed(0)\ndata = (torch.randn(256, 1, 8, 8), torch.randint(0, 10, (256,)))");
