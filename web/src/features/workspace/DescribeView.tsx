@@ -1,7 +1,7 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { formatNumber } from '../artifacts/colourScale';
 import { LineChart } from '../executions/LineChart';
-import { Scatter3DCanvas } from '../executions/Plot3D';
+import { Scatter3DCanvas, type Scatter3DAxes } from '../executions/Plot3D';
 import { formatShape, type Describe, type Plot } from './outputs';
 import { lineSeries, scatterAxes } from './plots';
 import { Scatter2D } from './Scatter2D';
@@ -69,12 +69,28 @@ function PlotView({ plot, title }: { plot: Plot; title: string }) {
     );
   }
   if (!axes) return null;
-  if (plot.dims === 3) {
-    return (
-      <div data-testid="explore-scatter" data-dims="3" data-points={axes.series[0].x.length}>
-        <Scatter3DCanvas axes={axes} width={420} height={350} />
-      </div>
-    );
-  }
+  if (plot.dims === 3) return <Scatter3D axes={axes} />;
   return <Scatter2D axes={axes} />;
+}
+
+/** Room for the colour bar beside a 3-D view. */
+const BAR_ROOM = 90;
+
+/** The 3-D view as wide as its panel allows (at most 420 pixels), 5:6 high. */
+function Scatter3D({ axes }: { axes: Scatter3DAxes }) {
+  const box = useRef<HTMLDivElement>(null);
+  const [room, setRoom] = useState(420 + BAR_ROOM);
+  useEffect(() => {
+    const el = box.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const seen = new ResizeObserver(() => setRoom(el.clientWidth));
+    seen.observe(el);
+    return () => seen.disconnect();
+  }, []);
+  const width = Math.max(200, Math.min(420, room - BAR_ROOM));
+  return (
+    <div ref={box} data-testid="explore-scatter" data-dims="3" data-points={axes.series[0].x.length}>
+      <Scatter3DCanvas axes={axes} width={width} height={Math.round((width * 5) / 6)} />
+    </div>
+  );
 }

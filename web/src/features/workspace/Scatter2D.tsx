@@ -37,7 +37,7 @@ export function Scatter2D({ axes }: { axes: Scatter3DAxes }) {
   }, [s]);
   return (
     <div className="scatter2d" data-testid="explore-scatter" data-dims="2" data-points={s?.x.length ?? 0}>
-      <canvas ref={canvas} width={W} height={H} />
+      <canvas ref={canvas} width={W} height={H} style={{ maxWidth: '100%', height: 'auto' }} />
       {bar && <ColorBarView bar={bar} height={H - 2 * PAD} />}
     </div>
   );
