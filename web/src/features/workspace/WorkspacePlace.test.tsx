@@ -25,6 +25,10 @@ describe('the workspace place', () => {
     expect(row.getAttribute('data-state')).toBe('idle');
     expect(screen.getByTestId('session-facts').textContent).toBe('local · local · 2.0 MB · CPU 1.3 s · no CUDA · idle timeout 1 h 30 min');
     expect(screen.getByTestId('session-share')).toBeTruthy();
+    // the start form waits behind a button while there are sessions
+    expect(screen.queryByTestId('session-start')).toBeNull();
+    fireEvent.click(screen.getByTestId('session-new'));
+    expect(await screen.findByTestId('session-start')).toBeTruthy();
   });
 
   it('shows why a session cannot start, in place', async () => {

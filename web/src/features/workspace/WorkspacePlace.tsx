@@ -21,6 +21,8 @@ interface Props {
 export function WorkspacePlace({ project, branch, id, model, head, ws }: Props) {
   const [sessions, setSessions] = useState<Session[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // with sessions to work in, the start form (and its adapter settings) waits behind a button, leaving the room to the panels
+  const [starting, setStarting] = useState(false);
   const refresh = useCallback(
     () => api.listSessions(project).then((r) => { setSessions(r.items); setError(null); }, (e) => setError(errorMessage(e))),
     [project],
@@ -36,7 +38,15 @@ export function WorkspacePlace({ project, branch, id, model, head, ws }: Props) 
     <div className="place workspace" data-testid="workspace">
       <div className="place-header">
         <h2>Workspace</h2>
-        <StartSession project={project} branch={branch} onStarted={(s) => { setSessions((list) => [...(list ?? []).filter((x) => x.id !== s.id), s]); open(s.id); }} />
+        {sessions && sessions.length > 0 && !starting ? (
+          <button type="button" className="secondary" data-testid="session-new" onClick={() => setStarting(true)}>New session…</button>
+        ) : (
+          <StartSession project={project} branch={branch} onStarted={(s) => {
+            setSessions((list) => [...(list ?? []).filter((x) => x.id !== s.id), s]);
+            setStarting(false);
+            open(s.id);
+          }} />
+        )}
       </div>
       {error && <p className="form-error" data-testid="sessions-error" role="alert">{error}</p>}
       {sessions && sessions.length === 0 && <p className="muted" data-testid="sessions-empty">No live sessions: start one to get a Python console on this project.</p>}
