@@ -3,14 +3,19 @@
 import type { Cell } from '../../shared/api';
 import type { SessionMessage } from '../../shared/ws';
 
+const STAGE: Record<string, number> = { queued: 0, running: 1 };
+const stage = (c: Cell) => STAGE[c.state] ?? 2;
+
 /**
- * `cells` with `cell` put in its place (by index); a known cell takes the new state, and keeps the outputs it has
- * when the message carries fewer (outputs streamed in before the cell's own message did).
+ * `cells` with `cell` put in its place (by index). A known cell never goes back (the answer to the POST that queued it
+ * may come after the socket said it finished), and keeps the outputs it has when the news carries fewer (outputs
+ * streamed in before the cell's own message did).
  */
-export function upsertCell(cells: readonly Cell[], cell: Cell): Cell[] {
+export function upsertCell(cells: readonly Cell[], cell: Cell): readonly Cell[] {
   const i = cells.findIndex((c) => c.id === cell.id);
   if (i >= 0) {
     const old = cells[i];
+    if (stage(cell) < stage(old)) return cells;
     const merged = cell.outputs.length >= old.outputs.length ? cell : { ...cell, outputs: old.outputs };
     return cells.map((c, k) => (k === i ? merged : c));
   }

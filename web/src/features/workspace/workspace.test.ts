@@ -30,6 +30,8 @@ describe('cells', () => {
     expect(cells[0]).toMatchObject({ state: 'running', outputs: [out] });
     cells = applyCellMessage(cells, { type: 'sessionCell', session: 's', cell: cell('a', 1, { state: 'ok', outputs: [out, out] }) });
     expect(cells[0].outputs).toHaveLength(2);
+    // the POST's answer (queued, no outputs) arriving after the socket said the cell finished changes nothing
+    expect(upsertCell(cells, cell('a', 1))[0]).toMatchObject({ state: 'ok', outputs: [out, out] });
     // an output of an unknown cell waits for the cell itself
     expect(applyCellMessage(cells, { type: 'sessionOutput', session: 's', cell: 'zz', output: out })).toBe(cells);
   });

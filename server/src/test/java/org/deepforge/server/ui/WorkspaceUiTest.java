@@ -83,6 +83,7 @@ class WorkspaceUiTest extends UiTestBase {
         ui.click("explorer-explore");
         ui.until("the 3-D scatter", SESSION, d -> "128".equals(ui.attributeOf("[data-testid='explorer-result'] [data-testid='explore-scatter'][data-dims='3']", "data-points")));
         assertThat(ui.attributeOf("[data-testid='explorer-result'] [data-testid='plot3d-colorbar']", "data-max")).isEqualTo("381");
+        ui.until("the explore cell done", SESSION, d -> "ok".equals(ui.attributeOf("[data-testid='explorer-result']", "data-state")));
         assertThat(ui.driver.findElements(testId("explorer-error"))).isEmpty();
 
         // a console variable saved as an artifact
