@@ -16,7 +16,7 @@ interface Props {
 }
 
 /** "1 h 30 min" */
-export function formatIdle(seconds: number): string {
+function formatIdle(seconds: number): string {
   if (!(seconds > 0)) return 'never';
   const h = Math.floor(seconds / 3600);
   const m = Math.round((seconds % 3600) / 60);

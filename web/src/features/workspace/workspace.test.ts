@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Cell, CatalogEntry, CellOutput } from '../../shared/api';
 import { applyCellMessage, upsertCell } from './cells';
+import { indentAt } from './CodeInput';
 import { defaultTexts, parseTexts } from './catalogForm';
 import { DESCRIBE_MIME, SAVED_MIME, sanitizeHtml, showOutput } from './outputs';
 import { lineSeries, pointColours, scatterAxes } from './plots';
@@ -153,5 +154,12 @@ describe('describe plots in the shapes of the existing views', () => {
     const deep = scatterAxes({ kind: 'scatter', dims: 3, points: [[0, 1, 2], [3, 4, 5]], color: [1, 2] }, 'e');
     expect(deep.series[0].z).toEqual([2, 5]);
     expect(deep.series[0].colorbar).toMatchObject({ min: 1, max: 2 });
+  });
+});
+
+describe('the console code box', () => {
+  it('Tab types four spaces over the selection', () => {
+    expect(indentAt('if x:\nprint(1)', 6, 6)).toEqual({ text: 'if x:\n    print(1)', cursor: 10 });
+    expect(indentAt('abcdef', 1, 3)).toEqual({ text: 'a    def', cursor: 5 });
   });
 });
