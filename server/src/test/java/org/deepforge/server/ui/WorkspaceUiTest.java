@@ -50,6 +50,12 @@ class WorkspaceUiTest extends UiTestBase {
         input.sendKeys("1/0", Keys.chord(Keys.SHIFT, Keys.ENTER));
         ui.until("the error with its traceback", SESSION, d -> cellOutput(d, "1/0", "cell-error").startsWith("ZeroDivisionError: division by zero"));
 
+        // the page loaded again (a deep link): the session's cells come back from the server
+        ui.reload();
+        ui.until("the history read again", SESSION, d -> cellOutput(d, "1/0", "cell-error").startsWith("ZeroDivisionError"));
+        assertThat(cellOutput(ui.driver, "print(6*7)", "cell-stdout")).isEqualTo("42");
+        input = ui.waitFor("console-input");
+
         // Interrupt stops a long cell with a KeyboardInterrupt
         input.sendKeys("import time\ntime.sleep(600)", Keys.chord(Keys.SHIFT, Keys.ENTER));
         ui.until("the long cell running", SESSION, d -> "running".equals(cellState(d, "import time")));
