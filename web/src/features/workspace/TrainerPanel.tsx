@@ -154,7 +154,7 @@ export function TrainerPanel({ project, branch, architectures, model }: Props) {
         <ul className="training-list plain-list" data-testid="trainings">
           {list.map((t) => (
             <li key={t.id} data-testid="training-row" data-training={t.id} data-state={t.state} className={t === shown ? 'active' : undefined}>
-              <button type="button" className="link-button" onClick={() => setSelected(t.id)}>
+              <button type="button" className="link-button" data-testid={`training-open-${t.id}`} onClick={() => setSelected(t.id)}>
                 {t.id} {t.architecture ? `· ${entryLabel(t.architecture, architectures[t.architecture])}` : ''}
               </button>{' '}
               <StatusChip status={stateColour(t.state)} label={t.state} />

@@ -128,12 +128,27 @@ class WorkspaceUiTest extends UiTestBase {
         ui.driver.executeScript("arguments[0].scrollIntoView({block: 'end'})", saved);
         ui.screenshot(SCREENSHOTS.resolve(testName + ".png"));
         screenshotTaken = true;
+
         ui.click("trainer-save-link");
         ui.until("the artifact's page", d -> ui.path().equals("/p/" + p + "/main/artifacts/" + artifact));
         ui.waitFor("provenance-panel");
 
         ui.driver.navigate().back();
         ui.waitFor("session-view");
+
+        // Stop interrupts a long training, which ends as stopped
+        String first = ui.until("the trainings read again", SESSION, d -> ui.attributeOf("[data-testid='training-detail']", "data-training"));
+        ui.type("trainer-epochs", "1000");
+        ui.click("trainer-train");
+        ui.until("the long training running", SESSION, d -> {
+            String shown = ui.attributeOf("[data-testid='training-detail']", "data-training");
+            return shown != null && !shown.equals(first) && "running".equals(ui.attributeOf("[data-testid='training-row'][data-training='" + shown + "']", "data-state"));
+        });
+        String second = ui.attributeOf("[data-testid='training-detail']", "data-training");
+        ui.click("trainer-stop");
+        ui.until("the training stopped", SESSION, d -> "stopped".equals(ui.attributeOf("[data-testid='training-row'][data-training='" + second + "']", "data-state")));
+        assertThat(ui.attributeOf("[data-testid='training-row'][data-training='" + first + "']", "data-state")).isEqualTo("finished");
+
         ui.click("session-stop");
         ui.waitFor("sessions-empty");
     }
