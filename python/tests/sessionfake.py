@@ -3,6 +3,7 @@ checks the hello's secret, and records what the agent says. Everything waits on 
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -186,6 +187,11 @@ def start_agent(directory):
 
 
 def stop_agent(process):
+    """SIGTERM (the agent stops its kernel), SIGKILL if that takes too long."""
     if process.poll() is None:
-        process.kill()
-        process.wait(30)
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(30)

@@ -105,6 +105,13 @@ def test_a_figure_is_displayed_as_png(shared):
     assert len(images) == 1 and images[0]["data"]["image/png"].startswith("iVBOR")
 
 
+def test_an_updated_display_is_a_display(shared):
+    done, outputs = shared.server.run(
+        "update", "from IPython.display import display\nh = display('first', display_id=True)\nh.update('second')")
+    assert done["status"] == "ok"
+    assert [o["data"]["text/plain"] for o in outputs if o["kind"] == "display"] == ["'first'", "'second'"]
+
+
 def test_cells_run_one_at_a_time_in_the_order_sent(shared):
     for i in range(4):
         shared.server.send({"type": "execute", "id": "order%d" % i,
@@ -242,11 +249,15 @@ def test_a_kernel_that_dies_is_reported_and_started_again(own):
     assert done["status"] == "ok", outputs
 
 
-def test_shutdown_stops_the_kernel_and_the_agent(own):
+def test_shutdown_stops_the_kernel_the_processes_it_started_and_the_agent(own):
     kernel = own.kernel_pid("pid")
+    done, outputs = own.server.run("child", "import subprocess\nsubprocess.Popen(['sh', '-c', 'trap \"\" INT TERM; sleep 600']).pid")
+    child = int(outputs[-1]["data"]["text/plain"])
+    assert alive(child)
     own.server.send({"type": "shutdown"})
     assert own.process.wait(120) == 0
     wait_until(lambda: not alive(kernel), what="the kernel to be gone")
+    wait_until(lambda: not alive(child), what="the kernel's child to be gone")
     log = (own.directory / "console.log").read_text()
     assert "Traceback" not in log and "zmq" not in log.lower(), log
 

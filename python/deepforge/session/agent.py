@@ -475,11 +475,17 @@ class KernelRunner(threading.Thread):
             except Exception:
                 pass
         if km is not None:
+            group = getattr(km.provisioner, "pgid", None) if km.has_kernel else None
             try:
                 if km.has_kernel:
                     km.shutdown_kernel(now=now)
             except Exception as error:
                 log("stopping the kernel: %s", error)
+            if group and group != os.getpgrp():  # what the cells started goes with the kernel
+                try:
+                    os.killpg(group, signal.SIGKILL)
+                except OSError:
+                    pass
             try:
                 km.context.destroy(linger=0)
             except Exception:

@@ -308,7 +308,7 @@ public final class App implements AutoCloseable {
     private SessionsApi sessionsApi(ProjectStore store, Placements placements, ArtifactData data, ProjectArtifacts artifacts, Authz authz) {
         SessionLedger ledger = new SessionLedger(config.dataDir().resolve("session-ledger"));
         sessions.listen(ledger);
-        SessionWorkspace workspace = new SessionWorkspace(sessions, store, placements, data, ledger);
+        SessionWorkspace workspace = new SessionWorkspace(sessions, store, placements, data, ledger, config.dataDir().resolve("sessions-loading"));
         return new SessionsApi(sessions, workspace, new SessionSaves(sessions, workspace, store, placements, artifacts, ledger,
                 config.dataDir().resolve("sessions-saving")), new SessionTrainings(sessions, ledger), TrainingCatalog.bundled(), authz);
     }

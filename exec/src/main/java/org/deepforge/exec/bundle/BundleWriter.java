@@ -76,7 +76,7 @@ public final class BundleWriter {
                     + iface.path("syntaxError").path("line").asInt() + "; fix the code before running it");
         }
         writeCommon(job.model(), dir);
-        Files.writeString(dir.resolve("operations/" + job.operation() + ".py"), op.path("code").asText());
+        Files.writeString(dir.resolve("operations/" + fileName(job.operation()) + ".py"), op.path("code").asText());
         ObjectNode jobJson = jobJson(job, iface);
         writeArchitectures(job, jobJson, dir);
         Files.write(dir.resolve("job.json"), Json.fileBytes(jobJson));
@@ -92,7 +92,7 @@ public final class BundleWriter {
         writeCommon(model, dir);
         for (var it = model.path("operations").fields(); it.hasNext(); ) {
             var op = it.next();
-            Files.writeString(dir.resolve("operations/" + op.getKey() + ".py"), op.getValue().path("code").asText());
+            Files.writeString(dir.resolve("operations/" + fileName(op.getKey()) + ".py"), op.getValue().path("code").asText());
         }
         if (model.path("architectures").size() == 0 || architectures == ArchitectureModules.NONE) {
             return Map.of();
@@ -110,13 +110,21 @@ public final class BundleWriter {
         Files.writeString(dir.resolve("utils/__init__.py"), "");
         for (var it = model.path("utils").fields(); it.hasNext(); ) {
             var util = it.next();
-            Files.writeString(dir.resolve("utils/" + util.getKey() + ".py"), util.getValue().path("code").asText());
+            Files.writeString(dir.resolve("utils/" + fileName(util.getKey()) + ".py"), util.getValue().path("code").asText());
         }
         if (linkRuntime) {
             Files.createSymbolicLink(dir.resolve("deepforge"), runtime.resolve("deepforge").toAbsolutePath());
         } else {
             copyRuntime(dir.resolve("deepforge"));
         }
+    }
+
+    /** A name of the model as the name of a file in a bundle's directory; never a path out of it. */
+    private static String fileName(String name) {
+        if (name.isEmpty() || name.startsWith(".") || name.contains("/") || name.contains("\\") || name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("\"" + name + "\" cannot be the name of a Python module; rename it");
+        }
+        return name;
     }
 
     /**
@@ -138,7 +146,7 @@ public final class BundleWriter {
                 }
                 continue; // not needed here; an architecture still being drawn may have errors
             }
-            Files.writeString(dir.resolve("architectures/" + arch.getKey() + ".py"), module.code());
+            Files.writeString(dir.resolve("architectures/" + fileName(arch.getKey()) + ".py"), module.code());
             written.put(arch.getKey(), module);
         }
         return written;

@@ -84,6 +84,15 @@ public final class LocalCompute implements ComputeAdapter {
         return "local";
     }
 
+    /**
+     * This adapter without its warm Pythons: every process starts cold in its own sandbox, a child of no zygote. For
+     * interactive sessions, which live for hours and start their own kernels; a session directory (one with a
+     * {@code session.json}) also gets its whole {@code inputs/} read-only, since the server fills it while the session runs.
+     */
+    public LocalCompute cold() {
+        return new LocalCompute(python, threads, Optional.empty(), Optional.empty(), isolation);
+    }
+
     /** How this adapter confines jobs. */
     public JobIsolation isolation() {
         return isolation;
@@ -220,7 +229,11 @@ public final class LocalCompute implements ComputeAdapter {
         List<String> job = List.of(python, "-u", "main.py");
         if (isolation instanceof JobIsolation.Sandboxed s) {
             Path dir = bundle.toRealPath();
-            job = s.sandbox().command(Sandbox.Spec.job(dir, readOnly(dir), network), job);
+            Sandbox.Spec spec = Sandbox.Spec.job(dir, readOnly(dir), network);
+            if (Files.exists(dir.resolve("session.json"))) {
+                spec = spec.withReadOnlyInside(dir.resolve("inputs"));
+            }
+            job = s.sandbox().command(spec, job);
         }
         List<String> command = new java.util.ArrayList<>(List.of("setsid", "sh", "-c", script, "sh"));
         command.addAll(job);

@@ -59,6 +59,13 @@ public final class Sandbox {
             return new Spec(readOnly, List.of(dir), true, network, List.of(), List.of(), false, Optional.of(dir), inputData(dir));
         }
 
+        /** The same with {@code path} (inside a writable path) bound again read-only as well. */
+        public Spec withReadOnlyInside(Path path) {
+            List<Path> inside = new ArrayList<>(readOnlyInside);
+            inside.add(path);
+            return new Spec(readOnly, writable, pidNamespace, network, capabilities, dirs, dieWithParent, chdir, inside);
+        }
+
         /** {@code inputs/<name>/data} of every input that is there. */
         static List<Path> inputData(Path dir) {
             Path inputs = dir.resolve("inputs");

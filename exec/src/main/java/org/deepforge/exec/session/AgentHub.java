@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.deepforge.model.Json;
  * at a time — the next once the agent said the previous is done, so a running cell is exactly the one the agent has.
  */
 final class AgentHub implements AgentConnection.Hub {
+    private static final Duration RESOURCES_INTERVAL = Duration.ofSeconds(1);
     private final SessionStore store;
     private final Map<String, LiveSession> live;
     private final SessionEvents events;
@@ -86,8 +88,12 @@ final class AgentHub implements AgentConnection.Hub {
                 dispatch(s);
             }
         } else if (message instanceof AgentMessage.Resources r) {
-            store.resources(id, r.resources());
-            events.resources(id, r.resources());
+            Instant now = Instant.now();
+            if (Duration.between(s.resourcesAt, now).compareTo(RESOURCES_INTERVAL) >= 0) { // the agent reports every 5 s; a flood is dropped
+                s.resourcesAt = now;
+                store.resources(id, r.resources());
+                events.resources(id, r.resources());
+            }
         }
     }
 

@@ -18,11 +18,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Where agents connect: a Unix socket {@value #SOCKET} in each local session's directory (reachable from inside its
  * sandbox, which has no network), and one TCP port shared by the agents of every other adapter, opened when first
  * needed. Every connection runs an {@link AgentConnection} on a daemon thread of its own; at most
- * {@link #MAX_CONNECTIONS} at once on the TCP port, which anyone on the network may reach.
+ * {@link #MAX_CONNECTIONS} at once on the TCP port, which anyone on the network may reach, and
+ * {@link #MAX_SESSION_CONNECTIONS} on a session's socket, which its users' code may reach.
  */
 final class AgentListeners implements AutoCloseable {
     static final String SOCKET = "agent.sock";
     static final int MAX_CONNECTIONS = 256;
+    /** Connections at once on one session's socket: its agent reconnecting, and never a thread per connection its code opens. */
+    static final int MAX_SESSION_CONNECTIONS = 4;
     /** The longest path a Unix socket may have (sun_path less its terminating zero). */
     private static final int MAX_SOCKET_PATH = 107;
 
@@ -49,7 +52,8 @@ final class AgentListeners implements AutoCloseable {
         Files.deleteIfExists(socket);
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
-        return new Acceptor(server, "session-agent-" + session, c -> serve(c, Optional.of(session), null));
+        AtomicInteger connections = new AtomicInteger();
+        return new Acceptor(server, "session-agent-" + session, c -> serve(c, Optional.of(session), connections, MAX_SESSION_CONNECTIONS));
     }
 
     /**
@@ -71,7 +75,7 @@ final class AgentListeners implements AutoCloseable {
             InetSocketAddress bound = (InetSocketAddress) server.getLocalAddress();
             String host = bound.getAddress().isAnyLocalAddress() ? InetAddress.getLocalHost().getHostName() : bound.getAddress().getHostAddress();
             tcpAddress = (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort();
-            tcp = new Acceptor(server, "session-agents-tcp", c -> serve(c, Optional.empty(), tcpConnections));
+            tcp = new Acceptor(server, "session-agents-tcp", c -> serve(c, Optional.empty(), tcpConnections, MAX_CONNECTIONS));
         }
         return tcpAddress;
     }
@@ -84,8 +88,8 @@ final class AgentListeners implements AutoCloseable {
         }
     }
 
-    private void serve(SocketChannel channel, Optional<String> session, AtomicInteger count) {
-        if (count != null && count.incrementAndGet() > MAX_CONNECTIONS) {
+    private void serve(SocketChannel channel, Optional<String> session, AtomicInteger count, int max) {
+        if (count.incrementAndGet() > max) {
             count.decrementAndGet();
             close(channel);
             return;
@@ -95,9 +99,7 @@ final class AgentListeners implements AutoCloseable {
             try {
                 connection.run();
             } finally {
-                if (count != null) {
-                    count.decrementAndGet();
-                }
+                count.decrementAndGet();
             }
         }, "session-agent-connection");
         thread.setDaemon(true);

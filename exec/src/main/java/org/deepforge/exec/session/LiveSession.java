@@ -21,6 +21,8 @@ final class LiveSession {
     volatile boolean everConnected;
     /** Since when it may have been starting (its process not queued): the start timeout counts from here. */
     volatile Instant waitingSince = Instant.now();
+    /** When its agent's last resources report was taken. */
+    volatile Instant resourcesAt = Instant.EPOCH;
 
     /** Marks it stopping; true for the one caller that then ends it, false for every later one. */
     synchronized boolean claim() {

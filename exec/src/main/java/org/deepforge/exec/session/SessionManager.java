@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import org.deepforge.exec.bundle.ArchitectureModules;
 import org.deepforge.exec.compute.ComputeAdapter;
 import org.deepforge.exec.compute.ComputeAdapter.Handle;
 import org.deepforge.exec.compute.ComputeAdapter.State;
+import org.deepforge.exec.compute.LocalCompute;
 import org.deepforge.model.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +90,9 @@ public final class SessionManager implements Sessions {
     /** Opens the sessions of {@code config}, listening again for the agents of those still running. */
     public SessionManager(Config config, Map<String, ComputeAdapter> adapters, ArchitectureModules architectures) {
         this.config = config;
-        this.adapters = Map.copyOf(adapters);
+        Map<String, ComputeAdapter> chosen = new HashMap<>();
+        adapters.forEach((name, adapter) -> chosen.put(name, adapter instanceof LocalCompute l ? l.cold() : adapter)); // no zygote's child
+        this.adapters = Map.copyOf(chosen);
         this.store = new SessionStore(config.database());
         this.directories = new SessionDirectory(config.runtime(), architectures);
         this.events = new SessionEvents(store);
@@ -134,7 +138,7 @@ public final class SessionManager implements Sessions {
             if (local) {
                 session.listener = agents.unix(id, dir);
             }
-            Path home = dir.toAbsolutePath().resolve("home");
+            Path home = dir.toRealPath().resolve("home"); // where the sandbox binds it
             Handle handle = adapter.submit(dir, Map.of("HOME", home.toString(), "IPYTHONDIR", home.resolve(".ipython").toString(),
                     "MPLCONFIGDIR", home.resolve(".matplotlib").toString()), settings);
             session.handle = handle;
@@ -283,7 +287,7 @@ public final class SessionManager implements Sessions {
             }
             if (s.handle != null) {
                 long deadline = System.nanoTime() + GRACE.toNanos();
-                while (System.nanoTime() < deadline && !ended(s.adapter.state(s.handle))) {
+                while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted() && !ended(s.adapter.state(s.handle))) {
                     pause(100);
                 }
             }

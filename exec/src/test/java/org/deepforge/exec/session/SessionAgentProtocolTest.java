@@ -414,4 +414,17 @@ class SessionAgentProtocolTest {
         assertThat(sessions.cell(s.id(), cell.id()).orElseThrow().state()).isEqualTo("aborted");
         assertThat(compute.cancelled).as("whatever it left behind is cancelled").contains("1");
     }
+
+    @Test
+    void aModelWhoseNamesArePathsIsRefusedAndWritesNothingOutsideTheSession() throws Exception {
+        Sessions.Start good = start("ann");
+        JsonNode model = Json.MAPPER.readTree("{\"utils\": {\"../../../escaped\": {\"code\": \"x = 1\"}}}");
+        assertThatThrownBy(() -> sessions.start(new Sessions.Start("p1", "ann", "main", "c0ffee", model, "local", good.config())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot be the name of a Python module");
+        try (var files = Files.walk(data)) {
+            assertThat(files.map(f -> f.getFileName().toString())).doesNotContain("escaped.py");
+        }
+        assertThat(sessions.list("p1")).isEmpty();
+        assertThat(compute.submitted).isEmpty();
+    }
 }

@@ -100,6 +100,16 @@ class SessionManagerTest {
 
         assertThatThrownBy(() -> sessions.start(start())).isInstanceOf(Sessions.LimitReached.class);
 
+        Path input = Files.createDirectories(sessions.inputs(s.id()).resolve("digits"));
+        Files.writeString(input.resolve("data"), "placed by the server");
+        assertThat(text(run(s.id(), "print(open('inputs/digits/data').read())"))).contains("placed by the server");
+        Cell overwrite = run(s.id(), "open('inputs/digits/data', 'w').write('changed')");
+        assertThat(overwrite.state()).as("inputs are read-only for the session").isEqualTo("error");
+        assertThat(text(overwrite)).contains("Read-only file system");
+        assertThat(Files.readString(input.resolve("data"))).isEqualTo("placed by the server");
+        assertThat(run(s.id(), "import os; os.makedirs('outputs/y'); open('outputs/y/data', 'w').write('saved')").state()).isEqualTo("ok");
+        assertThat(Files.readString(sessions.outputs(s.id()).resolve("y/data"))).isEqualTo("saved");
+
         Cell sleeping = sessions.execute(s.id(), "import time\nprint('sleeping', flush=True)\ntime.sleep(600)", "console");
         await().atMost(WAIT).until(() -> text(sessions.cell(s.id(), sleeping.id()).orElseThrow()).contains("sleeping"));
         sessions.interrupt(s.id());

@@ -37,12 +37,13 @@ class SessionSlurmTest {
     }
 
     @Test
-    void aSlurmSessionConnectsBackOverTcpRunsCellsAndEndsWithItsJob() throws Exception {
+    void aSlurmSessionConnectsBackOverTcpRunsCellsSurvivesAServerRestartAndEndsWithItsJob() throws Exception {
         SlurmCompute slurm = new SlurmCompute(SlurmCluster.clientEnv());
-        sessions = new SessionManager(SessionManager.Config.of(data.resolve("sessions"), data.resolve("runs.db"), SessionAgentProtocolTest.RUNTIME)
-                .withAgentAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), Map.of("slurm", slurm), ArchitectureModules.NONE);
-        JsonNode config = Json.MAPPER.createObjectNode().put("cpus", 1);
-        Info s = sessions.start(new Sessions.Start("p1", "ann", "main", "c0ffee", Json.MAPPER.createObjectNode(), "slurm", config));
+        SessionManager.Config config = SessionManager.Config.of(data.resolve("sessions"), data.resolve("runs.db"), SessionAgentProtocolTest.RUNTIME)
+                .withAgentAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        sessions = new SessionManager(config, Map.of("slurm", slurm), ArchitectureModules.NONE);
+        JsonNode cpus = Json.MAPPER.createObjectNode().put("cpus", 1);
+        Info s = sessions.start(new Sessions.Start("p1", "ann", "main", "c0ffee", Json.MAPPER.createObjectNode(), "slurm", cpus));
         Path dir = data.resolve("sessions").resolve(s.id());
         JsonNode json = Json.MAPPER.readTree(dir.resolve("session.json").toFile());
         assertThat(json.path("connect").asText()).matches("tcp:127\\.0\\.0\\.1:\\d+");
@@ -54,6 +55,12 @@ class SessionSlurmTest {
         Cell x = sessions.execute(s.id(), "x", "console");
         Cell done = sessions.await(s.id(), x.id(), WAIT);
         assertThat(done.outputs()).anySatisfy(o -> assertThat(o.path("data").path("text/plain").asText()).isEqualTo("42"));
+
+        sessions.close(); // a restarted server listens on the same (ephemeral) port again, and the agent comes back
+        sessions = new SessionManager(config, Map.of("slurm", slurm), ArchitectureModules.NONE);
+        Cell again = sessions.execute(s.id(), "x", "console");
+        assertThat(sessions.await(s.id(), again.id(), WAIT).outputs())
+                .anySatisfy(o -> assertThat(o.path("data").path("text/plain").asText()).isEqualTo("42"));
 
         sessions.stop(s.id());
         assertThat(sessions.get(s.id()).orElseThrow().state()).isEqualTo("stopped");

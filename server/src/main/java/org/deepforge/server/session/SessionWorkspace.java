@@ -3,6 +3,7 @@ package org.deepforge.server.session;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 import org.deepforge.exec.session.Sessions;
@@ -30,13 +31,17 @@ public final class SessionWorkspace {
     private final Placements placements;
     private final ArtifactData data;
     private final SessionLedger ledger;
+    private final Path staging;
 
-    public SessionWorkspace(Sessions sessions, ProjectStore store, Placements placements, ArtifactData data, SessionLedger ledger) {
+    /** {@code staging}: where loads are copied before they move into a session's {@code inputs/} (the same file system). */
+    public SessionWorkspace(Sessions sessions, ProjectStore store, Placements placements, ArtifactData data, SessionLedger ledger,
+                            Path staging) {
         this.sessions = sessions;
         this.store = store;
         this.placements = placements;
         this.data = data;
         this.ledger = ledger;
+        this.staging = staging;
     }
 
     /** What authorising a request about the session needs to know of it. */
@@ -105,7 +110,7 @@ public final class SessionWorkspace {
         }
         String directory;
         try {
-            directory = SessionInputs.place(sessions.inputs(session), a, storage);
+            directory = SessionInputs.place(sessions.inputs(session), staging, a, storage);
         } catch (IOException e) {
             throw new BadRequest(409, "cannot load artifact \"" + a.name() + "\": " + e.getMessage());
         }
