@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api, errorMessage, type Session } from '../../shared/api';
+import { confirmDialog } from '../../shared/notify';
 import { useMe } from '../../shared/session';
 import { buildPath } from '../../shared/router';
 import { Link } from '../../shared/components/Link';
@@ -60,9 +61,14 @@ export function SessionRow({ session, project, branch, selected, onChanged }: Pr
       <button type="button" className="secondary small" data-testid="session-interrupt" disabled={busy || !live} title="KeyboardInterrupt in the running cell"
         onClick={() => void act(() => api.interruptSession(session.id))}>Interrupt</button>
       <button type="button" className="secondary small" data-testid="session-restart" disabled={busy || !live} title="A fresh kernel: the variables are gone"
-        onClick={() => void act(() => api.restartSession(session.id))}>Restart</button>
+        onClick={async () => {
+          if (await confirmDialog('Restart the kernel? Its variables are lost; the cells stay.', 'Restart')) void act(() => api.restartSession(session.id));
+        }}>Restart</button>
       <button type="button" className="secondary small danger-text" data-testid="session-stop" disabled={busy}
-        onClick={() => void act(() => api.stopSession(session.id))}>Stop</button>
+        onClick={async () => {
+          if (await confirmDialog(`Stop session ${session.id.slice(0, 8)}? Its variables and anything not saved as an artifact are lost.`, 'Stop session'))
+            void act(() => api.stopSession(session.id));
+        }}>Stop</button>
       {owner && (
         <label className="switch small-text" title="Let the project's writers use this session">
           <input type="checkbox" data-testid="session-share" checked={session.shared} disabled={busy}

@@ -150,6 +150,7 @@ class WorkspaceUiTest extends UiTestBase {
         assertThat(ui.attributeOf("[data-testid='training-row'][data-training='" + first + "']", "data-state")).isEqualTo("finished");
 
         ui.click("session-stop");
+        ui.click("confirm-ok");
         ui.waitFor("sessions-empty");
     }
 
