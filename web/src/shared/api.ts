@@ -324,6 +324,75 @@ export interface ArraySlice { index: number[]; shape: [number, number]; step: [n
 export interface LineageNode { id: string; kind: 'artifact' | 'job'; label: string; [extra: string]: Json }
 export interface Lineage { nodes: LineageNode[]; edges: { from: string; to: string; port?: string; sha256?: string | null }[] }
 
+/** An interactive session's resource use (docs/sessions.md), reported every few seconds while its agent is connected. */
+export interface SessionResources { rssBytes?: number; cpuSeconds?: number; cuda?: boolean }
+/** A long-lived Python process of one user in one project (docs/sessions.md, REST and WebSocket). */
+export interface Session {
+  id: string;
+  project: string;
+  owner: string;
+  adapter: string;
+  state: string;
+  reason: string | null;
+  created: string;
+  lastActivity: string | null;
+  shared: boolean;
+  branch: string;
+  commit: string;
+  idleTimeoutSeconds: number;
+  environment: Record<string, Json> | null;
+  resources: SessionResources | null;
+}
+/** A Jupyter mimetype → value map (`image/png` as base64; DeepForge's own mimetypes are JSON objects). */
+export type MimeBundle = Record<string, Json>;
+/** One output of a cell, as Jupyter's output kinds (docs/sessions.md, agent protocol). */
+export type CellOutput =
+  | { kind: 'stream'; name: 'stdout' | 'stderr'; text: string }
+  | { kind: 'display'; data: MimeBundle }
+  | { kind: 'result'; executionCount: number | null; data: MimeBundle }
+  | { kind: 'error'; ename: string; evalue: string; traceback: string[] };
+export type CellState = 'queued' | 'running' | 'ok' | 'error' | 'aborted';
+export interface Cell {
+  id: string;
+  index: number;
+  code: string;
+  origin: 'console' | 'load' | 'explore' | 'train' | 'save';
+  state: CellState;
+  executionCount: number | null;
+  outputs: CellOutput[];
+  created: string;
+  finished: string | null;
+}
+export interface CatalogArgument { name: string; default?: Json; type: string; required?: boolean; doc?: string }
+/** A loss or optimizer of the training catalog (generated from torch.nn and torch.optim). */
+export interface CatalogEntry { name: string; doc: string; arguments: CatalogArgument[] }
+export interface TrainingCatalog { losses: CatalogEntry[]; optimizers: CatalogEntry[] }
+/** What the network trainer sends (docs/sessions.md, Trainer); the server adds the training's id. */
+export interface TrainerConfig {
+  data: string;
+  architecture: string;
+  loss: { name: string; arguments: Record<string, Json> };
+  optimizer: { name: string; arguments: Record<string, Json> };
+  batchSize: number;
+  epochs: number;
+  validationSplit: number;
+  device: 'cpu' | 'cuda';
+  seed?: number;
+}
+export interface TrainingPoint { step: number; epoch: number; value: number }
+export interface Training {
+  id: string;
+  config: TrainerConfig;
+  state: 'running' | 'finished' | 'stopped' | 'failed' | string;
+  epochs: number;
+  metrics: Record<string, TrainingPoint[]>;
+  cell: string;
+  /** Why a failed training failed. */
+  error?: string;
+}
+/** The artifact a save created and the commit that recorded it. */
+export interface SavedArtifact { artifact: { id: string; name: string; type: string; sha256: string; size: number }; commit: string }
+
 /** A failed request: HTTP status (0 when the server could not be reached) and the server's message. */
 export class ApiError extends Error {
   readonly status: number;
@@ -616,6 +685,28 @@ export const api = {
     call<Execution>('POST', `${p(project)}/artifacts/${enc(id)}/reproduce`, { body: { branch } }),
   reproduction: (project: string, id: string, execution: string) =>
     request<Reproduction>('GET', `${p(project)}/artifacts/${enc(id)}/reproduction${query({ execution })}`),
+
+  startSession: (project: string, body: { compute?: { adapter: string; config: Record<string, Json> }; branch?: string }) =>
+    call<Session>('POST', `${p(project)}/sessions`, { body }),
+  listSessions: (project: string) => request<{ items: Session[] }>('GET', `${p(project)}/sessions`),
+  getSession: (session: string) => request<Session>('GET', `/sessions/${enc(session)}`),
+  stopSession: (session: string) => call<void>('DELETE', `/sessions/${enc(session)}`),
+  interruptSession: (session: string) => call<Session>('POST', `/sessions/${enc(session)}/interrupt`),
+  restartSession: (session: string) => call<Session>('POST', `/sessions/${enc(session)}/restart`),
+  shareSession: (session: string, shared: boolean) => call<Session>('PUT', `/sessions/${enc(session)}/sharing`, { body: { shared } }),
+  runCell: (session: string, code: string) => call<Cell>('POST', `/sessions/${enc(session)}/cells`, { body: { code } }),
+  listCells: (session: string, after?: number | null, limit?: number) =>
+    request<{ items: Cell[]; next: number | null }>('GET', `/sessions/${enc(session)}/cells${query({ after, limit })}`),
+  loadArtifact: (session: string, artifact: string, variable: string) =>
+    call<Cell>('POST', `/sessions/${enc(session)}/artifacts`, { body: { artifact, variable } }),
+  explore: (session: string, body: { expression: string; plot?: string; color?: string }) =>
+    call<Cell>('POST', `/sessions/${enc(session)}/explore`, { body }),
+  train: (session: string, config: TrainerConfig) =>
+    call<{ training: string; cell: Cell }>('POST', `/sessions/${enc(session)}/trainings`, { body: config }),
+  listTrainings: (session: string) => request<{ items: Training[] }>('GET', `/sessions/${enc(session)}/trainings`),
+  saveFromSession: (session: string, body: ({ name: string; variable: string } | { name: string; training: string }) & { branch?: string }) =>
+    call<SavedArtifact>('POST', `/sessions/${enc(session)}/saves`, { body }),
+  trainingCatalog: () => request<TrainingCatalog>('GET', '/catalogs/training'),
 };
 
 /** A message fit for a toast, whatever was thrown. */

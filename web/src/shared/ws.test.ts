@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeSocket } from './testing';
-import { WsClient, type ServerMessage } from './ws';
+import { WsClient, type ServerMessage, type SessionMessage } from './ws';
 
 let sockets: FakeSocket[];
 let client: WsClient;
@@ -199,5 +199,26 @@ describe('WsClient watch', () => {
     last().open();
     last().receive({ type: 'metric', execution: 'e1', job: 'train', name: 'loss', value: 1 });
     expect(watched).toEqual([]);
+  });
+  it('watches a session once for several listeners, routes its messages and its refusal, and watches again after a reconnect', () => {
+    const a: SessionMessage[] = [];
+    const b: SessionMessage[] = [];
+    const offA = client.watchSession('s1', (m) => a.push(m));
+    const offB = client.watchSession('s1', (m) => b.push(m));
+    last().open();
+    expect(last().sent).toEqual([{ type: 'watchSession', session: 's1' }]);
+    last().receive({ type: 'sessionOutput', session: 's1', cell: 'c1', output: { kind: 'stream', name: 'stdout', text: '42\n' } });
+    last().receive({ type: 'sessionOutput', session: 's2', cell: 'c9', output: { kind: 'stream', name: 'stdout', text: 'not mine' } });
+    last().receive({ type: 'error', session: 's1', error: 'no such session' });
+    expect(a.map((m) => m.type)).toEqual(['sessionOutput', 'error']);
+    expect(b).toHaveLength(2);
+    last().drop();
+    vi.advanceTimersByTime(100);
+    last().open();
+    expect(last().sent).toEqual([{ type: 'watchSession', session: 's1' }]);
+    offA();
+    expect(last().sent).toHaveLength(1);
+    offB();
+    expect(last().sent[1]).toEqual({ type: 'unwatchSession', session: 's1' });
   });
 });

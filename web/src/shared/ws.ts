@@ -1,5 +1,6 @@
 // The one WebSocket to /api/v1/ws. Components subscribe to (project, branch); the client remembers the
 // last commit seen on each and, after a reconnect, re-subscribes with `since` so missed commits replay.
+import type { Cell, CellOutput, Session, SessionResources } from './api';
 import type { PatchOp } from './patch';
 
 export interface PresenceUser { session: string; user: string; name: string; node?: string | null; windows?: number }
@@ -32,6 +33,16 @@ export type ExecutionMessage =
   | { type: 'progress'; execution: string; job: string; done: number; total: number; label: string; time: number | string }
   | { type: 'artifact'; execution: string; job: string; name: string; valueType: string; sha256: string; size: number }
   | { type: 'execution'; execution: string; status: string };
+
+/** What a watched interactive session sends (docs/sessions.md, WebSocket); `error`: the watch was refused. */
+export type SessionMessage =
+  | { type: 'session'; session: string; status: Session }
+  | { type: 'sessionCell'; session: string; cell: Cell }
+  | { type: 'sessionOutput'; session: string; cell: string; output: CellOutput }
+  | { type: 'sessionResources'; session: string; resources: SessionResources }
+  | { type: 'error'; session: string; error?: string };
+export type SessionListener = (msg: SessionMessage) => void;
+const SESSION_TYPES = new Set(['session', 'sessionCell', 'sessionOutput', 'sessionResources']);
 
 /** A co-editing message about one operation's code (docs/collaboration.md); `type` starts with `doc`. */
 export interface DocMessage { type: string; project: string; branch: string; operation: string; [field: string]: unknown }
@@ -95,6 +106,7 @@ export class WsClient {
   private readonly globalListeners = new Set<(connected: boolean) => void>();
   private readonly watches = new Map<string, Set<ExecutionListener>>();
   private readonly docs = new Map<string, Set<DocListener>>();
+  private readonly sessions = new Map<string, Set<SessionListener>>();
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -168,6 +180,29 @@ export class WsClient {
     if (!set || !set.delete(listener) || set.size > 0) return;
     this.watches.delete(execution);
     if (this.isOpen()) this.send({ type: 'unwatch', execution });
+  }
+
+  /**
+   * Follows an interactive session: its status, cells, outputs and resources go to `listener`. Several listeners
+   * share one server-side watch, re-sent after a reconnect (the caller reads the cells again then: the socket
+   * does not replay what it missed). Returns the function that stops listening.
+   */
+  watchSession(session: string, listener: SessionListener): () => void {
+    let set = this.sessions.get(session);
+    if (!set) {
+      set = new Set();
+      this.sessions.set(session, set);
+      set.add(listener);
+      if (this.isOpen()) this.send({ type: 'watchSession', session });
+      else this.connect();
+    } else {
+      set.add(listener);
+    }
+    return () => {
+      if (!set.delete(listener) || set.size > 0 || this.sessions.get(session) !== set) return;
+      this.sessions.delete(session);
+      if (this.isOpen()) this.send({ type: 'unwatchSession', session });
+    };
   }
 
   /**
@@ -251,6 +286,7 @@ export class WsClient {
         if (this.presenceNode.has(k)) this.sendPresence(k);
       }
       for (const execution of this.watches.keys()) this.send({ type: 'watch', execution });
+      for (const session of this.sessions.keys()) this.send({ type: 'watchSession', session });
       if (this.heartbeat) clearInterval(this.heartbeat);
       this.heartbeat = setInterval(() => {
         if (this.socket === socket && this.isOpen()) this.send({ type: 'ping' });
@@ -281,7 +317,7 @@ export class WsClient {
   }
 
   private wanted(): boolean {
-    return this.subs.size > 0 || this.watches.size > 0 || this.docs.size > 0;
+    return this.subs.size > 0 || this.watches.size > 0 || this.docs.size > 0 || this.sessions.size > 0;
   }
 
   private receive(data: unknown): void {
@@ -312,6 +348,12 @@ export class WsClient {
       return;
     }
     if (type === 'pong') return;
+    const session = (msg as { session?: unknown }).session;
+    if ((SESSION_TYPES.has(type) || type === 'error') && typeof session === 'string') {
+      const set = this.sessions.get(session);
+      if (set) for (const l of [...set]) l(msg as unknown as SessionMessage);
+      return;
+    }
     if (msg.type === 'error') {
       for (const sub of this.subs.values()) for (const l of [...sub.listeners]) l(msg);
       return;

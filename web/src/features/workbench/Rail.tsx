@@ -8,6 +8,7 @@ const LABELS: Record<Place, string> = {
   executions: 'Executions',
   artifacts: 'Artifacts',
   history: 'History',
+  workspace: 'Workspace',
 };
 
 const ICONS: Record<Place, string> = {
@@ -17,6 +18,7 @@ const ICONS: Record<Place, string> = {
   executions: '▶',
   artifacts: '◫',
   history: '⟲',
+  workspace: '⌨',
 };
 
 /** The left rail of places; each is a deep link that keeps the branch or commit. */

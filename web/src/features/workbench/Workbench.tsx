@@ -20,6 +20,7 @@ import { PipelinesPlace } from '../pipeline/PipelinesPlace';
 import type { EntryKind } from './places';
 import { ArchitecturesPlace } from '../architecture/ArchitecturesPlace';
 import { Rail } from './Rail';
+import { WorkspacePlace } from '../workspace/WorkspacePlace';
 import { ReadOnlyBanner } from './ReadOnlyBanner';
 import { TopBar } from './TopBar';
 
@@ -96,6 +97,8 @@ export function Workbench({ route, ws = wsClient() }: { route: WorkbenchRoute; w
     centre = <ExecutionsPlace project={project} branch={branch ?? route.returnBranch} id={id} model={wb.model} ws={ws} />;
   } else if (place === 'artifacts') {
     centre = <ArtifactsPlace project={project} branch={branch} id={id} model={wb.model} head={wb.head} wb={wb} onSelect={select} />;
+  } else if (place === 'workspace') {
+    centre = <WorkspacePlace project={project} branch={branch ?? route.returnBranch ?? defaultBranch} id={id} model={wb.model} head={wb.head} ws={ws} />;
   } else if (place === 'history') {
     centre = (
       <HistoryPlace

@@ -17,6 +17,6 @@ export function decideCommit(
 
 /** The JSON pointer presence reports for an open entry, e.g. /pipelines/abc12345. */
 export function presenceNode(place: string, id: string | undefined): string | null {
-  if (!id || place === 'history' || place === 'executions') return null;
+  if (!id || place === 'history' || place === 'executions' || place === 'workspace') return null;
   return `/${place}/${id}`;
 }
