@@ -186,6 +186,30 @@ class SessionsApiTest {
     }
 
     @Test
+    void theExplorerScattersTheColumnsPickedOfATableAndRefusesBadColumns() throws Exception {
+        JsonNode table = run("/cells", cell("t = {\"a\": [1.0, 2.0, 3.0], \"b\": [4.0, 5.0, 6.0], \"c\": [7.0, 8.0, 9.0]}"));
+        assertThat(table.get("state").asText()).as(table.toString()).isEqualTo("ok");
+
+        JsonNode explore = run("/explore", "{\"expression\":\"t\",\"plot\":\"scatter\",\"columns\":[\"a\",\"c\"]}");
+        assertThat(explore.get("state").asText()).as(explore.toString()).isEqualTo("ok");
+        JsonNode describe = shown(explore, "application/vnd.deepforge.describe+json").get(0);
+        assertThat(describe.get("columns").toString()).isEqualTo("[\"a\",\"b\",\"c\"]");
+        JsonNode plot = describe.get("plot");
+        assertThat(plot.get("kind").asText()).isEqualTo("scatter");
+        assertThat(plot.get("dims").asInt()).isEqualTo(2);
+        List<List<Double>> points = new ArrayList<>();
+        plot.get("points").forEach(p -> points.add(List.of(p.get(0).asDouble(), p.get(1).asDouble())));
+        assertThat(points).containsExactly(List.of(1.0, 7.0), List.of(2.0, 8.0), List.of(3.0, 9.0));
+
+        for (String bad : List.of("\"a\"", "[\"a\"]", "[\"a\",\"b\",\"c\",\"a2\"]", "[\"a\",\"a\"]", "[\"a\",\"\"]", "[\"a\",1]",
+                "[\"a\",\"" + "b".repeat(201) + "\"]", "{\"x\":\"a\"}")) {
+            TestServer.Reply r = server.post(s("/explore"), "{\"expression\":\"t\",\"plot\":\"scatter\",\"columns\":" + bad + "}");
+            assertThat(r.status()).as(bad).isEqualTo(400);
+            assertThat(r.json().get("error").asText()).as(bad).contains("\"columns\"");
+        }
+    }
+
+    @Test
     void aTinyArchitectureTrainsForAnEpochAndItsModelSavesWithTheTrainingsConfiguration() throws Exception {
         assertThat(run("/cells", cell("import torch\ntorch.manual_seed(0)\nxy = (torch.randn(32, 4), torch.randint(0, 2, (32,)))"))
                 .get("state").asText()).isEqualTo("ok");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +34,8 @@ public final class SessionsApi {
     static final int MAX_CODE = 1 << 20;
     /** Most bytes of an explorer expression (UTF-8). */
     static final int MAX_EXPRESSION = 10 * 1024;
+    /** Most characters of a column name the explorer scatters. */
+    static final int MAX_COLUMN = 200;
     private static final Set<String> PLOTS = Set.of("auto", "line", "image", "scatter");
 
     private final Sessions sessions;
@@ -174,16 +177,19 @@ public final class SessionsApi {
         ctx.status(202).json(SessionJson.cell(workspace.load(id(ctx), Requests.principal(ctx).id(), artifact, variable)));
     }
 
-    /** POST …/explore {@code {"expression": "x[0, :, :, 2]", "plot"?: "auto", "color"?: "<expression>"}} → 202 Cell. */
+    /**
+     * POST …/explore {@code {"expression": "x[0, :, :, 2]", "plot"?: "auto", "color"?: "<expression>", "columns"?: ["a", "b"]}}
+     * → 202 Cell.
+     */
     public void explore(Context ctx) {
         ObjectNode body = Bodies.object(ctx);
-        only(body, "expression", "plot", "color");
+        only(body, "expression", "plot", "color", "columns");
         String expression = expression(body, "expression").orElseThrow(() -> new BadRequest("\"expression\" is required, e.g. \"x[0, :, :, 2]\""));
         Optional<String> plot = Bodies.optionalText(body, "plot");
         if (plot.isPresent() && !PLOTS.contains(plot.get())) {
             throw new BadRequest("\"plot\" is one of auto, line, image, scatter, not \"" + Bodies.clip(plot.get()) + "\"");
         }
-        ctx.status(202).json(SessionJson.cell(workspace.explore(id(ctx), expression, plot, expression(body, "color"))));
+        ctx.status(202).json(SessionJson.cell(workspace.explore(id(ctx), expression, plot, expression(body, "color"), columns(body))));
     }
 
     /** POST …/trainings with a trainer configuration (without {@code training}) → 202 {@code {"training", "cell": Cell}}. */
@@ -265,6 +271,29 @@ public final class SessionsApi {
             }
         }
         return e;
+    }
+
+    /** Optional: two or three distinct, non-empty column names of a table, at most {@link #MAX_COLUMN} characters each. */
+    private static Optional<List<String>> columns(ObjectNode body) {
+        if (!body.has("columns")) {
+            return Optional.empty();
+        }
+        JsonNode node = body.get("columns");
+        String usage = "\"columns\" is a list of two or three distinct column names of the table (x, y and optionally z), e.g. [\"a\", \"b\"]";
+        if (!node.isArray() || node.size() < 2 || node.size() > 3) {
+            throw new BadRequest(usage);
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode n : node) {
+            if (!n.isTextual() || n.asText().isEmpty() || n.asText().codePointCount(0, n.asText().length()) > MAX_COLUMN) {
+                throw new BadRequest("\"columns\" holds column names of 1 to " + MAX_COLUMN + " characters, not " + Bodies.clip(Json.compact(n)));
+            }
+            if (names.contains(n.asText())) {
+                throw new BadRequest("\"columns\" names \"" + Bodies.clip(n.asText()) + "\" twice; pick distinct columns");
+            }
+            names.add(n.asText());
+        }
+        return Optional.of(List.copyOf(names));
     }
 
     private static void only(ObjectNode body, String... fields) {

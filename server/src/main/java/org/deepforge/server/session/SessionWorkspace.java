@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.deepforge.exec.session.Sessions;
@@ -119,9 +120,10 @@ public final class SessionWorkspace {
         return cell;
     }
 
-    /** Queues {@code df.explore} of a checked expression. */
-    public Sessions.Cell explore(String session, String expression, Optional<String> plot, Optional<String> color) {
-        return execute(session, SessionCode.explore(expression, plot, color), "explore");
+    /** Queues {@code df.explore} of a checked expression (with checked column names to scatter). */
+    public Sessions.Cell explore(String session, String expression, Optional<String> plot, Optional<String> color,
+                                 Optional<List<String>> columns) {
+        return execute(session, SessionCode.explore(expression, plot, color, columns), "explore");
     }
 
     /**

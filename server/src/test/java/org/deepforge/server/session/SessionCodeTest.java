@@ -3,6 +3,7 @@ package org.deepforge.server.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import org.deepforge.model.Json;
 import org.junit.jupiter.api.Test;
@@ -16,12 +17,27 @@ class SessionCodeTest {
         var config = Json.MAPPER.createObjectNode().put("training", "t1").put("data", "xy").put("flag", true);
         config.putObject("loss").put("name", HOSTILE).putNull("arguments");
         for (String code : new String[] {
-                SessionCode.load("x", HOSTILE, HOSTILE), SessionCode.explore(HOSTILE, Optional.of("auto"), Optional.of(HOSTILE)),
+                SessionCode.load("x", HOSTILE, HOSTILE), SessionCode.explore(HOSTILE, Optional.of("auto"), Optional.of(HOSTILE), Optional.empty()),
                 SessionCode.save(HOSTILE, "save-1"), SessionCode.train(config)}) {
             String seen = python(code);
             assertThat(seen).as(code).startsWith("df.");
             assertThat(seen).as(code).contains(Json.compact(Json.MAPPER.getNodeFactory().textNode(HOSTILE)));
         }
+    }
+
+    @Test
+    void hostileColumnNamesAreAListOfStringLiterals() throws Exception {
+        List<String> columns = List.of(HOSTILE, "]), __import__('os').system('id'), [(\"", "\\");
+        String seen = python(SessionCode.explore("t", Optional.of("scatter"), Optional.empty(), Optional.of(columns)));
+        var args = Json.MAPPER.createArrayNode().add("t").add("scatter").addNull();
+        columns.forEach(args.addArray()::add);
+        assertThat(seen.strip()).isEqualTo("df.explore " + Json.compact(args));
+    }
+
+    @Test
+    void noColumnsIsNone() throws Exception {
+        assertThat(python(SessionCode.explore("t", Optional.empty(), Optional.empty(), Optional.empty())).strip())
+                .isEqualTo("df.explore [\"t\",null,null,null]");
     }
 
     /** The call's function and its arguments' values as JSON, from Python's own parser (never run). */
