@@ -699,7 +699,7 @@ export const api = {
     request<{ items: Cell[]; next: number | null }>('GET', `/sessions/${enc(session)}/cells${query({ after, limit })}`),
   loadArtifact: (session: string, artifact: string, variable: string) =>
     call<Cell>('POST', `/sessions/${enc(session)}/artifacts`, { body: { artifact, variable } }),
-  explore: (session: string, body: { expression: string; plot?: string; color?: string }) =>
+  explore: (session: string, body: { expression: string; plot?: string; color?: string; columns?: string[] }) =>
     call<Cell>('POST', `/sessions/${enc(session)}/explore`, { body }),
   train: (session: string, config: TrainerConfig) =>
     call<{ training: string; cell: Cell }>('POST', `/sessions/${enc(session)}/trainings`, { body: config }),

@@ -3,6 +3,7 @@ import { api, errorMessage, type ArtifactRow, type Cell } from '../../shared/api
 import { isPythonIdentifier } from '../../shared/format';
 import { OutputView } from './OutputView';
 import { isPending } from './cells';
+import { describedTable, keepPick, pickedColumns, type Pick } from './columns';
 import type { SessionModel } from './useSession';
 import { isLive } from './states';
 
@@ -25,6 +26,7 @@ export function ExplorerPanel({ project, head, model }: Props) {
   const [plot, setPlot] = useState<(typeof PLOTS)[number]>('auto');
   const [color, setColor] = useState('');
   const [cellId, setCellId] = useState<string | null>(null);
+  const [pick, setPick] = useState<Pick>({ x: '', y: '', z: '' });
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -69,7 +71,25 @@ export function ExplorerPanel({ project, head, model }: Props) {
   };
 
   const cell = cellId ? model.cells.find((c) => c.id === cellId) : undefined;
+  const table = describedTable(cell);
+  const picked = table ? keepPick(table.columns, pick) : pick;
+  const scatter = () => {
+    if (!session || !table) return;
+    const chosen = pickedColumns(picked);
+    if ('error' in chosen) return setError(chosen.error);
+    void send(() => api.explore(session.id, { expression: table.expression, plot: 'scatter', columns: chosen.columns }));
+  };
   const disabled = !session || !isLive(session.state);
+  const axis = (name: keyof Pick, optional: boolean) => (
+    <label key={name}>
+      {name}{' '}
+      <select aria-label={`${name.toUpperCase()} column`} data-testid={`explorer-column-${name}`} value={picked[name]}
+        onChange={(e) => setPick({ ...picked, [name]: e.target.value })}>
+        {optional && <option value="">none</option>}
+        {table?.columns.map((c) => <option key={c} value={c}>{c}</option>)}
+      </select>
+    </label>
+  );
   return (
     <div className="explorer-panel" data-testid="explorer-panel">
       <form className="panel-form" onSubmit={(e) => { e.preventDefault(); load(); }}>
@@ -94,6 +114,15 @@ export function ExplorerPanel({ project, head, model }: Props) {
           onChange={(e) => setColor(e.target.value)} />
         <button type="submit" data-testid="explorer-explore" disabled={disabled}>Explore</button>
       </form>
+      {table && (
+        <form className="panel-form" data-testid="explorer-columns" onSubmit={(e) => { e.preventDefault(); scatter(); }}>
+          <span className="muted">Columns of <code>{table.expression}</code>:</span>
+          {axis('x', false)}
+          {axis('y', false)}
+          {axis('z', true)}
+          <button type="submit" data-testid="explorer-scatter" disabled={disabled}>Scatter</button>
+        </form>
+      )}
       {error && <p className="form-error" data-testid="explorer-error" role="alert">{error}</p>}
       <div className="explorer-result" data-testid="explorer-result" data-state={cell?.state ?? ''}>
         {!cell && <p className="muted">Load an artifact into a variable, then explore an expression of it.</p>}
