@@ -190,7 +190,7 @@ class SessionsApiTest {
         JsonNode table = run("/cells", cell("t = {\"a\": [1.0, 2.0, 3.0], \"b\": [4.0, 5.0, 6.0], \"c\": [7.0, 8.0, 9.0]}"));
         assertThat(table.get("state").asText()).as(table.toString()).isEqualTo("ok");
 
-        JsonNode explore = run("/explore", "{\"expression\":\"t\",\"plot\":\"scatter\",\"columns\":[\"a\",\"c\"]}");
+        JsonNode explore = run("/explore", "{\"expression\":\"t\",\"columns\":[\"a\",\"c\"]}");
         assertThat(explore.get("state").asText()).as(explore.toString()).isEqualTo("ok");
         JsonNode describe = shown(explore, "application/vnd.deepforge.describe+json").get(0);
         assertThat(describe.get("columns").toString()).isEqualTo("[\"a\",\"b\",\"c\"]");
@@ -207,6 +207,9 @@ class SessionsApiTest {
             assertThat(r.status()).as(bad).isEqualTo(400);
             assertThat(r.json().get("error").asText()).as(bad).contains("\"columns\"");
         }
+        TestServer.Reply line = server.post(s("/explore"), "{\"expression\":\"t\",\"plot\":\"line\",\"columns\":[\"a\",\"b\"]}");
+        assertThat(line.status()).isEqualTo(400);
+        assertThat(line.json().get("error").asText()).contains("\"columns\"").contains("\"plot\"");
     }
 
     @Test

@@ -179,7 +179,7 @@ public final class SessionsApi {
 
     /**
      * POST …/explore {@code {"expression": "x[0, :, :, 2]", "plot"?: "auto", "color"?: "<expression>", "columns"?: ["a", "b"]}}
-     * → 202 Cell.
+     * → 202 Cell; {@code columns} (of a table) are scattered.
      */
     public void explore(Context ctx) {
         ObjectNode body = Bodies.object(ctx);
@@ -189,7 +189,12 @@ public final class SessionsApi {
         if (plot.isPresent() && !PLOTS.contains(plot.get())) {
             throw new BadRequest("\"plot\" is one of auto, line, image, scatter, not \"" + Bodies.clip(plot.get()) + "\"");
         }
-        ctx.status(202).json(SessionJson.cell(workspace.explore(id(ctx), expression, plot, expression(body, "color"), columns(body))));
+        Optional<List<String>> columns = columns(body);
+        if (columns.isPresent() && plot.isPresent() && !plot.get().equals("scatter")) {
+            throw new BadRequest("\"columns\" are scattered: leave \"plot\" out or make it \"scatter\", not \"" + plot.get() + "\"");
+        }
+        Optional<String> chosen = columns.isPresent() ? Optional.of("scatter") : plot;
+        ctx.status(202).json(SessionJson.cell(workspace.explore(id(ctx), expression, chosen, expression(body, "color"), columns)));
     }
 
     /** POST …/trainings with a trainer configuration (without {@code training}) → 202 {@code {"training", "cell": Cell}}. */
