@@ -39,8 +39,8 @@ class RedshiftWorkspaceUiTest extends UiTestBase {
             images, redshifts = SyntheticSkySurvey(count=48).execute()
             cubes, redshifts = Preprocess().execute(images, redshifts)
             labels = np.clip((redshifts / 0.4 * 32).astype(np.int64), 0, 31)
-            survey = {"x": cubes, "y": labels}
-            print("survey", cubes.shape, labels.shape)""";
+            survey = {"x": cubes, "y": labels}""";
+    private static final String SHAPES = "print(survey['x'].shape, survey['y'].shape)";
 
     @Test
     void aScientistTrainsInceptionOnTheSurveyAndRunsTheSessionAsAPipeline() throws Exception {
@@ -55,7 +55,8 @@ class RedshiftWorkspaceUiTest extends UiTestBase {
         run(ui, SURVEY);
         ui.until("the survey made", SESSION, d -> !"running".equals(cellState(d, "import numpy")) && cellState(d, "import numpy") != null);
         assertThat(cellState(ui.driver, "import numpy")).as(cellOutput(ui.driver, SURVEY, "cell-error")).isEqualTo("ok");
-        assertThat(cellOutput(ui.driver, SURVEY, "cell-stdout")).contains("survey (48, 5, 64, 64) (48,)");
+        run(ui, SHAPES);
+        ui.until("the shapes printed", SESSION, d -> cellOutput(d, SHAPES, "cell-stdout").equals("(48, 5, 64, 64) (48,)"));
         String data = saveVariable(ui, "survey", "redshiftTrainingData");
 
         // the explorer: the artifact into data, a slice of its cubes as an image
