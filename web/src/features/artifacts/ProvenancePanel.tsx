@@ -6,6 +6,7 @@ import { buildPath } from '../../shared/router';
 import { Link } from '../../shared/components/Link';
 import { ReifyActions } from './ReifyActions';
 import { ArtifactPreviewView } from './ArtifactPreviewView';
+import { SessionProvenance } from './SessionProvenance';
 
 const LineageGraph = lazy(() => import('./LineageGraph'));
 
@@ -43,6 +44,8 @@ export function ProvenancePanel({ project, branch, head, id, artifact }: Props) 
   const execution = text(prov.execution);
   const env = obj(prov.environment);
   const attrs = obj(prov.attributes);
+  const kind = text(prov.kind);
+  const fromSession = kind === 'training' || kind === 'console';
   return (
     <aside className="inspector provenance" data-testid="provenance-panel" data-artifact-id={id}>
       <h2>{text(artifact.name) || id}</h2>
@@ -61,6 +64,8 @@ export function ProvenancePanel({ project, branch, head, id, artifact }: Props) 
       <h3>Provenance</h3>
       {!hasProv ? (
         <p className="muted" data-testid="provenance-uploaded">Uploaded by a user; no job made it.</p>
+      ) : fromSession ? (
+        <SessionProvenance provenance={prov} />
       ) : (
         <dl className="facts" data-testid="provenance">
           <dt>Operation</dt>
@@ -115,7 +120,7 @@ export function ProvenancePanel({ project, branch, head, id, artifact }: Props) 
           )}
         </dl>
       )}
-      {hasProv && text(prov.kind) === 'job' && (
+      {hasProv && (kind === 'job' || fromSession) && (
         <ReifyActions project={project} id={id} name={text(artifact.name) || id} execution={execution} />
       )}
       <h3>Lineage</h3>

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import org.deepforge.exec.bundle.PythonLiterals;
 import org.deepforge.model.Ids;
 import org.deepforge.model.Json;
 import org.deepforge.model.domain.Artifact;
@@ -80,7 +81,7 @@ final class PipelineFromSession {
             String data = SessionRecord.variable(config.path("data").asText(""), "the training's data variable", this::damaged);
             String from;
             String fromPort;
-            if (cells.isEmpty() && loaded.containsKey(data)) {
+            if (loaded.containsKey(data) && cellsAfterTheLoadOf(data).isEmpty()) {
                 from = inputNode(loaded.get(data), 0);
                 fromPort = "data";
             } else {
@@ -275,6 +276,23 @@ final class PipelineFromSession {
     }
 
     /** Whether a cell is one of the Workspace page's one-line {@code df.…} calls: one statement, starting at its first line. */
+    /**
+     * The cells (the Workspace's calls left out) after the last one that loaded {@code variable}: only they can have
+     * changed what the load gave it (cells before it, such as those that made the artifact, cannot); all of them when
+     * no cell loaded it.
+     */
+    private List<String> cellsAfterTheLoadOf(String variable) {
+        List<String> all = record.cells();
+        String load = "df.load(" + PythonLiterals.string(variable) + ",";
+        int last = -1;
+        for (int i = 0; i < all.size(); i++) {
+            if (isWorkspaceCall(all.get(i)) && all.get(i).strip().startsWith(load)) {
+                last = i;
+            }
+        }
+        return all.subList(last + 1, all.size()).stream().filter(c -> !isWorkspaceCall(c)).toList();
+    }
+
     static boolean isWorkspaceCall(String cell) {
         String code = cell.strip();
         return WORKSPACE_CALL.matcher(code).matches() && STATEMENT_START.matcher(code).results().count() == 1;

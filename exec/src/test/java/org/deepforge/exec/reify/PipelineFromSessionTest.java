@@ -201,6 +201,22 @@ class PipelineFromSessionTest {
     }
 
     @Test
+    void theCellsBeforeTheDataWasLoadedAreLeftOut() throws Exception {
+        // the cells made and saved the artifact, which was then loaded into xy: the pipeline trains on the artifact
+        String cells = "[\"import numpy as np\\nmade = make()\", \"df.save(\\\"made\\\", \\\"o1\\\")\", "
+                + "\"df.load(\\\"xy\\\", \\\"inputs/digits\\\", \\\"ab12\\\")\", \"df.train({\\\"training\\\": \\\"t1\\\"})\"]";
+        var result = build(model(training(cells)), PipelineFromProvenance.ArchitectureHistory.NONE);
+        assertThat(result.addedOperations()).containsExactly("TrainNetwork");
+        JsonNode p = pipeline(result);
+        assertThat(p.at("/nodes/" + connection(p, "train", "data").path("node").asText() + "/input/artifact").asText()).isEqualTo("d1");
+
+        // a cell after the load may have changed xy: the cells run first, all of them, as the later may need the earlier
+        var changed = build(model(training(cells.replace("]", ", \"xy = (xy[0] / 2, xy[1])\"]"))), PipelineFromProvenance.ArchitectureHistory.NONE);
+        assertThat(changed.addedOperations()).containsExactlyInAnyOrder("Session_s_1", "TrainNetwork");
+        assertThat(added(changed, "/operations/Session_s_1").path("code").asText()).contains("made = make()", "xy = (xy[0] / 2, xy[1])");
+    }
+
+    @Test
     void theArchitectureIsTheOneOfTheSessionsCommit() throws Exception {
         ObjectNode model = model(training("[]"));
         var same = build(model, (id, commit) -> Optional.of(architecture("net")));

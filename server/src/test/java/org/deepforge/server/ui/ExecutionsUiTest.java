@@ -93,11 +93,16 @@ class ExecutionsUiTest extends UiTestBase {
 
     /** Opens the run dialog of the open pipeline with the top bar's Run button, names the run, submits; returns the execution id. */
     static String runFromDialog(Browser ui, String project, String name) {
+        return runFromDialog(ui, project, "main", name);
+    }
+
+    /** Opens the run dialog of the pipeline open on {@code branch}, names the run, submits; returns the execution id. */
+    static String runFromDialog(Browser ui, String project, String branch, String name) {
         ui.click("run-button");
         ui.waitFor("run-dialog");
         ui.type("run-name", name);
         ui.click("run-submit");
-        String prefix = "/p/" + project + "/main/executions/";
+        String prefix = "/p/" + project + "/" + branch + "/executions/";
         ui.until("the execution view of the new run", d -> ui.path().startsWith(prefix));
         ui.waitFor("execution-view");
         return ui.path().substring(prefix.length());

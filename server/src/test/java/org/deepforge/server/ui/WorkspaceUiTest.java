@@ -2,16 +2,25 @@ package org.deepforge.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.deepforge.server.ui.Browser.testId;
+import static org.deepforge.server.ui.WorkspaceSteps.SESSION;
+import static org.deepforge.server.ui.WorkspaceSteps.cellOutput;
+import static org.deepforge.server.ui.WorkspaceSteps.cellState;
+import static org.deepforge.server.ui.WorkspaceSteps.exploreImage;
+import static org.deepforge.server.ui.WorkspaceSteps.load;
+import static org.deepforge.server.ui.WorkspaceSteps.run;
+import static org.deepforge.server.ui.WorkspaceSteps.lossPoints;
+import static org.deepforge.server.ui.WorkspaceSteps.saveModel;
+import static org.deepforge.server.ui.WorkspaceSteps.saveVariable;
+import static org.deepforge.server.ui.WorkspaceSteps.setUpTrainer;
+import static org.deepforge.server.ui.WorkspaceSteps.startLocalSession;
+import static org.deepforge.server.ui.WorkspaceSteps.text;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import org.deepforge.model.Json;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -21,9 +30,6 @@ import org.openqa.selenium.support.ui.Select;
  * grows while it trains, and saves the trained model as an artifact.
  */
 class WorkspaceUiTest extends UiTestBase {
-    /** A real kernel starting, importing torch and training on a busy 2-core machine. */
-    private static final Duration SESSION = Duration.ofSeconds(180);
-
     @Test
     void aScientistRunsACellExploresASliceTrainsTheNetworkAndSavesTheModel() throws Exception {
         var created = server.post("/api/v1/examples/digits", "");
@@ -32,13 +38,7 @@ class WorkspaceUiTest extends UiTestBase {
         String cube = uploadCube(p);
 
         Browser ui = browser().open("/p/" + p + "/main/pipelines");
-        ui.click("rail-workspace");
-        ui.waitFor("sessions-empty");
-        new Select(ui.waitFor("session-adapter")).selectByValue("local");
-        ui.click("session-start");
-        ui.waitFor("session-view");
-        ui.until("the session ready", SESSION, d -> "idle".equals(ui.attributeOf("[data-testid='session-view']", "data-state")));
-        assertThat(ui.path()).startsWith("/p/" + p + "/main/workspace/");
+        startLocalSession(ui, p);
         assertThat(ui.waitFor("session-row").getText()).contains("local").contains("idle timeout");
 
         // the console: Shift+Enter runs the cell, its output comes live
@@ -69,16 +69,9 @@ class WorkspaceUiTest extends UiTestBase {
         ui.waitFor("panel-console");
 
         // the explorer: the artifact into x, then a slice of it as an image
-        new Select(ui.waitFor("explorer-artifact")).selectByValue(cube);
-        ui.type("explorer-variable", "x");
-        ui.click("explorer-load");
+        load(ui, cube, "x");
         ui.until("x described", SESSION, d -> "2 × 8 × 8 × 3".equals(text(d, "[data-testid='explorer-result'] [data-testid='describe-shape']")));
-        ui.type("explorer-expression", "x[0, :, :, 2]");
-        new Select(ui.waitFor("explorer-plot")).selectByValue("image");
-        ui.click("explorer-explore");
-        ui.until("the slice as an image", SESSION, d -> !d.findElements(By.cssSelector("[data-testid='explorer-result'] [data-testid='explore-image'] img")).isEmpty());
-        assertThat(text(ui.driver, "[data-testid='explorer-result'] [data-testid='describe-shape']")).isEqualTo("8 × 8");
-        assertThat(ui.driver.findElements(testId("explorer-error"))).isEmpty();
+        assertThat(exploreImage(ui, "x[0, :, :, 2]")).isEqualTo("8 × 8");
         // a column as a line, and the values as 3-D points coloured by their first coordinate
         ui.type("explorer-expression", "x[0, :, 0, 0]");
         new Select(ui.waitFor("explorer-plot")).selectByValue("auto");
@@ -93,38 +86,21 @@ class WorkspaceUiTest extends UiTestBase {
         assertThat(ui.driver.findElements(testId("explorer-error"))).isEmpty();
 
         // a console variable saved as an artifact
-        ui.click("console-save-toggle");
-        ui.type("console-save-variable", "x");
-        ui.type("console-save-name", "cubeCopy");
-        ui.click("console-save-submit");
-        ui.until("the variable saved", SESSION, d -> text(d, "[data-testid='console-save-saved']") != null);
-        assertThat(ui.waitFor("console-save-link").getText()).isEqualTo("cubeCopy");
+        saveVariable(ui, "x", "cubeCopy");
 
         // the trainer: digits-shaped data made in the console, the project's convnet, CrossEntropyLoss and Adam
-        input.sendKeys("import torch\ntorch.manual_seed(0)\ndata = (torch.randn(256, 1, 8, 8), torch.randint(0, 10, (256,)))");
-        input.sendKeys(Keys.chord(Keys.SHIFT, Keys.ENTER));
+        run(ui, "import torch\ntorch.manual_seed(0)\ndata = (torch.randn(256, 1, 8, 8), torch.randint(0, 10, (256,)))");
         ui.until("the data made", SESSION, d -> "ok".equals(cellState(d, "import torch")));
-        ui.type("trainer-data", "data");
-        new Select(ui.waitFor("trainer-architecture")).selectByVisibleText("convnet");
-        new Select(ui.waitFor("trainer-loss")).selectByValue("CrossEntropyLoss");
-        new Select(ui.waitFor("trainer-optimizer")).selectByValue("Adam");
-        ui.type("trainer-optimizer-arg-lr", "1e-3");
-        ui.type("trainer-batch-size", "16");
-        ui.type("trainer-epochs", "1");
+        setUpTrainer(ui, "data", "convnet", 1);
         ui.click("trainer-train");
-        ui.until("a loss curve", SESSION, d -> d.findElements(By.cssSelector("[data-testid='training-chart'][data-metric='loss']")).stream()
-                .anyMatch(c -> Integer.parseInt(c.getDomAttribute("data-points")) >= 1));
+        ui.until("a loss curve", SESSION, d -> lossPoints(d) >= 1);
         ui.until("the training finished", SESSION, d -> "finished".equals(ui.attributeOf("[data-testid='training-row']", "data-state")));
-        int points = Integer.parseInt(ui.attributeOf("[data-testid='training-chart'][data-metric='loss']", "data-points"));
-        assertThat(points).as("one point per step: 256 × 0.9 / 16 rounds up to 15 steps").isGreaterThan(1);
+        assertThat(lossPoints(ui.driver)).as("one point per step: 256 × 0.9 / 16 rounds up to 15 steps").isGreaterThan(1);
         assertThat(ui.driver.findElements(testId("trainer-error"))).isEmpty();
 
         // Save model: the artifact is made and linked
-        ui.type("trainer-save-name", "sessionModel");
-        ui.click("trainer-save-submit");
-        WebElement saved = ui.until("the saved artifact", SESSION, d -> d.findElements(testId("trainer-save-saved")).stream().findFirst().orElse(null));
+        WebElement saved = saveModel(ui, "sessionModel");
         String artifact = saved.getDomAttribute("data-artifact");
-        assertThat(saved.getText()).contains("sessionModel");
         ui.driver.executeScript("arguments[0].scrollIntoView({block: 'end'})", saved);
         ui.screenshot(SCREENSHOTS.resolve(testName + ".png"));
         screenshotTaken = true;
@@ -152,26 +128,6 @@ class WorkspaceUiTest extends UiTestBase {
         ui.click("session-stop");
         ui.click("confirm-ok");
         ui.waitFor("sessions-empty");
-    }
-
-    /** The text of an output of kind {@code testid} of the cell whose code is {@code code} ("" while there is none). */
-    private static String cellOutput(WebDriver d, String code, String testid) {
-        for (WebElement cell : d.findElements(testId("cell"))) {
-            if (cell.findElement(By.cssSelector(".cell-code")).getText().equals(code)) {
-                return cell.findElements(testId(testid)).stream().map(e -> e.getText().strip()).findFirst().orElse("");
-            }
-        }
-        return "";
-    }
-
-    /** The state of the cell whose code starts with {@code code} (null while there is none). */
-    private static String cellState(WebDriver d, String code) {
-        return d.findElements(testId("cell")).stream().filter(c -> c.findElement(By.cssSelector(".cell-code")).getText().startsWith(code))
-                .map(c -> c.getDomAttribute("data-state")).findFirst().orElse(null);
-    }
-
-    private static String text(WebDriver d, String css) {
-        return d.findElements(By.cssSelector(css)).stream().map(WebElement::getText).findFirst().orElse(null);
     }
 
     /** A 2 × 8 × 8 × 3 float array uploaded as the artifact "cube"; its id. */
