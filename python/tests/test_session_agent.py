@@ -105,6 +105,11 @@ def test_a_figure_is_displayed_as_png(shared):
     assert len(images) == 1 and images[0]["data"]["image/png"].startswith("iVBOR")
 
 
+def test_importing_torch_prints_nothing(shared):
+    done, outputs = shared.server.run("torch", "import torch")
+    assert done["status"] == "ok" and outputs == []
+
+
 def test_an_updated_display_is_a_display(shared):
     done, outputs = shared.server.run(
         "update", "from IPython.display import display\nh = display('first', display_id=True)\nh.update('second')")

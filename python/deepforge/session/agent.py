@@ -67,6 +67,9 @@ def _deepforge_setup():
     here = os.getcwd()
     if here not in sys.path:
         sys.path.insert(0, here)
+    import warnings
+    # importing torch imports tqdm.auto, which in a kernel asks for ipywidgets (the console has none) and warns
+    warnings.filterwarnings("ignore", message="IProgress not found")
     import deepforge.session.workspace
     get_ipython().user_ns["df"] = deepforge.session.workspace
     import json
