@@ -65,7 +65,7 @@ public final class SessionSaves {
         store.withBranchLock(info.project(), target, head -> head); // a missing branch fails now, before the session saves anything
         Optional<SessionLedger.Training> trained = training.map(id -> ledger.training(session, id)
                 .orElseThrow(() -> new BadRequest("\"training\": session " + session + " has no training \"" + id + "\"")));
-        String output = "save-" + Ids.newId(10);
+        String output = outputName(name);
         Sessions.Cell cell = workspace.execute(session, SessionCode.save(trained.map(SessionLedger.Training::id).orElseGet(variable::orElseThrow),
                 output), "save");
         Sessions.Cell done = sessions.await(session, cell.id(), WAIT);
@@ -175,5 +175,20 @@ public final class SessionSaves {
             after = page.get(page.size() - 1).index();
         }
         return all;
+    }
+
+    /**
+     * The folder in {@code outputs/} a save writes: the artifact's name as far as it is made of letters, digits, '.', '_'
+     * and '-', then a fresh id (so the cell reads "saved model as redshiftModel-x1y2z3", and two saves never meet).
+     */
+    static String outputName(String name) {
+        String safe = name.replaceAll("[^A-Za-z0-9._-]", "_").replace("..", "__");
+        if (safe.length() > 80) {
+            safe = safe.substring(0, 80);
+        }
+        if (safe.isEmpty() || !Character.isLetterOrDigit(safe.charAt(0))) {
+            safe = "save" + safe;
+        }
+        return safe + "-" + Ids.newId(6);
     }
 }
