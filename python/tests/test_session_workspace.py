@@ -181,6 +181,8 @@ def test_save_of_a_training_saves_its_model(session, monkeypatch):
     trainer = types.ModuleType("deepforge.session.trainer")
     trainer.trainings = {"t-1": types.SimpleNamespace(model={"weights": [1, 2]})}
     monkeypatch.setitem(sys.modules, "deepforge.session.trainer", trainer)
+    # the package's attribute too: once the real trainer was imported, "from deepforge.session import trainer" reads it
+    monkeypatch.setattr(sys.modules["deepforge.session"], "trainer", trainer, raising=False)
     df.save("t-1", "model")
     saved = session.shown[0][1]
     assert saved["training"] == "t-1" and "variable" not in saved and saved["type"] == "pickle"
