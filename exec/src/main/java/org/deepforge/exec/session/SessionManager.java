@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.deepforge.exec.bundle.ArchitectureModules;
+import org.deepforge.exec.sandbox.UntrustedTree;
 import org.deepforge.exec.compute.ComputeAdapter;
 import org.deepforge.exec.compute.ComputeAdapter.Handle;
 import org.deepforge.exec.compute.ComputeAdapter.State;
@@ -347,7 +348,7 @@ public final class SessionManager implements Sessions {
 
     private static void remove(String id, Path dir) {
         try {
-            SessionDirectory.remove(dir);
+            UntrustedTree.delete(dir);
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot delete the directory of session {} ({}); the server tries again when it starts", id, e.toString());
         }

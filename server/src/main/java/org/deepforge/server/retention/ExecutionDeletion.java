@@ -22,6 +22,7 @@ import java.util.Set;
 import org.deepforge.exec.run.Execution;
 import org.deepforge.exec.run.RunException;
 import org.deepforge.exec.run.RunStore;
+import org.deepforge.exec.sandbox.UntrustedTree;
 import org.deepforge.model.Json;
 import org.deepforge.model.domain.Artifact;
 import org.deepforge.server.artifacts.ArtifactData;
@@ -168,7 +169,7 @@ public final class ExecutionDeletion {
         }
         for (Execution e : executions) {
             try {
-                removeTree(folder(e.id()));
+                UntrustedTree.delete(folder(e.id()));
             } catch (IOException ex) {
                 LOG.warn("run folder of deleted execution {} not removed ({}); the next start removes it", e.id(), ex.toString());
             }
@@ -228,7 +229,7 @@ public final class ExecutionDeletion {
         int finished = 0;
         for (DeletionJournal.Entry e : journal.unfinished()) {
             if (runs.execution(e.execution()).isEmpty()) {
-                removeTree(folder(e.execution()));
+                UntrustedTree.delete(folder(e.execution()));
                 if (e.tag().isPresent()) {
                     try {
                         vc.deleteTags(e.project(), List.of(e.tag().get()));
@@ -319,27 +320,5 @@ public final class ExecutionDeletion {
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return 1;
         }
-    }
-
-    private static void removeTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }
