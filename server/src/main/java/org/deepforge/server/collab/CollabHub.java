@@ -412,7 +412,18 @@ public final class CollabHub implements StoreListener, RunListener {
         sessionWatchers.leave(client);
     }
 
+    /**
+     * Sends the channel's presence to its subscribers. One snapshot at a time a channel: two windows' presence handled at
+     * once must not let the older snapshot reach a browser after the newer one (it would show a window too few until
+     * the next change).
+     */
     private void sendPresence(Key key, Channel channel) {
+        synchronized (channel) {
+            sendPresenceNow(key, channel);
+        }
+    }
+
+    private void sendPresenceNow(Key key, Channel channel) {
         ObjectNode msg = Json.MAPPER.createObjectNode().put("type", "presence")
                 .put("project", key.project()).put("branch", key.branch());
         ArrayNode users = msg.putArray("users");
