@@ -28,19 +28,25 @@ public final class SqliteRunStore implements RunStore {
     private final SQLiteDataSource source;
 
     public SqliteRunStore(Path file) {
-        SQLiteConfig config = new SQLiteConfig();
-        config.enforceForeignKeys(true);
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        config.setBusyTimeout(10_000);
-        source = new SQLiteDataSource(config);
-        source.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-        Migrations.migrate(source, "db/runs");
+        source = dataSource(file);
         try {
             db = source.getConnection();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the run database " + file, e);
         }
+    }
+
+    /** The run database in {@code file} (WAL, foreign keys, a busy timeout), migrated to the newest schema; shared by the session store. */
+    public static SQLiteDataSource dataSource(Path file) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.enforceForeignKeys(true);
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout(10_000);
+        SQLiteDataSource source = new SQLiteDataSource(config);
+        source.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        Migrations.migrate(source, "db/runs");
+        return source;
     }
 
     @Override

@@ -11,13 +11,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.deepforge.exec.db.Migrations;
+import org.deepforge.exec.run.SqliteRunStore;
 import org.deepforge.exec.run.Timestamps;
 import org.deepforge.exec.session.Sessions.Cell;
 import org.deepforge.exec.session.Sessions.Info;
 import org.deepforge.model.Json;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
 
 /**
  * Sessions and their cells in the run database (tables {@code sessions} and {@code session_cells}, migration V8),
@@ -38,16 +36,8 @@ final class SessionStore implements AutoCloseable {
     private final Connection db;
 
     SessionStore(Path file) {
-        SQLiteConfig config = new SQLiteConfig();
-        config.enforceForeignKeys(true);
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        config.setBusyTimeout(10_000);
-        SQLiteDataSource source = new SQLiteDataSource(config);
-        source.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-        Migrations.migrate(source, "db/runs");
         try {
-            db = source.getConnection();
+            db = SqliteRunStore.dataSource(file).getConnection();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the run database " + file, e);
         }
