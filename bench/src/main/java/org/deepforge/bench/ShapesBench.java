@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.deepforge.model.Json;
 import org.deepforge.nn.codegen.PyTorchCode;
-import org.deepforge.nn.shapes.ArchitectureAnalysis;
+import org.deepforge.library.ArchitectureAnalysis;
 import org.deepforge.nn.shapes.ShapeInference;
 import org.deepforge.server.App;
 import org.deepforge.server.ServerConfig;

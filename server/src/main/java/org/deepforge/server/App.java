@@ -42,7 +42,7 @@ import java.util.Map;
 import org.deepforge.server.artifacts.ArtifactData;
 import org.deepforge.server.artifacts.DataOwners;
 import org.deepforge.server.artifacts.ProjectArtifacts;
-import org.deepforge.server.nnimport.MetaDeviceShapes;
+import org.deepforge.nn.shapes.MetaDeviceShapes;
 import org.deepforge.exec.export.PipelineExport;
 import org.deepforge.nn.shapes.ShapeInference;
 import org.deepforge.nn.LayerCatalog;

@@ -1,5 +1,6 @@
 package org.deepforge.nn.codegen;
 
+import org.deepforge.library.CodeGenerationException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;

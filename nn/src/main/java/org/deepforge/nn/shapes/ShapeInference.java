@@ -1,5 +1,8 @@
 package org.deepforge.nn.shapes;
 
+import org.deepforge.library.LayerError;
+import org.deepforge.library.LayerInfo;
+import org.deepforge.library.ArchitectureAnalysis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package org.deepforge.nn.codegen;
 
+import org.deepforge.library.CodeGenerationException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package org.deepforge.nn.shapes;
 
+import org.deepforge.library.LayerError;
+import org.deepforge.library.ArchitectureAnalysis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.deepforge.model.Ids;
-import org.deepforge.nn.shapes.ArchitectureAnalysis;
+import org.deepforge.library.ArchitectureAnalysis;
 
 /**
  * The last few unsaved architectures each user had analysed, so the editor can send only what an edit

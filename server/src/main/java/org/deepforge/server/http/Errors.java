@@ -1,5 +1,6 @@
 package org.deepforge.server.http;
 
+import org.deepforge.library.CodeGenerationException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
@@ -27,7 +28,7 @@ public final class Errors {
                 case BAD_REQUEST -> 400;
             };
             write(ctx, status, body(s.getMessage(), s.detail()));
-        } else if (e instanceof org.deepforge.nn.ArchitectureException || e instanceof org.deepforge.nn.codegen.CodeGenerationException) {
+        } else if (e instanceof org.deepforge.nn.ArchitectureException || e instanceof org.deepforge.library.CodeGenerationException) {
             // the request was well formed; the architecture in it (or named by it) cannot be used as it is
             write(ctx, 422, body(e.getMessage()));
         } else if (e instanceof BadRequest b) {

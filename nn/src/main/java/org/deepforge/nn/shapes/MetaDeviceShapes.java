@@ -1,4 +1,4 @@
-package org.deepforge.server.nnimport;
+package org.deepforge.nn.shapes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.deepforge.model.Json;
-import org.deepforge.nn.shapes.FallbackShapes;
 import org.deepforge.ops.analysis.Analysis;
 import org.deepforge.ops.analysis.AnalysisException;
 

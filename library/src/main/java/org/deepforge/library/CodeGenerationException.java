@@ -1,4 +1,4 @@
-package org.deepforge.nn.codegen;
+package org.deepforge.library;
 
 /** An architecture that cannot become code, with a message that says which layer to fix. */
 public class CodeGenerationException extends IllegalArgumentException {

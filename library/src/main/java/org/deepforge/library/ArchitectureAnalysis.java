@@ -1,4 +1,4 @@
-package org.deepforge.nn.shapes;
+package org.deepforge.library;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;

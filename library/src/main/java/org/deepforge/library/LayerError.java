@@ -1,4 +1,4 @@
-package org.deepforge.nn.shapes;
+package org.deepforge.library;
 
 import java.util.Optional;
 

@@ -1,0 +1,2 @@
+/** scikit-learn as a DeepForge library (docs/libraries.md). */
+package org.deepforge.sklearn;
