@@ -3,17 +3,12 @@ package org.deepforge.nn.library;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.deepforge.library.ArchitectureKind;
 import org.deepforge.library.Library;
 import org.deepforge.library.LibraryContext;
+import org.deepforge.library.LibraryDirectory;
 import org.deepforge.library.LibraryManifest;
 import org.deepforge.library.LibraryProvider;
 import org.deepforge.library.MigrationException;
@@ -48,8 +43,8 @@ public final class PyTorchLibrary implements Library {
     public PyTorchLibrary(LibraryContext context) {
         FallbackShapes fallback = context.analysis().<FallbackShapes>map(MetaDeviceShapes::new).orElse(FallbackShapes.NONE);
         this.kind = new PyTorchKind(new ShapeInference(LayerCatalog.bundled(), fallback));
-        this.operations = context.pythonRuntime().map(r -> readOperations(r.resolve("builtins").resolve("operations"))).orElse(Map.of());
-        this.examples = context.pythonRuntime().map(r -> readExamples(r.resolve("examples"))).orElse(Map.of());
+        this.operations = context.pythonRuntime().map(r -> LibraryDirectory.operations(r.resolve("builtins").resolve("operations"))).orElse(Map.of());
+        this.examples = context.pythonRuntime().map(r -> LibraryDirectory.examples(r.resolve("examples"))).orElse(Map.of());
     }
 
     /** The shape inference behind the kind (the architecture editor's bench measures it directly). */
@@ -91,56 +86,5 @@ public final class PyTorchLibrary implements Library {
             throw new MigrationException("PyTorch library " + VERSION + " has no migration from version " + fromVersion);
         }
         return Json.MAPPER.createArrayNode();
-    }
-
-    /** {@code <Name>.py} with an optional {@code <Name>.json} beside it, by name. */
-    public static Map<String, ObjectNode> readOperations(Path directory) {
-        Map<String, ObjectNode> out = new TreeMap<>();
-        if (!Files.isDirectory(directory)) {
-            return out;
-        }
-        try (Stream<Path> files = Files.list(directory)) {
-            for (Path py : files.filter(p -> p.toString().endsWith(".py")).sorted().toList()) {
-                String name = py.getFileName().toString().replaceFirst("\\.py$", "");
-                ObjectNode op = Json.MAPPER.createObjectNode();
-                Path meta = py.resolveSibling(name + ".json");
-                if (Files.exists(meta)) {
-                    Json.MAPPER.readTree(meta.toFile()).fields().forEachRemaining(f -> op.set(f.getKey(), f.getValue()));
-                }
-                op.put("code", Files.readString(py));
-                if (!op.has("requirements")) {
-                    op.putArray("requirements");
-                }
-                out.put(name, op);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read built-in operations from " + directory, e);
-        }
-        return out;
-    }
-
-    /** Every {@code <id>/project.json} directory under {@code directory}, as files by path. */
-    public static Map<String, Map<String, byte[]>> readExamples(Path directory) {
-        Map<String, Map<String, byte[]>> out = new TreeMap<>();
-        if (!Files.isDirectory(directory)) {
-            return out;
-        }
-        try (Stream<Path> dirs = Files.list(directory)) {
-            for (Path dir : dirs.filter(d -> Files.exists(d.resolve("project.json"))).sorted().toList()) {
-                Map<String, byte[]> files = new TreeMap<>();
-                try (Stream<Path> walk = Files.walk(dir)) {
-                    for (Path f : walk.filter(Files::isRegularFile).toList()) {
-                        String rel = dir.relativize(f).toString().replace('\\', '/');
-                        if (!rel.contains("__pycache__")) {
-                            files.put(rel, Files.readAllBytes(f));
-                        }
-                    }
-                }
-                out.put(dir.getFileName().toString(), files);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read examples from " + directory, e);
-        }
-        return out;
     }
 }
