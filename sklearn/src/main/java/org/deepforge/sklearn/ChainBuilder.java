@@ -3,35 +3,49 @@ package org.deepforge.sklearn;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.deepforge.library.LayerError;
 
 /**
  * Reads a drawing that passed {@link Topology} as a {@link Chain}: where a step feeds several steps, their branches
- * must join again in one FeatureUnion or ColumnTransformer (the first step all of them reach), and every branch of a
+ * must join again in one FeatureUnion or ColumnTransformer (the first step all paths from it go through), and every branch of a
  * ColumnTransformer starts with a Columns step right after the Input. Anything else is an error saying what to change.
  */
 final class ChainBuilder {
     private final PipelineDrawing drawing;
-    private final Map<String, Set<String>> reachable = new HashMap<>();
+    /** Each step's immediate post-dominator: the first step every path from it to the end goes through (none for the end). */
+    private final Map<String, String> joins = new HashMap<>();
     private final Map<String, Integer> position = new HashMap<>();
     private final List<LayerError> errors = new ArrayList<>();
 
+    /** {@code order}: topological, with one end that every step reaches (what {@link Topology} checked). */
     private ChainBuilder(PipelineDrawing drawing, List<String> order) {
         this.drawing = drawing;
         for (int i = 0; i < order.size(); i++) {
             position.put(order.get(i), i);
         }
         for (int i = order.size() - 1; i >= 0; i--) {
-            String id = order.get(i);
-            Set<String> r = new HashSet<>(Set.of(id));
-            drawing.outOf(id).forEach(e -> r.addAll(reachable.get(e.to())));
-            reachable.put(id, r);
+            List<Edge> outs = drawing.outOf(order.get(i));
+            String join = outs.isEmpty() ? null : outs.get(0).to();
+            for (Edge e : outs) {
+                join = intersect(join, e.to());
+            }
+            joins.put(order.get(i), join);
         }
+    }
+
+    /** The first step that paths from {@code a} and from {@code b} both go through (Cooper, Harvey and Kennedy). */
+    private String intersect(String a, String b) {
+        while (a != null && b != null && !a.equals(b)) {
+            if (position.get(a) < position.get(b)) {
+                a = joins.get(a);
+            } else {
+                b = joins.get(b);
+            }
+        }
+        return a == null || b == null ? null : a;
     }
 
     /** The chain after the Input (the Input itself is not a step of it), or the errors that stop it. */
@@ -73,7 +87,7 @@ final class ChainBuilder {
         if (outs.size() <= 1) {
             return outs.isEmpty() ? null : outs.get(0).to();
         }
-        Optional<String> join = join(outs);
+        Optional<String> join = Optional.ofNullable(joins.get(id));
         Step from = drawing.steps().get(id);
         if (join.isEmpty()) {
             errors.add(LayerError.on(id, from.label() + " feeds " + outs.size() + " steps: join their branches in one FeatureUnion"
@@ -102,13 +116,6 @@ final class ChainBuilder {
 
     private record Branch(int input, Chain chain) {}
 
-    /** The first step (in topological order) that every branch reaches. */
-    private Optional<String> join(List<Edge> outs) {
-        Set<String> common = new HashSet<>(reachable.get(outs.get(0).to()));
-        outs.forEach(e -> common.retainAll(reachable.get(e.to())));
-        return common.stream().min(Comparator.comparingInt(position::get));
-    }
-
     private void checkBranches(Step from, Step merge, List<Branch> branches) {
         if (!merge.spec().name().equals(EstimatorSpec.COLUMN_TRANSFORMER)) {
             return;
@@ -130,8 +137,10 @@ final class ChainBuilder {
             }
             boolean afterInput = drawing.into(s.id()).stream()
                     .allMatch(e -> drawing.steps().get(e.from()).spec().name().equals(EstimatorSpec.INPUT));
-            boolean endsInColumnTransformer = reachable.get(s.id()).stream()
-                    .anyMatch(id -> drawing.steps().get(id).spec().name().equals(EstimatorSpec.COLUMN_TRANSFORMER));
+            boolean endsInColumnTransformer = false;
+            for (String id = joins.get(s.id()); id != null && !endsInColumnTransformer; id = joins.get(id)) {
+                endsInColumnTransformer = drawing.steps().get(id).spec().name().equals(EstimatorSpec.COLUMN_TRANSFORMER);
+            }
             if (!afterInput || !endsInColumnTransformer) {
                 errors.add(LayerError.on(s.id(), s.label() + " starts a branch of a ColumnTransformer: connect it directly after"
                         + " the Input and lead its branch into a ColumnTransformer"));

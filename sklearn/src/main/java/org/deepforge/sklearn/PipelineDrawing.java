@@ -20,6 +20,8 @@ final class PipelineDrawing {
     private final Map<String, Step> steps = new LinkedHashMap<>();
     private final List<Edge> edges = new ArrayList<>();
     private final List<LayerError> errors = new ArrayList<>();
+    private final Map<String, List<Edge>> into = new HashMap<>();
+    private final Map<String, List<Edge>> outOf = new HashMap<>();
 
     private PipelineDrawing(String name) {
         this.name = name;
@@ -43,11 +45,14 @@ final class PipelineDrawing {
             Edge other = byInput.putIfAbsent(edge.to() + "\u0000" + edge.input(), edge);
             if (other == null) {
                 d.edges.add(edge);
+                d.into.computeIfAbsent(edge.to(), k -> new ArrayList<>()).add(edge);
+                d.outOf.computeIfAbsent(edge.from(), k -> new ArrayList<>()).add(edge);
             } else {
                 d.errors.add(LayerError.on(edge.to(), d.steps.get(edge.to()).label() + ": input " + edge.input()
                         + " has two connections (" + other.id() + " and " + edge.id() + "); remove one"));
             }
         }));
+        d.into.values().forEach(edges -> edges.sort(Comparator.comparingInt(Edge::input)));
         return d;
     }
 
@@ -113,12 +118,12 @@ final class PipelineDrawing {
 
     /** The connections into a step, by input index. */
     List<Edge> into(String step) {
-        return edges.stream().filter(e -> e.to().equals(step)).sorted(Comparator.comparingInt(Edge::input)).toList();
+        return Collections.unmodifiableList(into.getOrDefault(step, List.of()));
     }
 
     /** The connections out of a step, in drawing order. */
     List<Edge> outOf(String step) {
-        return edges.stream().filter(e -> e.from().equals(step)).toList();
+        return Collections.unmodifiableList(outOf.getOrDefault(step, List.of()));
     }
 
     List<LayerError> errors() {

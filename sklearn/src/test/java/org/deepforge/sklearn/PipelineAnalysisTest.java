@@ -209,4 +209,22 @@ class PipelineAnalysisTest {
             assertThat(kind.analyze(Drawing.parse(junk)).errors()).as(junk).isNotEmpty();
         }
     }
+
+    @Test
+    void aLongChainAndAWideUnionAreAnalysedAndGenerated() {
+        Drawing d = new Drawing("big").layer("in", "Input", "{\"features\": 64}");
+        String previous = "in";
+        for (int i = 0; i < 2000; i++) {
+            d.layer("s" + i, "StandardScaler").connect(previous, "s" + i);
+            previous = "s" + i;
+        }
+        d.layer("union", "FeatureUnion").layer("clf", "SVC").connect("union", "clf");
+        for (int i = 0; i < 300; i++) {
+            d.layer("p" + i, "PCA", "{\"n_components\": 2}").connect(previous, "p" + i).connect("p" + i, "union", i);
+        }
+        ArchitectureAnalysis a = analyze(d);
+        assertThat(a.errors()).isEmpty();
+        assertThat(a.layers().get("union").output()).isEqualTo(shape(null, 600));
+        assertThat(kind.generate(d.json()).code()).contains("(\"pca-300\", PCA(n_components=2)),");
+    }
 }
