@@ -12,7 +12,6 @@ class ScoreEstimator:
     """
 
     def execute(self, model, X, y) -> float:
-        import numpy as np
         from sklearn.exceptions import NotFittedError
 
         from deepforge import log_metric
