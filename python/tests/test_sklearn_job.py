@@ -5,7 +5,6 @@ fitted model (an artifact of type sklearn.estimator) and predicts."""
 import json
 import shutil
 import subprocess
-import textwrap
 from pathlib import Path
 
 import numpy as np
