@@ -83,6 +83,7 @@ def test_describe_lists_parameters_and_says_whether_it_is_fitted(serializer):
     from sklearn.pipeline import Pipeline
 
     pipeline, _ = fitted_pipeline()
+    assert serializer.previews == {"sklearn.estimator": serializer.describe}
     preview = serializer.describe(pipeline)
     assert preview["kind"] == "table" and preview["type"] == "sklearn.estimator"
     assert preview["class"] == "sklearn.pipeline.Pipeline"

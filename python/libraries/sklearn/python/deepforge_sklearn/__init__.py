@@ -6,7 +6,9 @@ estimator or pipeline) is saved with ``joblib.dump`` and loaded with ``joblib.lo
 light: scikit-learn and joblib are imported only when an estimator is saved or loaded (an object
 can only be an estimator once ``sklearn.base`` was imported by whoever made it).
 
-:func:`describe` gives what an artifact preview shows of an estimator.
+:func:`describe` gives what an artifact preview shows of an estimator; :data:`previews` maps the
+serializer's name to it, so that a preview that imported the library's modules can find, for an
+artifact's type, the function that describes the loaded object.
 """
 
 import math
@@ -14,7 +16,7 @@ import sys
 
 from deepforge.serialization import register
 
-__all__ = ["SERIALIZER", "is_estimator", "save", "load", "describe"]
+__all__ = ["SERIALIZER", "is_estimator", "save", "load", "describe", "previews"]
 
 #: The registry name of the serializer (an artifact's ``type``, and the port type it is shown as).
 SERIALIZER = "sklearn.estimator"
@@ -53,6 +55,10 @@ def describe(estimator):
             "class": type(estimator).__module__ + "." + type(estimator).__qualname__,
             "fitted": is_fitted(estimator), "text": repr(estimator),
             "columns": ["parameter", "value"], "rows": rows, "total": len(rows)}
+
+
+#: Preview functions by serializer name: ``previews[type](loaded object)`` → a preview table.
+previews = {SERIALIZER: describe}
 
 
 def is_fitted(estimator):
