@@ -226,8 +226,11 @@ def agg(monkeypatch):
 
 @pytest.fixture
 def serializer():
-    import deepforge_sklearn
-
+    saved, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ in the library
+    try:
+        import deepforge_sklearn
+    finally:
+        sys.dont_write_bytecode = saved
     serialization.register(deepforge_sklearn.SERIALIZER, deepforge_sklearn.is_estimator,
                            deepforge_sklearn.save, deepforge_sklearn.load)
     yield

@@ -22,8 +22,11 @@ from deepforge import serialization  # noqa: E402
 def serializer():
     """deepforge_sklearn's entry registered, as importing the package does in a job, and removed
     afterwards so that other tests see the registry as they left it."""
-    import deepforge_sklearn
-
+    saved, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ in the library
+    try:
+        import deepforge_sklearn
+    finally:
+        sys.dont_write_bytecode = saved
     serialization.register(deepforge_sklearn.SERIALIZER, deepforge_sklearn.is_estimator,
                            deepforge_sklearn.save, deepforge_sklearn.load)
     yield deepforge_sklearn
@@ -72,7 +75,8 @@ def test_arrays_and_other_values_keep_their_serializers(serializer):
 def test_importing_the_package_registers_the_serializer_without_importing_sklearn():
     code = ("import sys; import deepforge_sklearn; from deepforge import serialization; "
             "print(serialization.registered()[0].name, 'sklearn' in sys.modules, 'joblib' in sys.modules)")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PYTHON_DIR), str(PACKAGE_DIR)]))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PYTHON_DIR), str(PACKAGE_DIR)]),
+               PYTHONDONTWRITEBYTECODE="1")
     out = subprocess.run(["/usr/bin/python3", "-c", code], env=env, capture_output=True, text=True,
                          check=True, timeout=120).stdout.split()
     assert out == ["sklearn.estimator", "False", "False"]
