@@ -49,7 +49,7 @@ class PipelineExportLibrariesTest {
         try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
             for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
                 Path file = to.resolve(e.getName()).normalize();
-                assertThat(file).startsWith(to);
+                assertThat(file.startsWith(to)).as(e.getName()).isTrue();
                 Files.createDirectories(file.getParent());
                 Files.copy(in, file);
             }
