@@ -16,7 +16,10 @@ import org.deepforge.exec.bundle.ArchitectureModules;
 import org.deepforge.exec.bundle.BundleWriter;
 import org.deepforge.exec.bundle.FakeLibrary;
 import org.deepforge.exec.bundle.LibraryPackages;
+import org.deepforge.exec.compute.ComputeAdapter;
 import org.deepforge.exec.compute.LocalCompute;
+import org.deepforge.exec.compute.SlurmCluster;
+import org.deepforge.exec.compute.SlurmCompute;
 import org.deepforge.exec.sandbox.JobIsolation;
 import org.deepforge.model.Json;
 import org.deepforge.ops.OperationRules;
@@ -28,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Jobs of a project with a library (docs/libraries.md), run for real on the local adapter in its sandbox with the runtime
- * and the library's packages linked: one job saves a library type with the library's serializer, the next loads it.
+ * and the library's packages linked (and on the Slurm test cluster with both copied): one job saves a library type with
+ * the library's serializer, the next loads it.
  */
 class LibraryJobsTest {
     @TempDir
@@ -47,10 +51,14 @@ class LibraryJobsTest {
     }
 
     JsonNode start(LibraryPackages.Packages packages, String execution) throws Exception {
-        PythonRuntime runtime = PythonRuntime.unpack(dir.resolve("runtime"));
         LocalCompute local = new LocalCompute("/usr/bin/python3", 1);
         assertThat(local.isolation()).as("jobs run in the sandbox here").isInstanceOf(JobIsolation.Sandboxed.class);
-        engine = new Engine(new BundleWriter(runtime.root(), true, ArchitectureModules.NONE, FakeLibrary.always(packages)), local,
+        return start(packages, execution, local, true);
+    }
+
+    JsonNode start(LibraryPackages.Packages packages, String execution, ComputeAdapter compute, boolean link) throws Exception {
+        PythonRuntime runtime = PythonRuntime.unpack(dir.resolve("runtime"));
+        engine = new Engine(new BundleWriter(runtime.root(), link, ArchitectureModules.NONE, FakeLibrary.always(packages)), compute,
                 dir.resolve("runs"), 2, new RunListener() {
                     @Override
                     public void status(String execution, String job, JobStatus status, String message) {
@@ -95,6 +103,18 @@ class LibraryJobsTest {
         JsonNode meta = Json.MAPPER.readTree(make.resolve("outputs/thing/meta.json").toFile());
         assertThat(meta.path("type").asText()).isEqualTo("fakelib.Thing");
         assertThat(Files.readString(make.resolve("outputs/thing/data"))).isEqualTo("thing:21");
+        assertThat(console).contains("use: loaded fakelib Thing 42");
+    }
+
+    @Test
+    void onSlurmTheLibraryTravelsAsACopyWithTheRuntime() throws Exception {
+        start(FakeLibrary.write(dir.resolve("library")), "e3", new SlurmCompute(SlurmCluster.clientEnv()), false);
+        await().atMost(Duration.ofSeconds(180)).until(() -> finished.containsKey("e3"));
+        assertThat(finished.get("e3")).as("%s %s", messages, console).isEqualTo(JobStatus.SUCCESS);
+        Path make = dir.resolve("runs/e3/make");
+        assertThat(Files.isSymbolicLink(make.resolve("fakelib"))).isFalse();
+        assertThat(make.resolve("fakelib/__init__.py")).exists();
+        assertThat(Json.MAPPER.readTree(make.resolve("outputs/thing/meta.json").toFile()).path("type").asText()).isEqualTo("fakelib.Thing");
         assertThat(console).contains("use: loaded fakelib Thing 42");
     }
 
