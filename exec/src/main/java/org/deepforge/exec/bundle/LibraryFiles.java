@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -26,7 +27,7 @@ public final class LibraryFiles {
             "pipelines", "home", "main");
 
     /** One top-level package or module: its name in the bundle and its file or directory (a real path inside its root). */
-    public record Entry(String name, Path source, Path root) {}
+    private record Entry(String name, Path source, Path root) {}
 
     private final List<Entry> entries;
     private final List<String> modules;
@@ -61,7 +62,7 @@ public final class LibraryFiles {
                 String name = module ? file.substring(0, file.length() - 3) : file;
                 if (RESERVED.contains(name)) {
                     throw new IllegalArgumentException("the library package \"" + file + "\" in " + root + " has the name of a bundle's own "
-                            + name + (name.equals("main") ? ".py" : "/") + "; rename it (reserved: " + String.join(", ", new java.util.TreeSet<>(RESERVED)) + ")");
+                            + name + (name.equals("main") ? ".py" : "/") + "; rename it (reserved: " + String.join(", ", new TreeSet<>(RESERVED)) + ")");
                 }
                 Entry other = byName.get(name);
                 if (other != null) {
@@ -85,10 +86,6 @@ public final class LibraryFiles {
     /** The modules to import before anything else. */
     public List<String> modules() {
         return modules;
-    }
-
-    public List<Entry> entries() {
-        return entries;
     }
 
     /** Links each entry into {@code dir} (for jobs and sessions on this machine). */
