@@ -17,6 +17,11 @@ already); ``run`` does the same if it was not done. Importing the operation insi
 given to ``run`` is recommended: an operation that fails to import (a syntax error) is then
 reported in results.json like any other failure, not only as a traceback on stderr.
 
+When job.json lists ``libraries`` (the Python modules of the project's libraries, whose packages lie
+beside ``deepforge/`` in the bundle; docs/libraries.md), ``run`` and ``load_input`` import them first,
+before utils/ and before any input is loaded: that is where a library registers its serializers. A
+module that cannot be imported fails the job with an ImportError naming it.
+
 When job.json has a ``seed`` (every job DeepForge runs has one), ``run`` seeds ``random``, numpy and
 torch with it and turns on torch's deterministic algorithms before the operation is imported
 (``deepforge.seeding``; docs/jobs.md "Seeds").
@@ -38,12 +43,13 @@ import traceback
 from deepforge import events, serialization, tqdm_progress
 
 __all__ = ["run", "load_input", "build_reference", "save_outputs", "job", "environment",
-           "bundle_root", "import_utils"]
+           "bundle_root", "import_utils", "import_libraries"]
 
 PLOT_BACKEND = "module://deepforge.plotting"
 
 _outputs = {}
 _utils_imported = set()
+_libraries_imported = set()
 _job_cache = None
 
 
@@ -90,6 +96,25 @@ def _on_path(root):
         sys.path.insert(0, root)
 
 
+def import_libraries():
+    """Import the modules job.json lists as ``libraries``, once, in their order."""
+    root = bundle_root()
+    if root in _libraries_imported:
+        return
+    _libraries_imported.add(root)
+    modules = job().get("libraries") or []
+    if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules):
+        raise ImportError("job.json: \"libraries\" must be a list of module names, not %r" % (modules,))
+    _on_path(root)
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception as error:
+            raise ImportError("the library module %s could not be imported (%s: %s); is the library's code in the "
+                              "bundle and are its requirements installed?" % (name, type(error).__name__, error),
+                              name=name) from error
+
+
 def import_utils():
     """Import every module of ``utils/`` (sorted by name), once, so that their serializers
     register before any input is loaded."""
@@ -113,6 +138,7 @@ def import_utils():
 
 def load_input(name):
     """The value of input ``name`` (``inputs/<name>/``)."""
+    import_libraries()
     import_utils()
     directory = os.path.join(bundle_root(), "inputs", name)
     if not os.path.isfile(os.path.join(directory, "meta.json")):
@@ -287,7 +313,7 @@ def _write_results(results):
 
 
 def run(main_function):
-    """Run ``main_function()`` as the job: import utils/, run, send the final plots and
+    """Run ``main_function()`` as the job: import the libraries and utils/, run, send the final plots and
     metrics, then write results.json (last). On an exception the traceback goes to stderr,
     results.json has status "failed" and the exception line, and the process exits with 1."""
     _default_backend()
@@ -296,6 +322,7 @@ def run(main_function):
     seed = None
     try:
         seed = _seed_job()
+        import_libraries()
         import_utils()
         main_function()
     except SystemExit as exit_:

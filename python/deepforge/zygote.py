@@ -315,6 +315,11 @@ class Zygote:
             return "no such bundle directory: %s" % bundle
         if self.isolate and not os.path.realpath(bundle).startswith(os.path.join(self.isolate, "")):
             return "the bundle %s is not in the jobs directory %s; start this job cold" % (bundle, self.isolate)
+        if self.isolate:
+            outside = _links_outside(bundle, self.keep)
+            if outside:
+                return ("the bundle links to %s, which this zygote's sandbox does not show; start this job cold"
+                        % outside)
         if "network" in request and not isinstance(request["network"], bool):
             return "network must be true or false"
         if request.get("network") is False and not self.isolate:
@@ -519,6 +524,20 @@ def _forget_modules(roots, keep, same_runtime=False):
             paths.append(f)
         if any(os.path.abspath(p).startswith(root) for p in paths for root in roots):
             del sys.modules[name]
+
+
+def _links_outside(bundle, keep):
+    """The target of the first link at the top of ``bundle`` (the runtime, a library's package) that lies neither in
+    the bundle nor in one of the ``keep`` paths; None when there is none."""
+    bundle = os.path.realpath(bundle)
+    shown = [os.path.join(os.path.realpath(p), "") for p in (bundle,) + tuple(keep)]
+    for name in sorted(os.listdir(bundle)):
+        path = os.path.join(bundle, name)
+        if os.path.islink(path):
+            target = os.path.join(os.path.realpath(path), "")
+            if not any(target.startswith(p) for p in shown):
+                return target.rstrip(os.sep)
+    return None
 
 
 def _same_runtime(bundle):

@@ -332,6 +332,86 @@ def test_user_registered_type_from_utils(tmp_path):
     assert error.startswith("deepforge.serialization.UnknownTypeError") and "'units.Meters'" in error
 
 
+FAKELIB = """
+    from deepforge.serialization import register
+
+
+    class Thing:
+        def __init__(self, value):
+            self.value = value
+
+
+    def _save(thing, path):
+        with open(path, "w") as f:
+            f.write("thing:%d" % thing.value)
+
+
+    def _load(path):
+        with open(path) as f:
+            return Thing(int(f.read()[len("thing:"):]))
+
+
+    register("fakelib.Thing", Thing, _save, _load)
+"""
+
+MAKE_THING = """
+    class MakeThing:
+        def execute(self):
+            import fakelib
+            return fakelib.Thing(7)
+"""
+
+TRIPLE = """
+    class Triple:
+        def execute(self, thing):
+            return {"module": type(thing).__module__, "value": thing.value * 3}
+"""
+
+
+def _with_library(bundle, libraries, package=True):
+    """Puts the library package ``fakelib`` beside deepforge/ and lists ``libraries`` in job.json, as
+    BundleWriter does for a project with a library (docs/libraries.md)."""
+    if package:
+        (bundle.path("fakelib")).mkdir()
+        bundle.path("fakelib", "__init__.py").write_text(textwrap.dedent(FAKELIB))
+    job = json.loads(bundle.path("job.json").read_text())
+    job["libraries"] = libraries
+    bundle.path("job.json").write_text(json.dumps(job))
+    return bundle
+
+
+def test_libraries_of_job_json_are_imported_before_inputs_load(tmp_path):
+    first = _with_library(make_bundle(tmp_path / "first", "MakeThing", MAKE_THING, outputs=["thing"]),
+                          ["fakelib"]).run()
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.path("outputs", "thing", "meta.json").read_text())["type"] == "fakelib.Thing"
+    assert first.path("outputs", "thing", "data").read_text() == "thing:7"
+
+    # the operation never imports fakelib: the runtime imported job.json's libraries before loading its input
+    second = _with_library(make_bundle(tmp_path / "second", "Triple", TRIPLE, outputs=["result"],
+                                       inputs={"thing": first.path("outputs", "thing")}), ["fakelib"]).run()
+    assert second.returncode == 0, second.stderr
+    assert second.output("result") == {"module": "fakelib", "value": 21}
+
+
+def test_a_library_module_that_cannot_be_imported_fails_the_job_naming_it(tmp_path):
+    bundle = _with_library(make_bundle(tmp_path / "job", "MakeThing", MAKE_THING, outputs=["thing"]),
+                           ["fakelib"], package=False).run()
+    assert bundle.returncode == 1
+    results = bundle.results()
+    assert results["status"] == "failed"
+    assert results["error"].startswith("ImportError: the library module fakelib could not be imported "
+                                       "(ModuleNotFoundError: No module named 'fakelib')")
+    assert not bundle.path("outputs", "thing").exists()
+
+
+def test_job_json_libraries_must_be_module_names(tmp_path):
+    bundle = _with_library(make_bundle(tmp_path / "job", "MakeThing", MAKE_THING, outputs=["thing"]),
+                           "fakelib").run()
+    assert bundle.returncode == 1
+    assert bundle.results()["error"].startswith('ImportError: job.json: "libraries" must be a list of module names')
+
+
 # ---------------------------------------------------------------- serialization in-process
 
 def _round_trip(tmp_path, value, kind):

@@ -268,6 +268,20 @@ def test_refusals(zygote, tmp_path):
     assert zygote.request({"ping": True})["ok"]
 
 
+def test_an_isolating_zygote_leaves_bundles_linking_outside_what_it_shows_to_the_cold_path(tmp_path):
+    sys.path.insert(0, str(PYTHON_ROOT))
+    from deepforge import zygote
+
+    runtime, library, d = tmp_path / "runtime", tmp_path / "library", bundle(tmp_path, "pass\n")
+    (runtime / "deepforge").mkdir(parents=True)
+    (library / "fakelib").mkdir(parents=True)
+    (d / "deepforge").symlink_to(runtime / "deepforge")
+    assert zygote._links_outside(str(d), (str(runtime),)) is None
+    (d / "fakelib").symlink_to(library / "fakelib")
+    assert zygote._links_outside(str(d), (str(runtime),)) == str(library / "fakelib")
+    assert zygote._links_outside(str(d), (str(runtime), str(library))) is None
+
+
 def test_confirm_runs_only_after_go(zygote, tmp_path):
     a, b = bundle(tmp_path, "print('a ran')\n", "a"), bundle(tmp_path, "print('b ran')\n", "b")
     ra = zygote.request({"bundle": str(a), "env": BASE_ENV, "confirm": True}, confirm_line=b'{"go": true}\n')

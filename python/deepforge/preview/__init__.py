@@ -5,7 +5,7 @@ is bound read-only, the only writable place is a private ``/tmp`` (and ``out``, 
 there is no network. Loading a pickle runs whatever the pickle says, so it happens here and never
 in the server. One request (JSON) on stdin, one answer line on stdout::
 
-    {"op": "summary", "type": "<serializer>", "data": "<path>", "modules": "<dir>"?}
+    {"op": "summary", "type": "<serializer>", "data": "<path>", "modules": "<dir>"?, "libraries": [<module>]?}
     {"op": "slice", ..., "index": [i0, i1, ...]}      a 2-D slice of an N-D array, downsampled
     {"op": "portable", ..., "out": "<dir>"}      a model as plain torch, written to out/model.pt
 
@@ -16,11 +16,15 @@ How each kind of data is read (docs/artifacts.md says the same for users):
 * ``torch.Tensor``: ``torch.load`` (``weights_only`` where the installed torch has it).
 * ``torch.nn.Module`` and ``pickle``: unpickled (here, in the sandbox) with the generated
   architecture modules importable (``modules``).
+* a type registered by a library of the project (``libraries``: its modules, imported first, whose
+  packages are in ``modules``; docs/libraries.md): read by that serializer's ``load``.
 * ``file``: sniffed by its first bytes: PNG/JPEG/GIF images, FITS (headers through astropy, data
   never read), ``.npy``, JSON and text; anything else is shown as its size and first bytes.
 """
 
 import os
+
+from deepforge import serialization
 
 from .arrays import _array_summary, _open_array, _slice, _tensor_array
 from .common import MAX_ROWS, PreviewError, _load_pickle, _sniff, _torch_load
@@ -48,8 +52,11 @@ def summary(request):
         return _object_summary(model, typ)
     if typ == "file":
         return _file_summary(path)
+    failed = use_modules(request)
+    entry = next((e for e in serialization.registered() if e.name == typ and not e.builtin), None)
+    if entry is not None:  # a type one of the project's libraries registered: read as a job reads it
+        return _object_summary(entry.load(path), typ)
     # pickle and anything a user's serializer wrote with pickle
-    use_modules(request)
     head = _sniff(path)
     if head.startswith(b"PK\x03\x04"):  # torch.save's zip format
         obj = _torch_load(path, False)
@@ -61,6 +68,9 @@ def summary(request):
                 raise
             out = _file_summary(path)
             out["note"] = "not a pickle (%s: %s); shown as a file" % (type(e).__name__, e)
+            if failed:
+                out["note"] += "; the project's library module %s, which may read it, could not be imported: %s" % (
+                    next(iter(failed)), next(iter(failed.values())))
             return out
     return _object_summary(obj, typ)
 

@@ -1,5 +1,6 @@
 """A model as a plain-torch checkpoint that loads without DeepForge (docs/artifacts.md)."""
 
+import importlib
 import os
 import sys
 
@@ -7,10 +8,21 @@ from .common import PreviewError, _torch_load
 
 
 def use_modules(request):
-    """Makes the generated architecture modules importable (a pickled model names its class by module)."""
+    """Makes the generated architecture modules importable (a pickled model names its class by module) and imports
+    the modules of the project's libraries (``libraries``, their packages in ``modules``), which register their
+    serializers. Returns the failures, ``{module: "Error: text"}``: a preview that needs none of them still works."""
     modules = request.get("modules")
-    if modules:
+    if modules and modules not in sys.path:
         sys.path.insert(0, modules)
+    failed = {}
+    for name in request.get("libraries") or ():
+        try:
+            importlib.import_module(name)
+        except Exception as error:  # noqa: BLE001 - a library's import may raise anything
+            failed[name] = "%s: %s" % (type(error).__name__, error)
+    return failed
+
+
 def portable(request):
     """``out/model.pt``: ``{"format": "deepforge-model/1", "class", "code", "state_dict"}`` with only
     strings and tensors, so plain ``torch.load`` reads it (``weights_only`` too) without DeepForge."""

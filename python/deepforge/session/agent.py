@@ -22,7 +22,10 @@ and the kernel (Debian's ``ipykernel`` started by ``jupyter_client``):
 
 The kernel's environment holds no secret; its HOME, IPYTHONDIR, MPLCONFIGDIR and Jupyter runtime
 directory are under ``<session>/home``; the session directory is its working directory and on its
-``sys.path``, and ``df`` is :mod:`deepforge.session.workspace`. Figures use matplotlib's inline
+``sys.path``, and ``df`` is :mod:`deepforge.session.workspace`; the modules ``session.json`` lists as
+``libraries`` (the project's libraries, whose packages lie in the session directory) are imported
+before the first cell (one that fails is reported on the kernel's stderr, the session's
+``console.log``). Figures use matplotlib's inline
 backend (``image/png`` displays). Lines are at most 16 MiB: long stream text is sent in chunks, and a
 display too large for a line loses its largest representations, each replaced by a note. The agent's
 own log goes to stderr (the session's ``console.log``); a malformed line from the server is logged and
@@ -75,12 +78,21 @@ def _deepforge_setup():
     import json
     try:
         with open(os.path.join(here, "session.json"), encoding="utf-8") as f:
-            seed = json.load(f).get("seed")
-    except (OSError, ValueError, AttributeError):
-        seed = None
+            config = json.load(f)
+    except (OSError, ValueError):
+        config = {}
+    seed = config.get("seed") if isinstance(config, dict) else None
     if isinstance(seed, int) and not isinstance(seed, bool):
         import deepforge.seeding
         deepforge.seeding.seed(seed)  # random and numpy now, torch when it is imported
+    libraries = config.get("libraries") if isinstance(config, dict) else None
+    import importlib
+    for name in libraries if isinstance(libraries, list) else ():
+        try:
+            importlib.import_module(name)  # the project's libraries register their serializers
+        except Exception as error:
+            print("deepforge: the library module %s could not be imported: %s: %s" % (name, type(error).__name__, error),
+                  file=sys.__stderr__, flush=True)
 _deepforge_setup()
 del _deepforge_setup
 """

@@ -24,6 +24,7 @@ public final class BundleWriter {
     private final Path runtime;
     private final boolean linkRuntime;
     private final ArchitectureModules architectures;
+    private final LibraryPackages libraries;
 
     /** {@code runtime}: the unpacked Python runtime root (holding {@code deepforge/}); bundles get a copy of it. */
     public BundleWriter(Path runtime) {
@@ -41,9 +42,18 @@ public final class BundleWriter {
 
     /** With {@code architectures}, referenced architectures become {@code architectures/<id>.py} modules. */
     public BundleWriter(Path runtime, boolean linkRuntime, ArchitectureModules architectures) {
+        this(runtime, linkRuntime, architectures, LibraryPackages.NONE);
+    }
+
+    /**
+     * With {@code libraries}, the Python code of the project's libraries goes beside {@code deepforge/} (linked or copied as
+     * the runtime is) and job.json lists the modules the runtime imports first (docs/libraries.md).
+     */
+    public BundleWriter(Path runtime, boolean linkRuntime, ArchitectureModules architectures, LibraryPackages libraries) {
         this.runtime = runtime;
         this.linkRuntime = linkRuntime;
         this.architectures = architectures;
+        this.libraries = libraries;
     }
 
     /**
@@ -75,9 +85,12 @@ public final class BundleWriter {
             throw new IllegalArgumentException(job.operation() + " has a syntax error at line "
                     + iface.path("syntaxError").path("line").asInt() + "; fix the code before running it");
         }
-        writeCommon(job.model(), dir);
+        LibraryFiles libs = writeCommon(job.model(), dir);
         Files.writeString(dir.resolve("operations/" + fileName(job.operation()) + ".py"), op.path("code").asText());
         ObjectNode jobJson = jobJson(job, iface);
+        if (!libs.modules().isEmpty()) {
+            libs.modules().forEach(jobJson.putArray("libraries")::add);
+        }
         writeArchitectures(job, jobJson, dir);
         Files.write(dir.resolve("job.json"), Json.fileBytes(jobJson));
         Files.writeString(dir.resolve("main.py"), mainPy(job, iface), StandardCharsets.UTF_8);
@@ -100,8 +113,9 @@ public final class BundleWriter {
         return writeArchitectureModules(model.path("architectures"), Set.of(), dir);
     }
 
-    /** The directories every bundle has, the utils and the runtime (linked or copied). */
-    private void writeCommon(JsonNode model, Path dir) throws IOException {
+    /** The directories every bundle has, the utils, the runtime and the libraries' packages (linked or copied); returns those. */
+    private LibraryFiles writeCommon(JsonNode model, Path dir) throws IOException {
+        LibraryFiles libs = LibraryFiles.of(libraries.of(model)); // checked before anything is written
         Files.createDirectories(dir.resolve("operations"));
         Files.createDirectories(dir.resolve("utils"));
         Files.createDirectories(dir.resolve("inputs"));
@@ -114,9 +128,12 @@ public final class BundleWriter {
         }
         if (linkRuntime) {
             Files.createSymbolicLink(dir.resolve("deepforge"), runtime.resolve("deepforge").toAbsolutePath());
+            libs.link(dir);
         } else {
             copyRuntime(dir.resolve("deepforge"));
+            libs.copy(dir);
         }
+        return libs;
     }
 
     /** A name of the model as the name of a file in a bundle's directory; never a path out of it. */

@@ -247,14 +247,18 @@ public final class LocalCompute implements ComputeAdapter {
         return new Handle(name(), Long.toString(process.pid()), bundle);
     }
 
-    /** What a cold job reads besides the system and its bundle: the runtime its {@code deepforge} link points to, the interpreter. */
+    /**
+     * What a cold job reads besides the system and its bundle: the interpreter, and what the links at the top of its bundle
+     * point to (the runtime its {@code deepforge} link points to, the packages of the project's libraries).
+     */
     private List<Path> readOnly(Path bundle) throws IOException {
         List<Path> paths = new java.util.ArrayList<>(Sandbox.interpreter(python));
-        Path runtime = bundle.resolve("deepforge");
-        if (Files.isSymbolicLink(runtime)) {
-            Path target = runtime.toRealPath();
-            if (!target.startsWith(bundle)) {
-                paths.add(target);
+        try (Stream<Path> entries = Files.list(bundle)) {
+            for (Path link : entries.filter(Files::isSymbolicLink).sorted().toList()) {
+                Path target = link.toRealPath();
+                if (!target.startsWith(bundle)) {
+                    paths.add(target);
+                }
             }
         }
         return paths;

@@ -20,6 +20,8 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.deepforge.exec.bundle.ArchitectureModules;
+import org.deepforge.exec.bundle.LibraryFiles;
+import org.deepforge.exec.bundle.LibraryPackages;
 import org.deepforge.exec.bundle.PythonLiterals;
 import org.deepforge.model.Json;
 import org.deepforge.model.domain.Artifact;
@@ -30,16 +32,23 @@ import org.deepforge.model.domain.PipelineJson;
 /**
  * A pipeline as a zip of plain Python: {@code main.py} calls each operation in topological order, passing
  * outputs to inputs as ordinary variables, and saves what Output nodes save into {@code outputs/}; beside it
- * the operations, the project's utils, generated architecture modules, the {@code deepforge} runtime, the
- * pipeline's JSON and a README. Runs with {@code python main.py} anywhere its requirements are installed.
+ * the operations, the project's utils, generated architecture modules, the {@code deepforge} runtime, the packages
+ * of the project's libraries, the pipeline's JSON and a README. Runs with {@code python main.py} anywhere its requirements are installed.
  */
 public final class PipelineExport {
     private final Path runtime;
     private final ArchitectureModules architectures;
+    private final LibraryPackages libraries;
 
     public PipelineExport(Path runtime, ArchitectureModules architectures) {
+        this(runtime, architectures, LibraryPackages.NONE);
+    }
+
+    /** With {@code libraries}: the export holds the packages of the project's libraries and {@code main.py} imports their modules first. */
+    public PipelineExport(Path runtime, ArchitectureModules architectures, LibraryPackages libraries) {
         this.runtime = runtime;
         this.architectures = architectures;
+        this.libraries = libraries;
     }
 
     /** {@code inputData}: artifact id → its bytes, for Input nodes whose data is bundled (empty: not bundled). Seeded with 0. */
@@ -57,6 +66,7 @@ public final class PipelineExport {
         JsonNode pipelineJson = model.path("pipelines").path(pipelineId);
         Pipeline pipeline = PipelineJson.read(model, pipelineId);
         List<String> order = order(pipeline);
+        LibraryFiles libs = LibraryFiles.of(libraries.of(model));
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
             Map<String, String> archClasses = new TreeMap<>();
             for (String node : order) {
@@ -121,7 +131,8 @@ public final class PipelineExport {
             }
             put(zip, "pipelines/" + pipelineId + ".json", new String(Json.fileBytes(pipelineJson), StandardCharsets.UTF_8));
             copyRuntime(zip);
-            put(zip, "main.py", mainPy(model, pipeline, order, archClasses, origin, seed));
+            libs.zip(zip);
+            put(zip, "main.py", mainPy(model, pipeline, order, archClasses, origin, seed, libs.modules()));
             put(zip, "README.md", readme(model, pipeline, bundled, origin, seed));
         }
     }
@@ -166,6 +177,12 @@ public final class PipelineExport {
 
     static String mainPy(JsonNode model, Pipeline pipeline, List<String> order, Map<String, String> archClasses, String origin,
                          long seed) {
+        return mainPy(model, pipeline, order, archClasses, origin, seed, List.of());
+    }
+
+    /** {@code libraryModules}: imported before the operations, as a job imports them (they register serializers). */
+    static String mainPy(JsonNode model, Pipeline pipeline, List<String> order, Map<String, String> archClasses, String origin,
+                         long seed, List<String> libraryModules) {
         Map<String, String> variables = new HashMap<>(); // "node\0port" → variable
         Map<String, Integer> used = new HashMap<>();
         StringBuilder imports = new StringBuilder();
@@ -177,6 +194,11 @@ public final class PipelineExport {
             }
         });
         imports.append("import os\n\nfrom deepforge import figures, seeding, serialization\n");
+        if (!libraryModules.isEmpty()) {
+            imports.append("\n# the project's libraries (their packages are beside deepforge/): they register their serializers\n");
+            libraryModules.forEach(m -> imports.append("import ").append(m).append("  # noqa: F401\n"));
+            imports.append("\n");
+        }
         archClasses.forEach((id, cls) -> imports.append("from architectures.").append(id).append(" import ").append(cls).append("\n"));
         for (String op : importedOps) {
             String cls = model.path("operations").path(op).path("interface").path("class").asText(op);

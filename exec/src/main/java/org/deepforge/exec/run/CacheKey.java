@@ -9,7 +9,8 @@ import org.deepforge.model.domain.Node;
 
 /**
  * A job's content key: its operation's code, attribute values, the content of referenced
- * architectures and utils, the hash of every input, the job's seed, and the runtime version. Equal keys mean the job
+ * architectures and utils, the hash of every input, the job's seed, the runtime version and the versions of the project's
+ * libraries (docs/libraries.md; left out for a project without them, so its keys stay as they were). Equal keys mean the job
  * would compute the same outputs.
  */
 final class CacheKey {
@@ -30,6 +31,9 @@ final class CacheKey {
         node.references().forEach((name, architecture) -> refs.put(name,
                 RunProvenance.sha256(Json.compact(Json.sorted(run.model.path("architectures").path(architecture))))));
         key.put("utils", RunProvenance.sha256(Json.compact(Json.sorted(run.model.path("utils")))));
+        if (run.model.path("project").path("libraries").isObject()) {
+            key.set("libraries", Json.sorted(run.model.path("project").path("libraries")));
+        }
         var inputs = key.putObject("inputs");
         for (Connection read : job.reads) {
             Path meta = bundle.resolve("inputs").resolve(read.to().port()).resolve("meta.json");

@@ -10,12 +10,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.deepforge.exec.bundle.ArchitectureModules;
 import org.deepforge.exec.bundle.BundleWriter;
+import org.deepforge.exec.bundle.LibraryPackages;
 import org.deepforge.exec.sandbox.UntrustedTree;
 import org.deepforge.model.Json;
 
 /**
  * Writes a session directory (docs/sessions.md): a job bundle in shape whose {@code main.py} runs the agent, with the
- * project's code at the session's commit, {@code session.json}, the {@code secret} (mode 600) and {@code home/}.
+ * project's code at the session's commit, its libraries' packages, {@code session.json}, the {@code secret} (mode 600) and {@code home/}.
  * The runtime is linked for sessions on this machine and copied for those that run elsewhere; {@link UntrustedTree#delete}
  * deletes one once nothing of its session runs.
  */
@@ -27,10 +28,12 @@ final class SessionDirectory {
 
     private final BundleWriter linked;
     private final BundleWriter copied;
+    private final LibraryPackages libraries;
 
-    SessionDirectory(Path runtime, ArchitectureModules architectures) {
-        this.linked = new BundleWriter(runtime, true, architectures);
-        this.copied = new BundleWriter(runtime, false, architectures);
+    SessionDirectory(Path runtime, ArchitectureModules architectures, LibraryPackages libraries) {
+        this.linked = new BundleWriter(runtime, true, architectures, libraries);
+        this.copied = new BundleWriter(runtime, false, architectures, libraries);
+        this.libraries = libraries;
     }
 
     /** Writes everything into {@code dir} (which must not exist yet) and the secret; {@code link}: link the runtime. */
@@ -42,6 +45,7 @@ final class SessionDirectory {
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("session", spec.session()).put("project", spec.project()).put("branch", spec.branch()).put("commit", spec.commit())
                 .put("connect", spec.connect()).put("idleTimeoutSeconds", spec.idleTimeoutSeconds()).put("seed", spec.seed());
+        libraries.of(model).modules().forEach(json.putArray("libraries")::add);
         ObjectNode architectures = json.putObject("architectures");
         modules.forEach((id, module) -> architectures.putObject(id)
                 .put("name", model.path("architectures").path(id).path("name").asText(id))

@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.deepforge.exec.bundle.ArchitectureModules;
+import org.deepforge.exec.bundle.LibraryPackages;
 import org.deepforge.exec.sandbox.UntrustedTree;
 import org.deepforge.exec.compute.ComputeAdapter;
 import org.deepforge.exec.compute.ComputeAdapter.Handle;
@@ -93,12 +94,18 @@ public final class SessionManager implements Sessions {
 
     /** Opens the sessions of {@code config}, listening again for the agents of those still running. */
     public SessionManager(Config config, Map<String, ComputeAdapter> adapters, ArchitectureModules architectures) {
+        this(config, adapters, architectures, LibraryPackages.NONE);
+    }
+
+    /** With {@code libraries}: a session directory gets the packages of its project's libraries, which its kernel imports first. */
+    public SessionManager(Config config, Map<String, ComputeAdapter> adapters, ArchitectureModules architectures,
+                          LibraryPackages libraries) {
         this.config = config;
         Map<String, ComputeAdapter> chosen = new HashMap<>();
         adapters.forEach((name, adapter) -> chosen.put(name, adapter instanceof LocalCompute l ? l.cold() : adapter)); // no zygote's child
         this.adapters = Map.copyOf(chosen);
         this.store = new SessionStore(config.database());
-        this.directories = new SessionDirectory(config.runtime(), architectures);
+        this.directories = new SessionDirectory(config.runtime(), architectures, libraries);
         this.events = new SessionEvents(store);
         this.hub = new AgentHub(store, live, events);
         this.agents = new AgentListeners(config.agentAddress(), hub, timer);

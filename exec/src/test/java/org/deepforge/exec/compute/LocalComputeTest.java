@@ -109,6 +109,26 @@ class LocalComputeTest {
     }
 
     @Test
+    void aBundleLinkingALibraryPackageOutsideWhatTheZygoteShowsStartsColdAndSeesItReadOnly() throws Exception {
+        Path library = Files.createTempDirectory("deepforge-library");
+        try {
+            Files.createDirectories(library.resolve("fakelib"));
+            Files.writeString(library.resolve("fakelib/__init__.py"), "SEEN = 'the library'\n");
+            Path b = bundle("library", "import fakelib\nprint('imported', fakelib.SEEN)\n"
+                    + "try:\n    open(fakelib.__file__, 'a')\nexcept OSError as e:\n    print('read-only:', e.strerror)\n");
+            Files.createSymbolicLink(b.resolve("fakelib"), library.resolve("fakelib").toRealPath());
+            long forked = warm.forked();
+            Handle h = warmCompute.submit(b, Map.of(), Json.MAPPER.createObjectNode());
+            assertThat(warm.forked()).as("the zygote's sandbox does not show the library: cold").isEqualTo(forked);
+            assertThat(startedCold(h)).isTrue();
+            assertThat(finished(warmCompute, h)).as(Files.readString(b.resolve("console.log"))).isEqualTo(new State.Exited(0));
+            assertThat(Files.readString(b.resolve("console.log"))).isEqualTo("imported the library\nread-only: Read-only file system\n");
+        } finally {
+            org.deepforge.exec.sandbox.UntrustedTree.delete(library);
+        }
+    }
+
+    @Test
     void coldAndWarmRunAPlainMainPyToExitedZero() throws Exception {
         for (var c : List.of(Map.entry("cold", cold), Map.entry("warm", warmCompute))) {
             Path b = bundle(c.getKey(), HELLO);

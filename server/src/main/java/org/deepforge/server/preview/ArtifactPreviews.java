@@ -19,6 +19,8 @@ import java.util.concurrent.Semaphore;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.deepforge.exec.bundle.ArchitectureModules;
+import org.deepforge.exec.bundle.LibraryFiles;
+import org.deepforge.exec.bundle.LibraryPackages;
 import org.deepforge.exec.sandbox.JobIsolation;
 import org.deepforge.exec.storage.LocalStorage;
 import org.deepforge.exec.storage.StorageAdapter;
@@ -45,6 +47,7 @@ public final class ArtifactPreviews {
 
     private final ProjectStore store;
     private final ArchitectureModules modules;
+    private final LibraryPackages libraries;
     private final PreviewProcess process;
     private final Path root;
     private final Semaphore running = new Semaphore(CONCURRENT);
@@ -53,8 +56,18 @@ public final class ArtifactPreviews {
 
     public ArtifactPreviews(ProjectStore store, ArchitectureModules modules, String python, Path runtimeRoot, JobIsolation isolation,
                             Duration timeout, long memoryBytes, Path root) throws IOException {
+        this(store, modules, LibraryPackages.NONE, python, runtimeRoot, isolation, timeout, memoryBytes, root);
+    }
+
+    /**
+     * With {@code libraries}: the preview process gets the packages of the artifact's project's libraries and imports their
+     * modules first, so it loads a type a library registered (docs/libraries.md).
+     */
+    public ArtifactPreviews(ProjectStore store, ArchitectureModules modules, LibraryPackages libraries, String python, Path runtimeRoot,
+                            JobIsolation isolation, Duration timeout, long memoryBytes, Path root) throws IOException {
         this.store = store;
         this.modules = modules;
+        this.libraries = libraries;
         this.process = new PreviewProcess(python, runtimeRoot, isolation, timeout, memoryBytes);
         this.root = Files.createDirectories(root);
         for (int i = 0; i < locks.length; i++) {
@@ -179,9 +192,11 @@ public final class ArtifactPreviews {
             readOnly.add(data);
             request.put("data", data.toString());
             if (needsModules(artifact.type())) {
-                Path mods = writeModules(project, artifact, work.resolve("modules"));
+                Path mods = work.resolve("modules");
+                List<String> libraryModules = writeModules(project, artifact, mods);
                 readOnly.add(mods);
                 request.put("modules", mods.toString());
+                libraryModules.forEach(request.putArray("libraries")::add);
             }
             Optional<Path> out = Optional.empty();
             if (portable) {
@@ -240,9 +255,10 @@ public final class ArtifactPreviews {
     /**
      * The modules the job that made the artifact could import, as its bundle had them: {@code dir/architectures/<id>.py}
      * (the project's architectures at the run's commit, overlaid with the snapshots its provenance recorded),
-     * {@code dir/utils/<name>.py} and {@code dir/operations/<Name>.py}, so a pickled object's class can be imported.
+     * {@code dir/utils/<name>.py} and {@code dir/operations/<Name>.py}, so a pickled object's class can be imported, and the
+     * packages of the project's libraries; returns the libraries' modules to import first.
      */
-    private Path writeModules(String project, Artifact artifact, Path dir) throws IOException {
+    private List<String> writeModules(String project, Artifact artifact, Path dir) throws PreviewFailed, IOException {
         Optional<Provenance.Output> provenance = artifact.provenance();
         JsonNode model = Json.MAPPER.createObjectNode();
         // the run's commit, else (an upload, or history that no longer has it) the default branch's head
@@ -281,7 +297,14 @@ public final class ArtifactPreviews {
                 Files.writeString(dir.resolve(m.getKey() + ".py"), m.getValue());
             }
         }
-        return dir;
+        LibraryFiles libs;
+        try {
+            libs = LibraryFiles.of(libraries.of(model));
+        } catch (IllegalArgumentException e) {
+            throw new PreviewFailed(422, "the project's libraries cannot be used: " + e.getMessage(), false);
+        }
+        libs.copy(dir);
+        return libs.modules();
     }
 
     private static Optional<JsonNode> read(Path file) throws IOException {
