@@ -147,10 +147,9 @@ public final class App implements AutoCloseable {
             throw e;
         }
         ProjectLibraries projectLibraries = new ProjectLibraries(store, libraries, ProjectLibraries.imports(analysis));
-        // TODO(lib-runtime): pass libraryPackages where branch lib-runtime's constructors take a LibraryPackages:
-        // new BundleWriter(runtime.root(), true, modules, libraryPackages), new PipelineExport(runtime.root(), modules, libraryPackages),
-        // new SessionManager(…, modules, libraryPackages), new ArtifactPreviews(store, modules, libraryPackages, …)
-        LibraryRuntime libraryPackages = LibraryRuntime.write(libraries, config.dataDir().resolve("runtime").resolve("libraries"),
+        // the libraries' Python code for jobs, sessions, exports and previews: inside the runtime, which the sandboxed
+        // warm process shows read-only, so jobs of projects with libraries still start warm
+        LibraryRuntime libraryPackages = LibraryRuntime.write(libraries, runtime.root().resolve("libraries").resolve("installed"),
                 projectLibraries);
         Operations operations = new Operations(store, analysis);
         VersionControl vc = new VersionControl(store);
@@ -206,7 +205,7 @@ public final class App implements AutoCloseable {
         Retention retention = new Retention(runs, new RetentionPolicies(db), deletion);
         // interactive sessions start through the same compute adapters as jobs; they outlive this server's process
         sessions = new SessionManager(sessionConfig(config, runtime.root()),
-                Map.of(localCompute.name(), localCompute, slurmCompute.name(), slurmCompute), modules);
+                Map.of(localCompute.name(), localCompute, slurmCompute.name(), slurmCompute), modules, libraryPackages);
         SessionWatchers sessionWatchers = new SessionWatchers(sessions, authz);
         sessions.listen(sessionWatchers);
         // executions are recorded apart from projects; the hub authorises watching one by its project
@@ -220,11 +219,11 @@ public final class App implements AutoCloseable {
         }, sessionWatchers);
         store.addListener(hub);
         Guard guard = new Guard(authz, audit, id -> sessions.get(id).map(SessionWorkspace::grant));
-        executions = new Executions(runs, config.dataDir().resolve("runs"), new BundleWriter(runtime.root(), true, modules), placements,
+        executions = new Executions(runs, config.dataDir().resolve("runs"), new BundleWriter(runtime.root(), true, modules, libraryPackages), placements,
                 projectArtifacts, cores, retention.afterRuns(hub));
         RunService runService = new RunService(store, vc, operations, executions, placements);
         // artifacts are looked into (and models made portable) only in a sandboxed process, cached by sha256
-        ArtifactPreviews previews = new ArtifactPreviews(store, modules, config.python(), runtime.root(), isolation,
+        ArtifactPreviews previews = new ArtifactPreviews(store, modules, libraryPackages, config.python(), runtime.root(), isolation,
                 config.isolation().importTimeout(), config.isolation().importMemory(), config.dataDir().resolve("previews"));
         ArtifactsApi artifactsApi = new ArtifactsApi(store, placements, artifactData, projectArtifacts,
                 new org.deepforge.exec.reify.Reification(store, vc, runService, operations), previews);
@@ -232,7 +231,7 @@ public final class App implements AutoCloseable {
                 runtime.root(), isolation, config.isolation().importTimeout(), config.isolation().importMemory()), runService);
         boolean fresh = store.list().isEmpty() && !Files.exists(config.dataDir().resolve(".examples-created"));
         ExamplesApi examplesApi = new ExamplesApi(store, authz, libraries,
-                new PipelineExport(runtime.root(), modules), storage, artifactData);
+                new PipelineExport(runtime.root(), modules, libraryPackages), storage, artifactData);
         // in accounts mode nobody would own them: users create examples from the Examples panel instead
         if (config.examples() && fresh && !accountsMode) {
             examplesApi.createAll(new org.deepforge.store.Author(Authz.LOCAL.id(), Authz.LOCAL.name(), Authz.LOCAL.email()));
