@@ -80,7 +80,7 @@ class LibrariesApiTest {
 
         var unknown = server.post("/api/v1/projects", "{\"name\":\"X\",\"libraries\":[\"tensorflow\"]}");
         assertThat(unknown.status()).isEqualTo(400);
-        assertThat(unknown.json().path("error").asText()).contains("tensorflow").contains("brokenlib, pytorch, testlib");
+        assertThat(unknown.json().path("error").asText()).contains("tensorflow").contains("brokenlib, pytorch, sklearn, testlib");
         assertThat(server.post("/api/v1/projects", "{\"name\":\"X\",\"libraries\":\"testlib\"}").status()).isEqualTo(400);
     }
 
@@ -211,7 +211,7 @@ class LibrariesApiTest {
             JsonNode testlib = find(zipped.get("/api/v1/libraries").json(), "testlib");
             assertThat(testlib.path("versions").toString()).isEqualTo("[\"2\"]");
             assertThat(dir.resolve("data/libraries/testlib-2/migrations/from-1.py")).isRegularFile();
-            assertThat(dir.resolve("data/runtime/libraries/testlib-2/python/testlib_runtime/__init__.py")).hasContent("VERSION = \"2\"");
+            assertThat(dir.resolve("data/runtime/python/libraries/installed/testlib-2/python/testlib_runtime/__init__.py")).hasContent("VERSION = \"2\"");
         }
     }
 
