@@ -35,7 +35,10 @@ final class FeatureRules {
         String type = step.spec().name();
         OptionalInt x = in.isEmpty() ? OptionalInt.empty() : in.get(0);
         if (type.equals(EstimatorSpec.INPUT)) {
-            return integer(step, "features").filter(f -> f > 0).map(OptionalInt::of).orElse(OptionalInt.empty());
+            Optional<Integer> features = integer(step, "features");
+            features.filter(f -> f < 1).ifPresent(f -> errors.accept(step.label() + ": features is the number of input columns, at least 1,"
+                    + " not " + f + "; leave it empty when it is not known"));
+            return features.filter(f -> f > 0).map(OptionalInt::of).orElse(OptionalInt.empty());
         }
         if (type.equals(EstimatorSpec.COLUMNS)) {
             return columns(step, inputFeatures, errors);

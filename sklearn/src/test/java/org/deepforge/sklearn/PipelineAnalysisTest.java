@@ -47,6 +47,15 @@ class PipelineAnalysisTest {
     }
 
     @Test
+    void anInputWithNoColumnsIsAnErrorOnTheInput() {
+        ArchitectureAnalysis a = analyze(new Drawing("x").layer("in", "Input", "{\"features\": -5}")
+                .layer("clf", "SVC").chain("in", "clf"));
+        assertThat(a.errorsOf("in")).extracting(LayerError::message).singleElement().asString()
+                .contains("features is the number of input columns, at least 1, not -5");
+        assertThat(a.layers().get("in").output()).isEqualTo(shape(null, null));
+    }
+
+    @Test
     void aPredictorBeforeATransformerIsAnErrorOnThePredictor() {
         ArchitectureAnalysis a = analyze(new Drawing("x").layer("in", "Input", "{\"features\": 64}")
                 .layer("clf", "LogisticRegression").layer("pca", "PCA").chain("in", "clf", "pca"));
