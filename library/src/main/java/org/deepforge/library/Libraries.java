@@ -184,7 +184,7 @@ public final class Libraries implements AutoCloseable {
     }
 
     public Optional<Library> version(String id, String version) {
-        return Optional.ofNullable(byId.get(id)).map(v -> v.get(version));
+        return Versions.valid(version) ? Optional.ofNullable(byId.get(id)).map(v -> v.get(version)) : Optional.empty();
     }
 
     /** The ids of the installed libraries, sorted. */

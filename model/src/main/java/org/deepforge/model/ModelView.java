@@ -68,6 +68,7 @@ public final class ModelView {
             throw new InvalidModelException("/project/name", "the project needs a non-empty name");
         }
         validateName(name.asText(), "/project/name");
+        validateLibraries(project.get("libraries"));
         for (String collection : COLLECTIONS) {
             JsonNode map = model.get(collection);
             if (map == null) {
@@ -91,6 +92,28 @@ public final class ModelView {
     }
 
     /** Checks a human-readable name (project, pipeline, architecture, artifact): length and no invisible characters ({@link Names}). */
+    /** {@code project.libraries}: library ids (docs/libraries.md) to versions such as "1.0.0". */
+    private static void validateLibraries(JsonNode libraries) {
+        if (libraries == null) {
+            return;
+        }
+        if (!libraries.isObject()) {
+            throw new InvalidModelException("/project/libraries", "\"libraries\" must be an object of library ids to versions,"
+                    + " e.g. {\"pytorch\": \"1.0.0\"}");
+        }
+        libraries.fields().forEachRemaining(e -> {
+            String path = "/project/libraries/" + e.getKey().replace("~", "~0").replace("/", "~1");
+            if (!e.getKey().matches("[a-z][a-z0-9-]{0,39}")) {
+                throw new InvalidModelException(path, "\"" + e.getKey() + "\" is not a library id (a-z, 0-9 and '-', starting"
+                        + " with a letter); add libraries on the project's Libraries page");
+            }
+            if (!e.getValue().isTextual() || !e.getValue().asText().matches("\\d{1,9}(\\.\\d{1,9}){0,3}")) {
+                throw new InvalidModelException(path, "the version of library " + e.getKey() + " must be dotted numbers such as"
+                        + " \"1.0.0\", not " + e.getValue());
+            }
+        });
+    }
+
     public static void validateName(String name, String path) {
         if (name.length() > 200) {
             throw new InvalidModelException(path, "the name is " + name.length() + " characters long; use at most 200");
