@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import {
+  choiceText,
   formatArgument,
   formatCount,
   formatShape,
@@ -44,6 +45,13 @@ export function LayerInspector({ layerId, arch, spec, analysed, errors, readOnly
       <h3>
         {layer.type} <span className="muted small-text">{layerId}</span>
       </h3>
+      {(spec?.module || spec?.estimatorType) && (
+        <p className="small-text arch-spec-origin" data-testid="layer-origin">
+          {spec.module && <code>{spec.module}</code>}
+          {spec.estimatorType && <span className={`arch-node-tag arch-node-tag-${spec.estimatorType}`}>{spec.estimatorType}</span>}
+          {spec.role === 'predictor' && <span className="muted"> the last step</span>}
+        </p>
+      )}
       {spec?.doc && <p className="muted small-text arch-doc" title={spec.docstring}>{spec.doc}</p>}
       {!spec && <p className="form-error small-text">The catalog has no layer type {layer.type}.</p>}
       {analysed && (
@@ -146,12 +154,24 @@ const HINTS: Record<string, string> = {
   tuple: 'e.g. 3, 3',
   int_or_tuple: '3 or 3, 3',
   list: 'e.g. 1, 28, 28',
+  int_or_none: 'whole number or None',
+  float_or_none: 'number or None',
+  int_or_float: 'number',
+  dict: 'JSON object',
   any: 'JSON',
 };
 
+/** The placeholder of an empty field: the default (as Python writes it when it is no JSON), else a hint. */
+function placeholderOf(spec: ArgSpec): string {
+  if (spec.defaultText) return `default: ${spec.defaultText}`;
+  if (spec.default !== undefined && (spec.default !== null || spec.type.endsWith('_or_none') || spec.type === 'choice'))
+    return `default: ${spec.default === null ? 'None' : formatArgument(spec.type, spec.default, spec.choices)}`;
+  return spec.required ? 'required' : (HINTS[spec.type] ?? '');
+}
+
 /** One argument: a field typed by the catalog, the default as placeholder, the inferred value beside it. */
 function ArgField({ spec, value, inferred, readOnly, onDraft, onClearDraft, onCommit }: ArgProps) {
-  const shown = formatArgument(spec.type, value);
+  const shown = formatArgument(spec.type, value, spec.choices);
   const [text, setText] = useState(shown);
   const [focused, setFocused] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -183,8 +203,10 @@ function ArgField({ spec, value, inferred, readOnly, onDraft, onClearDraft, onCo
     );
   }
 
+  if (spec.type === 'choice' && spec.choices?.length) return <ChoiceField spec={spec} value={value} readOnly={readOnly} label={label} onCommit={onCommit} />;
+
   const commit = async () => {
-    const p = parseArgument(spec.type, text);
+    const p = parseArgument(spec.type, text, spec.choices);
     if (p.error !== undefined) {
       setError(`${spec.name} takes ${p.error}`);
       return;
@@ -197,7 +219,8 @@ function ArgField({ spec, value, inferred, readOnly, onDraft, onClearDraft, onCo
     await onCommit(p.value);
   };
   const numeric = spec.type === 'int' || spec.type === 'float';
-  const placeholder = spec.default !== undefined && spec.default !== null ? `default: ${formatArgument(spec.type, spec.default)}` : spec.required ? 'required' : (HINTS[spec.type] ?? '');
+  const placeholder = placeholderOf(spec);
+  const suggestions = spec.choices?.length ? `${id}-choices` : undefined;
   return (
     <div className="field">
       {label}
@@ -212,10 +235,11 @@ function ArgField({ spec, value, inferred, readOnly, onDraft, onClearDraft, onCo
         disabled={readOnly}
         placeholder={placeholder}
         title={spec.doc}
+        list={suggestions}
         onFocus={() => setFocused(true)}
         onChange={(e) => {
           setText(e.target.value);
-          const p = parseArgument(spec.type, e.target.value);
+          const p = parseArgument(spec.type, e.target.value, spec.choices);
           if (p.error === undefined) {
             setError(null);
             onDraft(p.value);
@@ -234,12 +258,63 @@ function ArgField({ spec, value, inferred, readOnly, onDraft, onClearDraft, onCo
           }
         }}
       />
+      {suggestions && (
+        <datalist id={suggestions}>
+          {spec.choices!.map((c) => (
+            <option key={choiceText(c)} value={choiceText(c)} />
+          ))}
+        </datalist>
+      )}
       {inferred !== undefined && text.trim() === '' && (
         <span className="muted small-text" data-testid="layer-arg-inferred" data-arg={spec.name}>
           inferred: {formatArgument(spec.type, inferred)}
         </span>
       )}
       {error && <span className="form-error small-text">{error}</span>}
+    </div>
+  );
+}
+
+interface ChoiceProps {
+  spec: ArgSpec;
+  value: Json | undefined;
+  readOnly: boolean;
+  label: ReactNode;
+  onCommit: (v: Json | undefined) => Promise<boolean>;
+}
+
+/** An argument that takes one of a few values: a select whose first option leaves it unset (the default). */
+function ChoiceField({ spec, value, readOnly, label, onCommit }: ChoiceProps) {
+  const choices = spec.choices ?? [];
+  const index = value === undefined ? -1 : choices.findIndex((c) => JSON.stringify(c) === JSON.stringify(value));
+  const unset = spec.defaultText ?? (spec.default !== undefined ? choiceText(spec.default) : '');
+  return (
+    <div className="field">
+      {label}
+      <select
+        id={`arg-${spec.name}`}
+        data-testid="layer-arg"
+        data-arg={spec.name}
+        value={index < 0 && value !== undefined ? 'other' : String(index)}
+        disabled={readOnly}
+        title={spec.doc}
+        onChange={(e) => {
+          const i = Number(e.target.value);
+          void onCommit(i >= 0 ? choices[i] : undefined);
+        }}
+      >
+        <option value="-1">{unset ? `default (${unset})` : 'unset'}</option>
+        {choices.map((c, i) => (
+          <option key={i} value={String(i)}>
+            {choiceText(c)}
+          </option>
+        ))}
+        {index < 0 && value !== undefined && (
+          <option value="other" disabled>
+            {choiceText(value)} (not a choice)
+          </option>
+        )}
+      </select>
     </div>
   );
 }
