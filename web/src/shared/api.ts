@@ -47,10 +47,13 @@ export interface ProjectLibrary {
   name: string;
   version: string;
   installed: boolean;
-  latest: string;
+  /** The newest version the server has (null when it has none). */
+  latest: string | null;
   /** The newer version the project can move to. */
   upgrade?: string;
-  kinds: LibraryKind[];
+  /** Ids of the kinds of architecture it draws. */
+  kinds: string[];
+  /** `{kind: "architecture"|"node"|"operation", name, …}` each. */
   usedBy: Json[];
 }
 /** An example project the server can create (GET /examples). */

@@ -14,7 +14,9 @@ const server = [
   { id: 'pytorch', name: 'PyTorch', version: '1.1.0', versions: ['1.0.0', '1.1.0'], description: '', kinds: kinds.pytorch, operations: ['Train'], examples: [], requirements: [] },
   { id: 'sklearn', name: 'scikit-learn', version: '1.0.0', versions: ['1.0.0'], description: 'Estimator pipelines', kinds: kinds.sklearn, operations: ['FitEstimator'], examples: [], requirements: [] },
 ];
-const mine = [{ id: 'pytorch', name: 'PyTorch', version: '1.0.0', installed: true, latest: '1.1.0', upgrade: '1.1.0', kinds: kinds.pytorch, usedBy: ['architecture convnet'] }];
+const mine = [
+  { id: 'pytorch', name: 'PyTorch', version: '1.0.0', installed: true, latest: '1.1.0', upgrade: '1.1.0', kinds: ['pytorch'], usedBy: [{ kind: 'architecture', id: 'a', name: 'convnet', architectureKind: 'pytorch' }] },
+];
 
 describe('the Libraries place', () => {
   it('lists the project libraries with an upgrade, and adds another of the server', async () => {
@@ -25,8 +27,9 @@ describe('the Libraries place', () => {
     });
     render(<LibrariesPlace project="p" branch="main" head="h1" readOnly={false} />);
     const row = await screen.findByTestId('project-library');
+    await waitFor(() => expect(row.textContent).toContain('Neural network (PyTorch)'));
     expect(row.textContent).toContain('Neural network (PyTorch)');
-    expect(row.textContent).toContain('Used by architecture convnet');
+    expect(row.textContent).toContain('Used by architecture "convnet"');
     fireEvent.click(await screen.findByText('Upgrade to 1.1.0'));
     await waitFor(() => expect(calls.some((c) => c.method === 'POST' && c.url === '/api/v1/projects/p/libraries/pytorch/upgrade?branch=main')).toBe(true));
     expect(calls.find((c) => c.url.endsWith('/upgrade?branch=main'))?.body).toEqual({ version: '1.1.0' });

@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, errorMessage, type ProjectLibrary } from '../../shared/api';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api, ApiError, errorMessage, type LibraryKind, type ProjectLibrary } from '../../shared/api';
 import { confirmDialog, toast } from '../../shared/notify';
 import { addableLibraries, describeUses } from './libraries';
 import { useServerLibraries } from './useServerLibraries';
@@ -13,8 +13,8 @@ interface Props {
   readOnly: boolean;
 }
 
-/** What the server said when a removal was refused: its message and what still uses the library. */
-interface Refusal { library: string; message: string; uses: string[] }
+/** What the server said when a removal was refused (its message names what still uses the library). */
+interface Refusal { library: string; message: string }
 
 /** The project's libraries (version, kinds, upgrade, remove) and the server's others to add. */
 export function LibrariesPlace({ project, branch, head, readOnly }: Props) {
@@ -23,6 +23,7 @@ export function LibrariesPlace({ project, branch, head, readOnly }: Props) {
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [pending, setPending] = useState<string | null>(null);
   const { libraries: server, error: serverError } = useServerLibraries();
+  const kindsById = useMemo(() => new Map<string, LibraryKind>((server ?? []).flatMap((l) => l.kinds.map((k) => [k.id, k] as const))), [server]);
 
   const reload = useCallback(() => {
     api.projectLibraries(project, branch).then(
@@ -43,10 +44,8 @@ export function LibrariesPlace({ project, branch, head, readOnly }: Props) {
       reload();
       return true;
     } catch (e) {
-      if (e instanceof ApiError && e.status === 409) {
-        const body = e.detail && typeof e.detail === 'object' && !Array.isArray(e.detail) ? e.detail : {};
-        setRefusal({ library, message: e.message, uses: describeUses(Array.isArray(e.detail) ? e.detail : body.usedBy) });
-      } else toast(errorMessage(e), 'error');
+      if (e instanceof ApiError && e.status === 409) setRefusal({ library, message: e.message });
+      else toast(errorMessage(e), 'error');
       return false;
     } finally {
       setPending(null);
@@ -90,7 +89,7 @@ export function LibrariesPlace({ project, branch, head, readOnly }: Props) {
                 </span>
                 {!l.installed && (
                   <span className="form-error small-text" data-testid="library-missing">
-                    not installed on this server (it has {l.latest})
+                    not installed on this server{l.latest ? ` (it has ${l.latest})` : ''}
                   </span>
                 )}
                 <span className="spacer" />
@@ -106,8 +105,8 @@ export function LibrariesPlace({ project, branch, head, readOnly }: Props) {
               {l.kinds.length > 0 && (
                 <div className="library-kinds">
                   {l.kinds.map((k) => (
-                    <span key={k.id} className={`kind-tag kind-${k.id}`} data-testid="library-kind" data-kind={k.id} title={k.description}>
-                      {k.name}
+                    <span key={k} className={`kind-tag kind-${k}`} data-testid="library-kind" data-kind={k} title={kindsById.get(k)?.description}>
+                      {kindsById.get(k)?.name ?? k}
                     </span>
                   ))}
                 </div>
@@ -120,13 +119,6 @@ export function LibrariesPlace({ project, branch, head, readOnly }: Props) {
               {refusal?.library === l.id && (
                 <div className="form-error library-refusal" data-testid="library-remove-error" role="alert">
                   {refusal.message}
-                  {refusal.uses.length > 0 && (
-                    <ul>
-                      {refusal.uses.map((u) => (
-                        <li key={u}>{u}</li>
-                      ))}
-                    </ul>
-                  )}
                 </div>
               )}
             </li>

@@ -35,13 +35,15 @@ describe('the libraries of a project', () => {
 });
 
 describe('what uses a library', () => {
-  it('reads strings, messages and kind-and-name objects', () => {
-    expect(describeUses(['architecture digits', { message: 'operation Fit imports sklearn' }, { kind: 'pipeline', name: 'Train' }, 3])).toEqual([
-      'architecture digits',
-      'operation Fit imports sklearn',
-      'pipeline Train',
-      '3',
-    ]);
+  it('names architectures, pipeline nodes and operations', () => {
+    expect(
+      describeUses([
+        { kind: 'architecture', id: 'a1', name: 'digits', architectureKind: 'sklearn-pipeline' },
+        { kind: 'node', name: 'FitEstimator', pipeline: 'p1', pipelineName: 'Train', node: 'n1' },
+        { kind: 'operation', name: 'Score', imports: ['sklearn', 'joblib'] },
+        'something',
+      ]),
+    ).toEqual(['architecture "digits"', 'pipeline "Train" node n1 runs FitEstimator', 'operation Score imports sklearn, joblib', 'something']);
     expect(describeUses(undefined)).toEqual([]);
   });
 });

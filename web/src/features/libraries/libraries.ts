@@ -27,18 +27,21 @@ export function projectKinds(project: Json | undefined, libraries: LibraryInfo[]
   });
 }
 
+const text = (v: Json | undefined) => (typeof v === 'string' ? v : '');
+
 /**
- * What still uses a library, from a 409 of DELETE …/libraries/{id} or a project library's `usedBy`: strings as
- * they are, objects by their message, or their kind and name ("architecture digits").
+ * What uses a library, from a project library's `usedBy`: `architecture "digits"`, `pipeline "Train" node n1 runs
+ * FitEstimator`, `operation Score imports sklearn`.
  */
 export function describeUses(usedBy: Json | undefined): string[] {
   if (!Array.isArray(usedBy)) return [];
   return usedBy.map((u) => {
     if (typeof u === 'string') return u;
     if (!isObj(u)) return JSON.stringify(u);
-    if (typeof u.message === 'string') return u.message;
-    const what = [u.kind ?? u.type, u.name ?? u.label ?? u.id].filter((x) => typeof x === 'string').join(' ');
-    return what || JSON.stringify(u);
+    if (u.kind === 'architecture') return `architecture "${text(u.name)}"`;
+    if (u.kind === 'node') return `pipeline "${text(u.pipelineName) || text(u.pipeline)}" node ${text(u.node)} runs ${text(u.name)}`;
+    if (u.kind === 'operation') return `operation ${text(u.name)}${Array.isArray(u.imports) ? ` imports ${u.imports.join(', ')}` : ''}`;
+    return JSON.stringify(u);
   });
 }
 
