@@ -1015,3 +1015,14 @@ def test_protocol_interactive_flush_and_eof():
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_imports_request_names_top_level_modules_from_python_grammar():
+    from deepforge.analysis.protocol import handle
+
+    code = ('import sklearn.pipeline as skp\nfrom joblib import dump\nfrom . import helpers\n'
+            'text = "import torch"  # import numpy\n\ndef f():\n    import os.path\n')
+    answer = handle({"id": 1, "type": "imports", "code": code})
+    assert answer == {"id": 1, "ok": True, "result": {"modules": ["joblib", "os", "sklearn"], "error": None}}
+    broken = handle({"id": 2, "type": "imports", "code": "import (\n"})["result"]
+    assert broken["modules"] == [] and broken["error"].startswith("line 1")

@@ -60,3 +60,27 @@ def requirements(packages):
         else:
             missing.append(dist)
     return {"missing": missing, "found": found}
+
+
+# --------------------------------------------------------------------------------------------
+# Imports
+
+def imported_modules(code):
+    """The ``imports`` request: the top-level modules ``code`` imports anywhere in it (``import a.b`` and
+    ``from a.b import c`` give ``a``; relative imports are the project's own and are left out), read with
+    Python's own grammar. ``{"modules": [sorted names], "error": None}``, or no modules and the syntax error."""
+    import ast
+
+    try:
+        tree = ast.parse(code)
+    except SyntaxError as e:
+        return {"modules": [], "error": "line %s: %s" % (e.lineno, e.msg)}
+    except ValueError as e:  # e.g. a NUL character
+        return {"modules": [], "error": str(e)}
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules.add(node.module.split(".")[0])
+    return {"modules": sorted(modules), "error": None}

@@ -7,7 +7,7 @@ import sys
 
 from .actions import edit
 from .interface import parse
-from .packages import requirements
+from .packages import imported_modules, requirements
 from .source import EditError
 
 
@@ -38,11 +38,14 @@ def handle(request):
             if not isinstance(pk, list) or not all(isinstance(x, str) for x in pk):
                 raise EditError("a requirements request needs 'packages', a list of strings")
             result = requirements(pk)
+        elif typ == "imports":
+            code, _ = _code_and_name(request)
+            result = imported_modules(code)
         elif typ == "layer_shapes":
             result = _nn_request(request)
         else:
             raise EditError("unknown request type %r; use parse, edit, requirements, "
-                            "layer_shapes or ping (a model is imported in a sandboxed process of its own, "
+                            "imports, layer_shapes or ping (a model is imported in a sandboxed process of its own, "
                             "never here)" % (typ,))
     except EditError as e:
         return {"id": rid, "ok": False, "error": str(e)}

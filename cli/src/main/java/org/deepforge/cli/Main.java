@@ -3,6 +3,8 @@ package org.deepforge.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -114,6 +116,10 @@ public final class Main implements Runnable {
                 + "elsewhere (Slurm) connect back (default: the --host address, a free port)")
         String sessionAgentAddress;
 
+        @Option(names = "--library", paramLabel = "PATH", description = "install a library (docs/libraries.md): a library directory "
+                + "or a .zip of one; repeatable, also for several versions of one library")
+        List<Path> libraries = new ArrayList<>();
+
         @Option(names = "--unsafe-no-sandbox", description = "DEVELOPMENT ONLY: run jobs and model imports without the "
                 + "bubblewrap sandbox, as this server's user, seeing all it sees; never on a server others use")
         boolean unsafeNoSandbox;
@@ -136,13 +142,14 @@ public final class Main implements Runnable {
         public Integer call() throws Exception {
             App app;
             try {
-                ServerConfig config = ServerConfig.builder(dataDir).host(host).port(port).python(python).warmStart(!noWarmStart)
+                ServerConfig.Builder builder = ServerConfig.builder(dataDir).host(host).port(port).python(python).warmStart(!noWarmStart)
                         .examples(true).accounts(accounts).signup(signup)
                         .isolation(new ServerConfig.Isolation(!unsafeNoSandbox, !noJobNetwork,
                                 java.time.Duration.ofSeconds(importTimeout), importMemory << 20))
                         .slurmConf(slurmConf)
-                        .sessions(new ServerConfig.SessionLimits(sessionLimit, duration(sessionIdleTimeout), sessionAgentAddress))
-                        .build();
+                        .sessions(new ServerConfig.SessionLimits(sessionLimit, duration(sessionIdleTimeout), sessionAgentAddress));
+                libraries.forEach(builder::library);
+                ServerConfig config = builder.build();
                 app = App.start(config);
             } catch (IllegalArgumentException e) {
                 System.err.println("deepforge: " + e.getMessage());

@@ -27,6 +27,12 @@ import org.deepforge.server.api.ExecutionsApi;
 import org.deepforge.server.api.ArtifactsApi;
 import org.deepforge.server.api.ArchitecturesApi;
 import org.deepforge.server.api.ExamplesApi;
+import org.deepforge.server.api.LibrariesApi;
+import org.deepforge.server.library.LibraryRuntime;
+import org.deepforge.server.library.ProjectLibraries;
+import org.deepforge.library.GeneratedModule;
+import org.deepforge.library.Libraries;
+import org.deepforge.library.LibraryContext;
 import org.deepforge.server.api.GitApi;
 import org.deepforge.server.api.RetentionApi;
 import org.deepforge.server.api.SessionsApi;
@@ -42,11 +48,7 @@ import java.util.Map;
 import org.deepforge.server.artifacts.ArtifactData;
 import org.deepforge.server.artifacts.DataOwners;
 import org.deepforge.server.artifacts.ProjectArtifacts;
-import org.deepforge.nn.shapes.MetaDeviceShapes;
 import org.deepforge.exec.export.PipelineExport;
-import org.deepforge.nn.shapes.ShapeInference;
-import org.deepforge.nn.LayerCatalog;
-import org.deepforge.nn.codegen.PyTorchCode;
 import org.deepforge.exec.bundle.ArchitectureModules;
 import org.deepforge.exec.adapter.Adapters;
 import org.deepforge.exec.storage.DirectoryStorage;
@@ -67,7 +69,6 @@ import org.deepforge.exec.run.RunService;
 import org.deepforge.exec.run.Execution;
 import org.deepforge.exec.run.RunStore;
 import org.deepforge.exec.run.SqliteRunStore;
-import org.deepforge.ops.Builtins;
 import org.deepforge.ops.OperationRules;
 import org.deepforge.ops.Operations;
 import org.deepforge.ops.analysis.Analysis;
@@ -112,6 +113,7 @@ public final class App implements AutoCloseable {
     private final Optional<WarmPython> warm;
     private final Optional<WarmPython> warmLight;
     private final Sessions sessions;
+    private final Libraries libraries;
 
     private App(ServerConfig config) throws Exception {
         this.config = config;
@@ -134,7 +136,21 @@ public final class App implements AutoCloseable {
         PythonRuntime runtime = PythonRuntime.unpack(config.dataDir().resolve("runtime").resolve("python"));
         analysis = new Analysis(config.python(), runtime.root(), Duration.ofSeconds(20));
         store.setHook(new OperationRules(analysis));
-        Builtins builtins = new Builtins(runtime.builtinOperations());
+        // the libraries (docs/libraries.md): the class path's and those given with --library, installed by the administrator
+        // and trusted like the server's own code (a directory library's migration scripts run unsandboxed)
+        try {
+            libraries = Libraries.load(LibraryContext.of(Optional.of(analysis), Optional.of(runtime.root())), App.class.getClassLoader(),
+                    config.libraries(), config.dataDir().resolve("libraries"), List.of(config.python(), "-u"));
+        } catch (IllegalArgumentException e) {
+            store.close();
+            analysis.close();
+            throw e;
+        }
+        ProjectLibraries projectLibraries = new ProjectLibraries(store, libraries, ProjectLibraries.imports(analysis));
+        // TODO(lib-runtime): pass libraryPackages to BundleWriter, PipelineExport, SessionManager and ArtifactPreviews once their
+        // constructors take a LibraryPackages (branch lib-runtime)
+        LibraryRuntime libraryPackages = LibraryRuntime.write(libraries, config.dataDir().resolve("runtime").resolve("libraries"),
+                projectLibraries);
         Operations operations = new Operations(store, analysis);
         VersionControl vc = new VersionControl(store);
         Bundles bundles = new Bundles(store);
@@ -143,11 +159,11 @@ public final class App implements AutoCloseable {
         RunStore runs = new SqliteRunStore(config.dataDir().resolve("runs.db"));
         int cores = Runtime.getRuntime().availableProcessors();
         LocalStorage storage = new LocalStorage(config.dataDir().resolve("artifacts"));
-        // layers without a Java rule: the analysis process runs them on PyTorch's meta device
-        ShapeInference shapeInference = new ShapeInference(LayerCatalog.bundled(), new MetaDeviceShapes(analysis));
-        // what a job's reference to an architecture receives: the generated module with inferred arguments written out
-        ArchitectureModules modules = architecture -> new ArchitectureModules.Module(
-                PyTorchCode.className(architecture), ArchitecturesApi.code(shapeInference, architecture));
+        // what a job's reference to an architecture receives: the module its kind generates
+        ArchitectureModules modules = architecture -> {
+            GeneratedModule module = libraries.kindOf(architecture).generate(architecture);
+            return new ArchitectureModules.Module(module.name(), module.code());
+        };
         // users' code runs only in a sandbox (docs/security.md); without one, local jobs and imports are refused
         JobIsolation isolation = sandboxProbe.join();
         if (isolation instanceof JobIsolation.Refused r) {
@@ -211,10 +227,10 @@ public final class App implements AutoCloseable {
                 config.isolation().importTimeout(), config.isolation().importMemory(), config.dataDir().resolve("previews"));
         ArtifactsApi artifactsApi = new ArtifactsApi(store, placements, artifactData, projectArtifacts,
                 new org.deepforge.exec.reify.Reification(store, vc, runService, operations), previews);
-        ArchitecturesApi architecturesApi = new ArchitecturesApi(store, shapeInference, analysis, new ModelImporter(config.python(),
+        ArchitecturesApi architecturesApi = new ArchitecturesApi(store, libraries, analysis, new ModelImporter(config.python(),
                 runtime.root(), isolation, config.isolation().importTimeout(), config.isolation().importMemory()), runService);
         boolean fresh = store.list().isEmpty() && !Files.exists(config.dataDir().resolve(".examples-created"));
-        ExamplesApi examplesApi = new ExamplesApi(store, authz, runtime.root().resolve("examples"),
+        ExamplesApi examplesApi = new ExamplesApi(store, authz, libraries,
                 new PipelineExport(runtime.root(), modules), storage, artifactData);
         // in accounts mode nobody would own them: users create examples from the Examples panel instead
         if (config.examples() && fresh && !accountsMode) {
@@ -226,11 +242,12 @@ public final class App implements AutoCloseable {
             LOG.info("took up {} execution(s) that were running when the server stopped", resumed);
         }
         ExecutionsApi executionsApi = new ExecutionsApi(runService, placements);
-        routes = Routes.table(new ProjectsApi(store, bundles, authz, builtins, artifactData, sessions), new ModelApi(store), new HistoryApi(vc, new org.deepforge.store.Notebook(store)),
+        routes = Routes.table(new ProjectsApi(store, bundles, authz, projectLibraries, artifactData, sessions), new ModelApi(store), new HistoryApi(vc, new org.deepforge.store.Notebook(store)),
                 new AccountApi(authz, audit, new LoginLimiter(java.time.Clock.systemUTC()), config.signup()),
-                new AdminApi(authz, audit), new MembersApi(authz, audit), new OperationsApi(operations, builtins), executionsApi, artifactsApi,
+                new AdminApi(authz, audit), new MembersApi(authz, audit), new OperationsApi(operations, libraries), executionsApi, artifactsApi,
                 architecturesApi, examplesApi, new SecretsApi(secrets), new GitApi(new GitUpload(store, Duration.ofSeconds(60)), Math.min(32, 2 * cores)),
-                new RetentionApi(retention, runs), sessionsApi(store, placements, artifactData, projectArtifacts, authz));
+                new RetentionApi(retention, runs), sessionsApi(store, placements, artifactData, projectArtifacts, authz),
+                new LibrariesApi(store, projectLibraries));
 
         ObjectMapper mapper = Json.MAPPER.copy().registerModule(new Jdk8Module()).registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -408,5 +425,6 @@ public final class App implements AutoCloseable {
         analysis.close();
         warm.ifPresent(WarmPython::close);
         warmLight.ifPresent(WarmPython::close);
+        libraries.close();
     }
 }

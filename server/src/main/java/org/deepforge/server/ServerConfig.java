@@ -2,16 +2,24 @@ package org.deepforge.server;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where and how the server runs. Port 0 picks a free port (tests). {@code accounts}: users sign in
  * (always so when bound beyond loopback); {@code signup}: anyone who reaches the server may create an
  * account (off by default: accounts can run code on this machine). {@code slurmConf}: the Slurm client's
  * configuration file ({@code --slurm-conf}); null: the server's own {@code SLURM_CONF} or Slurm's default.
- * {@code sessions}: the limits of interactive sessions. Made with {@link #builder}.
+ * {@code sessions}: the limits of interactive sessions. {@code libraries}: library directories and {@code .zip}s of
+ * them to install beside those on the class path ({@code --library}, docs/libraries.md). Made with {@link #builder}.
  */
 public record ServerConfig(String host, int port, Path dataDir, String python, boolean warmStart, boolean examples,
-                           boolean accounts, boolean signup, Isolation isolation, Path slurmConf, SessionLimits sessions) {
+                           boolean accounts, boolean signup, Isolation isolation, Path slurmConf, SessionLimits sessions,
+                           List<Path> libraries) {
+    public ServerConfig {
+        libraries = List.copyOf(libraries);
+    }
+
     /**
      * How users' code is confined (docs/security.md, "Isolation of users' code"). {@code sandbox}: false only with
      * {@code --unsafe-no-sandbox} (development on a machine used by one person); {@code jobNetwork}: whether local jobs
@@ -67,6 +75,7 @@ public record ServerConfig(String host, int port, Path dataDir, String python, b
         private Isolation isolation = Isolation.DEFAULT;
         private Path slurmConf;
         private SessionLimits sessions = SessionLimits.DEFAULT;
+        private final List<Path> libraries = new ArrayList<>();
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -139,8 +148,15 @@ public record ServerConfig(String host, int port, Path dataDir, String python, b
             return this;
         }
 
+        /** A library directory or {@code .zip} of one to install (repeatable; several versions of a library may be given). */
+        public Builder library(Path library) {
+            this.libraries.add(library);
+            return this;
+        }
+
         public ServerConfig build() {
-            return new ServerConfig(host, port, dataDir, python, warmStart, examples, accounts, signup, isolation, slurmConf, sessions);
+            return new ServerConfig(host, port, dataDir, python, warmStart, examples, accounts, signup, isolation, slurmConf, sessions,
+                    libraries);
         }
     }
 }

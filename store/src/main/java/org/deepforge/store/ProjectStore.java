@@ -92,10 +92,20 @@ public final class ProjectStore implements AutoCloseable {
         return create(name, description, Json.MAPPER.createObjectNode(), author);
     }
 
-    /** A new project whose first commit also holds {@code content}'s collections (e.g. built-in operations). */
+    /**
+     * A new project whose first commit also holds {@code content}'s collections (e.g. built-in operations) and the
+     * fields of its {@code project} other than name and description (e.g. {@code libraries}).
+     */
     public Project create(String name, String description, JsonNode content, Author author) throws IOException {
         ObjectNode empty = ModelView.empty(name == null ? "" : name.strip(), description == null ? "" : description);
         ObjectNode model = empty.deepCopy();
+        // fields of project.json beyond name and description (e.g. the libraries the project uses)
+        ObjectNode project = (ObjectNode) model.get(ModelView.PROJECT);
+        content.path(ModelView.PROJECT).fields().forEachRemaining(f -> {
+            if (!f.getKey().equals("name") && !f.getKey().equals("description")) {
+                project.set(f.getKey(), f.getValue().deepCopy());
+            }
+        });
         for (String collection : ModelView.COLLECTIONS) {
             if (content.path(collection).isObject()) {
                 model.set(collection, content.get(collection).deepCopy());

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -14,10 +13,11 @@ import org.deepforge.exec.run.RunService;
 import org.deepforge.model.Ids;
 import org.deepforge.model.Json;
 import org.deepforge.model.MergePatch;
-import org.deepforge.library.CodeGenerationException;
-import org.deepforge.nn.codegen.PyTorchCode;
 import org.deepforge.library.ArchitectureAnalysis;
-import org.deepforge.nn.shapes.ShapeInference;
+import org.deepforge.library.ArchitectureKind;
+import org.deepforge.library.CodeGenerationException;
+import org.deepforge.library.GeneratedModule;
+import org.deepforge.library.Libraries;
 import org.deepforge.ops.analysis.Analysis;
 import org.deepforge.server.http.BadRequest;
 import org.deepforge.server.http.Bodies;
@@ -27,10 +27,13 @@ import org.deepforge.store.ChangeSet;
 import org.deepforge.store.ProjectStore;
 import org.deepforge.store.StoreException;
 
-/** Architectures: the layer catalog, shapes and errors as the user draws, generated PyTorch code, model import. */
+/**
+ * Architectures: the PyTorch layer catalog, shapes and errors as the user draws and generated code (each asked of the
+ * architecture's kind, docs/libraries.md), PyTorch model import and ONNX export.
+ */
 public final class ArchitecturesApi {
     private final ProjectStore store;
-    private final ShapeInference shapes;
+    private final Libraries libraries;
     private final Analysis analysis;
     private final ModelImporter importer;
     private final RunService runs;
@@ -39,10 +42,10 @@ public final class ArchitecturesApi {
     /** The response header that names an unsaved architecture's analysis, for {@link #analyzeChange}. */
     static final String ANALYSIS_ID = "X-Analysis-Id";
 
-    public ArchitecturesApi(ProjectStore store, ShapeInference shapes, Analysis analysis, ModelImporter importer, RunService runs) {
+    public ArchitecturesApi(ProjectStore store, Libraries libraries, Analysis analysis, ModelImporter importer, RunService runs) {
         this.analysis = analysis;
         this.store = store;
-        this.shapes = shapes;
+        this.libraries = libraries;
         this.importer = importer;
         this.runs = runs;
     }
@@ -60,7 +63,11 @@ public final class ArchitecturesApi {
         if (architecture == null) {
             throw StoreException.notFound("there is no architecture " + id + " on " + branch);
         }
-        code(shapes, architecture); // refuses (422) what the job would fail on: errors, no Output layer
+        if (!Libraries.kindId(architecture).equals(ArchitectureKind.DEFAULT)) {
+            throw new CodeGenerationException("ONNX export is for PyTorch architectures; " + architecture.path("name").asText(id)
+                    + " is of kind " + Libraries.kindId(architecture));
+        }
+        libraries.kindOf(architecture).generate(architecture); // refuses (422) what the job would fail on: errors, no Output layer
         java.util.List<String> examples = new java.util.ArrayList<>();
         java.util.List<String> inputs = new java.util.ArrayList<>();
         new java.util.TreeMap<String, JsonNode>(toMap(architecture.path("layers"))).forEach((layerId, layer) -> {
@@ -99,17 +106,16 @@ public final class ArchitecturesApi {
         return out;
     }
 
-    public void catalog(Context ctx) throws Exception {
-        try (InputStream in = ArchitecturesApi.class.getResourceAsStream("/org/deepforge/nn/layers.json")) {
-            if (in == null) {
-                throw new IllegalStateException("the layer catalog is missing from the build");
-            }
-            ctx.contentType("application/json").result(in.readAllBytes());
-        }
+    /** GET /catalog/layers: PyTorch's catalog (older than GET /libraries/pytorch/kinds/pytorch/catalog, which serves the same). */
+    public void catalog(Context ctx) {
+        ArchitectureKind pytorch = libraries.kind(ArchitectureKind.DEFAULT)
+                .orElseThrow(() -> StoreException.notFound("this server has no PyTorch library"));
+        ctx.contentType("application/json").result(pytorch.catalog());
     }
 
     public void analysis(Context ctx) throws Exception {
-        ctx.contentType("application/json").result(shapes.analyze(architecture(ctx)).toJsonBytes());
+        JsonNode architecture = architecture(ctx);
+        ctx.contentType("application/json").result(libraries.kindOf(architecture).analyze(architecture).toJsonBytes());
     }
 
     /**
@@ -118,7 +124,7 @@ public final class ArchitecturesApi {
      */
     public void analyzeUnsaved(Context ctx) {
         ObjectNode body = Bodies.object(ctx);
-        ArchitectureAnalysis result = shapes.analyze(body);
+        ArchitectureAnalysis result = libraries.kindOf(body).analyze(body);
         recent.keep(Requests.principal(ctx).id(), ctx.pathParam("project"), body, result, ctx.contentLength())
                 .ifPresent(id -> ctx.header(ANALYSIS_ID, id));
         ctx.contentType("application/json").result(result.toJsonBytes());
@@ -137,7 +143,7 @@ public final class ArchitecturesApi {
                 "the analysis " + ctx.pathParam("analysis") + " is no longer kept (or not yours): send the whole architecture"
                         + " to POST /api/v1/projects/{project}/analysis/architecture"));
         JsonNode architecture = MergePatch.apply(base.architecture(), patch);
-        ArchitectureAnalysis result = shapes.analyze(architecture);
+        ArchitectureAnalysis result = libraries.kindOf(architecture).analyze(architecture);
         long sent = ctx.contentLength();
         Optional<String> id = recent.keep(user, project, architecture, result, sent < 0 ? -1 : base.bytes() + sent);
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
@@ -157,25 +163,10 @@ public final class ArchitecturesApi {
 
     public void code(Context ctx) throws Exception {
         JsonNode architecture = architecture(ctx);
-        String code = code(shapes, architecture);
+        GeneratedModule module = libraries.kindOf(architecture).generate(architecture);
         ctx.contentType("text/x-python; charset=utf-8");
-        ctx.header("Content-Disposition", "inline; filename=\"" + PyTorchCode.className(architecture).toLowerCase() + ".py\"");
-        ctx.result(code);
-    }
-
-    /**
-     * The generated module with every inferred argument written out; an architecture that cannot become
-     * code throws {@link CodeGenerationException} (422) saying what to fix.
-     */
-    public static String code(ShapeInference shapes, JsonNode architecture) {
-        ArchitectureAnalysis result = shapes.analyze(architecture);
-        if (!result.errors().isEmpty()) {
-            throw new CodeGenerationException("the architecture has errors; fix them first: " + result.errors().get(0).message()
-                    + (result.errors().size() > 1 ? " (and " + (result.errors().size() - 1) + " more)" : ""));
-        }
-        Map<String, Map<String, JsonNode>> inferred = new HashMap<>();
-        result.layers().forEach((id, info) -> inferred.put(id, info.inferred()));
-        return new PyTorchCode().generate(architecture, inferred);
+        ctx.header("Content-Disposition", "inline; filename=\"" + module.name().toLowerCase() + ".py\"");
+        ctx.result(module.code());
     }
 
     public void importModel(Context ctx) throws Exception {

@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.TreeMap;
 import org.deepforge.exec.export.PipelineExport;
 import org.deepforge.exec.storage.LocalStorage;
+import org.deepforge.library.Libraries;
 import org.deepforge.model.Json;
 import org.deepforge.server.artifacts.ArtifactData;
 import org.deepforge.server.auth.Authz;
@@ -25,37 +23,43 @@ import org.deepforge.store.ProjectStore;
 import org.deepforge.store.StoreException;
 import org.deepforge.store.tree.TreeCodec;
 
-/** Example projects (created on first start and on request) and pipelines exported as plain Python. */
+/**
+ * Example projects (the libraries' examples, docs/libraries.md: created on first start and on request) and pipelines
+ * exported as plain Python.
+ */
 public final class ExamplesApi {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExamplesApi.class);
     private final ProjectStore store;
     private final Authz authz;
-    private final Path examples;
+    private final Libraries libraries;
     private final PipelineExport export;
     private final LocalStorage storage;
     private final ArtifactData data;
 
-    public ExamplesApi(ProjectStore store, Authz authz, Path examples, PipelineExport export, LocalStorage storage, ArtifactData data) {
+    public ExamplesApi(ProjectStore store, Authz authz, Libraries libraries, PipelineExport export, LocalStorage storage, ArtifactData data) {
         this.data = data;
         this.store = store;
         this.authz = authz;
-        this.examples = examples;
+        this.libraries = libraries;
         this.export = export;
         this.storage = storage;
     }
 
     public void list(Context ctx) throws IOException {
         ArrayNode out = Json.MAPPER.createArrayNode();
-        if (Files.isDirectory(examples)) {
-            try (Stream<Path> dirs = Files.list(examples)) {
-                for (Path dir : dirs.filter(d -> Files.exists(d.resolve("project.json"))).sorted().toList()) {
-                    JsonNode project = Json.MAPPER.readTree(dir.resolve("project.json").toFile());
-                    out.addObject().put("id", dir.getFileName().toString()).put("name", project.path("name").asText())
-                            .put("description", project.path("description").asText(""));
-                }
-            }
+        for (Map.Entry<String, Map<String, byte[]>> example : examples().entrySet()) {
+            JsonNode project = Json.MAPPER.readTree(example.getValue().get("project.json"));
+            out.addObject().put("id", example.getKey()).put("name", project.path("name").asText())
+                    .put("description", project.path("description").asText(""));
         }
         ctx.json(out);
+    }
+
+    /** Every library's examples (newest versions; ids are unique among libraries), by id. */
+    private Map<String, Map<String, byte[]>> examples() {
+        Map<String, Map<String, byte[]>> out = new TreeMap<>();
+        libraries.latest().forEach(library -> out.putAll(library.examples()));
+        return out;
     }
 
     public void create(Context ctx) throws IOException, java.sql.SQLException {
@@ -66,21 +70,9 @@ public final class ExamplesApi {
 
     /** A new project holding the example's operations, architectures and pipelines. */
     public Project create(String example, Author author) throws IOException {
-        if (!example.matches("[a-z0-9-]{1,40}")) {
-            throw StoreException.notFound("no example \"" + example + "\"");
-        }
-        Path dir = examples.resolve(example);
-        if (!Files.exists(dir.resolve("project.json"))) {
+        Map<String, byte[]> files = examples().get(example);
+        if (files == null) {
             throw StoreException.notFound("no example \"" + example + "\"; GET /api/v1/examples lists them");
-        }
-        Map<String, byte[]> files = new HashMap<>();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path f : walk.filter(Files::isRegularFile).toList()) {
-                String rel = dir.relativize(f).toString().replace('\\', '/');
-                if (!rel.contains("__pycache__")) {
-                    files.put(rel, Files.readAllBytes(f));
-                }
-            }
         }
         ObjectNode model = TreeCodec.model(files);
         Project p = store.create(model.path("project").path("name").asText(example), model.path("project").path("description").asText(""),
@@ -96,17 +88,12 @@ public final class ExamplesApi {
     }
 
     /** Every example, as new projects: what a fresh data directory starts with. */
-    public void createAll(Author author) throws IOException {
-        if (!Files.isDirectory(examples)) {
-            return;
-        }
-        try (Stream<Path> dirs = Files.list(examples)) {
-            for (Path dir : dirs.filter(d -> Files.exists(d.resolve("project.json"))).sorted().toList()) {
-                try {
-                    create(dir.getFileName().toString(), author);
-                } catch (StoreException | IOException e) {
-                    LOG.warn("example {} could not be created: {}", dir.getFileName(), e.getMessage());
-                }
+    public void createAll(Author author) {
+        for (String example : examples().keySet()) {
+            try {
+                create(example, author);
+            } catch (StoreException | IOException e) {
+                LOG.warn("example {} could not be created: {}", example, e.getMessage());
             }
         }
     }

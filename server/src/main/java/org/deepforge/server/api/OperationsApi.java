@@ -4,21 +4,23 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.deepforge.model.Json;
-import org.deepforge.ops.Builtins;
+import org.deepforge.library.Libraries;
+import org.deepforge.library.Library;
 import org.deepforge.ops.Operations;
 import org.deepforge.server.http.BadRequest;
 import org.deepforge.server.http.Bodies;
 import org.deepforge.store.ChangeResult;
 
-/** The operation library, interface edits, live parsing, pipeline problems and the built-in catalog. */
+/** A project's operations, interface edits, live parsing, pipeline problems and the libraries' built-in operations. */
 public final class OperationsApi {
     private final Operations operations;
-    private final Builtins builtins;
+    private final Libraries libraries;
 
-    public OperationsApi(Operations operations, Builtins builtins) {
+    public OperationsApi(Operations operations, Libraries libraries) {
         this.operations = operations;
-        this.builtins = builtins;
+        this.libraries = libraries;
     }
 
     public void create(Context ctx) throws Exception {
@@ -70,7 +72,17 @@ public final class OperationsApi {
         ctx.json(out);
     }
 
+    /** The libraries' built-in operations (newest versions): name, library, description, category, requirements. */
     public void catalog(Context ctx) {
-        ctx.json(builtins.catalog());
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (Library library : libraries.latest()) {
+            new TreeMap<>(library.operations()).forEach((name, op) -> {
+                ObjectNode o = out.addObject().put("name", name).put("library", library.manifest().id());
+                o.put("description", op.path("description").asText(""));
+                o.put("category", op.path("category").asText(""));
+                o.set("requirements", op.path("requirements"));
+            });
+        }
+        ctx.json(out);
     }
 }

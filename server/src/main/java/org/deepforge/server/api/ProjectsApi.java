@@ -1,5 +1,6 @@
 package org.deepforge.server.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.InputStream;
@@ -7,13 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.deepforge.exec.session.Sessions;
-import org.deepforge.ops.Builtins;
+import org.deepforge.library.ArchitectureKind;
 import org.deepforge.server.artifacts.ArtifactData;
 import org.deepforge.server.auth.Authz;
 import org.deepforge.server.auth.Principal;
 import org.deepforge.server.auth.Role;
 import org.deepforge.server.http.BadRequest;
 import org.deepforge.server.http.Bodies;
+import org.deepforge.server.library.ProjectLibraries;
 import org.deepforge.store.Bundles;
 import org.deepforge.store.Project;
 import org.deepforge.store.ProjectStore;
@@ -27,12 +29,12 @@ public final class ProjectsApi {
     private final Bundles bundles;
     private final Authz authz;
 
-    private final Builtins builtins;
+    private final ProjectLibraries libraries;
     private final ArtifactData data;
     private final Sessions sessions;
 
-    public ProjectsApi(ProjectStore store, Bundles bundles, Authz authz, Builtins builtins, ArtifactData data, Sessions sessions) {
-        this.builtins = builtins;
+    public ProjectsApi(ProjectStore store, Bundles bundles, Authz authz, ProjectLibraries libraries, ArtifactData data, Sessions sessions) {
+        this.libraries = libraries;
         this.data = data;
         this.sessions = sessions;
         this.store = store;
@@ -59,10 +61,29 @@ public final class ProjectsApi {
             throw new BadRequest("\"name\" must not be empty");
         }
         boolean empty = body.path("empty").asBoolean(false);
-        Project p = store.create(name, Bodies.optionalText(body, "description").orElse(""),
-                empty ? org.deepforge.model.Json.MAPPER.createObjectNode() : builtins.seed(), Requests.author(ctx));
+        Project p = store.create(name, Bodies.optionalText(body, "description").orElse(""), libraries.seed(libraryIds(body), empty),
+                Requests.author(ctx));
         authz.accounts().grant(p.id(), Requests.principal(ctx).id(), Role.OWNER);
         ctx.status(201).json(json(p, Role.OWNER));
+    }
+
+    /** The body's {@code "libraries"}: ids of installed libraries; PyTorch alone when absent. */
+    private static List<String> libraryIds(ObjectNode body) {
+        JsonNode ids = body.get("libraries");
+        if (ids == null || ids.isNull()) {
+            return List.of(ArchitectureKind.DEFAULT);
+        }
+        if (!ids.isArray() || ids.size() > 100) {
+            throw new BadRequest("\"libraries\" is a list of library ids, such as [\"pytorch\", \"sklearn\"] (GET /api/v1/libraries lists them)");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode id : ids) {
+            if (!id.isTextual()) {
+                throw new BadRequest("\"libraries\" holds library ids as strings, not " + org.deepforge.model.Json.compact(id));
+            }
+            out.add(id.asText());
+        }
+        return out;
     }
 
     public void get(Context ctx) throws Exception {

@@ -25,7 +25,7 @@ public final class Routes {
                                     AdminApi admin, MembersApi members,
                                     OperationsApi operations, ExecutionsApi executions, ArtifactsApi artifacts,
                                     ArchitecturesApi architectures, ExamplesApi examples, SecretsApi secrets, GitApi git,
-                                    RetentionApi retention, SessionsApi sessions) {
+                                    RetentionApi retention, SessionsApi sessions, LibrariesApi libraries) {
         String p = "/api/v1/projects/{project}";
         String s = "/api/v1/sessions/{session}";
         // the document describes this very table, so it is asked for the table once it exists
@@ -81,6 +81,12 @@ public final class Routes {
 
                 new Route(GET, "/api/v1/catalog/operations", USER, operations::catalog),
                 new Route(GET, "/api/v1/catalog/layers", USER, architectures::catalog),
+                new Route(GET, "/api/v1/libraries", USER, libraries::list),
+                new Route(GET, "/api/v1/libraries/{library}/kinds/{kind}/catalog", USER, libraries::catalog),
+                new Route(GET, p + "/libraries", PROJECT_READ, libraries::ofProject),
+                new Route(POST, p + "/libraries", PROJECT_WRITE, libraries::add),
+                new Route(DELETE, p + "/libraries/{library}", PROJECT_WRITE, libraries::remove),
+                new Route(POST, p + "/libraries/{library}/upgrade", PROJECT_WRITE, libraries::upgrade),
                 new Route(GET, "/api/v1/examples", USER, examples::list),
                 new Route(POST, "/api/v1/examples/{example}", USER, examples::create),
                 new Route(GET, p + "/pipelines/{pipeline}/export", PROJECT_READ, examples::exportPipeline),

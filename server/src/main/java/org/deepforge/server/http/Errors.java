@@ -28,7 +28,8 @@ public final class Errors {
                 case BAD_REQUEST -> 400;
             };
             write(ctx, status, body(s.getMessage(), s.detail()));
-        } else if (e instanceof org.deepforge.nn.ArchitectureException || e instanceof org.deepforge.library.CodeGenerationException) {
+        } else if (e instanceof org.deepforge.nn.ArchitectureException || e instanceof org.deepforge.library.CodeGenerationException
+                || e instanceof org.deepforge.library.UnknownKindException) {
             // the request was well formed; the architecture in it (or named by it) cannot be used as it is
             write(ctx, 422, body(e.getMessage()));
         } else if (e instanceof BadRequest b) {

@@ -253,6 +253,12 @@ class AuthorisationMatrixTest {
         put(m, "POST /api/v1/projects/{project}/revert", pp + "/revert");
         put(m, "GET /api/v1/catalog/operations", "/api/v1/catalog/operations");
         put(m, "GET /api/v1/catalog/layers", "/api/v1/catalog/layers");
+        put(m, "GET /api/v1/libraries", "/api/v1/libraries");
+        put(m, "GET /api/v1/libraries/{library}/kinds/{kind}/catalog", "/api/v1/libraries/pytorch/kinds/pytorch/catalog");
+        put(m, "GET /api/v1/projects/{project}/libraries", pp + "/libraries");
+        put(m, "POST /api/v1/projects/{project}/libraries", pp + "/libraries");
+        put(m, "DELETE /api/v1/projects/{project}/libraries/{library}", pp + "/libraries/nosuchlibrary");
+        put(m, "POST /api/v1/projects/{project}/libraries/{library}/upgrade", pp + "/libraries/nosuchlibrary/upgrade");
         put(m, "GET /api/v1/examples", "/api/v1/examples");
         put(m, "POST /api/v1/examples/{example}", "/api/v1/examples/nosuchexample");
         put(m, "GET /api/v1/projects/{project}/pipelines/{pipeline}/export", pp + "/pipelines/pl/export");
