@@ -510,6 +510,7 @@ function Editor({ project, archId, model, head, wb }: Props) {
           spec={specs.get(arch.layers[one].type)}
           analysed={analysis?.layers?.[one]}
           errors={errorsByLayer.get(one) ?? []}
+          countsParameters={counts}
           readOnly={readOnly}
           onDraft={(arg, value) => setDraft({ layer: one, arg, value })}
           onClearDraft={() => setDraft(null)}

@@ -20,6 +20,8 @@ interface Props {
   spec: LayerSpec | undefined;
   analysed: LayerAnalysis | undefined;
   errors: string[];
+  /** False for a kind whose layers have no trainable parameters (scikit-learn's estimators). */
+  countsParameters: boolean;
   readOnly: boolean;
   /** A value typed but not committed yet (undefined: the field is empty), for instant analysis. */
   onDraft: (arg: string, value: Json | undefined) => void;
@@ -30,7 +32,7 @@ interface Props {
 }
 
 /** The selected layer's name and arguments (typed by the catalog), and the order of its inputs. */
-export function LayerInspector({ layerId, arch, spec, analysed, errors, readOnly, onDraft, onClearDraft, onArgument, onName, onSwapInputs }: Props) {
+export function LayerInspector({ layerId, arch, spec, analysed, errors, countsParameters, readOnly, onDraft, onClearDraft, onArgument, onName, onSwapInputs }: Props) {
   const layer = arch.layers[layerId];
   if (!layer) return null;
   const known = new Set((spec?.arguments ?? []).map((a) => a.name));
@@ -57,7 +59,7 @@ export function LayerInspector({ layerId, arch, spec, analysed, errors, readOnly
       {analysed && (
         <p className="small-text">
           Output <code>{formatShape(analysed.output ?? analysed.outputs?.[0])}</code>
-          {typeof analysed.parameters === 'number' && <> · {formatCount(analysed.parameters)} parameters</>}
+          {countsParameters && typeof analysed.parameters === 'number' && <> · {formatCount(analysed.parameters)} parameters</>}
         </p>
       )}
       {errors.map((e, i) => (
@@ -65,7 +67,14 @@ export function LayerInspector({ layerId, arch, spec, analysed, errors, readOnly
           {e}
         </p>
       ))}
-      <NameField key={`name-${layer.name ?? ''}`} value={layer.name ?? ''} readOnly={readOnly} onCommit={onName} />
+      <NameField
+        key={`name-${layer.name ?? ''}`}
+        value={layer.name ?? ''}
+        // a pipeline step is named after its class when unnamed
+        placeholder={spec?.module ? `generated when empty: ${layer.type.toLowerCase()}` : 'e.g. conv1 (generated when empty)'}
+        readOnly={readOnly}
+        onCommit={onName}
+      />
       {args.length === 0 && <p className="muted small-text">This layer has no arguments.</p>}
       {args.map((a) => (
         <ArgField
@@ -105,7 +114,7 @@ export function LayerInspector({ layerId, arch, spec, analysed, errors, readOnly
   );
 }
 
-function NameField({ value, readOnly, onCommit }: { value: string; readOnly: boolean; onCommit: (name: string | undefined) => Promise<boolean> }) {
+function NameField({ value, placeholder, readOnly, onCommit }: { value: string; placeholder: string; readOnly: boolean; onCommit: (name: string | undefined) => Promise<boolean> }) {
   const [text, setText] = useState(value);
   const bad = text.trim() !== '' && !isPythonName(text.trim());
   const commit = () => {
@@ -123,7 +132,7 @@ function NameField({ value, readOnly, onCommit }: { value: string; readOnly: boo
         data-testid="layer-name"
         value={text}
         disabled={readOnly}
-        placeholder="e.g. conv1 (generated when empty)"
+        placeholder={placeholder}
         onChange={(e) => setText(e.target.value)}
         onBlur={commit}
         onKeyDown={(e) => {

@@ -87,10 +87,10 @@ export function readArchitecture(entry: Record<string, Json> | undefined): Archi
   return { ...(typeof entry?.name === 'string' ? { name: entry.name } : {}), layers, connections };
 }
 
-/** `[N, 8, 26, 26]`: the batch dimension (null) as N; `?` when there is no shape. */
+/** `[N, 8, 26, 26]`: the batch dimension (null) as N, another unknown one as ?; `?` when there is no shape. */
 export function formatShape(shape: unknown): string {
   if (!Array.isArray(shape)) return '?';
-  return `[${shape.map((d) => (d === null ? 'N' : Array.isArray(d) ? formatShape(d) : String(d))).join(', ')}]`;
+  return `[${shape.map((d, i) => (d === null ? (i === 0 ? 'N' : '?') : Array.isArray(d) ? formatShape(d) : String(d))).join(', ')}]`;
 }
 
 /** 11689512 → "11,689,512". */

@@ -34,7 +34,10 @@ export function LibrariesPlace({ project, branch, head, readOnly }: Props) {
       (e) => setLoadError(errorMessage(e)),
     );
   }, [project, branch]);
-  useEffect(reload, [reload, head]);
+  useEffect(() => {
+    reload();
+    setRefusal(null); // the branch moved: what was in the way may be gone
+  }, [reload, head]);
 
   const act = async (library: string, what: () => Promise<unknown>, done: string) => {
     setPending(library);

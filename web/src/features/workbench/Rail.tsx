@@ -20,7 +20,7 @@ const ICONS: Record<Place, string> = {
   artifacts: '◫',
   history: '⟲',
   workspace: '⌨',
-  libraries: '⧉',
+  libraries: '▤',
 };
 
 /** The left rail of places; each is a deep link that keeps the branch or commit. */
