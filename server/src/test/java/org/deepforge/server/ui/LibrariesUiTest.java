@@ -3,7 +3,10 @@ package org.deepforge.server.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import org.deepforge.server.ServerConfig;
 import org.deepforge.server.TestServer;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -85,6 +88,31 @@ class LibrariesUiTest extends UiTestBase {
         ui.click("rail-libraries");
         ui.until("both listed", d -> projectLibraries(ui).containsAll(List.of("pytorch", "sklearn")));
         ui.waitFor("library-add-none");
+    }
+
+    @Test
+    void upgradeALibraryWithOneClick() throws Exception {
+        try (TestServer two = new TestServer(ServerConfig.builder(Files.createTempDirectory("deepforge-libraries-ui"))
+                .library(testLibrary("testlib-1")).library(testLibrary("testlib-2")).build())) {
+            String project = two.createProject("Old library");
+            assertThat(two.post("/api/v1/projects/" + project + "/libraries", "{\"id\":\"testlib\",\"version\":\"1\"}").status()).isEqualTo(201);
+            Browser ui = new Browser(two.url("/"));
+            browsers.add(ui);
+            ui.open("/p/" + project + "/main/libraries");
+            By version = By.cssSelector("[data-testid='project-library'][data-library-id='testlib'] [data-testid='library-version']");
+            ui.until("testlib 1 listed", d -> d.findElements(version).stream().anyMatch(e -> e.getText().equals("1")));
+            ui.clickSelector("[data-testid='project-library'][data-library-id='testlib'] [data-testid='library-upgrade']");
+            ui.until("testlib 2 listed", d -> d.findElements(version).stream().anyMatch(e -> e.getText().equals("2")));
+            assertThat(ui.driver.findElements(By.cssSelector("[data-testid='project-library'][data-library-id='testlib'] [data-testid='library-upgrade']")))
+                    .as("nothing newer to upgrade to").isEmpty();
+            assertThat(two.get("/api/v1/projects/" + project + "/model?ref=main").json().at("/model/project/libraries/testlib").asText()).isEqualTo("2");
+            ui.waitForToast("upgraded to 2");
+        }
+    }
+
+    /** A library directory of the server's test resources (one with a migration, in testlib-2). */
+    static Path testLibrary(String name) throws Exception {
+        return Path.of(LibrariesUiTest.class.getResource("/libraries/" + name).toURI());
     }
 
     static String textOf(Browser ui, String library) {
