@@ -1,6 +1,7 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import type { ModelView } from '../../shared/api';
 import { randomId } from '../../shared/format';
+import { toast } from '../../shared/notify';
 import type { Json } from '../../shared/patch';
 import type { WorkbenchModel } from '../workbench/useWorkbench';
 import { ImportModelDialog } from './ImportModelDialog';
@@ -39,6 +40,10 @@ export function ArchitecturesPlace({ project, branch, id, model, head, wb, onSel
   const actions: EntryActions = {
     // PyTorch's architectures start as they always have (an Input and an Output); another kind from its template
     create: async (name) => {
+      if (!chosen && !hasPyTorch) {
+        toast(`Could not read the server's libraries, so not which kinds of architecture this project draws; try again`, 'error');
+        return null;
+      }
       const id = randomId(entries);
       const value = !chosen || chosen.id === DEFAULT_KIND ? PLACE_SPECS.architectures.create!.value(name) : ({ name, kind: chosen.id, layers: {}, connections: {}, ...chosen.template } as Json);
       const ok = await wb.applyChange([{ op: 'add', path: `/architectures/${id}`, value }], chosen && chosen.id !== DEFAULT_KIND ? `Add ${chosen.name} ${name}` : `Add architecture ${name}`);

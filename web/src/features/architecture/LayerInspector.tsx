@@ -173,7 +173,8 @@ const HINTS: Record<string, string> = {
 /** The placeholder of an empty field: the default (as Python writes it when it is no JSON), else a hint. */
 function placeholderOf(spec: ArgSpec): string {
   if (spec.defaultText) return `default: ${spec.defaultText}`;
-  if (spec.default !== undefined && (spec.default !== null || spec.type.endsWith('_or_none') || spec.type === 'choice'))
+  const noneMeant = spec.type.endsWith('_or_none') || spec.type === 'choice' || spec.type === 'any';
+  if (spec.default !== undefined && (spec.default !== null || noneMeant))
     return `default: ${spec.default === null ? 'None' : formatArgument(spec.type, spec.default, spec.choices)}`;
   return spec.required ? 'required' : (HINTS[spec.type] ?? '');
 }
