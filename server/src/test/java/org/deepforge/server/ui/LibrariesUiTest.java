@@ -78,6 +78,7 @@ class LibrariesUiTest extends UiTestBase {
         ui.type("new-project-name", "Both worlds");
         ui.clickSelector("[data-testid='new-project-library'][data-library-id='sklearn']");
         ui.until("PyTorch still chosen", d -> d.findElement(By.cssSelector("[data-testid='new-project-library'][data-library-id='pytorch']")).isSelected());
+        ui.screenshot(SCREENSHOTS.resolve(testName + "-form.png"));
         ui.click("new-project-create");
         String project = ui.until("the new project open", d -> {
             String p = ui.path();
