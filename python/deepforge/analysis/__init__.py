@@ -9,7 +9,8 @@ importing a model runs in a sandboxed process per request (``python -m deepforge
 The package, by concern: ``source`` (source text, positions), ``interface`` (parsing an operation's
 interface, output types), ``linting`` (undefined names, unresolved imports), ``editing`` (signature
 and statement helpers), ``actions`` (the edit actions and ``edit``), ``packages`` (the requirements
-request), ``protocol`` (requests, JSON lines, ``main``; ``__main__`` runs it).
+request, and the imports request: the top-level modules an operation imports, which tells whether it
+uses a library), ``protocol`` (requests, JSON lines, ``main``; ``__main__`` runs it).
 
 Spec ambiguities and how they are resolved here:
 

@@ -147,8 +147,9 @@ public final class App implements AutoCloseable {
             throw e;
         }
         ProjectLibraries projectLibraries = new ProjectLibraries(store, libraries, ProjectLibraries.imports(analysis));
-        // TODO(lib-runtime): pass libraryPackages to BundleWriter, PipelineExport, SessionManager and ArtifactPreviews once their
-        // constructors take a LibraryPackages (branch lib-runtime)
+        // TODO(lib-runtime): pass libraryPackages where branch lib-runtime's constructors take a LibraryPackages:
+        // new BundleWriter(runtime.root(), true, modules, libraryPackages), new PipelineExport(runtime.root(), modules, libraryPackages),
+        // new SessionManager(…, modules, libraryPackages), new ArtifactPreviews(store, modules, libraryPackages, …)
         LibraryRuntime libraryPackages = LibraryRuntime.write(libraries, config.dataDir().resolve("runtime").resolve("libraries"),
                 projectLibraries);
         Operations operations = new Operations(store, analysis);

@@ -28,7 +28,8 @@ class LibrariesApiTest {
     @BeforeAll
     static void start() throws Exception {
         server = new TestServer(ServerConfig.builder(Files.createTempDirectory("deepforge-libraries"))
-                .library(library("testlib-1")).library(library("testlib-2")).build());
+                .library(library("testlib-1")).library(library("testlib-2"))
+                .library(library("brokenlib-1")).library(library("brokenlib-2")).build());
     }
 
     @AfterAll
@@ -79,7 +80,7 @@ class LibrariesApiTest {
 
         var unknown = server.post("/api/v1/projects", "{\"name\":\"X\",\"libraries\":[\"tensorflow\"]}");
         assertThat(unknown.status()).isEqualTo(400);
-        assertThat(unknown.json().path("error").asText()).contains("tensorflow").contains("pytorch, testlib");
+        assertThat(unknown.json().path("error").asText()).contains("tensorflow").contains("brokenlib, pytorch, testlib");
         assertThat(server.post("/api/v1/projects", "{\"name\":\"X\",\"libraries\":\"testlib\"}").status()).isEqualTo(400);
     }
 
@@ -140,6 +141,18 @@ class LibrariesApiTest {
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.json().path("error").asText()).contains("not older than 2");
         assertThat(server.post("/api/v1/projects/" + p + "/libraries/nosuch/upgrade", "{}").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aMigrationThatFailsRefusesTheUpgradeWith422AndItsMessageCommittingNothing() throws Exception {
+        String p = server.createProject("Broken");
+        assertThat(server.post("/api/v1/projects/" + p + "/libraries", "{\"id\":\"brokenlib\",\"version\":\"1\"}").status()).isEqualTo(201);
+        String head = server.head(p, "main");
+        var refused = server.post("/api/v1/projects/" + p + "/libraries/brokenlib/upgrade", "{\"version\":\"2\"}");
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.json().path("error").asText()).contains("from 1 to 2").contains("no widgets found");
+        assertThat(server.head(p, "main")).isEqualTo(head);
+        assertThat(server.post("/api/v1/projects/" + p + "/libraries/brokenlib/upgrade", "{\"version\":3}").status()).isEqualTo(400);
     }
 
     @Test

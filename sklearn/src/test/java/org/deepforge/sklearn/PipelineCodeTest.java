@@ -3,6 +3,8 @@ package org.deepforge.sklearn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.deepforge.library.CodeGenerationException;
 import org.deepforge.library.GeneratedModule;
 import org.junit.jupiter.api.Test;
@@ -104,5 +106,15 @@ class PipelineCodeTest {
                 .isInstanceOf(CodeGenerationException.class)
                 .hasMessage("the pipeline has errors; fix them first: PCA \"pca\": n_components is 80 but its input has only 64"
                         + " features; set n_components to at most 64");
+    }
+
+    @Test
+    void theExampleOfDocsLibrariesMdIsWhatIsGenerated() throws Exception {
+        GeneratedModule module = kind.generate(new Drawing("digits").layer("in", "Input", "{\"features\": 64}")
+                .layer("scale", "StandardScaler").layer("pca", "PCA", "{\"n_components\": 20, \"random_state\": 0}")
+                .layer("union", "FeatureUnion").layer("clf", "LogisticRegression", "{\"max_iter\": 1000}")
+                .chain("in", "scale", "pca").connect("pca", "union", 0).connect("scale", "union", 1).connect("union", "clf").json());
+        String docs = Files.readString(Path.of("..", "docs", "libraries.md"));
+        assertThat(docs).contains("```python\n" + module.code() + "```\n");
     }
 }

@@ -137,7 +137,7 @@ public final class ProjectLibraries {
             if (at.model().path("operations").has(name)) {
                 kept.add(name);
             } else {
-                patch.addObject().put("op", "add").put("path", "/operations/" + name).set("value", op.deepCopy().put("library", id));
+                patch.addObject().put("op", "add").put("path", "/operations/" + pointer(name)).set("value", op.deepCopy().put("library", id));
                 added.add(name);
             }
         });
@@ -226,10 +226,15 @@ public final class ProjectLibraries {
             after.forEach(value::put);
             patch.addObject().put("op", "add").put("path", "/project/libraries").set("value", value);
         } else if (after.containsKey(id)) {
-            patch.addObject().put("op", "add").put("path", "/project/libraries/" + id).put("value", after.get(id));
+            patch.addObject().put("op", "add").put("path", "/project/libraries/" + pointer(id)).put("value", after.get(id));
         } else {
-            patch.addObject().put("op", "remove").put("path", "/project/libraries/" + id);
+            patch.addObject().put("op", "remove").put("path", "/project/libraries/" + pointer(id));
         }
+    }
+
+    /** A JSON pointer token: '~' and '/' escaped (RFC 6901). */
+    private static String pointer(String token) {
+        return token.replace("~", "~0").replace("/", "~1");
     }
 
     private StoreException notInstalled(String id, String version) {
