@@ -15,13 +15,14 @@ interface Props {
 
 /** What the server said when a removal was refused (its message names what still uses the library). */
 interface Refusal { library: string; message: string }
+type Action = 'add' | 'remove' | 'upgrade';
 
 /** The project's libraries (version, kinds, upgrade, remove) and the server's others to add. */
 export function LibrariesPlace({ project, branch, head, readOnly }: Props) {
   const [mine, setMine] = useState<ProjectLibrary[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<Refusal | null>(null);
-  const [pending, setPending] = useState<string | null>(null);
+  const [pending, setPending] = useState<{ library: string; action: Action } | null>(null);
   const { libraries: server, error: serverError } = useServerLibraries();
   const kindsById = useMemo(() => new Map<string, LibraryKind>((server ?? []).flatMap((l) => l.kinds.map((k) => [k.id, k] as const))), [server]);
 
@@ -39,8 +40,8 @@ export function LibrariesPlace({ project, branch, head, readOnly }: Props) {
     setRefusal(null); // the branch moved: what was in the way may be gone
   }, [reload, head]);
 
-  const act = async (library: string, what: () => Promise<unknown>, done: string) => {
-    setPending(library);
+  const act = async (library: string, action: Action, what: () => Promise<unknown>, done: string) => {
+    setPending({ library, action });
     try {
       await what();
       toast(done, 'success');
@@ -58,13 +59,14 @@ export function LibrariesPlace({ project, branch, head, readOnly }: Props) {
   const remove = async (l: ProjectLibrary) => {
     if (!branch || !(await confirmDialog(`Remove ${l.name} from this project, with its unchanged built-in operations?`, 'Remove'))) return;
     setRefusal(null);
-    await act(l.id, () => api.removeLibrary(project, branch, l.id), `${l.name} removed`);
+    await act(l.id, 'remove', () => api.removeLibrary(project, branch, l.id), `${l.name} removed`);
   };
   const upgrade = (l: ProjectLibrary) =>
-    branch && act(l.id, () => api.upgradeLibrary(project, branch, l.id, l.upgrade), `${l.name} upgraded to ${l.upgrade}`);
-  const add = (id: string, name: string) => branch && act(id, () => api.addLibrary(project, branch, id), `${name} added`);
+    branch && act(l.id, 'upgrade', () => api.upgradeLibrary(project, branch, l.id, l.upgrade), `${l.name} upgraded to ${l.upgrade}`);
+  const add = (id: string, name: string) => branch && act(id, 'add', () => api.addLibrary(project, branch, id), `${name} added`);
 
   const disabled = readOnly || !branch || pending !== null;
+  const doing = (library: string, action: Action) => pending?.library === library && pending.action === action;
   const others = mine && server ? addableLibraries(server, mine.map((l) => l.id)) : [];
   return (
     <section className="place libraries-place" data-testid="place-libraries">
@@ -98,11 +100,11 @@ export function LibrariesPlace({ project, branch, head, readOnly }: Props) {
                 <span className="spacer" />
                 {l.upgrade && (
                   <button className="small" data-testid="library-upgrade" disabled={disabled} onClick={() => void upgrade(l)}>
-                    Upgrade to {l.upgrade}
+                    {doing(l.id, 'upgrade') ? 'Upgrading…' : `Upgrade to ${l.upgrade}`}
                   </button>
                 )}
                 <button className="secondary small danger-text" data-testid="library-remove" disabled={disabled} onClick={() => void remove(l)}>
-                  Remove
+                  {doing(l.id, 'remove') ? 'Removing…' : 'Remove'}
                 </button>
               </div>
               {l.kinds.length > 0 && (
@@ -147,7 +149,7 @@ export function LibrariesPlace({ project, branch, head, readOnly }: Props) {
               <span className="badge">{l.version}</span>
               <span className="spacer" />
               <button className="small" data-testid="library-add" disabled={disabled} onClick={() => void add(l.id, l.name)}>
-                Add {l.name}
+                {doing(l.id, 'add') ? 'Adding…' : `Add ${l.name}`}
               </button>
             </div>
             {l.description && <p className="small-text">{l.description}</p>}
