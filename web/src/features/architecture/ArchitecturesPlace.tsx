@@ -44,10 +44,11 @@ export function ArchitecturesPlace({ project, branch, id, model, head, wb, onSel
         toast(`Could not read the server's libraries, so not which kinds of architecture this project draws; try again`, 'error');
         return null;
       }
-      const id = randomId(entries);
-      const value = !chosen || chosen.id === DEFAULT_KIND ? PLACE_SPECS.architectures.create!.value(name) : ({ name, kind: chosen.id, layers: {}, connections: {}, ...chosen.template } as Json);
-      const ok = await wb.applyChange([{ op: 'add', path: `/architectures/${id}`, value }], chosen && chosen.id !== DEFAULT_KIND ? `Add ${chosen.name} ${name}` : `Add architecture ${name}`);
-      return ok ? id : null;
+      const other = chosen?.id !== DEFAULT_KIND ? chosen : undefined;
+      const made = randomId(entries);
+      const value = other ? ({ name, kind: other.id, layers: {}, connections: {}, ...other.template } as Json) : PLACE_SPECS.architectures.create!.value(name);
+      const ok = await wb.applyChange([{ op: 'add', path: `/architectures/${made}`, value }], other ? `Add ${other.name} ${name}` : `Add architecture ${name}`);
+      return ok ? made : null;
     },
     copyName: (_id, label) => `${label} copy`,
     duplicate: async (from, name) => {
