@@ -1,5 +1,6 @@
 import { parseRoute } from './shared/router';
 import { loadCatalog } from './features/architecture/catalog';
+import { architectureKind } from './features/architecture/model';
 import { prefetchModel } from './features/workbench/prefetch';
 
 /**
@@ -10,11 +11,13 @@ import { prefetchModel } from './features/workbench/prefetch';
 export function preloadForLocation(loc: Location = window.location): void {
   const route = parseRoute(loc.pathname, loc.search);
   if (route.page !== 'workbench') return;
-  prefetchModel(route.project, route.commit ?? route.branch);
+  const model = prefetchModel(route.project, route.commit ?? route.branch);
   if (route.id === undefined) return;
+  const id = route.id;
   if (route.place === 'architectures') {
     void import('./features/architecture/ArchitectureEditor');
-    loadCatalog().catch(() => {}); // the editor reports a failure when it asks again
+    // the catalog of the architecture's kind; the editor reports a failure when it asks again
+    model.then((m) => loadCatalog(architectureKind(m.model.architectures?.[id]))).catch(() => {});
   } else if (route.place === 'pipelines') {
     void import('./features/pipeline/PipelineEditor');
   } else if (route.place === 'operations') {

@@ -27,6 +27,35 @@ export interface ApiToken {
 export interface UserRow { id: string; name: string; email: string; created: string; disabled: boolean; admin: boolean }
 export interface AuditRow { id: number; time: string; actor: string; action: string; target: string; detail: string; address: string }
 export interface Members { public: boolean; members: { user: string; id: string; role: 'reader' | 'writer' | 'owner' }[] }
+/** One kind of architecture a library draws (docs/libraries.md). */
+export interface LibraryKind { id: string; name: string; description: string; template: Record<string, Json> }
+/** A library the server has (GET /libraries). */
+export interface LibraryInfo {
+  id: string;
+  name: string;
+  version: string;
+  versions: string[];
+  description: string;
+  kinds: LibraryKind[];
+  operations: string[];
+  examples: string[];
+  requirements: string[];
+}
+/** A library of a project (GET /projects/{p}/libraries): the version it uses and what the server has. */
+export interface ProjectLibrary {
+  id: string;
+  name: string;
+  version: string;
+  installed: boolean;
+  /** The newest version the server has (null when it has none). */
+  latest: string | null;
+  /** The newer version the project can move to. */
+  upgrade?: string;
+  /** Ids of the kinds of architecture it draws. */
+  kinds: string[];
+  /** `{kind: "architecture"|"node"|"operation", name, …}` each. */
+  usedBy: Json[];
+}
 /** An example project the server can create (GET /examples). */
 export interface Example { id: string; name: string; description: string }
 export interface Branch { name: string; head: string }
@@ -540,8 +569,9 @@ export const api = {
   setPublic: (project: string, open: boolean) => call<Members>('PUT', `${p(project)}/visibility`, { body: { public: open } }),
 
   listProjects: () => call<Project[]>('GET', '/projects'),
-  createProject: (name: string, description?: string) =>
-    call<Project>('POST', '/projects', { body: description ? { name, description } : { name } }),
+  /** A new project; `libraries` (ids) replaces the default, PyTorch. */
+  createProject: (name: string, description?: string, libraries?: string[]) =>
+    call<Project>('POST', '/projects', { body: { name, ...(description ? { description } : {}), ...(libraries ? { libraries } : {}) } }),
   getProject: (project: string) => call<Project>('GET', p(project)),
   updateProject: (project: string, fields: { name?: string; description?: string }) =>
     call<Project>('PATCH', p(project), { body: fields }),
@@ -642,7 +672,15 @@ export const api = {
   setRetentionPolicy: (project: string, policy: RetentionPolicy) => call<RetentionPolicy>('PUT', `${p(project)}/retention`, { body: policy }),
   applyRetention: (project: string, dryRun: boolean) => call<Deletion>('POST', `${p(project)}/retention/apply`, { body: { dryRun } }),
 
-  layerCatalog: () => request<ArchCatalog>('GET', '/catalog/layers'),
+  libraries: () => request<LibraryInfo[]>('GET', '/libraries'),
+  kindCatalog: (library: string, kind: string) => request<ArchCatalog>('GET', `/libraries/${enc(library)}/kinds/${enc(kind)}/catalog`),
+  projectLibraries: (project: string, branch?: string) => request<ProjectLibrary[]>('GET', `${p(project)}/libraries${query({ branch })}`),
+  addLibrary: (project: string, branch: string, id: string, version?: string) =>
+    call<{ commit: string; kept?: string[] }>('POST', `${p(project)}/libraries${query({ branch })}`, { body: version ? { id, version } : { id } }),
+  removeLibrary: (project: string, branch: string, id: string) =>
+    call<{ commit: string }>('DELETE', `${p(project)}/libraries/${enc(id)}${query({ branch })}`),
+  upgradeLibrary: (project: string, branch: string, id: string, version?: string) =>
+    call<{ commit: string }>('POST', `${p(project)}/libraries/${enc(id)}/upgrade${query({ branch })}`, { body: version ? { version } : {} }),
   architectureAnalysis: (project: string, architecture: string, ref?: string) =>
     request<ArchAnalysis>('GET', `${p(project)}/architectures/${enc(architecture)}/analysis${query({ ref })}`),
   /** The analysis of an unsaved architecture; not tracked by the busy indicator (it runs while typing). */

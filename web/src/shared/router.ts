@@ -6,7 +6,7 @@
 // Segments are URI-encoded, so a branch named "@x" is written %40x and a raw "@" always means a commit.
 import { useSyncExternalStore } from 'react';
 
-export const PLACES = ['pipelines', 'operations', 'architectures', 'executions', 'artifacts', 'history', 'workspace'] as const;
+export const PLACES = ['pipelines', 'operations', 'architectures', 'executions', 'artifacts', 'history', 'workspace', 'libraries'] as const;
 export type Place = (typeof PLACES)[number];
 
 export type Route =

@@ -16,7 +16,9 @@ import { Inspector } from '../workbench/Inspector';
 import { ARCH_LAYOUT_OPTIONS, LAYER_SIZE } from './layout';
 import {
   addLayerPatch,
+  architectureKind,
   argumentPatch,
+  DEFAULT_KIND,
   connectPatch,
   formatShape,
   inputCount,
@@ -37,7 +39,7 @@ import {
   type LayerSpec,
 } from './model';
 import { ArchEdgeView, type ArchFlowEdge } from './ArchEdgeView';
-import { loadCatalog } from './catalog';
+import { libraryOfKind, loadCatalog, loadLibraries } from './catalog';
 import { AnalysisClient } from './analysisClient';
 import { CodePanel } from './CodePanel';
 import { LayerInspector } from './LayerInspector';
@@ -70,8 +72,10 @@ export default function ArchitectureEditor(props: Props) {
 
 interface Draft { layer: string; arg: string; value: Json | undefined }
 
-function nodeKind(type: string): LayerNodeData['kind'] {
-  return type === 'Input' ? 'input' : type === 'Output' ? 'output' : MERGES.has(type) ? 'merge' : 'layer';
+function nodeKind(type: string, spec: LayerSpec | undefined): LayerNodeData['kind'] {
+  if (type === 'Input') return 'input';
+  if (type === 'Output') return 'output';
+  return MERGES.has(type) || spec?.max_inputs === null ? 'merge' : 'layer';
 }
 
 function sameData(a: LayerNodeData, b: LayerNodeData): boolean {
@@ -84,6 +88,7 @@ function sameData(a: LayerNodeData, b: LayerNodeData): boolean {
     a.inputs === b.inputs &&
     a.outputs === b.outputs &&
     a.kind === b.kind &&
+    a.tag === b.tag &&
     a.inputNames.join() === b.inputNames.join()
   );
 }
@@ -98,18 +103,25 @@ function Editor({ project, archId, model, head, wb }: Props) {
   const entryRef = useRef(entry);
   entryRef.current = entry;
 
-  // ---- the catalog
+  // ---- the catalog of the architecture's kind, and the name of the library that draws it
+  const kind = architectureKind(entry);
   const [catalog, setCatalog] = useState<Catalog | null>(null);
+  const [libraryName, setLibraryName] = useState<string | null>(null);
   useEffect(() => {
     let stale = false;
-    loadCatalog().then(
+    setCatalog(null);
+    loadCatalog(kind).then(
       (c) => !stale && setCatalog(c),
       (e) => toast(`Could not load the layer catalog: ${errorMessage(e)}`, 'error'),
+    );
+    loadLibraries().then(
+      (libraries) => !stale && setLibraryName(libraryOfKind(libraries, kind)?.name ?? null),
+      () => undefined, // the catalog's failure is reported
     );
     return () => {
       stale = true;
     };
-  }, []);
+  }, [kind]);
   const specs = useMemo(() => specIndex(catalog), [catalog]);
 
   // ---- the analysis: the saved state at opening, then the local architecture (with what is being typed)
@@ -226,7 +238,8 @@ function Editor({ project, archId, model, head, wb }: Props) {
           inputs: inputCount(spec, arch, id),
           outputs: outputCount(spec, arch, id, la),
           inputNames: spec?.inputNames ?? [],
-          kind: nodeKind(l.type),
+          kind: nodeKind(l.type, spec),
+          tag: spec?.estimatorType ?? '',
         };
         const selected = select ? id === select : (old?.selected ?? false);
         if (old && old.type === 'layer' && sameData(old.data, data) && old.position.x === position.x && old.position.y === position.y && old.selected === selected) out.push(old);
@@ -398,10 +411,12 @@ function Editor({ project, archId, model, head, wb }: Props) {
   const errors = analysis?.errors ?? [];
   const className = (arch.name ?? 'architecture').replace(/[^A-Za-z0-9_]/g, '_').toLowerCase() || 'architecture';
   const [showCode, setShowCode] = useState(false);
+  // a kind whose layers have no trainable parameters (scikit-learn's estimators) shows no total
+  const counts = kind === DEFAULT_KIND || Object.values(analysis?.layers ?? {}).some((l) => (l.parameters ?? 0) > 0);
   const [problemsOpen, setProblemsOpen] = useState(true);
 
   return (
-    <div className="pipeline-editor arch-editor" data-testid="arch-editor" data-arch-id={archId}>
+    <div className="pipeline-editor arch-editor" data-testid="arch-editor" data-arch-id={archId} data-kind={kind}>
       {!readOnly && (
         <LayerPalette
           catalog={catalog}
@@ -447,7 +462,7 @@ function Editor({ project, archId, model, head, wb }: Props) {
           </button>
           <span className="spacer" />
           <span className="muted small-text">{arch.name ?? archId}</span>
-          <ParameterTotal analysis={analysis} />
+          {counts && <ParameterTotal analysis={analysis} />}
         </div>
         <GraphCanvas<ArchNode, ArchFlowEdge>
           canvas={canvas}
@@ -485,7 +500,7 @@ function Editor({ project, archId, model, head, wb }: Props) {
             </ul>
           )}
         </section>
-        {showCode && <CodePanel project={project} archId={archId} head={head} fileName={`${className}.py`} onClose={() => setShowCode(false)} />}
+        {showCode && <CodePanel project={project} archId={archId} head={head} fileName={`${className}.py`} language={libraryName ?? 'Python'} onClose={() => setShowCode(false)} />}
       </div>
       {one && arch.layers[one] ? (
         <LayerInspector
@@ -495,6 +510,7 @@ function Editor({ project, archId, model, head, wb }: Props) {
           spec={specs.get(arch.layers[one].type)}
           analysed={analysis?.layers?.[one]}
           errors={errorsByLayer.get(one) ?? []}
+          countsParameters={counts}
           readOnly={readOnly}
           onDraft={(arg, value) => setDraft({ layer: one, arg, value })}
           onClearDraft={() => setDraft(null)}

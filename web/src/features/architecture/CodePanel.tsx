@@ -11,11 +11,13 @@ interface Props {
   /** The commit whose architecture the code is generated from. */
   head: string;
   fileName: string;
+  /** What the code is written with: "PyTorch", "scikit-learn". */
+  language: string;
   onClose: () => void;
 }
 
-/** The generated PyTorch module of the saved architecture, read-only, with a download link. */
-export function CodePanel({ project, archId, head, fileName, onClose }: Props) {
+/** The generated Python module of the saved architecture (PyTorch, scikit-learn, … as its kind says), read-only, with a download link. */
+export function CodePanel({ project, archId, head, fileName, language, onClose }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const [code, setCode] = useState<string | null>(null);
@@ -58,7 +60,7 @@ export function CodePanel({ project, archId, head, fileName, onClose }: Props) {
   return (
     <section className="code-panel" data-testid="code-panel" aria-label="Generated code">
       <header className="code-panel-header">
-        <strong>Generated PyTorch code</strong>
+        <strong data-testid="code-title">Generated {language} code</strong>
         <span className="muted small-text">(the saved architecture)</span>
         <span className="spacer" />
         <a className="button secondary small" data-testid="code-download" href={api.architectureCodeUrl(project, archId, head)} download={fileName}>

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import {
+  choiceText,
   formatArgument,
   formatCount,
   formatShape,
@@ -19,6 +20,8 @@ interface Props {
   spec: LayerSpec | undefined;
   analysed: LayerAnalysis | undefined;
   errors: string[];
+  /** False for a kind whose layers have no trainable parameters (scikit-learn's estimators). */
+  countsParameters: boolean;
   readOnly: boolean;
   /** A value typed but not committed yet (undefined: the field is empty), for instant analysis. */
   onDraft: (arg: string, value: Json | undefined) => void;
@@ -29,7 +32,7 @@ interface Props {
 }
 
 /** The selected layer's name and arguments (typed by the catalog), and the order of its inputs. */
-export function LayerInspector({ layerId, arch, spec, analysed, errors, readOnly, onDraft, onClearDraft, onArgument, onName, onSwapInputs }: Props) {
+export function LayerInspector({ layerId, arch, spec, analysed, errors, countsParameters, readOnly, onDraft, onClearDraft, onArgument, onName, onSwapInputs }: Props) {
   const layer = arch.layers[layerId];
   if (!layer) return null;
   const known = new Set((spec?.arguments ?? []).map((a) => a.name));
@@ -44,12 +47,19 @@ export function LayerInspector({ layerId, arch, spec, analysed, errors, readOnly
       <h3>
         {layer.type} <span className="muted small-text">{layerId}</span>
       </h3>
+      {(spec?.module || spec?.estimatorType) && (
+        <p className="small-text arch-spec-origin" data-testid="layer-origin">
+          {spec.module && <code>{spec.module}</code>}
+          {spec.estimatorType && <span className={`arch-node-tag arch-node-tag-${spec.estimatorType}`}>{spec.estimatorType}</span>}
+          {spec.role === 'predictor' && <span className="muted"> the last step</span>}
+        </p>
+      )}
       {spec?.doc && <p className="muted small-text arch-doc" title={spec.docstring}>{spec.doc}</p>}
       {!spec && <p className="form-error small-text">The catalog has no layer type {layer.type}.</p>}
       {analysed && (
         <p className="small-text">
           Output <code>{formatShape(analysed.output ?? analysed.outputs?.[0])}</code>
-          {typeof analysed.parameters === 'number' && <> · {formatCount(analysed.parameters)} parameters</>}
+          {countsParameters && typeof analysed.parameters === 'number' && <> · {formatCount(analysed.parameters)} parameters</>}
         </p>
       )}
       {errors.map((e, i) => (
@@ -57,7 +67,14 @@ export function LayerInspector({ layerId, arch, spec, analysed, errors, readOnly
           {e}
         </p>
       ))}
-      <NameField key={`name-${layer.name ?? ''}`} value={layer.name ?? ''} readOnly={readOnly} onCommit={onName} />
+      <NameField
+        key={`name-${layer.name ?? ''}`}
+        value={layer.name ?? ''}
+        // a pipeline step is named after its class when unnamed
+        placeholder={spec?.module ? `generated when empty: ${layer.type.toLowerCase()}` : 'e.g. conv1 (generated when empty)'}
+        readOnly={readOnly}
+        onCommit={onName}
+      />
       {args.length === 0 && <p className="muted small-text">This layer has no arguments.</p>}
       {args.map((a) => (
         <ArgField
@@ -97,7 +114,7 @@ export function LayerInspector({ layerId, arch, spec, analysed, errors, readOnly
   );
 }
 
-function NameField({ value, readOnly, onCommit }: { value: string; readOnly: boolean; onCommit: (name: string | undefined) => Promise<boolean> }) {
+function NameField({ value, placeholder, readOnly, onCommit }: { value: string; placeholder: string; readOnly: boolean; onCommit: (name: string | undefined) => Promise<boolean> }) {
   const [text, setText] = useState(value);
   const bad = text.trim() !== '' && !isPythonName(text.trim());
   const commit = () => {
@@ -115,7 +132,7 @@ function NameField({ value, readOnly, onCommit }: { value: string; readOnly: boo
         data-testid="layer-name"
         value={text}
         disabled={readOnly}
-        placeholder="e.g. conv1 (generated when empty)"
+        placeholder={placeholder}
         onChange={(e) => setText(e.target.value)}
         onBlur={commit}
         onKeyDown={(e) => {
@@ -146,12 +163,25 @@ const HINTS: Record<string, string> = {
   tuple: 'e.g. 3, 3',
   int_or_tuple: '3 or 3, 3',
   list: 'e.g. 1, 28, 28',
+  int_or_none: 'whole number or None',
+  float_or_none: 'number or None',
+  int_or_float: 'number',
+  dict: 'JSON object',
   any: 'JSON',
 };
 
+/** The placeholder of an empty field: the default (as Python writes it when it is no JSON), else a hint. */
+function placeholderOf(spec: ArgSpec): string {
+  if (spec.defaultText) return `default: ${spec.defaultText}`;
+  const noneMeant = spec.type.endsWith('_or_none') || spec.type === 'choice' || spec.type === 'any';
+  if (spec.default !== undefined && (spec.default !== null || noneMeant))
+    return `default: ${spec.default === null ? 'None' : formatArgument(spec.type, spec.default, spec.choices)}`;
+  return spec.required ? 'required' : (HINTS[spec.type] ?? '');
+}
+
 /** One argument: a field typed by the catalog, the default as placeholder, the inferred value beside it. */
 function ArgField({ spec, value, inferred, readOnly, onDraft, onClearDraft, onCommit }: ArgProps) {
-  const shown = formatArgument(spec.type, value);
+  const shown = formatArgument(spec.type, value, spec.choices);
   const [text, setText] = useState(shown);
   const [focused, setFocused] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -183,8 +213,10 @@ function ArgField({ spec, value, inferred, readOnly, onDraft, onClearDraft, onCo
     );
   }
 
+  if (spec.type === 'choice' && spec.choices?.length) return <ChoiceField spec={spec} value={value} readOnly={readOnly} label={label} onCommit={onCommit} />;
+
   const commit = async () => {
-    const p = parseArgument(spec.type, text);
+    const p = parseArgument(spec.type, text, spec.choices);
     if (p.error !== undefined) {
       setError(`${spec.name} takes ${p.error}`);
       return;
@@ -197,7 +229,8 @@ function ArgField({ spec, value, inferred, readOnly, onDraft, onClearDraft, onCo
     await onCommit(p.value);
   };
   const numeric = spec.type === 'int' || spec.type === 'float';
-  const placeholder = spec.default !== undefined && spec.default !== null ? `default: ${formatArgument(spec.type, spec.default)}` : spec.required ? 'required' : (HINTS[spec.type] ?? '');
+  const placeholder = placeholderOf(spec);
+  const suggestions = spec.choices?.length ? `${id}-choices` : undefined;
   return (
     <div className="field">
       {label}
@@ -212,10 +245,11 @@ function ArgField({ spec, value, inferred, readOnly, onDraft, onClearDraft, onCo
         disabled={readOnly}
         placeholder={placeholder}
         title={spec.doc}
+        list={suggestions}
         onFocus={() => setFocused(true)}
         onChange={(e) => {
           setText(e.target.value);
-          const p = parseArgument(spec.type, e.target.value);
+          const p = parseArgument(spec.type, e.target.value, spec.choices);
           if (p.error === undefined) {
             setError(null);
             onDraft(p.value);
@@ -234,12 +268,63 @@ function ArgField({ spec, value, inferred, readOnly, onDraft, onClearDraft, onCo
           }
         }}
       />
+      {suggestions && (
+        <datalist id={suggestions}>
+          {spec.choices!.map((c) => (
+            <option key={choiceText(c)} value={choiceText(c)} />
+          ))}
+        </datalist>
+      )}
       {inferred !== undefined && text.trim() === '' && (
         <span className="muted small-text" data-testid="layer-arg-inferred" data-arg={spec.name}>
           inferred: {formatArgument(spec.type, inferred)}
         </span>
       )}
       {error && <span className="form-error small-text">{error}</span>}
+    </div>
+  );
+}
+
+interface ChoiceProps {
+  spec: ArgSpec;
+  value: Json | undefined;
+  readOnly: boolean;
+  label: ReactNode;
+  onCommit: (v: Json | undefined) => Promise<boolean>;
+}
+
+/** An argument that takes one of a few values: a select whose first option leaves it unset (the default). */
+function ChoiceField({ spec, value, readOnly, label, onCommit }: ChoiceProps) {
+  const choices = spec.choices ?? [];
+  const index = value === undefined ? -1 : choices.findIndex((c) => JSON.stringify(c) === JSON.stringify(value));
+  const unset = spec.defaultText ?? (spec.default !== undefined ? choiceText(spec.default) : '');
+  return (
+    <div className="field">
+      {label}
+      <select
+        id={`arg-${spec.name}`}
+        data-testid="layer-arg"
+        data-arg={spec.name}
+        value={index < 0 && value !== undefined ? 'other' : String(index)}
+        disabled={readOnly}
+        title={spec.doc}
+        onChange={(e) => {
+          const i = Number(e.target.value);
+          void onCommit(i >= 0 ? choices[i] : undefined);
+        }}
+      >
+        <option value="-1">{unset ? `default (${unset})` : 'unset'}</option>
+        {choices.map((c, i) => (
+          <option key={i} value={String(i)}>
+            {choiceText(c)}
+          </option>
+        ))}
+        {index < 0 && value !== undefined && (
+          <option value="other" disabled>
+            {choiceText(value)} (not a choice)
+          </option>
+        )}
+      </select>
     </div>
   );
 }

@@ -14,6 +14,8 @@ export interface LayerNodeData extends Record<string, unknown> {
   outputs: number;
   inputNames: string[];
   kind: 'input' | 'output' | 'merge' | 'layer';
+  /** What kind of estimator it is ("classifier", "transformer"), '' for kinds without one. */
+  tag: string;
 }
 
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
@@ -59,6 +61,11 @@ export const LayerNodeView = memo(function LayerNodeView({ id, data, selected }:
         <span className="arch-node-shape" data-testid="layer-shape">
           {data.shape}
         </span>
+        {data.tag && (
+          <span className={`arch-node-tag arch-node-tag-${data.tag}`} data-testid="layer-tag">
+            {data.tag}
+          </span>
+        )}
         {data.parameters !== null && data.parameters > 0 && (
           <span className="arch-node-params" data-testid="layer-params" title={`${formatCount(data.parameters)} trainable parameters`}>
             {compact(data.parameters)}

@@ -28,6 +28,8 @@ describe('shapes and counts', () => {
   it('writes the batch dimension as N', () => {
     expect(formatShape([null, 8, 26, 26])).toBe('[N, 8, 26, 26]');
     expect(formatShape([null, 1352])).toBe('[N, 1352]');
+    expect(formatShape([null, null])).toBe('[N, ?]'); // features not known yet
+    expect(formatShape([null])).toBe('[N]'); // a predictor's predictions
     expect(formatShape(null)).toBe('?');
     expect(formatShape(undefined)).toBe('?');
   });

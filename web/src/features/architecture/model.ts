@@ -1,7 +1,17 @@
 // Architectures (docs/architectures.md): reading the model entry, shapes, argument text, and change sets.
 import { pointer, type Json, type PatchOp } from '../../shared/patch';
 
-export interface ArgSpec { name: string; default?: Json; required: boolean; type: string; doc?: string }
+export interface ArgSpec {
+  name: string;
+  default?: Json;
+  /** How a default that is no JSON literal reads in Python (`np.nan`); `default` is null then. */
+  defaultText?: string;
+  required: boolean;
+  type: string;
+  doc?: string;
+  /** The values the argument takes (a `choice`), or some it may take besides its type's. */
+  choices?: Json[];
+}
 export interface LayerSpec {
   name: string;
   category: string;
@@ -12,8 +22,23 @@ export interface LayerSpec {
   max_inputs: number | null;
   outputs: number | null;
   inputNames?: string[];
+  /** scikit-learn: where the class lives ("sklearn.decomposition"). */
+  module?: string;
+  /** scikit-learn: "transformer" or "predictor" (the last step). */
+  role?: string;
+  /** scikit-learn: "classifier", "regressor", "clusterer" or "transformer". */
+  estimatorType?: string;
 }
-export interface Catalog { torch?: string; layers: LayerSpec[]; language: LayerSpec[] }
+/** A kind's palette (docs/libraries.md "Catalogs"); a kind may add fields (`torch`, `sklearn`: versions). */
+export interface Catalog { layers: LayerSpec[]; language: LayerSpec[]; [extra: string]: unknown }
+
+/** The kind of an architecture that names none (everything written before libraries). */
+export const DEFAULT_KIND = 'pytorch';
+
+/** An architecture entry's kind: its `kind`, else PyTorch. */
+export function architectureKind(entry: Record<string, Json> | undefined): string {
+  return typeof entry?.kind === 'string' && entry.kind ? entry.kind : DEFAULT_KIND;
+}
 
 export interface Layer { type: string; name?: string; arguments: Record<string, Json> }
 export interface Connection { from: { layer: string; output?: number }; to: { layer: string; input?: number } }
@@ -62,10 +87,10 @@ export function readArchitecture(entry: Record<string, Json> | undefined): Archi
   return { ...(typeof entry?.name === 'string' ? { name: entry.name } : {}), layers, connections };
 }
 
-/** `[N, 8, 26, 26]`: the batch dimension (null) as N; `?` when there is no shape. */
+/** `[N, 8, 26, 26]`: the batch dimension (null) as N, another unknown one as ?; `?` when there is no shape. */
 export function formatShape(shape: unknown): string {
   if (!Array.isArray(shape)) return '?';
-  return `[${shape.map((d) => (d === null ? 'N' : Array.isArray(d) ? formatShape(d) : String(d))).join(', ')}]`;
+  return `[${shape.map((d, i) => (d === null ? (i === 0 ? 'N' : '?') : Array.isArray(d) ? formatShape(d) : String(d))).join(', ')}]`;
 }
 
 /** 11689512 → "11,689,512". */
@@ -90,9 +115,27 @@ export type Parsed = { value: Json | undefined; error?: undefined } | { value?: 
  * The value of an argument typed into the inspector: undefined when the text is empty (the argument is
  * unset). Tuple-like fields take `3`, `3, 3`, `(3, 3)` or JSON.
  */
-export function parseArgument(type: string, text: string): Parsed {
+export function parseArgument(type: string, text: string, choices?: Json[]): Parsed {
   const t = text.trim();
   if (t === '') return { value: undefined };
+  const chosen = choices?.find((c) => choiceText(c) === t);
+  if (chosen !== undefined) return { value: chosen };
+  if (type === 'choice') return choices && choices.length > 0 ? { error: `one of ${choices.map(choiceText).join(', ')}` } : { value: t };
+  if (type === 'int_or_none' || type === 'float_or_none' || type === 'int_or_float') {
+    const n = scalar(t);
+    if (n === null && type !== 'int_or_float') return { value: null };
+    if (typeof n === 'number' && (type !== 'int_or_none' || Number.isInteger(n))) return { value: n };
+    return { error: type === 'int_or_none' ? 'a whole number or None' : type === 'float_or_none' ? 'a number or None' : 'a number' };
+  }
+  if (type === 'dict') {
+    try {
+      const v = JSON.parse(t) as Json;
+      if (typeof v === 'object' && v !== null && !Array.isArray(v)) return { value: v };
+    } catch {
+      // said below
+    }
+    return { error: 'a JSON object, e.g. {"a": 1}' };
+  }
   if (type === 'int') {
     const n = scalar(t);
     return typeof n === 'number' && Number.isInteger(n) ? { value: n } : { error: 'a whole number' };
@@ -135,10 +178,18 @@ export function parseArgument(type: string, text: string): Parsed {
   }
 }
 
+/** How a choice reads in a field or a list: strings as they are, null as Python's None. */
+export function choiceText(c: Json): string {
+  return c === null ? 'None' : typeof c === 'string' ? c : JSON.stringify(c);
+}
+
+const TEXT_TYPES = new Set(['str', 'module', 'callable', 'any', 'choice']);
+
 /** The text a field shows for a value (the inverse of parseArgument). */
-export function formatArgument(type: string, value: Json | undefined): string {
+export function formatArgument(type: string, value: Json | undefined, choices?: Json[]): string {
   if (value === undefined) return '';
-  if (typeof value === 'string') return type === 'str' || type === 'module' || type === 'callable' || type === 'any' ? value : JSON.stringify(value);
+  if (value === null && type.endsWith('_or_none')) return 'None';
+  if (typeof value === 'string') return TEXT_TYPES.has(type) || choices?.includes(value) ? value : JSON.stringify(value);
   if (Array.isArray(value) && TUPLE_TYPES.has(type) && value.every((v) => typeof v === 'number' || v === null))
     return value.map((v) => (v === null ? 'None' : String(v))).join(', ');
   return typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);

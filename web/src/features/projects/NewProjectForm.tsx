@@ -1,18 +1,25 @@
 import { useState, type FormEvent } from 'react';
 import { api, errorMessage, type Project } from '../../shared/api';
 import { toast } from '../../shared/notify';
+import { DEFAULT_LIBRARY } from '../libraries/libraries';
+import { LibraryPicker } from '../libraries/LibraryPicker';
+import { useServerLibraries } from '../libraries/useServerLibraries';
 
 export function NewProjectForm({ onCreated }: { onCreated: (p: Project) => void }) {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [pending, setPending] = useState(false);
+  const { libraries } = useServerLibraries(); // without them, the form makes a PyTorch project
+  const [chosen, setChosen] = useState<string[]>([DEFAULT_LIBRARY]);
+  // PyTorch alone is what a project gets when it names none
+  const named = chosen.length === 1 && chosen[0] === DEFAULT_LIBRARY ? undefined : chosen;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!name.trim() || pending) return;
+    if (!name.trim() || pending || chosen.length === 0) return;
     setPending(true);
     try {
-      const p = await api.createProject(name.trim(), description.trim() || undefined);
+      const p = await api.createProject(name.trim(), description.trim() || undefined, named);
       setName('');
       setDescription('');
       onCreated(p);
@@ -42,7 +49,8 @@ export function NewProjectForm({ onCreated }: { onCreated: (p: Project) => void 
         disabled={pending}
         onChange={(e) => setDescription(e.target.value)}
       />
-      <button type="submit" data-testid="new-project-create" disabled={pending || !name.trim()}>
+      {libraries && libraries.length > 1 && <LibraryPicker libraries={libraries} chosen={chosen} disabled={pending} onChange={setChosen} />}
+      <button type="submit" data-testid="new-project-create" disabled={pending || !name.trim() || chosen.length === 0}>
         Create
       </button>
     </form>

@@ -24,6 +24,10 @@ interface Props {
   testIds?: { list?: string; row?: string; rowIdAttr?: string; newName?: string; newCreate?: string };
   /** More buttons in the header (an import, say). */
   headerExtra?: ReactNode;
+  /** More fields in the create form (the kind of a new architecture, say). */
+  createExtra?: ReactNode;
+  /** Something to show right of an entry's name (its kind, say). */
+  detail?: (id: string) => ReactNode;
 }
 
 /** Entry actions done some other way than one change set. */
@@ -46,7 +50,7 @@ const TITLES: Record<EntryKind, string> = {
 };
 
 /** The list of one kind of model entry, with create, rename and delete where the kind allows. */
-export function EntryPlace({ kind, entries, selected, readOnly, onSelect, applyChange, actions, thumbnail, compact, testIds, headerExtra }: Props) {
+export function EntryPlace({ kind, entries, selected, readOnly, onSelect, applyChange, actions, thumbnail, compact, testIds, headerExtra, createExtra, detail }: Props) {
   const spec = PLACE_SPECS[kind];
   const [creating, setCreating] = useState(false);
   const ids = Object.keys(entries).sort((a, b) =>
@@ -129,7 +133,9 @@ export function EntryPlace({ kind, entries, selected, readOnly, onSelect, applyC
           validate={spec.create.validate ? (v) => spec.create!.validate!(v, entries) : undefined}
           onSubmit={create}
           onCancel={() => setCreating(false)}
-        />
+        >
+          {createExtra}
+        </InlineForm>
       )}
       {ids.length === 0 ? (
         <p className="empty" data-testid="entries-empty">
@@ -149,6 +155,7 @@ export function EntryPlace({ kind, entries, selected, readOnly, onSelect, applyC
               canRename={spec.rename || !!actions?.rename}
               canDelete={spec.remove}
               thumbnail={thumbnail?.(id)}
+              detail={detail?.(id)}
               copyName={actions?.duplicate ? (actions.copyName?.(id, entryLabel(id, entries[id])) ?? `${entryLabel(id, entries[id])} copy`) : undefined}
               onDuplicate={
                 actions?.duplicate

@@ -13,6 +13,8 @@ interface Props {
   onRename: (name: string, original: string) => Promise<boolean>;
   onDelete: () => void;
   thumbnail?: ReactNode;
+  /** Shown right of the name. */
+  detail?: ReactNode;
   /** Set when the entry can be copied: the name the copy form starts with. */
   copyName?: string;
   onDuplicate?: (name: string) => Promise<boolean>;
@@ -81,6 +83,7 @@ export function EntryRow(props: Props) {
         <button className="entry-open" data-testid="entry-open" onClick={props.onSelect} title={props.id}>
           {props.thumbnail}
           <span className="entry-label">{props.label}</span>
+          {props.detail}
         </button>
       )}
       <span className="entry-actions">

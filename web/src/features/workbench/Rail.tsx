@@ -9,6 +9,7 @@ const LABELS: Record<Place, string> = {
   artifacts: 'Artifacts',
   history: 'History',
   workspace: 'Workspace',
+  libraries: 'Libraries',
 };
 
 const ICONS: Record<Place, string> = {
@@ -19,6 +20,7 @@ const ICONS: Record<Place, string> = {
   artifacts: '◫',
   history: '⟲',
   workspace: '⌨',
+  libraries: '▤',
 };
 
 /** The left rail of places; each is a deep link that keeps the branch or commit. */

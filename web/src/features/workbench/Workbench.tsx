@@ -21,6 +21,7 @@ import type { EntryKind } from './places';
 import { ArchitecturesPlace } from '../architecture/ArchitecturesPlace';
 import { Rail } from './Rail';
 import { WorkspacePlace } from '../workspace/WorkspacePlace';
+import { LibrariesPlace } from '../libraries/LibrariesPlace';
 import { ReadOnlyBanner } from './ReadOnlyBanner';
 import { TopBar } from './TopBar';
 
@@ -99,6 +100,8 @@ export function Workbench({ route, ws = wsClient() }: { route: WorkbenchRoute; w
     centre = <ArtifactsPlace project={project} branch={branch} id={id} model={wb.model} head={wb.head} wb={wb} onSelect={select} />;
   } else if (place === 'workspace') {
     centre = <WorkspacePlace project={project} branch={branch ?? route.returnBranch ?? defaultBranch} id={id} model={wb.model} head={wb.head} ws={ws} />;
+  } else if (place === 'libraries') {
+    centre = <LibrariesPlace project={project} branch={branch} head={wb.head} readOnly={wb.readOnly} />;
   } else if (place === 'history') {
     centre = (
       <HistoryPlace

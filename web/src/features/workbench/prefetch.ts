@@ -7,10 +7,12 @@ let pending: { key: string; model: Promise<ModelResponse> } | null = null;
 
 const keyOf = (project: string, ref: string | undefined) => `${project}\u0000${ref ?? ''}`;
 
-export function prefetchModel(project: string, ref: string | undefined): void {
+/** Starts fetching the model; the promise is for a look at it (the workbench takes it through fetchModel). */
+export function prefetchModel(project: string, ref: string | undefined): Promise<ModelResponse> {
   const model = api.getModel(project, ref);
   model.catch(() => {}); // answered by the workbench's own request if it failed (signed out, say)
   pending = { key: keyOf(project, ref), model };
+  return model;
 }
 
 /** The model fetched at start for this project and ref, once; otherwise (or if that fetch failed) a new request. */

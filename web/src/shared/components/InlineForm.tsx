@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 
 interface Props {
   /** Prefix of the data-testids: <prefix> is the form, inputs and buttons use the names below. */
@@ -15,6 +15,8 @@ interface Props {
   /** Resolves true when done (the form clears), false to keep the text for another try. */
   onSubmit: (value: string) => Promise<boolean> | boolean;
   onCancel?: () => void;
+  /** More fields between the text field and the submit button. */
+  children?: ReactNode;
 }
 
 /** One text field with a submit button; used instead of window.prompt so tests can drive it. */
@@ -47,6 +49,7 @@ export function InlineForm(props: Props) {
         aria-invalid={problem ? true : undefined}
         onChange={(e) => setValue(e.target.value)}
       />
+      {props.children}
       <button type="submit" data-testid={props.submitTestId} disabled={props.disabled || pending || !trimmed || !!problem}>
         {props.submitLabel}
       </button>

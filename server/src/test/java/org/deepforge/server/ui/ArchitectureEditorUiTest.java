@@ -37,7 +37,7 @@ import org.openqa.selenium.interactions.Actions;
  */
 class ArchitectureEditorUiTest extends UiTestBase {
 
-    JsonNode architecture(String project, String id) {
+    static JsonNode architecture(String project, String id) {
         try {
             return server.get("/api/v1/projects/" + project + "/model?ref=main").json().path("model").path("architectures").path(id);
         } catch (Exception e) {
@@ -46,7 +46,7 @@ class ArchitectureEditorUiTest extends UiTestBase {
     }
 
     /** The id of the (first) layer of this type in the saved architecture, or null. */
-    String layerOfType(String project, String arch, String type) {
+    static String layerOfType(String project, String arch, String type) {
         Iterator<Map.Entry<String, JsonNode>> it = architecture(project, arch).path("layers").fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -251,7 +251,7 @@ class ArchitectureEditorUiTest extends UiTestBase {
     }
 
     /** Adds a layer by clicking its palette entry; the new layer is selected. Returns its id. */
-    String addLayer(Browser ui, String project, String arch, String type) {
+    static String addLayer(Browser ui, String project, String arch, String type) {
         List<String> before = new ArrayList<>();
         architecture(project, arch).path("layers").fieldNames().forEachRemaining(before::add);
         ui.type("layer-palette-search", type);
@@ -277,7 +277,7 @@ class ArchitectureEditorUiTest extends UiTestBase {
     }
 
     /** Drags from the first output handle of one layer to the first input of another, until the connection is saved. */
-    void connect(Browser ui, String project, String arch, String from, String to, int expected) {
+    static void connect(Browser ui, String project, String arch, String from, String to, int expected) {
         for (int attempt = 0; attempt < 4; attempt++) {
             WebElement out = handle(ui, from, "layer-out", "data-output");
             WebElement in = handle(ui, to, "layer-in", "data-input");
