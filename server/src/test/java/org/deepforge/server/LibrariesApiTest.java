@@ -191,6 +191,22 @@ class LibrariesApiTest {
     }
 
     @Test
+    void anotherLibrarysBuiltInThatImportsTheLibraryDoesNotHoldItInTheProject() throws Exception {
+        var created = server.post("/api/v1/projects", "{\"name\":\"Both\",\"libraries\":[\"pytorch\",\"sklearn\"]}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String p = created.json().get("id").asText();
+        JsonNode model = server.get("/api/v1/projects/" + p + "/model").json().get("model");
+        // PyTorch's ReduceDimensions runs scikit-learn's t-SNE: it is PyTorch's, not a use of the sklearn library
+        assertThat(model.at("/operations/ReduceDimensions/code").asText()).contains("sklearn");
+        assertThat(model.at("/operations/ReduceDimensions/library").asText()).isEqualTo("pytorch");
+        var removed = server.send("DELETE", "/api/v1/projects/" + p + "/libraries/sklearn", null);
+        assertThat(removed.status()).as(removed.body()).isEqualTo(200);
+        JsonNode after = server.get("/api/v1/projects/" + p + "/model").json().get("model");
+        assertThat(after.path("operations").has("ReduceDimensions")).isTrue();
+        assertThat(after.path("operations").has("FitEstimator")).isFalse();
+    }
+
+    @Test
     void anArchitectureOfAKindNoLibraryProvidesIsAnsweredWith422NamingIt() throws Exception {
         String p = server.createProject("Kinds");
         var analysis = server.post("/api/v1/projects/" + p + "/analysis/architecture",

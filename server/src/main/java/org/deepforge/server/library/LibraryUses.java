@@ -17,8 +17,8 @@ import org.deepforge.model.Json;
 
 /**
  * What in a project uses a library (docs/libraries.md): an architecture of one of its kinds, a pipeline node whose
- * operation is one of the library's own, an operation (not one of its own) whose code imports one of the manifest's
- * {@code imports}. Imports are read by the analysis process with Python's own grammar.
+ * operation is one of the library's own, an operation of the project's own (no library's built-in) whose code imports
+ * one of the manifest's {@code imports}. Imports are read by the analysis process with Python's own grammar.
  */
 final class LibraryUses {
     private final Function<String, List<String>> imports;
@@ -69,7 +69,8 @@ final class LibraryUses {
         List<String> wanted = library.map(l -> l.manifest().imports()).orElse(List.of());
         if (!wanted.isEmpty()) {
             model.path("operations").fields().forEachRemaining(o -> {
-                if (!own.contains(o.getKey())) {
+                // another library's built-in answers to its own library (PyTorch's ReduceDimensions imports sklearn)
+                if (!own.contains(o.getKey()) && !o.getValue().hasNonNull("library")) {
                     String code = o.getValue().path("code").asText("");
                     List<String> found = new ArrayList<>(seen.computeIfAbsent(code, imports));
                     found.retainAll(wanted);
