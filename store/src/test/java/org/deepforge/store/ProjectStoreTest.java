@@ -116,6 +116,74 @@ class ProjectStoreTest {
     }
 
     @Test
+    void concurrentWritersAndCheckpointsLandAsOneChainInTheOrderAnnounced() throws Exception {
+        // group commits are pipelined (the next batch is built while one waits for its fsyncs); checkpoints take the
+        // whole branch. Whatever the interleaving: every acknowledged edit is in the head, the commits announced form
+        // one parent chain ending at the branch ref, and git finds the repository sound.
+        String start = head("main");
+        List<CommitEvent> announced = java.util.Collections.synchronizedList(new ArrayList<>());
+        store.addListener(e -> {
+            if (e.branch().equals("main")) {
+                announced.add(e);
+            }
+        });
+        Notebook notebook = new Notebook(store);
+        int writers = 8;
+        int perWriter = 40;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(writers + 1);
+        List<java.util.concurrent.Future<List<String>>> acknowledged = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            acknowledged.add(pool.submit(() -> {
+                List<String> commits = new ArrayList<>();
+                for (int i = 0; i < perWriter; i++) {
+                    // every edit from the first commit: each one is rebased onto whatever the head is by then
+                    commits.add(edit(start, "[{'op':'add','path':'/pipelines/w" + writer + "e" + i + "','value':{'name':'W" + writer + "E" + i
+                            + "','nodes':{},'connections':{}}}]", ADA).commit());
+                }
+                return commits;
+            }));
+        }
+        var checkpoints = pool.submit(() -> {
+            List<String> commits = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                commits.add(notebook.checkpoint(project, "main", BOB, "checkpoint " + i).commit());
+            }
+            return commits;
+        });
+        List<String> acked = new ArrayList<>();
+        for (var f : acknowledged) {
+            acked.addAll(f.get(120, TimeUnit.SECONDS));
+        }
+        acked.addAll(checkpoints.get(120, TimeUnit.SECONDS));
+        pool.shutdown();
+
+        JsonNode model = store.model(project, "main").model();
+        for (int w = 0; w < writers; w++) {
+            for (int i = 0; i < perWriter; i++) {
+                assertThat(model.at("/pipelines/w" + w + "e" + i + "/name").asText()).isEqualTo("W" + w + "E" + i);
+            }
+        }
+        assertThat(announced).hasSize(writers * perWriter + 10);
+        String parent = start;
+        for (CommitEvent e : announced) {
+            assertThat(e.parent()).as("announced in commit order").isEqualTo(parent);
+            parent = e.commit();
+        }
+        assertThat(parent).isEqualTo(head("main"));
+        assertThat(announced.stream().map(CommitEvent::commit).toList()).containsExactlyInAnyOrderElementsOf(acked);
+        Path git = dir.resolve("projects").resolve(project + ".git");
+        Process fsck = new ProcessBuilder("git", "fsck", "--full", "--strict").directory(git.toFile()).redirectErrorStream(true).start();
+        String out = new String(fsck.getInputStream().readAllBytes());
+        assertThat(fsck.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(fsck.exitValue()).as(out).isZero();
+        Process log = new ProcessBuilder("git", "rev-list", "--count", start + "..main").directory(git.toFile()).redirectErrorStream(true).start();
+        String count = new String(log.getInputStream().readAllBytes()).strip();
+        assertThat(log.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(Integer.parseInt(count)).isEqualTo(writers * perWriter + 10);
+    }
+
+    @Test
     void staleEditToAnotherFieldIsRebased() throws Exception {
         String base = head("main");
         edit(base, "[{'op':'add','path':'/pipelines/p1','value':{'name':'A'}}]", ADA);
