@@ -1,12 +1,15 @@
 import { parseRoute } from './shared/router';
 import { loadCatalog } from './features/architecture/catalog';
-import { architectureKind } from './features/architecture/model';
+import { architectureLayoutAtOpening } from './features/architecture/layout';
+import { pipelineLayoutAtOpening } from './features/pipeline/layout';
+import { readPipeline } from './features/pipeline/model';
+import { architectureKind, readArchitecture } from './features/architecture/model';
 import { prefetchModel } from './features/workbench/prefetch';
 
 /**
  * Opening a deep link to an editor is otherwise a waterfall: sign-in check, the model, then the editor's code, then
- * its catalog. Start the model, the editor's chunk and the catalog together as the page loads; the lazy components
- * and the workbench then find them loaded or on the way.
+ * its catalog, then its layout. Start the model, the editor's chunk and the catalog together as the page loads, and
+ * the layout as soon as the model is there; the lazy components and the workbench then find them loaded or on the way.
  */
 export function preloadForLocation(loc: Location = window.location): void {
   const route = parseRoute(loc.pathname, loc.search);
@@ -18,8 +21,24 @@ export function preloadForLocation(loc: Location = window.location): void {
     void import('./features/architecture/ArchitectureEditor');
     // the catalog of the architecture's kind; the editor reports a failure when it asks again
     model.then((m) => loadCatalog(architectureKind(m.model.architectures?.[id]))).catch(() => {});
+    // and its layout, in the layout worker while the page renders; the editor asks for the same and gets this one
+    model
+      .then((m) => {
+        const entry = m.model.architectures?.[id];
+        return entry ? architectureLayoutAtOpening(readArchitecture(entry)) : undefined;
+      })
+      .catch(() => {}); // the editor asks again and reports a failure
+
   } else if (route.place === 'pipelines') {
     void import('./features/pipeline/PipelineEditor');
+    // the layout of its nodes without a saved place (as the editor asks for it), while the page renders
+    model
+      .then((m) => {
+        const entry = m.model.pipelines?.[id];
+        const parts = { operations: m.model.operations ?? {}, pipelines: m.model.pipelines ?? {}, artifacts: m.model.artifacts ?? {} };
+        return entry ? pipelineLayoutAtOpening(readPipeline(entry), parts) : undefined;
+      })
+      .catch(() => {});
   } else if (route.place === 'operations') {
     void import('./features/operation/OperationEditor');
   }

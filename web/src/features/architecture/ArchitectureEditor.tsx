@@ -6,14 +6,13 @@ import { BlockNodeView, sharedName, summariseKinds, type BlockFlowNode } from '.
 import { OVERVIEW_ZOOM } from '../../shared/graph/fit';
 import { GraphCanvas, GraphEditorFrame, useFolding, useGraphCanvas } from '../../shared/graph/GraphCanvas';
 import { FoldingButtons, UndoRedoButtons } from '../../shared/graph/GraphToolbar';
-import { layoutInWorker } from '../../shared/graph/layoutClient';
 import type { Position } from '../../shared/graph/layout';
 import { toast } from '../../shared/notify';
 import { pointer, type Json, type PatchOp } from '../../shared/patch';
 import { useUndoableEdits } from '../../shared/useUndoableEdits';
 import type { WorkbenchModel } from '../workbench/useWorkbench';
 import { Inspector } from '../workbench/Inspector';
-import { ARCH_LAYOUT_OPTIONS, LAYER_SIZE } from './layout';
+import { architectureStructure, LAYER_SIZE, layoutShown } from './layout';
 import {
   addLayerPatch,
   architectureKind,
@@ -172,10 +171,7 @@ function Editor({ project, archId, model, head, wb }: Props) {
   // ---- blocks (residual blocks, inception modules): a big architecture opens with them collapsed
   const skey = useMemo(() => structureKey(arch), [arch]);
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const structure = useMemo(() => {
-    const a = archRef.current;
-    return { nodes: Object.keys(a.layers), edges: Object.values(a.connections).map((c) => ({ source: c.from.layer, target: c.to.layer })) };
-  }, [skey]);
+  const structure = useMemo(() => architectureStructure(archRef.current), [skey]);
   const merges = useMemo(() => mergeBlocks(structure.nodes, structure.edges), [structure]);
   const folding = useFolding(structure.nodes, structure.edges, merges);
   const { collapsed, shown, blockById, blockOf, expand } = folding;
@@ -187,7 +183,8 @@ function Editor({ project, archId, model, head, wb }: Props) {
   useEffect(() => {
     let stale = false;
     setLaying(true);
-    layoutInWorker(shown.nodes.map((id) => ({ id, ...LAYER_SIZE })), shown.edges, ARCH_LAYOUT_OPTIONS).then(
+    // at opening the page's preload has asked for this very layout already (architectureLayoutAtOpening): it comes from there
+    layoutShown(shown).then(
       (p) => {
         if (stale) return;
         setLayout(p);

@@ -342,17 +342,39 @@ export function specIndex(catalog: Catalog | null): Map<string, LayerSpec> {
   return m;
 }
 
+/** Per layer, how many input and output indices its connections use (highest index + 1); one pass per architecture. */
+const portsUsed = new WeakMap<Architecture, Map<string, { inputs: number; outputs: number }>>();
+
+function usedPorts(a: Architecture, layer: string): { inputs: number; outputs: number } {
+  let byLayer = portsUsed.get(a);
+  if (!byLayer) {
+    // architectures are never changed in place (an edit makes a new one), so this is computed once for each
+    const m = new Map<string, { inputs: number; outputs: number }>();
+    const of = (id: string) => {
+      let e = m.get(id);
+      if (!e) m.set(id, (e = { inputs: 0, outputs: 0 }));
+      return e;
+    };
+    for (const c of Object.values(a.connections)) {
+      const to = of(c.to.layer);
+      to.inputs = Math.max(to.inputs, (c.to.input ?? 0) + 1);
+      const from = of(c.from.layer);
+      from.outputs = Math.max(from.outputs, (c.from.output ?? 0) + 1);
+    }
+    portsUsed.set(a, (byLayer = m));
+  }
+  return byLayer.get(layer) ?? { inputs: 0, outputs: 0 };
+}
+
 /** How many input handles a layer shows: its inputs (at least 1 unless it takes none), and every used index. */
 export function inputCount(spec: LayerSpec | undefined, a: Architecture, layer: string): number {
-  const used = incoming(a, layer).map(([, c]) => (c.to.input ?? 0) + 1);
   const declared = spec ? (spec.max_inputs === 0 ? 0 : Math.max(spec.inputs ?? 1, 1)) : 1;
-  return Math.max(declared, ...used, 0);
+  return Math.max(declared, usedPorts(a, layer).inputs);
 }
 
 export function outputCount(spec: LayerSpec | undefined, a: Architecture, layer: string, analysed?: LayerAnalysis): number {
-  const used = Object.values(a.connections).filter((c) => c.from.layer === layer).map((c) => (c.from.output ?? 0) + 1);
   const declared = spec ? (spec.outputs === 0 ? 0 : Math.max(spec.outputs ?? analysed?.outputs?.length ?? 1, 1)) : 1;
-  return Math.max(declared, ...used, 0);
+  return Math.max(declared, usedPorts(a, layer).outputs);
 }
 
 export function isPythonName(s: string): boolean {

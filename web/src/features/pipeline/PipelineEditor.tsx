@@ -15,11 +15,11 @@ import { Inspector } from '../workbench/Inspector';
 import { buildEdges, buildNodes } from './buildFlow';
 import { newNode, nextConnectionId, nextNodeId, positionsPatch, removalPatch, type PaletteItem } from './edits';
 import { connectionProblem } from './graph';
-import { DEFAULT_NODE_SIZE, freeSpot, layoutInput } from './layout';
-import { nodePorts, nodeTitle, readPipeline, type Position } from './model';
+import { DEFAULT_NODE_SIZE, freeSpot, layoutInput, pipelineLayout, pipelineStructure, savedPosition } from './layout';
+import { nodeTitle, readPipeline, type Position } from './model';
 import { NodeInspector } from './NodeInspector';
 import { DRAG_TYPE, Palette } from './Palette';
-import { nodeWidth, PipelineNodeView, type PipelineFlowNode } from './PipelineNodeView';
+import { PipelineNodeView, type PipelineFlowNode } from './PipelineNodeView';
 import { ProblemsDrawer } from './ProblemsDrawer';
 
 interface Props {
@@ -113,11 +113,7 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
   pipelineRef.current = pipeline;
 
   // ---- chains of steps as collapsible blocks: a big pipeline opens with them collapsed
-  const structure = useMemo(() => {
-    const ids = Object.keys(pipeline.nodes).sort();
-    const es = Object.values(pipeline.connections).flatMap((c) => (c?.from?.node && c?.to?.node ? [{ source: c.from.node, target: c.to.node }] : []));
-    return { ids, edges: es, key: `${ids.join(',')}|${es.map((e) => `${e.source}>${e.target}`).join(',')}` };
-  }, [pipeline]);
+  const structure = useMemo(() => pipelineStructure(pipeline), [pipeline]);
   const skey = structure.key;
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const chains = useMemo(() => chainBlocks(structure.ids, structure.edges), [skey]);
@@ -126,32 +122,15 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
 
   // ---- where a node goes: its saved position; nodes without one (made by a script) and collapsed blocks are
   // laid out in the layout worker. A block sits where its first step is saved, if it is.
-  const stored = useCallback(
-    (id: string): Position | undefined => {
-      const node = pipelineRef.current.nodes[blockById.get(id)?.members[0] ?? id];
-      const p = node?.position as Position | undefined;
-      return p && typeof p.x === 'number' && typeof p.y === 'number' ? { x: p.x, y: p.y } : undefined;
-    },
-    [blockById],
-  );
+  const stored = useCallback((id: string): Position | undefined => savedPosition(pipelineRef.current, id, blockById), [blockById]);
   const unplaced = useMemo(() => shown.nodes.filter((id) => !stored(id)), [shown, stored]);
   const [auto, setAuto] = useState<Record<string, Position> | null>(null);
   const autoKey = unplaced.length ? `${skey}#${[...collapsed].sort().join(',')}` : '';
   useEffect(() => {
     if (!autoKey) return;
     let stale = false;
-    // with nothing folded, every shown node is a step whose ports the layout can order
-    const { nodes: laidOut, edges: wires } =
-      collapsed.size === 0
-        ? layoutInput(
-            shown.nodes.map((id) => {
-              const ports = nodePorts(pipelineRef.current.nodes[id], parts);
-              return { id, width: Math.max(DEFAULT_NODE_SIZE.width, nodeWidth(ports.inputs, ports.outputs)), ...ports };
-            }),
-            pipelineRef.current,
-          )
-        : { nodes: shown.nodes.map((id) => ({ id, ...DEFAULT_NODE_SIZE })), edges: shown.edges };
-    layoutInWorker(laidOut, wires).then(
+    // at opening the page's preload has asked for this very layout already (pipelineLayoutAtOpening): it comes from there
+    pipelineLayout(pipelineRef.current, parts, shown, collapsed.size > 0).then(
       (p) => !stale && setAuto(p),
       (e) => !stale && toast(`Could not lay the pipeline out: ${e instanceof Error ? e.message : String(e)}`, 'error'),
     );
@@ -192,7 +171,7 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
     setNodes((prev) => {
       const select = selectNext.current && selectNext.current in pipeline.nodes ? selectNext.current : undefined;
       if (select) selectNext.current = undefined;
-      const all = buildNodes(prev.filter((n): n is PipelineFlowNode => n.type === 'df'), pipeline, parts, model, byNode, select, observed);
+      const all = buildNodes(prev.filter((n): n is PipelineFlowNode => n.type === 'df'), pipeline, parts, model, byNode, select, observed, new Set(shown.nodes));
       return place(all, prev);
     });
     setEdges((prev) => foldEdges(buildEdges(prev, pipeline), shown.shownAs));
@@ -295,7 +274,11 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
   const selected = nodes.filter((n) => n.selected);
   const one = selected.length === 1 && selected[0].type === 'df' ? selected[0].id : undefined;
   const selectedChain = one ? blockOf.get(one) : undefined;
-  const titles = useMemo(() => Object.fromEntries(Object.entries(pipeline.nodes).map(([id, n]) => [id, `${nodeTitle(n, parts)} (${id})`])), [pipeline, parts]);
+  // the names of the nodes with problems, for the problems drawer (not of every node: a big pipeline has thousands)
+  const titles = useMemo(
+    () => Object.fromEntries(problems.flatMap((p) => (pipeline.nodes[p.node] ? [[p.node, `${nodeTitle(pipeline.nodes[p.node], parts)} (${p.node})`]] : []))),
+    [problems, pipeline, parts],
+  );
 
   return (
     <div className="pipeline-editor" data-testid="pipeline-editor" data-pipeline-id={pipelineId}>

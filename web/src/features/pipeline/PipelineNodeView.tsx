@@ -1,6 +1,7 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { IfacePort, ObservedType, Problem } from '../../shared/api';
 import { outputLabel } from '../../shared/observedTypes';
+import { nodeWidth } from './layout';
 import type { NodeKind } from './model';
 
 export interface NodeViewData extends Record<string, unknown> {
@@ -23,11 +24,6 @@ const portTitle = (p: IfacePort) => `${p.name}: ${p.type ?? 'any type'}`;
 const spread = (i: number, n: number) => `${((i + 1) / (n + 1)) * 100}%`;
 /** A port label never runs into its neighbour: at most the distance between two handles, then an ellipsis. */
 const labelStyle = (i: number, n: number) => ({ left: spread(i, n), maxWidth: `calc(${100 / (n + 1)}% - 6px)` });
-/** Wide enough for every port label at 10 px (about 6 px a character), between 160 and 480 px. */
-export function nodeWidth(inputs: IfacePort[], outputs: IfacePort[]): number {
-  const need = (ports: IfacePort[]) => (ports.length + 1) * Math.max(0, ...ports.map((p) => p.name.length * 6 + 12));
-  return Math.min(480, Math.max(160, need(inputs), need(outputs)));
-}
 
 /** One pipeline node: inputs on top, outputs at the bottom, problems as a red badge. */
 export function PipelineNodeView({ id, data, selected }: NodeProps<PipelineFlowNode>) {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OperationInterface } from '../../shared/api';
 import { InterfaceDiagram } from '../operation/InterfaceDiagram';
 import { AttrField, ATTR_DEBOUNCE_MS } from './AttrField';
-import { nodeWidth } from './PipelineNodeView';
+import { nodeWidth } from './layout';
 
 afterEach(() => {
   cleanup();

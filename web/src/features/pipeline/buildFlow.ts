@@ -39,9 +39,12 @@ export function buildNodes(
   problems: ReadonlyMap<string, Problem[]>,
   select?: string,
   observed: ObservedTypes = {},
+  only?: ReadonlySet<string>,
 ): PipelineFlowNode[] {
   const old = new Map(prev.map((n) => [n.id, n]));
+  // `only`: the nodes drawn (a step folded into a collapsed block is not, and costs nothing here)
   return Object.keys(pipeline.nodes)
+    .filter((id) => !only || only.has(id))
     .sort()
     .map((id) => {
       const n = pipeline.nodes[id];

@@ -1,6 +1,9 @@
 // Where the pipeline editor puts a node: its default size, a free place for a new one, and what auto layout sees.
+import type { IfacePort } from '../../shared/api';
+import { chainBlocks, collapse, collapsedAtOpening, type Block, type Collapsed } from '../../shared/graph/blocks';
 import type { LayoutEdge, LayoutNode, Position } from '../../shared/graph/layout';
-import type { Pipeline } from './model';
+import { layoutInWorker } from '../../shared/graph/layoutClient';
+import { nodePorts, type ModelParts, type Pipeline } from './model';
 
 export const DEFAULT_NODE_SIZE = { width: 180, height: 72 };
 
@@ -35,4 +38,55 @@ export function layoutInput(drawn: DrawnNode[], p: Pipeline): { nodes: LayoutNod
     })),
     edges: Object.values(p.connections).map((c) => ({ source: c.from.node, target: c.to.node, sourcePort: c.from.port, targetPort: c.to.port })),
   };
+}
+
+/** Wide enough for every port label at 10 px (about 6 px a character), between 160 and 480 px. */
+export function nodeWidth(inputs: IfacePort[], outputs: IfacePort[]): number {
+  const need = (ports: IfacePort[]) => (ports.length + 1) * Math.max(0, ...ports.map((p) => p.name.length * 6 + 12));
+  return Math.min(480, Math.max(160, need(inputs), need(outputs)));
+}
+
+/** The steps (ids sorted) and the connections between them, with a key that changes only when these do. */
+export function pipelineStructure(p: Pipeline): { ids: string[]; edges: LayoutEdge[]; key: string } {
+  const ids = Object.keys(p.nodes).sort();
+  const edges = Object.values(p.connections).flatMap((c) => (c?.from?.node && c?.to?.node ? [{ source: c.from.node, target: c.to.node }] : []));
+  return { ids, edges, key: `${ids.join(',')}|${edges.map((e) => `${e.source}>${e.target}`).join(',')}` };
+}
+
+/** Where a drawn node (a step, or a block: where its first step is) is saved, if it is. */
+export function savedPosition(p: Pipeline, id: string, blockById: ReadonlyMap<string, Block>): Position | undefined {
+  const node = p.nodes[blockById.get(id)?.members[0] ?? id];
+  const at = node?.position as Position | undefined;
+  return at && typeof at.x === 'number' && typeof at.y === 'number' ? { x: at.x, y: at.y } : undefined;
+}
+
+/**
+ * What the editor asks the layout worker for, for the drawn nodes `shown`: with nothing folded every drawn node
+ * is a step whose ports the layout can order; with blocks folded, boxes of the default size.
+ */
+export function pipelineLayout(p: Pipeline, parts: ModelParts, shown: Collapsed, folded: boolean): Promise<Record<string, Position>> {
+  const { nodes, edges } = folded
+    ? { nodes: shown.nodes.map((id) => ({ id, ...DEFAULT_NODE_SIZE })), edges: shown.edges }
+    : layoutInput(
+        shown.nodes.map((id) => {
+          const ports = nodePorts(p.nodes[id], parts);
+          return { id, width: Math.max(DEFAULT_NODE_SIZE.width, nodeWidth(ports.inputs, ports.outputs)), ...ports };
+        }),
+        p,
+      );
+  return layoutInWorker(nodes, edges);
+}
+
+/**
+ * Asks for the layout the editor asks for when it opens `p` (a big pipeline with its chains folded), if some drawn
+ * node has no saved place: the page's preload calls it as soon as the model arrives, so it runs while the page renders.
+ */
+export function pipelineLayoutAtOpening(p: Pipeline, parts: ModelParts): Promise<Record<string, Position>> | undefined {
+  const { ids, edges } = pipelineStructure(p);
+  const chains = chainBlocks(ids, edges);
+  const collapsed = collapsedAtOpening(ids, chains);
+  const shown = collapse(ids, edges, chains, collapsed);
+  const blockById = new Map(chains.map((b) => [b.id, b]));
+  if (shown.nodes.every((id) => savedPosition(p, id, blockById))) return undefined;
+  return pipelineLayout(p, parts, shown, collapsed.size > 0);
 }

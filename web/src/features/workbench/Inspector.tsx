@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { Json } from '../../shared/patch';
 
 /** More text than this (a 1,000-layer architecture is about 400,000 characters) costs the page more than it tells. */
@@ -31,9 +31,11 @@ function facts(kind: string, entry: Obj): { facts: string[]; hint?: string } {
 
 /** The right-hand inspector when nothing inside the entry is selected: a summary, the JSON folded away. */
 export function Inspector({ kind, id, entry }: Props) {
-  const text = useMemo(() => (entry === undefined ? '' : JSON.stringify(entry, null, 2)), [entry]);
+  // the JSON is written out only once asked for: a 1,000-layer architecture's is 400,000 characters
+  const [jsonOpen, setJsonOpen] = useState(false);
+  const text = useMemo(() => (entry === undefined || !jsonOpen ? '' : JSON.stringify(entry, null, 2)), [entry, jsonOpen]);
   const shown = text.length > MAX_CHARS ? text.slice(0, text.lastIndexOf('\n', MAX_CHARS)) : text;
-  const about = isObj(entry) ? facts(kind, entry) : { facts: [] };
+  const about = useMemo(() => (isObj(entry) ? facts(kind, entry) : { facts: [] as string[] }), [kind, entry]);
   const name = isObj(entry) && typeof entry.name === 'string' ? entry.name : id;
   return (
     <aside className="inspector" data-testid="inspector" aria-label="Inspector">
@@ -51,8 +53,16 @@ export function Inspector({ kind, id, entry }: Props) {
             {about.facts.length > 0 && <p>{about.facts.join(' · ')}</p>}
             {about.hint && <p className="muted">{about.hint}</p>}
           </div>
-          <details className="inspector-json">
-            <summary data-testid="inspector-json-toggle">JSON ({kind}/{id})</summary>
+          <details className="inspector-json" open={jsonOpen}>
+            <summary
+              data-testid="inspector-json-toggle"
+              onClick={(e) => {
+                e.preventDefault();
+                setJsonOpen((o) => !o);
+              }}
+            >
+              JSON ({kind}/{id})
+            </summary>
             <pre className="json" data-testid="inspector-json">
               {shown}
             </pre>

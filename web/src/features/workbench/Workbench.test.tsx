@@ -167,6 +167,8 @@ describe('Workbench', () => {
     expect(screen.getByTestId('readonly-banner').textContent).toContain('Read-only at commit c1');
     expect((screen.getByTestId('new-entry') as HTMLButtonElement).disabled).toBe(true);
     expect((screen.getByTestId('entry-rename') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId('inspector-json').textContent).toBe(''); // written out only when asked for
+    fireEvent.click(screen.getByTestId('inspector-json-toggle'));
     expect(screen.getByTestId('inspector-json').textContent).toContain('"Train"');
     expect(calls.find((c) => c.url.includes('/model'))?.url).toContain('ref=abc1234');
     expect(sockets).toHaveLength(0);

@@ -23,7 +23,7 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type ReactNode, type RefObject } from 'react';
 import { useCanvasKeys } from '../keys';
-import { BIG_GRAPH, collapse, type Block } from './blocks';
+import { collapse, collapsedAtOpening, type Block } from './blocks';
 import { boundsOf, fitViewport } from './fit';
 import type { Position } from './layout';
 
@@ -156,7 +156,7 @@ export function useGraphCanvas<N extends Node, E extends Edge>(options: GraphCan
  * with all of them collapsed. `shown` is what the canvas draws.
  */
 export function useFolding(nodes: string[], edges: { source: string; target: string }[], blocks: Block[]) {
-  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set(nodes.length > BIG_GRAPH ? blocks.map((b) => b.id) : []));
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => collapsedAtOpening(nodes, blocks));
   // blocks follow the graph's structure: a new list of blocks is a new structure
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const shown = useMemo(() => collapse(nodes, edges, blocks, collapsed), [blocks, collapsed]);

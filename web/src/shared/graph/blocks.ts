@@ -171,3 +171,8 @@ export function collapse(nodes: readonly string[], edges: readonly GraphEdge[], 
 
 /** Above this many nodes an editor opens with its blocks collapsed. */
 export const BIG_GRAPH = 150;
+
+/** The blocks collapsed when an editor opens a graph of `nodes`: all of them in a big graph, else none. */
+export function collapsedAtOpening(nodes: readonly string[], blocks: readonly Block[]): ReadonlySet<string> {
+  return new Set(nodes.length > BIG_GRAPH ? blocks.map((b) => b.id) : []);
+}

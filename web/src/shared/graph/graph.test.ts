@@ -3,7 +3,7 @@ import { layoutArchitecture, layoutInput, ARCH_LAYOUT_OPTIONS, LAYER_SIZE } from
 import { chainArchitecture } from '../../features/architecture/fixtures';
 import { chainBlocks, collapse, mergeBlocks, type GraphEdge } from './blocks';
 import { fitViewport, MIN_READABLE_ZOOM } from './fit';
-import { autoLayout, type LayoutEdge, type LayoutNode, type Position } from './layout';
+import { autoLayout, dagreLayout, pathLayout, type LayoutEdge, type LayoutNode, type Position } from './layout';
 import { answer, type LayoutReply, type LayoutRequest } from './layoutWorker';
 
 /** Input, stem, `blocks` residual blocks (conv, bn, relu, conv, bn, add, relu), Output. */
@@ -265,5 +265,33 @@ describe('auto layout with ports', () => {
     expect(p.a.y).toBeLessThan(p.bare.y);
     noOverlaps(nodes, p);
     expect(await autoLayout([], [])).toEqual({});
+  });
+});
+
+describe('a path laid out without dagre', () => {
+  const path = (sizes: [number, number][]): { nodes: LayoutNode[]; edges: LayoutEdge[] } => ({
+    // ids out of order, so the path is followed by its edges, not by the node list
+    nodes: sizes.map(([width, height], i) => ({ id: `n${(i * 7) % sizes.length}`, width, height })),
+    edges: sizes.slice(1).map((_, i) => ({ source: `n${(i * 7) % sizes.length}`, target: `n${((i + 1) * 7) % sizes.length}` })),
+  });
+
+  it('puts every node where dagre puts it', () => {
+    for (const sizes of [
+      [[200, 78]],
+      Array.from({ length: 60 }, () => [200, 78]),
+      Array.from({ length: 23 }, (_, i) => [120 + ((i * 37) % 90), 40 + ((i * 13) % 50)]),
+    ] as [number, number][][]) {
+      const { nodes, edges } = path(sizes);
+      const opts = { nodesep: 36, ranksep: 64 };
+      expect(pathLayout(nodes, edges, opts)).toEqual(dagreLayout(nodes, edges, opts));
+    }
+  });
+
+  it('is not used for forks, joins, several parts or cycles', () => {
+    const n = (id: string): LayoutNode => ({ id, width: 10, height: 10 });
+    expect(pathLayout([n('a'), n('b'), n('c')], [{ source: 'a', target: 'b' }, { source: 'a', target: 'c' }])).toBeNull();
+    expect(pathLayout([n('a'), n('b'), n('c')], [{ source: 'a', target: 'c' }, { source: 'b', target: 'c' }])).toBeNull();
+    expect(pathLayout([n('a'), n('b'), n('c')], [{ source: 'a', target: 'b' }])).toBeNull();
+    expect(pathLayout([n('a'), n('b'), n('c')], [{ source: 'a', target: 'b' }, { source: 'b', target: 'c' }, { source: 'c', target: 'b' }])).toBeNull();
   });
 });

@@ -84,10 +84,42 @@ function port(id: string, side: 'NORTH' | 'SOUTH', index: number): ElkPort {
 
 /** Top-left positions (integers) for every node, ranks top to bottom; edges to unknown nodes are left out. */
 export async function autoLayout(nodes: LayoutNode[], edges: LayoutEdge[], opts: LayoutOptions = {}): Promise<Record<string, Position>> {
-  if (!nodes.some((n) => n.inputs?.length || n.outputs?.length)) return dagreLayout(nodes, edges, opts);
+  if (!nodes.some((n) => n.inputs?.length || n.outputs?.length)) return pathLayout(nodes, edges, opts) ?? dagreLayout(nodes, edges, opts);
   const laid = await (await engine()).layout(elkGraph(nodes, edges, opts));
   const out: Record<string, Position> = {};
   for (const c of laid.children ?? []) out[nodes[Number(c.id.slice(1))].id] = { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0) };
+  return out;
+}
+
+/**
+ * A graph that is one path (a sequential network, a residual network with its blocks folded) laid out as dagre lays
+ * it out, without dagre: one column, centred, each node `ranksep` below the one before. dagre's ranking and ordering
+ * took 80-100 ms (warm) for a path of 200 nodes; this takes well under one. Null for any other graph.
+ */
+export function pathLayout(nodes: LayoutNode[], edges: LayoutEdge[], opts: LayoutOptions = {}): Record<string, Position> | null {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const next = new Map<string, string>();
+  const hasIn = new Set<string>();
+  for (const e of edges) {
+    if (!byId.has(e.source) || !byId.has(e.target) || e.source === e.target) continue;
+    if (next.get(e.source) === e.target) continue; // the same edge twice
+    if (next.has(e.source) || hasIn.has(e.target)) return null; // a fork or a join
+    next.set(e.source, e.target);
+    hasIn.add(e.target);
+  }
+  const starts = nodes.filter((n) => !hasIn.has(n.id));
+  if (starts.length !== 1) return null; // several parts (or a cycle)
+  const order: LayoutNode[] = [];
+  for (let at: string | undefined = starts[0].id; at !== undefined; at = next.get(at)) order.push(byId.get(at)!);
+  if (order.length !== nodes.length) return null;
+  const widest = Math.max(...nodes.map((n) => n.width));
+  const ranksep = opts.ranksep ?? 60;
+  const out: Record<string, Position> = {};
+  let y = 0;
+  for (const n of order) {
+    out[n.id] = { x: Math.round(widest / 2 - n.width / 2), y: Math.round(y) };
+    y += n.height + ranksep;
+  }
   return out;
 }
 
