@@ -129,7 +129,6 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
   useEffect(() => {
     if (!autoKey) return;
     let stale = false;
-    // at opening the page's preload has asked for this very layout already (pipelineLayoutAtOpening): it comes from there
     pipelineLayout(pipelineRef.current, parts, shown, collapsed.size > 0).then(
       (p) => !stale && setAuto(p),
       (e) => !stale && toast(`Could not lay the pipeline out: ${e instanceof Error ? e.message : String(e)}`, 'error'),

@@ -1,6 +1,6 @@
 // Where the pipeline editor puts a node: its default size, a free place for a new one, and what auto layout sees.
 import type { IfacePort } from '../../shared/api';
-import { chainBlocks, collapse, collapsedAtOpening, type Block, type Collapsed } from '../../shared/graph/blocks';
+import type { Block, Collapsed } from '../../shared/graph/blocks';
 import type { LayoutEdge, LayoutNode, Position } from '../../shared/graph/layout';
 import { layoutInWorker } from '../../shared/graph/layoutClient';
 import { nodePorts, type ModelParts, type Pipeline } from './model';
@@ -75,18 +75,4 @@ export function pipelineLayout(p: Pipeline, parts: ModelParts, shown: Collapsed,
         p,
       );
   return layoutInWorker(nodes, edges);
-}
-
-/**
- * Asks for the layout the editor asks for when it opens `p` (a big pipeline with its chains folded), if some drawn
- * node has no saved place: the page's preload calls it as soon as the model arrives, so it runs while the page renders.
- */
-export function pipelineLayoutAtOpening(p: Pipeline, parts: ModelParts): Promise<Record<string, Position>> | undefined {
-  const { ids, edges } = pipelineStructure(p);
-  const chains = chainBlocks(ids, edges);
-  const collapsed = collapsedAtOpening(ids, chains);
-  const shown = collapse(ids, edges, chains, collapsed);
-  const blockById = new Map(chains.map((b) => [b.id, b]));
-  if (shown.nodes.every((id) => savedPosition(p, id, blockById))) return undefined;
-  return pipelineLayout(p, parts, shown, collapsed.size > 0);
 }

@@ -4,9 +4,7 @@ import { renderHook } from '@testing-library/react';
 import { expect, it } from 'vitest';
 import { chainArchitecture } from '../../features/architecture/fixtures';
 import { architectureLayoutAtOpening, architectureStructure, layoutShown } from '../../features/architecture/layout';
-import { pipelineLayout, pipelineLayoutAtOpening, pipelineStructure } from '../../features/pipeline/layout';
-import { readPipeline } from '../../features/pipeline/model';
-import { chainBlocks, mergeBlocks } from './blocks';
+import { mergeBlocks } from './blocks';
 import { useFolding } from './GraphCanvas';
 import { layoutInWorker } from './layoutClient';
 
@@ -21,29 +19,6 @@ it('the architecture editor gets the layout the preload asked for, for a big dra
   expect(layoutShown(result.current.shown)).toBe(early);
   const laid = await early;
   for (const id of result.current.shown.nodes) expect(laid[id]).toBeDefined();
-});
-
-it('the pipeline editor gets the layout the preload asked for, when its nodes have no saved place', async () => {
-  const nodes: Record<string, unknown> = {};
-  const connections: Record<string, unknown> = {};
-  for (let i = 0; i < 300; i++) {
-    nodes[`n${i}`] = { operation: 'Op' };
-    if (i > 0) connections[`c${i}`] = { from: { node: `n${i - 1}`, port: 'out' }, to: { node: `n${i}`, port: 'in' } };
-  }
-  const pipeline = readPipeline({ name: 'Long', nodes, connections });
-  const parts = { operations: { Op: { name: 'Op', inputs: [{ name: 'in' }], outputs: [{ name: 'out' }] } }, pipelines: {}, artifacts: {} } as never;
-  const early = pipelineLayoutAtOpening(pipeline, parts);
-  expect(early).toBeDefined();
-  const { ids, edges } = pipelineStructure(pipeline);
-  const chains = chainBlocks(ids, edges);
-  const { result } = renderHook(() => useFolding(ids, edges, chains));
-  expect(pipelineLayout(pipeline, parts, result.current.shown, result.current.collapsed.size > 0)).toBe(early);
-  await early;
-});
-
-it('a saved pipeline needs no layout at opening', () => {
-  const pipeline = readPipeline({ name: 'Placed', nodes: { a: { operation: 'Op', position: { x: 1, y: 2 } } }, connections: {} });
-  expect(pipelineLayoutAtOpening(pipeline, { operations: {}, pipelines: {}, artifacts: {} } as never)).toBeUndefined();
 });
 
 it('another graph, or the same one after a failure, is laid out anew', async () => {
