@@ -28,7 +28,6 @@ export function preloadForLocation(loc: Location = window.location): void {
         return entry ? architectureLayoutAtOpening(readArchitecture(entry)) : undefined;
       })
       .catch(() => {}); // the editor asks again and reports a failure
-
   } else if (route.place === 'pipelines') {
     void import('./features/pipeline/PipelineEditor');
   } else if (route.place === 'operations') {

@@ -11,10 +11,8 @@ export const ARCH_LAYOUT_OPTIONS = { nodesep: 36, ranksep: 64 };
 
 /** The layers and connections as the layout sees them (the worker gets the same). */
 export function layoutInput(a: Architecture): { nodes: LayoutNode[]; edges: LayoutEdge[] } {
-  return {
-    nodes: Object.keys(a.layers).map((id) => ({ id, ...LAYER_SIZE })),
-    edges: Object.values(a.connections).map((c) => ({ source: c.from.layer, target: c.to.layer })),
-  };
+  const { nodes, edges } = architectureStructure(a);
+  return { nodes: nodes.map((id) => ({ id, ...LAYER_SIZE })), edges };
 }
 
 /** Top-left positions of every layer, inputs at the top. */

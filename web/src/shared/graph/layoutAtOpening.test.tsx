@@ -21,7 +21,7 @@ it('the architecture editor gets the layout the preload asked for, for a big dra
   for (const id of result.current.shown.nodes) expect(laid[id]).toBeDefined();
 });
 
-it('another graph, or the same one after a failure, is laid out anew', async () => {
+it('the same input gets the layout already asked for; another input is laid out anew', async () => {
   const a = layoutInWorker([{ id: 'x', width: 10, height: 10 }], []);
   expect(layoutInWorker([{ id: 'x', width: 10, height: 10 }], [])).toBe(a);
   expect(layoutInWorker([{ id: 'x', width: 12, height: 10 }], [])).not.toBe(a);

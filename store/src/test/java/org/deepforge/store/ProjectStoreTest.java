@@ -117,9 +117,9 @@ class ProjectStoreTest {
 
     @Test
     void concurrentWritersAndCheckpointsLandAsOneChainInTheOrderAnnounced() throws Exception {
-        // group commits are pipelined (the next batch is built while one waits for its fsyncs); checkpoints take the
-        // whole branch. Whatever the interleaving: every acknowledged edit is in the head, the commits announced form
-        // one parent chain ending at the branch ref, and git finds the repository sound.
+        // edits that queue up while the branch's writer is busy are group-committed by the next writer; checkpoints
+        // take the branch lock. Whatever the interleaving: every acknowledged edit is in the head, the commits announced
+        // form one parent chain ending at the branch ref, and git finds the repository sound.
         String start = head("main");
         List<CommitEvent> announced = java.util.Collections.synchronizedList(new ArrayList<>());
         store.addListener(e -> {
