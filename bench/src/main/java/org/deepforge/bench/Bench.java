@@ -37,6 +37,7 @@ import org.deepforge.store.ProjectStore;
  * and edit→broadcast latency to N subscribed WebSocket clients (against a WebSocket ping round trip).
  */
 public final class Bench {
+    private static final int WARMUP_ROUNDS = 3;
     private final HttpClient http = HttpClient.newHttpClient();
     private App app;
     private String base;
@@ -94,7 +95,8 @@ public final class Bench {
         int edits = intArg(args, "--edits", 2000);
         int clients = intArg(args, "--clients", 50);
         int rate = intArg(args, "--rate", 100);
-        new Bench().run(writers, edits, clients, rate);
+        int warmup = intArg(args, "--warmup", edits);
+        new Bench().run(writers, edits, clients, rate, warmup);
         System.exit(0);
     }
 
@@ -103,18 +105,42 @@ public final class Bench {
         return i >= 0 && i + 1 < args.length ? Integer.parseInt(args[i + 1]) : fallback;
     }
 
-    void run(int writers, int edits, int clients, int rate) throws Exception {
+    /**
+     * {@code warmup} edits first go to throwaway projects, through the store and over HTTP, so that the measured
+     * phases meet a server whose request path the JIT has compiled, as a long-running server's is: measured
+     * without it, C2 spent about 0.65 of a core compiling during the first 14 s of edits over HTTP
+     * (per-thread CPU from /proc), which was most of the 2,000 measured edits. The cold figure is printed too.
+     */
+    void run(int writers, int edits, int clients, int rate, int warmup) throws Exception {
         Path data = System.getProperty("bench.dir") != null ? Files.createTempDirectory(Path.of(System.getProperty("bench.dir")), "deepforge-bench") : Files.createTempDirectory("deepforge-bench");
         System.out.printf("DeepForge collaboration benchmark — %s, %d cores, Java %s%n",
                 java.time.Instant.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         System.out.printf("data dir %s (fsync on for objects and refs)%n%n", data);
 
-        double bare = bareStoreCommits(data.resolve("bare"), edits);
+        if (warmup > 0) {
+            bareStoreCommits(data.resolve("bare-warmup"), warmup, "JIT warm-up: store.apply, a throwaway project");
+        }
+        double bare = bareStoreCommits(data.resolve("bare"), edits, "baseline: store.apply in-process, 1 writer    ");
         app = App.start(ServerConfig.builder(data.resolve("server")).build());
         base = "http://127.0.0.1:" + app.port() + "/api/v1";
         try {
+            // rounds of edits to fresh throwaway projects until the JIT is nearly done with the server's request path
+            // (it compiles for less than a tenth of a round's wall time), at most WARMUP_ROUNDS
+            for (int round = 1; warmup > 0 && round <= WARMUP_ROUNDS; round++) {
+                String throwaway = post("/projects", "{\"name\":\"warm-up " + round + "\"}").get("id").asText();
+                System.out.printf("JIT warm-up over HTTP, round %d (a throwaway project%s):%n", round,
+                        round == 1 ? "; the server just started" : "");
+                long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+                long t0 = System.nanoTime();
+                double perSecond = editsPerSecond(throwaway, writers, warmup);
+                double jitShare = (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0) / ((System.nanoTime() - t0) / 1e6);
+                System.out.printf("  %s: %.1f edits/s%n", round == 1 ? "cold server" : "warming", perSecond);
+                if (jitShare < 0.1) {
+                    break;
+                }
+            }
             String project = post("/projects", "{\"name\":\"bench\"}").get("id").asText();
-            editsPerSecond(project, writers, 200); // warm-up
+            editsPerSecond(project, writers, 200); // the project's first edits (as before the JIT warm-up was added)
             double perSecond = editsPerSecond(project, writers, edits);
             System.out.printf("edits/s over HTTP, %d writers, stale bases : %8.1f  (%.2f× the bare store loop)  target ≥ 200%n%n",
                     writers, perSecond, perSecond / bare);
@@ -125,7 +151,7 @@ public final class Bench {
     }
 
     /** Baseline: the store's own commit path (merge-free, no HTTP), one writer. */
-    double bareStoreCommits(Path dir, int edits) throws Exception {
+    double bareStoreCommits(Path dir, int edits, String label) throws Exception {
         try (ProjectStore store = new ProjectStore(dir)) {
             Author a = new Author("bench", "Bench", "bench@localhost");
             String p = store.create("bare", "", a).id();
@@ -136,8 +162,7 @@ public final class Bench {
                 store.apply(p, "main", new ChangeSet(Optional.empty(), "bare", patch, a));
             }
             double s = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("baseline: store.apply in-process, 1 writer     : %8.1f commits/s (%d in %.2f s, %.2f ms CPU a commit)%n",
-                    edits / s, edits, s, (cpuNanos() - cpu0) / 1e6 / edits);
+            System.out.printf("%s : %8.1f commits/s (%d in %.2f s, %.2f ms CPU a commit)%n", label, edits / s, edits, s, (cpuNanos() - cpu0) / 1e6 / edits);
             return edits / s;
         }
     }
@@ -149,6 +174,7 @@ public final class Bench {
         AtomicInteger rebased = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         long cpu0 = cpuNanos();
+        long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         long t0 = System.nanoTime();
         List<Future<?>> futures = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
@@ -171,8 +197,9 @@ public final class Bench {
         double s = (System.nanoTime() - t0) / 1e9;
         double cpuMs = (cpuNanos() - cpu0) / 1e6;
         pool.shutdown();
-        System.out.printf("  %d edits accepted in %.2f s, %d rebased onto a newer head; %.2f ms CPU an edit (server and clients)%n",
-                accepted.get(), s, rebased.get(), cpuMs / accepted.get());
+        long jitMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0;
+        System.out.printf("  %d edits accepted in %.2f s, %d rebased onto a newer head; %.2f ms CPU an edit (server and clients);"
+                + " JIT compiling %.1f s%n", accepted.get(), s, rebased.get(), cpuMs / accepted.get(), jitMs / 1e3);
         return accepted.get() / s;
     }
 

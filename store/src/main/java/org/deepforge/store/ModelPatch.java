@@ -42,6 +42,9 @@ final class ModelPatch {
         for (var it = a.fields(); it.hasNext(); ) {
             var field = it.next();
             JsonNode other = b.get(field.getKey());
+            if (other == field.getValue()) {
+                continue; // shared: not even named
+            }
             String at = path + "/" + escape(field.getKey());
             if (other == null) {
                 ops.addObject().put("op", "remove").put("path", at).set("value", field.getValue());

@@ -8,7 +8,9 @@ import com.flipkart.zjsonpatch.JsonPatchApplicationException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.deepforge.model.Json;
 
@@ -172,9 +174,10 @@ final class PatchApplier {
     }
 
     private static ObjectNode shallowCopy(ObjectNode node) {
-        ObjectNode copy = Json.MAPPER.createObjectNode();
-        node.fields().forEachRemaining(e -> copy.set(e.getKey(), e.getValue()));
-        return copy;
+        // sized for the whole collection at once: a large one is copied on every edit, without growing step by step
+        Map<String, JsonNode> children = new LinkedHashMap<>(Math.max(16, node.size() * 4 / 3 + 2));
+        node.fields().forEachRemaining(e -> children.put(e.getKey(), e.getValue()));
+        return new ObjectNode(Json.MAPPER.getNodeFactory(), children);
     }
 
     private static ArrayNode shallowCopy(ArrayNode node) {

@@ -105,10 +105,7 @@ public final class ChangeDescriber {
             if (x.equals(y)) {
                 continue;
             }
-            TreeSet<String> keys = new TreeSet<>();
-            x.fieldNames().forEachRemaining(keys::add);
-            y.fieldNames().forEachRemaining(keys::add);
-            for (String key : keys) {
+            for (String key : differing(x, y)) {
                 JsonNode a = x.path(key);
                 JsonNode b = y.path(key);
                 if (a.equals(b)) {
@@ -338,6 +335,33 @@ public final class ChangeDescriber {
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 
+    /**
+     * The keys of two id-keyed maps whose entries are not the very same node, sorted: an edit shares every entry it
+     * did not touch with its parent, so this is what changed, found without sorting or comparing the whole map.
+     */
+    private static TreeSet<String> differing(JsonNode x, JsonNode y) {
+        TreeSet<String> keys = new TreeSet<>();
+        int shared = 0;
+        for (var it = y.fields(); it.hasNext(); ) {
+            var e = it.next();
+            JsonNode was = x.get(e.getKey());
+            if (was != e.getValue()) {
+                keys.add(e.getKey());
+            }
+            if (was != null) {
+                shared++;
+            }
+        }
+        if (shared < x.size()) {
+            x.fieldNames().forEachRemaining(k -> {
+                if (!y.has(k)) {
+                    keys.add(k);
+                }
+            });
+        }
+        return keys;
+    }
+
     private static TreeSet<String> keys(JsonNode a, JsonNode b) {
         TreeSet<String> keys = new TreeSet<>();
         a.fieldNames().forEachRemaining(keys::add);
@@ -365,17 +389,19 @@ public final class ChangeDescriber {
                 words.add(word);
             }
         }
-        for (JsonNode model : models) {
-            for (String c : List.of(ModelView.PIPELINES, ModelView.ARCHITECTURES, ModelView.ARTIFACTS)) {
+        for (String c : List.of(ModelView.PIPELINES, ModelView.ARCHITECTURES, ModelView.ARTIFACTS)) {
+            for (JsonNode model : models) {
                 JsonNode map = model.path(c);
                 for (String word : words) {
                     if (map.has(word)) {
                         return true;
                     }
                 }
-                for (var it = map.fields(); it.hasNext(); ) {
-                    var e = it.next();
-                    if (!sharedByAll(models, c, e.getKey(), e.getValue()) && namesInner(e.getValue(), words)) {
+            }
+            for (String key : notSharedByAll(models, c)) {
+                for (JsonNode model : models) {
+                    JsonNode entry = model.path(c).get(key);
+                    if (entry != null && namesInner(entry, words)) {
                         return true;
                     }
                 }
@@ -384,17 +410,23 @@ public final class ChangeDescriber {
         return false;
     }
 
-    /** Whether every one of {@code models} holds this very entry node (so the edit did not touch it). */
-    private static boolean sharedByAll(JsonNode[] models, String collection, String key, JsonNode entry) {
+    /**
+     * The keys of {@code collection} whose entry is not the very same node in every one of {@code models} (what the
+     * edits between them touched); with a single model, all of its keys.
+     */
+    private static Set<String> notSharedByAll(JsonNode[] models, String collection) {
+        Set<String> keys = new TreeSet<>();
+        if (models.length == 0) {
+            return keys;
+        }
         if (models.length < 2) {
-            return false;
+            models[0].path(collection).fieldNames().forEachRemaining(keys::add);
+            return keys;
         }
-        for (JsonNode model : models) {
-            if (model.path(collection).get(key) != entry) {
-                return false;
-            }
+        for (int i = 1; i < models.length; i++) {
+            keys.addAll(differing(models[i - 1].path(collection), models[i].path(collection)));
         }
-        return true;
+        return keys;
     }
 
     private static boolean namesInner(JsonNode entity, Set<String> words) {

@@ -10,11 +10,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Predicate;
 import org.deepforge.model.Json;
 import org.eclipse.jgit.diff.RawText;
@@ -78,14 +76,14 @@ public final class ModelMerger {
         }
         if (ours.isObject() && theirs.isObject() && (base.isObject() || base.isMissingNode())) {
             ObjectNode out = Json.MAPPER.createObjectNode();
-            Set<String> keys = new LinkedHashSet<>();
-            ours.fieldNames().forEachRemaining(keys::add);
-            theirs.fieldNames().forEachRemaining(keys::add);
-            for (String key : keys) {
-                JsonNode value = merge(path + "/" + escape(key), base.path(key), ours.path(key), theirs.path(key), conflicts, derived,
-                        resolved);
-                if (!value.isMissingNode()) {
-                    out.set(key, value);
+            for (var it = ours.fields(); it.hasNext(); ) {
+                var e = it.next();
+                mergeField(path, e.getKey(), base, e.getValue(), theirs.get(e.getKey()), out, conflicts, derived, resolved);
+            }
+            for (var it = theirs.fields(); it.hasNext(); ) {
+                var e = it.next();
+                if (!ours.has(e.getKey())) {
+                    mergeField(path, e.getKey(), base, null, e.getValue(), out, conflicts, derived, resolved);
                 }
             }
             return out;
@@ -104,6 +102,27 @@ public final class ModelMerger {
             conflicts.add(new Conflict(path, base, ours, theirs));
         }
         return ours;
+    }
+
+    /**
+     * Merges one field of an object into {@code out}. A field that is the very same node on two sides is decided
+     * without being compared or named (an edit shares every entry it did not touch with its parent, so in a large
+     * id-keyed map almost every entry is), which keeps a merge's cost close to the size of the changes.
+     */
+    private static void mergeField(String path, String key, JsonNode base, JsonNode ours, JsonNode theirs, ObjectNode out,
+                                   List<Conflict> conflicts, Predicate<String> derived, Map<String, JsonNode> resolved) {
+        JsonNode b = base.get(key);
+        JsonNode value;
+        if (ours == theirs || b == theirs) {
+            value = ours;
+        } else if (b == ours) {
+            value = theirs;
+        } else {
+            value = merge(path + "/" + escape(key), orMissing(b), orMissing(ours), orMissing(theirs), conflicts, derived, resolved);
+        }
+        if (value != null && !value.isMissingNode()) {
+            out.set(key, value);
+        }
     }
 
     /** Line-based three-way merge; {@code null} when the same lines changed on both sides. */

@@ -3,6 +3,7 @@ package org.deepforge.store.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.deepforge.model.Json;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,29 @@ class ChangeDescriberTest {
         assertThat(ChangeDescriber.mentionsIds("Duplicate pipeline Train and score", before, after)).isFalse();
         assertThat(CommitMessages.forEdit("Set epochs of n2 (Train)", before, after)).doesNotContain("n2");
         assertThat(CommitMessages.forEdit("Tidy the pipeline", before, after)).isEqualTo("Tidy the pipeline");
+    }
+
+    /** Edits share the entries they did not touch with their parent: only the others are described, in key order. */
+    @Test
+    void entriesSharedWithThePreviousVersionAreNotDescribed() throws Exception {
+        ObjectNode before = (ObjectNode) json("{'project':{'name':'Lab'},'pipelines':{'p2':{'name':'Two'},'p1':{'name':'One','nodes':{'n9':{}}},"
+                + "'p3':{'name':'Three'},'p4':{'name':'Four'}},'operations':{},'architectures':{},'artifacts':{},'utils':{}}");
+        ObjectNode after = before.deepCopy();
+        ObjectNode pipelines = Json.MAPPER.createObjectNode();
+        before.get("pipelines").fields().forEachRemaining(e -> pipelines.set(e.getKey(), e.getValue()));
+        after.set("pipelines", pipelines);
+        pipelines.remove("p3");
+        pipelines.set("p0", json("{'name':'Zero'}"));
+        pipelines.set("p4", json("{'name':'Four (final)','nodes':{'n7':{}}}"));
+        assertThat(texts(ChangeDescriber.describe(before, after))).containsExactly(
+                "Add pipeline Zero", "Delete pipeline Three", "Rename pipeline Four to Four (final)", "Add n7 to Four (final)");
+        assertThat(texts(ChangeDescriber.describe(before, after)))
+                .isEqualTo(texts(ChangeDescriber.describe(before.deepCopy(), after.deepCopy())));
+        // ids inside what the edit touched are found; those of entries it did not touch are not looked for
+        assertThat(ChangeDescriber.mentionsIds("Place n7", before, after)).isTrue();
+        assertThat(ChangeDescriber.mentionsIds("Rename p3", before, after)).isTrue();
+        assertThat(ChangeDescriber.mentionsIds("Look at n9", before, after)).isFalse();
+        assertThat(ChangeDescriber.mentionsIds("Look at n9", before)).isTrue();
     }
 
     @Test

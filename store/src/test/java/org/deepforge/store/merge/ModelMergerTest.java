@@ -3,6 +3,9 @@ package org.deepforge.store.merge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
 import org.deepforge.model.Json;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +40,48 @@ class ModelMergerTest {
         var r = ModelMerger.merge(json("{'a':1}"), json("{'a':2}"), json("{'a':2}"));
         assertThat(r.clean()).isTrue();
         assertThat(r.merged()).isEqualTo(json("{'a':2}"));
+    }
+
+    /** Edits share every entry they did not touch with their parent; such a merge must equal one of separate copies. */
+    @Test
+    void entriesSharedBetweenVersionsMergeAsCopiesDo() throws Exception {
+        ObjectNode base = (ObjectNode) json("{'m':{'a':{'x':1},'b':{'x':2},'c':{'x':3},'e':{'x':5,'y':5}}}");
+        ObjectNode ours = shallow(base);
+        ObjectNode oursMap = shallow(base.get("m"));
+        ours.set("m", oursMap);
+        oursMap.set("b", json("{'x':20}"));
+        oursMap.set("d", json("{'x':4}"));
+        oursMap.set("e", json("{'x':5,'y':50}"));
+        ObjectNode theirs = shallow(base);
+        ObjectNode theirsMap = shallow(base.get("m"));
+        theirs.set("m", theirsMap);
+        theirsMap.remove("c");
+        theirsMap.set("a", json("{'x':10}"));
+        theirsMap.set("e", json("{'x':55,'y':5}"));
+        var shared = ModelMerger.merge(base, ours, theirs);
+        var copies = ModelMerger.merge(base.deepCopy(), ours.deepCopy(), theirs.deepCopy());
+        assertThat(shared.clean()).isTrue();
+        assertThat(shared.merged()).isEqualTo(json("{'m':{'a':{'x':10},'b':{'x':20},'d':{'x':4},'e':{'x':55,'y':50}}}"));
+        assertThat(shared.merged()).isEqualTo(copies.merged());
+        assertThat(fieldNames(shared.merged().get("m"))).isEqualTo(fieldNames(copies.merged().get("m")));
+        // deleting an entry the other side changed is still a conflict when the entries are shared
+        ObjectNode changedC = shallow(ours);
+        ObjectNode changedCMap = shallow(oursMap);
+        changedC.set("m", changedCMap);
+        changedCMap.set("c", json("{'x':30}"));
+        assertThat(ModelMerger.merge(base, changedC, theirs).conflicts()).extracting(Conflict::path).containsExactly("/m/c");
+    }
+
+    static ObjectNode shallow(JsonNode node) {
+        ObjectNode copy = Json.MAPPER.createObjectNode();
+        node.fields().forEachRemaining(e -> copy.set(e.getKey(), e.getValue()));
+        return copy;
+    }
+
+    static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test
