@@ -126,18 +126,22 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
   const unplaced = useMemo(() => shown.nodes.filter((id) => !stored(id)), [shown, stored]);
   const [auto, setAuto] = useState<Record<string, Position> | null>(null);
   const autoKey = unplaced.length ? `${skey}#${[...collapsed].sort().join(',')}` : '';
+  // asked for while rendering, not in an effect: the worker lays the graph out while the page commits this first
+  // render (for 2,000 nodes ~150 ms of DOM work that the layout otherwise waited for); layoutInWorker answers the same
+  // input with the same promise, so a render done twice asks once
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const autoLayout = useMemo(() => (autoKey ? pipelineLayout(pipelineRef.current, parts, shown, collapsed.size > 0) : null), [autoKey]);
   useEffect(() => {
-    if (!autoKey) return;
+    if (!autoLayout) return;
     let stale = false;
-    pipelineLayout(pipelineRef.current, parts, shown, collapsed.size > 0).then(
+    autoLayout.then(
       (p) => !stale && setAuto(p),
       (e) => !stale && toast(`Could not lay the pipeline out: ${e instanceof Error ? e.message : String(e)}`, 'error'),
     );
     return () => {
       stale = true;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [autoKey]);
+  }, [autoLayout]);
   const ready = unplaced.length === 0 || (auto !== null && unplaced.every((id) => id in auto));
 
   // ---- canvas state follows the model

@@ -306,13 +306,16 @@ final class BrowserBench {
                     const model = res('/model'), layoutStart = mark('graph-layout-start'), layoutEnd = mark('graph-layout-end');
                     const me = res('/api/v1/me'), chunk = res('Editor-'), catalog = res('/catalog/layers');
                     const mounted = mark('editor-render');
-                    const long = window.__bench.long.filter(([t]) => t < (layoutStart ? layoutStart.startTime : Infinity));
+                    const long = window.__bench.long.filter(([t]) => t < (window.__bench.drawn ?? Infinity));
+                    const analysis = res('/analysis'), problems = res('/problems');
                     return `DOMContentLoaded ${at(nav.domContentLoadedEventEnd)}, /me ${at(me && me.responseEnd)},`
                       + ` model asked ${at(model && model.startTime)} received ${at(model && model.responseEnd)}`
                       + ` (${model ? Math.round(model.decodedBodySize / 1024) : '–'} KiB), editor code ${at(chunk && chunk.responseEnd)},`
                       + ` catalog ${at(catalog && catalog.responseEnd)}, editor renders ${at(mounted && mounted.startTime)},`
                       + ` layout asked ${at(layoutStart && layoutStart.startTime)} done ${at(layoutEnd && layoutEnd.startTime)};`
-                      + ` long tasks before the layout (start+ms): ${long.map(([t, d]) => t + '+' + d).join(' ') || 'none'}`;"""));
+                      + ` analysis/problems received ${at(analysis && analysis.responseEnd)}/${at(problems && problems.responseEnd)},`
+                      + ` drawn ${at(window.__bench.drawn ?? undefined)}; long tasks until drawn (start+ms):`
+                      + ` ${long.map(([t, d]) => t + '+' + d).join(' ') || 'none'}`;"""));
             Path png = Path.of("bench", "target", "browser-" + c.name().replaceAll("[^A-Za-z0-9]+", "-") + ".png");
             Files.createDirectories(png.getParent());
             Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), png, StandardCopyOption.REPLACE_EXISTING);
