@@ -102,8 +102,8 @@ public final class ChangeDescriber {
         for (String collection : ModelView.COLLECTIONS) {
             JsonNode x = before.path(collection);
             JsonNode y = after.path(collection);
-            if (x.equals(y)) {
-                continue;
+            if (x == y) {
+                continue; // (equal collections that are not the same node give no differing entry below)
             }
             for (String key : differing(x, y)) {
                 JsonNode a = x.path(key);
