@@ -5,6 +5,7 @@ import { mergeBlocks, type Block } from '../../shared/graph/blocks';
 import { BlockNodeView, sharedName, summariseKinds, type BlockFlowNode } from '../../shared/graph/BlockNodeView';
 import { OVERVIEW_ZOOM } from '../../shared/graph/fit';
 import { GraphCanvas, GraphEditorFrame, useFolding, useGraphCanvas } from '../../shared/graph/GraphCanvas';
+import { declaredHandles } from '../../shared/graph/handles';
 import { FoldingButtons, UndoRedoButtons } from '../../shared/graph/GraphToolbar';
 import type { Position } from '../../shared/graph/layout';
 import { toast } from '../../shared/notify';
@@ -219,7 +220,11 @@ function Editor({ project, archId, model, head, wb }: Props) {
           const data = blockData(block, arch, errorsByLayer, expand);
           if (old && old.type === 'block' && old.position.x === position.x && old.position.y === position.y && old.data.summary === data.summary && old.data.error === data.error)
             out.push(old);
-          else out.push({ ...(old ?? {}), id, type: 'block', position, data, selected: old?.selected ?? false, width: LAYER_SIZE.width, height: LAYER_SIZE.height } as BlockFlowNode);
+          else
+            out.push({
+              ...(old ?? {}), id, type: 'block', position, data, selected: old?.selected ?? false, width: LAYER_SIZE.width, height: LAYER_SIZE.height,
+              handles: old?.measured ? undefined : declaredHandles(LAYER_SIZE, ['in'], ['out']),
+            } as BlockFlowNode);
           continue;
         }
         const l = arch.layers[id];
@@ -240,7 +245,12 @@ function Editor({ project, archId, model, head, wb }: Props) {
         };
         const selected = select ? id === select : (old?.selected ?? false);
         if (old && old.type === 'layer' && sameData(old.data, data) && old.position.x === position.x && old.position.y === position.y && old.selected === selected) out.push(old);
-        else out.push({ ...(old ?? {}), id, type: 'layer', position, data, selected, width: LAYER_SIZE.width, height: LAYER_SIZE.height } as LayerFlowNode);
+        else
+          out.push({
+            ...(old ?? {}), id, type: 'layer', position, data, selected, width: LAYER_SIZE.width, height: LAYER_SIZE.height,
+            // a node not drawn yet says where its handles go, so that only the nodes in view are drawn at opening
+            handles: old?.measured && old.data.inputs === data.inputs && old.data.outputs === data.outputs ? undefined : layerHandles(data),
+          } as LayerFlowNode);
       }
       return out;
     },
@@ -525,6 +535,10 @@ function Editor({ project, archId, model, head, wb }: Props) {
 function describeConnection(a: Architecture, id: string, label: (id: string) => string): string {
   const c = a.connections[id];
   return c ? `${label(c.from.layer)} → ${label(c.to.layer)}` : id;
+}
+
+function layerHandles(d: LayerNodeData) {
+  return declaredHandles(LAYER_SIZE, Array.from({ length: d.inputs }, (_, i) => `in-${i}`), Array.from({ length: d.outputs }, (_, i) => `out-${i}`));
 }
 
 function blockData(b: Block, a: Architecture, errors: Map<string, string[]>, onExpand: (id: string) => void) {

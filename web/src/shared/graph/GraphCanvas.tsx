@@ -29,6 +29,13 @@ import type { Position } from './layout';
 
 interface Size { width: number; height: number }
 
+/** Nodes whose size React Flow has just measured lose their declared handles, so that the measured ones count. */
+function withoutDeclaredHandles<N extends Node>(nodes: N[], changes: NodeChange<N>[]): N[] {
+  const measured = new Set(changes.filter((c) => c.type === 'dimensions').map((c) => c.id));
+  if (measured.size === 0) return nodes;
+  return nodes.map((n) => (n.handles && measured.has(n.id) ? { ...n, handles: undefined } : n));
+}
+
 /** A graph editor on a browser that can draw one; `fallback` where it cannot (jsdom, very old browsers). */
 export function GraphEditorFrame({ fallback, children }: { fallback: ReactNode; children: ReactNode }) {
   // when an editor first renders (bench/run browser reads it beside the model's arrival and the layout's start)
@@ -83,7 +90,7 @@ export function useGraphCanvas<N extends Node, E extends Edge>(options: GraphCan
   const [nodes, setNodes] = useState<N[]>(initialNodes);
   const [edges, setEdges] = useState<E[]>([]);
   const onNodesChange = useCallback((changes: NodeChange<N>[]) => {
-    setNodes((nds) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), nds));
+    setNodes((nds) => withoutDeclaredHandles(applyNodeChanges(changes.filter((c) => c.type !== 'remove'), nds), changes));
   }, []);
   const onEdgesChange = useCallback((changes: EdgeChange<E>[]) => {
     setEdges((eds) => applyEdgeChanges(changes.filter((c) => c.type !== 'remove'), eds));

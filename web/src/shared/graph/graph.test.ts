@@ -3,6 +3,7 @@ import { layoutArchitecture, layoutInput, ARCH_LAYOUT_OPTIONS, LAYER_SIZE } from
 import { chainArchitecture } from '../../features/architecture/fixtures';
 import { chainBlocks, collapse, mergeBlocks, type GraphEdge } from './blocks';
 import { fitViewport, MIN_READABLE_ZOOM } from './fit';
+import { declaredHandles } from './handles';
 import { autoLayout, dagreLayout, pathLayout, type LayoutEdge, type LayoutNode, type Position } from './layout';
 import { answer, type LayoutReply, type LayoutRequest } from './layoutWorker';
 
@@ -293,5 +294,16 @@ describe('a path laid out without dagre', () => {
     expect(pathLayout([n('a'), n('b'), n('c')], [{ source: 'a', target: 'c' }, { source: 'b', target: 'c' }])).toBeNull();
     expect(pathLayout([n('a'), n('b'), n('c')], [{ source: 'a', target: 'b' }])).toBeNull();
     expect(pathLayout([n('a'), n('b'), n('c')], [{ source: 'a', target: 'b' }, { source: 'b', target: 'c' }, { source: 'c', target: 'b' }])).toBeNull();
+  });
+});
+
+describe('declaredHandles', () => {
+  it('puts inputs on the top edge and outputs on the bottom one, spread as the node views spread them', () => {
+    const h = declaredHandles({ width: 200, height: 78 }, ['in-0', 'in-1'], ['out-0']);
+    expect(h.map((x) => [x.id, x.type, x.position, x.x + x.width! / 2, x.y + x.height! / 2])).toEqual([
+      ['in-0', 'target', 'top', 200 / 3, 0],
+      ['in-1', 'target', 'top', 400 / 3, 0],
+      ['out-0', 'source', 'bottom', 100, 78],
+    ]);
   });
 });
