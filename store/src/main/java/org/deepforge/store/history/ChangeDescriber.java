@@ -103,7 +103,7 @@ public final class ChangeDescriber {
             JsonNode x = before.path(collection);
             JsonNode y = after.path(collection);
             if (x == y) {
-                continue; // (equal collections that are not the same node give no differing entry below)
+                continue; // equal collections that are not the same node are left to the per-entry equality below
             }
             for (String key : differing(x, y)) {
                 JsonNode a = x.path(key);
