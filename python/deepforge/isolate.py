@@ -2,19 +2,22 @@
 
 The zygote itself runs under bubblewrap with the system read-only, the runtime read-only and the
 whole jobs directory writable, keeping CAP_SYS_ADMIN and CAP_SETPCAP (in its own user namespace
-when the server is not root). A job forked from it must see far less, so before any of its code
-runs:
+when the server is not root). At its start it empties its capability bounding set and its ambient
+set and sets no_new_privs (``confine_zygote``): it never runs another program, so it loses nothing,
+and every job it makes inherits all three. A job must see far less, so before any of its code runs:
 
-* the zygote forks the job's first process into a new PID namespace (``fork_into_new_pid_namespace``),
-  where it is PID 1;
+* the zygote makes the job's process as PID 1 of a new PID namespace (``clone_into_new_pid_namespace``,
+  one process creation, as ``os.fork`` does it);
 * that process (``enter``) leaves the zygote's mount namespace (and network namespace when the job
   has no network): its bundle is bound aside, fresh tmpfs cover /tmp, /dev/shm, the jobs directory and
   the zygote's socket directory, and the bundle is moved back to its own path -- so no other bundle and
-  no socket is reachable; then it mounts a /proc of that namespace (``mount_proc``), gives up every
-  capability (``drop_privileges``: bounding set, ambient, effective, permitted, inheritable) and sets
-  no_new_privs, and forks the job, which inherits all of that before main.py runs; it stays
-  (``become_init``) to forward TERM/INT/HUP to the job, record its exit code and exit with its status
-  (which ends every process left in the namespace).
+  no socket is reachable; then it mounts a /proc of that namespace (``mount_proc``) and gives up the
+  capabilities it still has (``drop_privileges``) before main.py runs.
+
+The job is its namespace's init: when it ends, the kernel ends whatever else still runs there. An init
+gets only the signals it handles, so the job ends on TERM and HUP through handlers (``exit_on``), as a
+fresh interpreter would end by them, and orphans of its own children are left to it (zombies until it
+ends, as under any init that does not reap).
 """
 
 import ctypes
@@ -22,6 +25,8 @@ import ctypes.util
 import errno
 import os
 import signal
+import sys
+import threading
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWPID = 0x20000000
@@ -76,24 +81,58 @@ def _covered(path, roots):
     return any(path.startswith(os.path.join(r, "")) for r in roots)
 
 
-#: clone(2)'s system call number where its first argument is the flags (the others are all 0 here)
-_CLONE = {"x86_64": 56, "aarch64": 220, "riscv64": 220, "ppc64le": 120}.get(os.uname().machine)
+#: clone(2)'s system call number, and whether it takes the thread-local storage before the child's tid address
+#: (CONFIG_CLONE_BACKWARDS) or after it (x86-64)
+_CLONE = {"x86_64": (56, False), "aarch64": (220, True), "riscv64": (220, True), "ppc64le": (120, True)}.get(os.uname().machine)
+CLONE_CHILD_CLEARTID = 0x00200000
+CLONE_CHILD_SETTID = 0x01000000
+PR_GET_TID_ADDRESS = 40
 #: calls through this keep the GIL held, so the child of a raw clone returns holding it, as its parent does
 _python = ctypes.PyDLL(None, use_errno=True)
 _python.syscall.restype = ctypes.c_long
 _python.syscall.argtypes = [ctypes.c_long, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
 
 
-def fork_into_new_pid_namespace():
-    """Like ``os.fork()``, except that the child is PID 1 of a new PID namespace; returns the child's pid, 0 in the child.
+def _tid_address():
+    """Where the C library keeps this thread's id: what it gives the kernel to fill in when ``fork`` makes a process
+    (the kernel reports it back through PR_GET_TID_ADDRESS, which needs CONFIG_CHECKPOINT_RESTORE)."""
+    address = ctypes.c_void_p()
+    _check(_libc.prctl(PR_GET_TID_ADDRESS, ctypes.addressof(address), 0, 0, 0), "prctl(PR_GET_TID_ADDRESS)")
+    if not address.value or ctypes.c_int.from_address(address.value).value != threading.get_native_id():
+        raise IsolationError(errno.ENOTSUP, "the C library's thread id is not where the kernel says it is")
+    return address.value
 
-    A raw clone(2): the interpreter's fork hooks do not run in the child, so it is only for a single-threaded caller
-    whose child runs nothing but trusted set-up code and forks again (with ``os.fork``) before any job code runs."""
+
+_tid = None
+
+
+def clone_into_new_pid_namespace():
+    """``os.fork()``, except that the child is PID 1 of a new PID namespace; returns the child's pid, 0 in the child.
+
+    The clone is made the way the C library's ``fork`` makes it (the child's thread id written where the library
+    keeps it, and cleared at its end), with the interpreter's fork hooks around it (``PyOS_BeforeFork`` and the
+    after-fork calls: its locks, threads and ``os.register_at_fork`` callbacks, ``random`` reseeding itself among
+    them). The C library's own ``pthread_atfork`` handlers do not run: only for a single-threaded caller (the zygote
+    never starts a thread), whose locks no other thread can hold."""
+    global _tid
     if _CLONE is None:
         raise IsolationError(errno.ENOSYS, "no clone(2) system call number known for %s" % os.uname().machine)
-    pid = _python.syscall(_CLONE, CLONE_NEWPID | signal.SIGCHLD, None, None, None, None)
+    if _tid is None:
+        _tid = _tid_address()
+    number, backwards = _CLONE
+    flags = CLONE_NEWPID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | signal.SIGCHLD
+    ctypes.pythonapi.PyOS_BeforeFork()
+    if backwards:
+        pid = _python.syscall(number, flags, None, None, None, _tid)
+    else:
+        pid = _python.syscall(number, flags, None, None, _tid, None)
+    if pid == 0:
+        ctypes.pythonapi.PyOS_AfterFork_Child()
+        return 0
+    error = ctypes.get_errno()
+    ctypes.pythonapi.PyOS_AfterFork_Parent()
     if pid < 0:
-        _check(-1, "clone(CLONE_NEWPID)")
+        raise IsolationError(error, "clone(CLONE_NEWPID): %s" % os.strerror(error))
     return pid
 
 
@@ -136,32 +175,21 @@ def enter(bundle, jobs_root, hide=(), keep=(), network=True):
     os.chdir(bundle)
 
 
-def become_init(job_pid, record=None):
-    """PID 1 of the job's namespace: forwards signals, reaps, exits with the job's status (never returns);
-    ``record(code)`` is called with it first."""
-    def forward(sig, _frame):
-        try:
-            os.kill(job_pid, sig)
-        except OSError:
-            pass
+def exit_on(signals=(signal.SIGTERM, signal.SIGHUP)):
+    """In the job, PID 1 of its namespace: ends it on these signals, which end a process by default but never an init
+    that does not handle them (the code is the one a process killed by the signal reports: 128 + its number). Only
+    between two of the interpreter's steps, so a long call into a library finishes first (a cancel sends KILL after its
+    grace period); a job that installs its own handler gets the signal as in any process."""
+    def end(sig, _frame):
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except BaseException:  # noqa: B902 - ending now
+                pass
+        os._exit(128 + sig)
 
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, forward)
-    drop_privileges()  # nothing to do if the caller did (the job's init drops them before it forks the job)
-    code = 127
-    while True:
-        try:
-            pid, status = os.waitpid(-1, 0)
-        except ChildProcessError:
-            break
-        except InterruptedError:
-            continue
-        if pid == job_pid:
-            code = 128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-            break
-    if record is not None:
-        record(code)
-    os._exit(code)  # the kernel ends whatever else still runs in this namespace
+    for sig in signals:
+        signal.signal(sig, end)
 
 
 def mount_proc():
@@ -181,15 +209,11 @@ class _CapData(ctypes.Structure):
     _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
 
 
-#: whether this process (or the one it was forked from) gave up its privileges: they never come back
-_dropped = False
-
-
-def drop_privileges():
-    """Gives up every capability for good and forbids gaining any (setuid binaries, file capabilities)."""
-    global _dropped
-    if _dropped:
-        return
+def confine_zygote():
+    """In the zygote, once: empties the capability bounding and ambient sets and sets no_new_privs, which every job it
+    makes inherits. Keeps the capabilities it has (it needs them to make each job's namespaces); it never runs another
+    program, so the bounding set (which only limits what a program run later may gain) costs it nothing."""
+    global _bounded
     try:
         with open("/proc/sys/kernel/cap_last_cap") as f:
             last = int(f.read())
@@ -198,9 +222,21 @@ def drop_privileges():
     for cap in range(last + 1):
         if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() != errno.EINVAL:
             _check(-1, "dropping capability %d from the bounding set" % cap)
-    _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    if _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 and ctypes.get_errno() != errno.EINVAL:
+        _check(-1, "clearing the ambient capabilities")  # EINVAL: a kernel without ambient capabilities
+    _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+    _bounded = True
+
+
+#: whether this process (or the zygote it was made from) emptied its bounding and ambient sets and set no_new_privs
+_bounded = False
+
+
+def drop_privileges():
+    """Gives up every capability for good and forbids gaining any (setuid binaries, file capabilities). In a job of a
+    confined zygote only the capabilities it holds are left to give up: one call."""
+    if not _bounded:
+        confine_zygote()
     header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
     data = (_CapData * 2)()
     _check(_libc.capset(ctypes.byref(header), data), "capset")
-    _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
-    _dropped = True

@@ -14,7 +14,7 @@ When a job has ended and its ``exitcode`` is written, the zygote's standard outp
 
 A forked job is equivalent to the cold path of the local adapter
 (``setsid sh -c '"$0" -u main.py > console.log 2>&1; echo $? > exitcode.tmp && mv exitcode.tmp exitcode'``),
-at the cost of one process creation (two when each job is isolated):
+at the cost of one process creation:
 
 * the child calls ``setsid()`` (so its pid is the job's process group id), changes into the bundle,
   takes exactly the given environment and default signal handlers, and becomes the job. Its exit code
@@ -22,9 +22,10 @@ at the cost of one process creation (two when each job is isolated):
   writes it: the zygote records it when the job ends (it looks before it reaps, so ``exitcode`` exists
   before the process is gone), and a job that ends normally records it itself too (so it is there even
   when the zygote went away meanwhile, e.g. with a restarted server);
-* with ``--isolate`` the zygote forks the child into a new PID namespace (a raw ``clone``), where it
-  is PID 1: it enters the job's other namespaces
-  (see ``deepforge.isolate``), forks the job, stays as its init and records its exit code;
+* with ``--isolate`` the zygote makes the child as PID 1 of a new PID namespace (``clone`` as ``fork``
+  makes it): before it becomes the job it enters the job's other namespaces and gives up its
+  capabilities (see ``deepforge.isolate``), and as the job it ends on TERM and HUP, which an init
+  otherwise never gets;
 * the job sends fd 1 and 2 to ``console.log`` (unbuffered, like ``-u``), reads
   fd 0 from /dev/null, rebuilds ``sys.path`` the way ``python main.py`` would (bundle first, the
   job's PYTHONPATH, then the interpreter's own entries), forgets the modules the zygote loaded from
@@ -152,15 +153,21 @@ def job_environment(env, coerced):
 class Job:
     """What the forked child carries up to ``main`` once it is released."""
 
-    def __init__(self, bundle, env, isolated=False):
+    def __init__(self, bundle, env, isolated=False, forget=()):
         self.bundle = bundle
         self.env = env
         self.isolated = isolated
+        #: the names of the zygote's modules the job imports afresh (``_forgettable``)
+        self.forget = forget
 
 
 class Zygote:
-    def __init__(self, path, watch_stdin=False, names=PRELOAD, isolate=None, hide=(), keep=()):
+    def __init__(self, path, watch_stdin=False, names=PRELOAD, isolate=None, hide=(), keep=(), own_path=()):
         self.path = path
+        #: the zygote's own PYTHONPATH entries: what ``python main.py`` would not have
+        self.own_path = tuple(own_path)
+        #: (number of modules loaded, same runtime) -> the names a job forgets, worked out once here, not in every job
+        self.forgettable = {}
         #: the jobs directory when each job is isolated in its own namespaces (the zygote runs in a sandbox)
         self.isolate = isolate
         self.hide = tuple(hide)
@@ -173,9 +180,9 @@ class Zygote:
         self.preloaded = []
         self.frozen = {}
         self.coerced = _coerced_ctype()
-        #: pid -> bundle of the jobs forked directly (not isolated), whose exit codes the zygote records
+        #: pid -> bundle of the running jobs, whose exit codes the zygote records
         self.jobs = {}
-        #: the zygote's standard output, where a job's end is told (a job's init writes to it too; no job code ever can)
+        #: the zygote's standard output, where a job's end is told (no job ever can write to it)
         self.notify = None
 
     # ---------------------------------------------------------------- the zygote
@@ -186,7 +193,9 @@ class Zygote:
         preload(STDLIB_PRELOAD)
         preload(RUNTIME_PRELOAD)
         if self.isolate:
-            from deepforge import isolate  # noqa: F401 - fails here, not in every job, if ctypes cannot load libc
+            from deepforge import isolate  # fails here, not in every job, if ctypes cannot load libc
+
+            isolate.confine_zygote()
         runtime = sys.modules.get("deepforge.runtime")
         if runtime is not None:
             runtime.environment()  # package versions looked up here once, not in every forked job
@@ -331,7 +340,17 @@ class Zygote:
             return "the bundle has its own matplotlibrc; start this job cold"
         return None
 
+    def _forget(self, bundle):
+        """The modules a job of this bundle imports afresh (``_forgettable``), worked out in the zygote: in every job
+        it would touch every module and so copy most of the memory it shares with the zygote."""
+        key = (len(sys.modules), _same_runtime(os.path.realpath(bundle)))
+        names = self.forgettable.get(key)
+        if names is None:
+            names = self.forgettable[key] = tuple(_forgettable(self.own_path, set(PRELOAD), key[1]))
+        return names
+
     def _fork(self, conn, reader, request):
+        forget = self._forget(request["bundle"])
         status_r, status_w = os.pipe()
         go_r, go_w = os.pipe()
         sys.stdout.flush()
@@ -339,11 +358,11 @@ class Zygote:
         if self.isolate:
             from deepforge import isolate
 
-            pid = isolate.fork_into_new_pid_namespace()
+            pid = isolate.clone_into_new_pid_namespace()
         else:
             pid = os.fork()
         if pid == 0:
-            return self._child_setup(conn, request, status_r, status_w, go_r, go_w)
+            return self._child_setup(conn, request, status_r, status_w, go_r, go_w, forget)
         os.close(status_w)
         os.close(go_r)
         try:
@@ -366,8 +385,7 @@ class Zygote:
             signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGCHLD])
             try:
                 os.write(go_w, b"g")
-                if not self.isolate:
-                    self.jobs[pid] = os.path.realpath(request["bundle"])
+                self.jobs[pid] = os.path.realpath(request["bundle"])
             finally:
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGCHLD])
             return None
@@ -377,9 +395,9 @@ class Zygote:
         finally:
             os.close(go_w)
 
-    # ---------------------------------------------------------------- the child (the job, or its init)
+    # ---------------------------------------------------------------- the child (the job, before it is released)
 
-    def _child_setup(self, conn, request, status_r, status_w, go_r, go_w):
+    def _child_setup(self, conn, request, status_r, status_w, go_r, go_w, forget=()):
         try:
             for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGPIPE,
                         signal.SIGXFSZ, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM):
@@ -387,8 +405,7 @@ class Zygote:
             signal.pthread_sigmask(signal.SIG_SETMASK, [])
             os.close(status_r)
             os.close(go_w)
-            if not self.isolate:
-                _close_notify()
+            _close_notify()  # the job never writes where the zygote tells the server of ends
             self.selector.close()
             self.listener.close()
             conn.close()
@@ -403,6 +420,8 @@ class Zygote:
 
                 isolate.enter(bundle, self.isolate, self.hide + (os.path.dirname(self.path),), self.keep,
                               request.get("network", True))
+                isolate.mount_proc()
+                isolate.drop_privileges()
             else:
                 os.chdir(bundle)
             env = job_environment(request["env"], self.coerced)
@@ -419,26 +438,7 @@ class Zygote:
                 os._exit(1)
         if go != b"g":
             os._exit(0)
-        return Job(bundle, env, bool(self.isolate))
-
-
-def run_init():
-    """In PID 1 of the job's namespace: forks the job (which returns) and stays as its init (which does not)."""
-    from deepforge import isolate
-
-    try:
-        isolate.mount_proc()
-        # once, here: the job inherits the empty capability sets, the emptied bounding set and no_new_privs
-        isolate.drop_privileges()
-        pid = os.fork()
-    except OSError as e:
-        _log("cannot start the job: %s" % e)
-        _record_and_tell(127)
-        os._exit(127)
-    if pid == 0:
-        _close_notify()  # the job never writes where the zygote tells the server of ends
-        return
-    isolate.become_init(pid, _record_and_tell)
+        return Job(bundle, env, bool(self.isolate), forget)
 
 
 #: the zygote's standard output (a duplicate), where ends are told; None in a job
@@ -462,11 +462,6 @@ def _tell_exited():
             os.write(_NOTIFY, b'{"exited": true}\n')
         except OSError:
             pass
-
-
-def _record_and_tell(code):
-    _record(code)
-    _tell_exited()
 
 
 def _record(code, directory="."):
@@ -504,17 +499,17 @@ def _set_streams():
     sys.stderr = sys.__stderr__ = err
 
 
-def _forget_modules(roots, keep, same_runtime=False):
-    """Drops the zygote's copy of ``deepforge`` and whatever else it loaded from its own PYTHONPATH,
-    so the job imports those from its bundle and its own path, as ``python main.py`` would. When the
-    bundle links the very runtime the zygote loaded (local jobs), its preloaded runtime modules are kept:
-    the job would only import the same files again."""
+def _forgettable(roots, keep, same_runtime=False):
+    """The zygote's copy of ``deepforge`` and whatever else it loaded from its own PYTHONPATH, which a
+    job drops so that it imports those from its bundle and its own path, as ``python main.py`` would. When
+    the bundle links the very runtime the zygote loaded (local jobs), its preloaded runtime modules are
+    kept: the job would only import the same files again."""
     roots = [os.path.join(os.path.abspath(r), "") for r in roots if r]
     for name, module in list(sys.modules.items()):
         top = name.partition(".")[0]
         if top == "deepforge":
             if not (same_runtime and name in RUNTIME_PRELOAD):
-                del sys.modules[name]
+                yield name
             continue
         if top in keep or module is None:
             continue
@@ -523,7 +518,7 @@ def _forget_modules(roots, keep, same_runtime=False):
         if f:
             paths.append(f)
         if any(os.path.abspath(p).startswith(root) for p in paths for root in roots):
-            del sys.modules[name]
+            yield name
 
 
 def _links_outside(bundle, keep):
@@ -551,13 +546,17 @@ def _same_runtime(bundle):
         return False
 
 
-def run_job(job, zygote_path_entries, base_path):
+def run_job(job, base_path):
     """In the job process: becomes ``python -u main.py`` in the bundle. Ends by raising SystemExit."""
     _set_streams()
     env = job.env
     signal.signal(signal.SIGINT, signal.default_int_handler)  # what a fresh interpreter installs
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    if job.isolated:
+        from deepforge import isolate
+
+        isolate.exit_on()  # the job is its namespace's init
     try:
         time.tzset()
         import locale
@@ -565,13 +564,15 @@ def run_job(job, zygote_path_entries, base_path):
         locale.setlocale(locale.LC_CTYPE, "")
     except Exception:  # an unknown locale name: Python keeps the C locale, as at start-up
         pass
-    bundle = os.path.realpath(job.bundle)
+    bundle = job.bundle = os.path.realpath(job.bundle)  # where its exit code is recorded, whatever the job changes
     extra = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
-    _forget_modules(zygote_path_entries, set(PRELOAD), _same_runtime(bundle))
+    for name in job.forget:
+        sys.modules.pop(name, None)
     sys.path[:] = [bundle] + extra + base_path
-    sys.path_importer_cache.clear()
     import importlib
 
+    # every cached finder rereads its directory, and paths without one (None) are forgotten, when next asked
+    # (clearing the whole cache instead would free every finder and its listings: memory each job would copy)
     importlib.invalidate_caches()
     sys.argv = ["main.py"]
     sys.dont_write_bytecode = bool(env.get("PYTHONDONTWRITEBYTECODE"))
@@ -584,7 +585,9 @@ def run_job(job, zygote_path_entries, base_path):
 def _configure_libraries(env):
     np = sys.modules.get("numpy")
     if np is not None and "numpy.random" in sys.modules:
-        np.random.seed()  # the global RandomState was seeded once, in the zygote
+        # the global RandomState was seeded once, in the zygote: a whole new state from the system's entropy, as
+        # seed() would draw it, but straight into the generator (seed() would take a few ms of page copies here)
+        np.random.seed(np.frombuffer(os.urandom(2496), dtype=np.uint32))
     torch = sys.modules.get("torch")
     if torch is not None:
         try:
@@ -649,9 +652,8 @@ def main(argv=None):
         return 2
     # what python main.py would not have: the zygote's own directory and PYTHONPATH entries
     own = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    zygote_path_entries = own
     base_path = [p for p in sys.path[1:] if p not in own and os.path.abspath(p) not in map(os.path.abspath, own)]
-    zygote = Zygote(os.path.abspath(args[0]), watch_stdin, names, isolate, hide, keep)
+    zygote = Zygote(os.path.abspath(args[0]), watch_stdin, names, isolate, hide, keep, own)
     try:
         zygote.start()
         job = zygote.serve()
@@ -659,10 +661,8 @@ def main(argv=None):
         zygote.close()
     if job is None:
         return 0
-    if job.isolated:
-        run_init()
     try:
-        run_job(job, zygote_path_entries, base_path)
+        run_job(job, base_path)
         code = 0
     except SystemExit as e:
         if e.code is None or isinstance(e.code, int):
@@ -670,7 +670,7 @@ def main(argv=None):
         else:
             print(e.code, file=sys.stderr)  # what the interpreter does with sys.exit("message")
             code = 1
-    _fast_exit(code, None if job.isolated else job.bundle)
+    _fast_exit(code, job.bundle)
 
 
 def _fast_exit(code, record=None):
