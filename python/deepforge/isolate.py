@@ -106,6 +106,13 @@ def _tid_address():
 _tid = None
 
 
+def prepare_clone():
+    """Finds where the C library keeps this thread's id, once (``clone_into_new_pid_namespace`` needs it)."""
+    global _tid
+    if _tid is None:
+        _tid = _tid_address()
+
+
 def clone_into_new_pid_namespace():
     """``os.fork()``, except that the child is PID 1 of a new PID namespace; returns the child's pid, 0 in the child.
 
@@ -114,11 +121,9 @@ def clone_into_new_pid_namespace():
     after-fork calls: its locks, threads and ``os.register_at_fork`` callbacks, ``random`` reseeding itself among
     them). The C library's own ``pthread_atfork`` handlers do not run: only for a single-threaded caller (the zygote
     never starts a thread), whose locks no other thread can hold."""
-    global _tid
     if _CLONE is None:
         raise IsolationError(errno.ENOSYS, "no clone(2) system call number known for %s" % os.uname().machine)
-    if _tid is None:
-        _tid = _tid_address()
+    prepare_clone()
     number, backwards = _CLONE
     flags = CLONE_NEWPID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | signal.SIGCHLD
     ctypes.pythonapi.PyOS_BeforeFork()

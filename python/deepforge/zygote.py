@@ -196,6 +196,7 @@ class Zygote:
             from deepforge import isolate  # fails here, not in every job, if ctypes cannot load libc
 
             isolate.confine_zygote()
+            isolate.prepare_clone()  # fails here (the server then starts isolated jobs cold) if the kernel cannot tell
         runtime = sys.modules.get("deepforge.runtime")
         if runtime is not None:
             runtime.environment()  # package versions looked up here once, not in every forked job
@@ -425,8 +426,7 @@ class Zygote:
             else:
                 os.chdir(bundle)
             env = job_environment(request["env"], self.coerced)
-            os.environ.clear()
-            os.environ.update(env)
+            _take_environment(env)
             os.write(status_w, b"ok")
             os.close(status_w)
             go = os.read(go_r, 1)
@@ -569,17 +569,39 @@ def run_job(job, base_path):
     for name in job.forget:
         sys.modules.pop(name, None)
     sys.path[:] = [bundle] + extra + base_path
-    import importlib
-
-    # every cached finder rereads its directory, and paths without one (None) are forgotten, when next asked
-    # (clearing the whole cache instead would free every finder and its listings: memory each job would copy)
-    importlib.invalidate_caches()
+    _invalidate_import_caches()
     sys.argv = ["main.py"]
     sys.dont_write_bytecode = bool(env.get("PYTHONDONTWRITEBYTECODE"))
     _configure_libraries(env)
     script = os.path.join(bundle, "main.py")
     _exec_main(script)
     raise SystemExit(0)
+
+
+def _take_environment(env):
+    """Makes ``env`` the process's environment (``os.environ`` and the C library's), changing only what differs: a
+    forked job copies every page it writes to, and clearing and refilling the whole environment writes to many."""
+    environ = os.environ
+    for name in [n for n in environ if n not in env]:
+        del environ[name]
+    for name, value in env.items():
+        if environ.get(name) != value:
+            environ[name] = value
+
+
+def _invalidate_import_caches():
+    """What ``importlib.invalidate_caches()`` does for the path finders: each cached finder rereads its directory when
+    next asked, paths without one (None) are forgotten, namespace packages look at their path again. Not the
+    metadata finder's cache, which notices a changed directory by its mtime anyway; not clearing the importer cache,
+    which would free every finder and its listings (memory each forked job would copy)."""
+    for name, finder in list(sys.path_importer_cache.items()):
+        if finder is None or not os.path.isabs(name):
+            del sys.path_importer_cache[name]
+        elif hasattr(finder, "invalidate_caches"):
+            finder.invalidate_caches()
+    namespace = getattr(sys.modules.get("importlib._bootstrap_external"), "_NamespacePath", None)
+    if namespace is not None and hasattr(namespace, "_epoch"):
+        namespace._epoch += 1
 
 
 def _configure_libraries(env):
