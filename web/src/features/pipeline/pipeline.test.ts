@@ -7,7 +7,7 @@ import { connectionProblem, findCycle, formatCycle, portsCompatible } from './gr
 import { DEFAULT_NODE_SIZE, freeSpot } from './layout';
 import { autoLayout } from '../../shared/graph/layout';
 import { nodePorts, readPipeline, type ModelParts } from './model';
-import { thumbnail, thumbnailSvg } from './thumbnail';
+import { thumbnail, thumbnailPaths, thumbnailSvg } from './thumbnail';
 import { invertPatch, UndoHistory } from '../../shared/undo';
 
 const iface = (inputs: [string, string | null][], outputs: string[]) => ({
@@ -196,6 +196,18 @@ describe('thumbnail', () => {
     expect(svg.match(/<rect /g)).toHaveLength(3);
     expect(svg.match(/<line /g)).toHaveLength(2);
     expect(thumbnail(readPipeline({}), 10, 10).rects).toEqual([]);
+  });
+
+  it('draws the picture as three paths: connections, operation boxes, Input and Output boxes', () => {
+    const t = thumbnail(chain(), 100, 60);
+    const paths = thumbnailPaths(t);
+    const boxes = (d: string) => (d.match(/M/g) ?? []).length;
+    expect(boxes(paths.lines)).toBe(2);
+    expect(boxes(paths.boxes) + boxes(paths.ports)).toBe(3);
+    expect(boxes(paths.ports)).toBe(t.rects.filter((r) => r.kind === 'input' || r.kind === 'output').length);
+    const [first] = t.rects;
+    expect(paths.boxes + paths.ports).toContain(`M${first.x} ${first.y}h${first.width}v${first.height}h${-first.width}z`);
+    expect(thumbnailPaths(thumbnail(readPipeline({}), 10, 10))).toEqual({ lines: '', boxes: '', ports: '' });
   });
 });
 

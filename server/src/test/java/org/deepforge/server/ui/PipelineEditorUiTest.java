@@ -239,7 +239,11 @@ class PipelineEditorUiTest extends UiTestBase {
         ui.until("the node back", d -> safeModel(project).at("/pipelines/chain/nodes").has(n3) && connections(project) == 2);
 
         // the list shows a thumbnail of the pipeline
-        assertThat(ui.driver.findElements(By.cssSelector("[data-entry-id='chain'] [data-testid='pipeline-thumbnail'] rect"))).hasSize(3);
+        WebElement thumb = ui.driver.findElement(By.cssSelector("[data-entry-id='chain'] [data-testid='pipeline-thumbnail']"));
+        assertThat(thumb.getAttribute("data-nodes")).isEqualTo("3");
+        String boxes = thumb.findElements(By.cssSelector("path.thumb-boxes, path.thumb-ports")).stream().map(p -> p.getAttribute("d")).reduce("", String::concat);
+        assertThat(boxes.chars().filter(ch -> ch == 'M').count()).as("a box per node: " + boxes).isEqualTo(3);
+        assertThat(thumb.findElement(By.cssSelector("path.thumb-lines")).getAttribute("d")).as("a line per connection").matches("(M[^M]+){2}");
         assertThat(ui.errorToasts()).allMatch(t -> t.contains("cycle"));
     }
 
