@@ -17,7 +17,8 @@ and every job it makes inherits all three. A job must see far less, so before an
 The job is its namespace's init: when it ends, the kernel ends whatever else still runs there. An init
 gets only the signals it handles, so the job ends on TERM and HUP through handlers (``exit_on``), as a
 fresh interpreter would end by them, and orphans of its own children are left to it (zombies until it
-ends, as under any init that does not reap).
+ends, as under any init that does not reap). An ``abort()`` in the job ends it by SIGSEGV (the C library's
+fallback when SIGABRT is ignored), and it cannot SIGKILL itself.
 """
 
 import ctypes
