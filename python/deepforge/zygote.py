@@ -342,16 +342,17 @@ class Zygote:
         return None
 
     def _forget(self, bundle):
-        """The modules a job of this bundle imports afresh (``_forgettable``), worked out in the zygote: in every job
-        it would touch every module and so copy most of the memory it shares with the zygote."""
-        key = (len(sys.modules), _same_runtime(os.path.realpath(bundle)))
+        """The modules a job of this bundle (a real path) imports afresh (``_forgettable``), worked out in the zygote:
+        in every job it would touch every module and so copy most of the memory it shares with the zygote."""
+        key = (len(sys.modules), _same_runtime(bundle))
         names = self.forgettable.get(key)
         if names is None:
             names = self.forgettable[key] = tuple(_forgettable(self.own_path, set(PRELOAD), key[1]))
         return names
 
     def _fork(self, conn, reader, request):
-        forget = self._forget(request["bundle"])
+        bundle = os.path.realpath(request["bundle"])
+        forget = self._forget(bundle)
         status_r, status_w = os.pipe()
         go_r, go_w = os.pipe()
         sys.stdout.flush()
@@ -386,7 +387,7 @@ class Zygote:
             signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGCHLD])
             try:
                 os.write(go_w, b"g")
-                self.jobs[pid] = os.path.realpath(request["bundle"])
+                self.jobs[pid] = bundle
             finally:
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGCHLD])
             return None
@@ -398,7 +399,7 @@ class Zygote:
 
     # ---------------------------------------------------------------- the child (the job, before it is released)
 
-    def _child_setup(self, conn, request, status_r, status_w, go_r, go_w, forget=()):
+    def _child_setup(self, conn, request, status_r, status_w, go_r, go_w, forget):
         try:
             for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGPIPE,
                         signal.SIGXFSZ, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM):
