@@ -153,12 +153,14 @@ def job_environment(env, coerced):
 class Job:
     """What the forked child carries up to ``main`` once it is released."""
 
-    def __init__(self, bundle, env, isolated=False, forget=()):
+    def __init__(self, bundle, env, isolated=False, forget=(), generator=None):
         self.bundle = bundle
         self.env = env
         self.isolated = isolated
         #: the names of the zygote's modules the job imports afresh (``_forgettable``)
         self.forget = forget
+        #: the memory of numpy's global generator, which the job fills anew (``_global_generator``)
+        self.generator = generator
 
 
 class Zygote:
@@ -178,6 +180,9 @@ class Zygote:
         self.listener = None
         self.selector = None
         self.preloaded = []
+        self.generator = None
+        #: the signals a child resets to their default before it runs anything (``_changed_signals``)
+        self.signals = ()
         self.frozen = {}
         self.coerced = _coerced_ctype()
         #: pid -> bundle of the running jobs, whose exit codes the zygote records
@@ -197,6 +202,7 @@ class Zygote:
 
             isolate.confine_zygote()
             isolate.prepare_clone()  # fails here (the server then starts isolated jobs cold) if the kernel cannot tell
+        self.generator = _global_generator()
         runtime = sys.modules.get("deepforge.runtime")
         if runtime is not None:
             runtime.environment()  # package versions looked up here once, not in every forked job
@@ -225,6 +231,7 @@ class Zygote:
         signal.signal(signal.SIGCHLD, self._reap)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         signal.signal(signal.SIGHUP, lambda *_: sys.exit(0))
+        self.signals = _changed_signals()
         sys.stdout.write(json.dumps({"ready": True, "pid": self.pid, "socket": self.path,
                                      "preloaded": self.preloaded, "threads": _thread_count(),
                                      "seconds": round(time.monotonic() - started, 3)}) + "\n")
@@ -401,8 +408,7 @@ class Zygote:
 
     def _child_setup(self, conn, request, status_r, status_w, go_r, go_w, forget):
         try:
-            for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGPIPE,
-                        signal.SIGXFSZ, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM):
+            for sig in self.signals:  # the job sets those a fresh interpreter handles (run_job)
                 signal.signal(sig, signal.SIG_DFL)
             signal.pthread_sigmask(signal.SIG_SETMASK, [])
             os.close(status_r)
@@ -439,7 +445,27 @@ class Zygote:
                 os._exit(1)
         if go != b"g":
             os._exit(0)
-        return Job(bundle, env, bool(self.isolate), forget)
+        return Job(bundle, env, bool(self.isolate), forget, self.generator)
+
+
+#: the handlers a fresh interpreter installs; every other signal it leaves at SIG_DFL
+_FRESH = {signal.SIGINT: signal.default_int_handler, signal.SIGPIPE: signal.SIG_IGN, signal.SIGXFSZ: signal.SIG_IGN}
+
+
+def _changed_signals():
+    """The signals whose handler is not a fresh interpreter's: the zygote's own, and any a library installed (also in
+    C, which Python reports as None). Worked out once, so that a child resets just these, not a list of candidates."""
+    changed = []
+    for sig in signal.valid_signals():
+        if sig in (signal.SIGKILL, signal.SIGSTOP):
+            continue
+        try:
+            handler = signal.getsignal(sig)
+        except (OSError, ValueError):
+            continue
+        if handler != _FRESH.get(sig, signal.SIG_DFL):
+            changed.append(int(sig))
+    return tuple(changed)
 
 
 #: the zygote's standard output (a duplicate), where ends are told; None in a job
@@ -573,7 +599,7 @@ def run_job(job, base_path):
     _invalidate_import_caches()
     sys.argv = ["main.py"]
     sys.dont_write_bytecode = bool(env.get("PYTHONDONTWRITEBYTECODE"))
-    _configure_libraries(env)
+    _configure_libraries(env, job.generator)
     script = os.path.join(bundle, "main.py")
     _exec_main(script)
     raise SystemExit(0)
@@ -605,12 +631,46 @@ def _invalidate_import_caches():
         namespace._epoch += 1
 
 
-def _configure_libraries(env):
+def _global_generator():
+    """The state of numpy's global generator (what ``numpy.random.random()`` draws from) as the 625 words of memory
+    MT19937 keeps it in -- its 624 key words, then its position -- checked against ``get_state()``; None where numpy's
+    generator is not laid out so, or holds a normal deviate for its next draw."""
+    np = sys.modules.get("numpy")
+    if np is None or "numpy.random" not in sys.modules:
+        return None
+    try:
+        import ctypes
+
+        legacy = np.random.mtrand._rand
+        name, key, position, has_gauss = legacy.get_state()[:4]
+        if name != "MT19937" or has_gauss or len(key) != 624:
+            return None
+        words = (ctypes.c_uint32 * 625).from_address(legacy._bit_generator.ctypes.state_address)
+        if list(words[:624]) != key.tolist() or words[624] != position:
+            return None
+        return words
+    except Exception:  # another numpy: the job seeds through numpy.random.seed
+        return None
+
+
+def _reseed(np, words):
+    """A whole new state for numpy's global generator from the system's entropy. The zygote seeded it once, so every
+    job would otherwise draw the same numbers. ``numpy.random.seed`` would take a few ms here, its Python and numpy's
+    code copying pages the job shares with the zygote; with ``words`` (``_global_generator``) the entropy goes straight
+    into the generator's key, as random as ``seed`` makes it, its first bit set as ``seed`` sets it (so the key is
+    never all zeros), and the position at the end of the key, so the next draw starts a fresh block."""
+    if words is None:
+        np.random.seed(np.frombuffer(os.urandom(2496), dtype=np.uint32))
+        return
+    memoryview(words).cast("B")[:2496] = os.urandom(2496)
+    words[0] |= 0x80000000
+    words[624] = 624
+
+
+def _configure_libraries(env, generator=None):
     np = sys.modules.get("numpy")
     if np is not None and "numpy.random" in sys.modules:
-        # the global RandomState was seeded once, in the zygote: a whole new state from the system's entropy, as
-        # seed() would draw it, but straight into the generator (seed() would take a few ms of page copies here)
-        np.random.seed(np.frombuffer(os.urandom(2496), dtype=np.uint32))
+        _reseed(np, generator)
     torch = sys.modules.get("torch")
     if torch is not None:
         try:

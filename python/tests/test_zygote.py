@@ -196,12 +196,21 @@ def test_matplotlib_backend_comes_from_the_jobs_env(zygote, tmp_path):
 def test_numpy_random_state_differs_between_jobs(zygote, tmp_path):
     if "numpy" not in zygote.ready["preloaded"]:
         pytest.skip("numpy is not installed")
-    code = "import random, numpy\nprint(numpy.random.randint(1 << 30), random.getrandbits(30))\n"
+    code = ("import random, numpy\n"
+            "print(numpy.random.randint(1 << 30), numpy.random.normal(), random.getrandbits(30))\n"
+            "numpy.random.seed(7)\n"
+            "print(repr(numpy.random.random()), repr(numpy.random.normal()))\n")
     a, b = bundle(tmp_path, code, "a"), bundle(tmp_path, code, "b")
     zygote.fork(a)
     zygote.fork(b)
     assert exitcode(a) == "0\n" and exitcode(b) == "0\n"
-    assert (a / "console.log").read_text() != (b / "console.log").read_text()
+    drawn_a, seeded_a = (a / "console.log").read_text().splitlines()
+    drawn_b, seeded_b = (b / "console.log").read_text().splitlines()
+    assert drawn_a != drawn_b
+    # seeding the global generator afterwards gives what it gives in a fresh interpreter
+    cold = subprocess.run([sys.executable, "-c", "import numpy\n" + code.split("\n", 2)[2]], capture_output=True,
+                          text=True, check=True)
+    assert seeded_a == seeded_b == cold.stdout.strip()
 
 
 def test_process_group_isolation(zygote, tmp_path):
