@@ -27,9 +27,12 @@ export function useObservedTypes(project: string, refresh?: unknown): ObservedTy
   const [types, setTypes] = useState<ObservedTypes>({});
   useEffect(() => {
     let stale = false;
+    // none before and none now keeps the same object: the editor using it (a big pipeline's) is not drawn again
+    const empty = (t: ObservedTypes) => Object.keys(t).length === 0;
+    const take = (next: ObservedTypes) => !stale && setTypes((before) => (empty(before) && empty(next) ? before : next));
     api.observedTypes(project).then(
-      (r) => !stale && setTypes(r && typeof r === 'object' ? r : {}),
-      () => !stale && setTypes({}),
+      (r) => take(r && typeof r === 'object' ? r : {}),
+      () => take({}),
     );
     return () => {
       stale = true;

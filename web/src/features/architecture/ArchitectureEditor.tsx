@@ -1,6 +1,6 @@
 import type { Connection as FlowConnection } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, errorMessage, type ModelView } from '../../shared/api';
+import { errorMessage, type ModelView } from '../../shared/api';
 import { mergeBlocks, type Block } from '../../shared/graph/blocks';
 import { BlockNodeView, sharedName, summariseKinds, type BlockFlowNode } from '../../shared/graph/BlockNodeView';
 import { OVERVIEW_ZOOM } from '../../shared/graph/fit';
@@ -41,6 +41,7 @@ import {
 import { ArchEdgeView, type ArchFlowEdge } from './ArchEdgeView';
 import { libraryOfKind, loadCatalog, loadLibraries } from './catalog';
 import { AnalysisClient } from './analysisClient';
+import { arrivedSavedAnalysis, savedAnalysis } from './savedAnalysis';
 import { CodePanel } from './CodePanel';
 import { LayerInspector } from './LayerInspector';
 import { LayerNodeView, type LayerFlowNode, type LayerNodeData } from './LayerNodeView';
@@ -93,6 +94,17 @@ function sameData(a: LayerNodeData, b: LayerNodeData): boolean {
   );
 }
 
+/** The editor's analysis from an answer of the server (fields it may leave out made explicit). */
+function analysisState(r: Analysis | null | undefined): Analysis {
+  return {
+    shapes: r?.shapes ?? {},
+    layers: r?.layers ?? {},
+    parameters: typeof r?.parameters === 'number' ? r.parameters : null,
+    ...(typeof r?.partialParameters === 'number' ? { partialParameters: r.partialParameters } : {}),
+    errors: Array.isArray(r?.errors) ? r.errors : [],
+  };
+}
+
 function Editor({ project, archId, model, head, wb }: Props) {
   const entry = model.architectures?.[archId];
   const arch = useMemo(() => readArchitecture(entry), [entry]);
@@ -127,7 +139,12 @@ function Editor({ project, archId, model, head, wb }: Props) {
   // ---- the analysis: the saved state at opening, then the local architecture (with what is being typed)
   const [draft, setDraft] = useState<Draft | null>(null);
   const analysed = useMemo(() => (draft ? withArgument(arch, draft.layer, draft.arg, draft.value) : arch), [arch, draft]);
-  const [analysis, setAnalysis] = useState<Analysis | null>(null);
+  // opened from a link, the page's preload asked for the saved analysis with the model: if it came, the first
+  // render has it (savedAnalysis.ts)
+  const [analysis, setAnalysis] = useState<Analysis | null>(() => {
+    const arrived = arrivedSavedAnalysis(project, archId, head);
+    return arrived ? analysisState(arrived) : null;
+  });
   const [analysisError, setAnalysisError] = useState<string | null>(null);
   const seq = useRef(0);
   const first = useRef(true);
@@ -136,21 +153,16 @@ function Editor({ project, archId, model, head, wb }: Props) {
     const n = ++seq.current;
     const saved = first.current && !draft;
     first.current = false;
+    if (saved && analysis) return; // the saved analysis came with the page
     const t = setTimeout(
       () => {
         const req = saved
-          ? api.architectureAnalysis(project, archId, head)
+          ? savedAnalysis(project, archId, head)
           : analyses.current.analyse(project, { ...(entryRef.current ?? {}), ...analysed });
         req.then(
           (r) => {
             if (n !== seq.current) return;
-            setAnalysis({
-              shapes: r?.shapes ?? {},
-              layers: r?.layers ?? {},
-              parameters: typeof r?.parameters === 'number' ? r.parameters : null,
-              ...(typeof r?.partialParameters === 'number' ? { partialParameters: r.partialParameters } : {}),
-              errors: Array.isArray(r?.errors) ? r.errors : [],
-            });
+            setAnalysis(analysisState(r));
             setAnalysisError(null);
           },
           (e) => n === seq.current && setAnalysisError(errorMessage(e)),
@@ -159,7 +171,8 @@ function Editor({ project, archId, model, head, wb }: Props) {
       saved ? 0 : 150,
     );
     return () => clearTimeout(t);
-    // head is left out on purpose: a commit elsewhere in the model does not change this architecture
+    // head is left out on purpose: a commit elsewhere in the model does not change this architecture; analysis is
+    // read only at the first run, to know whether it came with the page
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [analysed, project, archId]);
 

@@ -95,9 +95,11 @@ function Editor({ project, branch, pipelineId, model, head, wb }: Props) {
   const [problems, setProblems] = useState<Problem[]>([]);
   useEffect(() => {
     let stale = false;
+    // none before and none now keeps the same list: no render of a big pipeline again for nothing
+    const take = (next: Problem[]) => !stale && setProblems((before) => (before.length === 0 && next.length === 0 ? before : next));
     api.problems(project, pipelineId, head).then(
-      (r) => !stale && setProblems(Array.isArray(r?.problems) ? r.problems : []),
-      () => !stale && setProblems([]),
+      (r) => take(Array.isArray(r?.problems) ? r.problems : []),
+      () => take([]),
     );
     return () => {
       stale = true;
