@@ -57,6 +57,34 @@ public final class Bodies {
         return clean.length() > 80 ? clean.substring(0, 80) + "…" : clean;
     }
 
+    /** The most of a refused body that is read (and dropped) before the refusal is sent; a bigger one is not waited for. */
+    static final long DISCARD_AT_MOST = 64L * 1024 * 1024;
+
+    /**
+     * Reads and drops a body refused for its declared length (never held in memory), so that a client still sending it
+     * gets the refusal: a connection closed while a body is still arriving is reset, and the answer is lost with it.
+     * The connection is closed after the answer.
+     */
+    private static void discard(Context ctx, long length) {
+        if (length > DISCARD_AT_MOST) {
+            return;
+        }
+        ctx.header("Connection", "close");
+        byte[] sink = new byte[64 * 1024];
+        try {
+            java.io.InputStream in = ctx.bodyInputStream();
+            for (long left = length; left > 0; ) {
+                int n = in.read(sink, 0, (int) Math.min(sink.length, left));
+                if (n < 0) {
+                    break;
+                }
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the client went away: nobody is waiting for the answer
+        }
+    }
+
     /** The JSON object body, or an empty object when the request has no body. */
     public static ObjectNode optionalObject(Context ctx) {
         return object(ctx, true);
@@ -69,6 +97,7 @@ public final class Bodies {
     private static ObjectNode object(Context ctx, boolean emptyIsFine) {
         long length = ctx.contentLength();
         if (length > MAX_JSON) {
+            discard(ctx, length);
             throw new BadRequest(413, "the request body is " + length + " bytes; JSON bodies may be at most " + MAX_JSON
                     + " bytes (upload large files through the artifact routes)");
         }
