@@ -61,27 +61,27 @@ public final class Bodies {
     static final long DISCARD_AT_MOST = 64L * 1024 * 1024;
 
     /**
-     * Reads and drops a body refused for its declared length (never held in memory), so that a client still sending it
-     * gets the refusal: a connection closed while a body is still arriving is reset, and the answer is lost with it.
-     * The connection is closed after the answer.
+     * Reads and drops what is left of a refused request's body (never held in memory), so that a client still sending
+     * it gets the refusal: a connection closed while a body is still arriving is reset, and the answer is lost with
+     * it. Not for a body declared bigger than {@link #DISCARD_AT_MOST}; the connection is closed after the answer.
      */
-    private static void discard(Context ctx, long length) {
-        if (length > DISCARD_AT_MOST) {
+    static void discardUnread(Context ctx) {
+        if (ctx.contentLength() > DISCARD_AT_MOST) {
             return;
         }
         ctx.header("Connection", "close");
         byte[] sink = new byte[64 * 1024];
         try {
             java.io.InputStream in = ctx.bodyInputStream();
-            for (long left = length; left > 0; ) {
-                int n = in.read(sink, 0, (int) Math.min(sink.length, left));
+            for (long read = 0; read <= DISCARD_AT_MOST; ) {
+                int n = in.read(sink);
                 if (n < 0) {
                     break;
                 }
-                left -= n;
+                read += n;
             }
-        } catch (IOException e) {
-            // the client went away: nobody is waiting for the answer
+        } catch (IOException | RuntimeException e) {
+            // the client went away, or the body was read as text already: nothing is left to wait for
         }
     }
 
@@ -97,7 +97,6 @@ public final class Bodies {
     private static ObjectNode object(Context ctx, boolean emptyIsFine) {
         long length = ctx.contentLength();
         if (length > MAX_JSON) {
-            discard(ctx, length);
             throw new BadRequest(413, "the request body is " + length + " bytes; JSON bodies may be at most " + MAX_JSON
                     + " bytes (upload large files through the artifact routes)");
         }

@@ -66,6 +66,9 @@ public final class Errors {
     }
 
     private static void write(Context ctx, int status, ObjectNode body) {
+        if (status == 413) {
+            Bodies.discardUnread(ctx); // whichever route refused the body for its size
+        }
         ctx.status(status).contentType("application/json").result(Json.compact(body));
     }
 }
