@@ -2,6 +2,8 @@ package org.deepforge.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.management.ManagementFactory;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +32,11 @@ import org.deepforge.server.ServerConfig;
  */
 final class ShapesBench {
     private ShapesBench() {}
+
+    /** At most this many rounds of warm-up edits before the merge patches are measured. */
+    private static final int WARMUP_ROUNDS = 4;
+    /** Merge patches timed between two blocks of torch forwards (a third as many). */
+    private static final int BLOCK = 30;
 
     /** Latencies (ms) of one way of asking. */
     private record Series(String how, List<Double> ms) {
@@ -77,7 +84,7 @@ final class ShapesBench {
             for (Series s : f.series()) {
                 System.out.printf("  %-62s: p50 %7.3f ms  p95 %7.3f ms  (%5.1f× faster than torch)%n", s.how(), s.p(50), s.p(95), torch / s.p(50));
             }
-            System.out.printf("  %-62s: p50 %7.3f ms%n", "baseline: warm torch meta-device forward (median of 100)", torch);
+            System.out.printf("  %-62s: p50 %7.3f ms%n", "baseline: warm torch meta-device forward (median of " + f.torch().path("n").asInt() + ")", torch);
         }
         Series redshift = figures.get(0).series().get(3);
         Series chain = figures.get(1).series().get(3);
@@ -108,7 +115,7 @@ final class ShapesBench {
      * whole analysis of the same architecture.
      */
     private static List<Double> patches(JsonNode architecture, List<Edit> edits, LoopbackClient client, String route, byte[] body,
-                                        int warmup, int runs) throws Exception {
+                                        int warmup, int runs, Torch torch, List<Double> torchTimes) throws Exception {
         String id = client.send("POST", route, body).analysisId();
         JsonNode check = Json.MAPPER.readTree(client.post(route, body));
         ObjectNode current = (ObjectNode) architecture.deepCopy();
@@ -123,14 +130,33 @@ final class ShapesBench {
             throw new IllegalStateException("the analysis from the changes differs from the whole analysis: " + changes);
         }
         String[] last = {Json.MAPPER.readTree(first.body()).get("id").asText()};
-        for (int i = 0; i < warmup; i++) {
-            last[0] = Json.MAPPER.readTree(client.send("PATCH", route + "/" + last[0], patch(current, edits, i, 3000 + i)).body()).get("id").asText();
+        // rounds of warm-up edits until the JIT is nearly done with this route (it compiles for less than a
+        // tenth of a round's wall time), at most WARMUP_ROUNDS: a lab's server has been running for days
+        for (int round = 0; round < WARMUP_ROUNDS; round++) {
+            long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < warmup; i++) {
+                int n = round * warmup + i;
+                last[0] = Json.MAPPER.readTree(client.send("PATCH", route + "/" + last[0], patch(current, edits, n, 3000 + n)).body()).get("id").asText();
+            }
+            double jitShare = (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0) / ((System.nanoTime() - t0) / 1e6);
+            System.out.printf("  warm-up round %d of %,d edits as merge patches: JIT compiling %.0f %% of the round%n", round + 1, warmup, 100 * jitShare);
+            if (jitShare < 0.1) {
+                break;
+            }
         }
         List<byte[]> measured = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             measured.add(patch(current, edits, i, 2 + i));
         }
-        return time(measured, b -> last[0] = Json.MAPPER.readTree(client.send("PATCH", route + "/" + last[0], b).body()).get("id").asText());
+        // in blocks, each followed by a block of torch forwards: a busy moment of the machine weighs on both sides
+        List<Double> ms = new ArrayList<>();
+        for (int from = 0; from < runs; from += BLOCK) {
+            ms.addAll(time(measured.subList(from, Math.min(runs, from + BLOCK)),
+                    b -> last[0] = Json.MAPPER.readTree(client.send("PATCH", route + "/" + last[0], b).body()).get("id").asText()));
+            torchTimes.addAll(torch.forwards(Math.max(1, Math.min(runs - from, BLOCK) / 3)));
+        }
+        return ms;
     }
 
     /** The merge patch of edit {@code n} with {@code value}, also applied to {@code current}. */
@@ -207,48 +233,95 @@ final class ShapesBench {
         for (int i = 0; i < warmup / 10; i++) {
             send(http, url, body);
         }
-        List<Series> series = new ArrayList<>();
-        series.add(new Series("Java in process, an edit (parse + analyse + JSON)",
-                time(measured, b -> inference.analyze(Json.MAPPER.readTree(b)).toJsonBytes())));
-        series.add(new Series("Java in process, the same architecture again", time(same, b -> inference.analyze(Json.MAPPER.readTree(b)).toJsonBytes())));
-        series.add(new Series("HTTP loopback, an edit (browser's headers, keep-alive)", time(measured, b -> client.post(route, b))));
-        series.add(new Series("HTTP loopback, an edit as a merge patch (what the editor sends)", patches(architecture, edits, client, route, body, warmup, runs)));
-        series.add(new Series("HTTP loopback, the same architecture again", time(same, b -> client.post(route, b))));
-        List<byte[]> more = new ArrayList<>();
-        for (int i = 0; i < runs; i++) {
-            more.add(Json.compact(edited(architecture, edits, i, 2 + runs + i)).getBytes(StandardCharsets.UTF_8));
-        }
-        series.add(new Series("HTTP loopback, an edit, JDK HttpClient (for reference)", time(more, b -> send(http, url, b))));
+        try (Torch torch = new Torch(python, dir, architecture, analysis, example)) {
+            List<Double> torchTimes = new ArrayList<>();
+            List<Series> series = new ArrayList<>();
+            series.add(new Series("Java in process, an edit (parse + analyse + JSON)",
+                    time(measured, b -> inference.analyze(Json.MAPPER.readTree(b)).toJsonBytes())));
+            series.add(new Series("Java in process, the same architecture again", time(same, b -> inference.analyze(Json.MAPPER.readTree(b)).toJsonBytes())));
+            series.add(new Series("HTTP loopback, an edit (browser's headers, keep-alive)", time(measured, b -> client.post(route, b))));
+            series.add(new Series("HTTP loopback, an edit as a merge patch (what the editor sends)",
+                    patches(architecture, edits, client, route, body, warmup, runs, torch, torchTimes)));
+            series.add(new Series("HTTP loopback, the same architecture again", time(same, b -> client.post(route, b))));
+            List<byte[]> more = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                more.add(Json.compact(edited(architecture, edits, i, 2 + runs + i)).getBytes(StandardCharsets.UTF_8));
+            }
+            series.add(new Series("HTTP loopback, an edit, JDK HttpClient (for reference)", time(more, b -> send(http, url, b))));
 
-        Map<String, Map<String, JsonNode>> inferred = new HashMap<>();
-        analysis.layers().forEach((id, info) -> inferred.put(id, info.inferred()));
-        Path netDir = Files.createTempDirectory(dir, "net");
-        Files.writeString(netDir.resolve("net.py"), new PyTorchCode().generate(architecture, inferred));
-        Files.writeString(netDir.resolve("bench.py"), """
-                import json, statistics, sys, time
-                import torch
-                sys.path.insert(0, sys.argv[1])
-                import net
-                cls = [c for c in vars(net).values() if isinstance(c, type) and issubclass(c, torch.nn.Module) and c is not torch.nn.Module][0]
-                model = cls().to("meta")
-                x = %s
-                for _ in range(20):
-                    model(x)
-                times = []
-                for _ in range(int(sys.argv[2])):
-                    t0 = time.perf_counter()
-                    y = model(x)
-                    times.append((time.perf_counter() - t0) * 1000)
-                print(json.dumps({"p50": statistics.median(times), "shape": list(y.shape), "params": sum(p.numel() for p in model.parameters())}))
-                """.formatted(example));
-        Process p = new ProcessBuilder(python, netDir.resolve("bench.py").toString(), netDir.toString(), "100")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).strip();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("the torch side failed: " + out);
+            ObjectNode torchFigures = Json.MAPPER.createObjectNode().put("p50", Bench.pct(torchTimes, 50)).put("n", torchTimes.size())
+                    .put("params", torch.parameters());
+            return new Figures(name, architecture.path("layers").size(), analysis.parameters().orElseThrow(), body.length, series, torchFigures);
         }
-        JsonNode torch = Json.MAPPER.readTree(out.substring(out.lastIndexOf('{')));
-        return new Figures(name, architecture.path("layers").size(), analysis.parameters().orElseThrow(), body.length, series, torch);
+    }
+
+    /**
+     * The baseline: the network's generated module in a Python process of its own, on torch's meta
+     * device, warmed by 20 forwards; asked for timed forwards in blocks between the Java blocks.
+     */
+    private static final class Torch implements AutoCloseable {
+        private final Process process;
+        private final java.io.BufferedReader out;
+        private final java.io.Writer in;
+        private final long parameters;
+
+        Torch(String python, Path dir, JsonNode architecture, ArchitectureAnalysis analysis, String example) throws Exception {
+            Map<String, Map<String, JsonNode>> inferred = new HashMap<>();
+            analysis.layers().forEach((id, info) -> inferred.put(id, info.inferred()));
+            Path netDir = Files.createTempDirectory(dir, "net");
+            Files.writeString(netDir.resolve("net.py"), new PyTorchCode().generate(architecture, inferred));
+            Files.writeString(netDir.resolve("bench.py"), """
+                    import json, sys, time
+                    import torch
+                    sys.path.insert(0, sys.argv[1])
+                    import net
+                    cls = [c for c in vars(net).values() if isinstance(c, type) and issubclass(c, torch.nn.Module) and c is not torch.nn.Module][0]
+                    model = cls().to("meta")
+                    x = %s
+                    for _ in range(20):
+                        y = model(x)
+                    print(json.dumps({"shape": list(y.shape), "params": sum(p.numel() for p in model.parameters())}), flush=True)
+                    for line in sys.stdin:  # a count: that many timed forwards
+                        times = []
+                        for _ in range(int(line)):
+                            t0 = time.perf_counter()
+                            model(x)
+                            times.append((time.perf_counter() - t0) * 1000)
+                        print(json.dumps(times), flush=True)
+                    """.formatted(example));
+            process = new ProcessBuilder(python, netDir.resolve("bench.py").toString(), netDir.toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            parameters = Json.MAPPER.readTree(answer()).path("params").asLong();
+        }
+
+        long parameters() {
+            return parameters;
+        }
+
+        /** {@code count} timed forwards, in ms. */
+        List<Double> forwards(int count) throws IOException {
+            in.write(count + "\n");
+            in.flush();
+            List<Double> ms = new ArrayList<>();
+            Json.MAPPER.readTree(answer()).forEach(t -> ms.add(t.asDouble()));
+            return ms;
+        }
+
+        private String answer() throws IOException {
+            String line = out.readLine();
+            if (line == null) {
+                throw new IllegalStateException("the torch side failed (its error output is above)");
+            }
+            return line;
+        }
+
+        @Override
+        public void close() throws Exception {
+            in.close();
+            process.waitFor();
+        }
     }
 
     private static String send(HttpClient http, String url, byte[] body) throws Exception {

@@ -35,6 +35,21 @@ public interface ArchitectureKind {
      */
     ArchitectureAnalysis analyze(JsonNode architecture);
 
+    /** {@link #analyze} of an architecture the user goes on editing, kept with what the kind needs for {@link #analyzeEdit}. */
+    default AnalysedArchitecture analyzeForEdits(JsonNode architecture) {
+        return AnalysedArchitecture.of(architecture, analyze(architecture));
+    }
+
+    /**
+     * The analysis of {@code edited}: {@code base}'s architecture with the JSON merge patch {@code patch}
+     * applied. The answer must equal {@code analyze(edited)}; a kind may get there by reworking only the
+     * part of {@code base} that the patch changed ({@code base} may come from another kind: then it
+     * cannot). By default the whole architecture is analysed again.
+     */
+    default AnalysedArchitecture analyzeEdit(AnalysedArchitecture base, JsonNode patch, JsonNode edited) {
+        return analyzeForEdits(edited);
+    }
+
     /**
      * The architecture as an importable Python module whose {@link GeneratedModule#name()} called with no
      * arguments builds the object a job's reference receives.

@@ -53,6 +53,18 @@ public final class Architecture {
         this.problems = List.copyOf(all);
     }
 
+    /** {@code base} with {@code layers} (same ids, types, names and connections): all else is shared, not worked out again. */
+    private Architecture(Architecture base, Map<String, Layer> layers) {
+        this.name = base.name;
+        this.layers = Collections.unmodifiableMap(layers);
+        this.connections = base.connections;
+        this.incoming = base.incoming;
+        this.outgoing = base.outgoing;
+        this.order = base.order;
+        this.names = base.names;
+        this.problems = base.problems;
+    }
+
     /** Reads an architecture; never throws for bad content (see {@link #problems()}). */
     public static Architecture parse(JsonNode json) {
         return ArchitectureReader.read(json == null ? JsonNodeFactory.instance.nullNode() : json);
@@ -69,6 +81,25 @@ public final class Architecture {
 
     static Architecture of(String name, Map<String, Layer> layers, List<Connection> connections, List<Problem> problems) {
         return new Architecture(name, layers, connections, problems);
+    }
+
+    /**
+     * This architecture with new arguments for some layers ({@code arguments} by layer id, each a JSON
+     * object): what the layers' ids, types, names and connections decide — order, names, problems — is
+     * unchanged and shared, so an edit of arguments costs no new reading of the graph.
+     *
+     * @throws IllegalArgumentException for an id that is not a layer here or arguments that are not an object
+     */
+    public Architecture withArguments(Map<String, JsonNode> arguments) {
+        Map<String, Layer> changed = new LinkedHashMap<>(layers);
+        arguments.forEach((id, args) -> {
+            Layer layer = layers.get(id);
+            if (layer == null || !args.isObject()) {
+                throw new IllegalArgumentException(layer == null ? "no layer " + id : "the arguments of " + id + " are not an object");
+            }
+            changed.put(id, new Layer(id, layer.type(), layer.name(), args));
+        });
+        return new Architecture(this, changed);
     }
 
     public String name() {

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
+import org.deepforge.library.AnalysedArchitecture;
 import org.deepforge.library.ArchitectureAnalysis;
 import org.deepforge.library.ArchitectureKind;
 import org.deepforge.library.CodeGenerationException;
@@ -64,6 +65,17 @@ final class PyTorchKind implements ArchitectureKind {
     @Override
     public ArchitectureAnalysis analyze(JsonNode architecture) {
         return shapes.analyze(architecture);
+    }
+
+    @Override
+    public AnalysedArchitecture analyzeForEdits(JsonNode architecture) {
+        return shapes.analyzeKept(architecture);
+    }
+
+    /** Only the layers an edit of arguments changed, and those after them whose inputs changed, are worked out again. */
+    @Override
+    public AnalysedArchitecture analyzeEdit(AnalysedArchitecture base, JsonNode patch, JsonNode edited) {
+        return base instanceof ShapeInference.Kept kept ? shapes.analyzeEdit(kept, patch, edited) : shapes.analyzeKept(edited);
     }
 
     /** The module with every inferred argument written out; refuses an architecture with errors (422). */

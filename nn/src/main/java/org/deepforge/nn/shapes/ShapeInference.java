@@ -1,5 +1,6 @@
 package org.deepforge.nn.shapes;
 
+import org.deepforge.library.AnalysedArchitecture;
 import org.deepforge.library.LayerError;
 import org.deepforge.library.LayerInfo;
 import org.deepforge.library.ArchitectureAnalysis;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.deepforge.nn.Architecture;
@@ -63,22 +65,118 @@ public final class ShapeInference {
     }
 
     public ArchitectureAnalysis analyze(Architecture architecture) {
-        return new Run(architecture).run();
+        return new Run(architecture, null, Set.of()).run();
+    }
+
+    /**
+     * An analysed architecture as kept while the user edits it: besides the JSON and the analysis, the
+     * parsed graph and each layer's output shapes, so that {@link #analyzeEdit} can rework only what an
+     * edit changed.
+     */
+    public static final class Kept implements AnalysedArchitecture {
+        private final JsonNode json;
+        private final ArchitectureAnalysis analysis;
+        private final Architecture parsed;
+        private final Map<String, List<Shape>> outputs;
+        /** Whether an edit of arguments may reuse layers: not when a Shared layer reads another layer's arguments. */
+        private final boolean reusable;
+
+        private Kept(JsonNode json, ArchitectureAnalysis analysis, Architecture parsed, Map<String, List<Shape>> outputs, boolean reusable) {
+            this.json = json;
+            this.analysis = analysis;
+            this.parsed = parsed;
+            this.outputs = outputs;
+            this.reusable = reusable;
+        }
+
+        @Override
+        public JsonNode architecture() {
+            return json;
+        }
+
+        @Override
+        public ArchitectureAnalysis analysis() {
+            return analysis;
+        }
+    }
+
+    /** {@link #analyze(JsonNode)}, kept for {@link #analyzeEdit}; {@code architecture} must not change afterwards. */
+    public Kept analyzeKept(JsonNode architecture) {
+        Architecture parsed = Architecture.parse(architecture);
+        Run run = new Run(parsed, null, Set.of());
+        return new Kept(architecture, run.run(), parsed, run.outputs,
+                parsed.layers().values().stream().noneMatch(l -> l.type().equals("Shared")));
+    }
+
+    /**
+     * The analysis of {@code edited}, which is {@code base}'s architecture with the JSON merge patch
+     * {@code patch} applied — equal to {@code analyze(edited)}. When the patch changes only layers'
+     * arguments (what the editor sends as the user types), the graph is not read again and only the
+     * changed layers, and those after them whose inputs' shapes changed, are worked out; every other
+     * layer's result is the base's. Anything else is analysed whole.
+     */
+    public Kept analyzeEdit(Kept base, JsonNode patch, JsonNode edited) {
+        Optional<Map<String, JsonNode>> arguments = changedArguments(base, patch, edited);
+        if (arguments.isEmpty()) {
+            return analyzeKept(edited);
+        }
+        Architecture parsed = base.parsed.withArguments(arguments.get());
+        Run run = new Run(parsed, base, arguments.get().keySet());
+        return new Kept(edited, run.run(), parsed, run.outputs, true); // the same types as the base's, which had no Shared layer
+    }
+
+    /** The new arguments by layer when {@code patch} changes nothing else that the analysis reads; empty otherwise. */
+    private static Optional<Map<String, JsonNode>> changedArguments(Kept base, JsonNode patch, JsonNode edited) {
+        if (!base.reusable || !patch.isObject()) {
+            return Optional.empty();
+        }
+        Map<String, JsonNode> arguments = new HashMap<>();
+        if (patch.isEmpty()) {
+            return Optional.of(arguments);
+        }
+        if (patch.size() != 1 || !patch.path("layers").isObject()) {
+            return Optional.empty();
+        }
+        for (var it = patch.get("layers").properties().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            JsonNode change = e.getValue();
+            if (!change.isObject() || change.has("type") || change.has("name") || !base.parsed.layers().containsKey(e.getKey())) {
+                return Optional.empty();
+            }
+            if (change.has("arguments")) {
+                JsonNode was = base.json.path("layers").path(e.getKey()).path("arguments");
+                JsonNode now = edited.path("layers").path(e.getKey()).path("arguments");
+                if (!now.isObject() || !(was.isObject() || was.isMissingNode() || was.isNull())) { // arguments that were not an object are a problem of the graph's
+                    return Optional.empty();
+                }
+                arguments.put(e.getKey(), now);
+            }
+        }
+        return Optional.of(arguments);
     }
 
     /** One analysis: the state while walking the layers in order. */
     private final class Run {
         private final Architecture a;
-        private final Map<String, List<Shape>> outputs = new HashMap<>();
-        private final Map<String, LayerInfo> infos = new LinkedHashMap<>();
+        /** An earlier analysis whose layer results stand where neither the arguments nor the inputs' shapes changed; null for none. */
+        private final Kept base;
+        private final Set<String> changed;
+        /** Layers whose outputs differ from {@link #base}'s. */
+        private final Set<String> differs = new HashSet<>();
+        private final Map<String, List<Shape>> outputs;
+        private final Map<String, LayerInfo> infos;
         private final Set<String> failed = new HashSet<>();
         private final List<LayerError> errors = new ArrayList<>();
         /** Shared layers analysed before the layer they reuse: checked once that layer is done. */
         private final Map<String, List<Map.Entry<String, Map<String, JsonNode>>>> earlyShares = new HashMap<>();
         private long parameters;
 
-        Run(Architecture a) {
+        Run(Architecture a, Kept base, Set<String> changed) {
             this.a = a;
+            this.base = base;
+            this.changed = changed;
+            this.outputs = new HashMap<>(a.layers().size() * 4 / 3 + 1);
+            this.infos = new LinkedHashMap<>(a.layers().size() * 4 / 3 + 1);
         }
 
         ArchitectureAnalysis run() {
@@ -89,20 +187,59 @@ public final class ShapeInference {
                 }
             }
             for (String id : a.order().order()) {
-                if (!failed.contains(id) && a.incoming(id).stream().noneMatch(c -> failed.contains(c.from()))) {
-                    analyzeLayer(a.layer(id).orElseThrow());
+                if (!failed.contains(id) && !fedBy(id, failed)) {
+                    if (base == null) {
+                        analyzeLayer(a.layer(id).orElseThrow());
+                    } else if (!reuse(id)) {
+                        analyzeLayer(a.layer(id).orElseThrow());
+                        if (!Objects.equals(outputs.get(id), base.outputs.get(id))) {
+                            differs.add(id);
+                        }
+                    }
                 } else {
                     failed.add(id);
                 }
             }
-            Map<String, List<Integer>> shapes = new LinkedHashMap<>();
+            Map<String, List<Integer>> shapes = new LinkedHashMap<>(a.connections().size() * 4 / 3 + 1);
             for (Connection c : a.connections()) {
                 List<Shape> outs = outputs.get(c.from());
-                if (outs != null && c.output() < outs.size()) {
+                List<Integer> before = base == null ? null : base.analysis.shapes().get(c.id());
+                if (before != null && outs == base.outputs.get(c.from())) {
+                    shapes.put(c.id(), before); // a reused layer's
+                } else if (outs != null && c.output() < outs.size()) {
                     shapes.put(c.id(), outs.get(c.output()).toList());
                 }
             }
             return new ArchitectureAnalysis(shapes, infos, parameters, errors);
+        }
+
+        /** Whether a connection into {@code id} comes from one of {@code layers}. */
+        private boolean fedBy(String id, Set<String> layers) {
+            if (layers.isEmpty()) {
+                return false;
+            }
+            for (Connection c : a.incoming(id)) {
+                if (layers.contains(c.from())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * Takes the base's result for a layer whose arguments did not change and whose inputs' shapes are
+         * the base's; false when it must be worked out (also for a layer that failed: an error is cheap to
+         * find again, and one that said a fallback was not ready must be asked again).
+         */
+        private boolean reuse(String id) {
+            LayerInfo info = base.analysis.layers().get(id);
+            if (info == null || changed.contains(id) || fedBy(id, differs)) {
+                return false;
+            }
+            outputs.put(id, base.outputs.get(id));
+            infos.put(id, info);
+            parameters += info.parameters();
+            return true;
         }
 
         private void analyzeLayer(Layer layer) {

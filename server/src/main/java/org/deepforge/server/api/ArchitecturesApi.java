@@ -13,7 +13,7 @@ import org.deepforge.exec.run.RunService;
 import org.deepforge.model.Ids;
 import org.deepforge.model.Json;
 import org.deepforge.model.MergePatch;
-import org.deepforge.library.ArchitectureAnalysis;
+import org.deepforge.library.AnalysedArchitecture;
 import org.deepforge.library.ArchitectureKind;
 import org.deepforge.library.CodeGenerationException;
 import org.deepforge.library.GeneratedModule;
@@ -124,10 +124,10 @@ public final class ArchitecturesApi {
      */
     public void analyzeUnsaved(Context ctx) {
         ObjectNode body = Bodies.object(ctx);
-        ArchitectureAnalysis result = libraries.kindOf(body).analyze(body);
-        recent.keep(Requests.principal(ctx).id(), ctx.pathParam("project"), body, result, ctx.contentLength())
+        AnalysedArchitecture analysed = libraries.kindOf(body).analyzeForEdits(body);
+        recent.keep(Requests.principal(ctx).id(), ctx.pathParam("project"), analysed, ctx.contentLength())
                 .ifPresent(id -> ctx.header(ANALYSIS_ID, id));
-        ctx.contentType("application/json").result(result.toJsonBytes());
+        ctx.contentType("application/json").result(analysed.analysis().toJsonBytes());
     }
 
     /**
@@ -142,10 +142,10 @@ public final class ArchitecturesApi {
         RecentAnalyses.Entry base = recent.find(ctx.pathParam("analysis"), user, project).orElseThrow(() -> new BadRequest(412,
                 "the analysis " + ctx.pathParam("analysis") + " is no longer kept (or not yours): send the whole architecture"
                         + " to POST /api/v1/projects/{project}/analysis/architecture"));
-        JsonNode architecture = MergePatch.apply(base.architecture(), patch);
-        ArchitectureAnalysis result = libraries.kindOf(architecture).analyze(architecture);
+        JsonNode architecture = MergePatch.apply(base.analysed().architecture(), patch);
+        AnalysedArchitecture analysed = libraries.kindOf(architecture).analyzeEdit(base.analysed(), patch, architecture);
         long sent = ctx.contentLength();
-        Optional<String> id = recent.keep(user, project, architecture, result, sent < 0 ? -1 : base.bytes() + sent);
+        Optional<String> id = recent.keep(user, project, analysed, sent < 0 ? -1 : base.bytes() + sent);
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
             g.writeStartObject();
@@ -155,7 +155,7 @@ public final class ArchitecturesApi {
                 g.writeNullField("id");
             }
             g.writeFieldName("changes");
-            result.writeChangesSince(base.analysis(), g);
+            analysed.analysis().writeChangesSince(base.analysed().analysis(), g);
             g.writeEndObject();
         }
         ctx.contentType("application/json").result(out.toByteArray());

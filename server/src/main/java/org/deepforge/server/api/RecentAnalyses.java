@@ -1,12 +1,11 @@
 package org.deepforge.server.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.deepforge.model.Ids;
-import org.deepforge.library.ArchitectureAnalysis;
+import org.deepforge.library.AnalysedArchitecture;
 
 /**
  * The last few unsaved architectures each user had analysed, so the editor can send only what an edit
@@ -20,18 +19,18 @@ final class RecentAnalyses {
     static final int PER_USER = 8;
     static final long MAX_BYTES = 32L << 20;
 
-    record Entry(String user, String project, JsonNode architecture, ArchitectureAnalysis analysis, long bytes) {}
+    record Entry(String user, String project, AnalysedArchitecture analysed, long bytes) {}
 
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
     private long bytes;
 
     /** Keeps an analysed architecture of {@code size} bytes as sent; its id, or empty when too large to keep (or of unknown size). */
-    synchronized Optional<String> keep(String user, String project, JsonNode architecture, ArchitectureAnalysis analysis, long size) {
+    synchronized Optional<String> keep(String user, String project, AnalysedArchitecture analysed, long size) {
         if (size < 0 || size > MAX_ARCHITECTURE_BYTES) {
             return Optional.empty();
         }
         String id = Ids.newId(16);
-        entries.put(id, new Entry(user, project, architecture, analysis, size));
+        entries.put(id, new Entry(user, project, analysed, size));
         bytes += size;
         int ofUser = 0;
         for (Entry e : entries.values()) {
