@@ -39,7 +39,7 @@ final class TrainParityBench {
         List<String> command = new ArrayList<>(List.of(python, dir.resolve("train_parity.py").toString(),
                 "--generated", dir.resolve("generated.py").toString(),
                 "--batch", Integer.toString(Bench.intArg(args, "--batch", 8)),
-                "--rounds", Integer.toString(Bench.intArg(args, "--rounds", 13)),
+                "--rounds", Integer.toString(Bench.intArg(args, "--rounds", 41)),
                 "--steps", Integer.toString(Bench.intArg(args, "--steps", 3))));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).strip();
