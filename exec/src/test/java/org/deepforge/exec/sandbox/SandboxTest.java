@@ -108,8 +108,8 @@ class SandboxTest {
             r["input"] = open("inputs/values/data").read()
             os.makedirs("outputs", exist_ok=True)
             open("outputs/result.txt", "w").write("my output")
-            open("/tmp/scratch", "w").write("scratch")
-            r["tmp"] = open("/tmp/scratch").read()
+            open("/tmp/%SCRATCH%", "w").write("scratch")
+            r["tmp"] = open("/tmp/%SCRATCH%").read()
             r["tmp_listing"] = sorted(os.listdir("/tmp"))
             import numpy, torch, matplotlib
             matplotlib.use("Agg")
@@ -131,8 +131,11 @@ class SandboxTest {
 
     @Test
     void aHostileJobSeesOnlyItsBundleTheSystemAndItsOwnProcessesColdAndWarm() throws Exception {
+        // a name of this run's own: the host's /tmp may hold anything, and must not get this
+        String scratch = "deepforge-scratch-" + Long.toHexString(System.nanoTime());
         String code = HOSTILE.replace("%DATA%", data.toRealPath().toString()).replace("%RUNS%", runs.toRealPath().toString())
-                .replace("%SERVER%", Long.toString(ProcessHandle.current().pid())).replace("%SECRET_ENV%", "JAVA_HOME");
+                .replace("%SERVER%", Long.toString(ProcessHandle.current().pid())).replace("%SECRET_ENV%", "JAVA_HOME")
+                .replace("%SCRATCH%", scratch);
         for (boolean w : new boolean[] {false, true}) {
             String how = w ? "warm" : "cold";
             Path b = bundle("hostile-" + how, code);
@@ -152,12 +155,12 @@ class SandboxTest {
             assertThat(r.path("tmp").asText()).isEqualTo("scratch");
             // a private /tmp: its scratch file and (the data directory lies under /tmp here) the path down to its bundle
             // (the checkout may lie under /tmp too, as a CI clone does: then the path down to the runtime shows)
-            java.util.Set<String> pathsDown = new java.util.HashSet<>(List.of("scratch", data.getFileName().toString()));
+            java.util.Set<String> pathsDown = new java.util.HashSet<>(List.of(scratch, data.getFileName().toString()));
             if (runtime.startsWith("/tmp")) {
                 pathsDown.add(runtime.getName(1).toString());
             }
             assertThat(r.path("tmp_listing")).as(how + ": a private /tmp").extracting(JsonNode::asText)
-                    .contains("scratch", data.getFileName().toString()).allMatch(pathsDown::contains);
+                    .contains(scratch, data.getFileName().toString()).allMatch(pathsDown::contains);
             assertThat(r.path("torch").asDouble()).isEqualTo(2.0);
             assertThat(r.path("thread").asBoolean()).as(how + ": a thread of its own runs and is joined").isTrue();
             assertThat(r.path("fork").asInt()).as(how + ": a process it forks exits with its own code").isEqualTo(7);
@@ -170,7 +173,7 @@ class SandboxTest {
         assertThat(data.resolve("pwned")).doesNotExist();
         assertThat(Path.of("/usr/pwned")).doesNotExist();
         assertThat(Path.of("/etc/pwned")).doesNotExist();
-        assertThat(Path.of("/tmp/scratch")).doesNotExist();
+        assertThat(Path.of("/tmp", scratch)).doesNotExist();
         assertThat(ProcessHandle.current().isAlive()).isTrue();
         assertThat(runs.resolve("other-execution/job/model.pt")).hasContent("another user's model");
     }
