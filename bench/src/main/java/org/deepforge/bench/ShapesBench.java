@@ -2,8 +2,12 @@ package org.deepforge.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.lang.management.ManagementFactory;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,7 +50,10 @@ final class ShapesBench {
     }
 
     /** One network's figures. */
-    private record Figures(String name, int layers, long parameters, int bodyBytes, List<Series> series, JsonNode torch) {}
+    private record Figures(String name, int layers, long parameters, int bodyBytes, List<Series> series, TorchFigures torch) {}
+
+    /** The baseline's median forward (ms), how many forwards it is the median of, and the parameters torch counts. */
+    private record TorchFigures(double p50, int forwards, long parameters) {}
 
     /** An argument the benchmark edits: layer (by name) and argument. */
     private record Edit(String layer, String argument) {}
@@ -78,17 +85,17 @@ final class ShapesBench {
         System.out.printf("Shape inference — %s, %d cores, Java %s; p50/p95 of %d, after %d warm-up requests%n%n", java.time.Instant.now(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), runs, warmup);
         for (Figures f : figures) {
-            double torch = f.torch().path("p50").asDouble();
+            double torch = f.torch().p50();
             System.out.printf("%s (%d layers, %,d parameters, torch counts %,d; request %,d bytes)%n", f.name(), f.layers(), f.parameters(),
-                    f.torch().path("params").asLong(), f.bodyBytes());
+                    f.torch().parameters(), f.bodyBytes());
             for (Series s : f.series()) {
                 System.out.printf("  %-62s: p50 %7.3f ms  p95 %7.3f ms  (%5.1f× faster than torch)%n", s.how(), s.p(50), s.p(95), torch / s.p(50));
             }
-            System.out.printf("  %-62s: p50 %7.3f ms%n", "baseline: warm torch meta-device forward (median of " + f.torch().path("n").asInt() + ")", torch);
+            System.out.printf("  %-62s: p50 %7.3f ms%n", "baseline: warm torch meta-device forward (median of " + f.torch().forwards() + ")", torch);
         }
         Series redshift = figures.get(0).series().get(3);
         Series chain = figures.get(1).series().get(3);
-        double redshiftTorch = figures.get(0).torch().path("p50").asDouble();
+        double redshiftTorch = figures.get(0).torch().p50();
         System.out.printf("%ntargets (an edit over HTTP, as the editor sends it): redshift p50 ≤ 2 ms: %s; ≥ 10× torch: %s (%.1f×); %d layers p50 ≤ 10 ms: %s%n",
                 verdict(redshift.p(50) <= 2), verdict(redshiftTorch / redshift.p(50) >= 10), redshiftTorch / redshift.p(50),
                 figures.get(1).layers(), verdict(chain.p(50) <= 10));
@@ -162,27 +169,26 @@ final class ShapesBench {
     /** The merge patch of edit {@code n} with {@code value}, also applied to {@code current}. */
     private static byte[] patch(ObjectNode current, List<Edit> edits, int n, int value) {
         Edit edit = edits.get(n % edits.size());
-        for (var it = current.get("layers").properties().iterator(); it.hasNext(); ) {
-            var layer = it.next();
-            if (layer.getKey().equals(edit.layer()) || layer.getValue().path("name").asText().equals(edit.layer())) {
-                ((ObjectNode) layer.getValue().get("arguments")).put(edit.argument(), value);
-                ObjectNode patch = Json.MAPPER.createObjectNode();
-                patch.putObject("layers").putObject(layer.getKey()).putObject("arguments").put(edit.argument(), value);
-                return Json.compact(patch).getBytes(StandardCharsets.UTF_8);
-            }
-        }
-        throw new IllegalArgumentException("no layer " + edit.layer());
+        String id = apply(current, edit, value);
+        ObjectNode patch = Json.MAPPER.createObjectNode();
+        patch.putObject("layers").putObject(id).putObject("arguments").put(edit.argument(), value);
+        return Json.compact(patch).getBytes(StandardCharsets.UTF_8);
     }
 
     /** The architecture with edit {@code n} applied: edits take turns; value {@code value}. */
     private static ObjectNode edited(JsonNode architecture, List<Edit> edits, int n, int value) {
         ObjectNode copy = (ObjectNode) architecture.deepCopy();
-        Edit edit = edits.get(n % edits.size());
-        for (var it = copy.get("layers").properties().iterator(); it.hasNext(); ) {
+        apply(copy, edits.get(n % edits.size()), value);
+        return copy;
+    }
+
+    /** Sets the edit's argument to {@code value} in {@code architecture}; the id of the layer (named by id or name). */
+    private static String apply(ObjectNode architecture, Edit edit, int value) {
+        for (var it = architecture.get("layers").properties().iterator(); it.hasNext(); ) {
             var layer = it.next();
             if (layer.getKey().equals(edit.layer()) || layer.getValue().path("name").asText().equals(edit.layer())) {
                 ((ObjectNode) layer.getValue().get("arguments")).put(edit.argument(), value);
-                return copy;
+                return layer.getKey();
             }
         }
         throw new IllegalArgumentException("no layer " + edit.layer());
@@ -249,9 +255,8 @@ final class ShapesBench {
             }
             series.add(new Series("HTTP loopback, an edit, JDK HttpClient (for reference)", time(more, b -> send(http, url, b))));
 
-            ObjectNode torchFigures = Json.MAPPER.createObjectNode().put("p50", Bench.pct(torchTimes, 50)).put("n", torchTimes.size())
-                    .put("params", torch.parameters());
-            return new Figures(name, architecture.path("layers").size(), analysis.parameters().orElseThrow(), body.length, series, torchFigures);
+            return new Figures(name, architecture.path("layers").size(), analysis.parameters().orElseThrow(), body.length, series,
+                    new TorchFigures(Bench.pct(torchTimes, 50), torchTimes.size(), torch.parameters()));
         }
     }
 
@@ -261,8 +266,8 @@ final class ShapesBench {
      */
     private static final class Torch implements AutoCloseable {
         private final Process process;
-        private final java.io.BufferedReader out;
-        private final java.io.Writer in;
+        private final BufferedReader out;
+        private final Writer in;
         private final long parameters;
 
         Torch(String python, Path dir, JsonNode architecture, ArchitectureAnalysis analysis, String example) throws Exception {
@@ -279,8 +284,8 @@ final class ShapesBench {
                     model = cls().to("meta")
                     x = %s
                     for _ in range(20):
-                        y = model(x)
-                    print(json.dumps({"shape": list(y.shape), "params": sum(p.numel() for p in model.parameters())}), flush=True)
+                        model(x)
+                    print(json.dumps({"params": sum(p.numel() for p in model.parameters())}), flush=True)
                     for line in sys.stdin:  # a count: that many timed forwards
                         times = []
                         for _ in range(int(line)):
@@ -291,8 +296,8 @@ final class ShapesBench {
                     """.formatted(example));
             process = new ProcessBuilder(python, netDir.resolve("bench.py").toString(), netDir.toString())
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
             parameters = Json.MAPPER.readTree(answer()).path("params").asLong();
         }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Locale;
 import java.util.Optional;
 import org.deepforge.model.Json;
@@ -72,7 +73,7 @@ public final class Bodies {
         ctx.header("Connection", "close");
         byte[] sink = new byte[64 * 1024];
         try {
-            java.io.InputStream in = ctx.bodyInputStream();
+            InputStream in = ctx.bodyInputStream();
             for (long read = 0; read <= DISCARD_AT_MOST; ) {
                 int n = in.read(sink);
                 if (n < 0) {
